@@ -1,0 +1,70 @@
+// Value types shared by the catalog, the planner and the sink. Each maps to one DuckDB type
+// and one Arrow type; the kernel layout of a value is decided by the planner, not here.
+
+export type IntBits = 8 | 16 | 32 | 64;
+
+export type ValueType =
+  | { readonly kind: 'int'; readonly bits: IntBits; readonly signed: boolean }
+  | { readonly kind: 'float' }
+  | { readonly kind: 'string' }
+  | { readonly kind: 'bool' }
+  /** Wall-clock time, nanoseconds since the Unix epoch (DuckDB TIMESTAMP_NS). */
+  | { readonly kind: 'timestamp' }
+  /** Histogram buckets: LIST(STRUCT(lo BIGINT, hi BIGINT, count UBIGINT)). */
+  | { readonly kind: 'buckets' };
+
+export const U8: ValueType = { kind: 'int', bits: 8, signed: false };
+export const U16: ValueType = { kind: 'int', bits: 16, signed: false };
+export const U32: ValueType = { kind: 'int', bits: 32, signed: false };
+export const U64: ValueType = { kind: 'int', bits: 64, signed: false };
+export const S8: ValueType = { kind: 'int', bits: 8, signed: true };
+export const S16: ValueType = { kind: 'int', bits: 16, signed: true };
+export const S32: ValueType = { kind: 'int', bits: 32, signed: true };
+export const S64: ValueType = { kind: 'int', bits: 64, signed: true };
+export const FLOAT: ValueType = { kind: 'float' };
+export const STRING: ValueType = { kind: 'string' };
+export const BOOL: ValueType = { kind: 'bool' };
+export const TIMESTAMP: ValueType = { kind: 'timestamp' };
+export const BUCKETS: ValueType = { kind: 'buckets' };
+
+/** The DuckDB SQL name of a value type. */
+export function duckdbType(t: ValueType): string {
+  switch (t.kind) {
+    case 'int': {
+      const names = { 8: 'TINYINT', 16: 'SMALLINT', 32: 'INTEGER', 64: 'BIGINT' } as const;
+      return (t.signed ? '' : 'U') + names[t.bits];
+    }
+    case 'float': return 'DOUBLE';
+    case 'string': return 'VARCHAR';
+    case 'bool': return 'BOOLEAN';
+    case 'timestamp': return 'TIMESTAMP_NS';
+    case 'buckets': return 'STRUCT(lo BIGINT, hi BIGINT, count UBIGINT)[]';
+  }
+}
+
+export function typeName(t: ValueType): string {
+  return t.kind === 'int' ? `${t.signed ? 's' : 'u'}${t.bits}` : t.kind;
+}
+
+/** One histogram bucket: values v with lo <= v <= hi were seen `count` times. */
+export interface Bucket { readonly lo: bigint; readonly hi: bigint; readonly count: bigint }
+
+/**
+ * One column of decoded result data. Integers of 64 bits travel as bigint arrays, narrower ones
+ * and floats as number arrays; null marks a value that is absent.
+ */
+export type ColumnData =
+  | { readonly kind: 'int64'; readonly values: readonly (bigint | null)[] }
+  | { readonly kind: 'number'; readonly values: readonly (number | null)[] }
+  | { readonly kind: 'string'; readonly values: readonly (string | null)[] }
+  | { readonly kind: 'bool'; readonly values: readonly (boolean | null)[] }
+  | { readonly kind: 'buckets'; readonly values: readonly (readonly Bucket[] | null)[] };
+
+export interface ResultColumn { readonly name: string; readonly type: ValueType }
+
+/** Decoded rows in columnar form, as they leave the kernel and before they enter DuckDB. */
+export interface ColumnBatch {
+  readonly columns: readonly ResultColumn[];
+  readonly data: readonly ColumnData[];
+  readonly rowCount: number;
+}

@@ -1,0 +1,49 @@
+// Diagnostics: every problem bpfql reports about a query has a code, typed parameters and a
+// source span. The message is rendered from the code and parameters, so tests assert the code
+// and span, and the wording lives in one place (messages.ts).
+import type { Span } from './span.js';
+
+/** Parameters of each diagnostic code. Adding a code here forces a message in messages.ts. */
+export interface DiagnosticParams {
+  /** The lexer met a character that starts no token. */
+  'lex-error': { readonly text: string };
+  /** The parser expected something else here. */
+  'parse-error': { readonly expected: readonly string[]; readonly found: string };
+  'unknown-table': { readonly name: string; readonly suggestions: readonly string[] };
+  'unknown-column': { readonly name: string; readonly table: string; readonly suggestions: readonly string[] };
+  'unknown-function': { readonly name: string; readonly suggestions: readonly string[] };
+  'table-unavailable': { readonly name: string; readonly reason: string };
+  'type-mismatch': { readonly operator: string; readonly expected: string; readonly found: string };
+  'wrong-arity': { readonly name: string; readonly expected: string; readonly found: number };
+  'bad-argument': { readonly name: string; readonly reason: string };
+  'not-grouped': { readonly name: string };
+  'aggregate-in-where': { readonly name: string };
+  'nested-aggregate': { readonly name: string };
+  'bad-duration': { readonly text: string };
+  'bad-limit': { readonly text: string };
+  'unsupported': { readonly feature: string };
+}
+
+export type DiagnosticCode = keyof DiagnosticParams;
+
+export type Diagnostic = {
+  readonly [C in DiagnosticCode]: {
+    readonly code: C;
+    readonly params: DiagnosticParams[C];
+    readonly span: Span;
+  };
+}[DiagnosticCode];
+
+export function diagnostic<C extends DiagnosticCode>(code: C, params: DiagnosticParams[C], span: Span): Diagnostic {
+  return { code, params, span } as Diagnostic;
+}
+
+/** Thrown by the pure stages when a query cannot go on; carries one or more diagnostics. */
+export class QueryError extends Error {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map((d) => d.code).join(', '));
+    this.name = 'QueryError';
+    this.diagnostics = diagnostics;
+  }
+}

@@ -1,0 +1,83 @@
+// The wording of every diagnostic, and its rendering with line:column and a caret.
+import type { Diagnostic, DiagnosticCode, DiagnosticParams } from './diagnostic.js';
+import { positionOf } from './span.js';
+
+type Renderers = { readonly [C in DiagnosticCode]: (p: DiagnosticParams[C]) => string };
+
+function didYouMean(suggestions: readonly string[]): string {
+  if (suggestions.length === 0) return '';
+  return `; did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?`;
+}
+
+function oneOf(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+const renderers: Renderers = {
+  'lex-error': (p) => `unexpected character '${p.text}'`,
+  'parse-error': (p) => `expected ${oneOf(p.expected)} but found ${p.found}`,
+  'unknown-table': (p) => `unknown table '${p.name}'${didYouMean(p.suggestions)}`,
+  'unknown-column': (p) => `unknown column '${p.name}' in table '${p.table}'${didYouMean(p.suggestions)}`,
+  'unknown-function': (p) => `unknown function '${p.name}'${didYouMean(p.suggestions)}`,
+  'table-unavailable': (p) => `table '${p.name}' is not available on this kernel: ${p.reason}`,
+  'type-mismatch': (p) => `'${p.operator}' expects ${p.expected} but got ${p.found}`,
+  'wrong-arity': (p) => `${p.name}() takes ${p.expected} argument(s) but was given ${p.found}`,
+  'bad-argument': (p) => `bad argument to ${p.name}(): ${p.reason}`,
+  'not-grouped': (p) => `column '${p.name}' must appear in GROUP BY or be used in an aggregate`,
+  'aggregate-in-where': (p) => `aggregate ${p.name}() is not allowed in WHERE; use HAVING`,
+  'nested-aggregate': (p) => `aggregate ${p.name}() cannot be nested inside another aggregate`,
+  'bad-duration': (p) => `bad duration '${p.text}': use a number followed by ms, s, m or h`,
+  'bad-limit': (p) => `LIMIT needs a positive whole number, not '${p.text}'`,
+  'unsupported': (p) => `${p.feature} is not supported`,
+};
+
+export function messageOf(d: Diagnostic): string {
+  const render = renderers[d.code] as (p: Diagnostic['params']) => string;
+  return render(d.params);
+}
+
+/**
+ * Renders `name:line:col: error[code]: message`, the source line, and a caret under the span.
+ * Multi-line spans are underlined to the end of their first line.
+ */
+export function formatDiagnostic(d: Diagnostic, source: string, sourceName = 'query'): string {
+  const pos = positionOf(source, d.span.start);
+  const lines = source.split('\n');
+  const lineText = lines[pos.line - 1] ?? '';
+  const width = Math.max(1, Math.min(d.span.end - d.span.start, lineText.length - (pos.column - 1)));
+  const gutter = `${pos.line} | `;
+  return [
+    `${sourceName}:${pos.line}:${pos.column}: error[${d.code}]: ${messageOf(d)}`,
+    `${gutter}${lineText}`,
+    `${' '.repeat(gutter.length + pos.column - 1)}${'^'.repeat(width)}`,
+  ].join('\n');
+}
+
+/** Edit distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** The names closest to `name` (at most three), for hints. */
+export function closest(name: string, candidates: readonly string[]): string[] {
+  const lower = name.toLowerCase();
+  const limit = Math.max(2, Math.floor(name.length / 2));
+  return candidates
+    .map((c) => ({ c, d: c.toLowerCase().includes(lower) && lower.length >= 3 ? 1 : editDistance(lower, c.toLowerCase()) }))
+    .filter((x) => x.d <= limit)
+    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
+    .slice(0, 3)
+    .map((x) => x.c);
+}

@@ -1,0 +1,71 @@
+// The AST of bpfql's dialect: readonly, plain, serialisable nodes tagged by `kind`.
+// Every node carries the source span it came from, so later stages can point at it.
+import type { Span } from '../diag/span.js';
+
+export type BinaryOp =
+  | '+' | '-' | '*' | '/' | '%'
+  | '&' | '|' | '^' | '<<' | '>>'
+  | '=' | '!=' | '<' | '<=' | '>' | '>='
+  | 'AND' | 'OR' | '||';
+
+export type UnaryOp = '-' | '~' | 'NOT';
+
+export type Literal =
+  | { readonly type: 'int'; readonly value: bigint }
+  | { readonly type: 'float'; readonly value: number }
+  | { readonly type: 'string'; readonly value: string }
+  | { readonly type: 'bool'; readonly value: boolean }
+  | { readonly type: 'null' };
+
+export type Expr =
+  | { readonly kind: 'column'; readonly name: string; readonly qualifier?: string; readonly span: Span }
+  | { readonly kind: 'literal'; readonly value: Literal; readonly span: Span }
+  | { readonly kind: 'unary'; readonly op: UnaryOp; readonly operand: Expr; readonly span: Span }
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly span: Span }
+  | { readonly kind: 'in'; readonly operand: Expr; readonly list: readonly Expr[]; readonly negated: boolean; readonly span: Span }
+  | { readonly kind: 'between'; readonly operand: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean; readonly span: Span }
+  | { readonly kind: 'is-null'; readonly operand: Expr; readonly negated: boolean; readonly span: Span }
+  | { readonly kind: 'like'; readonly operand: Expr; readonly pattern: Expr; readonly negated: boolean; readonly caseInsensitive: boolean; readonly span: Span }
+  /** Function or aggregate call. `count(*)` has star = true and no args. */
+  | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[]; readonly distinct: boolean; readonly star: boolean; readonly span: Span }
+  | { readonly kind: 'cast'; readonly operand: Expr; readonly type: string; readonly span: Span }
+  | { readonly kind: 'case'; readonly operand?: Expr; readonly whens: readonly { readonly when: Expr; readonly then: Expr }[]; readonly otherwise?: Expr; readonly span: Span };
+
+export type ExprKind = Expr['kind'];
+
+export type SelectItem =
+  | { readonly kind: 'star'; readonly span: Span }
+  | { readonly kind: 'expr'; readonly expr: Expr; readonly alias?: string; readonly span: Span };
+
+/** `exec`, `tracepoint.syscalls.sys_enter_openat`, or a table function such as `uprobe('/bin/x', 'main')`. */
+export type TableRef =
+  | { readonly kind: 'table'; readonly name: string; readonly span: Span }
+  | { readonly kind: 'table-function'; readonly name: string; readonly args: readonly Expr[]; readonly span: Span };
+
+export interface Duration { readonly ms: number; readonly text: string; readonly span: Span }
+
+export interface OrderItem { readonly expr: Expr; readonly descending: boolean; readonly span: Span }
+
+export interface SelectQuery {
+  readonly kind: 'select';
+  readonly items: readonly SelectItem[];
+  readonly from: TableRef;
+  readonly where?: Expr;
+  readonly groupBy: readonly Expr[];
+  readonly having?: Expr;
+  readonly orderBy: readonly OrderItem[];
+  readonly limit?: { readonly value: number; readonly span: Span };
+  readonly every?: Duration;
+  readonly for?: Duration;
+  readonly span: Span;
+}
+
+export type Statement =
+  | { readonly kind: 'query'; readonly query: SelectQuery; readonly span: Span }
+  | { readonly kind: 'explain'; readonly query: SelectQuery; readonly span: Span }
+  | { readonly kind: 'create-table-as'; readonly table: string; readonly query: SelectQuery; readonly span: Span }
+  | { readonly kind: 'insert-into'; readonly table: string; readonly query: SelectQuery; readonly span: Span }
+  | { readonly kind: 'show-tables'; readonly span: Span }
+  | { readonly kind: 'describe'; readonly table: TableRef; readonly span: Span };
+
+export type StatementKind = Statement['kind'];
