@@ -7,8 +7,13 @@ import type { Span } from './span.js';
 export interface DiagnosticParams {
   /** The lexer met a character that starts no token. */
   'lex-error': { readonly text: string };
-  /** The parser expected something else here. */
-  'parse-error': { readonly expected: readonly string[]; readonly found: string };
+  /** A string, quoted identifier or block comment is opened and never closed. */
+  'unterminated': { readonly what: 'string' | 'quoted identifier' | 'comment' };
+  /**
+   * The parser expected something else here. `hint` is a likely fix, e.g. the keyword a
+   * misspelt word is close to.
+   */
+  'parse-error': { readonly expected: readonly string[]; readonly found: string; readonly hint?: string };
   'unknown-table': { readonly name: string; readonly suggestions: readonly string[] };
   'unknown-column': { readonly name: string; readonly table: string; readonly suggestions: readonly string[] };
   'unknown-function': { readonly name: string; readonly suggestions: readonly string[] };

@@ -16,7 +16,10 @@ function oneOf(items: readonly string[]): string {
 
 const renderers: Renderers = {
   'lex-error': (p) => `unexpected character '${p.text}'`,
-  'parse-error': (p) => `expected ${oneOf(p.expected)} but found ${p.found}`,
+  'unterminated': (p) => `unterminated ${p.what}`,
+  'parse-error': (p) =>
+    `${p.expected.length > 0 ? `expected ${oneOf(p.expected)} but found` : 'unexpected'} ${p.found}` +
+    (p.hint === undefined ? '' : `; did you mean ${p.hint}?`),
   'unknown-table': (p) => `unknown table '${p.name}'${didYouMean(p.suggestions)}`,
   'unknown-column': (p) => `unknown column '${p.name}' in table '${p.table}'${didYouMean(p.suggestions)}`,
   'unknown-function': (p) => `unknown function '${p.name}'${didYouMean(p.suggestions)}`,

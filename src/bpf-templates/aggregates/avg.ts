@@ -1,0 +1,16 @@
+// avg(x): the sum in the kernel, divided by the event count in user space.
+import { FLOAT } from '../../catalog/types.js';
+import type { KernelAggregate } from './aggregate.js';
+import { sumAggregate } from './sum.js';
+
+export const avgAggregate: KernelAggregate = {
+  ...sumAggregate,
+  name: 'avg',
+  resultType: () => FLOAT,
+  finalize: (cpus, signed) => {
+    const n = cpus.reduce((s, c) => s + c.count, 0n);
+    if (n === 0n) return null;
+    const sum = sumAggregate.finalize(cpus, signed) as bigint;
+    return Number(sum) / Number(n);
+  },
+};

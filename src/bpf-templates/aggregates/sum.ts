@@ -1,0 +1,28 @@
+// sum(x): a u64 per CPU, added to in place; two's complement makes it right for signed x too.
+import { add, comment, ldx, stx } from '../../bpf/index.js';
+import { R1, R2, R10 } from '../../bpf/register.js';
+import { S64, U64 } from '../../catalog/types.js';
+import type { KernelAggregate } from './aggregate.js';
+import { readU64 } from './aggregate.js';
+
+export const sumAggregate: KernelAggregate = {
+  name: 'sum',
+  needsArg: true,
+  resultType: (signed) => (signed ? S64 : U64),
+  stateBytes: 8,
+  emitInit: (e, base) => [
+    comment('sum: first value', ldx.dw(R1, R10, e.argSlot)),
+    stx.dw(R10, base + e.offset, R1),
+  ],
+  emitUpdate: (e, value) => [
+    comment('sum += x', ldx.dw(R1, R10, e.argSlot)),
+    ldx.dw(R2, value, e.offset),
+    add.reg(R2, R1),
+    stx.dw(value, e.offset, R2),
+  ],
+  finalize: (cpus, signed) => {
+    const total = cpus.reduce((s, c) => s + readU64(c.view, c.offset, false), 0n);
+    const wrapped = total & ((1n << 64n) - 1n);
+    return signed && wrapped >= 1n << 63n ? wrapped - (1n << 64n) : wrapped;
+  },
+};

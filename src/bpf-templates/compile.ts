@@ -1,0 +1,42 @@
+// Turns a kernel plan into a program: instructions, the maps they use, and where to attach.
+import type { Assembled, Item } from '../bpf/index.js';
+import { assemble, comment, exit, mov } from '../bpf/index.js';
+import { R0 } from '../bpf/register.js';
+import type { MapSpec } from '../kernel/map.js';
+import type { KernelPlan } from '../planner/plan.js';
+import { AGG_MAP, emitAggregateProgram } from './aggregate-program.js';
+import { Codegen } from './codegen.js';
+import { STAT_COUNT, STATS_MAP } from './stats.js';
+import { emitStreamProgram, RING_MAP } from './stream-program.js';
+
+export interface CompiledProgram {
+  /** Kernel object name (15 characters at most), so our programs are recognisable in bpftool. */
+  readonly name: string;
+  readonly items: readonly Item[];
+  readonly assembled: Assembled;
+  readonly maps: readonly MapSpec[];
+  readonly stackBytes: number;
+}
+
+export function objectName(table: string): string {
+  return `bpfql_${table.replace(/[^A-Za-z0-9_]/g, '_')}`.slice(0, 15);
+}
+
+export function compileKernelPlan(plan: KernelPlan, table: string): CompiledProgram {
+  const mode = plan.mode;
+  const g = plan.filter?.kind === 'const' ? neverMatches() : mode.kind === 'aggregate' ? emitAggregateProgram(plan, mode) : emitStreamProgram(plan, mode);
+  const maps: MapSpec[] = [{ name: STATS_MAP, type: 'percpu_array', keySize: 4, valueSize: STAT_COUNT * 8, maxEntries: 1 }];
+  if (mode.kind === 'aggregate') {
+    maps.unshift({ name: AGG_MAP, type: 'percpu_hash', keySize: mode.keySize, valueSize: mode.valueSize, maxEntries: mode.maxEntries });
+  } else {
+    maps.unshift({ name: RING_MAP, type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: mode.ringBytes });
+  }
+  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size };
+}
+
+/** The program for a WHERE clause that folded to FALSE: no event can match. */
+function neverMatches(): Codegen {
+  const g = new Codegen();
+  g.emit(comment('WHERE is always false', mov.imm(R0, 0)), exit());
+  return g;
+}

@@ -1,0 +1,105 @@
+// The catalog: resolves table names to kernel tables. It reads the running kernel only through
+// the CatalogEnv it is given, so tests build it over fixture text.
+import { closest } from '../diag/messages.js';
+import { COMMON_COLUMNS } from './common-columns.js';
+import { CURATED_TABLES } from './tables/index.js';
+import type { CuratedTable } from './curated.js';
+import { MissingFieldError } from './curated.js';
+import { FormatParseError, parseFormat } from './format.js';
+import type { KernelTable, TableResolution } from './table.js';
+import { tracepointColumns } from './tracepoint-columns.js';
+
+export interface TracepointName { readonly category: string; readonly event: string }
+
+export interface CatalogEnv {
+  /** The text of a tracepoint's format file, or undefined when this kernel has no such tracepoint. */
+  readFormat(category: string, event: string): string | undefined;
+  listTracepoints(): readonly TracepointName[];
+}
+
+export const TRACEPOINT_PREFIX = 'tracepoint.';
+
+export class Catalog {
+  private readonly cache = new Map<string, TableResolution>();
+  private tracepoints: readonly TracepointName[] | undefined;
+
+  constructor(private readonly env: CatalogEnv, private readonly curated: readonly CuratedTable[] = CURATED_TABLES) {}
+
+  resolve(name: string): TableResolution {
+    const key = name.toLowerCase();
+    let r = this.cache.get(key);
+    if (!r) {
+      r = this.load(key);
+      this.cache.set(key, r);
+    }
+    return r;
+  }
+
+  curatedNames(): string[] {
+    return this.curated.map((t) => t.name);
+  }
+
+  tracepointNames(): string[] {
+    this.tracepoints ??= this.env.listTracepoints();
+    return this.tracepoints.map((t) => `${TRACEPOINT_PREFIX}${t.category}.${t.event}`);
+  }
+
+  /** True when `name` is a kernel table name (known or merely shaped like a tracepoint table). */
+  isKernelTableName(name: string): boolean {
+    const key = name.toLowerCase();
+    return key.startsWith(TRACEPOINT_PREFIX) || this.curated.some((t) => t.name === key);
+  }
+
+  /** Closest table names, for "did you mean" hints. */
+  suggest(name: string): string[] {
+    const key = name.toLowerCase();
+    if (key.startsWith(TRACEPOINT_PREFIX)) return closest(key, this.tracepointNames());
+    return closest(key, this.curatedNames());
+  }
+
+  private load(name: string): TableResolution {
+    const curated = this.curated.find((t) => t.name === name);
+    if (curated) return this.fromCurated(curated);
+    if (name.startsWith(TRACEPOINT_PREFIX)) {
+      const parts = name.slice(TRACEPOINT_PREFIX.length).split('.');
+      if (parts.length === 2 && parts[0] && parts[1]) return this.fromTracepoint(name, parts[0], parts[1]);
+    }
+    return { kind: 'unknown', name };
+  }
+
+  private fromCurated(t: CuratedTable): TableResolution {
+    const text = this.env.readFormat(t.category, t.event);
+    if (text === undefined) return { kind: 'unavailable', name: t.name, reason: `this kernel has no tracepoint ${t.category}:${t.event}` };
+    try {
+      const format = parseFormat(text);
+      const table: KernelTable = {
+        name: t.name,
+        description: t.description,
+        source: { kind: 'tracepoint', category: t.category, event: t.event },
+        columns: [...COMMON_COLUMNS, ...t.columns(format)],
+      };
+      return { kind: 'table', table };
+    } catch (e) {
+      if (e instanceof MissingFieldError || e instanceof FormatParseError) return { kind: 'unavailable', name: t.name, reason: e.message };
+      throw e;
+    }
+  }
+
+  private fromTracepoint(name: string, category: string, event: string): TableResolution {
+    const text = this.env.readFormat(category, event);
+    if (text === undefined) return { kind: 'unknown', name };
+    try {
+      const format = parseFormat(text);
+      const table: KernelTable = {
+        name,
+        description: `tracepoint ${category}:${event}`,
+        source: { kind: 'tracepoint', category, event },
+        columns: [...COMMON_COLUMNS, ...tracepointColumns(format.fields)],
+      };
+      return { kind: 'table', table };
+    } catch (e) {
+      if (e instanceof FormatParseError) return { kind: 'unavailable', name, reason: e.message };
+      throw e;
+    }
+  }
+}

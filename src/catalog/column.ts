@@ -1,0 +1,23 @@
+// A column of a kernel table: its SQL type and where the kernel program finds its value.
+import type { ValueType } from './types.js';
+
+/** Values every program can get from helpers, whatever the event. */
+export type Builtin = 'ts' | 'cpu' | 'pid' | 'tid' | 'ppid' | 'uid' | 'gid' | 'comm' | 'cgroup_id';
+
+export type ColumnSource =
+  | { readonly kind: 'builtin'; readonly name: Builtin }
+  /** An integer field of the tracepoint record. */
+  | { readonly kind: 'field'; readonly offset: number; readonly size: 1 | 2 | 4 | 8; readonly signed: boolean }
+  /** A char array inside the record. */
+  | { readonly kind: 'char-array'; readonly offset: number; readonly size: number }
+  /** A `__data_loc char[]` string of the record. */
+  | { readonly kind: 'data-loc-string'; readonly offset: number }
+  /** A record field holding a pointer to a NUL-terminated user-space string (syscall paths). */
+  | { readonly kind: 'user-string'; readonly offset: number };
+
+export interface Column {
+  readonly name: string;
+  readonly type: ValueType;
+  readonly source: ColumnSource;
+  readonly description: string;
+}

@@ -1,0 +1,82 @@
+// Parser for tracefs `events/<category>/<event>/format` files: text in, field list out.
+// Pure, so it is tested on fixture text without a kernel.
+
+/** How a field's bytes are to be read. */
+export type FieldLayout =
+  | { readonly kind: 'int'; readonly size: 1 | 2 | 4 | 8; readonly signed: boolean }
+  /** A fixed char array stored in the record itself (e.g. `char prev_comm[16]`). */
+  | { readonly kind: 'char-array'; readonly size: number }
+  /** `__data_loc char[]`: a u32 whose low 16 bits are the string's offset in the record, high 16 its length. */
+  | { readonly kind: 'data-loc-string' }
+  /** A pointer; `userString` when it is a syscall argument that points to a NUL-terminated user string. */
+  | { readonly kind: 'pointer'; readonly userString: boolean }
+  /** Anything else (arrays of integers, structs): not offered as a column. */
+  | { readonly kind: 'other'; readonly size: number };
+
+export interface FormatField {
+  readonly name: string;
+  readonly cType: string;
+  readonly offset: number;
+  readonly size: number;
+  readonly signed: boolean;
+  readonly layout: FieldLayout;
+}
+
+export interface TracepointFormat {
+  readonly name: string;
+  readonly id: number;
+  /** The event's own fields, without the `common_*` header every record starts with. */
+  readonly fields: readonly FormatField[];
+}
+
+export class FormatParseError extends Error {
+  constructor(message: string, readonly line: number) {
+    super(`format line ${line}: ${message}`);
+    this.name = 'FormatParseError';
+  }
+}
+
+const FIELD_LINE = /^\s*field:(.+);\s*offset:(\d+);\s*size:(\d+);\s*signed:(\d+);\s*$/;
+
+/** Syscall argument names that point to NUL-terminated user strings. */
+const USER_STRING_ARGS = new Set(['filename', 'pathname', 'path', 'oldname', 'newname', 'name', 'specialfile', 'library']);
+
+export function parseFormat(text: string): TracepointFormat {
+  let name = '';
+  let id = -1;
+  const fields: FormatField[] = [];
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
+    const line = raw.trimEnd();
+    if (line.startsWith('name: ')) name = line.slice(6).trim();
+    else if (line.startsWith('ID: ')) id = Number(line.slice(4).trim());
+    else if (line.trimStart().startsWith('field:')) {
+      const m = FIELD_LINE.exec(line);
+      if (!m) throw new FormatParseError(`cannot read field '${line.trim()}'`, i + 1);
+      const field = parseField(m[1]!, Number(m[2]), Number(m[3]), m[4] === '1', i + 1);
+      if (!field.name.startsWith('common_')) fields.push(field);
+    }
+  });
+  if (name === '') throw new FormatParseError('no name: line', 1);
+  if (!Number.isInteger(id) || id < 0) throw new FormatParseError('no ID: line', 1);
+  return { name, id, fields };
+}
+
+function parseField(decl: string, offset: number, size: number, signed: boolean, line: number): FormatField {
+  const d = decl.trim();
+  const dataLoc = d.startsWith('__data_loc ');
+  // The declarator is the last word, possibly with an array suffix: `char prev_comm[16]`, `char[] filename`.
+  const m = /^(.*?)([A-Za-z_][A-Za-z0-9_]*)\s*(\[[^\]]*\])?$/.exec(d);
+  if (!m) throw new FormatParseError(`cannot read declaration '${d}'`, line);
+  const cType = (m[1] ?? '').trim() + (m[3] ?? '');
+  const name = m[2]!;
+  const isArray = m[3] !== undefined || /\[\s*\]$/.test(m[1]!.trim());
+  let layout: FieldLayout;
+  if (dataLoc) layout = { kind: 'data-loc-string' };
+  else if (isArray && /\bchar\b/.test(cType) && !/\bunsigned\b/.test(cType)) layout = { kind: 'char-array', size };
+  else if (isArray) layout = { kind: 'other', size };
+  else if (cType.includes('*')) layout = { kind: 'pointer', userString: /\bchar\s*\*$/.test(cType) && USER_STRING_ARGS.has(name) };
+  else if (size === 1 || size === 2 || size === 4 || size === 8) layout = { kind: 'int', size, signed };
+  else layout = { kind: 'other', size };
+  return { name, cType: dataLoc ? cType.replace(/^__data_loc\s+/, '') : cType, offset, size, signed, layout };
+}

@@ -1,0 +1,43 @@
+// Bound expressions the kernel can evaluate: integers (64-bit arithmetic), booleans from
+// comparisons, and string comparisons against constants. Produced by pushdown, consumed by
+// bpf-templates. Plain data.
+import type { Column } from '../catalog/column.js';
+
+/** Integer arithmetic is 64-bit; `signed` decides comparisons, division and right shifts. */
+export interface IntKind { readonly signed: boolean }
+
+export type ArithOp = '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^' | '<<' | '>>';
+export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
+
+export type KExpr =
+  | { readonly kind: 'column'; readonly column: Column; readonly signed: boolean }
+  | { readonly kind: 'const'; readonly value: bigint; readonly signed: boolean }
+  | { readonly kind: 'neg' | 'bitnot'; readonly operand: KExpr; readonly signed: boolean }
+  | { readonly kind: 'arith'; readonly op: ArithOp; readonly left: KExpr; readonly right: KExpr; readonly signed: boolean }
+  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: KExpr; readonly right: KExpr; readonly signed: boolean }
+  | { readonly kind: 'and' | 'or'; readonly left: KExpr; readonly right: KExpr; readonly signed: false }
+  | { readonly kind: 'not'; readonly operand: KExpr; readonly signed: false }
+  /** `column = 'x'`, `column != 'x'`, `column LIKE 'x%'` (prefix) and its negation. */
+  | { readonly kind: 'string-match'; readonly column: Column; readonly match: 'equals' | 'prefix'; readonly value: string; readonly negated: boolean; readonly signed: false };
+
+export type KExprKind = KExpr['kind'];
+
+/** Every column the expression reads, in order of first use. */
+export function columnsOf(e: KExpr, out: Column[] = []): Column[] {
+  const add = (c: Column): void => {
+    if (!out.some((x) => x.name === c.name)) out.push(c);
+  };
+  switch (e.kind) {
+    case 'column': add(e.column); break;
+    case 'string-match': add(e.column); break;
+    case 'const': break;
+    case 'neg': case 'bitnot': case 'not': columnsOf(e.operand, out); break;
+    case 'arith': case 'compare': case 'and': case 'or': columnsOf(e.left, out); columnsOf(e.right, out); break;
+  }
+  return out;
+}
+
+/** True for expressions whose value is 0 or 1. */
+export function isBoolean(e: KExpr): boolean {
+  return e.kind === 'compare' || e.kind === 'and' || e.kind === 'or' || e.kind === 'not' || e.kind === 'string-match';
+}

@@ -1,0 +1,74 @@
+// The plan: what runs in the kernel and what DuckDB computes on top. Plain, serialisable data.
+import type { Column } from '../catalog/column.js';
+import type { EventSource } from '../catalog/table.js';
+import type { ResultColumn, ValueType } from '../catalog/types.js';
+import type { KExpr } from './kexpr.js';
+
+/** One value the kernel writes into a map key or a ring-buffer record. */
+export interface KernelField {
+  readonly name: string;
+  readonly expr: KExpr;
+  readonly type: ValueType;
+  /** Byte offset inside the key or record. */
+  readonly offset: number;
+  /** Bytes taken: 1, 2, 4 or 8 for integers, the capacity for strings. */
+  readonly width: number;
+}
+
+export type AggregateName = 'count' | 'sum' | 'min' | 'max' | 'avg';
+
+/** One aggregate's state in the per-CPU map value. Every value starts with a u64 event count. */
+export interface AggregateSlot {
+  readonly name: string;
+  readonly fn: AggregateName;
+  readonly arg?: KExpr;
+  /** Byte offset of this aggregate's state in the map value. */
+  readonly offset: number;
+  readonly resultType: ValueType;
+}
+
+export interface AggregateMode {
+  readonly kind: 'aggregate';
+  readonly keys: readonly KernelField[];
+  readonly keySize: number;
+  readonly aggregates: readonly AggregateSlot[];
+  readonly valueSize: number;
+  readonly maxEntries: number;
+}
+
+export interface StreamMode {
+  readonly kind: 'stream';
+  readonly fields: readonly KernelField[];
+  readonly recordSize: number;
+  readonly ringBytes: number;
+}
+
+/** Offsets inside task_struct, read from BTF, needed for columns such as ppid. */
+export interface TaskOffsets { readonly realParent: number; readonly tgid: number }
+
+export interface KernelPlan {
+  readonly source: EventSource;
+  /** Conjuncts of WHERE the kernel evaluates; events failing them never leave the kernel. */
+  readonly filter?: KExpr;
+  readonly mode: AggregateMode | StreamMode;
+  readonly taskOffsets?: TaskOffsets;
+  /** Every column the program reads, for EXPLAIN. */
+  readonly columns: readonly Column[];
+}
+
+export interface Plan {
+  readonly table: string;
+  readonly kernel: KernelPlan;
+  /** Columns of the table the kernel's output is loaded into. */
+  readonly kernelColumns: readonly ResultColumn[];
+  /** DuckDB SQL over that table, written with the placeholder KERNEL_TABLE. */
+  readonly residualSql: string;
+  /** WHERE conjuncts the kernel refused, as SQL, for EXPLAIN. */
+  readonly residualFilters: readonly string[];
+  readonly durationMs?: number;
+  readonly everyMs?: number;
+  readonly limit?: number;
+}
+
+/** Stands for the kernel output table's name in residual SQL until the runtime names it. */
+export const KERNEL_TABLE = '__bpfql_kernel';

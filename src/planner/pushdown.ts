@@ -1,0 +1,225 @@
+// Offers expressions to the kernel. Each either becomes a KExpr the program can evaluate, or is
+// refused with the reason, and then DuckDB evaluates it over streamed rows (as DuckDB's own
+// filter pushdown offers filters to a scan and keeps what the scan refuses).
+import type { Column } from '../catalog/column.js';
+import type { Expr } from '../query/ast.js';
+import type { ArithOp, CompareOp, KExpr } from './kexpr.js';
+import { isBoolean } from './kexpr.js';
+import { stringCapacity } from './layout.js';
+import type { Scope } from './scope.js';
+
+export type Offer = { readonly ok: true; readonly expr: KExpr } | { readonly ok: false; readonly reason: string };
+
+const refuse = (reason: string): Offer => ({ ok: false, reason });
+const accept = (expr: KExpr): Offer => ({ ok: true, expr });
+
+const ARITH: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>']);
+const COMPARE: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
+
+const MASK64 = (1n << 64n) - 1n;
+
+/** Wraps a constant to 64 bits, as the kernel computes it. */
+function wrap(v: bigint, signed: boolean): bigint {
+  const u = v & MASK64;
+  return signed && u >= 1n << 63n ? u - (1n << 64n) : u;
+}
+
+function foldArith(op: ArithOp, a: bigint, b: bigint, signed: boolean): bigint | undefined {
+  switch (op) {
+    case '+': return wrap(a + b, signed);
+    case '-': return wrap(a - b, signed);
+    case '*': return wrap(a * b, signed);
+    case '/': return b === 0n ? undefined : wrap(a / b, signed);
+    case '%': return b === 0n ? undefined : wrap(a % b, signed);
+    case '&': return wrap(a & b, signed);
+    case '|': return wrap(a | b, signed);
+    case '^': return wrap(a ^ b, signed);
+    case '<<': return b < 0n || b > 63n ? undefined : wrap(a << b, signed);
+    case '>>': return b < 0n || b > 63n ? undefined : wrap(wrap(a, signed) >> b, signed);
+  }
+}
+
+function foldCompare(op: CompareOp, a: bigint, b: bigint): boolean {
+  switch (op) {
+    case '=': return a === b;
+    case '!=': return a !== b;
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+  }
+}
+
+const bool = (v: boolean): KExpr => ({ kind: 'const', value: v ? 1n : 0n, signed: false });
+
+function not(x: KExpr): KExpr {
+  return x.kind === 'const' ? bool(x.value === 0n) : { kind: 'not', operand: x, signed: false };
+}
+
+/** AND/OR with constant operands folded away, so no branch is ever statically dead. */
+export function logical(op: 'AND' | 'OR', a: KExpr, b: KExpr): KExpr {
+  const [k, other] = a.kind === 'const' ? [a, b] : b.kind === 'const' ? [b, a] : [undefined, undefined];
+  if (k && other) {
+    const truth = k.value !== 0n;
+    if (op === 'AND') return truth ? asBool(other) : bool(false);
+    return truth ? bool(true) : asBool(other);
+  }
+  return { kind: op === 'AND' ? 'and' : 'or', left: a, right: b, signed: false };
+}
+
+/** An operand of AND/OR as a 0/1 value. */
+function asBool(e: KExpr): KExpr {
+  if (e.kind === 'const') return bool(e.value !== 0n);
+  if (isBoolean(e)) return e;
+  return { kind: 'compare', op: '!=', left: e, right: { kind: 'const', value: 0n, signed: false }, signed: e.signed };
+}
+
+/**
+ * A string comparison, folded to a constant when the kernel's buffer (which keeps at most
+ * capacity-1 bytes) makes the answer certain, so no branch is statically dead.
+ */
+function stringMatch(c: Column, match: 'equals' | 'prefix', value: string, negated: boolean): KExpr {
+  const len = Buffer.byteLength(value);
+  if (len > stringCapacity(c) - 1) return bool(negated);
+  if (match === 'prefix' && len === 0) return bool(!negated);
+  return { kind: 'string-match', column: c, match, value, negated, signed: false };
+}
+
+function isStringColumn(c: Column): boolean {
+  return c.type.kind === 'string';
+}
+
+export class Pushdown {
+  constructor(private readonly scope: Scope) {}
+
+  /** Offers an integer- or boolean-valued expression to the kernel. */
+  offer(e: Expr): Offer {
+    switch (e.kind) {
+      case 'column': {
+        const c = this.scope.column(e);
+        if (!c) return refuse(`'${e.name}' is not a column of the kernel table`);
+        if (c.type.kind === 'int') return accept({ kind: 'column', column: c, signed: c.type.signed });
+        return refuse(`${c.type.kind} column '${c.name}' can only be compared with a constant in the kernel`);
+      }
+      case 'literal':
+        switch (e.value.type) {
+          case 'int': return accept({ kind: 'const', value: e.value.value, signed: e.value.value < 0n });
+          case 'bool': return accept(bool(e.value.value));
+          default: return refuse(`${e.value.type} constants are not computed in the kernel`);
+        }
+      case 'unary': return this.unary(e);
+      case 'binary': return this.binary(e);
+      case 'in': return this.inList(e);
+      case 'between': return this.between(e);
+      case 'like': return this.like(e);
+      case 'is-null': {
+        // Kernel columns always have a value.
+        const inner = this.offer(e.operand);
+        if (!inner.ok) return inner;
+        return accept(bool(e.negated));
+      }
+      case 'call': return refuse(`function ${e.name}() runs in DuckDB`);
+      case 'cast': return refuse('casts run in DuckDB');
+      case 'case': return refuse('CASE runs in DuckDB');
+    }
+  }
+
+  private unary(e: Extract<Expr, { kind: 'unary' }>): Offer {
+    const inner = this.offer(e.operand);
+    if (!inner.ok) return inner;
+    const x = inner.expr;
+    switch (e.op) {
+      case 'NOT':
+        return accept(not(x));
+      case '-':
+        if (x.kind === 'const') return accept({ kind: 'const', value: wrap(-x.value, true), signed: true });
+        return accept({ kind: 'neg', operand: x, signed: true });
+      case '~':
+        if (x.kind === 'const') return accept({ kind: 'const', value: wrap(~x.value, x.signed), signed: x.signed });
+        return accept({ kind: 'bitnot', operand: x, signed: x.signed });
+    }
+  }
+
+  private binary(e: Extract<Expr, { kind: 'binary' }>): Offer {
+    if (e.op === '=' || e.op === '!=') {
+      const s = this.stringEquality(e.left, e.right, e.op) ?? this.stringEquality(e.right, e.left, e.op);
+      if (s) return s;
+    }
+    if (e.op === '||') return refuse('string concatenation runs in DuckDB');
+    const l = this.offer(e.left);
+    if (!l.ok) return l;
+    const r = this.offer(e.right);
+    if (!r.ok) return r;
+    const a = l.expr;
+    const b = r.expr;
+    if (e.op === 'AND' || e.op === 'OR') {
+      return accept(logical(e.op, a, b));
+    }
+    const signed = a.signed || b.signed;
+    if (COMPARE.has(e.op)) {
+      const op = e.op as CompareOp;
+      if (a.kind === 'const' && b.kind === 'const') return accept(bool(foldCompare(op, a.value, b.value)));
+      return accept({ kind: 'compare', op, left: a, right: b, signed });
+    }
+    if (ARITH.has(e.op)) {
+      const op = e.op as ArithOp;
+      if ((op === '/' || op === '%') && !(b.kind === 'const' && b.value !== 0n)) {
+        return refuse('division by a value that may be zero runs in DuckDB (it gives NULL there)');
+      }
+      if ((op === '<<' || op === '>>') && !(b.kind === 'const' && b.value >= 0n && b.value < 64n)) {
+        return refuse('shifts by a non-constant amount run in DuckDB');
+      }
+      if (a.kind === 'const' && b.kind === 'const') {
+        const v = foldArith(op, a.value, b.value, signed);
+        if (v !== undefined) return accept({ kind: 'const', value: v, signed });
+      }
+      return accept({ kind: 'arith', op, left: a, right: b, signed });
+    }
+    return refuse(`operator ${e.op} runs in DuckDB`);
+  }
+
+  /** `col = 'text'` on a string column. */
+  private stringEquality(colSide: Expr, constSide: Expr, op: '=' | '!='): Offer | undefined {
+    if (colSide.kind !== 'column' || constSide.kind !== 'literal' || constSide.value.type !== 'string') return undefined;
+    const c = this.scope.column(colSide);
+    if (!c || !isStringColumn(c)) return undefined;
+    return accept(stringMatch(c, 'equals', constSide.value.value, op === '!='));
+  }
+
+  private like(e: Extract<Expr, { kind: 'like' }>): Offer {
+    if (e.caseInsensitive) return refuse('ILIKE runs in DuckDB');
+    if (e.operand.kind !== 'column' || e.pattern.kind !== 'literal' || e.pattern.value.type !== 'string') return refuse('LIKE runs in the kernel only as column LIKE \'prefix%\'');
+    const c = this.scope.column(e.operand);
+    if (!c || !isStringColumn(c)) return refuse('LIKE needs a string column');
+    const p = e.pattern.value.value;
+    const body = p.endsWith('%') ? p.slice(0, -1) : p;
+    if (/[%_\\]/.test(body)) return refuse('only LIKE patterns of the form \'prefix%\' run in the kernel');
+    return accept(stringMatch(c, p.endsWith('%') ? 'prefix' : 'equals', body, e.negated));
+  }
+
+  private inList(e: Extract<Expr, { kind: 'in' }>): Offer {
+    let acc: KExpr | undefined;
+    for (const item of e.list) {
+      const one = this.binary({ kind: 'binary', op: '=', left: e.operand, right: item, span: e.span });
+      if (!one.ok) return one;
+      acc = acc ? logical('OR', acc, one.expr) : one.expr;
+    }
+    if (!acc) return refuse('an empty IN list runs in DuckDB');
+    return accept(e.negated ? not(acc) : acc);
+  }
+
+  private between(e: Extract<Expr, { kind: 'between' }>): Offer {
+    const lo = this.binary({ kind: 'binary', op: '>=', left: e.operand, right: e.low, span: e.span });
+    if (!lo.ok) return lo;
+    const hi = this.binary({ kind: 'binary', op: '<=', left: e.operand, right: e.high, span: e.span });
+    if (!hi.ok) return hi;
+    const both = logical('AND', lo.expr, hi.expr);
+    return accept(e.negated ? not(both) : both);
+  }
+}
+
+/** Splits a WHERE clause into its AND-ed parts. */
+export function conjuncts(e: Expr): Expr[] {
+  if (e.kind === 'binary' && e.op === 'AND') return [...conjuncts(e.left), ...conjuncts(e.right)];
+  return [e];
+}

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fromRoot } from '../helpers/paths.js';
+import { FormatParseError, parseFormat } from '../../src/catalog/format.js';
+
+const fixture = (name: string): string =>
+  readFileSync(fromRoot('test', 'catalog', 'fixtures', `${name}.format`), 'utf8');
+
+test('sched_process_exec: data_loc string and ints, common fields dropped', () => {
+  const f = parseFormat(fixture('sched_process_exec'));
+  assert.equal(f.name, 'sched_process_exec');
+  assert.equal(f.id, 365);
+  assert.deepEqual(f.fields, [
+    { name: 'filename', cType: 'char[]', offset: 8, size: 4, signed: false, layout: { kind: 'data-loc-string' } },
+    { name: 'pid', cType: 'pid_t', offset: 12, size: 4, signed: true, layout: { kind: 'int', size: 4, signed: true } },
+    { name: 'old_pid', cType: 'pid_t', offset: 16, size: 4, signed: true, layout: { kind: 'int', size: 4, signed: true } },
+  ]);
+});
+
+test('sys_enter_openat: user string pointer, 8-byte args', () => {
+  const f = parseFormat(fixture('sys_enter_openat'));
+  assert.deepEqual(f.fields.map((x) => [x.name, x.offset, x.size, x.layout.kind]), [
+    ['__syscall_nr', 8, 4, 'int'],
+    ['dfd', 16, 8, 'int'],
+    ['filename', 24, 8, 'pointer'],
+    ['flags', 32, 8, 'int'],
+    ['mode', 40, 8, 'int'],
+  ]);
+  assert.deepEqual(f.fields[2]!.layout, { kind: 'pointer', userString: true });
+});
+
+test('sched_switch: char arrays; inet_sock_set_state: byte arrays are other', () => {
+  const s = parseFormat(fixture('sched_switch'));
+  assert.deepEqual(s.fields[0], { name: 'prev_comm', cType: 'char[16]', offset: 8, size: 16, signed: false, layout: { kind: 'char-array', size: 16 } });
+  const i = parseFormat(fixture('inet_sock_set_state'));
+  const saddr = i.fields.find((x) => x.name === 'saddr')!;
+  assert.deepEqual(saddr.layout, { kind: 'other', size: 4 });
+  assert.deepEqual(i.fields.find((x) => x.name === 'skaddr')!.layout, { kind: 'pointer', userString: false });
+  assert.deepEqual(i.fields.find((x) => x.name === 'sport')!.layout, { kind: 'int', size: 2, signed: false });
+});
+
+test('a malformed field line names its line number', () => {
+  const text = 'name: x\nID: 1\nformat:\n\tfield:int a;\toffset:8;\n';
+  assert.throws(() => parseFormat(text), (e: unknown) => e instanceof FormatParseError && e.line === 4);
+});
+
+test('missing ID is an error', () => {
+  assert.throws(() => parseFormat('name: x\nformat:\n'), /no ID/);
+});
