@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// bpfql's command line: runs statements, prints or exports results, maps failures to exit codes.
+import { readFileSync } from 'node:fs';
+import { QueryError } from '../diag/diagnostic.js';
+import type { Outcome } from '../engine/engine.js';
+import { Engine } from '../engine/engine.js';
+import { describeCompleteness, isComplete } from '../engine/completeness.js';
+import { splitStatements } from '../query/split.js';
+import { exportFormatOf, exportQuery } from '../sink/export.js';
+import { formatResult } from '../sink/format.js';
+import type { CliOptions } from './args.js';
+import { parseCli, USAGE, UsageError } from './args.js';
+import { ExitCode, reportError } from './errors.js';
+import { provenance } from './provenance.js';
+import { VERSION } from './version.js';
+
+function readScript(opts: CliOptions): string | undefined {
+  if (opts.query !== undefined) return opts.query;
+  if (opts.file !== undefined) return readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8');
+  if (!process.stdin.isTTY) return readFileSync(0, 'utf8');
+  return undefined;
+}
+
+/** Shifts diagnostics of one statement so that they point into the whole script. */
+function shifted(e: unknown, by: number): unknown {
+  if (!(e instanceof QueryError) || by === 0) return e;
+  return new QueryError(e.diagnostics.map((d) => ({ ...d, span: { start: d.span.start + by, end: d.span.end + by } })));
+}
+
+function printOutcome(o: Outcome, opts: CliOptions): void {
+  switch (o.kind) {
+    case 'text': process.stdout.write(`${o.text}\n`); break;
+    case 'done': process.stdout.write(`${o.message}\n`); break;
+    case 'rows': {
+      const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+      process.stdout.write(`${formatResult(o.result, opts.format, width ? { maxWidth: width } : {})}\n`);
+      break;
+    }
+  }
+  if (o.kind !== 'text' && o.kernel) {
+    const line = describeCompleteness(o.kernel.completeness);
+    // Table output keeps the completeness under the table; machine formats keep stdout parseable.
+    if (opts.format === 'table') process.stdout.write(`${line}\n`);
+    else process.stderr.write(`${line}\n`);
+  }
+}
+
+async function run(opts: CliOptions): Promise<number> {
+  const script = readScript(opts);
+  if (script === undefined) {
+    process.stderr.write(`${USAGE}\n`);
+    return ExitCode.badQuery;
+  }
+  if (opts.output !== undefined && exportFormatOf(opts.output) === undefined) {
+    process.stderr.write(`error: cannot tell the format of '${opts.output}': use .parquet, .csv, .json or .ndjson\n`);
+    return ExitCode.badQuery;
+  }
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (): void => {
+    // The first signal ends the running query and keeps its result; a second one gives up.
+    if (++interrupts > 1) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const engine = await Engine.open({ ...(opts.db ? { db: opts.db } : {}), ...(opts.maxKeys ? { maxEntries: opts.maxKeys } : {}) });
+  let exitCode: number = ExitCode.ok;
+  let incomplete = false;
+  try {
+    const statements = splitStatements(script);
+    let last: { outcome: Outcome; text: string } | undefined;
+    for (const stmt of statements) {
+      let outcome: Outcome;
+      try {
+        outcome = await engine.execute(stmt.text, { signal: controller.signal });
+      } catch (e) {
+        const r = reportError(shifted(e, stmt.start), script);
+        process.stderr.write(`${r.text}\n`);
+        exitCode = r.exitCode;
+        break;
+      }
+      printOutcome(outcome, opts);
+      if (outcome.kind !== 'text' && outcome.kernel && !isComplete(outcome.kernel.completeness)) incomplete = true;
+      last = { outcome, text: stmt.text };
+      if (controller.signal.aborted) break;
+    }
+    if (opts.output !== undefined && last && last.outcome.kind === 'rows') {
+      const sql = last.outcome.table ? `SELECT * FROM ${last.outcome.table}` : last.text;
+      await exportQuery(engine.session, sql, opts.output, { metadata: provenance(last.text, last.outcome.kernel) });
+      process.stderr.write(`wrote ${last.outcome.result.rows.length} rows to ${opts.output}\n`);
+    }
+  } catch (e) {
+    const r = reportError(e, script);
+    process.stderr.write(`${r.text}\n`);
+    exitCode = r.exitCode;
+  } finally {
+    await engine.session.close();
+  }
+  if (exitCode === ExitCode.ok && incomplete && opts.strict) {
+    process.stderr.write('error: --strict: the result is incomplete\n');
+    return ExitCode.runtime;
+  }
+  return exitCode;
+}
+
+async function main(): Promise<void> {
+  let opts: CliOptions;
+  try {
+    opts = parseCli(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`error: ${e.message}\n${USAGE}\n`);
+    process.exit(ExitCode.badQuery);
+  }
+  if (opts.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(ExitCode.ok);
+  }
+  if (opts.version) {
+    process.stdout.write(`bpfql ${VERSION}\n`);
+    process.exit(ExitCode.ok);
+  }
+  // Exiting closes every program, map and link at once; no need to wait for each to detach.
+  process.exit(await run(opts));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${reportError(e, '').text}\n`);
+  process.exit(ExitCode.runtime);
+});

@@ -1,0 +1,21 @@
+// How complete a kernel result is: what the kernel could not record. Never silent.
+export interface Completeness {
+  /** Ring-buffer records dropped because the buffer was full. */
+  readonly lostRecords: number;
+  /** Map updates that failed (map full: raise --max-keys). */
+  readonly failedUpdates: number;
+}
+
+export const COMPLETE: Completeness = { lostRecords: 0, failedUpdates: 0 };
+
+export function isComplete(c: Completeness): boolean {
+  return c.lostRecords === 0 && c.failedUpdates === 0;
+}
+
+export function describeCompleteness(c: Completeness): string {
+  if (isComplete(c)) return 'complete: no lost records, no failed map updates';
+  const parts: string[] = [];
+  if (c.lostRecords > 0) parts.push(`${c.lostRecords} records lost (ring buffer full)`);
+  if (c.failedUpdates > 0) parts.push(`${c.failedUpdates} map updates failed (map full; raise --max-keys)`);
+  return `INCOMPLETE: ${parts.join(', ')}`;
+}

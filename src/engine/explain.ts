@@ -1,0 +1,38 @@
+// EXPLAIN: what runs in the kernel (event source, filter, maps and their layouts, instruction
+// count, disassembly with comments) and what runs in DuckDB (the residual SQL).
+import { disassemble } from '../bpf/index.js';
+import type { CompiledProgram } from '../bpf-templates/compile.js';
+import { describeSource } from '../catalog/table.js';
+import { typeName } from '../catalog/types.js';
+import type { KernelField, Plan } from '../planner/plan.js';
+import { printKExpr } from '../planner/print-kexpr.js';
+
+function fieldLine(f: KernelField): string {
+  return `${f.name} ${typeName(f.type)}${f.type.kind === 'string' ? `[${f.width}]` : ''} @${f.offset} = ${printKExpr(f.expr)}`;
+}
+
+export function explainPlan(plan: Plan, program: CompiledProgram): string {
+  const k = plan.kernel;
+  const out: string[] = ['== kernel ==', `source:  ${describeSource(k.source)} (table ${plan.table})`];
+  out.push(`filter:  ${k.filter ? printKExpr(k.filter) : '(none)'}`);
+  const mode = k.mode;
+  if (mode.kind === 'aggregate') {
+    out.push(`mode:    in-kernel aggregation, per-CPU hash map, max ${mode.maxEntries} keys`);
+    out.push(`key:     ${mode.keySize} bytes`);
+    mode.keys.forEach((f) => out.push(`  ${fieldLine(f)}`));
+    out.push(`value:   ${mode.valueSize} bytes per CPU`);
+    out.push('  count u64 @0 (events for the key)');
+    mode.aggregates.forEach((a) => out.push(`  ${a.name} ${a.fn}(${a.arg ? printKExpr(a.arg) : '*'}) @${a.offset} -> ${typeName(a.resultType)}`));
+  } else {
+    out.push(`mode:    stream rows through a ${mode.ringBytes}-byte ring buffer`);
+    out.push(`record:  ${mode.recordSize} bytes`);
+    mode.fields.forEach((f) => out.push(`  ${fieldLine(f)}`));
+  }
+  out.push(`maps:    ${program.maps.map((m) => `${m.name} (${m.type}, key ${m.keySize} B, value ${m.valueSize} B, max ${m.maxEntries})`).join('; ')}`);
+  out.push(`program: ${program.name}, ${program.assembled.slots} instructions, ${program.stackBytes} bytes of stack`);
+  out.push(disassemble(program.assembled));
+  out.push('== duckdb ==');
+  if (plan.residualFilters.length > 0) out.push(`filters kept for DuckDB: ${plan.residualFilters.join(' AND ')}`);
+  out.push(plan.residualSql);
+  return out.join('\n');
+}

@@ -1,0 +1,135 @@
+// Runs a compiled program in the kernel: creates its maps, loads and attaches it, waits until
+// the query should end, and collects what it produced. Results are read before anything is torn
+// down; teardown (slow: RCU grace periods) happens after.
+import { encode } from '../bpf/index.js';
+import type { CompiledProgram } from '../bpf-templates/compile.js';
+import { Stat, STATS_MAP } from '../bpf-templates/stats.js';
+import { AGG_MAP } from '../bpf-templates/aggregate-program.js';
+import { RING_MAP } from '../bpf-templates/stream-program.js';
+import type { ColumnBatch } from '../catalog/types.js';
+import { attachTracepoint } from '../kernel/attach.js';
+import { possibleCpus } from '../kernel/cpus.js';
+import { BpfMap } from '../kernel/map.js';
+import { BpfProgram } from '../kernel/program.js';
+import { RingBuffer } from '../kernel/ringbuf.js';
+import { KernelScope } from '../kernel/scope.js';
+import type { KernelPlan } from '../planner/plan.js';
+import { decodeAggregates, type MapChunk } from '../sink/decode-aggregates.js';
+import { RecordDecoder } from '../sink/decode-records.js';
+import type { Completeness } from './completeness.js';
+
+export interface KernelRunOptions {
+  /** Resolves when the query should end (duration, Ctrl-C, traced command exited). */
+  readonly until: Promise<unknown>;
+  /** Stream mode: called with each batch of rows as it is drained. */
+  readonly onRows?: (batch: ColumnBatch) => Promise<void>;
+  /** Stream mode: stop once this many rows arrived. */
+  readonly rowLimit?: number;
+  /** How often the ring buffer is drained. */
+  readonly pollMs?: number;
+  /** Called a few times a second while the query runs, with rows or keys so far. */
+  readonly onTick?: (progress: { readonly rows: number; readonly elapsedMs: number }) => void;
+}
+
+export interface KernelRunResult {
+  /** Aggregate mode: the merged aggregates. Stream mode: undefined (rows went to onRows). */
+  readonly aggregate?: ColumnBatch;
+  readonly rows: number;
+  readonly completeness: Completeness;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  /** Closes programs, links and maps. Call after the results have been shown. */
+  readonly teardown: () => void;
+}
+
+/** Nanoseconds to add to bpf_ktime_get_ns (CLOCK_MONOTONIC) to get wall-clock time. */
+export function monotonicToWallOffset(): bigint {
+  return BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+}
+
+/** Everything up to attached: returns the live objects. Throws KernelError/VerifierError. */
+export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram): { scope: KernelScope; maps: Map<string, BpfMap> } {
+  const scope = new KernelScope();
+  try {
+    const maps = new Map<string, BpfMap>();
+    for (const spec of prog.maps) maps.set(spec.name, scope.add(BpfMap.create({ ...spec, name: `bpfql_${spec.name}` })));
+    const fds = new Map([...maps].map(([name, m]) => [name, m.fd]));
+    const program = scope.add(BpfProgram.load({ name: prog.name, type: 'tracepoint', insns: encode(prog.assembled, fds), license: 'GPL' }));
+    scope.add(attachTracepoint(program, plan.source.category, plan.source.event));
+    return { scope, maps };
+  } catch (e) {
+    scope.closeAll();
+    throw e;
+  }
+}
+
+function readStats(stats: BpfMap): Completeness {
+  const cpus = possibleCpus();
+  const slot = 16;
+  const value = Buffer.alloc(slot * cpus);
+  const key = Buffer.alloc(4);
+  let lost = 0n;
+  let full = 0n;
+  if (stats.lookup(key, value)) {
+    for (let c = 0; c < cpus; c++) {
+      full += value.readBigUInt64LE(c * slot + Stat.mapFull * 8);
+      lost += value.readBigUInt64LE(c * slot + Stat.ringLost * 8);
+    }
+  }
+  return { lostRecords: Number(lost), failedUpdates: Number(full) };
+}
+
+export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false): ColumnBatch {
+  if (plan.mode.kind !== 'aggregate') throw new Error('not an aggregate plan');
+  const chunks: MapChunk[] = [];
+  agg.forEachBatch((keys, values, count) => chunks.push({ keys: Buffer.from(keys), values: Buffer.from(values), count }), { drain });
+  return decodeAggregates(plan.mode, chunks, possibleCpus());
+}
+
+export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: KernelRunOptions): Promise<KernelRunResult> {
+  const { scope, maps } = loadAndAttach(plan, prog);
+  const startedAt = new Date();
+  const stats = maps.get(STATS_MAP)!;
+  let rows = 0;
+  try {
+    const started = performance.now();
+    let stopped = false;
+    const ended = opts.until.then(() => {
+      stopped = true;
+    });
+    if (plan.mode.kind === 'stream') {
+      const ring = scope.add(new RingBuffer(maps.get(RING_MAP)!));
+      const decoder = new RecordDecoder(plan.mode, monotonicToWallOffset());
+      const limit = opts.rowLimit ?? Infinity;
+      const drain = async (): Promise<void> => {
+        ring.poll((view, offset) => {
+          if (rows >= limit) return;
+          decoder.push(Buffer.from(view.buffer, view.byteOffset, view.byteLength), offset);
+          rows++;
+        });
+        if (decoder.pending > 0 && opts.onRows) await opts.onRows(decoder.take());
+      };
+      while (!stopped && rows < limit) {
+        await Promise.race([ended, sleep(opts.pollMs ?? 50)]);
+        await drain();
+        opts.onTick?.({ rows, elapsedMs: performance.now() - started });
+      }
+      await drain();
+      return { rows, completeness: readStats(stats), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
+    }
+    const agg = maps.get(AGG_MAP)!;
+    while (!stopped) {
+      await Promise.race([ended, sleep(250)]);
+      if (opts.onTick) opts.onTick({ rows: 0, elapsedMs: performance.now() - started });
+    }
+    const aggregate = readAggregates(plan, agg);
+    return { aggregate, rows: aggregate.rowCount, completeness: readStats(stats), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
+  } catch (e) {
+    scope.closeAll();
+    throw e;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

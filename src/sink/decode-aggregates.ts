@@ -1,0 +1,82 @@
+// Decodes a per-CPU aggregation map, read in batches, into result columns: the GROUP BY values
+// from the packed keys, and each aggregate merged over the CPUs that saw the key.
+import { KERNEL_AGGREGATES } from '../bpf-templates/aggregates/index.js';
+import type { CpuState, AggregateValue } from '../bpf-templates/aggregates/aggregate.js';
+import type { ColumnBatch, ColumnData, ResultColumn } from '../catalog/types.js';
+import type { AggregateMode, KernelField } from '../planner/plan.js';
+
+export interface MapChunk {
+  readonly keys: Buffer;
+  readonly values: Buffer;
+  readonly count: number;
+}
+
+/** Reads a NUL-terminated string from a zero-padded buffer region. */
+export function readCString(buf: Buffer, offset: number, width: number): string {
+  const end = buf.indexOf(0, offset);
+  return buf.toString('utf8', offset, end < 0 || end > offset + width ? offset + width : end);
+}
+
+/** Reads an integer field (stored as 8 bytes) as the column type wants it. */
+function readInt(buf: Buffer, offset: number, f: KernelField): bigint {
+  return f.type.kind === 'int' && !f.type.signed ? buf.readBigUInt64LE(offset) : buf.readBigInt64LE(offset);
+}
+
+export class FieldColumns {
+  private readonly ints: (bigint | null)[][];
+  private readonly strings: (string | null)[][];
+
+  constructor(private readonly fields: readonly KernelField[]) {
+    this.ints = fields.map(() => []);
+    this.strings = fields.map(() => []);
+  }
+
+  /** Appends one key or record whose fields start at `base`. */
+  push(buf: Buffer, base: number): void {
+    this.fields.forEach((f, i) => {
+      if (f.type.kind === 'string') this.strings[i]!.push(readCString(buf, base + f.offset, f.width));
+      else this.ints[i]!.push(readInt(buf, base + f.offset, f));
+    });
+  }
+
+  data(adjustTs: (mono: bigint) => bigint): ColumnData[] {
+    return this.fields.map((f, i) => {
+      if (f.type.kind === 'string') return { kind: 'string', values: this.strings[i]! };
+      if (f.type.kind === 'timestamp') return { kind: 'int64', values: this.ints[i]!.map((v) => (v === null ? null : adjustTs(v))) };
+      return { kind: 'int64', values: this.ints[i]! };
+    });
+  }
+}
+
+export function decodeAggregates(mode: AggregateMode, chunks: readonly MapChunk[], cpus: number): ColumnBatch {
+  const keys = new FieldColumns(mode.keys);
+  const results: AggregateValue[][] = mode.aggregates.map(() => []);
+  const slot = (mode.valueSize + 7) & ~7;
+  let rows = 0;
+  for (const chunk of chunks) {
+    for (let i = 0; i < chunk.count; i++) {
+      keys.push(chunk.keys, i * mode.keySize);
+      const base = i * slot * cpus;
+      const view = new DataView(chunk.values.buffer, chunk.values.byteOffset, chunk.values.byteLength);
+      const perCpu = (offset: number): CpuState[] => {
+        const out: CpuState[] = [];
+        for (let c = 0; c < cpus; c++) {
+          const at = base + c * slot;
+          out.push({ count: view.getBigUint64(at, true), view, offset: at + offset });
+        }
+        return out;
+      };
+      mode.aggregates.forEach((a, j) => {
+        results[j]!.push(KERNEL_AGGREGATES[a.fn].finalize(perCpu(a.offset), a.arg?.signed ?? false));
+      });
+      rows++;
+    }
+  }
+  const columns: ResultColumn[] = [...mode.keys.map((k) => ({ name: k.name, type: k.type })), ...mode.aggregates.map((a) => ({ name: a.name, type: a.resultType }))];
+  const aggData: ColumnData[] = mode.aggregates.map((a, j) => {
+    const vals = results[j]!;
+    if (a.resultType.kind === 'float') return { kind: 'number', values: vals.map((v) => (v === null ? null : Number(v))) };
+    return { kind: 'int64', values: vals.map((v) => (v === null ? null : BigInt(v))) };
+  });
+  return { columns, data: [...keys.data((t) => t), ...aggData], rowCount: rows };
+}

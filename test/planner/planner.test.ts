@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { QueryError } from '../../src/diag/diagnostic.js';
+import { parseStatement } from '../../src/query/parse.js';
+import type { Plan } from '../../src/planner/plan.js';
+import { planQuery, type PlanOptions } from '../../src/planner/planner.js';
+import { printKExpr } from '../../src/planner/print-kexpr.js';
+import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
+
+function plan(sql: string, opts: PlanOptions = {}): Plan {
+  const s = parseStatement(sql);
+  assert.equal(s.kind, 'query');
+  if (s.kind !== 'query') throw new Error('not a query');
+  return planQuery(s.query, fixtureCatalog(), fixturePlannerEnv, opts);
+}
+
+function planError(sql: string): { code: string; start: number; end: number; params: unknown } {
+  try {
+    plan(sql);
+  } catch (e) {
+    if (e instanceof QueryError) {
+      const d = e.diagnostics[0]!;
+      return { code: d.code, start: d.span.start, end: d.span.end, params: d.params };
+    }
+    throw e;
+  }
+  throw new Error(`planning '${sql}' succeeded`);
+}
+
+test('GROUP BY with count(*) aggregates in the kernel, DuckDB only renames', () => {
+  const p = plan('SELECT comm, count(*) AS n FROM exec GROUP BY comm FOR 3s');
+  assert.equal(p.kernel.mode.kind, 'aggregate');
+  if (p.kernel.mode.kind !== 'aggregate') return;
+  assert.deepEqual(p.kernel.mode.keys.map((k) => [k.name, k.type.kind, k.offset, k.width]), [['k0', 'string', 0, 16]]);
+  assert.deepEqual(p.kernel.mode.aggregates.map((a) => [a.name, a.fn]), [['a0', 'count']]);
+  assert.equal(p.residualSql, 'SELECT k0 AS comm, a0 AS n FROM __bpfql_kernel');
+  assert.equal(p.durationMs, 3000);
+  assert.equal(p.kernel.filter, undefined);
+});
+
+test('every WHERE conjunct the kernel can evaluate is pushed, constants folded', () => {
+  const p = plan("SELECT count(*) FROM exec WHERE pid > 10 * 10 AND comm = 'sh' AND NOT (uid = 0 OR gid BETWEEN 1 AND 3)");
+  assert.equal(p.kernel.mode.kind, 'aggregate');
+  assert.equal(printKExpr(p.kernel.filter!), "(((pid > 100) AND comm = 'sh') AND NOT (((uid = 0) OR ((gid >= 1) AND (gid <= 3)))))");
+  assert.deepEqual(p.residualFilters, []);
+});
+
+test('a conjunct the kernel refuses stays in DuckDB and the query streams raw rows', () => {
+  const p = plan("SELECT comm, count(*) FROM exec WHERE pid > 1 AND filename LIKE '%bin%' GROUP BY comm");
+  assert.equal(p.kernel.mode.kind, 'stream');
+  assert.equal(printKExpr(p.kernel.filter!), '(pid > 1)');
+  assert.deepEqual(p.residualFilters, ["filename LIKE '%bin%'"]);
+  if (p.kernel.mode.kind !== 'stream') return;
+  assert.deepEqual(p.kernel.mode.fields.map((f) => f.name), ['comm', 'filename']);
+  assert.equal(p.residualSql, `SELECT comm AS comm, count(*) AS "count(*)" FROM __bpfql_kernel WHERE filename LIKE '%bin%' GROUP BY comm`);
+});
+
+test('kernelFilter: false keeps every conjunct for DuckDB', () => {
+  const p = plan('SELECT comm FROM exec WHERE pid > 1', { kernelFilter: false });
+  assert.equal(p.kernel.filter, undefined);
+  assert.deepEqual(p.residualFilters, ['pid > 1']);
+});
+
+test('aggregates DuckDB must compute (DISTINCT, median) stream rows', () => {
+  const p = plan('SELECT count(DISTINCT pid), median(pid) FROM exec');
+  assert.equal(p.kernel.mode.kind, 'stream');
+});
+
+test('sum, min, max, avg of expressions are kernel aggregates; HAVING and ORDER BY go to DuckDB', () => {
+  const p = plan('SELECT pid / 1000 AS bucket, sum(pid), min(pid), max(pid), avg(pid) FROM exec GROUP BY pid / 1000 HAVING count(*) > 2 ORDER BY bucket DESC LIMIT 5');
+  assert.equal(p.kernel.mode.kind, 'aggregate');
+  if (p.kernel.mode.kind !== 'aggregate') return;
+  assert.deepEqual(p.kernel.mode.aggregates.map((a) => `${a.fn}@${a.offset}`), ['sum@8', 'min@16', 'max@24', 'avg@32', 'count@40']);
+  assert.equal(p.kernel.mode.valueSize, 40);
+  assert.equal(p.residualSql, 'SELECT k0 AS bucket, a0 AS "sum(pid)", a1 AS "min(pid)", a2 AS "max(pid)", a3 AS "avg(pid)" FROM __bpfql_kernel WHERE a4 > 2 ORDER BY bucket DESC LIMIT 5');
+});
+
+test('ppid asks the environment for task_struct offsets; other queries do not', () => {
+  let asked = 0;
+  const env = { taskOffsets: () => (asked++, { realParent: 8, tgid: 4 }) };
+  const q = (sql: string) => {
+    const s = parseStatement(sql);
+    if (s.kind !== 'query') throw new Error('not a query');
+    return planQuery(s.query, fixtureCatalog(), env);
+  };
+  q('SELECT comm, count(*) FROM exec GROUP BY comm');
+  assert.equal(asked, 0);
+  const p = q('SELECT ppid, count(*) FROM exec GROUP BY ppid');
+  assert.equal(asked, 1);
+  assert.deepEqual(p.kernel.taskOffsets, { realParent: 8, tgid: 4 });
+});
+
+test('unknown column: code, span and closest names', () => {
+  const e = planError('SELECT nope FROM exec');
+  assert.equal(e.code, 'unknown-column');
+  assert.deepEqual([e.start, e.end], [7, 11]);
+  const typo = planError('SELECT comm FROM exec WHERE filenme = 1');
+  assert.deepEqual(typo.params, { name: 'filenme', table: 'exec', suggestions: ['filename'] });
+});
+
+test('unknown table suggests curated names', () => {
+  const e = planError('SELECT comm FROM exex');
+  assert.equal(e.code, 'unknown-table');
+  assert.deepEqual([e.start, e.end], [17, 21]);
+  assert.deepEqual(e.params, { name: 'exex', suggestions: ['exec'] });
+});
+
+test('a column neither grouped nor aggregated is an error at the column', () => {
+  const e = planError('SELECT comm, pid, count(*) FROM exec GROUP BY comm');
+  assert.equal(e.code, 'not-grouped');
+  assert.deepEqual([e.start, e.end], [13, 16]);
+});
+
+test('aggregates in WHERE and nested aggregates are errors', () => {
+  assert.equal(planError('SELECT comm FROM exec WHERE count(*) > 1').code, 'aggregate-in-where');
+  assert.equal(planError('SELECT sum(count(*)) FROM exec').code, 'nested-aggregate');
+});
+
+test('string constants that cannot fit the buffer fold to constants', () => {
+  const never = plan("SELECT count(*) FROM exec WHERE comm = 'a-name-longer-than-sixteen'");
+  assert.equal(printKExpr(never.kernel.filter!), '0');
+  const always = plan("SELECT count(*) FROM exec WHERE comm != 'a-name-longer-than-sixteen' AND pid > 0");
+  assert.equal(printKExpr(always.kernel.filter!), '(pid > 0)');
+});
+
+test('a tracepoint table clashing with a common column gets the tp_ prefix', () => {
+  const p = plan('SELECT tp_pid, count(*) FROM tracepoint.sched.sched_process_exec GROUP BY tp_pid');
+  assert.equal(p.kernel.mode.kind, 'aggregate');
+  assert.deepEqual(p.kernel.source, { kind: 'tracepoint', category: 'sched', event: 'sched_process_exec' });
+});
