@@ -31,6 +31,8 @@ export interface RunContext {
   /** Also ends kernel queries (e.g. the traced command exited). */
   readonly until?: Promise<unknown>;
   readonly onTick?: (progress: { readonly rows: number; readonly elapsedMs: number }) => void;
+  /** Called when a kernel query's program is attached. */
+  readonly onAttached?: () => void;
 }
 
 export interface KernelRunInfo {
@@ -115,6 +117,7 @@ export class Engine {
       ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
       onRows: async (batch) => this.session.append(table, toRecordBatch(batch)),
       ...(ctx.onTick ? { onTick: ctx.onTick } : {}),
+      ...(ctx.onAttached ? { onAttached: ctx.onAttached } : {}),
     });
     this.teardowns.push(run.teardown);
     if (run.aggregate) await this.session.append(table, toRecordBatch(run.aggregate));

@@ -29,6 +29,8 @@ export interface KernelRunOptions {
   readonly pollMs?: number;
   /** Called a few times a second while the query runs, with rows or keys so far. */
   readonly onTick?: (progress: { readonly rows: number; readonly elapsedMs: number }) => void;
+  /** Called once the program is attached and events are being counted. */
+  readonly onAttached?: () => void;
 }
 
 export interface KernelRunResult {
@@ -89,6 +91,7 @@ export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false): Co
 export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: KernelRunOptions): Promise<KernelRunResult> {
   const { scope, maps } = loadAndAttach(plan, prog);
   const startedAt = new Date();
+  opts.onAttached?.();
   const stats = maps.get(STATS_MAP)!;
   let rows = 0;
   try {
