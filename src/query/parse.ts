@@ -1,0 +1,29 @@
+// Entry points of the query front end: text in, AST out, or a QueryError with the first problem.
+import { QueryError } from '../diag/diagnostic.js';
+import type { Expr, Statement } from './ast.js';
+import { tokenize } from './lexer.js';
+import { BpfqlParser } from './statement-grammar.js';
+import { syntaxDiagnostic } from './syntax-error.js';
+
+// Building the parser analyses the grammar, so it is done once; parsing is synchronous, so the
+// one instance is never shared by two parses at a time.
+const parser = new BpfqlParser();
+
+function run<R>(text: string, startRule: 'statement' | 'standaloneExpression', invoke: () => R): R {
+  const { tokens } = tokenize(text);
+  parser.begin(text, tokens);
+  const result = invoke();
+  const error = parser.errors[0];
+  if (error !== undefined) throw new QueryError([syntaxDiagnostic(parser, startRule, tokens, error)]);
+  return result;
+}
+
+/** Parses one statement, optionally ending in `;`. */
+export function parseStatement(text: string): Statement {
+  return run(text, 'statement', () => parser.statement());
+}
+
+/** Parses one expression, e.g. `pid = 1 AND comm LIKE 'ba%'`. */
+export function parseExpression(text: string): Expr {
+  return run(text, 'standaloneExpression', () => parser.standaloneExpression());
+}
