@@ -1,0 +1,108 @@
+// Attaching loaded programs to events. Each attachment is held by fds (a perf event or a raw
+// tracepoint link); closing them detaches, and so does the kernel when the process dies.
+import { BpfCmd, RawTracepointOpen, attrWithString, fillRawTracepointOpenAttr } from './bpf-cmd.js';
+import { possibleCpuList } from './cpus.js';
+import { Errno, KernelError } from './errors.js';
+import {
+  PERF_EVENT_IOC_ENABLE,
+  PERF_EVENT_IOC_SET_BPF,
+  PERF_FLAG_FD_CLOEXEC,
+  cpuClockEventAttr,
+  tracepointEventAttr,
+} from './perf-cmd.js';
+import type { BpfProgram, ProgramType } from './program.js';
+import { sys } from './sys.js';
+import { tracepointId } from './tracefs.js';
+
+export interface Attachment {
+  close(): void;
+}
+
+/** Closes its fds once, in reverse order of opening. */
+class FdAttachment implements Attachment {
+  private fds: readonly number[];
+  constructor(fds: readonly number[]) {
+    this.fds = fds;
+  }
+  close(): void {
+    const fds = this.fds;
+    this.fds = [];
+    for (let i = fds.length - 1; i >= 0; i--) sys().close(fds[i]!);
+  }
+}
+
+function requireType(prog: BpfProgram, type: ProgramType, how: string): void {
+  if (prog.spec.type !== type) {
+    throw new Error(`program '${prog.spec.name}' is a ${prog.spec.type} program; ${how} needs a ${type} program`);
+  }
+}
+
+/** Points a perf event at the program and enables it; closes the event and throws on failure. */
+function setBpfAndEnable(perfFd: number, prog: BpfProgram, what: string): void {
+  const s = sys();
+  let r = s.ioctl(perfFd, PERF_EVENT_IOC_SET_BPF, prog.fd);
+  let op = 'ioctl(PERF_EVENT_IOC_SET_BPF)';
+  if (r >= 0) {
+    r = s.ioctl(perfFd, PERF_EVENT_IOC_ENABLE, 0);
+    op = 'ioctl(PERF_EVENT_IOC_ENABLE)';
+  }
+  if (r < 0) {
+    s.close(perfFd);
+    throw new KernelError(op, -r, { subject: what });
+  }
+}
+
+/**
+ * Runs `prog` on every hit of tracepoint category:event. One perf event (pid -1, CPU 0) is
+ * enough: a BPF program on a tracepoint event fires on every CPU.
+ */
+export function attachTracepoint(prog: BpfProgram, category: string, event: string): Attachment {
+  requireType(prog, 'tracepoint', 'attaching to a tracepoint');
+  const what = `tracepoint ${category}:${event}`;
+  const attr = tracepointEventAttr(tracepointId(category, event));
+  const fd = sys().perfEventOpen(attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+  if (fd < 0) throw new KernelError('perf_event_open', -fd, { subject: what });
+  setBpfAndEnable(fd, prog, what);
+  return new FdAttachment([fd]);
+}
+
+/** Runs `prog` on raw tracepoint `name` (e.g. 'sys_enter'), through BPF_RAW_TRACEPOINT_OPEN. */
+export function attachRawTracepoint(prog: BpfProgram, name: string): Attachment {
+  requireType(prog, 'raw_tracepoint', 'attaching to a raw tracepoint');
+  const s = sys();
+  const { attr, text } = attrWithString(RawTracepointOpen.size, name);
+  fillRawTracepointOpenAttr(attr, s.address(text), prog.fd);
+  const fd = s.bpf(BpfCmd.RAW_TRACEPOINT_OPEN, attr, RawTracepointOpen.size);
+  if (fd < 0) {
+    throw new KernelError('BPF_RAW_TRACEPOINT_OPEN', -fd, {
+      subject: `raw tracepoint ${name}`,
+      hint: fd === -Errno.ENOENT ? `this kernel has no raw tracepoint '${name}'` : undefined,
+    });
+  }
+  return new FdAttachment([fd]);
+}
+
+/** Runs `prog` `frequencyHz` times a second on every CPU (software cpu-clock sampling). */
+export function attachPerfSampling(prog: BpfProgram, frequencyHz: number): Attachment {
+  requireType(prog, 'perf_event', 'sampling');
+  if (!Number.isInteger(frequencyHz) || frequencyHz <= 0) {
+    throw new RangeError(`sampling frequency must be a positive whole number of Hz, not ${frequencyHz}`);
+  }
+  const s = sys();
+  const attr = cpuClockEventAttr(frequencyHz);
+  const fds: number[] = [];
+  try {
+    for (const cpu of possibleCpuList()) {
+      const what = `cpu-clock sampling on CPU ${cpu}`;
+      const fd = s.perfEventOpen(attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+      if (fd === -Errno.ENODEV) continue; // a possible CPU that is offline
+      if (fd < 0) throw new KernelError('perf_event_open', -fd, { subject: what });
+      setBpfAndEnable(fd, prog, what);
+      fds.push(fd);
+    }
+  } catch (e) {
+    new FdAttachment(fds).close();
+    throw e;
+  }
+  return new FdAttachment(fds);
+}

@@ -1,0 +1,222 @@
+// A lazy reader of raw BTF (the kernel's own type information, /sys/kernel/btf/vmlinux), for the
+// struct offsets programs need. It answers only "where is this member" and "how big is this
+// struct": the type section is walked once to find where each type record starts, names are
+// compared as bytes, and nothing else is decoded.
+import { readFileSync } from 'node:fs';
+import { Errno, KernelError } from './errors.js';
+
+export interface Btf {
+  /** Byte offset of `member` in `struct` (a struct or union), looking inside anonymous members. */
+  memberOffset(struct: string, member: string): number;
+  /** sizeof(struct). */
+  structSize(struct: string): number;
+}
+
+const MAGIC = 0xeb9f;
+const TYPE_HEADER = 12;
+
+const Kind = {
+  INT: 1,
+  ARRAY: 3,
+  STRUCT: 4,
+  UNION: 5,
+  ENUM: 6,
+  TYPEDEF: 8,
+  VOLATILE: 9,
+  CONST: 10,
+  RESTRICT: 11,
+  FUNC_PROTO: 13,
+  VAR: 14,
+  DATASEC: 15,
+  DECL_TAG: 17,
+  TYPE_TAG: 18,
+  ENUM64: 19,
+} as const;
+
+/** Bytes that follow the 12-byte common header of a type of this kind with `vlen` items. */
+function trailingBytes(kind: number, vlen: number): number {
+  switch (kind) {
+    case Kind.INT:
+    case Kind.VAR:
+    case Kind.DECL_TAG:
+      return 4;
+    case Kind.ARRAY:
+      return 12;
+    case Kind.STRUCT:
+    case Kind.UNION:
+    case Kind.DATASEC:
+    case Kind.ENUM64:
+      return 12 * vlen;
+    case Kind.ENUM:
+    case Kind.FUNC_PROTO:
+      return 8 * vlen;
+    default:
+      return 0;
+  }
+}
+
+function btfError(message: string): KernelError {
+  return new KernelError('BTF', Errno.ENOENT, { message });
+}
+
+class BtfReader implements Btf {
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private readonly typesStart: number;
+  private readonly typesEnd: number;
+  private readonly stringsStart: number;
+  private readonly stringsEnd: number;
+  /** Byte offset of each type record, by type id (id 0 is void and has none). */
+  private offsets: Uint32Array | undefined;
+  private readonly composites: number[] = [];
+  private readonly byName = new Map<string, number>();
+  private readonly encoder = new TextEncoder();
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (bytes.byteLength < 24 || this.view.getUint16(0, true) !== MAGIC) {
+      throw new KernelError('BTF', Errno.EINVAL, { message: 'not raw little-endian BTF (magic 0xeb9f missing)' });
+    }
+    const hdrLen = this.view.getUint32(4, true);
+    this.typesStart = hdrLen + this.view.getUint32(8, true);
+    this.typesEnd = this.typesStart + this.view.getUint32(12, true);
+    this.stringsStart = hdrLen + this.view.getUint32(16, true);
+    this.stringsEnd = this.stringsStart + this.view.getUint32(20, true);
+    if (this.typesEnd > bytes.byteLength || this.stringsEnd > bytes.byteLength) {
+      throw new KernelError('BTF', Errno.EINVAL, { message: 'truncated BTF: sections run past the end of the data' });
+    }
+  }
+
+  memberOffset(struct: string, member: string): number {
+    const id = this.composite(struct);
+    const bits = this.findMember(id, this.encoder.encode(member));
+    if (bits === undefined) throw btfError(`struct ${struct} has no member '${member}' in the kernel's BTF`);
+    if (bits % 8 !== 0) throw new KernelError('BTF', Errno.EINVAL, { message: `${struct}.${member} is a bitfield (bit offset ${bits})` });
+    return bits / 8;
+  }
+
+  structSize(struct: string): number {
+    return this.view.getUint32(this.offsetOf(this.composite(struct)) + 8, true);
+  }
+
+  /** One pass over the type section: where each record starts, and which are structs or unions. */
+  private index(): Uint32Array {
+    if (this.offsets !== undefined) return this.offsets;
+    const view = this.view;
+    let offsets = new Uint32Array(1 << 16);
+    let id = 1;
+    for (let at = this.typesStart; at < this.typesEnd; id++) {
+      if (id === offsets.length) {
+        const grown = new Uint32Array(offsets.length * 2);
+        grown.set(offsets);
+        offsets = grown;
+      }
+      offsets[id] = at;
+      const info = view.getUint32(at + 4, true);
+      const kind = (info >>> 24) & 0x1f;
+      if (kind === Kind.STRUCT || kind === Kind.UNION) this.composites.push(id);
+      at += TYPE_HEADER + trailingBytes(kind, info & 0xffff);
+    }
+    this.offsets = offsets.subarray(0, id);
+    return this.offsets;
+  }
+
+  private offsetOf(id: number): number {
+    const offsets = this.index();
+    if (id <= 0 || id >= offsets.length) throw new KernelError('BTF', Errno.EINVAL, { message: `BTF type id ${id} out of range` });
+    return offsets[id]!;
+  }
+
+  private kindOf(id: number): number {
+    return (this.view.getUint32(this.offsetOf(id) + 4, true) >>> 24) & 0x1f;
+  }
+
+  /** Whether the NUL-terminated string at `nameOff` equals `name`. */
+  private nameIs(nameOff: number, name: Uint8Array): boolean {
+    const start = this.stringsStart + nameOff;
+    if (start + name.length >= this.stringsEnd || this.bytes[start + name.length] !== 0) return false;
+    for (let i = 0; i < name.length; i++) if (this.bytes[start + i] !== name[i]) return false;
+    return true;
+  }
+
+  /** The id of the struct or union named `name`; a declaration with no members counts only as a last resort. */
+  private composite(name: string): number {
+    const known = this.byName.get(name);
+    if (known !== undefined) return known;
+    this.index();
+    const wanted = this.encoder.encode(name);
+    let found: number | undefined;
+    for (const id of this.composites) {
+      const at = this.offsets![id]!;
+      if (!this.nameIs(this.view.getUint32(at, true), wanted)) continue;
+      found = id;
+      if ((this.view.getUint32(at + 4, true) & 0xffff) > 0) break;
+    }
+    if (found === undefined) throw btfError(`the kernel's BTF has no struct '${name}'`);
+    this.byName.set(name, found);
+    return found;
+  }
+
+  /** Follows typedefs and qualifiers to the type they name. */
+  private resolve(id: number): number {
+    let current = id;
+    for (let depth = 0; depth < 32 && current !== 0; depth++) {
+      const kind = this.kindOf(current);
+      if (kind !== Kind.TYPEDEF && kind !== Kind.VOLATILE && kind !== Kind.CONST && kind !== Kind.RESTRICT && kind !== Kind.TYPE_TAG) {
+        return current;
+      }
+      current = this.view.getUint32(this.offsetOf(current) + 8, true);
+    }
+    return current;
+  }
+
+  /** Bit offset of `member` within composite `id`, searching anonymous struct/union members too. */
+  private findMember(id: number, member: Uint8Array): number | undefined {
+    const at = this.offsetOf(id);
+    const info = this.view.getUint32(at + 4, true);
+    const bitfields = (info & 0x80000000) !== 0;
+    const vlen = info & 0xffff;
+    for (let i = 0; i < vlen; i++) {
+      const m = at + TYPE_HEADER + 12 * i;
+      const nameOff = this.view.getUint32(m, true);
+      const raw = this.view.getUint32(m + 8, true);
+      // With the kind flag set, the top 8 bits hold a bitfield width and the rest the bit offset.
+      const bits = bitfields ? raw & 0xffffff : raw;
+      if (nameOff === 0) {
+        const inner = this.resolve(this.view.getUint32(m + 4, true));
+        const kind = inner === 0 ? 0 : this.kindOf(inner);
+        if (kind === Kind.STRUCT || kind === Kind.UNION) {
+          const found = this.findMember(inner, member);
+          if (found !== undefined) return bits + found;
+        }
+      } else if (this.nameIs(nameOff, member)) {
+        return bits;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** A reader over raw BTF bytes (the format of /sys/kernel/btf/vmlinux). */
+export function parseBtf(bytes: Uint8Array): Btf {
+  return new BtfReader(bytes);
+}
+
+let vmlinux: Btf | undefined;
+
+/** The running kernel's BTF, read on first use and kept. */
+export function vmlinuxBtf(): Btf {
+  if (vmlinux !== undefined) return vmlinux;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync('/sys/kernel/btf/vmlinux');
+  } catch (e) {
+    throw new KernelError('BTF', Errno.ENOENT, {
+      message: `cannot read the kernel's BTF at /sys/kernel/btf/vmlinux: ${String(e)}`,
+      hint: 'this kernel was built without CONFIG_DEBUG_INFO_BTF',
+    });
+  }
+  vmlinux = parseBtf(bytes);
+  return vmlinux;
+}

@@ -1,0 +1,85 @@
+// The BPF programs and maps loaded in the kernel (by anyone), by id. Tests use this to prove that
+// nothing bpfql loaded outlives its query.
+import {
+  BpfCmd,
+  MapInfo,
+  ObjId,
+  ObjInfo,
+  ProgInfo,
+  objIdAttr,
+  objInfoAttr,
+  readObjectName,
+} from './bpf-cmd.js';
+import { Errno, KernelError } from './errors.js';
+import { sys } from './sys.js';
+
+export interface LoadedProgram {
+  readonly id: number;
+  /** The kernel's copy of the name: at most 15 characters. */
+  readonly name: string;
+  /** enum bpf_prog_type. */
+  readonly type: number;
+}
+
+export interface LoadedMap {
+  readonly id: number;
+  readonly name: string;
+  /** enum bpf_map_type. */
+  readonly type: number;
+}
+
+interface ObjectKind {
+  readonly what: string;
+  readonly nextIdCmd: number;
+  readonly fdByIdCmd: number;
+  readonly infoSize: number;
+  readonly typeAt: number;
+  readonly nameAt: number;
+}
+
+const programs: ObjectKind = {
+  what: 'PROG',
+  nextIdCmd: BpfCmd.PROG_GET_NEXT_ID,
+  fdByIdCmd: BpfCmd.PROG_GET_FD_BY_ID,
+  infoSize: ProgInfo.size,
+  typeAt: ProgInfo.type,
+  nameAt: ProgInfo.name,
+};
+
+const maps: ObjectKind = {
+  what: 'MAP',
+  nextIdCmd: BpfCmd.MAP_GET_NEXT_ID,
+  fdByIdCmd: BpfCmd.MAP_GET_FD_BY_ID,
+  infoSize: MapInfo.size,
+  typeAt: MapInfo.type,
+  nameAt: MapInfo.name,
+};
+
+function list(kind: ObjectKind): { id: number; name: string; type: number }[] {
+  const s = sys();
+  const out: { id: number; name: string; type: number }[] = [];
+  const info = Buffer.alloc(kind.infoSize);
+  for (let id = 0; ; ) {
+    const next = objIdAttr(id);
+    const r = s.bpf(kind.nextIdCmd, next, ObjId.size);
+    if (r === -Errno.ENOENT) return out;
+    if (r < 0) throw new KernelError(`BPF_${kind.what}_GET_NEXT_ID`, -r);
+    id = next.readUInt32LE(ObjId.nextId);
+    const fd = s.bpf(kind.fdByIdCmd, objIdAttr(id), ObjId.size);
+    if (fd === -Errno.ENOENT) continue; // freed since GET_NEXT_ID saw it
+    if (fd < 0) throw new KernelError(`BPF_${kind.what}_GET_FD_BY_ID`, -fd);
+    info.fill(0);
+    const r2 = s.bpf(BpfCmd.OBJ_GET_INFO_BY_FD, objInfoAttr(fd, s.address(info), info.length), ObjInfo.size);
+    s.close(fd);
+    if (r2 < 0) throw new KernelError('BPF_OBJ_GET_INFO_BY_FD', -r2);
+    out.push({ id, name: readObjectName(info, kind.nameAt), type: info.readUInt32LE(kind.typeAt) });
+  }
+}
+
+export function listPrograms(): LoadedProgram[] {
+  return list(programs);
+}
+
+export function listMaps(): LoadedMap[] {
+  return list(maps);
+}

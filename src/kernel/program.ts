@@ -1,0 +1,98 @@
+// Loading programs. The first attempt asks for no verifier log (the log costs time even when the
+// program is fine); only when the kernel refuses is the program loaded again with a log, so the
+// error can say why.
+import { BpfCmd, INSN_SIZE, ProgLoad, attrWithString, fillProgLoadAttr, logTrueSize } from './bpf-cmd.js';
+import { Errno, KernelError, VerifierError } from './errors.js';
+import { sys } from './sys.js';
+
+export type ProgramType = 'tracepoint' | 'raw_tracepoint' | 'perf_event';
+
+export interface ProgramSpec {
+  readonly name: string;
+  readonly type: ProgramType;
+  /** Raw little-endian struct bpf_insn array, 8 bytes per slot. */
+  readonly insns: Buffer;
+  readonly license: string;
+}
+
+/** enum bpf_prog_type values. */
+export const programTypeIds: { readonly [T in ProgramType]: number } = {
+  tracepoint: 5,
+  perf_event: 7,
+  raw_tracepoint: 17,
+};
+
+/** First verifier log buffer: enough for the log of a rejected program of a few thousand insns. */
+const INITIAL_LOG_SIZE = 1 << 20;
+/** The kernel refuses log buffers larger than this (UINT_MAX >> 2). */
+const MAX_LOG_SIZE = 0x3fffffff;
+
+export class BpfProgram {
+  readonly fd: number;
+  readonly spec: ProgramSpec;
+  private closed = false;
+
+  private constructor(fd: number, spec: ProgramSpec) {
+    this.fd = fd;
+    this.spec = spec;
+  }
+
+  static load(spec: ProgramSpec): BpfProgram {
+    if (spec.insns.length === 0 || spec.insns.length % INSN_SIZE !== 0) {
+      throw new RangeError(`program '${spec.name}' has ${spec.insns.length} bytes of instructions; it needs a positive multiple of 8`);
+    }
+    const first = attempt(spec, 0, Buffer.alloc(0));
+    if (first.fd >= 0) return new BpfProgram(first.fd, spec);
+    // Without privileges the log would only repeat the refusal.
+    if (first.errno === Errno.EPERM) throw new KernelError('BPF_PROG_LOAD', first.errno, { subject: `program '${spec.name}'` });
+
+    let log = Buffer.alloc(INITIAL_LOG_SIZE);
+    for (;;) {
+      const r = attempt(spec, 1, log);
+      if (r.fd >= 0) return new BpfProgram(r.fd, spec);
+      // ENOSPC: the log did not fit. Kernels from 6.4 say how much was needed; older ones don't.
+      if (r.errno === Errno.ENOSPC && log.length < MAX_LOG_SIZE) {
+        const needed = r.trueSize > log.length ? r.trueSize : log.length * 2;
+        log = Buffer.alloc(Math.min(needed, MAX_LOG_SIZE));
+        continue;
+      }
+      const text = cString(log);
+      if (text === '') throw new KernelError('BPF_PROG_LOAD', r.errno, { subject: `program '${spec.name}'` });
+      throw new VerifierError(spec.name, r.errno, text);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    sys().close(this.fd);
+  }
+}
+
+interface Attempt {
+  readonly fd: number;
+  readonly errno: number;
+  readonly trueSize: number;
+}
+
+function attempt(spec: ProgramSpec, logLevel: number, log: Buffer): Attempt {
+  const s = sys();
+  const { attr, text: license } = attrWithString(ProgLoad.size, spec.license);
+  fillProgLoadAttr(attr, {
+    progType: programTypeIds[spec.type],
+    insns: s.address(spec.insns),
+    insnCount: spec.insns.length / INSN_SIZE,
+    license: s.address(license),
+    name: spec.name,
+    logLevel,
+    logBuf: log.length === 0 ? 0n : s.address(log),
+    logSize: log.length,
+  });
+  const r = s.bpf(BpfCmd.PROG_LOAD, attr, ProgLoad.size);
+  return r >= 0 ? { fd: r, errno: 0, trueSize: 0 } : { fd: -1, errno: -r, trueSize: logTrueSize(attr) };
+}
+
+function cString(buf: Buffer): string {
+  const end = buf.indexOf(0);
+  return buf.toString('utf8', 0, end === -1 ? buf.length : end);
+}

@@ -1,0 +1,112 @@
+// The one door to the kernel: every syscall bpfql makes goes through the Sys returned by sys(),
+// so unit tests can install a fake with setSys() and check exactly what would have been sent.
+// This is the only file that imports koffi.
+import koffi from 'koffi';
+import { KernelError } from './errors.js';
+
+export interface Sys {
+  /** bpf(2): the result (an fd, 0, …) or -errno. */
+  bpf(cmd: number, attr: Buffer, size: number): number;
+  /** perf_event_open(2): an fd or -errno. */
+  perfEventOpen(attr: Buffer, pid: number, cpu: number, groupFd: number, flags: number): number;
+  /** ioctl(2) with an integer argument: the result or -errno. */
+  ioctl(fd: number, request: number, arg: number): number;
+  close(fd: number): number;
+  /** mmap(2) of an fd: the address, or throws KernelError. */
+  mmap(length: number, prot: number, flags: number, fd: number, offset: number): bigint;
+  munmap(address: bigint, length: number): number;
+  /** A zero-copy ArrayBuffer over mapped memory; invalid once the memory is unmapped. */
+  view(address: bigint, length: number): ArrayBuffer;
+  /** The address of a Buffer's bytes, for the u64 pointer fields of bpf_attr. */
+  address(buf: Buffer): bigint;
+  /** The kernel's page size in bytes (ring buffer mappings are page-granular). */
+  pageSize(): number;
+  /**
+   * Resolves true when `fd` becomes readable, false after `timeoutMs` or when `signal` aborts,
+   * without blocking the event loop. Absent when the FFI cannot watch fds; callers then poll on a timer.
+   */
+  waitReadable?(fd: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+}
+
+// x86_64 syscall numbers; bpfql targets x86_64 (see notes/kernel-abi.md).
+const SYS_perf_event_open = 298;
+const SYS_bpf = 321;
+const _SC_PAGESIZE = 30;
+const MAP_FAILED = 0xffffffffffffffffn;
+
+function createRealSys(): Sys {
+  const libc = koffi.load('libc.so.6');
+  // glibc's syscall() is variadic; declared with fixed integer/pointer parameters it is still
+  // called correctly on x86_64 (integer args go in the same registers) and costs less per call.
+  const syscallBpf = libc.func('syscall', 'long', ['long', 'long', 'void *', 'long']);
+  const syscallPerf = libc.func('syscall', 'long', ['long', 'void *', 'long', 'long', 'long', 'long']);
+  const ioctl = libc.func('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']);
+  const close = libc.func('close', 'int', ['int']);
+  const mmap = libc.func('mmap', 'void *', ['void *', 'size_t', 'int', 'int', 'int', 'int64_t']);
+  const munmap = libc.func('munmap', 'int', ['uint64_t', 'size_t']);
+  const sysconf = libc.func('sysconf', 'long', ['int']);
+  let page = 0;
+
+  // Read errno right after the call, before anything else can overwrite it.
+  const check = (r: number): number => (r < 0 ? -koffi.errno() : r);
+
+  const sys: Sys = {
+    bpf: (cmd, attr, size) => check(syscallBpf(SYS_bpf, cmd, attr, size) as number),
+    perfEventOpen: (attr, pid, cpu, groupFd, flags) =>
+      check(syscallPerf(SYS_perf_event_open, attr, pid, cpu, groupFd, flags) as number),
+    ioctl: (fd, request, arg) => check(ioctl(fd, request, arg) as number),
+    close: (fd) => check(close(fd) as number),
+    mmap: (length, prot, flags, fd, offset) => {
+      const addr = mmap(null, length, prot, flags, fd, offset) as bigint | null;
+      if (addr === null || addr === MAP_FAILED) throw new KernelError('mmap', koffi.errno());
+      return addr;
+    },
+    munmap: (address, length) => check(munmap(address, length) as number),
+    view: (address, length) => koffi.view(address, length),
+    address: (buf) => koffi.address(buf),
+    pageSize: () => {
+      if (page === 0) page = sysconf(_SC_PAGESIZE) as number;
+      return page;
+    },
+  };
+  // koffi.node.poll watches an fd from libuv's own epoll, so waiting costs no thread.
+  if (typeof koffi.node?.poll === 'function') sys.waitReadable = waitWithLibuv;
+  return sys;
+}
+
+function waitWithLibuv(fd: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) {
+      resolve(false);
+      return;
+    }
+    let done = false;
+    const finish = (ready: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      handle.close();
+      resolve(ready);
+    };
+    const onAbort = (): void => finish(false);
+    const handle = koffi.node.poll(fd, { readable: true }, () => finish(true));
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    signal?.addEventListener('abort', onAbort);
+  });
+}
+
+let real: Sys | undefined;
+let current: Sys | undefined;
+
+/** The Sys in use: a fake installed by setSys, else the real one (created on first use). */
+export function sys(): Sys {
+  if (current !== undefined) return current;
+  real ??= createRealSys();
+  return real;
+}
+
+/** Installs a fake Sys for tests; undefined restores the real one. */
+export function setSys(s: Sys | undefined): void {
+  current = s;
+}
