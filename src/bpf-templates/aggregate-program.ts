@@ -51,17 +51,24 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode): Cod
     call(Helper.mapLookupElem),
     jeq.imm(R0, 0, 'miss'),
     comment('hit: count += 1, update in place', ldx.dw(R1, R0, 0)),
-    add.imm(R1, 1),
-    stx.dw(R0, 0, R1),
   );
+  const hasState = emits.some(({ fn }) => KERNEL_AGGREGATES[fn].stateBytes > 0);
+  // Another CPU may have inserted the key: this CPU's slot is then all zeros and must be initialised.
+  if (hasState) g.emit(jeq.imm(R1, 0, 'first_on_cpu'));
+  g.emit(add.imm(R1, 1), stx.dw(R0, 0, R1));
   for (const { fn, e } of emits) g.emit(...KERNEL_AGGREGATES[fn].emitUpdate(e, R0));
   g.emit(ja('out'));
+  if (hasState) {
+    g.emit(label('first_on_cpu'), comment('first event of the key on this CPU', st.dw(R0, 0, 1)));
+    for (const { fn, e } of emits) g.emit(...KERNEL_AGGREGATES[fn].emitInit(e, R0, 0));
+    g.emit(ja('out'));
+  }
 
   const valueSlot = g.frame.alloc(mode.valueSize, 'value');
   g.emit(label('miss'));
-  for (let i = 0; i < mode.valueSize; i += 8) g.emit(i === 0 ? comment('miss: build the first value', st.dw(R10, valueSlot, 0)) : st.dw(R10, valueSlot + i, 0));
-  g.emit(st.dw(R10, valueSlot, 1));
-  for (const { fn, e } of emits) g.emit(...KERNEL_AGGREGATES[fn].emitInit(e, valueSlot));
+  g.emit(comment('miss: build the first value, count = 1', st.dw(R10, valueSlot, 1)));
+  for (let i = 8; i < mode.valueSize; i += 8) g.emit(st.dw(R10, valueSlot + i, 0));
+  for (const { fn, e } of emits) g.emit(...KERNEL_AGGREGATES[fn].emitInit(e, R10, valueSlot));
   g.emit(
     comment('insert (BPF_ANY: another CPU may have inserted the key; our slot is still ours)', ldMap(R1, AGG_MAP)),
     mov.reg(R2, R10),

@@ -55,6 +55,29 @@ function isAggregate(e: Expr): e is Extract<Expr, { kind: 'call' }> {
   return e.kind === 'call' && isAggregateCall(e.name);
 }
 
+/** Whether an expression is integer-valued over this table (for the meaning of `/`). */
+function isIntExpr(e: Expr, scope: Scope): boolean {
+  switch (e.kind) {
+    case 'column': return scope.find(e.name)?.type.kind === 'int';
+    case 'literal': return e.value.type === 'int';
+    case 'unary': return e.op !== 'NOT' && isIntExpr(e.operand, scope);
+    case 'binary': return ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>'].includes(e.op) && isIntExpr(e.left, scope) && isIntExpr(e.right, scope);
+    default: return false;
+  }
+}
+
+/**
+ * bpfql's `/` between integers divides as the kernel does (truncating); DuckDB's `/` would give a
+ * float, so for DuckDB it is written as divide(a, b), which truncates and gives NULL for a zero divisor.
+ */
+function integerDivision(e: Expr, scope: Scope): Expr {
+  const inner = mapChildren(e, (x) => integerDivision(x, scope));
+  if (inner.kind === 'binary' && inner.op === '/' && isIntExpr(e, scope)) {
+    return { kind: 'call', name: 'divide', args: [inner.left, inner.right], distinct: false, star: false, span: inner.span };
+  }
+  return inner;
+}
+
 function itemName(item: Extract<SelectItem, { kind: 'expr' }>): string {
   if (item.alias) return item.alias;
   if (item.expr.kind === 'column') return item.expr.name.toLowerCase();
@@ -244,12 +267,13 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
     if (isAggregate(e)) return { kind: 'column', name: `a${calls.findIndex((x) => exprKey(x) === exprKey(e))}`, span: e.span };
     return mapChildren(e, rewrite);
   };
-  const items = c.q.items.map((i) => (i.kind === 'expr' ? `${printExpr(rewrite(i.expr))} AS ${quoteIdent(itemName(i))}` : '*'));
+  const sql = (e: Expr): string => printExpr(integerDivision(rewrite(e), c.scope));
+  const items = c.q.items.map((i) => (i.kind === 'expr' ? `${sql(i.expr)} AS ${quoteIdent(itemName(i))}` : '*'));
   const residualSql = residualSelect({
     items,
-    where: c.q.having ? [printExpr(rewrite(c.q.having))] : [],
+    where: c.q.having ? [sql(c.q.having)] : [],
     groupBy: [],
-    orderBy: c.q.orderBy.map((o) => `${printExpr(rewrite(o.expr))}${o.descending ? ' DESC' : ''}`),
+    orderBy: c.q.orderBy.map((o) => `${sql(o.expr)}${o.descending ? ' DESC' : ''}`),
     ...(c.q.limit ? { limit: c.q.limit.value } : {}),
   });
   return { table: c.table.name, kernel, kernelColumns, residualSql, ...(c.q.limit ? { limit: c.q.limit.value } : {}) };
@@ -288,13 +312,14 @@ function planStream(c: Common, refused: readonly Expr[]): Omit<Plan, 'residualFi
     columns: readColumns,
   };
   const kernelColumns: ResultColumn[] = fields.map((f) => ({ name: f.name, type: f.type }));
-  const items = q.items.map((i) => (i.kind === 'expr' ? `${printExpr(i.expr)} AS ${quoteIdent(itemName(i))}` : '*'));
+  const sql = (e: Expr): string => printExpr(integerDivision(e, c.scope));
+  const items = q.items.map((i) => (i.kind === 'expr' ? `${sql(i.expr)} AS ${quoteIdent(itemName(i))}` : '*'));
   const residualSql = residualSelect({
     items,
-    where: refused.map(printExpr),
-    groupBy: q.groupBy.map(printExpr),
-    ...(q.having ? { having: printExpr(q.having) } : {}),
-    orderBy: q.orderBy.map((o) => `${printExpr(o.expr)}${o.descending ? ' DESC' : ''}`),
+    where: refused.map(sql),
+    groupBy: q.groupBy.map(sql),
+    ...(q.having ? { having: sql(q.having) } : {}),
+    orderBy: q.orderBy.map((o) => `${sql(o.expr)}${o.descending ? ' DESC' : ''}`),
     ...(q.limit ? { limit: q.limit.value } : {}),
   });
   const grouped = q.groupBy.length > 0 || q.items.some((i) => i.kind === 'expr' && someExpr(i.expr, isAggregate));

@@ -20,7 +20,7 @@ async function runWith(engine: Engine, sql: string, workload: () => ShellRun): P
   return { outcome, shellPid: shellRun!.pid };
 }
 
-function rowsOf(o: Outcome): unknown[][] {
+function rowsOf(o: Outcome): readonly (readonly unknown[])[] {
   assert.equal(o.kind, 'rows');
   return o.kind === 'rows' ? o.result.rows : [];
 }

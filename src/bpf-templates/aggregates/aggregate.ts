@@ -35,8 +35,12 @@ export interface KernelAggregate {
   resultType(argSigned: boolean): ValueType;
   /** Bytes of state after the shared event count. */
   readonly stateBytes: number;
-  /** On a key's first event on this CPU: write the state into the value being built at `base` (R10-relative). */
-  emitInit(e: AggregateEmit, base: number): Item[];
+  /**
+   * On a key's first event on this CPU: write the state at `value + base + offset`, either into
+   * the value being built on the stack (R10) or into a map value another CPU inserted (its slot for
+   * this CPU is still zero).
+   */
+  emitInit(e: AggregateEmit, value: Reg, base: number): Item[];
   /** On later events: update the state in place through `value`, a pointer to the map value. */
   emitUpdate(e: AggregateEmit, value: Reg): Item[];
   /** Merges the CPUs that saw the key into the final value. */

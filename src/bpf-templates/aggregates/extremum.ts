@@ -12,9 +12,9 @@ function extremum(kind: 'min' | 'max'): KernelAggregate {
     needsArg: true,
     resultType: (signed) => (signed ? S64 : U64),
     stateBytes: 8,
-    emitInit: (e, base) => [
+    emitInit: (e, value, base) => [
       comment(`${kind}: first value`, ldx.dw(R1, R10, e.argSlot)),
-      stx.dw(R10, base + e.offset, R1),
+      stx.dw(value, base + e.offset, R1),
     ],
     emitUpdate: (e, value) => {
       const keep = `${kind}_keep_${e.id}`;

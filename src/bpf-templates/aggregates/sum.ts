@@ -10,9 +10,9 @@ export const sumAggregate: KernelAggregate = {
   needsArg: true,
   resultType: (signed) => (signed ? S64 : U64),
   stateBytes: 8,
-  emitInit: (e, base) => [
+  emitInit: (e, value, base) => [
     comment('sum: first value', ldx.dw(R1, R10, e.argSlot)),
-    stx.dw(R10, base + e.offset, R1),
+    stx.dw(value, base + e.offset, R1),
   ],
   emitUpdate: (e, value) => [
     comment('sum += x', ldx.dw(R1, R10, e.argSlot)),
