@@ -1,0 +1,49 @@
+// Query results written to files by DuckDB's COPY, the format chosen by the file's extension.
+
+import type { Session } from './session.js';
+import { quoteString } from './sql-text.js';
+
+export type ExportFormat = 'parquet' | 'csv' | 'json' | 'ndjson';
+
+const byExtension: Readonly<Record<string, ExportFormat>> = {
+  parquet: 'parquet',
+  csv: 'csv',
+  json: 'json',
+  ndjson: 'ndjson',
+  jsonl: 'ndjson',
+};
+
+/** The export format named by a path's extension (any case), or undefined. */
+export function exportFormatOf(path: string): ExportFormat | undefined {
+  const dot = path.lastIndexOf('.');
+  if (dot < 0 || dot < path.lastIndexOf('/')) return undefined;
+  return byExtension[path.slice(dot + 1).toLowerCase()];
+}
+
+export interface ExportOptions {
+  /** Parquet only: key/value metadata for the file footer (read with parquet_kv_metadata()). */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+function copyOptions(format: ExportFormat, opts: ExportOptions | undefined): string {
+  switch (format) {
+    case 'parquet': {
+      const entries = Object.entries(opts?.metadata ?? {});
+      if (entries.length === 0) return 'FORMAT parquet';
+      return `FORMAT parquet, KV_METADATA {${entries.map(([k, v]) => `${quoteString(k)}: ${quoteString(v)}`).join(', ')}}`;
+    }
+    case 'csv': return 'FORMAT csv, HEADER true';
+    case 'json': return 'FORMAT json, ARRAY true';
+    case 'ndjson': return 'FORMAT json';
+  }
+}
+
+/** Writes the result of `sql` (one query, trailing semicolons allowed) to `path`, replacing the file. */
+export async function exportQuery(session: Session, sql: string, path: string, opts?: ExportOptions): Promise<void> {
+  const format = exportFormatOf(path);
+  if (format === undefined) {
+    throw new Error(`can't tell the export format of "${path}": name it .parquet, .csv, .json, .ndjson or .jsonl`);
+  }
+  const query = sql.replace(/[\s;]+$/, '');
+  await session.run(`COPY (${query}) TO ${quoteString(path)} (${copyOptions(format, opts)})`);
+}
