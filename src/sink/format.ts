@@ -126,5 +126,5 @@ function csvField(v: unknown): string {
 
 function formatCsv(r: QueryResult): string {
   const header = r.columns.map((c) => csvField(c.name)).join(',');
-  return [header, ...r.rows.map((row) => r.columns.map((_, c) => csvField(row[c])).join(','))].join('\r\n');
+  return [header, ...r.rows.map((row) => r.columns.map((_, c) => csvField(row[c])).join(','))].join('\n');
 }

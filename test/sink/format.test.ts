@@ -67,13 +67,13 @@ test('ndjson: one object per line', () => {
   ].join('\n'));
 });
 
-test('csv: RFC 4180 with a header, quoting only where needed, NULL empty, empty string quoted', () => {
+test('csv: RFC 4180 quoting with LF line ends, a header, quoting only where needed, NULL empty, empty string quoted', () => {
   assert.equal(formatResult(r, 'csv'), [
     'comm,n,bytes,avg,h',
     'bash,12,18446744073709551615,0.5,"[{""lo"":0,""hi"":1,""count"":3},{""lo"":2,""hi"":3,""count"":10}]"',
     '"say ""hi"", ok",-3,,,[]',
     ',1234567,9007199254740993,2.25,',
-  ].join('\r\n'));
+  ].join('\n'));
   const odd: QueryResult = { columns: [{ name: 'a,b', type: 'VARCHAR' }], rows: [[''], ['x\ny'], [true]] };
-  assert.equal(formatResult(odd, 'csv'), '"a,b"\r\n""\r\n"x\ny"\r\ntrue');
+  assert.equal(formatResult(odd, 'csv'), '"a,b"\n""\n"x\ny"\ntrue');
 });
