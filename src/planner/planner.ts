@@ -31,6 +31,8 @@ export interface PlanOptions {
   readonly kernelAggregation?: boolean;
   readonly maxEntries?: number;
   readonly ringBytes?: number;
+  /** Only events of this cgroup v2 (a traced command's), filtered in the kernel whatever the query says. */
+  readonly cgroupId?: bigint;
 }
 
 export const DEFAULT_MAX_ENTRIES = 65536;
@@ -130,6 +132,10 @@ export function planQuery(q: SelectQuery, catalog: Catalog, env: PlannerEnv, opt
     const offer = opts.kernelFilter === false ? undefined : pushdown.offer(c);
     if (offer?.ok) pushed.push(offer.expr);
     else refused.push(c);
+  }
+  if (opts.cgroupId !== undefined) {
+    const column = scope.find('cgroup_id');
+    if (column) pushed.unshift({ kind: 'compare', op: '=', left: { kind: 'column', column, signed: false }, right: { kind: 'const', value: opts.cgroupId, signed: false }, signed: false });
   }
   const combined = pushed.reduce<KExpr | undefined>((acc, e) => (acc ? logical('AND', acc, e) : e), undefined);
   // A filter that folded to TRUE filters nothing.

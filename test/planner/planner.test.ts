@@ -128,3 +128,9 @@ test('a tracepoint table clashing with a common column gets the tp_ prefix', () 
   assert.equal(p.kernel.mode.kind, 'aggregate');
   assert.deepEqual(p.kernel.source, { kind: 'tracepoint', category: 'sched', event: 'sched_process_exec' });
 });
+
+test('cgroupId restricts every query to one cgroup in the kernel', () => {
+  const p = plan('SELECT comm, count(*) FROM exec WHERE pid > 5 GROUP BY comm', { cgroupId: 4242n });
+  assert.equal(printKExpr(p.kernel.filter!), '((cgroup_id = 4242) AND (pid > 5))');
+  assert.equal(p.kernel.mode.kind, 'aggregate');
+});
