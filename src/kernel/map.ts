@@ -221,8 +221,6 @@ export class BpfMap {
         mapFd: this.fd,
       });
       const r = s.bpf(cmd, b.attr, MapBatch.size);
-      // The last batch fails with ENOENT and may still carry entries: take them first.
-      const count = r < 0 && r !== -Errno.ENOENT ? 0 : batchCount(b.attr);
       if (r < 0 && r !== -Errno.ENOENT) {
         const errno = -r;
         if (total === 0 && inToken === undefined && unsupported(errno)) return undefined;
@@ -238,6 +236,8 @@ export class BpfMap {
         }
         throw this.error(op, errno);
       }
+      // The last batch fails with ENOENT and may still carry entries: take them first.
+      const count = batchCount(b.attr);
       if (count > 0) {
         each(b.keys, b.values, count);
         total += count;

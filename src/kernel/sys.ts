@@ -1,8 +1,12 @@
 // The one door to the kernel: every syscall bpfql makes goes through the Sys returned by sys(),
 // so unit tests can install a fake with setSys() and check exactly what would have been sent.
-// This is the only file that imports koffi.
-import koffi from 'koffi';
+// This is the only file that imports koffi, and it loads it only when the real Sys is first
+// needed: code that never makes a syscall (EXPLAIN, unit tests with a fake) does not pay for it.
+import { createRequire } from 'node:module';
+import type Koffi from 'koffi';
 import { KernelError } from './errors.js';
+
+type KoffiModule = typeof Koffi;
 
 export interface Sys {
   /** bpf(2): the result (an fd, 0, …) or -errno. */
@@ -28,16 +32,22 @@ export interface Sys {
   waitReadable?(fd: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
 }
 
-// x86_64 syscall numbers; bpfql targets x86_64 (see notes/kernel-abi.md).
-const SYS_perf_event_open = 298;
-const SYS_bpf = 321;
+/** Syscall numbers per architecture (bpfql is measured on x86_64; arm64 Linux uses the generic table). */
+const syscallNumbers: Readonly<Record<string, { readonly bpf: number; readonly perfEventOpen: number }>> = {
+  x64: { bpf: 321, perfEventOpen: 298 },
+  arm64: { bpf: 280, perfEventOpen: 241 },
+};
 const _SC_PAGESIZE = 30;
 const MAP_FAILED = 0xffffffffffffffffn;
 
 function createRealSys(): Sys {
+  const nr = syscallNumbers[process.arch];
+  if (nr === undefined) throw new Error(`bpfql does not know the syscall numbers of ${process.arch}`);
+  const koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
   const libc = koffi.load('libc.so.6');
   // glibc's syscall() is variadic; declared with fixed integer/pointer parameters it is still
-  // called correctly on x86_64 (integer args go in the same registers) and costs less per call.
+  // called correctly (on x86_64 and Linux arm64 integer args go in the same registers either
+  // way) and costs less per call.
   const syscallBpf = libc.func('syscall', 'long', ['long', 'long', 'void *', 'long']);
   const syscallPerf = libc.func('syscall', 'long', ['long', 'void *', 'long', 'long', 'long', 'long']);
   const ioctl = libc.func('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']);
@@ -51,9 +61,9 @@ function createRealSys(): Sys {
   const check = (r: number): number => (r < 0 ? -koffi.errno() : r);
 
   const sys: Sys = {
-    bpf: (cmd, attr, size) => check(syscallBpf(SYS_bpf, cmd, attr, size) as number),
+    bpf: (cmd, attr, size) => check(syscallBpf(nr.bpf, cmd, attr, size) as number),
     perfEventOpen: (attr, pid, cpu, groupFd, flags) =>
-      check(syscallPerf(SYS_perf_event_open, attr, pid, cpu, groupFd, flags) as number),
+      check(syscallPerf(nr.perfEventOpen, attr, pid, cpu, groupFd, flags) as number),
     ioctl: (fd, request, arg) => check(ioctl(fd, request, arg) as number),
     close: (fd) => check(close(fd) as number),
     mmap: (length, prot, flags, fd, offset) => {
@@ -70,11 +80,13 @@ function createRealSys(): Sys {
     },
   };
   // koffi.node.poll watches an fd from libuv's own epoll, so waiting costs no thread.
-  if (typeof koffi.node?.poll === 'function') sys.waitReadable = waitWithLibuv;
+  if (typeof koffi.node?.poll === 'function') {
+    sys.waitReadable = (fd, timeoutMs, signal) => waitWithLibuv(koffi, fd, timeoutMs, signal);
+  }
   return sys;
 }
 
-function waitWithLibuv(fd: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+function waitWithLibuv(koffi: KoffiModule, fd: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal?.aborted === true) {
       resolve(false);

@@ -46,7 +46,7 @@ export function tracefsRoot(): string {
 }
 
 // Names go into a path: refuse anything that could step outside events/.
-const NAME = /^[A-Za-z0-9_.-]+$/;
+const NAME = /^[A-Za-z0-9_]+$/;
 
 function eventFile(category: string, event: string, file: string): string {
   if (!NAME.test(category) || !NAME.test(event)) {
