@@ -4,10 +4,19 @@ import { assemble, comment, exit, mov } from '../bpf/index.js';
 import { R0 } from '../bpf/register.js';
 import type { MapSpec } from '../kernel/map.js';
 import type { KernelPlan } from '../planner/plan.js';
+import type { EventSource } from '../catalog/table.js';
+import { DEFAULT_MAX_PAIRS, emitEntryProgram, pairKeySize, pairValueSize, PAIRS_MAP } from './pairing.js';
 import { AGG_MAP, emitAggregateProgram } from './aggregate-program.js';
 import { Codegen } from './codegen.js';
 import { STAT_COUNT, STATS_MAP } from './stats.js';
 import { emitStreamProgram, RING_MAP } from './stream-program.js';
+
+/** A further program of the query, on another event (the entry side of a paired table). */
+export interface CompiledEntryProgram {
+  readonly name: string;
+  readonly source: EventSource;
+  readonly assembled: Assembled;
+}
 
 export interface CompiledProgram {
   /** Kernel object name (15 characters at most), so our programs are recognisable in bpftool. */
@@ -16,6 +25,7 @@ export interface CompiledProgram {
   readonly assembled: Assembled;
   readonly maps: readonly MapSpec[];
   readonly stackBytes: number;
+  readonly entry?: CompiledEntryProgram;
 }
 
 export function objectName(table: string): string {
@@ -31,7 +41,13 @@ export function compileKernelPlan(plan: KernelPlan, table: string): CompiledProg
   } else {
     maps.unshift({ name: RING_MAP, type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: mode.ringBytes });
   }
-  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size };
+  let entry: CompiledEntryProgram | undefined;
+  if (plan.pairing) {
+    const p = plan.pairing;
+    maps.push({ name: PAIRS_MAP, type: 'lru_hash', keySize: pairKeySize(p), valueSize: pairValueSize(p), maxEntries: DEFAULT_MAX_PAIRS });
+    entry = { name: objectName(`${table}_in`), source: p.entry, assembled: assemble(emitEntryProgram(p).items) };
+  }
+  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, ...(entry ? { entry } : {}) };
 }
 
 /** The program for a WHERE clause that folded to FALSE: no event can match. */

@@ -7,9 +7,9 @@ import type { Codegen } from './codegen.js';
 export const STATS_MAP = 'stats';
 
 /** Index of each counter in the stats value (u64 each). */
-export const Stat = { mapFull: 0, ringLost: 1 } as const;
+export const Stat = { mapFull: 0, ringLost: 1, unmatched: 2 } as const;
 export type StatName = keyof typeof Stat;
-export const STAT_COUNT = 2;
+export const STAT_COUNT = 3;
 
 /** Adds one to a counter; clobbers R0–R5. `after` is where to continue. */
 export function emitCountStat(g: Codegen, stat: StatName, keySlot: number, after: string): void {

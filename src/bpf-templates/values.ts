@@ -1,8 +1,8 @@
 // Brings column values within reach of expressions. Values that need a helper call (pid, comm,
-// strings, ppid, …) are fetched once into stack slots before any expression runs, so expression
-// code never calls helpers and may use every scratch register. Integer record fields are loaded
-// straight from the context when an expression reads them.
-import { Helper, add, and, arsh, call, comment, ldx, lsh, mov, mov32, rsh, st, stx } from '../bpf/index.js';
+// strings, task_struct members, …) are fetched once into stack slots before any expression runs,
+// so expression code never calls helpers and may use every scratch register. Integer record
+// fields are loaded straight from the context, saved entry fields from the entry copy.
+import { Helper, add, and, arsh, call, comment, ldx, lsh, mov, mov32, rsh, st, stx, sub } from '../bpf/index.js';
 import type { Reg } from '../bpf/register.js';
 import { R0, R1, R2, R3, R6, R10 } from '../bpf/register.js';
 import type { Builtin, Column } from '../catalog/column.js';
@@ -11,29 +11,48 @@ import { stringCapacity } from '../planner/layout.js';
 import type { Codegen } from './codegen.js';
 
 /** A helper result kept in a slot; pid and tid share one, as do uid and gid. */
-type HelperValue = 'pid_tgid' | 'uid_gid' | 'ts' | 'cpu' | 'cgroup_id' | 'ppid';
+type HelperValue = 'pid_tgid' | 'uid_gid' | 'ts' | 'cpu' | 'cgroup_id';
 
 const BUILTIN_VALUE: { readonly [B in Exclude<Builtin, 'comm'>]: HelperValue } = {
-  pid: 'pid_tgid', tid: 'pid_tgid', uid: 'uid_gid', gid: 'uid_gid', ts: 'ts', cpu: 'cpu', cgroup_id: 'cgroup_id', ppid: 'ppid',
+  pid: 'pid_tgid', tid: 'pid_tgid', uid: 'uid_gid', gid: 'uid_gid', ts: 'ts', cpu: 'cpu', cgroup_id: 'cgroup_id',
 };
+
+const HELPER_OF: { readonly [V in HelperValue]: number } = {
+  pid_tgid: Helper.getCurrentPidTgid, uid_gid: Helper.getCurrentUidGid, ts: Helper.ktimeGetNs,
+  cpu: Helper.getSmpProcessorId, cgroup_id: Helper.getCurrentCgroupId,
+};
+
+const LOAD = { 1: 'b', 2: 'h', 4: 'w', 8: 'dw' } as const;
 
 export class Values {
   private readonly helperSlots = new Map<HelperValue, number>();
   private readonly stringSlots = new Map<string, number>();
+  private readonly taskSlots = new Map<string, number>();
+  private latencySlot: number | undefined;
 
-  constructor(private readonly g: Codegen, private readonly taskOffsets: TaskOffsets | undefined) {}
+  /**
+   * @param entrySlot where a paired table's exit program copied the entry's saved value
+   *   (u64 timestamp, then one u64 per saved field).
+   */
+  constructor(
+    private readonly g: Codegen,
+    private readonly taskOffsets: TaskOffsets | undefined,
+    private readonly entrySlot?: number,
+  ) {}
 
   /** Emits whatever fetching `columns` needs that has not been fetched yet. */
   fetch(columns: readonly Column[]): void {
     for (const c of columns) {
       const s = c.source;
       switch (s.kind) {
-        case 'field': break;
+        case 'field': case 'entry-field': break;
         case 'builtin':
           if (s.name === 'comm') this.fetchString(c);
           else this.fetchHelper(BUILTIN_VALUE[s.name]);
           break;
-        case 'char-array': case 'data-loc-string': case 'user-string':
+        case 'task': this.fetchTask(c.name, s.path, s.size); break;
+        case 'latency': this.fetchLatency(); break;
+        case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string':
           this.fetchString(c);
           break;
       }
@@ -45,25 +64,35 @@ export class Values {
     const s = c.source;
     const g = this.g;
     switch (s.kind) {
-      case 'field': {
-        const size = ({ 1: 'b', 2: 'h', 4: 'w', 8: 'dw' } as const)[s.size];
-        g.emit(comment(`${c.name}: record field at ${s.offset}`, ldx[size](dst, R6, s.offset)));
-        if (s.signed && s.size < 8) {
-          const shift = 64 - s.size * 8;
-          g.emit(lsh.imm(dst, shift), arsh.imm(dst, shift));
+      case 'field':
+        g.emit(comment(`${c.name}: record field at ${s.offset}`, ldx[LOAD[s.size]](dst, R6, s.offset)));
+        if (s.signed && s.size !== 8) signExtend(g, dst, s.size);
+        return;
+      case 'entry-field':
+        g.emit(comment(`${c.name}: saved at entry`, ldx.dw(dst, R10, this.entry() + 8 + 8 * s.index)));
+        return;
+      case 'builtin': {
+        if (s.name === 'comm') throw new Error('comm is a string');
+        g.emit(comment(c.name, ldx.dw(dst, R10, this.slot(BUILTIN_VALUE[s.name]))));
+        if (s.name === 'pid' || s.name === 'gid') g.emit(rsh.imm(dst, 32));
+        else if (s.name === 'tid' || s.name === 'uid') g.emit(comment('low 32 bits', mov32.reg(dst, dst)));
+        return;
+      }
+      case 'task': {
+        const slot = this.taskSlots.get(s.path.join('.'));
+        if (slot === undefined) throw new Error(`${c.name} was not fetched`);
+        g.emit(comment(c.name, ldx.dw(dst, R10, slot)));
+        if (s.size === 4) {
+          if (s.signed) signExtend(g, dst, 4);
+          else g.emit(mov32.reg(dst, dst));
         }
         return;
       }
-      case 'builtin': {
-        if (s.name === 'comm') throw new Error('comm is a string');
-        const slot = this.slot(BUILTIN_VALUE[s.name]);
-        g.emit(comment(c.name, ldx.dw(dst, R10, slot)));
-        if (s.name === 'pid') g.emit(rsh.imm(dst, 32));
-        else if (s.name === 'tid' || s.name === 'uid') g.emit(comment('low 32 bits', mov32.reg(dst, dst)));
-        else if (s.name === 'gid') g.emit(rsh.imm(dst, 32));
+      case 'latency':
+        if (this.latencySlot === undefined) throw new Error('latency was not fetched');
+        g.emit(comment('latency_ns', ldx.dw(dst, R10, this.latencySlot)));
         return;
-      }
-      case 'char-array': case 'data-loc-string': case 'user-string':
+      case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string':
         throw new Error(`${c.name} is a string`);
     }
   }
@@ -75,6 +104,11 @@ export class Values {
     return slot;
   }
 
+  private entry(): number {
+    if (this.entrySlot === undefined) throw new Error('no entry event for this table');
+    return this.entrySlot;
+  }
+
   private slot(v: HelperValue): number {
     const slot = this.helperSlots.get(v);
     if (slot === undefined) throw new Error(`${v} was not fetched`);
@@ -83,33 +117,43 @@ export class Values {
 
   private fetchHelper(v: HelperValue): void {
     if (this.helperSlots.has(v)) return;
-    const g = this.g;
-    const slot = g.frame.alloc(8, v);
+    const slot = this.g.frame.alloc(8, v);
     this.helperSlots.set(v, slot);
-    const simple: Partial<Record<HelperValue, number>> = {
-      pid_tgid: Helper.getCurrentPidTgid, uid_gid: Helper.getCurrentUidGid, ts: Helper.ktimeGetNs,
-      cpu: Helper.getSmpProcessorId, cgroup_id: Helper.getCurrentCgroupId,
-    };
-    const helper = simple[v];
-    if (helper !== undefined) {
-      g.emit(comment(`fetch ${v}`, call(helper)), stx.dw(R10, slot, R0));
-      return;
-    }
-    // ppid: current->real_parent->tgid, with offsets from BTF.
-    const off = this.taskOffsets;
-    if (!off) throw new Error('ppid needs task_struct offsets');
-    g.emit(
-      comment('fetch ppid: current task', call(Helper.getCurrentTask)),
-      st.dw(R10, slot, 0),
-      mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, 8),
-      mov.reg(R3, R0), add.imm(R3, off.realParent),
-      comment('task->real_parent', call(Helper.probeReadKernel)),
-      ldx.dw(R3, R10, slot),
-      st.dw(R10, slot, 0),
-      mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, 4),
-      add.imm(R3, off.tgid),
-      comment('real_parent->tgid', call(Helper.probeReadKernel)),
+    this.g.emit(comment(`fetch ${v}`, call(HELPER_OF[v])), stx.dw(R10, slot, R0));
+  }
+
+  private fetchLatency(): void {
+    if (this.latencySlot !== undefined) return;
+    const slot = this.g.frame.alloc(8, 'latency');
+    this.latencySlot = slot;
+    this.g.emit(
+      comment('latency: now - entry time', call(Helper.ktimeGetNs)),
+      ldx.dw(R1, R10, this.entry()),
+      sub.reg(R0, R1),
+      stx.dw(R10, slot, R0),
     );
+  }
+
+  /** current->a->b…: each hop but the last reads a task_struct pointer. */
+  private fetchTask(name: string, path: readonly string[], size: 4 | 8): void {
+    const key = path.join('.');
+    if (this.taskSlots.has(key)) return;
+    const offsets = this.taskOffsets?.[key];
+    if (!offsets || offsets.length !== path.length) throw new Error(`no task_struct offsets for ${key}`);
+    const g = this.g;
+    const slot = g.frame.alloc(8, name);
+    this.taskSlots.set(key, slot);
+    g.emit(comment(`fetch ${name}: current task`, call(Helper.getCurrentTask)), mov.reg(R3, R0));
+    offsets.forEach((off, i) => {
+      const last = i === offsets.length - 1;
+      g.emit(
+        st.dw(R10, slot, 0),
+        mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, last ? size : 8),
+        add.imm(R3, off),
+        comment(`->${path[i]}`, call(Helper.probeReadKernel)),
+      );
+      if (!last) g.emit(ldx.dw(R3, R10, slot));
+    });
   }
 
   private fetchString(c: Column): void {
@@ -120,30 +164,32 @@ export class Values {
     this.stringSlots.set(c.name, slot);
     // Zero the buffer first: strings compare and group by whole words, so bytes after the NUL must be 0.
     for (let i = 0; i < cap; i += 8) g.emit(i === 0 ? comment(`${c.name}: clear buffer`, st.dw(R10, slot, 0)) : st.dw(R10, slot + i, 0));
-    g.emit(mov.reg(R1, R10), add.imm(R1, slot));
+    g.emit(mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, cap));
     const s = c.source;
     switch (s.kind) {
       case 'builtin':
-        g.emit(mov.imm(R2, cap), comment('comm', call(Helper.getCurrentComm)));
+        g.emit(comment('comm', call(Helper.getCurrentComm)));
         return;
       case 'char-array':
-        g.emit(mov.imm(R2, cap), mov.reg(R3, R6), add.imm(R3, s.offset), comment(`${c.name}: char array in record`, call(Helper.probeReadKernelStr)));
+        g.emit(mov.reg(R3, R6), add.imm(R3, s.offset), comment(`${c.name}: char array in record`, call(Helper.probeReadKernelStr)));
         return;
       case 'data-loc-string':
         // The u32 at the field holds the string's offset in the record (low 16 bits).
-        g.emit(
-          mov.imm(R2, cap),
-          ldx.w(R3, R6, s.offset),
-          and.imm(R3, 0xffff),
-          add.reg(R3, R6),
-          comment(`${c.name}: __data_loc string`, call(Helper.probeReadKernelStr)),
-        );
+        g.emit(ldx.w(R3, R6, s.offset), and.imm(R3, 0xffff), add.reg(R3, R6), comment(`${c.name}: __data_loc string`, call(Helper.probeReadKernelStr)));
         return;
       case 'user-string':
-        g.emit(mov.imm(R2, cap), ldx.dw(R3, R6, s.offset), comment(`${c.name}: user string`, call(Helper.probeReadUserStr)));
+        g.emit(ldx.dw(R3, R6, s.offset), comment(`${c.name}: user string`, call(Helper.probeReadUserStr)));
         return;
-      case 'field':
+      case 'entry-user-string':
+        g.emit(ldx.dw(R3, R10, this.entry() + 8 + 8 * s.index), comment(`${c.name}: user string saved at entry`, call(Helper.probeReadUserStr)));
+        return;
+      case 'field': case 'task': case 'entry-field': case 'latency':
         throw new Error(`${c.name} is not a string`);
     }
   }
+}
+
+function signExtend(g: Codegen, r: Reg, size: 1 | 2 | 4): void {
+  const shift = 64 - size * 8;
+  g.emit(lsh.imm(r, shift), arsh.imm(r, shift));
 }

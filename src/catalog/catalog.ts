@@ -68,15 +68,19 @@ export class Catalog {
   }
 
   private fromCurated(t: CuratedTable): TableResolution {
-    const text = this.env.readFormat(t.category, t.event);
-    if (text === undefined) return { kind: 'unavailable', name: t.name, reason: `this kernel has no tracepoint ${t.category}:${t.event}` };
+    const missing = (r: { category: string; event: string }): TableResolution => ({ kind: 'unavailable', name: t.name, reason: `this kernel has no tracepoint ${r.category}:${r.event}` });
+    const text = this.env.readFormat(t.event.category, t.event.event);
+    if (text === undefined) return missing(t.event);
+    const entryText = t.entry ? this.env.readFormat(t.entry.category, t.entry.event) : undefined;
+    if (t.entry && entryText === undefined) return missing(t.entry);
     try {
-      const format = parseFormat(text);
+      const shape = t.build(parseFormat(text), entryText === undefined ? undefined : parseFormat(entryText));
       const table: KernelTable = {
         name: t.name,
         description: t.description,
-        source: { kind: 'tracepoint', category: t.category, event: t.event },
-        columns: [...COMMON_COLUMNS, ...t.columns(format)],
+        source: { kind: 'tracepoint', category: t.event.category, event: t.event.event },
+        columns: [...COMMON_COLUMNS, ...shape.columns],
+        ...(shape.pairing && t.entry ? { pairing: { entry: { kind: 'tracepoint', category: t.entry.category, event: t.entry.event }, ...shape.pairing } } : {}),
       };
       return { kind: 'table', table };
     } catch (e) {

@@ -2,7 +2,7 @@
 import type { ValueType } from './types.js';
 
 /** Values every program can get from helpers, whatever the event. */
-export type Builtin = 'ts' | 'cpu' | 'pid' | 'tid' | 'ppid' | 'uid' | 'gid' | 'comm' | 'cgroup_id';
+export type Builtin = 'ts' | 'cpu' | 'pid' | 'tid' | 'uid' | 'gid' | 'comm' | 'cgroup_id';
 
 export type ColumnSource =
   | { readonly kind: 'builtin'; readonly name: Builtin }
@@ -13,7 +13,18 @@ export type ColumnSource =
   /** A `__data_loc char[]` string of the record. */
   | { readonly kind: 'data-loc-string'; readonly offset: number }
   /** A record field holding a pointer to a NUL-terminated user-space string (syscall paths). */
-  | { readonly kind: 'user-string'; readonly offset: number };
+  | { readonly kind: 'user-string'; readonly offset: number }
+  /**
+   * A member of the current task_struct, found through BTF at plan time: every member of the path
+   * but the last is a pointer to another task_struct (`real_parent.tgid` is the parent's pid).
+   */
+  | { readonly kind: 'task'; readonly path: readonly string[]; readonly size: 4 | 8; readonly signed: boolean }
+  /** A value the entry event of a paired table saved (see Pairing), by its index. */
+  | { readonly kind: 'entry-field'; readonly index: number; readonly signed: boolean }
+  /** A user string whose pointer the entry event saved (a path given to a syscall). */
+  | { readonly kind: 'entry-user-string'; readonly index: number }
+  /** Nanoseconds from the entry event to this one. */
+  | { readonly kind: 'latency' };
 
 export interface Column {
   readonly name: string;

@@ -7,7 +7,7 @@ export const COMMON_COLUMNS: readonly Column[] = [
   { name: 'cpu', type: U32, source: { kind: 'builtin', name: 'cpu' }, description: 'CPU the event ran on' },
   { name: 'pid', type: S32, source: { kind: 'builtin', name: 'pid' }, description: 'process id (thread group id)' },
   { name: 'tid', type: S32, source: { kind: 'builtin', name: 'tid' }, description: 'thread id' },
-  { name: 'ppid', type: S32, source: { kind: 'builtin', name: 'ppid' }, description: 'parent process id (from task_struct via BTF)' },
+  { name: 'ppid', type: S32, source: { kind: 'task', path: ['real_parent', 'tgid'], size: 4, signed: true }, description: 'parent process id (task_struct, offsets from BTF)' },
   { name: 'uid', type: U32, source: { kind: 'builtin', name: 'uid' }, description: 'user id' },
   { name: 'gid', type: U32, source: { kind: 'builtin', name: 'gid' }, description: 'group id' },
   { name: 'comm', type: STRING, source: { kind: 'builtin', name: 'comm' }, description: 'command name (16 bytes at most)' },

@@ -1,15 +1,29 @@
-// The shape of a curated table: a friendly name over one tracepoint, with columns derived from
-// the live format file so that no offset is ever hard-coded.
+// The shape of a curated table: a friendly name over one tracepoint (or an entry/exit pair of
+// them), with columns derived from the live format files so that no offset is ever hard-coded.
 import type { Column } from './column.js';
 import type { FormatField, TracepointFormat } from './format.js';
+import type { FieldRef, PairKey } from './table.js';
+import type { ValueType } from './types.js';
+
+export interface TracepointRef { readonly category: string; readonly event: string }
+
+/** What a curated table builds from the formats of its events. */
+export interface TableShape {
+  /** Columns beyond the common ones. */
+  readonly columns: readonly Column[];
+  /** For paired tables: how entries and exits meet, and what the entry saves. */
+  readonly pairing?: { readonly key: PairKey; readonly saved: readonly (FieldRef & { readonly signed: boolean })[] };
+}
 
 export interface CuratedTable {
   readonly name: string;
   readonly description: string;
-  readonly category: string;
-  readonly event: string;
-  /** Columns beyond the common ones; throws MissingFieldError when the format lacks a field. */
-  columns(format: TracepointFormat): Column[];
+  /** The event a row is emitted on (the exit side of a paired table). */
+  readonly event: TracepointRef;
+  /** The entry side of a paired table. */
+  readonly entry?: TracepointRef;
+  /** Throws MissingFieldError when a format lacks a field the table needs. */
+  build(event: TracepointFormat, entry: TracepointFormat | undefined): TableShape;
 }
 
 export class MissingFieldError extends Error {
@@ -23,4 +37,31 @@ export function requireField(format: TracepointFormat, name: string): FormatFiel
   const f = format.fields.find((x) => x.name === name);
   if (!f) throw new MissingFieldError(name, format.name);
   return f;
+}
+
+/** An integer field of the record as a column of the given name. */
+export function intColumn(format: TracepointFormat, field: string, name: string, description: string, type?: ValueType): Column {
+  const f = requireField(format, field);
+  if (f.layout.kind !== 'int' && !(f.layout.kind === 'pointer' && !f.layout.userString)) throw new MissingFieldError(`${field} (as an integer)`, format.name);
+  const size = f.layout.kind === 'int' ? f.layout.size : 8;
+  const signed = f.layout.kind === 'int' ? f.layout.signed : false;
+  return {
+    name,
+    type: type ?? { kind: 'int', bits: (size * 8) as 8 | 16 | 32 | 64, signed },
+    source: { kind: 'field', offset: f.offset, size, signed },
+    description,
+  };
+}
+
+/** A field as a FieldRef (offset and size), for pairing keys and saved values. */
+export function fieldRef(format: TracepointFormat, field: string): FieldRef & { readonly signed: boolean } {
+  const f = requireField(format, field);
+  const size = f.size === 1 || f.size === 2 || f.size === 4 || f.size === 8 ? f.size : undefined;
+  if (size === undefined) throw new MissingFieldError(`${field} (of size 1, 2, 4 or 8)`, format.name);
+  return { offset: f.offset, size, signed: f.signed };
+}
+
+export function requireEntry(entry: TracepointFormat | undefined, table: string): TracepointFormat {
+  if (!entry) throw new Error(`${table} needs its entry event`);
+  return entry;
 }

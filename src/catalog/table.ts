@@ -3,11 +3,33 @@ import type { Column } from './column.js';
 
 export type EventSource = { readonly kind: 'tracepoint'; readonly category: string; readonly event: string };
 
+/** Where a paired table's key comes from on each side: record fields (offset, size). */
+export interface FieldRef { readonly offset: number; readonly size: 1 | 2 | 4 | 8 }
+
+export type PairKey =
+  /** Entry and exit happen on the same thread (syscalls). */
+  | { readonly kind: 'thread' }
+  /** Entry and exit carry the same identifying fields (block requests: dev and sector; wakeups: pid). */
+  | { readonly kind: 'fields'; readonly entry: readonly FieldRef[]; readonly exit: readonly FieldRef[] };
+
+/**
+ * A table whose rows are completed entry/exit pairs (a syscall and its return, a block request
+ * and its completion). The entry event saves a timestamp and some of its fields in an LRU map,
+ * bounded whatever the workload; the exit event (the table's `source`) takes them back.
+ */
+export interface Pairing {
+  readonly entry: EventSource;
+  readonly key: PairKey;
+  /** Entry record fields saved for the exit side (each kept as 8 bytes). */
+  readonly saved: readonly (FieldRef & { readonly signed: boolean })[];
+}
+
 export interface KernelTable {
   readonly name: string;
   readonly description: string;
   readonly source: EventSource;
   readonly columns: readonly Column[];
+  readonly pairing?: Pairing;
 }
 
 /** What the catalog says about a name. */
@@ -18,4 +40,8 @@ export type TableResolution =
 
 export function describeSource(s: EventSource): string {
   return `tracepoint ${s.category}:${s.event}`;
+}
+
+export function describeTableSource(t: KernelTable): string {
+  return t.pairing ? `${describeSource(t.pairing.entry)} paired with ${describeSource(t.source)}` : describeSource(t.source);
 }

@@ -4,18 +4,21 @@ export interface Completeness {
   readonly lostRecords: number;
   /** Map updates that failed (map full: raise --max-keys). */
   readonly failedUpdates: number;
+  /** Exit events whose entry was never seen or was evicted (paired tables). */
+  readonly unmatchedPairs: number;
 }
 
-export const COMPLETE: Completeness = { lostRecords: 0, failedUpdates: 0 };
+export const COMPLETE: Completeness = { lostRecords: 0, failedUpdates: 0, unmatchedPairs: 0 };
 
 export function isComplete(c: Completeness): boolean {
-  return c.lostRecords === 0 && c.failedUpdates === 0;
+  return c.lostRecords === 0 && c.failedUpdates === 0 && c.unmatchedPairs === 0;
 }
 
 export function describeCompleteness(c: Completeness): string {
-  if (isComplete(c)) return 'complete: no lost records, no failed map updates';
+  if (isComplete(c)) return 'complete: no lost records, no failed map updates, no unmatched events';
   const parts: string[] = [];
   if (c.lostRecords > 0) parts.push(`${c.lostRecords} records lost (ring buffer full)`);
   if (c.failedUpdates > 0) parts.push(`${c.failedUpdates} map updates failed (map full; raise --max-keys)`);
+  if (c.unmatchedPairs > 0) parts.push(`${c.unmatchedPairs} exit events without their entry (started before the query, or evicted)`);
   return `INCOMPLETE: ${parts.join(', ')}`;
 }

@@ -3,7 +3,7 @@
 // down; teardown (slow: RCU grace periods) happens after.
 import { encode } from '../bpf/index.js';
 import type { CompiledProgram } from '../bpf-templates/compile.js';
-import { Stat, STATS_MAP } from '../bpf-templates/stats.js';
+import { Stat, STAT_COUNT, STATS_MAP } from '../bpf-templates/stats.js';
 import { AGG_MAP } from '../bpf-templates/aggregate-program.js';
 import { RING_MAP } from '../bpf-templates/stream-program.js';
 import type { ColumnBatch } from '../catalog/types.js';
@@ -56,6 +56,12 @@ export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram): { scope:
     const maps = new Map<string, BpfMap>();
     for (const spec of prog.maps) maps.set(spec.name, scope.add(BpfMap.create({ ...spec, name: `bpfql_${spec.name}` })));
     const fds = new Map([...maps].map(([name, m]) => [name, m.fd]));
+    if (prog.entry) {
+      // The entry side first, so that exits find their entries from the start.
+      const e = prog.entry;
+      const entry = scope.add(BpfProgram.load({ name: e.name, type: 'tracepoint', insns: encode(e.assembled, fds), license: 'GPL' }));
+      scope.add(attachTracepoint(entry, e.source.category, e.source.event));
+    }
     const program = scope.add(BpfProgram.load({ name: prog.name, type: 'tracepoint', insns: encode(prog.assembled, fds), license: 'GPL' }));
     scope.add(attachTracepoint(program, plan.source.category, plan.source.event));
     return { scope, maps };
@@ -67,18 +73,20 @@ export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram): { scope:
 
 function readStats(stats: BpfMap): Completeness {
   const cpus = possibleCpus();
-  const slot = 16;
+  const slot = STAT_COUNT * 8;
   const value = Buffer.alloc(slot * cpus);
   const key = Buffer.alloc(4);
   let lost = 0n;
   let full = 0n;
+  let unmatched = 0n;
   if (stats.lookup(key, value)) {
     for (let c = 0; c < cpus; c++) {
       full += value.readBigUInt64LE(c * slot + Stat.mapFull * 8);
       lost += value.readBigUInt64LE(c * slot + Stat.ringLost * 8);
+      unmatched += value.readBigUInt64LE(c * slot + Stat.unmatched * 8);
     }
   }
-  return { lostRecords: Number(lost), failedUpdates: Number(full) };
+  return { lostRecords: Number(lost), failedUpdates: Number(full), unmatchedPairs: Number(unmatched) };
 }
 
 export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false): ColumnBatch {

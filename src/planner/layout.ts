@@ -1,8 +1,9 @@
 // Byte layout of kernel keys and records: how wide each value is and where it sits.
 import type { Column } from '../catalog/column.js';
 import type { ResultColumn, ValueType } from '../catalog/types.js';
-import { S64, U64 } from '../catalog/types.js';
+import { BOOL, S64, U64 } from '../catalog/types.js';
 import type { KExpr } from './kexpr.js';
+import { isBoolean } from './kexpr.js';
 
 /** Capacity of strings read from the record or user memory (paths); longer ones are cut. */
 export const STRING_CAPACITY = 128;
@@ -17,13 +18,14 @@ export function stringCapacity(c: Column): number {
   switch (c.source.kind) {
     case 'builtin': return COMM_CAPACITY;
     case 'char-array': return align8(c.source.size);
-    case 'data-loc-string': case 'user-string': return STRING_CAPACITY;
-    case 'field': return 8;
+    case 'data-loc-string': case 'user-string': case 'entry-user-string': return STRING_CAPACITY;
+    case 'field': case 'task': case 'entry-field': case 'latency': return 8;
   }
 }
 
 /** The type a kernel value has once in DuckDB: integers widen to 64 bits, like the kernel's arithmetic. */
 export function widened(expr: KExpr, declared: ValueType): ValueType {
+  if (isBoolean(expr)) return BOOL;
   if (declared.kind !== 'int') return declared;
   if (expr.kind === 'column' && declared.bits === 64 && !declared.signed) return U64;
   return expr.signed || declared.bits < 64 ? S64 : U64;

@@ -1,6 +1,6 @@
 // The plan: what runs in the kernel and what DuckDB computes on top. Plain, serialisable data.
 import type { Column } from '../catalog/column.js';
-import type { EventSource } from '../catalog/table.js';
+import type { EventSource, Pairing } from '../catalog/table.js';
 import type { ResultColumn, ValueType } from '../catalog/types.js';
 import type { KExpr } from './kexpr.js';
 
@@ -43,8 +43,8 @@ export interface StreamMode {
   readonly ringBytes: number;
 }
 
-/** Offsets inside task_struct, read from BTF, needed for columns such as ppid. */
-export interface TaskOffsets { readonly realParent: number; readonly tgid: number }
+/** Byte offsets of task_struct member paths (key: the path joined with '.'), read from BTF. */
+export type TaskOffsets = Readonly<Record<string, readonly number[]>>;
 
 export interface KernelPlan {
   readonly source: EventSource;
@@ -52,6 +52,8 @@ export interface KernelPlan {
   readonly filter?: KExpr;
   readonly mode: AggregateMode | StreamMode;
   readonly taskOffsets?: TaskOffsets;
+  /** For paired tables: the entry event and what it saves. */
+  readonly pairing?: Pairing;
   /** Every column the program reads, for EXPLAIN. */
   readonly columns: readonly Column[];
 }

@@ -20,8 +20,8 @@ import { Scope } from './scope.js';
 import { quoteIdent, residualSelect } from './residual.js';
 
 export interface PlannerEnv {
-  /** task_struct offsets from BTF; called only when a query reads ppid. */
-  taskOffsets(): TaskOffsets;
+  /** Byte offset of a struct member, from BTF; asked only for columns that read task_struct. */
+  memberOffset(struct: string, member: string): number;
 }
 
 export interface PlanOptions {
@@ -186,7 +186,11 @@ function checkGrouped(e: Expr, groupBy: readonly Expr[], aliases: readonly strin
 }
 
 function taskOffsetsFor(columns: readonly Column[], env: PlannerEnv): TaskOffsets | undefined {
-  return columns.some((c) => c.source.kind === 'builtin' && c.source.name === 'ppid') ? env.taskOffsets() : undefined;
+  const out: Record<string, readonly number[]> = {};
+  for (const c of columns) {
+    if (c.source.kind === 'task') out[c.source.path.join('.')] = c.source.path.map((m) => env.memberOffset('task_struct', m));
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** A value the kernel writes into a key or record: an integer expression or a string column. */
@@ -262,6 +266,7 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
     ...(c.filter ? { filter: c.filter } : {}),
     mode: { kind: 'aggregate', keys, keySize: Math.max(keySize, 8), aggregates: slots, valueSize, maxEntries: c.opts.maxEntries ?? DEFAULT_MAX_ENTRIES },
     ...(taskOffsets ? { taskOffsets } : {}),
+    ...(c.table.pairing ? { pairing: c.table.pairing } : {}),
     columns: readColumns,
   };
   const kernelColumns: ResultColumn[] = [...keys.map((k) => ({ name: k.name, type: k.type })), ...slots.map((s) => ({ name: s.name, type: s.resultType }))];
@@ -315,6 +320,7 @@ function planStream(c: Common, refused: readonly Expr[]): Omit<Plan, 'residualFi
     ...(c.filter ? { filter: c.filter } : {}),
     mode: { kind: 'stream', fields, recordSize: size, ringBytes: c.opts.ringBytes ?? DEFAULT_RING_BYTES },
     ...(taskOffsets ? { taskOffsets } : {}),
+    ...(c.table.pairing ? { pairing: c.table.pairing } : {}),
     columns: readColumns,
   };
   const kernelColumns: ResultColumn[] = fields.map((f) => ({ name: f.name, type: f.type }));

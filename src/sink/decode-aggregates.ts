@@ -43,6 +43,7 @@ export class FieldColumns {
     return this.fields.map((f, i) => {
       if (f.type.kind === 'string') return { kind: 'string', values: this.strings[i]! };
       if (f.type.kind === 'timestamp') return { kind: 'int64', values: this.ints[i]!.map((v) => (v === null ? null : adjustTs(v))) };
+      if (f.type.kind === 'bool') return { kind: 'bool', values: this.ints[i]!.map((v) => (v === null ? null : v !== 0n)) };
       return { kind: 'int64', values: this.ints[i]! };
     });
   }

@@ -7,6 +7,7 @@ import { fromRoot } from './paths.js';
 const FIXTURES: Readonly<Record<string, string>> = {
   'sched/sched_process_exec': 'sched_process_exec',
   'syscalls/sys_enter_openat': 'sys_enter_openat',
+  'syscalls/sys_exit_openat': 'sys_exit_openat',
   'sock/inet_sock_set_state': 'inet_sock_set_state',
   'sched/sched_switch': 'sched_switch',
 };
@@ -22,4 +23,12 @@ export function fixtureCatalog(): Catalog {
 }
 
 /** Offsets as on the development machine's kernel; the real ones come from BTF. */
-export const fixturePlannerEnv: PlannerEnv = { taskOffsets: () => ({ realParent: 1280, tgid: 1268 }) };
+const TASK_STRUCT: Readonly<Record<string, number>> = { real_parent: 1280, tgid: 1268, exit_code: 1204, start_time: 1768 };
+
+export const fixturePlannerEnv: PlannerEnv = {
+  memberOffset(struct, member) {
+    const off = struct === 'task_struct' ? TASK_STRUCT[member] : undefined;
+    if (off === undefined) throw new Error(`no fixture offset for ${struct}.${member}`);
+    return off;
+  },
+};

@@ -77,7 +77,7 @@ test('sum, min, max, avg of expressions are kernel aggregates; HAVING and ORDER 
 
 test('ppid asks the environment for task_struct offsets; other queries do not', () => {
   let asked = 0;
-  const env = { taskOffsets: () => (asked++, { realParent: 8, tgid: 4 }) };
+  const env = { memberOffset: (_s: string, m: string) => (asked++, m === 'real_parent' ? 8 : 4) };
   const q = (sql: string) => {
     const s = parseStatement(sql);
     if (s.kind !== 'query') throw new Error('not a query');
@@ -86,8 +86,8 @@ test('ppid asks the environment for task_struct offsets; other queries do not', 
   q('SELECT comm, count(*) FROM exec GROUP BY comm');
   assert.equal(asked, 0);
   const p = q('SELECT ppid, count(*) FROM exec GROUP BY ppid');
-  assert.equal(asked, 1);
-  assert.deepEqual(p.kernel.taskOffsets, { realParent: 8, tgid: 4 });
+  assert.equal(asked, 2);
+  assert.deepEqual(p.kernel.taskOffsets, { 'real_parent.tgid': [8, 4] });
 });
 
 test('unknown column: code, span and closest names', () => {

@@ -7,10 +7,9 @@ import { fieldColumn } from '../tracepoint-columns.js';
 export const execTable: CuratedTable = {
   name: 'exec',
   description: 'process executions (sched:sched_process_exec)',
-  category: 'sched',
-  event: 'sched_process_exec',
-  columns(format) {
+  event: { category: 'sched', event: 'sched_process_exec' },
+  build(format) {
     const filename = fieldColumn(requireField(format, 'filename'));
-    return filename ? [{ ...filename, description: 'path of the executed file' }] : [];
+    return { columns: filename ? [{ ...filename, description: 'path of the executed file' }] : [] };
   },
 };
