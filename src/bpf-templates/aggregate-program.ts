@@ -12,15 +12,18 @@ import type { AggregateEmit } from './aggregates/aggregate.js';
 import { Codegen, RegPool, SCRATCH_REGS } from './codegen.js';
 import { ExprEmitter } from './expr.js';
 import { emitCountStat } from './stats.js';
+import { emitTakeEntry, pairValueSize } from './pairing.js';
 import { Values } from './values.js';
 
 export const AGG_MAP = 'agg';
 
 export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode): Codegen {
   const g = new Codegen();
-  const values = new Values(g, plan.taskOffsets);
-  const expr = new ExprEmitter(g, values);
   g.emit(comment('r6 = context', mov.reg(R6, R1)));
+  const entrySlot = plan.pairing ? g.frame.alloc(pairValueSize(plan.pairing), 'entry') : undefined;
+  if (plan.pairing && entrySlot !== undefined) emitTakeEntry(g, plan.pairing, entrySlot, 'out');
+  const values = new Values(g, plan.taskOffsets, entrySlot);
+  const expr = new ExprEmitter(g, values);
   if (plan.filter) {
     values.fetch(columnsOf(plan.filter));
     expr.jumpIfFalse(plan.filter, 'out', new RegPool(SCRATCH_REGS));

@@ -21,10 +21,7 @@ export const kernelCatalogEnv: CatalogEnv = {
 };
 
 export const kernelPlannerEnv: PlannerEnv = {
-  taskOffsets() {
-    const btf = vmlinuxBtf();
-    return { realParent: btf.memberOffset('task_struct', 'real_parent'), tgid: btf.memberOffset('task_struct', 'tgid') };
-  },
+  memberOffset: (struct, member) => vmlinuxBtf().memberOffset(struct, member),
 };
 
 export function kernelCatalog(): Catalog {
