@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // bpfql's command line: runs statements, prints or exports results, maps failures to exit codes.
 import { readFileSync } from 'node:fs';
-import { QueryError } from '../diag/diagnostic.js';
 import type { Outcome } from '../engine/engine.js';
-import { Engine } from '../engine/engine.js';
+import { Engine, shiftDiagnostics } from '../engine/engine.js';
 import { describeCompleteness, isComplete } from '../engine/completeness.js';
 import { splitStatements } from '../query/split.js';
 import { exportFormatOf, exportQuery } from '../sink/export.js';
@@ -19,12 +18,6 @@ function readScript(opts: CliOptions): string | undefined {
   if (opts.file !== undefined) return readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8');
   if (!process.stdin.isTTY) return readFileSync(0, 'utf8');
   return undefined;
-}
-
-/** Shifts diagnostics of one statement so that they point into the whole script. */
-function shifted(e: unknown, by: number): unknown {
-  if (!(e instanceof QueryError) || by === 0) return e;
-  return new QueryError(e.diagnostics.map((d) => ({ ...d, span: { start: d.span.start + by, end: d.span.end + by } })));
 }
 
 function printOutcome(o: Outcome, opts: CliOptions): void {
@@ -76,7 +69,7 @@ async function run(opts: CliOptions): Promise<number> {
       try {
         outcome = await engine.execute(stmt.text, { signal: controller.signal });
       } catch (e) {
-        const r = reportError(shifted(e, stmt.start), script);
+        const r = reportError(shiftDiagnostics(e, stmt.start), script);
         process.stderr.write(`${r.text}\n`);
         exitCode = r.exitCode;
         break;

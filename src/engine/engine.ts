@@ -14,11 +14,18 @@ import { toRecordBatch } from '../sink/arrow.js';
 import type { QueryResult } from '../sink/session.js';
 import { Session } from '../sink/session.js';
 import { classify } from './classify.js';
+import { kernelSubqueries, replaceSubqueries, type Subquery } from './embedded.js';
+import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import type { Completeness } from './completeness.js';
 import { explainPlan } from './explain.js';
 import { kernelCatalog, kernelPlannerEnv } from './kernel-env.js';
-import { runKernel } from './kernel-run.js';
+import { runKernel, type Window } from './kernel-run.js';
+import { recordRun, createRunsTable } from './runs-table.js';
+import { printName } from '../query/print.js';
 import { describeTable, showTables } from './catalog-statements.js';
+import type { KernelProgress } from './kernel-run.js';
+import type { Progress } from './progress.js';
+import { progressOf } from './progress.js';
 
 export interface EngineOptions extends PlanOptions {
   /** A DuckDB file to keep results in; in memory when absent. */
@@ -30,10 +37,16 @@ export interface RunContext {
   readonly signal?: AbortSignal;
   /** Also ends kernel queries (e.g. the traced command exited). */
   readonly until?: Promise<unknown>;
-  readonly onTick?: (progress: { readonly rows: number; readonly elapsedMs: number }) => void;
+  /** Called a few times a second while a kernel query runs (live views). */
+  readonly onTick?: (progress: Progress) => void;
   /** Called when a kernel query's program is attached. */
   readonly onAttached?: () => void;
+  /** EVERY: called with each window's rows as it closes. */
+  readonly onWindow?: (rows: QueryResult) => void;
 }
+
+/** Where a kernel query's result goes. */
+type Target = { readonly kind: 'replace' | 'create' | 'insert'; readonly table: string };
 
 export interface KernelRunInfo {
   readonly plan: Plan;
@@ -62,13 +75,44 @@ export class Engine {
   ) {}
 
   static async open(opts: EngineOptions = {}, catalog: Catalog = kernelCatalog(), plannerEnv: PlannerEnv = kernelPlannerEnv): Promise<Engine> {
-    return new Engine(await Session.open(opts.db), catalog, plannerEnv, opts);
+    const session = await Session.open(opts.db);
+    await createRunsTable(session);
+    return new Engine(session, catalog, plannerEnv, opts);
   }
 
   /** Runs one statement (no trailing script splitting). */
   async execute(text: string, ctx: RunContext = {}): Promise<Outcome> {
     if (classify(text, this.catalog) === 'duckdb') return { kind: 'rows', result: await this.session.run(text) };
-    return this.executeKernel(parseStatement(text), ctx);
+    let stmt: Statement;
+    try {
+      stmt = parseStatement(text);
+    } catch (e) {
+      const subs = kernelSubqueries(text, this.catalog);
+      if (!(e instanceof QueryError) || subs.length === 0) throw e;
+      return this.executeEmbedded(text, subs, ctx);
+    }
+    return this.executeKernel(stmt, text, ctx);
+  }
+
+  /** A statement with kernel queries inside: they run at the same time, then DuckDB runs the rest. */
+  private async executeEmbedded(text: string, subs: readonly Subquery[], ctx: RunContext): Promise<Outcome> {
+    const tables = subs.map(() => `__bpfql_sub${++this.seq}`);
+    const queries = subs.map((s) => {
+      try {
+        const stmt = parseStatement(s.text);
+        if (stmt.kind !== 'query') throw new QueryError([diagnostic('unsupported', { feature: `${stmt.kind} inside another statement` }, stmt.span)]);
+        return stmt.query;
+      } catch (e) {
+        throw shiftDiagnostics(e, s.start);
+      }
+    });
+    try {
+      const infos = await Promise.all(queries.map((q, i) => this.runQuery(q, subs[i]!.text, ctx, { kind: 'create', table: tables[i]! })));
+      const result = await this.session.run(replaceSubqueries(text, subs, tables));
+      return { kind: 'rows', result, kernel: mergeRuns(infos) };
+    } finally {
+      for (const t of tables) await this.session.run(`DROP TABLE IF EXISTS ${t}`);
+    }
   }
 
   /** Plans and compiles without running: for EXPLAIN and tests. */
@@ -77,7 +121,7 @@ export class Engine {
     return { plan, program: compileKernelPlan(plan.kernel, plan.table) };
   }
 
-  private async executeKernel(stmt: Statement, ctx: RunContext): Promise<Outcome> {
+  private async executeKernel(stmt: Statement, text: string, ctx: RunContext): Promise<Outcome> {
     switch (stmt.kind) {
       case 'show-tables': return { kind: 'rows', result: await showTables(this.catalog, this.session) };
       case 'describe': return { kind: 'rows', result: describeTable(this.catalog, stmt.table) };
@@ -86,47 +130,69 @@ export class Engine {
         return { kind: 'text', text: explainPlan(plan, program) };
       }
       case 'query': {
-        const { info, residual, table } = await this.runQuery(stmt.query, ctx);
-        await this.session.run(`CREATE OR REPLACE TABLE last AS ${residual}`);
-        await this.session.run(`DROP TABLE IF EXISTS ${table}`);
+        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table: 'last' });
         return { kind: 'rows', result: await this.session.run('SELECT * FROM last'), kernel: info, table: 'last' };
       }
       case 'create-table-as': {
-        const { info, residual, table } = await this.runQuery(stmt.query, ctx);
-        await this.session.run(`CREATE TABLE ${stmt.table} AS ${residual}`);
-        await this.session.run(`DROP TABLE IF EXISTS ${table}`);
+        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'create', table: printName(stmt.table) });
         return { kind: 'done', message: `created table ${stmt.table}`, kernel: info };
       }
       case 'insert-into': {
-        const { info, residual, table } = await this.runQuery(stmt.query, ctx);
-        await this.session.run(`INSERT INTO ${stmt.table} ${residual}`);
-        await this.session.run(`DROP TABLE IF EXISTS ${table}`);
+        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'insert', table: printName(stmt.table) });
         return { kind: 'done', message: `inserted into ${stmt.table}`, kernel: info };
       }
     }
   }
 
-  /** Runs the kernel part of a query into a fresh DuckDB table; returns the residual SQL over it. */
-  private async runQuery(q: SelectQuery, ctx: RunContext): Promise<{ info: KernelRunInfo; residual: string; table: string }> {
+  /**
+   * Runs the kernel part of a query into a fresh DuckDB table, then the residual SQL over it into
+   * the target table. With EVERY, the residual runs once per window as it closes, each window's
+   * rows appended to the target with window_start and window_end.
+   */
+  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target): Promise<KernelRunInfo> {
     const { plan, program } = this.prepare(q);
-    const table = `__bpfql_k${++this.seq}`;
-    await this.session.createTable(table, plan.kernelColumns, { replace: true });
-    const until = endOf(plan, ctx);
-    const run = await runKernel(plan.kernel, program, {
-      until,
-      ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
-      onRows: async (batch) => this.session.append(table, toRecordBatch(batch)),
-      ...(ctx.onTick ? { onTick: ctx.onTick } : {}),
-      ...(ctx.onAttached ? { onAttached: ctx.onAttached } : {}),
-    });
-    this.teardowns.push(run.teardown);
-    if (run.aggregate) await this.session.append(table, toRecordBatch(run.aggregate));
-    const residual = plan.residualSql.replaceAll(KERNEL_TABLE, table);
-    return {
-      info: { plan, program, completeness: run.completeness, startedAt: run.startedAt, endedAt: run.endedAt, kernelRows: run.rows },
-      residual,
-      table,
-    };
+    const onTick = ctx.onTick;
+    const kernelTable = `__bpfql_k${++this.seq}`;
+    await this.session.createTable(kernelTable, plan.kernelColumns, { replace: true });
+    const residual = plan.residualSql.replaceAll(KERNEL_TABLE, kernelTable);
+    const windowed = `SELECT make_timestamp($start) AS window_start, make_timestamp($end) AS window_end, * FROM (${residual})`;
+    if (plan.everyMs !== undefined && target.kind !== 'insert') {
+      await this.session.run(`${target.kind === 'replace' ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE'} ${target.table} AS ${windowed.replace('$start', '0').replace('$end', '0')} LIMIT 0`);
+    }
+    try {
+      const run = await runKernel(plan.kernel, program, {
+        until: endOf(plan, ctx),
+        ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
+        onRows: async (batch) => this.session.append(kernelTable, toRecordBatch(batch)),
+        ...(onTick ? { onTick: async (p: KernelProgress) => onTick(await progressOf(this.session, plan, p)) } : {}),
+        ...(ctx.onAttached ? { onAttached: ctx.onAttached } : {}),
+        ...(plan.everyMs !== undefined
+          ? {
+              every: {
+                ms: plan.everyMs,
+                onWindow: async (w: Window) => {
+                  if (w.aggregate) await this.session.append(kernelTable, toRecordBatch(w.aggregate));
+                  const start = String(w.start.getTime() * 1000);
+                  await this.session.run(`INSERT INTO ${target.table} ${windowed.replace('$start', start).replace('$end', String(w.end.getTime() * 1000))}`);
+                  await this.session.run(`DELETE FROM ${kernelTable}`);
+                  if (ctx.onWindow) ctx.onWindow(await this.session.run(`SELECT * FROM ${target.table} WHERE window_start = make_timestamp(${start})`));
+                },
+              },
+            }
+          : {}),
+      });
+      this.teardowns.push(run.teardown);
+      if (run.aggregate) await this.session.append(kernelTable, toRecordBatch(run.aggregate));
+      if (plan.everyMs === undefined) {
+        const into = { replace: `CREATE OR REPLACE TABLE ${target.table} AS`, create: `CREATE TABLE ${target.table} AS`, insert: `INSERT INTO ${target.table}` }[target.kind];
+        await this.session.run(`${into} ${residual}`);
+      }
+      const info: KernelRunInfo = { plan, program, completeness: run.completeness, startedAt: run.startedAt, endedAt: run.endedAt, kernelRows: run.rows };
+      await recordRun(this.session, text, target.table, info);
+      return info;
+    } finally {
+      await this.session.run(`DROP TABLE IF EXISTS ${kernelTable}`);
+    }
   }
 
   /** Detaches and frees every kernel object of finished queries. Slow (RCU): call after output. */
@@ -138,6 +204,27 @@ export class Engine {
     this.teardownKernel();
     await this.session.close();
   }
+}
+
+/** One account of several kernel runs: the first's plan, every run's losses added up. */
+function mergeRuns(infos: readonly KernelRunInfo[]): KernelRunInfo {
+  const first = infos[0]!;
+  const sum = (f: (i: KernelRunInfo) => number): number => infos.reduce((n, i) => n + f(i), 0);
+  return {
+    ...first,
+    kernelRows: sum((i) => i.kernelRows),
+    completeness: {
+      lostRecords: sum((i) => i.completeness.lostRecords),
+      failedUpdates: sum((i) => i.completeness.failedUpdates),
+      unmatchedPairs: sum((i) => i.completeness.unmatchedPairs),
+    },
+  };
+}
+
+/** Moves diagnostics of a piece of a statement to where the piece stands in the statement. */
+export function shiftDiagnostics(e: unknown, by: number): unknown {
+  if (!(e instanceof QueryError) || by === 0) return e;
+  return new QueryError(e.diagnostics.map((d) => ({ ...d, span: { start: d.span.start + by, end: d.span.end + by } })));
 }
 
 /** Resolves when the query's FOR elapses, the signal aborts, or ctx.until resolves. */

@@ -27,10 +27,33 @@ export interface KernelRunOptions {
   readonly rowLimit?: number;
   /** How often the ring buffer is drained. */
   readonly pollMs?: number;
-  /** Called a few times a second while the query runs, with rows or keys so far. */
-  readonly onTick?: (progress: { readonly rows: number; readonly elapsedMs: number }) => void;
+  /** Called a few times a second while the query runs; awaited, so it may read the session. */
+  readonly onTick?: (progress: KernelProgress) => void | Promise<void>;
   /** Called once the program is attached and events are being counted. */
   readonly onAttached?: () => void;
+  /**
+   * EVERY: the query's result is cut into windows of `ms`. As each closes, onWindow gets its time
+   * range; stream mode has already handed the window's rows to onRows, aggregate mode passes the
+   * aggregates drained from the map (lookup-and-delete, so the next window starts empty).
+   */
+  readonly every?: { readonly ms: number; readonly onWindow: (w: Window) => Promise<void> };
+}
+
+export interface Window {
+  readonly start: Date;
+  readonly end: Date;
+  readonly aggregate?: ColumnBatch;
+}
+
+/** How a running query is doing, for live views. */
+export interface KernelProgress {
+  /** Stream mode: rows drained so far. Aggregate mode: groups in the map so far. */
+  readonly rows: number;
+  readonly elapsedMs: number;
+  /** What the kernel could not record so far, where it was read. */
+  readonly completeness?: Completeness;
+  /** Aggregate mode: the merged aggregates as they stand (read only when onTick is given). */
+  readonly snapshot?: ColumnBatch;
 }
 
 export interface KernelRunResult {
@@ -120,24 +143,67 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
         });
         if (decoder.pending > 0 && opts.onRows) await opts.onRows(decoder.take());
       };
+      const windows = new WindowClock(opts.every?.ms);
       while (!stopped && rows < limit) {
         await Promise.race([ended, sleep(opts.pollMs ?? 50)]);
         await drain();
-        opts.onTick?.({ rows, elapsedMs: performance.now() - started });
+        if (opts.every && windows.due()) await opts.every.onWindow(windows.close());
+        if (opts.onTick) await opts.onTick({ rows, elapsedMs: performance.now() - started, completeness: readStats(stats) });
       }
       await drain();
+      if (opts.every) await opts.every.onWindow(windows.close());
       return { rows, completeness: readStats(stats), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
     }
     const agg = maps.get(AGG_MAP)!;
+    if (opts.every) {
+      const windows = new WindowClock(opts.every.ms);
+      let total = 0;
+      while (!stopped) {
+        await Promise.race([ended, sleep(Math.min(250, windows.remainingMs()))]);
+        if (windows.due() || stopped) {
+          const aggregate = readAggregates(plan, agg, true);
+          total += aggregate.rowCount;
+          await opts.every.onWindow({ ...windows.close(), aggregate });
+        }
+        opts.onTick?.({ rows: total, elapsedMs: performance.now() - started });
+      }
+      return { rows: total, completeness: readStats(stats), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
+    }
     while (!stopped) {
       await Promise.race([ended, sleep(250)]);
-      if (opts.onTick) opts.onTick({ rows: 0, elapsedMs: performance.now() - started });
+      if (opts.onTick && !stopped) {
+        const snapshot = readAggregates(plan, agg);
+        await opts.onTick({ rows: snapshot.rowCount, elapsedMs: performance.now() - started, completeness: readStats(stats), snapshot });
+      }
     }
     const aggregate = readAggregates(plan, agg);
     return { aggregate, rows: aggregate.rowCount, completeness: readStats(stats), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
   } catch (e) {
     scope.closeAll();
     throw e;
+  }
+}
+
+/** Window boundaries on the wall clock, every `ms` from the start of the query. */
+class WindowClock {
+  private start = Date.now();
+
+  constructor(private readonly ms: number | undefined) {}
+
+  remainingMs(): number {
+    return Math.max(1, this.start + (this.ms ?? Infinity) - Date.now());
+  }
+
+  due(): boolean {
+    return this.ms !== undefined && Date.now() >= this.start + this.ms;
+  }
+
+  /** Ends the current window (at its nominal end, or now if the query stopped early). */
+  close(): Window {
+    const end = Math.min(Date.now(), this.start + (this.ms ?? Infinity));
+    const w = { start: new Date(this.start), end: new Date(end) };
+    this.start = end;
+    return w;
   }
 }
 

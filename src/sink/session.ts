@@ -18,6 +18,8 @@ export class Session {
   private readonly appenders = new Map<string, TableAppender>();
   private readonly scratch = new Scratch();
   private closed = false;
+  /** The tail of the operations in flight: each waits for the one before (see serial). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
 
@@ -36,7 +38,11 @@ export class Session {
    * Runs any DuckDB SQL (several statements: the last one's result) with all appended rows
    * visible. An error committing earlier appends surfaces here.
    */
-  async run(sql: string): Promise<QueryResult> {
+  run(sql: string): Promise<QueryResult> {
+    return this.serial(() => this.runNow(sql));
+  }
+
+  private async runNow(sql: string): Promise<QueryResult> {
     this.ensureOpen();
     this.commitAppends();
     const result = await this.connection.run(sql);
@@ -51,8 +57,23 @@ export class Session {
     await this.run(`CREATE ${opts?.replace === true ? 'OR REPLACE ' : ''}TABLE ${quoteIdent(name)} (${defs})`);
   }
 
+  /**
+   * One operation at a time: the connection, its appenders and the reused chunk are not safe to
+   * share between overlapping calls (concurrent appends lost rows), and several kernel queries
+   * of one statement do run at the same time.
+   */
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(op);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   /** Appends a batch whose column types equal the table's (see vector-type.ts), by position. */
-  async append(table: string, batch: RecordBatch): Promise<void> {
+  append(table: string, batch: RecordBatch): Promise<void> {
+    return this.serial(() => this.appendNow(table, batch));
+  }
+
+  private async appendNow(table: string, batch: RecordBatch): Promise<void> {
     this.ensureOpen();
     let appender = this.appenders.get(table);
     if (!appender) {
@@ -63,7 +84,11 @@ export class Session {
   }
 
   /** Commits open appenders and closes the database; a second call does nothing. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return this.serial(() => this.closeNow());
+  }
+
+  private async closeNow(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
