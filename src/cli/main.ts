@@ -7,6 +7,7 @@ import { describeCompleteness, isComplete } from '../engine/completeness.js';
 import { splitStatements } from '../query/split.js';
 import { exportFormatOf, exportQuery } from '../sink/export.js';
 import { formatResult } from '../sink/format.js';
+import type { QueryResult } from '../sink/session.js';
 import type { CliOptions } from './args.js';
 import { parseCli, USAGE, UsageError } from './args.js';
 import { ExitCode, reportError } from './errors.js';
@@ -20,15 +21,17 @@ function readScript(opts: CliOptions): string | undefined {
   return undefined;
 }
 
+function tableWidth(): { maxWidth?: number } {
+  return process.stdout.isTTY ? { maxWidth: process.stdout.columns } : {};
+}
+
 function printOutcome(o: Outcome, opts: CliOptions): void {
   switch (o.kind) {
     case 'text': process.stdout.write(`${o.text}\n`); break;
     case 'done': process.stdout.write(`${o.message}\n`); break;
-    case 'rows': {
-      const width = process.stdout.isTTY ? process.stdout.columns : undefined;
-      process.stdout.write(`${formatResult(o.result, opts.format, width ? { maxWidth: width } : {})}\n`);
+    case 'rows':
+      if (!(opts.format === 'table' && o.kernel?.plan.everyMs !== undefined)) process.stdout.write(`${formatResult(o.result, opts.format, tableWidth())}\n`);
       break;
-    }
   }
   if (o.kind !== 'text' && o.kernel) {
     const line = describeCompleteness(o.kernel.completeness);
@@ -67,7 +70,9 @@ async function run(opts: CliOptions): Promise<number> {
     for (const stmt of statements) {
       let outcome: Outcome;
       try {
-        outcome = await engine.execute(stmt.text, { signal: controller.signal });
+        // Table output shows each EVERY window as it closes; other formats print the whole result once.
+        const live = opts.format === 'table' ? { onWindow: (rows: QueryResult) => process.stdout.write(`${formatResult(rows, 'table', tableWidth())}\n`) } : {};
+        outcome = await engine.execute(stmt.text, { signal: controller.signal, ...live });
       } catch (e) {
         const r = reportError(shiftDiagnostics(e, stmt.start), script);
         process.stderr.write(`${r.text}\n`);
