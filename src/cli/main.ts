@@ -12,6 +12,7 @@ import type { CliOptions } from './args.js';
 import { parseCli, USAGE, UsageError } from './args.js';
 import { ExitCode, reportError } from './errors.js';
 import { provenance } from './provenance.js';
+import { runMain } from './run/cli.js';
 import { VERSION } from './version.js';
 
 function readScript(opts: CliOptions): string | undefined {
@@ -34,10 +35,10 @@ function printOutcome(o: Outcome, opts: CliOptions): void {
       break;
   }
   if (o.kind !== 'text' && o.kernel) {
-    const line = describeCompleteness(o.kernel.completeness);
-    // Table output keeps the completeness under the table; machine formats keep stdout parseable.
-    if (opts.format === 'table') process.stdout.write(`${line}\n`);
-    else process.stderr.write(`${line}\n`);
+    // Table output keeps the completeness under the table; machine formats keep stdout parseable
+    // and give it on stderr as JSON.
+    if (opts.format === 'table') process.stdout.write(`${describeCompleteness(o.kernel.completeness)}\n`);
+    else process.stderr.write(`${JSON.stringify({ completeness: o.kernel.completeness })}\n`);
   }
 }
 
@@ -104,6 +105,7 @@ async function run(opts: CliOptions): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'run') process.exit(await runMain(process.argv.slice(3)));
   let opts: CliOptions;
   try {
     opts = parseCli(process.argv.slice(2));
