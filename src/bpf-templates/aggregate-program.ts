@@ -22,7 +22,7 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode): Cod
   g.emit(comment('r6 = context', mov.reg(R6, R1)));
   const entrySlot = plan.pairing ? g.frame.alloc(pairValueSize(plan.pairing), 'entry') : undefined;
   if (plan.pairing && entrySlot !== undefined) emitTakeEntry(g, plan.pairing, entrySlot, 'out');
-  const values = new Values(g, plan.taskOffsets, entrySlot);
+  const values = new Values(g, plan, entrySlot);
   const expr = new ExprEmitter(g, values);
   if (plan.filter) {
     values.fetch(columnsOf(plan.filter));
@@ -90,7 +90,8 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode): Cod
 /** Writes one key or record field at `base + slot + field.offset`. */
 export function writeField(g: Codegen, expr: ExprEmitter, values: Values, f: KernelField, base: Reg, slot: number): void {
   const at = slot + f.offset;
-  if (f.type.kind === 'string' && f.expr.kind === 'column') {
+  // A stack column is a string in DuckDB but its 8-byte id here: it goes the integer way.
+  if (f.type.kind === 'string' && f.expr.kind === 'column' && f.expr.column.source.kind !== 'stack') {
     const src = values.stringSlot(f.expr.column);
     for (let i = 0; i < f.width; i += 8) {
       const load = ldx.dw(R1, R10, src + i);

@@ -9,6 +9,7 @@ import { DEFAULT_MAX_PAIRS, emitEntryProgram, pairKeySize, pairValueSize, PAIRS_
 import { AGG_MAP, emitAggregateProgram } from './aggregate-program.js';
 import { Codegen } from './codegen.js';
 import { STAT_COUNT, STATS_MAP } from './stats.js';
+import { stackMaps, usesStacks } from './stacks.js';
 import { emitStreamProgram, RING_MAP } from './stream-program.js';
 
 /** A further program of the query, on another event (the entry side of a paired table). */
@@ -41,6 +42,7 @@ export function compileKernelPlan(plan: KernelPlan, table: string): CompiledProg
   } else {
     maps.unshift({ name: RING_MAP, type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: mode.ringBytes });
   }
+  if (usesStacks(plan.columns)) maps.push(...stackMaps());
   let entry: CompiledEntryProgram | undefined;
   if (plan.pairing) {
     const p = plan.pairing;

@@ -22,7 +22,7 @@ export function emitStreamProgram(plan: KernelPlan, mode: StreamMode): Codegen {
   g.emit(comment('r6 = context', mov.reg(R6, R1)));
   const entrySlot = plan.pairing ? g.frame.alloc(pairValueSize(plan.pairing), 'entry') : undefined;
   if (plan.pairing && entrySlot !== undefined) emitTakeEntry(g, plan.pairing, entrySlot, 'out');
-  const values = new Values(g, plan.taskOffsets, entrySlot);
+  const values = new Values(g, plan, entrySlot);
   const expr = new ExprEmitter(g, values);
   if (plan.filter) {
     values.fetch(columnsOf(plan.filter));

@@ -5,10 +5,11 @@
 import { Helper, add, and, arsh, call, comment, ldx, lsh, mov, mov32, rsh, st, stx, sub } from '../bpf/index.js';
 import type { Reg } from '../bpf/register.js';
 import { R0, R1, R2, R3, R6, R10 } from '../bpf/register.js';
-import type { Builtin, Column } from '../catalog/column.js';
-import type { TaskOffsets } from '../planner/plan.js';
+import type { Builtin, Column, StackSpace } from '../catalog/column.js';
+import type { RegOffsets, TaskOffsets } from '../planner/plan.js';
 import { stringCapacity } from '../planner/layout.js';
 import type { Codegen } from './codegen.js';
+import { emitStackId } from './stacks.js';
 
 /** A helper result kept in a slot; pid and tid share one, as do uid and gid. */
 type HelperValue = 'pid_tgid' | 'uid_gid' | 'ts' | 'cpu' | 'cgroup_id';
@@ -28,30 +29,38 @@ export class Values {
   private readonly helperSlots = new Map<HelperValue, number>();
   private readonly stringSlots = new Map<string, number>();
   private readonly taskSlots = new Map<string, number>();
+  private readonly stackSlots = new Map<string, number>();
   private latencySlot: number | undefined;
 
   /**
    * @param entrySlot where a paired table's exit program copied the entry's saved value
    *   (u64 timestamp, then one u64 per saved field).
    */
+  private readonly taskOffsets: TaskOffsets | undefined;
+  private readonly regOffsets: RegOffsets | undefined;
+
   constructor(
     private readonly g: Codegen,
-    private readonly taskOffsets: TaskOffsets | undefined,
+    offsets: { readonly taskOffsets?: TaskOffsets; readonly regOffsets?: RegOffsets },
     private readonly entrySlot?: number,
-  ) {}
+  ) {
+    this.taskOffsets = offsets.taskOffsets;
+    this.regOffsets = offsets.regOffsets;
+  }
 
   /** Emits whatever fetching `columns` needs that has not been fetched yet. */
   fetch(columns: readonly Column[]): void {
     for (const c of columns) {
       const s = c.source;
       switch (s.kind) {
-        case 'field': case 'entry-field': break;
+        case 'field': case 'entry-field': case 'ctx-reg': break;
         case 'builtin':
           if (s.name === 'comm') this.fetchString(c);
           else this.fetchHelper(BUILTIN_VALUE[s.name]);
           break;
         case 'task': this.fetchTask(c.name, s.path, s.size); break;
         case 'latency': this.fetchLatency(); break;
+        case 'stack': this.fetchStack(c.name, s.space); break;
         case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string':
           this.fetchString(c);
           break;
@@ -92,6 +101,18 @@ export class Values {
         if (this.latencySlot === undefined) throw new Error('latency was not fetched');
         g.emit(comment('latency_ns', ldx.dw(dst, R10, this.latencySlot)));
         return;
+      case 'ctx-reg': {
+        const off = this.regOffsets?.[s.member];
+        if (off === undefined) throw new Error(`no pt_regs offset for ${s.member}`);
+        g.emit(comment(`${c.name}: register ${s.member}`, ldx.dw(dst, R6, off)));
+        return;
+      }
+      case 'stack': {
+        const slot = this.stackSlots.get(s.space);
+        if (slot === undefined) throw new Error(`${c.name} was not fetched`);
+        g.emit(comment(`${c.name}: stack id`, ldx.dw(dst, R10, slot)));
+        return;
+      }
       case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string':
         throw new Error(`${c.name} is a string`);
     }
@@ -120,6 +141,13 @@ export class Values {
     const slot = this.g.frame.alloc(8, v);
     this.helperSlots.set(v, slot);
     this.g.emit(comment(`fetch ${v}`, call(HELPER_OF[v])), stx.dw(R10, slot, R0));
+  }
+
+  private fetchStack(name: string, space: StackSpace): void {
+    if (this.stackSlots.has(space)) return;
+    const slot = this.g.frame.alloc(8, name);
+    this.stackSlots.set(space, slot);
+    emitStackId(this.g, space, slot);
   }
 
   private fetchLatency(): void {
@@ -183,7 +211,7 @@ export class Values {
       case 'entry-user-string':
         g.emit(ldx.dw(R3, R10, this.entry() + 8 + 8 * s.index), comment(`${c.name}: user string saved at entry`, call(Helper.probeReadUserStr)));
         return;
-      case 'field': case 'task': case 'entry-field': case 'latency':
+      case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack':
         throw new Error(`${c.name} is not a string`);
     }
   }

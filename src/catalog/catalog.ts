@@ -8,6 +8,8 @@ import { MissingFieldError } from './curated.js';
 import { FormatParseError, parseFormat } from './format.js';
 import type { KernelTable, TableResolution } from './table.js';
 import { tracepointColumns } from './tracepoint-columns.js';
+import type { BinaryFile, UprobeResolution } from './probe-tables.js';
+import { DEFAULT_PROFILE_HZ, PROFILE_TABLE, profileTable, resolveUprobe } from './probe-tables.js';
 
 export interface TracepointName { readonly category: string; readonly event: string }
 
@@ -15,12 +17,15 @@ export interface CatalogEnv {
   /** The text of a tracepoint's format file, or undefined when this kernel has no such tracepoint. */
   readFormat(category: string, event: string): string | undefined;
   listTracepoints(): readonly TracepointName[];
+  /** A binary to place uprobes in, by path or (without '/') by PATH lookup; undefined when absent. */
+  readBinary(name: string): BinaryFile | undefined;
 }
 
 export const TRACEPOINT_PREFIX = 'tracepoint.';
 
 export class Catalog {
   private readonly cache = new Map<string, TableResolution>();
+  private readonly uprobes = new Map<string, UprobeResolution>();
   private tracepoints: readonly TracepointName[] | undefined;
 
   constructor(private readonly env: CatalogEnv, private readonly curated: readonly CuratedTable[] = CURATED_TABLES) {}
@@ -36,7 +41,23 @@ export class Catalog {
   }
 
   curatedNames(): string[] {
-    return this.curated.map((t) => t.name);
+    return [...this.curated.map((t) => t.name), PROFILE_TABLE];
+  }
+
+  /** `profile(hz)`: CPU samples at another rate than `profile`'s default. */
+  profile(frequencyHz: number): KernelTable {
+    return profileTable(frequencyHz);
+  }
+
+  /** `uprobe(binary, symbol)`: the binary's ELF symbols give the probe's file offset. */
+  uprobe(binary: string, symbol: string): UprobeResolution {
+    const key = `${binary}\0${symbol}`;
+    let r = this.uprobes.get(key);
+    if (!r) {
+      r = resolveUprobe(this.env.readBinary(binary), binary, symbol, process.arch);
+      this.uprobes.set(key, r);
+    }
+    return r;
   }
 
   tracepointNames(): string[] {
@@ -47,7 +68,7 @@ export class Catalog {
   /** True when `name` is a kernel table name (known or merely shaped like a tracepoint table). */
   isKernelTableName(name: string): boolean {
     const key = name.toLowerCase();
-    return key.startsWith(TRACEPOINT_PREFIX) || this.curated.some((t) => t.name === key);
+    return key.startsWith(TRACEPOINT_PREFIX) || this.curatedNames().includes(key);
   }
 
   /** Closest table names, for "did you mean" hints. */
@@ -58,6 +79,7 @@ export class Catalog {
   }
 
   private load(name: string): TableResolution {
+    if (name === PROFILE_TABLE) return { kind: 'table', table: profileTable(DEFAULT_PROFILE_HZ) };
     const curated = this.curated.find((t) => t.name === name);
     if (curated) return this.fromCurated(curated);
     if (name.startsWith(TRACEPOINT_PREFIX)) {

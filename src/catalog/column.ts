@@ -24,7 +24,19 @@ export type ColumnSource =
   /** A user string whose pointer the entry event saved (a path given to a syscall). */
   | { readonly kind: 'entry-user-string'; readonly index: number }
   /** Nanoseconds from the entry event to this one. */
-  | { readonly kind: 'latency' };
+  | { readonly kind: 'latency' }
+  /**
+   * A register of the probed context (struct pt_regs, whose member offsets come from BTF at plan
+   * time): a uprobe's arguments are in di, si, dx, cx, r8, r9 on x86_64.
+   */
+  | { readonly kind: 'ctx-reg'; readonly member: string }
+  /**
+   * The id of the kernel or user call stack in the program's stack map (bpf_get_stackid). The
+   * kernel keys and records carry the id; user space turns it into symbolised text after reading.
+   */
+  | { readonly kind: 'stack'; readonly space: StackSpace };
+
+export type StackSpace = 'kernel' | 'user';
 
 export interface Column {
   readonly name: string;

@@ -1,7 +1,15 @@
 // Kernel tables: an event source and the columns its events carry.
 import type { Column } from './column.js';
 
-export type EventSource = { readonly kind: 'tracepoint'; readonly category: string; readonly event: string };
+export type EventSource =
+  | { readonly kind: 'tracepoint'; readonly category: string; readonly event: string }
+  /** Software cpu-clock samples on every CPU, `frequencyHz` times a second (the profile table). */
+  | { readonly kind: 'perf-sample'; readonly frequencyHz: number }
+  /**
+   * Every call of a function in a user-space binary. `offset` is the function's file offset
+   * (what the uprobe PMU wants), found in the binary's ELF symbols when the table was resolved.
+   */
+  | { readonly kind: 'uprobe'; readonly binary: string; readonly symbol: string; readonly offset: number };
 
 /** Where a paired table's key comes from on each side: record fields (offset, size). */
 export interface FieldRef { readonly offset: number; readonly size: 1 | 2 | 4 | 8 }
@@ -39,7 +47,11 @@ export type TableResolution =
   | { readonly kind: 'unknown'; readonly name: string };
 
 export function describeSource(s: EventSource): string {
-  return `tracepoint ${s.category}:${s.event}`;
+  switch (s.kind) {
+    case 'tracepoint': return `tracepoint ${s.category}:${s.event}`;
+    case 'perf-sample': return `cpu-clock sampling at ${s.frequencyHz} Hz on every CPU`;
+    case 'uprobe': return `uprobe ${s.binary}:${s.symbol} (file offset 0x${s.offset.toString(16)})`;
+  }
 }
 
 export function describeTableSource(t: KernelTable): string {

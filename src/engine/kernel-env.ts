@@ -1,6 +1,9 @@
 // The catalog and planner environments over the running kernel: tracefs for formats, BTF for
 // struct offsets. Read lazily, only what a query needs.
+import { readFileSync, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import type { CatalogEnv } from '../catalog/catalog.js';
+import type { BinaryFile } from '../catalog/probe-tables.js';
 import { Catalog } from '../catalog/catalog.js';
 import { vmlinuxBtf } from '../kernel/btf.js';
 import { listTracepoints, readFormat } from '../kernel/tracefs.js';
@@ -18,7 +21,21 @@ export const kernelCatalogEnv: CatalogEnv = {
     }
   },
   listTracepoints: () => listTracepoints(),
+  readBinary,
 };
+
+/** A path is read as given (relative to the working directory); a bare name is looked up in PATH, as a shell would. */
+export function readBinary(name: string): BinaryFile | undefined {
+  const candidates = name.includes('/') ? [resolve(name)] : (process.env['PATH'] ?? '').split(delimiter).filter((d) => d !== '').map((d) => resolve(join(d, name)));
+  for (const path of candidates) {
+    try {
+      if (statSync(path).isFile()) return { path, bytes: readFileSync(path) };
+    } catch (e) {
+      if (!(e instanceof Error && 'code' in e && ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR'))) throw e;
+    }
+  }
+  return undefined;
+}
 
 export const kernelPlannerEnv: PlannerEnv = {
   memberOffset: (struct, member) => vmlinuxBtf().memberOffset(struct, member),

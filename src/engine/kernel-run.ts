@@ -7,7 +7,6 @@ import { Stat, STAT_COUNT, STATS_MAP } from '../bpf-templates/stats.js';
 import { AGG_MAP } from '../bpf-templates/aggregate-program.js';
 import { RING_MAP } from '../bpf-templates/stream-program.js';
 import type { ColumnBatch } from '../catalog/types.js';
-import { attachTracepoint } from '../kernel/attach.js';
 import { possibleCpus } from '../kernel/cpus.js';
 import { BpfMap } from '../kernel/map.js';
 import { BpfProgram } from '../kernel/program.js';
@@ -17,6 +16,9 @@ import type { KernelPlan } from '../planner/plan.js';
 import { decodeAggregates, type MapChunk } from '../sink/decode-aggregates.js';
 import { RecordDecoder } from '../sink/decode-records.js';
 import type { Completeness } from './completeness.js';
+import { attachSource, programTypeOf } from './attach-source.js';
+import { stackTextFor } from './stack-text.js';
+import type { StackText } from '../sink/symbolize.js';
 
 export interface KernelRunOptions {
   /** Resolves when the query should end (duration, Ctrl-C, traced command exited). */
@@ -82,11 +84,11 @@ export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram): { scope:
     if (prog.entry) {
       // The entry side first, so that exits find their entries from the start.
       const e = prog.entry;
-      const entry = scope.add(BpfProgram.load({ name: e.name, type: 'tracepoint', insns: encode(e.assembled, fds), license: 'GPL' }));
-      scope.add(attachTracepoint(entry, e.source.category, e.source.event));
+      const entry = scope.add(BpfProgram.load({ name: e.name, type: programTypeOf(e.source), insns: encode(e.assembled, fds), license: 'GPL' }));
+      scope.add(attachSource(entry, e.source));
     }
-    const program = scope.add(BpfProgram.load({ name: prog.name, type: 'tracepoint', insns: encode(prog.assembled, fds), license: 'GPL' }));
-    scope.add(attachTracepoint(program, plan.source.category, plan.source.event));
+    const program = scope.add(BpfProgram.load({ name: prog.name, type: programTypeOf(plan.source), insns: encode(prog.assembled, fds), license: 'GPL' }));
+    scope.add(attachSource(program, plan.source));
     return { scope, maps };
   } catch (e) {
     scope.closeAll();
@@ -112,11 +114,12 @@ function readStats(stats: BpfMap): Completeness {
   return { lostRecords: Number(lost), failedUpdates: Number(full), unmatchedPairs: Number(unmatched) };
 }
 
-export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false): ColumnBatch {
+/** @param stacks names stack ids, for plans with stack columns (see stackTextFor). */
+export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false, stacks?: StackText): ColumnBatch {
   if (plan.mode.kind !== 'aggregate') throw new Error('not an aggregate plan');
   const chunks: MapChunk[] = [];
   agg.forEachBatch((keys, values, count) => chunks.push({ keys: Buffer.from(keys), values: Buffer.from(values), count }), { drain });
-  return decodeAggregates(plan.mode, chunks, possibleCpus());
+  return decodeAggregates(plan.mode, chunks, possibleCpus(), stacks);
 }
 
 export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: KernelRunOptions): Promise<KernelRunResult> {
@@ -124,6 +127,8 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
   const startedAt = new Date();
   opts.onAttached?.();
   const stats = maps.get(STATS_MAP)!;
+  // Read while the run's processes are likely still alive: user stacks are named from their mappings.
+  const stacks = stackTextFor(maps);
   let rows = 0;
   try {
     const started = performance.now();
@@ -133,7 +138,7 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
     });
     if (plan.mode.kind === 'stream') {
       const ring = scope.add(new RingBuffer(maps.get(RING_MAP)!));
-      const decoder = new RecordDecoder(plan.mode, monotonicToWallOffset());
+      const decoder = new RecordDecoder(plan.mode, monotonicToWallOffset(), stacks);
       const limit = opts.rowLimit ?? Infinity;
       const drain = async (): Promise<void> => {
         ring.poll((view, offset) => {
@@ -161,7 +166,7 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
       while (!stopped) {
         await Promise.race([ended, sleep(Math.min(250, windows.remainingMs()))]);
         if (windows.due() || stopped) {
-          const aggregate = readAggregates(plan, agg, true);
+          const aggregate = readAggregates(plan, agg, true, stacks);
           total += aggregate.rowCount;
           await opts.every.onWindow({ ...windows.close(), aggregate });
         }
@@ -172,11 +177,11 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
     while (!stopped) {
       await Promise.race([ended, sleep(250)]);
       if (opts.onTick && !stopped) {
-        const snapshot = readAggregates(plan, agg);
+        const snapshot = readAggregates(plan, agg, false, stacks);
         await opts.onTick({ rows: snapshot.rowCount, elapsedMs: performance.now() - started, completeness: readStats(stats), snapshot });
       }
     }
-    const aggregate = readAggregates(plan, agg);
+    const aggregate = readAggregates(plan, agg, false, stacks);
     return { aggregate, rows: aggregate.rowCount, completeness: readStats(stats), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
   } catch (e) {
     scope.closeAll();

@@ -9,7 +9,10 @@ import {
   PERF_FLAG_FD_CLOEXEC,
   cpuClockEventAttr,
   tracepointEventAttr,
+  PerfAttr,
+  fillUprobeEventAttr,
 } from './perf-cmd.js';
+import { uprobePmu } from './pmu.js';
 import type { BpfProgram, ProgramType } from './program.js';
 import { sys } from './sys.js';
 import { tracepointId } from './tracefs.js';
@@ -105,4 +108,29 @@ export function attachPerfSampling(prog: BpfProgram, frequencyHz: number): Attac
     throw e;
   }
   return new FdAttachment(fds);
+}
+
+/**
+ * Runs `prog` (a kprobe program: its context is the probed thread's pt_regs) whenever any
+ * process executes the instruction at `fileOffset` of the binary at `binaryPath`, or, with
+ * `retprobe`, whenever the function there returns. Like a tracepoint, one event on CPU 0 with
+ * pid -1 covers every CPU and process.
+ */
+export function attachUprobe(prog: BpfProgram, binaryPath: string, fileOffset: number, retprobe = false): Attachment {
+  requireType(prog, 'kprobe', 'attaching to a uprobe');
+  const what = `${retprobe ? 'uretprobe' : 'uprobe'} ${binaryPath}+0x${fileOffset.toString(16)}`;
+  const s = sys();
+  const pmu = uprobePmu();
+  // The path shares the attr's memory, so it lives as long as the attr passed to the call.
+  const { attr, text } = attrWithString(PerfAttr.length, binaryPath);
+  fillUprobeEventAttr(attr, pmu.type, s.address(text), fileOffset, retprobe ? pmu.retprobe : 0n);
+  const fd = s.perfEventOpen(attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+  if (fd < 0) {
+    throw new KernelError('perf_event_open', -fd, {
+      subject: what,
+      hint: fd === -Errno.ENOENT ? `no file ${binaryPath}` : fd === -Errno.EINVAL ? `0x${fileOffset.toString(16)} is not an instruction of ${binaryPath} the kernel can probe` : undefined,
+    });
+  }
+  setBpfAndEnable(fd, prog, what);
+  return new FdAttachment([fd]);
 }

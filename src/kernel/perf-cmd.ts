@@ -1,5 +1,5 @@
 // perf_event_open(2) and its ioctls: the layout of struct perf_event_attr (PERF_ATTR_SIZE_VER8,
-// 136 bytes) for the two kinds of event bpfql opens, tracepoints and software CPU-clock samples.
+// 136 bytes) for the kinds of event bpfql opens: tracepoints, software CPU-clock samples and uprobes.
 
 export const PerfAttr = {
   type: 0,
@@ -11,6 +11,10 @@ export const PerfAttr = {
   /** The u64 of single-bit flags (disabled, inherit, …, freq at bit 10). */
   flags: 40,
   wakeupEvents: 48,
+  /** config1: for the uprobe PMU, a pointer to the binary's path. */
+  config1: 56,
+  /** config2: for the uprobe PMU, the probe's offset in the file. */
+  config2: 64,
   length: 136,
 } as const;
 
@@ -43,4 +47,20 @@ export function cpuClockEventAttr(frequencyHz: number): Buffer {
   attr.writeBigUInt64LE(BigInt(frequencyHz), PerfAttr.samplePeriod);
   attr.writeBigUInt64LE(FLAG_FREQ, PerfAttr.flags);
   return attr;
+}
+
+/**
+ * Fills a zeroed attr for a uprobe through the uprobe PMU (`pmuType` from
+ * /sys/bus/event_source/devices/uprobe/type): `pathAddress` points to the NUL-terminated path,
+ * which must stay alive until perf_event_open returns; `config` carries the retprobe bit when
+ * the probe is on returns.
+ */
+export function fillUprobeEventAttr(attr: Buffer, pmuType: number, pathAddress: bigint, fileOffset: number, config: bigint): void {
+  attr.writeUInt32LE(pmuType, PerfAttr.type);
+  attr.writeUInt32LE(PerfAttr.length, PerfAttr.size);
+  attr.writeBigUInt64LE(config, PerfAttr.config);
+  attr.writeBigUInt64LE(1n, PerfAttr.samplePeriod);
+  attr.writeUInt32LE(1, PerfAttr.wakeupEvents);
+  attr.writeBigUInt64LE(pathAddress, PerfAttr.config1);
+  attr.writeBigUInt64LE(BigInt(fileOffset), PerfAttr.config2);
 }

@@ -5,7 +5,8 @@ import { BpfCmd, INSN_SIZE, ProgLoad, attrWithString, fillProgLoadAttr, logTrueS
 import { Errno, KernelError, VerifierError } from './errors.js';
 import { sys } from './sys.js';
 
-export type ProgramType = 'tracepoint' | 'raw_tracepoint' | 'perf_event';
+/** kprobe: the type of programs on uprobes too (their context is struct pt_regs). */
+export type ProgramType = 'tracepoint' | 'raw_tracepoint' | 'perf_event' | 'kprobe';
 
 export interface ProgramSpec {
   readonly name: string;
@@ -17,6 +18,7 @@ export interface ProgramSpec {
 
 /** enum bpf_prog_type values. */
 export const programTypeIds: { readonly [T in ProgramType]: number } = {
+  kprobe: 2,
   tracepoint: 5,
   perf_event: 7,
   raw_tracepoint: 17,

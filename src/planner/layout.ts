@@ -19,7 +19,8 @@ export function stringCapacity(c: Column): number {
     case 'builtin': return COMM_CAPACITY;
     case 'char-array': return align8(c.source.size);
     case 'data-loc-string': case 'user-string': case 'entry-user-string': return STRING_CAPACITY;
-    case 'field': case 'task': case 'entry-field': case 'latency': return 8;
+    // A stack is its 8-byte id in the kernel; its text is made in user space.
+    case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': return 8;
   }
 }
 

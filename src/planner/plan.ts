@@ -46,12 +46,16 @@ export interface StreamMode {
 /** Byte offsets of task_struct member paths (key: the path joined with '.'), read from BTF. */
 export type TaskOffsets = Readonly<Record<string, readonly number[]>>;
 
+/** Byte offsets of struct pt_regs members (the registers a probe reads), by member name, from BTF. */
+export type RegOffsets = Readonly<Record<string, number>>;
+
 export interface KernelPlan {
   readonly source: EventSource;
   /** Conjuncts of WHERE the kernel evaluates; events failing them never leave the kernel. */
   readonly filter?: KExpr;
   readonly mode: AggregateMode | StreamMode;
   readonly taskOffsets?: TaskOffsets;
+  readonly regOffsets?: RegOffsets;
   /** For paired tables: the entry event and what it saves. */
   readonly pairing?: Pairing;
   /** Every column the program reads, for EXPLAIN. */

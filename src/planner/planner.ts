@@ -18,6 +18,8 @@ import { KERNEL_TABLE } from './plan.js';
 import { conjuncts, logical, Pushdown } from './pushdown.js';
 import { Scope } from './scope.js';
 import { quoteIdent, residualSelect } from './residual.js';
+import { regOffsetsFor } from './reg-offsets.js';
+import { resolveTableFunction } from './table-functions.js';
 
 export interface PlannerEnv {
   /** Byte offset of a struct member, from BTF; asked only for columns that read task_struct. */
@@ -42,9 +44,7 @@ type ColumnRef = Extract<Expr, { kind: 'column' }>;
 
 export function resolveTable(q: SelectQuery, catalog: Catalog): KernelTable {
   const from = q.from;
-  if (from.kind === 'table-function') {
-    throw new QueryError([diagnostic('unsupported', { feature: `table function ${from.name}()` }, from.span)]);
-  }
+  if (from.kind === 'table-function') return resolveTableFunction(from, catalog);
   const r = catalog.resolve(from.name);
   switch (r.kind) {
     case 'table': return r.table;
@@ -266,6 +266,7 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
     ...(c.filter ? { filter: c.filter } : {}),
     mode: { kind: 'aggregate', keys, keySize: Math.max(keySize, 8), aggregates: slots, valueSize, maxEntries: c.opts.maxEntries ?? DEFAULT_MAX_ENTRIES },
     ...(taskOffsets ? { taskOffsets } : {}),
+    ...regOffsetsFor(readColumns, c.env),
     ...(c.table.pairing ? { pairing: c.table.pairing } : {}),
     columns: readColumns,
   };
@@ -320,6 +321,7 @@ function planStream(c: Common, refused: readonly Expr[]): Omit<Plan, 'residualFi
     ...(c.filter ? { filter: c.filter } : {}),
     mode: { kind: 'stream', fields, recordSize: size, ringBytes: c.opts.ringBytes ?? DEFAULT_RING_BYTES },
     ...(taskOffsets ? { taskOffsets } : {}),
+    ...regOffsetsFor(readColumns, c.env),
     ...(c.table.pairing ? { pairing: c.table.pairing } : {}),
     columns: readColumns,
   };

@@ -89,6 +89,11 @@ function isStringColumn(c: Column): boolean {
   return c.type.kind === 'string';
 }
 
+/** In the kernel a stack is only an id in the stack map; its text exists once the run is over. */
+function stackRefusal(c: Column): Offer {
+  return refuse(`'${c.name}' is a call stack, symbolised after the run, so DuckDB filters on it`);
+}
+
 export class Pushdown {
   constructor(private readonly scope: Scope) {}
 
@@ -98,6 +103,7 @@ export class Pushdown {
       case 'column': {
         const c = this.scope.column(e);
         if (!c) return refuse(`'${e.name}' is not a column of the kernel table`);
+        if (c.source.kind === 'stack') return stackRefusal(c);
         if (c.type.kind === 'int') return accept({ kind: 'column', column: c, signed: c.type.signed });
         return refuse(`${c.type.kind} column '${c.name}' can only be compared with a constant in the kernel`);
       }
@@ -182,6 +188,7 @@ export class Pushdown {
   private stringEquality(colSide: Expr, constSide: Expr, op: '=' | '!='): Offer | undefined {
     if (colSide.kind !== 'column' || constSide.kind !== 'literal' || constSide.value.type !== 'string') return undefined;
     const c = this.scope.column(colSide);
+    if (c?.source.kind === 'stack') return stackRefusal(c);
     if (!c || !isStringColumn(c)) return undefined;
     return accept(stringMatch(c, 'equals', constSide.value.value, op === '!='));
   }
@@ -190,6 +197,7 @@ export class Pushdown {
     if (e.caseInsensitive) return refuse('ILIKE runs in DuckDB');
     if (e.operand.kind !== 'column' || e.pattern.kind !== 'literal' || e.pattern.value.type !== 'string') return refuse('LIKE runs in the kernel only as column LIKE \'prefix%\'');
     const c = this.scope.column(e.operand);
+    if (c?.source.kind === 'stack') return stackRefusal(c);
     if (!c || !isStringColumn(c)) return refuse('LIKE needs a string column');
     const p = e.pattern.value.value;
     const body = p.endsWith('%') ? p.slice(0, -1) : p;

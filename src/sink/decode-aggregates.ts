@@ -2,8 +2,10 @@
 // from the packed keys, and each aggregate merged over the CPUs that saw the key.
 import { KERNEL_AGGREGATES } from '../bpf-templates/aggregates/index.js';
 import type { CpuState, AggregateValue } from '../bpf-templates/aggregates/aggregate.js';
+import type { StackSpace } from '../catalog/column.js';
 import type { ColumnBatch, ColumnData, ResultColumn } from '../catalog/types.js';
 import type { AggregateMode, KernelField } from '../planner/plan.js';
+import type { StackText } from './symbolize.js';
 
 export interface MapChunk {
   readonly keys: Buffer;
@@ -26,7 +28,8 @@ export class FieldColumns {
   private readonly ints: (bigint | null)[][];
   private readonly strings: (string | null)[][];
 
-  constructor(private readonly fields: readonly KernelField[]) {
+  /** @param stacks names the stack ids of stack columns (the kernel stores ids, DuckDB gets text). */
+  constructor(private readonly fields: readonly KernelField[], private readonly stacks?: StackText) {
     this.ints = fields.map(() => []);
     this.strings = fields.map(() => []);
   }
@@ -34,9 +37,15 @@ export class FieldColumns {
   /** Appends one key or record whose fields start at `base`. */
   push(buf: Buffer, base: number): void {
     this.fields.forEach((f, i) => {
-      if (f.type.kind === 'string') this.strings[i]!.push(readCString(buf, base + f.offset, f.width));
+      if (f.expr.kind === 'column' && f.expr.column.source.kind === 'stack') this.strings[i]!.push(this.stackText(f.expr.column.source.space, buf.readBigInt64LE(base + f.offset)));
+      else if (f.type.kind === 'string') this.strings[i]!.push(readCString(buf, base + f.offset, f.width));
       else this.ints[i]!.push(readInt(buf, base + f.offset, f));
     });
+  }
+
+  private stackText(space: StackSpace, id: bigint): string | null {
+    if (!this.stacks) throw new Error('stack columns need the stack map to be decoded');
+    return this.stacks.text(space, id);
   }
 
   data(adjustTs: (mono: bigint) => bigint): ColumnData[] {
@@ -49,8 +58,8 @@ export class FieldColumns {
   }
 }
 
-export function decodeAggregates(mode: AggregateMode, chunks: readonly MapChunk[], cpus: number): ColumnBatch {
-  const keys = new FieldColumns(mode.keys);
+export function decodeAggregates(mode: AggregateMode, chunks: readonly MapChunk[], cpus: number, stacks?: StackText): ColumnBatch {
+  const keys = new FieldColumns(mode.keys, stacks);
   const results: AggregateValue[][] = mode.aggregates.map(() => []);
   const slot = (mode.valueSize + 7) & ~7;
   let rows = 0;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Catalog } from '../../src/catalog/catalog.js';
 import type { PlannerEnv } from '../../src/planner/planner.js';
+import { readBinary } from '../../src/engine/kernel-env.js';
 import { fromRoot } from './paths.js';
 
 const FIXTURES: Readonly<Record<string, string>> = {
@@ -19,15 +20,20 @@ export function fixtureCatalog(): Catalog {
       return name === undefined ? undefined : readFileSync(fromRoot('test', 'catalog', 'fixtures', `${name}.format`), 'utf8');
     },
     listTracepoints: () => Object.keys(FIXTURES).map((k) => ({ category: k.split('/')[0]!, event: k.split('/')[1]! })),
+    // Binaries are real files: uprobe tests compile their own.
+    readBinary,
   });
 }
 
 /** Offsets as on the development machine's kernel; the real ones come from BTF. */
 const TASK_STRUCT: Readonly<Record<string, number>> = { real_parent: 1280, tgid: 1268, exit_code: 1204, start_time: 1768 };
+/** struct pt_regs on x86_64 (the uapi layout). */
+const PT_REGS: Readonly<Record<string, number>> = { r9: 64, r8: 72, cx: 88, dx: 96, si: 104, di: 112, ip: 128, sp: 152 };
+const STRUCTS: Readonly<Record<string, Readonly<Record<string, number>>>> = { task_struct: TASK_STRUCT, pt_regs: PT_REGS };
 
 export const fixturePlannerEnv: PlannerEnv = {
   memberOffset(struct, member) {
-    const off = struct === 'task_struct' ? TASK_STRUCT[member] : undefined;
+    const off = STRUCTS[struct]?.[member];
     if (off === undefined) throw new Error(`no fixture offset for ${struct}.${member}`);
     return off;
   },

@@ -1,0 +1,82 @@
+// The tables that are not tracepoints: `profile` (timed CPU samples with their call stacks) and
+// `uprobe('<binary>', '<symbol>')` (every call of a user-space function, with its arguments).
+import { closest } from '../diag/messages.js';
+import type { Column } from './column.js';
+import { COMMON_COLUMNS } from './common-columns.js';
+import { ElfError, ElfFile } from './elf.js';
+import type { KernelTable } from './table.js';
+import { STRING, U64 } from './types.js';
+
+export const PROFILE_TABLE = 'profile';
+export const UPROBE_TABLE = 'uprobe';
+/** bcc's and bpftrace's habit: not 100, so samples do not beat against timers firing at 100 Hz. */
+export const DEFAULT_PROFILE_HZ = 99;
+/** The kernel caps rates lower still (kernel.perf_event_max_sample_rate); this only stops nonsense. */
+export const MAX_PROFILE_HZ = 100_000;
+
+const STACK_NOTE = 'frames innermost first, separated by \';\' (symbolised after the run; NULL when there is none)';
+
+export function profileTable(frequencyHz: number): KernelTable {
+  return {
+    name: PROFILE_TABLE,
+    description: `CPU samples at ${frequencyHz} Hz on every CPU, with kernel and user call stacks`,
+    source: { kind: 'perf-sample', frequencyHz },
+    columns: [
+      ...COMMON_COLUMNS,
+      { name: 'kstack', type: STRING, source: { kind: 'stack', space: 'kernel' }, description: `kernel call stack, ${STACK_NOTE}` },
+      { name: 'ustack', type: STRING, source: { kind: 'stack', space: 'user' }, description: `user call stack, ${STACK_NOTE}` },
+    ],
+  };
+}
+
+/** Where the System V x86_64 calling convention puts the first six integer arguments. */
+const X86_64_ARGUMENT_REGISTERS = ['di', 'si', 'dx', 'cx', 'r8', 'r9'] as const;
+
+function uprobeColumns(): Column[] {
+  return X86_64_ARGUMENT_REGISTERS.map((reg, i) => ({
+    name: `arg${i}`,
+    type: U64,
+    source: { kind: 'ctx-reg', member: reg },
+    description: `argument ${i} of the call (register ${reg})`,
+  }));
+}
+
+/** A binary as the catalog environment found it. */
+export interface BinaryFile {
+  /** The path the name led to (names without '/' are looked up in PATH). */
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
+
+export type UprobeResolution =
+  | { readonly kind: 'table'; readonly table: KernelTable }
+  | { readonly kind: 'no-binary'; readonly binary: string }
+  | { readonly kind: 'not-elf'; readonly path: string; readonly reason: string }
+  | { readonly kind: 'no-symbol'; readonly path: string; readonly symbol: string; readonly suggestions: readonly string[] }
+  | { readonly kind: 'unavailable'; readonly reason: string };
+
+export function resolveUprobe(file: BinaryFile | undefined, binary: string, symbol: string, arch: string): UprobeResolution {
+  if (arch !== 'x64') return { kind: 'unavailable', reason: `uprobe arguments are only known for x86_64, not ${arch}` };
+  if (!file) return { kind: 'no-binary', binary };
+  let elf: ElfFile;
+  try {
+    elf = ElfFile.parse(file.bytes);
+  } catch (e) {
+    if (e instanceof ElfError) return { kind: 'not-elf', path: file.path, reason: e.message };
+    throw e;
+  }
+  const sym = elf.find(symbol);
+  const offset = sym && elf.fileOffsetOf(sym.address);
+  if (!sym || offset === undefined) {
+    return { kind: 'no-symbol', path: file.path, symbol, suggestions: closest(symbol, [...new Set(elf.functions.map((f) => f.name))]) };
+  }
+  return {
+    kind: 'table',
+    table: {
+      name: UPROBE_TABLE,
+      description: `calls of ${symbol} in ${file.path}`,
+      source: { kind: 'uprobe', binary: file.path, symbol, offset },
+      columns: [...COMMON_COLUMNS, ...uprobeColumns()],
+    },
+  };
+}
