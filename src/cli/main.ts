@@ -45,8 +45,9 @@ function printOutcome(o: Outcome, opts: CliOptions): void {
 async function run(opts: CliOptions): Promise<number> {
   const script = readScript(opts);
   if (script === undefined) {
-    process.stderr.write(`${USAGE}\n`);
-    return ExitCode.badQuery;
+    // Loaded only here: the REPL's UI libraries would slow every scripted run.
+    const { startRepl } = await import('../repl/start.js');
+    return startRepl({ ...(opts.db ? { db: opts.db } : {}), ...(opts.maxKeys ? { maxEntries: opts.maxKeys } : {}) });
   }
   if (opts.output !== undefined && exportFormatOf(opts.output) === undefined) {
     process.stderr.write(`error: cannot tell the format of '${opts.output}': use .parquet, .csv, .json or .ndjson\n`);

@@ -1,0 +1,17 @@
+// One item of the transcript above the prompt: what was typed, and what came of it.
+import { Text } from 'ink';
+import type { TranscriptItem } from '../runner.js';
+import { SCREEN_ROWS } from '../runner.js';
+import { ErrorView } from './ErrorView.js';
+import { EchoedInput } from './Prompt.js';
+import { ResultTable } from './ResultTable.js';
+
+export function TranscriptView({ item, width }: { readonly item: TranscriptItem; readonly width: number }) {
+  switch (item.kind) {
+    case 'input': return <EchoedInput text={item.text} />;
+    case 'table': return <ResultTable result={item.result} width={width} maxRows={SCREEN_ROWS} />;
+    case 'text': return <Text>{item.text}</Text>;
+    case 'note': return <Text color={item.warn ? 'yellow' : undefined} dimColor={!item.warn}>{item.text}</Text>;
+    case 'error': return <ErrorView text={item.text} />;
+  }
+}
