@@ -68,7 +68,7 @@ export function renderJunitReport(r: RunReport): string {
   const errors = cases.filter((c) => c.outcome?.element === 'error').length;
   const time = ((r.durationMs ?? 0) / 1000).toFixed(3);
   const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" time="${time}"`;
-  const exit = r.signal !== null ? `killed by ${r.signal}` : r.exitCode === null ? 'did not run' : `exited with ${r.exitCode}`;
+  const exit = r.signal !== null ? `was killed by ${r.signal}` : r.exitCode === null ? 'did not run' : `exited with ${r.exitCode}`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="bpfql run" ${counts}>`,

@@ -75,15 +75,20 @@ async function resultTables(session: Session): Promise<string[]> {
   return r.rows.map((row) => String(row[0]));
 }
 
-/** Ctrl-C or SIGTERM: passed on to the command once it runs, before that they end the queries. */
-function handleSignals(controller: AbortController, command: () => Launched | undefined): () => void {
+/** What a signal acts on: the command once it runs; before that, the run itself. */
+interface Interruptible {
+  readonly controller: AbortController;
+  launched?: Launched;
+}
+
+/** Ctrl-C or SIGTERM: passed on to the command once it runs; before that they stop the run. */
+function handleSignals(target: Interruptible): () => void {
   let count = 0;
   const on = (signal: NodeJS.Signals): void => {
     // A second signal gives up at once, as in the plain CLI.
     if (++count > 1) process.exit(130);
-    const launched = command();
-    if (launched) launched.kill(signal);
-    else controller.abort();
+    if (target.launched) target.launched.kill(signal);
+    else target.controller.abort();
   };
   process.on('SIGINT', on);
   process.on('SIGTERM', on);
@@ -100,11 +105,9 @@ interface Collected {
   baseline?: RunReport['baseline'];
 }
 
-async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup: CommandCgroup, got: Collected, log: (line: string) => void): Promise<void> {
+async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup: CommandCgroup, got: Collected, run: Interruptible, log: (line: string) => void): Promise<void> {
+  const { controller } = run;
   const engine = await Engine.open({ cgroupId: cgroup.id, ...(opts.maxKeys !== undefined ? { maxEntries: opts.maxKeys } : {}) });
-  const controller = new AbortController();
-  let launched: Launched | undefined;
-  const unhandle = handleSignals(controller, () => launched);
   try {
     const statements = planStatements(sources, {
       classify: (text) => classify(text, engine.catalog),
@@ -136,8 +139,8 @@ async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup
     }
 
     try {
-      launched = launchInCgroup(cgroup.procsFile, opts.command);
-      got.exit = await launched.exited;
+      run.launched = launchInCgroup(cgroup.procsFile, opts.command);
+      got.exit = await run.launched.exited;
     } catch (e) {
       throw new RunFailure(`cannot start ${opts.command[0]}: ${e instanceof Error ? e.message : String(e)}`, ExitCode.runtime);
     } finally {
@@ -171,7 +174,6 @@ async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup
       await saveBaseline(engine.session, shapes, opts.saveBaseline, { 'bpfql.version': VERSION, 'bpfql.command': JSON.stringify(opts.command) });
     }
   } finally {
-    unhandle();
     // Kernel objects are left to process exit, which frees them all at once (closing each is slow).
     await engine.session.close();
   }
@@ -181,17 +183,21 @@ async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup
 export async function runCommand(opts: RunOptions, log: (line: string) => void): Promise<RunReport> {
   const got: Collected = { queries: [], assertions: [] };
   let failure: { readonly text: string; readonly exit: number } | undefined;
+  const run: Interruptible = { controller: new AbortController() };
+  const unhandle = handleSignals(run);
   try {
     const sources = readSources(opts.sources);
     const cgroup = createRunCgroup(findCgroup2());
     try {
-      await traced(opts, sources, cgroup, got, log);
+      await traced(opts, sources, cgroup, got, run, log);
     } finally {
       await releaseRunCgroup(cgroup, log);
     }
   } catch (e) {
     failure = reported(e);
     log(failure.text);
+  } finally {
+    unhandle();
   }
   const checks = {
     assertions: got.assertions,
