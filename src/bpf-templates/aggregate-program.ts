@@ -1,14 +1,21 @@
 // Per-CPU hash-map aggregation: per event, filter, build the packed GROUP BY key, then update
-// the aggregates in place after a successful lookup, inserting only on a miss (cheaper than a
-// full update per event). Each CPU has its own copy of a value, so no atomics are needed.
-import { Helper, add, call, comment, exit, ja, jeq, label, ldMap, ldx, mov, st, stx } from '../bpf/index.js';
+// the aggregates in place after a successful lookup (cheaper than a full update per event). Each
+// CPU has its own copy of a value, so no atomics are needed.
+//
+// A key seen for the first time is inserted with an all-zero value read from a one-entry array
+// map, then looked up again and updated in place like any other. Building the first value on
+// the stack instead would cap the value at the 512-byte stack, and hist's buckets alone take 520
+// bytes (a quantile's thousands). The zero value also serves a CPU whose slot another CPU's
+// insert left zeroed: its count of 0 tells the aggregates that need a first value (min, max).
+import { Helper, add, call, comment, exit, ja, jeq, jne, label, ldMap, ldx, mov, st, stx } from '../bpf/index.js';
 import type { Reg } from '../bpf/register.js';
 import { R0, R1, R2, R3, R4, R6, R10 } from '../bpf/register.js';
+import type { MapSpec } from '../kernel/map.js';
 import type { AggregateMode, KernelField, KernelPlan } from '../planner/plan.js';
 import { columnsOf } from '../planner/kexpr.js';
 import type { Column } from '../catalog/column.js';
 import { KERNEL_AGGREGATES } from './aggregates/index.js';
-import type { AggregateEmit } from './aggregates/aggregate.js';
+import type { AggregateEmit, KernelAggregate } from './aggregates/aggregate.js';
 import { Codegen, RegPool, SCRATCH_REGS } from './codegen.js';
 import { ExprEmitter } from './expr.js';
 import { emitCountStat } from './stats.js';
@@ -16,6 +23,18 @@ import { emitTakeEntry, pairValueSize } from './pairing.js';
 import { Values } from './values.js';
 
 export const AGG_MAP = 'agg';
+/** One all-zero value, what new keys are inserted with. */
+export const ZERO_MAP = 'zero';
+
+/** BPF_NOEXIST: insert only if the key is absent (another CPU may have inserted it meanwhile). */
+const NOEXIST = 1;
+
+export function aggregateMaps(mode: AggregateMode): MapSpec[] {
+  return [
+    { name: AGG_MAP, type: 'percpu_hash', keySize: mode.keySize, valueSize: mode.valueSize, maxEntries: mode.maxEntries },
+    { name: ZERO_MAP, type: 'array', keySize: 4, valueSize: mode.valueSize, maxEntries: 1 },
+  ];
+}
 
 export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode): Codegen {
   const g = new Codegen();
@@ -28,61 +47,63 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode): Cod
     values.fetch(columnsOf(plan.filter));
     expr.jumpIfFalse(plan.filter, 'out', new RegPool(SCRATCH_REGS));
   }
+  // Slots reading another slot's state update nothing, so their argument is not needed.
+  const updating = mode.aggregates.filter((a) => a.stateOf === undefined);
   const rest: Column[] = [];
   mode.keys.forEach((k) => columnsOf(k.expr, rest));
-  mode.aggregates.forEach((a) => a.arg && columnsOf(a.arg, rest));
+  updating.forEach((a) => a.arg && columnsOf(a.arg, rest));
   values.fetch(rest);
 
   const keySlot = g.frame.alloc(mode.keySize, 'key');
   for (let i = 0; i < mode.keySize; i += 8) g.emit(i === 0 ? comment('key: clear', st.dw(R10, keySlot, 0)) : st.dw(R10, keySlot + i, 0));
   for (const k of mode.keys) writeField(g, expr, values, k, R10, keySlot);
 
-  const emits: { fn: AggregateMode['aggregates'][number]['fn']; e: AggregateEmit }[] = [];
-  for (const a of mode.aggregates) {
+  const emits: { agg: KernelAggregate; e: AggregateEmit }[] = [];
+  for (const a of updating) {
     const argSlot = a.arg ? g.frame.alloc(8, a.name) : 0;
     if (a.arg) {
       expr.value(a.arg, R1, new RegPool(SCRATCH_REGS.filter((r) => r !== R1)));
       g.emit(comment(`${a.name}: argument`, stx.dw(R10, argSlot, R1)));
     }
-    emits.push({ fn: a.fn, e: { id: a.name, offset: a.offset, argSlot, signed: a.arg?.signed ?? false } });
+    emits.push({ agg: KERNEL_AGGREGATES[a.fn], e: { id: a.name, offset: a.offset, argSlot, signed: a.arg?.signed ?? false, params: a.params } });
   }
 
+  const u32Slot = g.frame.alloc(8, 'u32 key 0');
+  const lookupKey = (what: string): void => {
+    g.emit(comment(what, ldMap(R1, AGG_MAP)), mov.reg(R2, R10), add.imm(R2, keySlot), call(Helper.mapLookupElem));
+  };
+  lookupKey('look the key up');
+  g.emit(jne.imm(R0, 0, 'found'));
   g.emit(
-    comment('look the key up', ldMap(R1, AGG_MAP)),
+    comment('miss: insert the key with the zero value', st.dw(R10, u32Slot, 0)),
+    ldMap(R1, ZERO_MAP),
     mov.reg(R2, R10),
-    add.imm(R2, keySlot),
+    add.imm(R2, u32Slot),
     call(Helper.mapLookupElem),
-    jeq.imm(R0, 0, 'miss'),
-    comment('hit: count += 1, update in place', ldx.dw(R1, R0, 0)),
-  );
-  const hasState = emits.some(({ fn }) => KERNEL_AGGREGATES[fn].stateBytes > 0);
-  // Another CPU may have inserted the key: this CPU's slot is then all zeros and must be initialised.
-  if (hasState) g.emit(jeq.imm(R1, 0, 'first_on_cpu'));
-  g.emit(add.imm(R1, 1), stx.dw(R0, 0, R1));
-  for (const { fn, e } of emits) g.emit(...KERNEL_AGGREGATES[fn].emitUpdate(e, R0));
-  g.emit(ja('out'));
-  if (hasState) {
-    g.emit(label('first_on_cpu'), comment('first event of the key on this CPU', st.dw(R0, 0, 1)));
-    for (const { fn, e } of emits) g.emit(...KERNEL_AGGREGATES[fn].emitInit(e, R0, 0));
-    g.emit(ja('out'));
-  }
-
-  const valueSlot = g.frame.alloc(mode.valueSize, 'value');
-  g.emit(label('miss'));
-  g.emit(comment('miss: build the first value, count = 1', st.dw(R10, valueSlot, 1)));
-  for (let i = 8; i < mode.valueSize; i += 8) g.emit(st.dw(R10, valueSlot + i, 0));
-  for (const { fn, e } of emits) g.emit(...KERNEL_AGGREGATES[fn].emitInit(e, R10, valueSlot));
-  g.emit(
-    comment('insert (BPF_ANY: another CPU may have inserted the key; our slot is still ours)', ldMap(R1, AGG_MAP)),
+    jeq.imm(R0, 0, 'out'),
+    mov.reg(R3, R0),
+    ldMap(R1, AGG_MAP),
     mov.reg(R2, R10),
     add.imm(R2, keySlot),
-    mov.reg(R3, R10),
-    add.imm(R3, valueSlot),
-    mov.imm(R4, 0),
+    mov.imm(R4, NOEXIST),
     call(Helper.mapUpdateElem),
-    jeq.imm(R0, 0, 'out'),
   );
-  emitCountStat(g, 'mapFull', g.frame.alloc(8, 'stats key'), 'out');
+  // The insert's result does not matter: the key is there now unless the map is full.
+  lookupKey('look it up again');
+  g.emit(jne.imm(R0, 0, 'found'));
+  emitCountStat(g, 'mapFull', u32Slot, 'out');
+  g.emit(ja('out'));
+
+  g.emit(label('found'), comment('count += 1, update in place', ldx.dw(R1, R0, 0)), add.imm(R1, 1), stx.dw(R0, 0, R1));
+  const withFirst = emits.filter(({ agg }) => agg.emitFirst !== undefined);
+  if (withFirst.length > 0) {
+    g.emit(comment('a count of 1: the first event of the key on this CPU', jne.imm(R1, 1, 'later')));
+    for (const { agg, e } of withFirst) g.emit(...agg.emitFirst!(e, R0));
+    g.emit(ja('others'), label('later'));
+    for (const { agg, e } of withFirst) g.emit(...agg.emitUpdate(e, R0));
+    g.emit(label('others'));
+  }
+  for (const { agg, e } of emits) if (agg.emitFirst === undefined) g.emit(...agg.emitUpdate(e, R0));
   g.emit(label('out'), mov.imm(R0, 0), exit());
   return g;
 }

@@ -6,7 +6,7 @@ import type { MapSpec } from '../kernel/map.js';
 import type { KernelPlan } from '../planner/plan.js';
 import type { EventSource } from '../catalog/table.js';
 import { DEFAULT_MAX_PAIRS, emitEntryProgram, pairKeySize, pairValueSize, PAIRS_MAP } from './pairing.js';
-import { AGG_MAP, emitAggregateProgram } from './aggregate-program.js';
+import { aggregateMaps, emitAggregateProgram } from './aggregate-program.js';
 import { Codegen } from './codegen.js';
 import { STAT_COUNT, STATS_MAP } from './stats.js';
 import { stackMaps, usesStacks } from './stacks.js';
@@ -38,7 +38,7 @@ export function compileKernelPlan(plan: KernelPlan, table: string): CompiledProg
   const g = plan.filter?.kind === 'const' ? neverMatches() : mode.kind === 'aggregate' ? emitAggregateProgram(plan, mode) : emitStreamProgram(plan, mode);
   const maps: MapSpec[] = [{ name: STATS_MAP, type: 'percpu_array', keySize: 4, valueSize: STAT_COUNT * 8, maxEntries: 1 }];
   if (mode.kind === 'aggregate') {
-    maps.unshift({ name: AGG_MAP, type: 'percpu_hash', keySize: mode.keySize, valueSize: mode.valueSize, maxEntries: mode.maxEntries });
+    maps.unshift(...aggregateMaps(mode));
   } else {
     maps.unshift({ name: RING_MAP, type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: mode.ringBytes });
   }

@@ -23,6 +23,7 @@ import { runKernel, type Window } from './kernel-run.js';
 import { recordRun, createRunsTable } from './runs-table.js';
 import { printName } from '../query/print.js';
 import { describeTable, showTables } from './catalog-statements.js';
+import { defineAggregateMacros } from './duckdb-macros.js';
 import type { KernelProgress } from './kernel-run.js';
 import type { Progress } from './progress.js';
 import { progressOf } from './progress.js';
@@ -77,6 +78,7 @@ export class Engine {
   static async open(opts: EngineOptions = {}, catalog: Catalog = kernelCatalog(), plannerEnv: PlannerEnv = kernelPlannerEnv): Promise<Engine> {
     const session = await Session.open(opts.db);
     await createRunsTable(session);
+    await defineAggregateMacros(session);
     return new Engine(session, catalog, plannerEnv, opts);
   }
 

@@ -15,15 +15,26 @@ export interface KernelField {
   readonly width: number;
 }
 
-export type AggregateName = 'count' | 'sum' | 'min' | 'max' | 'avg';
+export type AggregateName =
+  | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'stddev' | 'hist' | 'lhist'
+  | 'quantile' | 'p50' | 'p90' | 'p95' | 'p99' | 'p999';
+
+/** An aggregate's constant arguments, fixed when the query is planned: lhist's bounds, a quantile's q. */
+export type AggregateParams =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'linear'; readonly lo: bigint; readonly hi: bigint; readonly step: bigint }
+  | { readonly kind: 'quantile'; readonly q: number };
 
 /** One aggregate's state in the per-CPU map value. Every value starts with a u64 event count. */
 export interface AggregateSlot {
   readonly name: string;
   readonly fn: AggregateName;
   readonly arg?: KExpr;
+  readonly params: AggregateParams;
   /** Byte offset of this aggregate's state in the map value. */
   readonly offset: number;
+  /** Set when the state is another slot's (named here), which updates it: p50(x) and p99(x) share buckets. */
+  readonly stateOf?: string;
   readonly resultType: ValueType;
 }
 

@@ -9,11 +9,12 @@ import type { Expr, SelectItem, SelectQuery } from '../query/ast.js';
 import { printExpr } from '../query/print.js';
 import { isAggregateCall } from './aggregate-names.js';
 import { KERNEL_AGGREGATES, isKernelAggregate } from '../bpf-templates/aggregates/index.js';
+import { checkAggregateParams, paramsOf } from './aggregate-params.js';
 import { children, columnRefs, exprKey, mapChildren, someExpr } from './expr-walk.js';
 import type { KExpr } from './kexpr.js';
 import { columnsOf } from './kexpr.js';
 import { align8, stringCapacity, widened } from './layout.js';
-import type { AggregateSlot, KernelField, KernelPlan, Plan, TaskOffsets } from './plan.js';
+import type { AggregateParams, AggregateSlot, KernelField, KernelPlan, Plan, TaskOffsets } from './plan.js';
 import { KERNEL_TABLE } from './plan.js';
 import { conjuncts, logical, Pushdown } from './pushdown.js';
 import { Scope } from './scope.js';
@@ -38,6 +39,15 @@ export interface PlanOptions {
 }
 
 export const DEFAULT_MAX_ENTRIES = 65536;
+/** Bytes of one CPU's value the kernel accepts in a per-CPU map (PCPU_MIN_UNIT_SIZE). */
+export const MAX_PERCPU_VALUE = 32768;
+/** Bytes per CPU an aggregation map may take unless told otherwise: large states get fewer keys. */
+export const MAP_BYTES_PER_CPU = 8 * 1024 * 1024;
+
+/** Keys an aggregation map holds by default: DEFAULT_MAX_ENTRIES, or fewer when values are large. */
+export function defaultMaxEntries(valueSize: number): number {
+  return Math.min(DEFAULT_MAX_ENTRIES, Math.floor(MAP_BYTES_PER_CPU / align8(valueSize)));
+}
 export const DEFAULT_RING_BYTES = 8 * 1024 * 1024;
 
 type ColumnRef = Extract<Expr, { kind: 'column' }>;
@@ -106,6 +116,7 @@ export function planQuery(q: SelectQuery, catalog: Catalog, env: PlannerEnv, opt
     if (agg) throw new QueryError([diagnostic('aggregate-in-where', { name: agg.name }, agg.span)]);
   }
   for (const i of q.items) if (i.kind === 'expr') checkNesting(i.expr, false);
+  checkAggregateParams(q);
 
   // GROUP BY may name a SELECT alias: use the aliased expression.
   const groupBy = q.groupBy.map((g) => {
@@ -236,14 +247,16 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
   c.q.orderBy.forEach((o) => collect(o.expr));
 
   const slots: AggregateSlot[] = [];
+  const argKeys = new Map<string, string>();
   let valueSize = 8; // every value starts with the event count
   for (const [j, call] of calls.entries()) {
     const name = call.name.toLowerCase();
     if (!isKernelAggregate(name) || call.distinct) return undefined;
     const agg = KERNEL_AGGREGATES[name];
     let arg: KExpr | undefined;
+    let params: AggregateParams = { kind: 'none' };
     if (agg.needsArg) {
-      if (call.star || call.args.length !== 1) throw new QueryError([diagnostic('wrong-arity', { name, expected: '1', found: call.args.length }, call.span)]);
+      params = paramsOf(call, name);
       const offer = c.pushdown.offer(call.args[0]!);
       if (!offer.ok) return undefined;
       arg = offer.expr;
@@ -252,9 +265,17 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
     } else if (!call.star && !c.scope.find(call.args[0]!.kind === 'column' ? call.args[0]!.name : '') && c.pushdown.offer(call.args[0]!).ok === false) {
       return undefined;
     }
-    slots.push({ name: `a${j}`, fn: name, ...(arg ? { arg } : {}), offset: valueSize, resultType: agg.resultType(arg?.signed ?? true) });
-    valueSize += agg.stateBytes;
+    const signed = arg?.signed ?? true;
+    // Aggregates of one state family over the same argument (p50(x), p99(x)) share one state.
+    const argKey = call.args[0] ? exprKey(call.args[0]) : '';
+    const owner = agg.stateFamily === undefined ? undefined : slots.find((s) => s.stateOf === undefined && KERNEL_AGGREGATES[s.fn].stateFamily === agg.stateFamily && argKeys.get(s.name) === argKey);
+    const slot: AggregateSlot = { name: `a${j}`, fn: name, ...(arg ? { arg } : {}), params, offset: owner?.offset ?? valueSize, ...(owner ? { stateOf: owner.name } : {}), resultType: agg.resultType(signed) };
+    slots.push(slot);
+    argKeys.set(slot.name, argKey);
+    if (!owner) valueSize += agg.stateBytes(signed, params);
   }
+  // The kernel refuses larger per-CPU values; DuckDB computes such queries instead.
+  if (valueSize > MAX_PERCPU_VALUE) return undefined;
   const { fields: keys, size: keySize } = layoutFields(keyValues);
   const readColumns: Column[] = [];
   if (c.filter) columnsOf(c.filter, readColumns);
@@ -264,7 +285,7 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
   const kernel: KernelPlan = {
     source: c.table.source,
     ...(c.filter ? { filter: c.filter } : {}),
-    mode: { kind: 'aggregate', keys, keySize: Math.max(keySize, 8), aggregates: slots, valueSize, maxEntries: c.opts.maxEntries ?? DEFAULT_MAX_ENTRIES },
+    mode: { kind: 'aggregate', keys, keySize: Math.max(keySize, 8), aggregates: slots, valueSize, maxEntries: c.opts.maxEntries ?? defaultMaxEntries(valueSize) },
     ...(taskOffsets ? { taskOffsets } : {}),
     ...regOffsetsFor(readColumns, c.env),
     ...(c.table.pairing ? { pairing: c.table.pairing } : {}),

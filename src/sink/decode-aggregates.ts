@@ -3,7 +3,7 @@
 import { KERNEL_AGGREGATES } from '../bpf-templates/aggregates/index.js';
 import type { CpuState, AggregateValue } from '../bpf-templates/aggregates/aggregate.js';
 import type { StackSpace } from '../catalog/column.js';
-import type { ColumnBatch, ColumnData, ResultColumn } from '../catalog/types.js';
+import type { Bucket, ColumnBatch, ColumnData, ResultColumn, ValueType } from '../catalog/types.js';
 import type { AggregateMode, KernelField } from '../planner/plan.js';
 import type { StackText } from './symbolize.js';
 
@@ -77,16 +77,31 @@ export function decodeAggregates(mode: AggregateMode, chunks: readonly MapChunk[
         return out;
       };
       mode.aggregates.forEach((a, j) => {
-        results[j]!.push(KERNEL_AGGREGATES[a.fn].finalize(perCpu(a.offset), a.arg?.signed ?? false));
+        results[j]!.push(KERNEL_AGGREGATES[a.fn].finalize(perCpu(a.offset), a.arg?.signed ?? false, a.params));
       });
       rows++;
     }
   }
   const columns: ResultColumn[] = [...mode.keys.map((k) => ({ name: k.name, type: k.type })), ...mode.aggregates.map((a) => ({ name: a.name, type: a.resultType }))];
-  const aggData: ColumnData[] = mode.aggregates.map((a, j) => {
-    const vals = results[j]!;
-    if (a.resultType.kind === 'float') return { kind: 'number', values: vals.map((v) => (v === null ? null : Number(v))) };
-    return { kind: 'int64', values: vals.map((v) => (v === null ? null : BigInt(v))) };
-  });
+  const aggData: ColumnData[] = mode.aggregates.map((a, j) => aggregateColumn(a.name, a.resultType, results[j]!));
   return { columns, data: [...keys.data((t) => t), ...aggData], rowCount: rows };
+}
+
+/** One aggregate's results as the column data its result type wants. */
+function aggregateColumn(name: string, type: ValueType, vals: readonly AggregateValue[]): ColumnData {
+  switch (type.kind) {
+    case 'float': return { kind: 'number', values: vals.map((v) => (v === null ? null : Number(scalar(name, v)))) };
+    case 'buckets': return { kind: 'buckets', values: vals.map((v) => (v === null ? null : buckets(name, v))) };
+    default: return { kind: 'int64', values: vals.map((v) => (v === null ? null : BigInt(scalar(name, v)))) };
+  }
+}
+
+function scalar(name: string, v: NonNullable<AggregateValue>): bigint | number {
+  if (typeof v === 'object') throw new Error(`aggregate ${name} gave buckets for a scalar column`);
+  return v;
+}
+
+function buckets(name: string, v: NonNullable<AggregateValue>): readonly Bucket[] {
+  if (typeof v !== 'object') throw new Error(`aggregate ${name} gave a number for a buckets column`);
+  return v;
 }

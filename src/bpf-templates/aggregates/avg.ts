@@ -7,10 +7,10 @@ export const avgAggregate: KernelAggregate = {
   ...sumAggregate,
   name: 'avg',
   resultType: () => FLOAT,
-  finalize: (cpus, signed) => {
+  finalize: (cpus, signed, params) => {
     const n = cpus.reduce((s, c) => s + c.count, 0n);
     if (n === 0n) return null;
-    const sum = sumAggregate.finalize(cpus, signed) as bigint;
+    const sum = sumAggregate.finalize(cpus, signed, params) as bigint;
     return Number(sum) / Number(n);
   },
 };

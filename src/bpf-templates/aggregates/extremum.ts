@@ -4,17 +4,20 @@ import { comment, jge, jle, jsge, jsle, label, ldx, stx } from '../../bpf/index.
 import { R1, R2, R10 } from '../../bpf/register.js';
 import { S64, U64 } from '../../catalog/types.js';
 import type { KernelAggregate } from './aggregate.js';
-import { readU64 } from './aggregate.js';
+import { noParams, readU64 } from './aggregate.js';
 
 function extremum(kind: 'min' | 'max'): KernelAggregate {
   return {
     name: kind,
     needsArg: true,
+    paramNames: [],
+    params: noParams,
     resultType: (signed) => (signed ? S64 : U64),
-    stateBytes: 8,
-    emitInit: (e, value, base) => [
+    stateBytes: () => 8,
+    // Zero is no neutral start for min or max: the first value is the state.
+    emitFirst: (e, value) => [
       comment(`${kind}: first value`, ldx.dw(R1, R10, e.argSlot)),
-      stx.dw(value, base + e.offset, R1),
+      stx.dw(value, e.offset, R1),
     ],
     emitUpdate: (e, value) => {
       const keep = `${kind}_keep_${e.id}`;

@@ -1,19 +1,18 @@
 // sum(x): a u64 per CPU, added to in place; two's complement makes it right for signed x too.
+// Zero is the neutral start, so a key's first event needs nothing special.
 import { add, comment, ldx, stx } from '../../bpf/index.js';
 import { R1, R2, R10 } from '../../bpf/register.js';
 import { S64, U64 } from '../../catalog/types.js';
 import type { KernelAggregate } from './aggregate.js';
-import { readU64 } from './aggregate.js';
+import { noParams, readU64 } from './aggregate.js';
 
 export const sumAggregate: KernelAggregate = {
   name: 'sum',
   needsArg: true,
+  paramNames: [],
+  params: noParams,
   resultType: (signed) => (signed ? S64 : U64),
-  stateBytes: 8,
-  emitInit: (e, value, base) => [
-    comment('sum: first value', ldx.dw(R1, R10, e.argSlot)),
-    stx.dw(value, base + e.offset, R1),
-  ],
+  stateBytes: () => 8,
   emitUpdate: (e, value) => [
     comment('sum += x', ldx.dw(R1, R10, e.argSlot)),
     ldx.dw(R2, value, e.offset),
