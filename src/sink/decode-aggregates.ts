@@ -82,6 +82,11 @@ export function decodeAggregates(mode: AggregateMode, chunks: readonly MapChunk[
       rows++;
     }
   }
+  // Without GROUP BY, SQL gives one row even when nothing happened: counts are 0, the rest NULL.
+  if (mode.keys.length === 0 && rows === 0) {
+    mode.aggregates.forEach((a, j) => results[j]!.push(a.fn === 'count' ? 0n : null));
+    rows = 1;
+  }
   const columns: ResultColumn[] = [...mode.keys.map((k) => ({ name: k.name, type: k.type })), ...mode.aggregates.map((a) => ({ name: a.name, type: a.resultType }))];
   const aggData: ColumnData[] = mode.aggregates.map((a, j) => aggregateColumn(a.name, a.resultType, results[j]!));
   return { columns, data: [...keys.data((t) => t), ...aggData], rowCount: rows };
