@@ -14,6 +14,8 @@ const skip = kernelSkip();
 const CLI = fromRoot('dist', 'src', 'cli', 'main.js');
 
 interface Finished {
+  /** bpfql's pid, which names its cgroup. */
+  readonly pid: number;
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
@@ -27,7 +29,7 @@ function bpfqlRun(args: readonly string[]): Promise<Finished> {
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => resolve({ pid: child.pid!, code, stdout, stderr }));
   });
 }
 
@@ -58,10 +60,10 @@ interface JsonReport {
 
 const readJson = (path: string): JsonReport => JSON.parse(readFileSync(path, 'utf8')) as JsonReport;
 
-/** Cgroups bpfql run made and did not remove. */
-function leftCgroups(): string[] {
+/** Cgroups the bpfql run with this pid made and did not remove. */
+function leftCgroups(pid: number): string[] {
   const mount = cgroup2MountPoint(readFileSync('/proc/self/mountinfo', 'utf8'));
-  return mount === undefined ? [] : readdirSync(mount).filter((n) => n.startsWith('bpfql-run-'));
+  return mount === undefined ? [] : readdirSync(mount).filter((n) => n.startsWith(`bpfql-run-${pid}-`));
 }
 
 test('counts exactly the 50 opens of the traced command while another process opens the same file', { skip }, async () => {
@@ -90,12 +92,12 @@ test('counts exactly the 50 opens of the traced command while another process op
     assert.deepEqual(j.assertions, [{ sql: 'SELECT n = 50 AS exact, n FROM opens', passed: true, values: { exact: true, n: 50 } }]);
     assert.deepEqual(j.queries.map((q) => [q.table, q.kernelRows, q.complete]), [['opens', 1, true], ['rows', 50, true]]);
     assert.match(r.stderr, /\.\.\. 30 more rows in rows\n/);
+    assert.deepEqual(leftCgroups(r.pid), []);
   } finally {
     process.kill(unrelated.pid);
     await unrelated.done;
     s.done();
   }
-  assert.deepEqual(leftCgroups(), []);
 });
 
 test('a failing assertion exits 3 and the reports name it with its value; passing ones keep the command\'s exit code', { skip }, async () => {
@@ -174,8 +176,8 @@ test('a query that cannot run exits 2 before the command starts', { skip }, asyn
     assert.equal(r.code, 2);
     assert.match(r.stderr, /-e:1:\d+: error\[unknown-column\]/);
     assert.equal(existsSync(marker), false);
+    assert.deepEqual(leftCgroups(r.pid), []);
   } finally {
     s.done();
   }
-  assert.deepEqual(leftCgroups(), []);
 });
