@@ -6,7 +6,8 @@
 // Comparisons do not chain: `a < b < c` is an error, as in PostgreSQL.
 // Everything that computes on parsed values sits inside ACTION, which chevrotain skips while it
 // records the grammar.
-import { EmbeddedActionsParser, type IToken, type ParserMethod, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, type IToken, type ParserMethod, type TokenType } from 'chevrotain';
+import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import { cover, span, type Span } from '../diag/span.js';
 import type { BinaryOp, Expr } from './ast.js';
 import * as T from './lexer.js';
@@ -44,9 +45,38 @@ function call(nameToken: IToken, tail: CallTail): Expr {
   return { kind: 'call', name, args: tail.args, distinct: tail.distinct, star: tail.star, span: s };
 }
 
+/**
+ * How deep expressions may nest (parentheses, calls, CASE, prefix operators). The rules recurse
+ * about a dozen calls per level of parentheses, so this stays far below what the stack holds,
+ * wherever the parser is called from; deeper input is refused with a diagnostic.
+ */
+export const MAX_NESTING = 64;
+
 export abstract class ExpressionGrammar extends EmbeddedActionsParser {
+  private nesting = 0;
+
   constructor() {
     super(T.allTokens, { maxLookahead: 2 });
+  }
+
+  /** Runs `parse` one nesting level deeper; `opening` is the token that opened the level. */
+  private nested<T>(opening: () => IToken, parse: () => T): T {
+    this.ACTION(() => {
+      if (this.nesting < MAX_NESTING) {
+        this.nesting++;
+        return;
+      }
+      const at = opening();
+      // At the end of the input there is no token to point at: point just after the last one.
+      const s = at.tokenType === EOF ? span(tokenSpan(this.LA(0)).end, tokenSpan(this.LA(0)).end) : tokenSpan(at);
+      throw new QueryError([diagnostic('unsupported', { feature: `nesting expressions more than ${MAX_NESTING} deep` }, s)]);
+    });
+    // A failed parse unwinds through here too, so the count is right for the next parse.
+    try {
+      return parse();
+    } finally {
+      this.ACTION(() => this.nesting--);
+    }
   }
 
   /** `name` or `name(n, m)`, lower-cased, e.g. `decimal(10,2)`. */
@@ -196,7 +226,7 @@ export abstract class ExpressionGrammar extends EmbeddedActionsParser {
       {
         ALT: () => {
           const op = this.OR2([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Tilde) }]);
-          const operand = this.SUBRULE(this.unary);
+          const operand = this.nested(() => op, () => this.SUBRULE(this.unary));
           return this.ACTION((): Expr => ({
             kind: 'unary',
             op: op.tokenType === T.Minus ? '-' : '~',
@@ -311,7 +341,7 @@ export abstract class ExpressionGrammar extends EmbeddedActionsParser {
       {
         ALT: () => {
           const not = this.CONSUME(T.Not);
-          const operand = this.SUBRULE(this.notExpr);
+          const operand = this.nested(() => not, () => this.SUBRULE(this.notExpr));
           return this.ACTION((): Expr => ({
             kind: 'unary', op: 'NOT', operand, span: span(not.startOffset, operand.span.end),
           }));
@@ -324,5 +354,8 @@ export abstract class ExpressionGrammar extends EmbeddedActionsParser {
   private readonly andExpr = this.leftAssoc('andExpr', this.notExpr, T.And);
   private readonly orExpr = this.leftAssoc('orExpr', this.andExpr, T.Or);
 
-  readonly expression: ParserMethod<[], Expr> = this.RULE('expression', (): Expr => this.SUBRULE(this.orExpr));
+  readonly expression: ParserMethod<[], Expr> = this.RULE('expression', (): Expr => {
+    const first = this.LA(1);
+    return this.nested(() => first, () => this.SUBRULE(this.orExpr));
+  });
 }

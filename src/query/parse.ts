@@ -1,6 +1,7 @@
 // Entry points of the query front end: text in, AST out, or a QueryError with the first problem.
 import { QueryError } from '../diag/diagnostic.js';
 import type { Expr, Statement } from './ast.js';
+import { checkExpressionDepth, checkStatementDepth } from './depth.js';
 import { tokenize } from './lexer.js';
 import { BpfqlParser } from './statement-grammar.js';
 import { syntaxDiagnostic } from './syntax-error.js';
@@ -20,10 +21,14 @@ function run<R>(text: string, startRule: 'statement' | 'standaloneExpression', i
 
 /** Parses one statement, optionally ending in `;`. */
 export function parseStatement(text: string): Statement {
-  return run(text, 'statement', () => parser.statement());
+  const statement = run(text, 'statement', () => parser.statement());
+  checkStatementDepth(statement);
+  return statement;
 }
 
 /** Parses one expression, e.g. `pid = 1 AND comm LIKE 'ba%'`. */
 export function parseExpression(text: string): Expr {
-  return run(text, 'standaloneExpression', () => parser.standaloneExpression());
+  const expr = run(text, 'standaloneExpression', () => parser.standaloneExpression());
+  checkExpressionDepth(expr);
+  return expr;
 }

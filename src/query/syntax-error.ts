@@ -114,6 +114,24 @@ function unsupportedFeature(
   return undefined;
 }
 
+/**
+ * Content assist walks the grammar again over every preceding token, following every open
+ * parenthesis or CASE, so its work grows with the tokens times their nesting; long or deeply
+ * nested queries would take seconds. The budget keeps it to about a tenth of a second.
+ */
+const ASSIST_BUDGET = 600;
+
+function assistCost(tokens: readonly IToken[]): number {
+  let depth = 0;
+  let cost = 0;
+  for (const t of tokens) {
+    if (t.tokenType === T.LParen || t.tokenType === T.Case) depth++;
+    else if ((t.tokenType === T.RParen || t.tokenType === T.End) && depth > 0) depth--;
+    cost += 1 + depth;
+  }
+  return cost;
+}
+
 /** Where an error at `found` points: the token itself, or just after the last token at the end. */
 function errorSpan(found: IToken, tokens: readonly IToken[]): Span {
   if (found.tokenType !== EOF) return tokenSpan(found);
@@ -131,7 +149,9 @@ export function syntaxDiagnostic(
   const found = error.token;
   const index = found.tokenType === EOF ? tokens.length : tokens.indexOf(found);
   const preceding = tokens.slice(0, index);
-  const expected = [...new Set(parser.computeContentAssist(startRule, preceding).map((p) => p.nextTokenType))];
+  // Past its budget the diagnostic says what was found, not what was expected.
+  const assisted = assistCost(preceding) <= ASSIST_BUDGET ? parser.computeContentAssist(startRule, preceding) : [];
+  const expected = [...new Set(assisted.map((p) => p.nextTokenType))];
   // The whole statement parsed and something follows it: the end was a valid place to stop.
   if (error.name === 'NotAllInputParsedException') expected.push(EOF);
   const where = errorSpan(found, tokens);
