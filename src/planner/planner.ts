@@ -9,6 +9,7 @@ import type { Expr, SelectItem, SelectQuery } from '../query/ast.js';
 import { printExpr } from '../query/print.js';
 import { isAggregateCall } from './aggregate-names.js';
 import { KERNEL_AGGREGATES, isKernelAggregate } from '../bpf-templates/aggregates/index.js';
+import { EXPRESSION_SLOTS, exprSlots } from '../bpf-templates/expr-cost.js';
 import { checkAggregateParams, paramsOf } from './aggregate-params.js';
 import { children, columnRefs, exprKey, mapChildren, someExpr } from './expr-walk.js';
 import type { KExpr } from './kexpr.js';
@@ -139,10 +140,17 @@ export function planQuery(q: SelectQuery, catalog: Catalog, env: PlannerEnv, opt
   const pushdown = new Pushdown(scope);
   const pushed: KExpr[] = [];
   const refused: Expr[] = [];
+  let filterSlots = 0;
   for (const c of q.where ? conjuncts(q.where) : []) {
     const offer = opts.kernelFilter === false ? undefined : pushdown.offer(c);
-    if (offer?.ok) pushed.push(offer.expr);
-    else refused.push(c);
+    // Jumps span the whole program, so its expressions share one budget; DuckDB filters the rest.
+    const slots = offer?.ok ? exprSlots(offer.expr) : 0;
+    if (offer?.ok && filterSlots + slots <= EXPRESSION_SLOTS) {
+      pushed.push(offer.expr);
+      filterSlots += slots;
+    } else {
+      refused.push(c);
+    }
   }
   if (opts.cgroupId !== undefined) {
     const column = scope.find('cgroup_id');
@@ -277,6 +285,8 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
   // The kernel refuses larger per-CPU values; DuckDB computes such queries instead.
   if (valueSize > MAX_PERCPU_VALUE) return undefined;
   const { fields: keys, size: keySize } = layoutFields(keyValues);
+  const kernelExprs = [...(c.filter ? [c.filter] : []), ...keys.map((k) => k.expr), ...slots.flatMap((s) => (s.arg ? [s.arg] : []))];
+  if (kernelExprs.reduce((n, e) => n + exprSlots(e), 0) > EXPRESSION_SLOTS) return undefined;
   const readColumns: Column[] = [];
   if (c.filter) columnsOf(c.filter, readColumns);
   keys.forEach((k) => columnsOf(k.expr, readColumns));

@@ -2,6 +2,7 @@
 // refused with the reason, and then DuckDB evaluates it over streamed rows (as DuckDB's own
 // filter pushdown offers filters to a scan and keeps what the scan refuses).
 import type { Column } from '../catalog/column.js';
+import { EXPRESSION_REGISTERS, EXPRESSION_SLOTS, exprRegisters, exprSlots } from '../bpf-templates/expr-cost.js';
 import type { Expr } from '../query/ast.js';
 import type { ArithOp, CompareOp, KExpr } from './kexpr.js';
 import { isBoolean } from './kexpr.js';
@@ -99,6 +100,14 @@ export class Pushdown {
 
   /** Offers an integer- or boolean-valued expression to the kernel. */
   offer(e: Expr): Offer {
+    const offer = this.translate(e);
+    if (!offer.ok) return offer;
+    if (exprRegisters(offer.expr) > EXPRESSION_REGISTERS) return refuse('the expression needs more registers than a kernel program has');
+    if (exprSlots(offer.expr) > EXPRESSION_SLOTS) return refuse('the expression is too long for a kernel program');
+    return offer;
+  }
+
+  private translate(e: Expr): Offer {
     switch (e.kind) {
       case 'column': {
         const c = this.scope.column(e);
@@ -109,7 +118,10 @@ export class Pushdown {
       }
       case 'literal':
         switch (e.value.type) {
-          case 'int': return accept({ kind: 'const', value: e.value.value, signed: e.value.value < 0n });
+          case 'int':
+            // The kernel computes in 64 bits; DuckDB keeps wider constants exact.
+            if (e.value.value >= 1n << 64n) return refuse('integers beyond 64 bits run in DuckDB');
+            return accept({ kind: 'const', value: e.value.value, signed: e.value.value < 0n });
           case 'bool': return accept(bool(e.value.value));
           default: return refuse(`${e.value.type} constants are not computed in the kernel`);
         }
@@ -206,13 +218,20 @@ export class Pushdown {
   }
 
   private inList(e: Extract<Expr, { kind: 'in' }>): Offer {
-    let acc: KExpr | undefined;
+    const tests: KExpr[] = [];
     for (const item of e.list) {
       const one = this.binary({ kind: 'binary', op: '=', left: e.operand, right: item, span: e.span });
       if (!one.ok) return one;
-      acc = acc ? logical('OR', acc, one.expr) : one.expr;
+      tests.push(one.expr);
     }
-    if (!acc) return refuse('an empty IN list runs in DuckDB');
+    if (tests.length === 0) return refuse('an empty IN list runs in DuckDB');
+    // A balanced OR: a long list nests log2(n) deep, where a chain would nest n deep.
+    const any = (xs: readonly KExpr[]): KExpr => {
+      if (xs.length === 1) return xs[0]!;
+      const half = xs.length >> 1;
+      return logical('OR', any(xs.slice(0, half)), any(xs.slice(half)));
+    };
+    const acc = any(tests);
     return accept(e.negated ? not(acc) : acc);
   }
 
