@@ -121,13 +121,24 @@ export class ElfFile {
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    // Several symbols may share an address (aliases): any of those whose size covers it will do.
+    // Several symbols may share an address (aliases such as malloc and __libc_malloc): of those
+    // whose size covers it, the plainest name is the one people know.
+    let best: ElfSymbol | undefined;
     for (let i = found; i >= 0 && this.functions[i]!.address === this.functions[found]!.address; i--) {
       const f = this.functions[i]!;
-      if (address < f.address + Math.max(f.size, 1)) return { symbol: f, offset: address - f.address };
+      if (address < f.address + Math.max(f.size, 1) && (!best || plainer(f.name, best.name))) best = f;
     }
-    return undefined;
+    return best && { symbol: best, offset: address - best.address };
   }
+}
+
+/** Fewer leading underscores, then shorter, then alphabetical: a stable choice among aliases. */
+function plainer(a: string, b: string): boolean {
+  const underscores = (x: string): number => x.length - x.replace(/^_+/, '').length;
+  const byUnderscores = underscores(a) - underscores(b);
+  if (byUnderscores !== 0) return byUnderscores < 0;
+  if (a.length !== b.length) return a.length < b.length;
+  return a < b;
 }
 
 /** Bounds-checked little-endian reads; a truncated file is an ElfError, not a RangeError. */

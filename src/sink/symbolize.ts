@@ -104,9 +104,11 @@ export class Symbolizer implements StackText {
 
   private userFrame(pid: number | undefined, address: number, back: number): string {
     const m = pid === undefined ? undefined : this.mappings(pid).find((x) => address >= x.start && address < x.end);
-    if (!m || pid === undefined) return hex(address);
+    // Anonymous executable memory (JIT code) has no file to name it from.
+    if (!m || pid === undefined || m.path === '') return hex(address);
+    if (m.path.startsWith('[')) return `${m.path}+${hex(address - m.start)}`;
     const fileOffset = address - m.start + m.offset;
-    const name = m.path === '' ? '[anon]' : m.path.startsWith('[') ? m.path : `[${m.path.slice(m.path.lastIndexOf('/') + 1)}]`;
+    const name = `[${m.path.slice(m.path.lastIndexOf('/') + 1)}]`;
     const elf = this.elf(pid, m);
     const vaddr = elf?.addressOf(fileOffset - back);
     const fn = vaddr === undefined ? undefined : elf!.functionAt(vaddr);
@@ -122,7 +124,6 @@ export class Symbolizer implements StackText {
   }
 
   private elf(pid: number, m: Mapping): ElfFile | undefined {
-    if (!m.path.startsWith('/')) return undefined;
     if (!this.files.has(m.file)) {
       const bytes = this.sources.mappedFile(pid, m);
       let elf: ElfFile | undefined;

@@ -1,0 +1,114 @@
+// profile against the real kernel: a program the test compiles burns a known amount of CPU time in
+// burn(); its samples must number about that time × the rate, and nearly all must be in burn().
+// The README's bcc-profile one-liner is the query of the first test.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Engine, type Outcome } from '../../src/engine/engine.js';
+import { BURN_SOURCE, CProgram } from '../helpers/c-program.js';
+import { fromRoot } from '../helpers/paths.js';
+import { kernelSkip, uniqueComm } from '../helpers/workload.js';
+
+const skip = kernelSkip();
+const prog = skip ? undefined : new CProgram(uniqueComm('pb'), BURN_SOURCE);
+after(() => prog?.remove());
+
+/** CPU seconds burnt per test: about 100 samples at the rate tested. */
+const BURN_SECONDS = { 99: 1, 49: 2 } as const;
+
+interface Burn {
+  readonly outcome: Outcome;
+  readonly pid: number;
+  /** CPU time the burner used, in seconds, as it measured it. */
+  readonly cpuSeconds: number;
+}
+
+/**
+ * Runs `sql`; once attached, starts the burner and ends the query when it says it is done. The
+ * burner then sleeps, so its mappings are still there when its user stacks are symbolised, and
+ * is stopped once the query returned.
+ */
+async function runBurn(engine: Engine, sql: string, seconds: number): Promise<Burn> {
+  let child: ChildProcess | undefined;
+  let attached!: () => void;
+  const ready = new Promise<void>((resolve) => (attached = resolve));
+  const burned = ready.then(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        child = spawn(prog!.path, [String(seconds), '30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('\n')) resolve(Number(out.trim()) / 1e9);
+        });
+        child.on('error', reject);
+        child.on('exit', (code) => reject(new Error(`burner exited early (${code})`)));
+      }),
+  );
+  try {
+    const outcome = await engine.execute(sql, { onAttached: attached, until: burned });
+    return { outcome, pid: child!.pid!, cpuSeconds: await burned };
+  } finally {
+    child?.removeAllListeners('exit');
+    child?.kill();
+  }
+}
+
+function rowsOf(o: Outcome): readonly (readonly unknown[])[] {
+  assert.equal(o.kind, 'rows');
+  return o.kind === 'rows' ? o.result.rows : [];
+}
+
+/**
+ * Samples expected for `cpuSeconds` of CPU at `hz`. On an idle machine the burner owns its CPU and
+ * the count is exact within a sample or two; on a busy one it shares the CPU, and whether it is
+ * the one running when the timer fires is a coin toss each time: about 10% standard deviation for
+ * ~100 expected samples, so the bounds are 3.5 of those either way (a wrong rate, 2x off, is far outside).
+ */
+function assertSampleCount(samples: number, cpuSeconds: number, hz: number): void {
+  const expected = cpuSeconds * hz;
+  assert.ok(samples >= Math.floor(expected * 0.65) && samples <= Math.ceil(expected * 1.35), `${samples} samples for ${cpuSeconds.toFixed(3)} s of CPU at ${hz} Hz`);
+}
+
+/** The README's one-liner, for this test's program. */
+function readmeProfileQuery(comm: string): string {
+  const line = readFileSync(fromRoot('README.md'), 'utf8').split('\n').find((l) => l.includes('FROM profile WHERE comm ='));
+  const sql = line && /"([^"]+)"/.exec(line)?.[1];
+  assert.ok(sql, 'the README has the profile one-liner');
+  assert.match(sql, /^SELECT ustack, kstack, count\(\*\) AS samples FROM profile WHERE comm = '[^']+' GROUP BY ustack, kstack ORDER BY samples DESC FOR \d+s$/);
+  return sql.replace(/comm = '[^']+'/, `comm = '${comm}'`);
+}
+
+test("profile: the README's bcc-profile query counts the burner's samples by stack, nearly all in burn()", { skip }, async () => {
+  const engine = await Engine.open();
+  try {
+    const { outcome, cpuSeconds } = await runBurn(engine, readmeProfileQuery(prog!.name), BURN_SECONDS[99]);
+    assert.equal(outcome.kind === 'rows' && outcome.kernel?.plan.kernel.mode.kind, 'aggregate');
+    const rows = rowsOf(outcome) as readonly (readonly [string | null, string | null, number])[];
+    const total = rows.reduce((n, r) => n + r[2], 0);
+    assertSampleCount(total, cpuSeconds, 99);
+    const inBurn = rows.filter((r) => r[0]?.startsWith('burn+0x')).reduce((n, r) => n + r[2], 0);
+    assert.ok(inBurn >= 0.9 * total, `${inBurn} of ${total} samples have burn() as their innermost user frame`);
+    // The busiest stack: burn() called from main(); the sample was taken in user mode, so no kernel stack.
+    assert.match(rows[0]![0]!, /^burn\+0x[0-9a-f]+;main\+0x[0-9a-f]+(;|$)/);
+    assert.equal(rows[0]![1], null);
+  } finally {
+    await engine.close();
+  }
+});
+
+test('profile(49): streamed samples of the burner at 49 Hz, each with its pid and stack', { skip }, async () => {
+  const engine = await Engine.open();
+  try {
+    const { outcome, pid, cpuSeconds } = await runBurn(engine, `SELECT pid, ustack FROM profile(49) WHERE comm = '${prog!.name}'`, BURN_SECONDS[49]);
+    assert.equal(outcome.kind === 'rows' && outcome.kernel?.plan.kernel.mode.kind, 'stream');
+    const rows = rowsOf(outcome) as readonly (readonly [number, string | null])[];
+    assertSampleCount(rows.length, cpuSeconds, 49);
+    assert.deepEqual([...new Set(rows.map((r) => r[0]))], [pid]);
+    const inBurn = rows.filter((r) => r[1]?.startsWith('burn+0x')).length;
+    assert.ok(inBurn >= 0.9 * rows.length, `${inBurn} of ${rows.length} samples in burn()`);
+  } finally {
+    await engine.close();
+  }
+});
