@@ -103,9 +103,12 @@ export class Runner {
     this.controller = controller;
     const started = performance.now();
     this.current = { statement: text, startedAt: Date.now(), attached: false, stopping: false };
+    // EVERY on screen as a table: each window is shown as it closes, rather than all at the end.
+    const windowsLive = this.settings.format === 'table' && this.settings.output === undefined;
     try {
       const outcome = await this.backend.execute(text, {
         signal: controller.signal,
+        ...(windowsLive ? { onWindow: (rows: QueryResult) => this.print([{ kind: 'table', result: rows }]) } : {}),
         onAttached: () => this.current && this.update({ ...this.current, attached: true }),
         onTick: (progress) => {
           const now = performance.now();
@@ -115,7 +118,7 @@ export class Runner {
         },
       });
       this.update(undefined);
-      this.show(outcome, performance.now() - started, controller.signal.aborted);
+      this.show(outcome, performance.now() - started, controller.signal.aborted, windowsLive);
       return !controller.signal.aborted;
     } catch (e) {
       this.update(undefined);
@@ -128,10 +131,12 @@ export class Runner {
     }
   }
 
-  private show(o: Outcome, ms: number, interrupted: boolean): void {
+  private show(o: Outcome, ms: number, interrupted: boolean, windowsShown: boolean): void {
     const items: ItemText[] = [];
     switch (o.kind) {
-      case 'rows': items.push(...this.output(o.result)); break;
+      case 'rows':
+        if (!(windowsShown && o.kernel?.plan.everyMs !== undefined)) items.push(...this.output(o.result));
+        break;
       case 'text': items.push(...this.outputText(o.text)); break;
       case 'done': items.push({ kind: 'note', text: o.message, warn: false }); break;
     }

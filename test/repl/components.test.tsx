@@ -80,6 +80,15 @@ test('LiveView: elapsed time, events, rows and lost records, then the current re
   unmount();
 });
 
+test('LiveView: a streamed query counts its events; before the program is attached it is starting', () => {
+  const running = { statement: 'SELECT * FROM exec', startedAt: 0, attached: true, stopping: false, progress: { elapsedMs: 12_040, rows: 15_000, events: 15_000, completeness: COMPLETE } };
+  const { lastFrame, rerender, unmount } = render(<LiveView running={running} width={99} height={24} />);
+  assert.equal(plain(lastFrame()), '● running  12.0s  ·  15,000 events  ·  0 lost  Ctrl-C stops and keeps the result\nSELECT * FROM exec');
+  rerender(<LiveView running={{ statement: 'SELECT * FROM exec', startedAt: 0, attached: false, stopping: false }} width={99} height={24} />);
+  assert.equal(plain(lastFrame()), '● starting  Ctrl-C stops and keeps the result\nSELECT * FROM exec');
+  unmount();
+});
+
 /** A backend answering like DuckDB for `SELECT <n> AS <name>;`, and like a kernel query for `KERNEL`. */
 function fakeBackend(): { backend: Backend; executed: string[] } {
   const executed: string[] = [];

@@ -12,6 +12,7 @@ import { engineBackend } from '../../src/repl/backend.js';
 import { HELP } from '../../src/repl/meta.js';
 import type { ItemText, Running, TranscriptItem } from '../../src/repl/runner.js';
 import { Runner } from '../../src/repl/runner.js';
+import type { QueryResult } from '../../src/sink/result.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 
 interface Recorded {
@@ -183,6 +184,41 @@ test('a kernel query shows its progress while it runs; interrupt ends it, keeps 
       { kind: 'table', result },
       { kind: 'note', text: 'complete: no lost records, no failed map updates, no unmatched events', warn: false },
       { kind: 'note', text: 'stopped by Ctrl-C after 1.5s; the result is in table last', warn: false },
+    ]);
+  });
+});
+
+test('EVERY: on screen each window is shown as it closes and not again at the end; in CSV once at the end', async () => {
+  await withEngine(async (engine) => {
+    const stmt = parseStatement('SELECT count(*) AS n FROM exec EVERY 1s');
+    if (stmt.kind !== 'query') throw new Error(`parsed as ${stmt.kind}`);
+    const { plan, program } = engine.prepare(stmt.query);
+    assert.equal(plan.everyMs, 1000);
+    const window = (n: number): QueryResult => ({ columns: [{ name: 'n', type: 'BIGINT' }], rows: [[n]] });
+    const all: QueryResult = { columns: [{ name: 'n', type: 'BIGINT' }], rows: [[4], [6]] };
+    const info: KernelRunInfo = { plan, program, completeness: COMPLETE, startedAt: new Date(0), endedAt: new Date(2_000), kernelRows: 2 };
+    const backend: Backend = {
+      names: async () => ({ tables: [], columnsOf: () => [] }),
+      release: () => undefined,
+      async execute(_text: string, ctx: RunContext): Promise<Outcome> {
+        ctx.onWindow?.(window(4));
+        ctx.onWindow?.(window(6));
+        return { kind: 'rows', result: all, kernel: info, table: 'last' };
+      },
+    };
+    const { rec, hooks } = record();
+    const runner = new Runner(backend, hooks);
+    await runner.submit('SELECT count(*) AS n FROM exec EVERY 1s;');
+    await runner.submit('.format csv');
+    await runner.submit('SELECT count(*) AS n FROM exec EVERY 1s;');
+    const complete = { kind: 'note', text: 'complete: no lost records, no failed map updates, no unmatched events', warn: false };
+    assert.deepEqual(withoutIds(rec.items).filter((i) => i.kind !== 'input'), [
+      { kind: 'table', result: window(4) },
+      { kind: 'table', result: window(6) },
+      complete,
+      { kind: 'note', text: 'results as csv', warn: false },
+      { kind: 'text', text: 'n\n4\n6' },
+      complete,
     ]);
   });
 });

@@ -23,8 +23,9 @@ export function LiveView({ running, width, height }: LiveViewProps) {
   if (p) {
     status.push(`${(p.elapsedMs / 1000).toFixed(1)}s`);
     if (p.events !== undefined) status.push(`${count(p.events)} events`);
+    // Rows of the current result; a streamed query's rows are its events, already counted.
     if (p.current) status.push(`${count(p.current.rows.length)} ${p.current.rows.length === 1 ? 'row' : 'rows'}`);
-    else status.push(`${count(p.rows)} rows`);
+    else if (p.events === undefined) status.push(`${count(p.rows)} ${p.rows === 1 ? 'row' : 'rows'}`);
     status.push(`${count(p.completeness.lostRecords)} lost`);
   }
   const state = running.stopping ? 'stopping' : running.attached ? 'running' : 'starting';
