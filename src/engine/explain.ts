@@ -8,6 +8,10 @@ import type { KernelField, Plan } from '../planner/plan.js';
 import { printKExpr } from '../planner/print-kexpr.js';
 
 function fieldLine(f: KernelField): string {
+  // A stack is a string in DuckDB but an id in the kernel.
+  if (f.expr.kind === 'column' && f.expr.column.source.kind === 'stack') {
+    return `${f.name} ${f.expr.column.source.space} stack id @${f.offset} = ${f.expr.column.name} (symbolised after the run)`;
+  }
   return `${f.name} ${typeName(f.type)}${f.type.kind === 'string' ? `[${f.width}]` : ''} @${f.offset} = ${printKExpr(f.expr)}`;
 }
 

@@ -8,6 +8,7 @@ import { planQuery } from '../../src/planner/planner.js';
 import { compileKernelPlan } from '../../src/bpf-templates/compile.js';
 import { disassemble } from '../../src/bpf/index.js';
 import { describeSource } from '../../src/catalog/table.js';
+import { explainPlan } from '../../src/engine/explain.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 import { CProgram, UPROBE_TARGET_SOURCE } from '../helpers/c-program.js';
 
@@ -99,6 +100,10 @@ test('profile: 99 Hz by default, profile(hz) for another rate; kstack and ustack
   ]);
   const text = disassemble(compiled.assembled);
   assert.equal(text.match(/call bpf_get_stackid#27/g)?.length, 2);
+  const explained = explainPlan(p, compiled).split('\n');
+  assert.equal(explained[1], 'source:  cpu-clock sampling at 99 Hz on every CPU (table profile)');
+  assert.ok(explained.includes('  k0 user stack id @0 = ustack (symbolised after the run)'));
+  assert.ok(explained.includes('  k1 kernel stack id @8 = kstack (symbolised after the run)'));
   assert.match(text, /r3 = 256\s*\n.*call bpf_get_stackid/);
 
   assert.deepEqual(plan('SELECT count(*) FROM profile(49)').kernel.source, { kind: 'perf-sample', frequencyHz: 49 });
