@@ -10,7 +10,6 @@ import type { Plan } from '../planner/plan.js';
 import { KERNEL_TABLE } from '../planner/plan.js';
 import type { PlannerEnv, PlanOptions } from '../planner/planner.js';
 import { planQuery } from '../planner/planner.js';
-import { toRecordBatch } from '../sink/arrow.js';
 import type { QueryResult } from '../sink/session.js';
 import { Session } from '../sink/session.js';
 import { classify } from './classify.js';
@@ -20,10 +19,11 @@ import type { Completeness } from './completeness.js';
 import { explainPlan } from './explain.js';
 import { kernelCatalog, kernelPlannerEnv } from './kernel-env.js';
 import { runKernel, type Window } from './kernel-run.js';
-import { recordRun, createRunsTable } from './runs-table.js';
+import { recordRun, RUNS_TABLE_SQL } from './runs-table.js';
 import { printName } from '../query/print.js';
-import { describeTable, showTables } from './catalog-statements.js';
-import { defineAggregateMacros } from './duckdb-macros.js';
+import { createCatalogTables, describeTable, mentionsCatalogTables, showTables } from './catalog-statements.js';
+import { decoderMacrosSql } from '../catalog/decoders.js';
+import { duckdbAggregateMacros } from '../planner/duckdb-aggregates.js';
 import type { KernelProgress } from './kernel-run.js';
 import type { Progress } from './progress.js';
 import { progressOf } from './progress.js';
@@ -66,6 +66,8 @@ export type Outcome =
 
 export class Engine {
   private seq = 0;
+  /** bpfql_tables and bpfql_columns, once made (see catalogTables). */
+  private catalogTablesMade: Promise<void> | undefined;
   private readonly teardowns: (() => void)[] = [];
 
   private constructor(
@@ -76,14 +78,14 @@ export class Engine {
   ) {}
 
   static async open(opts: EngineOptions = {}, catalog: Catalog = kernelCatalog(), plannerEnv: PlannerEnv = kernelPlannerEnv): Promise<Engine> {
-    const session = await Session.open(opts.db);
-    await createRunsTable(session);
-    await defineAggregateMacros(session);
+    // DuckDB loads on first use; these statements run first when it does.
+    const session = await Session.open(opts.db, [RUNS_TABLE_SQL, decoderMacrosSql(), ...duckdbAggregateMacros()]);
     return new Engine(session, catalog, plannerEnv, opts);
   }
 
   /** Runs one statement (no trailing script splitting). */
   async execute(text: string, ctx: RunContext = {}): Promise<Outcome> {
+    if (mentionsCatalogTables(text)) await this.catalogTables();
     if (classify(text, this.catalog) === 'duckdb') return { kind: 'rows', result: await this.session.run(text) };
     let stmt: Statement;
     try {
@@ -115,6 +117,15 @@ export class Engine {
     } finally {
       for (const t of tables) await this.session.run(`DROP TABLE IF EXISTS ${t}`);
     }
+  }
+
+  /** Makes bpfql_tables and bpfql_columns the first time a statement names them (they take a while). */
+  private catalogTables(): Promise<void> {
+    this.catalogTablesMade ??= createCatalogTables(this.catalog, this.session).catch((e: unknown) => {
+      this.catalogTablesMade = undefined;
+      throw e;
+    });
+    return this.catalogTablesMade;
   }
 
   /** Plans and compiles without running: for EXPLAIN and tests. */
@@ -155,25 +166,40 @@ export class Engine {
     const { plan, program } = this.prepare(q);
     const onTick = ctx.onTick;
     const kernelTable = `__bpfql_k${++this.seq}`;
-    await this.session.createTable(kernelTable, plan.kernelColumns, { replace: true });
     const residual = plan.residualSql.replaceAll(KERNEL_TABLE, kernelTable);
     const windowed = `SELECT make_timestamp($start) AS window_start, make_timestamp($end) AS window_end, * FROM (${residual})`;
-    if (plan.everyMs !== undefined && target.kind !== 'insert') {
-      await this.session.run(`${target.kind === 'replace' ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE'} ${target.table} AS ${windowed.replace('$start', '0').replace('$end', '0')} LIMIT 0`);
-    }
+    // DuckDB's tables are made once the program is attached: loading DuckDB must not delay the
+    // moment the kernel starts counting.
+    let tables: Promise<void> | undefined;
+    const tablesReady = (): Promise<void> => {
+      tables ??= (async () => {
+        await this.session.createTable(kernelTable, plan.kernelColumns, { replace: true });
+        if (plan.everyMs !== undefined && target.kind !== 'insert') {
+          await this.session.run(`${target.kind === 'replace' ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE'} ${target.table} AS ${windowed.replace('$start', '0').replace('$end', '0')} LIMIT 0`);
+        }
+      })();
+      return tables;
+    };
     try {
       const run = await runKernel(plan.kernel, program, {
         until: endOf(plan, ctx),
         ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
-        onRows: async (batch) => this.session.append(kernelTable, toRecordBatch(batch)),
+        onRows: async (batch) => {
+          await tablesReady();
+          await this.session.appendColumns(kernelTable, batch);
+        },
         ...(onTick ? { onTick: async (p: KernelProgress) => onTick(await progressOf(this.session, plan, p)) } : {}),
-        ...(ctx.onAttached ? { onAttached: ctx.onAttached } : {}),
+        onAttached: () => {
+          ctx.onAttached?.();
+          tablesReady().catch(() => undefined);
+        },
         ...(plan.everyMs !== undefined
           ? {
               every: {
                 ms: plan.everyMs,
                 onWindow: async (w: Window) => {
-                  if (w.aggregate) await this.session.append(kernelTable, toRecordBatch(w.aggregate));
+                  await tablesReady();
+                  if (w.aggregate) await this.session.appendColumns(kernelTable, w.aggregate);
                   const start = String(w.start.getTime() * 1000);
                   await this.session.run(`INSERT INTO ${target.table} ${windowed.replace('$start', start).replace('$end', String(w.end.getTime() * 1000))}`);
                   await this.session.run(`DELETE FROM ${kernelTable}`);
@@ -184,7 +210,8 @@ export class Engine {
           : {}),
       });
       this.teardowns.push(run.teardown);
-      if (run.aggregate) await this.session.append(kernelTable, toRecordBatch(run.aggregate));
+      await tablesReady();
+      if (run.aggregate) await this.session.appendColumns(kernelTable, run.aggregate);
       if (plan.everyMs === undefined) {
         const into = { replace: `CREATE OR REPLACE TABLE ${target.table} AS`, create: `CREATE TABLE ${target.table} AS`, insert: `INSERT INTO ${target.table}` }[target.kind];
         await this.session.run(`${into} ${residual}`);

@@ -2,11 +2,9 @@
 import type { Session } from '../sink/session.js';
 import type { KernelRunInfo } from './engine.js';
 
-export async function createRunsTable(session: Session): Promise<void> {
-  await session.run(`CREATE TABLE IF NOT EXISTS bpfql_runs (
+export const RUNS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS bpfql_runs (
     run_id BIGINT, query VARCHAR, result_table VARCHAR, mode VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,
-    kernel_rows BIGINT, lost_records BIGINT, failed_map_updates BIGINT, unmatched_events BIGINT)`);
-}
+    kernel_rows BIGINT, lost_records BIGINT, failed_map_updates BIGINT, unmatched_events BIGINT)`;
 
 function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;

@@ -1,37 +1,67 @@
 // One embedded DuckDB database and connection: where kernel results land and residual SQL runs.
 
-import { DuckDBInstance } from '@duckdb/node-api';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { RecordBatch } from 'apache-arrow';
 import { duckdbType } from '../catalog/types.js';
-import type { ResultColumn } from '../catalog/types.js';
-import { Scratch } from './chunk-writer.js';
-import { plainValue } from './result.js';
+import type { ColumnBatch, ResultColumn } from '../catalog/types.js';
+import type { Scratch } from './chunk-writer.js';
 import type { QueryResult } from './result.js';
 import { quoteIdent } from './sql-text.js';
-import { TableAppender } from './table-appender.js';
+import type { TableAppender } from './table-appender.js';
 
 export type { QueryColumn, QueryResult } from './result.js';
+
+/** What opening DuckDB gives: loaded on first use, since loading it takes longer than a query takes to attach. */
+interface Connected {
+  readonly instance: DuckDBInstance;
+  readonly connection: DuckDBConnection;
+  readonly scratch: Scratch;
+  readonly openAppender: (connection: DuckDBConnection, table: string, scratch: Scratch) => Promise<TableAppender>;
+  readonly plainValue: (v: DuckDBValue) => unknown;
+}
 
 export class Session {
   /** Open appenders by table name; kept between append() calls, committed before any SQL runs. */
   private readonly appenders = new Map<string, TableAppender>();
-  private readonly scratch = new Scratch();
   private closed = false;
   /** The tail of the operations in flight: each waits for the one before (see serial). */
   private queue: Promise<unknown> = Promise.resolve();
+  private connected: Promise<Connected> | undefined;
 
-  private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
+  private constructor(private readonly path: string, private readonly initSql: readonly string[]) {}
 
-  /** `:memory:` by default; a file path keeps the database across runs. */
-  static async open(path = ':memory:'): Promise<Session> {
-    const instance = await DuckDBInstance.create(path);
-    try {
-      return new Session(instance, await instance.connect());
-    } catch (e) {
-      instance.closeSync();
-      throw e;
-    }
+  /**
+   * `:memory:` by default; a file path keeps the database across runs. DuckDB itself is loaded
+   * on first use (or warm()), then `initSql` runs before anything else.
+   */
+  static async open(path = ':memory:', initSql: readonly string[] = []): Promise<Session> {
+    return new Session(path, initSql);
+  }
+
+  /** Starts loading DuckDB now, so that it is ready when the first result arrives. */
+  warm(): void {
+    this.connect().catch(() => undefined);
+  }
+
+  private connect(): Promise<Connected> {
+    this.connected ??= (async (): Promise<Connected> => {
+      const [{ DuckDBInstance }, { TableAppender }, { Scratch }, { plainValue }] = await Promise.all([
+        import('@duckdb/node-api'),
+        import('./table-appender.js'),
+        import('./chunk-writer.js'),
+        import('./result.js'),
+      ]);
+      const instance = await DuckDBInstance.create(this.path);
+      try {
+        const connection = await instance.connect();
+        for (const sql of this.initSql) await connection.run(sql);
+        return { instance, connection, scratch: new Scratch(), openAppender: (c, t, sc) => TableAppender.open(c, t, sc), plainValue };
+      } catch (e) {
+        instance.closeSync();
+        throw e;
+      }
+    })();
+    return this.connected;
   }
 
   /**
@@ -44,10 +74,11 @@ export class Session {
 
   private async runNow(sql: string): Promise<QueryResult> {
     this.ensureOpen();
+    const c = await this.connect();
     this.commitAppends();
-    const result = await this.connection.run(sql);
+    const result = await c.connection.run(sql);
     const columns = result.columnNames().map((name, i) => ({ name, type: result.columnType(i).toString() }));
-    const rows = (await result.getRows()).map((row) => row.map(plainValue));
+    const rows = (await result.getRows()).map((row) => row.map(c.plainValue));
     return { columns, rows };
   }
 
@@ -68,6 +99,12 @@ export class Session {
     return next;
   }
 
+  /** Appends decoded kernel rows: they become an Arrow batch (loaded on first use) and go in like append(). */
+  async appendColumns(table: string, batch: ColumnBatch): Promise<void> {
+    const { toRecordBatch } = await import('./arrow.js');
+    return this.append(table, toRecordBatch(batch));
+  }
+
   /** Appends a batch whose column types equal the table's (see vector-type.ts), by position. */
   append(table: string, batch: RecordBatch): Promise<void> {
     return this.serial(() => this.appendNow(table, batch));
@@ -75,9 +112,10 @@ export class Session {
 
   private async appendNow(table: string, batch: RecordBatch): Promise<void> {
     this.ensureOpen();
+    const c = await this.connect();
     let appender = this.appenders.get(table);
     if (!appender) {
-      appender = await TableAppender.open(this.connection, table, this.scratch);
+      appender = await c.openAppender(c.connection, table, c.scratch);
       this.appenders.set(table, appender);
     }
     appender.append(batch);
@@ -91,11 +129,13 @@ export class Session {
   private async closeNow(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (!this.connected) return;
+    const c = await this.connected;
     try {
       this.commitAppends();
     } finally {
-      this.connection.closeSync();
-      this.instance.closeSync();
+      c.connection.closeSync();
+      c.instance.closeSync();
     }
   }
 
