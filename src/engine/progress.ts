@@ -1,7 +1,6 @@
 // What a running kernel query reports to live views (the REPL): its counters, and in aggregate
 // mode the result as it would be if the query ended now, computed by the plan's own residual SQL
 // over a snapshot of the map, so the live view shows exactly the columns the final result has.
-import { toRecordBatch } from '../sink/arrow.js';
 import type { QueryResult, Session } from '../sink/session.js';
 import type { Plan } from '../planner/plan.js';
 import { KERNEL_TABLE } from '../planner/plan.js';
@@ -39,7 +38,7 @@ export async function progressOf(session: Session, plan: Plan, p: KernelProgress
     for (const v of counts.values) events += Number(v ?? 0);
   }
   await session.createTable(LIVE_TABLE, plan.kernelColumns, { replace: true });
-  await session.append(LIVE_TABLE, toRecordBatch(p.snapshot));
+  await session.appendColumns(LIVE_TABLE, p.snapshot);
   const current = await session.run(plan.residualSql.replaceAll(KERNEL_TABLE, LIVE_TABLE));
   await session.run(`DROP TABLE ${LIVE_TABLE}`);
   return { ...base, ...(events !== undefined ? { events } : {}), current };

@@ -6,7 +6,7 @@
 // Comparisons do not chain: `a < b < c` is an error, as in PostgreSQL.
 // Everything that computes on parsed values sits inside ACTION, which chevrotain skips while it
 // records the grammar.
-import { EmbeddedActionsParser, EOF, type IToken, type ParserMethod, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, type IToken, type ParserMethod, type TokenType } from './chevrotain.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import { cover, span, type Span } from '../diag/span.js';
 import type { BinaryOp, Expr } from './ast.js';

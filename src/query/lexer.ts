@@ -1,7 +1,7 @@
 // The tokens of bpfql's dialect and the lexer. Keywords are case-insensitive. Some keywords only
 // ever start a statement (EXPLAIN, SHOW, ...), so they also belong to the `Name` category and stay
 // usable as column and table names; the rest are reserved.
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type IToken, type TokenType } from './chevrotain.js';
 import { diagnostic, QueryError, type DiagnosticParams } from '../diag/diagnostic.js';
 import { span } from '../diag/span.js';
 

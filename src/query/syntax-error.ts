@@ -2,7 +2,7 @@
 // was found, a short list of what could have come instead, and, when a word is close to an
 // expected keyword, the keyword. Constructs of full SQL that bpfql does not parse are named as
 // unsupported instead of being reported as a bare syntax error.
-import { EOF, tokenMatcher, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import { EOF, tokenMatcher, type IRecognitionException, type IToken, type TokenType } from './chevrotain.js';
 import { diagnostic, type Diagnostic } from '../diag/diagnostic.js';
 import { editDistance } from '../diag/messages.js';
 import { span, type Span } from '../diag/span.js';
