@@ -58,7 +58,7 @@ export class Values {
           if (s.name === 'comm') this.fetchString(c);
           else this.fetchHelper(BUILTIN_VALUE[s.name]);
           break;
-        case 'task': this.fetchTask(c.name, s.path, s.size); break;
+        case 'task': this.fetchTask(c.name, s.path, s.size, s.elapsed === true); break;
         case 'latency': this.fetchLatency(); break;
         case 'stack': this.fetchStack(c.name, s.space); break;
         case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string':
@@ -88,7 +88,7 @@ export class Values {
         return;
       }
       case 'task': {
-        const slot = this.taskSlots.get(s.path.join('.'));
+        const slot = this.taskSlots.get(taskSlotKey(s.path, s.elapsed === true));
         if (slot === undefined) throw new Error(`${c.name} was not fetched`);
         g.emit(comment(c.name, ldx.dw(dst, R10, slot)));
         if (s.size === 4) {
@@ -162,11 +162,11 @@ export class Values {
     );
   }
 
-  /** current->a->b…: each hop but the last reads a task_struct pointer. */
-  private fetchTask(name: string, path: readonly string[], size: 4 | 8): void {
-    const key = path.join('.');
+  /** current->a->b…: each hop but the last reads a task_struct pointer; `elapsed`: now minus it. */
+  private fetchTask(name: string, path: readonly string[], size: 4 | 8, elapsed: boolean): void {
+    const key = taskSlotKey(path, elapsed);
     if (this.taskSlots.has(key)) return;
-    const offsets = this.taskOffsets?.[key];
+    const offsets = this.taskOffsets?.[path.join('.')];
     if (!offsets || offsets.length !== path.length) throw new Error(`no task_struct offsets for ${key}`);
     const g = this.g;
     const slot = g.frame.alloc(8, name);
@@ -182,6 +182,9 @@ export class Values {
       );
       if (!last) g.emit(ldx.dw(R3, R10, slot));
     });
+    if (elapsed) {
+      g.emit(comment(`${name}: time since it`, call(Helper.ktimeGetNs)), ldx.dw(R1, R10, slot), sub.reg(R0, R1), stx.dw(R10, slot, R0));
+    }
   }
 
   private fetchString(c: Column): void {
@@ -215,6 +218,10 @@ export class Values {
         throw new Error(`${c.name} is not a string`);
     }
   }
+}
+
+function taskSlotKey(path: readonly string[], elapsed: boolean): string {
+  return `${path.join('.')}${elapsed ? ' elapsed' : ''}`;
 }
 
 function signExtend(g: Codegen, r: Reg, size: 1 | 2 | 4): void {

@@ -103,6 +103,7 @@ export class Catalog {
         source: { kind: 'tracepoint', category: t.event.category, event: t.event.event },
         columns: [...COMMON_COLUMNS, ...shape.columns],
         ...(shape.pairing && t.entry ? { pairing: { entry: { kind: 'tracepoint', category: t.entry.category, event: t.entry.event }, ...shape.pairing } } : {}),
+        ...(shape.where ? { where: shape.where } : {}),
       };
       return { kind: 'table', table };
     } catch (e) {

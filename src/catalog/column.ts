@@ -1,4 +1,5 @@
 // A column of a kernel table: its SQL type and where the kernel program finds its value.
+import type { DecoderName } from './decoders.js';
 import type { ValueType } from './types.js';
 
 /** Values every program can get from helpers, whatever the event. */
@@ -17,8 +18,10 @@ export type ColumnSource =
   /**
    * A member of the current task_struct, found through BTF at plan time: every member of the path
    * but the last is a pointer to another task_struct (`real_parent.tgid` is the parent's pid).
+   * With `elapsed`, the member is a CLOCK_MONOTONIC time in ns (start_time) and the value is the
+   * time from it to the event (a task's age when it exits).
    */
-  | { readonly kind: 'task'; readonly path: readonly string[]; readonly size: 4 | 8; readonly signed: boolean }
+  | { readonly kind: 'task'; readonly path: readonly string[]; readonly size: 4 | 8; readonly signed: boolean; readonly elapsed?: boolean }
   /** A value the entry event of a paired table saved (see Pairing), by its index. */
   | { readonly kind: 'entry-field'; readonly index: number; readonly signed: boolean }
   /** A user string whose pointer the entry event saved (a path given to a syscall). */
@@ -43,4 +46,9 @@ export interface Column {
   readonly type: ValueType;
   readonly source: ColumnSource;
   readonly description: string;
+  /**
+   * The kernel records the raw integer (`type`); users see text made by this decoder (see
+   * decoders.ts). Filters on it are encoded to the raw value and stay in the kernel.
+   */
+  readonly decode?: DecoderName;
 }

@@ -2,7 +2,7 @@
 // them), with columns derived from the live format files so that no offset is ever hard-coded.
 import type { Column } from './column.js';
 import type { FormatField, TracepointFormat } from './format.js';
-import type { FieldRef, PairKey } from './table.js';
+import type { FieldRef, PairKey, TableCondition } from './table.js';
 import type { ValueType } from './types.js';
 
 export interface TracepointRef { readonly category: string; readonly event: string }
@@ -13,6 +13,8 @@ export interface TableShape {
   readonly columns: readonly Column[];
   /** For paired tables: how entries and exits meet, and what the entry saves. */
   readonly pairing?: { readonly key: PairKey; readonly saved: readonly (FieldRef & { readonly signed: boolean })[] };
+  /** Which of the event's records are rows of the table (see KernelTable.where). */
+  readonly where?: readonly TableCondition[];
 }
 
 export interface CuratedTable {

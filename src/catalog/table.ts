@@ -32,12 +32,20 @@ export interface Pairing {
   readonly saved: readonly (FieldRef & { readonly signed: boolean })[];
 }
 
+/** A condition on one integer column: its value is one of `oneOf`. */
+export interface TableCondition { readonly column: Column; readonly oneOf: readonly bigint[] }
+
 export interface KernelTable {
   readonly name: string;
   readonly description: string;
   readonly source: EventSource;
   readonly columns: readonly Column[];
   readonly pairing?: Pairing;
+  /**
+   * Conditions every row of the table meets, evaluated in the kernel whatever the query says:
+   * for tables over part of an event's records (tcp_connect: transitions into SYN_SENT).
+   */
+  readonly where?: readonly TableCondition[];
 }
 
 /** What the catalog says about a name. */

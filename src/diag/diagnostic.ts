@@ -21,6 +21,8 @@ export interface DiagnosticParams {
   'type-mismatch': { readonly operator: string; readonly expected: string; readonly found: string };
   'wrong-arity': { readonly name: string; readonly expected: string; readonly found: number };
   'bad-argument': { readonly name: string; readonly reason: string };
+  /** A constant compared with a decoded column (`syscall = 'reed'`) that no raw value shows as. */
+  'bad-value': { readonly column: string; readonly value: string; readonly expected: string; readonly suggestions: readonly string[] };
   'not-grouped': { readonly name: string };
   'aggregate-in-where': { readonly name: string };
   'nested-aggregate': { readonly name: string };

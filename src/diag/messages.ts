@@ -27,6 +27,7 @@ const renderers: Renderers = {
   'type-mismatch': (p) => `'${p.operator}' expects ${p.expected} but got ${p.found}`,
   'wrong-arity': (p) => `${p.name}() takes ${p.expected} argument(s) but was given ${p.found}`,
   'bad-argument': (p) => `bad argument to ${p.name}(): ${p.reason}`,
+  'bad-value': (p) => `'${p.value}' is not a value of column '${p.column}' (a ${p.expected})${didYouMean(p.suggestions)}`,
   'not-grouped': (p) => `column '${p.name}' must appear in GROUP BY or be used in an aggregate`,
   'aggregate-in-where': (p) => `aggregate ${p.name}() is not allowed in WHERE; use HAVING`,
   'nested-aggregate': (p) => `aggregate ${p.name}() cannot be nested inside another aggregate`,

@@ -19,6 +19,7 @@ import type { AggregateParams, AggregateSlot, KernelField, KernelPlan, Plan, Tas
 import { KERNEL_TABLE } from './plan.js';
 import { conjuncts, logical, Pushdown } from './pushdown.js';
 import { Scope } from './scope.js';
+import { decodeForDuckDB, decodedKernelValue, decodedKey, decodedStar, tableConditions } from './decoded-columns.js';
 import { quoteIdent, residualSelect } from './residual.js';
 import { regOffsetsFor } from './reg-offsets.js';
 import { resolveTableFunction } from './table-functions.js';
@@ -156,6 +157,7 @@ export function planQuery(q: SelectQuery, catalog: Catalog, env: PlannerEnv, opt
     const column = scope.find('cgroup_id');
     if (column) pushed.unshift({ kind: 'compare', op: '=', left: { kind: 'column', column, signed: false }, right: { kind: 'const', value: opts.cgroupId, signed: false }, signed: false });
   }
+  pushed.unshift(...tableConditions(table));
   const combined = pushed.reduce<KExpr | undefined>((acc, e) => (acc ? logical('AND', acc, e) : e), undefined);
   // A filter that folded to TRUE filters nothing.
   const filter = combined?.kind === 'const' && combined.value !== 0n ? undefined : combined;
@@ -214,6 +216,8 @@ function taskOffsetsFor(columns: readonly Column[], env: PlannerEnv): TaskOffset
 
 /** A value the kernel writes into a key or record: an integer expression or a string column. */
 function kernelValue(e: Expr, c: Common): { expr: KExpr; type: ValueType; width: number } | undefined {
+  const decoded = decodedKernelValue(e, c.scope);
+  if (decoded) return decoded;
   if (e.kind === 'column') {
     const col = c.scope.find(e.name);
     if (col && col.type.kind === 'string') return { expr: { kind: 'column', column: col, signed: false }, type: col.type, width: stringCapacity(col) };
@@ -306,7 +310,7 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
   // Residual: the SELECT list, HAVING and ORDER BY over the kernel's k*/a* columns.
   const rewrite = (e: Expr): Expr => {
     const key = c.groupBy.findIndex((g) => exprKey(g) === exprKey(e));
-    if (key >= 0) return { kind: 'column', name: `k${key}`, span: e.span };
+    if (key >= 0) return decodedKey(c.groupBy[key]!, { kind: 'column', name: `k${key}`, span: e.span }, c.scope);
     if (isAggregate(e)) return { kind: 'column', name: `a${calls.findIndex((x) => exprKey(x) === exprKey(e))}`, span: e.span };
     return mapChildren(e, rewrite);
   };
@@ -357,14 +361,16 @@ function planStream(c: Common, refused: readonly Expr[]): Omit<Plan, 'residualFi
     columns: readColumns,
   };
   const kernelColumns: ResultColumn[] = fields.map((f) => ({ name: f.name, type: f.type }));
-  const sql = (e: Expr): string => printExpr(integerDivision(e, c.scope));
-  const items = q.items.map((i) => (i.kind === 'expr' ? `${sql(i.expr)} AS ${quoteIdent(itemName(i))}` : '*'));
+  // Decoded columns reach DuckDB raw: it decodes them; GROUP BY, HAVING and ORDER BY may name aliases instead.
+  const aliases = q.items.flatMap((i) => (i.kind === 'expr' && i.alias ? [i.alias] : []));
+  const sql = (e: Expr, names: readonly string[] = []): string => printExpr(integerDivision(decodeForDuckDB(e, c.scope, names), c.scope));
+  const items = q.items.map((i) => (i.kind === 'expr' ? `${sql(i.expr)} AS ${quoteIdent(itemName(i))}` : decodedStar(wanted)));
   const residualSql = residualSelect({
     items,
-    where: refused.map(sql),
-    groupBy: q.groupBy.map(sql),
-    ...(q.having ? { having: sql(q.having) } : {}),
-    orderBy: q.orderBy.map((o) => `${sql(o.expr)}${o.descending ? ' DESC' : ''}`),
+    where: refused.map((e) => sql(e)),
+    groupBy: q.groupBy.map((g) => sql(g, aliases)),
+    ...(q.having ? { having: sql(q.having, aliases) } : {}),
+    orderBy: q.orderBy.map((o) => `${sql(o.expr, aliases)}${o.descending ? ' DESC' : ''}`),
     ...(q.limit ? { limit: q.limit.value } : {}),
   });
   const grouped = q.groupBy.length > 0 || q.items.some((i) => i.kind === 'expr' && someExpr(i.expr, isAggregate));

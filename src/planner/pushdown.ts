@@ -8,6 +8,7 @@ import type { ArithOp, CompareOp, KExpr } from './kexpr.js';
 import { isBoolean } from './kexpr.js';
 import { stringCapacity } from './layout.js';
 import type { Scope } from './scope.js';
+import { decodedEquality } from './decoded-columns.js';
 
 export type Offer = { readonly ok: true; readonly expr: KExpr } | { readonly ok: false; readonly reason: string };
 
@@ -112,6 +113,7 @@ export class Pushdown {
       case 'column': {
         const c = this.scope.column(e);
         if (!c) return refuse(`'${e.name}' is not a column of the kernel table`);
+        if (c.decode) return refuse(`'${c.name}' is text made from a raw value: the kernel only compares it with text constants`);
         if (c.source.kind === 'stack') return stackRefusal(c);
         if (c.type.kind === 'int') return accept({ kind: 'column', column: c, signed: c.type.signed });
         return refuse(`${c.type.kind} column '${c.name}' can only be compared with a constant in the kernel`);
@@ -160,6 +162,8 @@ export class Pushdown {
 
   private binary(e: Extract<Expr, { kind: 'binary' }>): Offer {
     if (e.op === '=' || e.op === '!=') {
+      const d = decodedEquality(this.scope, e.left, e.right, e.op) ?? decodedEquality(this.scope, e.right, e.left, e.op);
+      if (d) return accept(d);
       const s = this.stringEquality(e.left, e.right, e.op) ?? this.stringEquality(e.right, e.left, e.op);
       if (s) return s;
     }

@@ -11,15 +11,41 @@ const FIXTURES: Readonly<Record<string, string>> = {
   'syscalls/sys_exit_openat': 'sys_exit_openat',
   'sock/inet_sock_set_state': 'inet_sock_set_state',
   'sched/sched_switch': 'sched_switch',
+  'sched/sched_process_exit': 'sched_process_exit',
+  'sched/sched_process_fork': 'sched_process_fork',
+  'sched/sched_wakeup': 'sched_wakeup',
+  'raw_syscalls/sys_enter': 'raw_sys_enter',
+  'raw_syscalls/sys_exit': 'raw_sys_exit',
+  'syscalls/sys_enter_read': 'sys_enter_read',
+  'syscalls/sys_exit_read': 'sys_exit_read',
+  'syscalls/sys_enter_write': 'sys_enter_write',
+  'syscalls/sys_exit_write': 'sys_exit_write',
+  'block/block_rq_issue': 'block_rq_issue',
+  'block/block_rq_complete': 'block_rq_complete',
+  'exceptions/page_fault_user': 'page_fault_user',
+  'signal/signal_generate': 'signal_generate',
+  'oom/mark_victim': 'mark_victim',
 };
 
-export function fixtureCatalog(): Catalog {
+/** The text of a fixture format file, by its file name. */
+export function fixtureFormat(name: string): string {
+  return readFileSync(fromRoot('test', 'catalog', 'fixtures', `${name}.format`), 'utf8');
+}
+
+/**
+ * A catalog over the fixtures. `overrides`, by 'category/event', replaces a format's text, or with
+ * undefined removes the tracepoint, as a kernel without it would.
+ */
+export function fixtureCatalog(overrides: Readonly<Record<string, string | undefined>> = {}): Catalog {
+  const present = Object.keys(FIXTURES).filter((k) => !(k in overrides) || overrides[k] !== undefined);
   return new Catalog({
     readFormat(category, event) {
-      const name = FIXTURES[`${category}/${event}`];
-      return name === undefined ? undefined : readFileSync(fromRoot('test', 'catalog', 'fixtures', `${name}.format`), 'utf8');
+      const key = `${category}/${event}`;
+      if (key in overrides) return overrides[key];
+      const name = FIXTURES[key];
+      return name === undefined ? undefined : fixtureFormat(name);
     },
-    listTracepoints: () => Object.keys(FIXTURES).map((k) => ({ category: k.split('/')[0]!, event: k.split('/')[1]! })),
+    listTracepoints: () => present.map((k) => ({ category: k.split('/')[0]!, event: k.split('/')[1]! })),
     // Binaries are real files: uprobe tests compile their own.
     readBinary,
   });

@@ -102,7 +102,7 @@ test('unknown table suggests curated names', () => {
   const e = planError('SELECT comm FROM exex');
   assert.equal(e.code, 'unknown-table');
   assert.deepEqual([e.start, e.end], [17, 21]);
-  assert.deepEqual(e.params, { name: 'exex', suggestions: ['exec'] });
+  assert.deepEqual(e.params, { name: 'exex', suggestions: ['exec', 'exit'] });
 });
 
 test('a column neither grouped nor aggregated is an error at the column', () => {

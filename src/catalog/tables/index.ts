@@ -1,6 +1,17 @@
 // Every curated table, by name.
 import type { CuratedTable } from '../curated.js';
+import { blockIoTable } from './block-io.js';
 import { execTable } from './exec.js';
+import { exitTable } from './exit.js';
+import { forkTable } from './fork.js';
+import { oomKillTable, pageFaultsTable, signalsTable } from './misc.js';
 import { openTable } from './open.js';
+import { readTable, writeTable } from './read-write.js';
+import { runqLatencyTable, schedSwitchTable } from './sched.js';
+import { syscallsTable } from './syscalls.js';
+import { tcpConnectTable, tcpStateTable } from './tcp.js';
 
-export const CURATED_TABLES: readonly CuratedTable[] = [execTable, openTable];
+export const CURATED_TABLES: readonly CuratedTable[] = [
+  execTable, exitTable, forkTable, openTable, syscallsTable, readTable, writeTable, tcpConnectTable, tcpStateTable,
+  blockIoTable, schedSwitchTable, runqLatencyTable, pageFaultsTable, signalsTable, oomKillTable,
+];

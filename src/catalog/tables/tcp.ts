@@ -1,0 +1,63 @@
+// TCP tables over sock:inet_sock_set_state, which fires on every state change of a socket.
+// `tcp_state` is every change of a TCP socket; `tcp_connect` is the changes into SYN_SENT, made
+// by connect(2) in the connecting process (so pid and comm are the caller's, as in bcc's
+// tcpconnect). The source port is not chosen yet at that point: tcp_state has it.
+import type { Column } from '../column.js';
+import type { CuratedTable } from '../curated.js';
+import { intColumn } from '../curated.js';
+import { DECODERS } from '../decoders.js';
+import type { TracepointFormat } from '../format.js';
+import type { TableCondition } from '../table.js';
+import { U64 } from '../types.js';
+import { decodedColumn, ipv4Column } from './columns.js';
+
+const IPPROTO_TCP = 6n;
+
+function encoded(name: 'tcp-state', text: string): bigint {
+  const v = DECODERS[name].encode(text);
+  if (v === undefined) throw new Error(`no TCP state ${text}`);
+  return v;
+}
+
+function tcpOnly(format: TracepointFormat): TableCondition {
+  return { column: intColumn(format, 'protocol', 'protocol', 'IP protocol'), oneOf: [IPPROTO_TCP] };
+}
+
+function socketColumns(format: TracepointFormat): Column[] {
+  return [
+    intColumn(format, 'skaddr', 'skaddr', 'kernel address of the socket: the same for every change of one connection', U64),
+    decodedColumn(format, 'family', 'family', 'address-family', 'AF_INET or AF_INET6'),
+    ipv4Column(format, 'saddr', 'saddr', 'local IPv4 address'),
+    ipv4Column(format, 'daddr', 'daddr', 'remote IPv4 address'),
+  ];
+}
+
+export const tcpStateTable: CuratedTable = {
+  name: 'tcp_state',
+  description: 'TCP socket state changes, with addresses and ports (sock:inet_sock_set_state)',
+  event: { category: 'sock', event: 'inet_sock_set_state' },
+  build(format) {
+    return {
+      columns: [
+        ...socketColumns(format),
+        intColumn(format, 'sport', 'sport', 'local port (0 until connect(2) has chosen one)'),
+        intColumn(format, 'dport', 'dport', 'remote port'),
+        decodedColumn(format, 'oldstate', 'oldstate', 'tcp-state', 'state before the change (ESTABLISHED, SYN_SENT, …)'),
+        decodedColumn(format, 'newstate', 'newstate', 'tcp-state', 'state after the change'),
+      ],
+      where: [tcpOnly(format)],
+    };
+  },
+};
+
+export const tcpConnectTable: CuratedTable = {
+  name: 'tcp_connect',
+  description: 'active TCP connection attempts, in the connecting process (inet_sock_set_state into SYN_SENT)',
+  event: { category: 'sock', event: 'inet_sock_set_state' },
+  build(format) {
+    return {
+      columns: [...socketColumns(format), intColumn(format, 'dport', 'dport', 'remote port')],
+      where: [tcpOnly(format), { column: intColumn(format, 'newstate', 'newstate', 'state after the change'), oneOf: [encoded('tcp-state', 'SYN_SENT')] }],
+    };
+  },
+};

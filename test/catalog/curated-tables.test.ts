@@ -1,0 +1,139 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Catalog } from '../../src/catalog/catalog.js';
+import type { Column } from '../../src/catalog/column.js';
+import { COMMON_COLUMNS } from '../../src/catalog/common-columns.js';
+import type { KernelTable } from '../../src/catalog/table.js';
+import { typeName } from '../../src/catalog/types.js';
+import { fixtureCatalog, fixtureFormat } from '../helpers/fixture-catalog.js';
+
+function table(name: string, catalog: Catalog = fixtureCatalog()): KernelTable {
+  const r = catalog.resolve(name);
+  if (r.kind !== 'table') throw new Error(`${name}: ${JSON.stringify(r)}`);
+  return r.table;
+}
+
+/** The table's own columns (after the common ones) as name, type, source kind and decoder. */
+function own(t: KernelTable): string[] {
+  assert.deepEqual(t.columns.slice(0, COMMON_COLUMNS.length), COMMON_COLUMNS);
+  return t.columns.slice(COMMON_COLUMNS.length).map((c) => `${c.name} ${typeName(c.type)} ${c.source.kind}${c.decode ? ` ${c.decode}` : ''}`);
+}
+
+function column(t: KernelTable, name: string): Column {
+  const c = t.columns.find((x) => x.name === name);
+  if (!c) throw new Error(`no column ${name}`);
+  return c;
+}
+
+test('exit: exit code and lifetime from task_struct, last_thread from the record', () => {
+  const t = table('exit');
+  assert.deepEqual(own(t), ['exit_code s32 task', 'lifetime_ns u64 task', 'last_thread u8 field']);
+  assert.deepEqual(column(t, 'lifetime_ns').source, { kind: 'task', path: ['start_time'], size: 8, signed: false, elapsed: true });
+  assert.deepEqual(column(t, 'last_thread').source, { kind: 'field', offset: 32, size: 1, signed: false });
+  assert.deepEqual(t.source, { kind: 'tracepoint', category: 'sched', event: 'sched_process_exit' });
+});
+
+test('fork: the child from the record, the parent in the common columns', () => {
+  const t = table('fork');
+  assert.deepEqual(own(t), ['child_pid s32 field', 'child_comm string data-loc-string']);
+  assert.deepEqual(column(t, 'child_pid').source, { kind: 'field', offset: 20, size: 4, signed: true });
+});
+
+test('syscalls: raw_syscalls paired by thread, the name decoded from the id', () => {
+  const t = table('syscalls');
+  assert.deepEqual(own(t), ['syscall s64 field syscall', 'id s64 field', 'ret s64 field', 'latency_ns u64 latency']);
+  assert.deepEqual(column(t, 'syscall').source, { kind: 'field', offset: 8, size: 8, signed: true });
+  assert.deepEqual(t.pairing, { entry: { kind: 'tracepoint', category: 'raw_syscalls', event: 'sys_enter' }, key: { kind: 'thread' }, saved: [] });
+});
+
+test('read and write: fd and requested bytes saved at entry, returned bytes at exit', () => {
+  for (const name of ['read', 'write']) {
+    const t = table(name);
+    assert.deepEqual(own(t), ['fd s32 entry-field', 'requested u64 entry-field', 'returned s64 field', 'latency_ns u64 latency']);
+    assert.deepEqual(t.pairing?.saved, [{ offset: 16, size: 8, signed: false }, { offset: 32, size: 8, signed: false }]);
+    assert.deepEqual(t.source, { kind: 'tracepoint', category: 'syscalls', event: `sys_exit_${name}` });
+  }
+});
+
+test('tcp_state and tcp_connect: addresses decoded from 4-byte arrays, conditions in the table', () => {
+  const s = table('tcp_state');
+  assert.deepEqual(own(s), [
+    'skaddr u64 field', 'family u16 field address-family', 'saddr u32 field ipv4', 'daddr u32 field ipv4',
+    'sport u16 field', 'dport u16 field', 'oldstate s32 field tcp-state', 'newstate s32 field tcp-state',
+  ]);
+  assert.deepEqual(column(s, 'daddr').source, { kind: 'field', offset: 36, size: 4, signed: false });
+  assert.deepEqual(s.where?.map((w) => [w.column.name, w.oneOf]), [['protocol', [6n]]]);
+  const c = table('tcp_connect');
+  assert.deepEqual(own(c), ['skaddr u64 field', 'family u16 field address-family', 'saddr u32 field ipv4', 'daddr u32 field ipv4', 'dport u16 field']);
+  assert.deepEqual(c.where?.map((w) => [w.column.name, w.column.source, w.oneOf]), [
+    ['protocol', { kind: 'field', offset: 30, size: 2, signed: false }, [6n]],
+    ['newstate', { kind: 'field', offset: 20, size: 4, signed: true }, [2n]],
+  ]);
+});
+
+test('block_io: issue and completion paired by device and sector', () => {
+  const t = table('block_io');
+  assert.deepEqual(own(t), ['dev u32 field dev', 'sector u64 field', 'bytes u32 entry-field', 'op string char-array', 'error s32 field', 'latency_ns u64 latency']);
+  assert.deepEqual(t.pairing, {
+    entry: { kind: 'tracepoint', category: 'block', event: 'block_rq_issue' },
+    key: { kind: 'fields', entry: [{ offset: 8, size: 4, signed: false }, { offset: 16, size: 8, signed: false }], exit: [{ offset: 8, size: 4, signed: false }, { offset: 16, size: 8, signed: false }] },
+    saved: [{ offset: 28, size: 4, signed: false }],
+  });
+});
+
+test('sched_switch and runq_latency', () => {
+  assert.deepEqual(own(table('sched_switch')), [
+    'prev_pid s32 field', 'prev_comm string char-array', 'prev_prio s32 field', 'prev_state s64 field',
+    'next_pid s32 field', 'next_comm string char-array', 'next_prio s32 field',
+  ]);
+  const r = table('runq_latency');
+  assert.deepEqual(own(r), ['task_pid s32 field', 'task_comm string char-array', 'task_prio s32 field', 'latency_ns u64 latency']);
+  assert.deepEqual(r.pairing?.key, { kind: 'fields', entry: [{ offset: 24, size: 4, signed: true }], exit: [{ offset: 56, size: 4, signed: true }] });
+});
+
+test('page_faults, signals, oom_kill', () => {
+  assert.deepEqual(own(table('page_faults')), ['address u64 field', 'ip u64 field', 'error_code u64 field']);
+  assert.deepEqual(own(table('signals')), [
+    'signal s32 field signal', 'signo s32 field', 'target_pid s32 field', 'target_comm string char-array', 'code s32 field', 'result s32 field',
+  ]);
+  assert.deepEqual(own(table('oom_kill')), [
+    'victim_pid s32 field', 'victim_comm string data-loc-string', 'total_vm_kb u64 field', 'anon_rss_kb u64 field', 'file_rss_kb u64 field',
+    'shmem_rss_kb u64 field', 'victim_uid u32 field', 'pgtables_kb u64 field', 'oom_score_adj s16 field',
+  ]);
+});
+
+/** A fixture format without one of its fields, as an older kernel might have it. */
+function without(fixture: string, field: string): string {
+  const text = fixtureFormat(fixture);
+  const out = text.split('\n').filter((l) => !new RegExp(`\\b${field};`).test(l)).join('\n');
+  assert.notEqual(out, text);
+  return out;
+}
+
+test('a missing tracepoint makes its tables unavailable with the reason; nothing else breaks', () => {
+  const catalog = fixtureCatalog({ 'block/block_rq_issue': undefined, 'sched/sched_wakeup': undefined });
+  assert.deepEqual(catalog.resolve('block_io'), { kind: 'unavailable', name: 'block_io', reason: 'this kernel has no tracepoint block:block_rq_issue' });
+  assert.deepEqual(catalog.resolve('runq_latency'), { kind: 'unavailable', name: 'runq_latency', reason: 'this kernel has no tracepoint sched:sched_wakeup' });
+  for (const name of catalog.curatedNames().filter((n) => n !== 'block_io' && n !== 'runq_latency')) {
+    assert.equal(catalog.resolve(name).kind, 'table', name);
+  }
+  assert.equal(catalog.resolve('tracepoint.block.block_rq_issue').kind, 'unknown');
+});
+
+test('a missing field makes the table unavailable with the reason', () => {
+  const catalog = fixtureCatalog({
+    'sched/sched_process_fork': without('sched_process_fork', 'child_comm'),
+    'sock/inet_sock_set_state': without('inet_sock_set_state', 'protocol'),
+  });
+  assert.deepEqual(catalog.resolve('fork'), { kind: 'unavailable', name: 'fork', reason: "the format of sched_process_fork has no field 'child_comm'" });
+  assert.deepEqual(catalog.resolve('tcp_connect'), { kind: 'unavailable', name: 'tcp_connect', reason: "the format of inet_sock_set_state has no field 'protocol'" });
+  assert.equal(catalog.resolve('tcp_state').kind, 'unavailable');
+  assert.equal(catalog.resolve('exec').kind, 'table');
+});
+
+test('fields some kernels lack are left out, not fatal', () => {
+  const exit = table('exit', fixtureCatalog({ 'sched/sched_process_exit': without('sched_process_exit', 'group_dead') }));
+  assert.deepEqual(own(exit), ['exit_code s32 task', 'lifetime_ns u64 task']);
+  const old = fixtureFormat('mark_victim').split('\n').filter((l) => !/field:(?!int pid)[^;]*;/.test(l) || /common_/.test(l)).join('\n');
+  assert.deepEqual(own(table('oom_kill', fixtureCatalog({ 'oom/mark_victim': old }))), ['victim_pid s32 field']);
+});

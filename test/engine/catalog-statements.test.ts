@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mentionsCatalogTables } from '../../src/engine/catalog-statements.js';
+import { Engine } from '../../src/engine/engine.js';
+import type { QueryResult } from '../../src/sink/session.js';
+import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
+
+/** An engine over the fixtures, on a kernel without block:block_rq_issue. */
+async function withEngine(f: (engine: Engine) => Promise<void>): Promise<void> {
+  const engine = await Engine.open({}, fixtureCatalog({ 'block/block_rq_issue': undefined }), fixturePlannerEnv);
+  try {
+    await f(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function rows(engine: Engine, sql: string): Promise<QueryResult['rows']> {
+  const o = await engine.execute(sql);
+  if (o.kind !== 'rows') throw new Error(`${sql} gave ${o.kind}`);
+  return o.result.rows;
+}
+
+const COMMON = ['ts timestamp', 'cpu u32', 'pid s32', 'tid s32', 'ppid s32', 'uid u32', 'gid u32', 'comm string', 'cgroup_id u64'];
+
+test('DESCRIBE of a tracepoint lists its format fields with their types', async () => {
+  await withEngine(async (engine) => {
+    const described = await rows(engine, 'DESCRIBE tracepoint.syscalls.sys_enter_openat');
+    assert.deepEqual(described.slice(0, COMMON.length).map((r) => `${r[0]} ${r[1]}`), COMMON);
+    assert.deepEqual(described.slice(COMMON.length), [
+      ['__syscall_nr', 's32', 'int'],
+      ['dfd', 'u64', 'int'],
+      ['filename', 'string', 'user string (const char *)'],
+      ['flags', 'u64', 'int'],
+      ['mode', 'u64', 'umode_t'],
+      ['(source)', '', 'tracepoint syscalls:sys_enter_openat'],
+    ]);
+  });
+});
+
+test('DESCRIBE of a curated table shows decoded columns as text and where the rows come from', async () => {
+  await withEngine(async (engine) => {
+    const described = await rows(engine, 'DESCRIBE syscalls');
+    assert.deepEqual(described.slice(COMMON.length), [
+      ['syscall', 'string', "syscall name (x86_64 table; syscall_<n> for numbers it does not name) (text: syscall name; the kernel records a s64)"],
+      ['id', 's64', 'syscall number'],
+      ['ret', 's64', 'return value, or -errno'],
+      ['latency_ns', 'u64', 'nanoseconds from entry to return'],
+      ['(source)', '', 'tracepoint raw_syscalls:sys_enter paired with tracepoint raw_syscalls:sys_exit'],
+    ]);
+    const connect = await rows(engine, 'DESCRIBE tcp_connect');
+    assert.deepEqual(connect.at(-1), ['(source)', '', 'tracepoint sock:inet_sock_set_state where protocol IN (6) and newstate IN (2)']);
+    await assert.rejects(engine.execute('DESCRIBE block_io'), /table-unavailable/);
+  });
+});
+
+test('SHOW TABLES lists each curated table with whether it is available, and why not', async () => {
+  await withEngine(async (engine) => {
+    const shown = await rows(engine, 'SHOW TABLES');
+    const kernel = shown.filter((r) => r[1] === 'kernel');
+    assert.deepEqual(kernel.find((r) => r[0] === 'block_io'), ['block_io', 'kernel', false, 'unavailable: this kernel has no tracepoint block:block_rq_issue']);
+    assert.deepEqual(kernel.find((r) => r[0] === 'exit'), ['exit', 'kernel', true, 'thread and process exits, with exit code and lifetime (sched:sched_process_exit)']);
+    for (const name of ['exec', 'exit', 'fork', 'open', 'syscalls', 'read', 'write', 'tcp_connect', 'tcp_state', 'sched_switch', 'runq_latency', 'page_faults', 'signals', 'oom_kill']) {
+      assert.equal(kernel.find((r) => r[0] === name)?.[2], true, name);
+    }
+    assert.deepEqual(shown.find((r) => r[0] === 'tracepoint.<category>.<event>'), ['tracepoint.<category>.<event>', 'kernel', true, '18 tracepoints (listed in bpfql_tables)']);
+    assert.deepEqual(shown.filter((r) => r[1] === 'catalog').map((r) => r[0]), ['bpfql_tables', 'bpfql_columns']);
+    assert.deepEqual(shown.filter((r) => r[1] === 'duckdb').map((r) => r[0]), ['bpfql_runs']);
+  });
+});
+
+test('bpfql_tables and bpfql_columns are DuckDB tables, made when first named', async () => {
+  await withEngine(async (engine) => {
+    const catalogTables = "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'bpfql%' ORDER BY 1";
+    assert.deepEqual(await rows(engine, catalogTables), [['bpfql_runs']]);
+    assert.deepEqual(await rows(engine, 'SELECT kind, available, count(*) FROM bpfql_tables GROUP BY ALL ORDER BY ALL'), [
+      ['curated', false, 1], ['curated', true, 15], ['tracepoint', true, 18],
+    ]);
+    assert.deepEqual(await rows(engine, 'SELECT name, source, reason FROM bpfql_tables WHERE NOT available'), [
+      ['block_io', 'tracepoint block:block_rq_issue paired with tracepoint block:block_rq_complete', 'this kernel has no tracepoint block:block_rq_issue'],
+    ]);
+    assert.deepEqual(await rows(engine, "SELECT source FROM bpfql_tables WHERE name = 'tracepoint.sock.inet_sock_set_state'"), [['tracepoint sock:inet_sock_set_state']]);
+    assert.deepEqual(
+      await rows(engine, "SELECT column_name, type FROM bpfql_columns WHERE table_name = 'tracepoint.syscalls.sys_enter_openat' AND column_name NOT IN (SELECT column_name FROM bpfql_columns WHERE table_name = 'exec' LIMIT 9)"),
+      [['__syscall_nr', 's32'], ['dfd', 'u64'], ['filename', 'string'], ['flags', 'u64'], ['mode', 'u64']],
+    );
+    assert.deepEqual(await rows(engine, "SELECT type FROM bpfql_columns WHERE table_name = 'tcp_state' AND column_name = 'daddr'"), [['string']]);
+    assert.deepEqual(await rows(engine, "SELECT count(*) FROM bpfql_columns WHERE table_name = 'block_io'"), [[0]]);
+    // Temporary: they describe this kernel and are never saved in a database file.
+    assert.deepEqual(await rows(engine, "SELECT table_catalog FROM information_schema.tables WHERE table_name IN ('bpfql_tables', 'bpfql_columns')"), [['temp'], ['temp']]);
+  });
+});
+
+test('which statements name the catalog tables', () => {
+  assert.equal(mentionsCatalogTables('select * from BPFQL_TABLES'), true);
+  assert.equal(mentionsCatalogTables('DESCRIBE bpfql_columns'), true);
+  assert.equal(mentionsCatalogTables('SELECT * FROM bpfql_runs'), false);
+  assert.equal(mentionsCatalogTables('SELECT * FROM my_bpfql_tables_copy'), false);
+});

@@ -1,0 +1,51 @@
+// `block_io`: dd writes 9 blocks of 28 KiB with O_DIRECT to a file on the disk behind the temp
+// directory; each write is one request, issued and completed while the query runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../src/engine/engine.js';
+import { queryDuring } from '../helpers/query-during.js';
+import { kernelSkip, shell } from '../helpers/workload.js';
+
+const BLOCK = 28672;
+const COUNT = 9;
+
+/** The whole disk (major:minor) holding a directory, as the block tracepoints name it; undefined when none does. */
+function diskOf(dir: string): string | undefined {
+  const dev = statSync(dir).dev;
+  // The user-space dev_t encoding (glibc's major()/minor()).
+  const major = ((dev >> 8) & 0xfff) | (Math.floor(dev / 2 ** 32) & ~0xfff);
+  const minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+  const sys = `/sys/dev/block/${major}:${minor}`;
+  if (!existsSync(sys)) return undefined;
+  return existsSync(`${sys}/partition`) ? readFileSync(`${sys}/../dev`, 'utf8').trim() : `${major}:${minor}`;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bpfql-block-'));
+const disk = diskOf(dir);
+const skip = kernelSkip() || (disk === undefined ? `${tmpdir()} is not on a block device (tmpfs?), so there is no block I/O to see` : false);
+
+test('block_io: 9 direct writes of 28 KiB, their device, operation and latency', { skip }, async () => {
+  const engine = await Engine.open();
+  try {
+    const run = await queryDuring(
+      engine,
+      `SELECT dev, op, bytes, count(*) AS n, min(latency_ns) > 0 AS timed, max(latency_ns) < 10000000000 AS bounded FROM block_io WHERE dev = '${disk}' AND op = 'WS' AND bytes = ${BLOCK} GROUP BY dev, op, bytes`,
+      async () => {
+        const dd = shell(`dd if=/dev/zero of=${join(dir, 'data')} bs=${BLOCK} count=${COUNT} oflag=direct 2>/dev/null`);
+        assert.equal(await dd.done, 0);
+      },
+      200,
+    );
+    assert.deepEqual(run.rows, [[disk, 'WS', BLOCK, COUNT, true, true]]);
+    assert.equal(run.kernel.plan.kernel.mode.kind, 'aggregate');
+    assert.deepEqual(run.kernel.plan.residualFilters, []);
+  } finally {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));

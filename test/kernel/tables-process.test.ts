@@ -1,0 +1,66 @@
+// `exit` and `fork` against workloads whose exits and forks are known exactly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../src/engine/engine.js';
+import { Workload, workloadSkip } from '../helpers/c-workload.js';
+import { queryDuring } from '../helpers/query-during.js';
+import { kernelSkip, uniqueComm } from '../helpers/workload.js';
+
+const skip = kernelSkip() || workloadSkip();
+
+test('exit: exit status, killing signal and lifetime of two processes', { skip }, async () => {
+  const exiting = await Workload.start('bqexit', ['exit', '7', '60']);
+  const killed = await Workload.start('bqkill', ['exit', '0', '0']);
+  const engine = await Engine.open();
+  try {
+    const run = await queryDuring(
+      engine,
+      `SELECT comm, exit_code >> 8 AS status, exit_code & 127 AS sig, lifetime_ns, last_thread FROM exit WHERE comm IN ('${exiting.comm}', '${killed.comm}') ORDER BY comm = '${killed.comm}'`,
+      async () => {
+        assert.deepEqual(await exiting.go(), { code: 7, signal: null });
+        process.kill(killed.pid, 'SIGKILL');
+        assert.deepEqual(await killed.exited, { code: null, signal: 'SIGKILL' });
+      },
+    );
+    assert.deepEqual(run.rows.map((r) => [r[0], r[1], r[2], r[4]]), [
+      [exiting.comm, 7, 0, 1],
+      [killed.comm, 0, 9, 1],
+    ]);
+    // It slept 60 ms after go(), and was started before the query.
+    const lifetime = Number(run.rows[0]![3]);
+    assert.ok(lifetime >= 60e6 && lifetime < 30e9, `lifetime ${lifetime} ns`);
+  } finally {
+    await engine.close();
+    exiting.remove();
+    killed.remove();
+  }
+});
+
+test('fork: a shell under a unique name forks once per command it runs', { skip }, async () => {
+  const comm = uniqueComm('bqfork');
+  const dir = mkdtempSync(join(tmpdir(), 'bpfql-fork-'));
+  const sh = join(dir, comm);
+  copyFileSync('/bin/sh', sh);
+  const engine = await Engine.open();
+  try {
+    let shellPid = 0;
+    const run = await queryDuring(
+      engine,
+      `SELECT pid, child_comm, count(*) AS n, min(child_pid) > pid AS later FROM fork WHERE comm = '${comm}' GROUP BY pid, child_comm`,
+      async () => {
+        const s = spawn(sh, ['-c', 'i=0; while [ $i -lt 20 ]; do /bin/true; i=$((i+1)); done'], { stdio: 'ignore' });
+        shellPid = s.pid!;
+        assert.equal(await new Promise((resolve) => s.on('exit', resolve)), 0);
+      },
+    );
+    assert.deepEqual(run.rows, [[shellPid, comm, 20, true]]);
+    assert.equal(run.kernel.plan.kernel.mode.kind, 'aggregate');
+  } finally {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
