@@ -88,6 +88,11 @@ export class Runner {
     }
   }
 
+  /** A line from the REPL itself (e.g. the history file could not be written). */
+  note(text: string, warn: boolean): void {
+    this.print([{ kind: 'note', text, warn }]);
+  }
+
   private print(items: readonly ItemText[]): void {
     this.hooks.print(items.map((i) => ({ ...i, id: this.nextId++ }) as TranscriptItem));
   }

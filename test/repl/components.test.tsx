@@ -221,3 +221,30 @@ test('the live view replaces the prompt while a kernel query runs; Ctrl-C ends i
   ].join('\n'));
   unmount();
 });
+
+test('a history that cannot be written is told once, above the first result', async () => {
+  const { backend } = fakeBackend();
+  const history: { entries: string[]; problem: string | undefined; add: (e: string) => void } = {
+    entries: [],
+    problem: undefined,
+    add(e) {
+      this.entries.push(e);
+      this.problem = 'cannot write history /x/bpfql/history: EACCES';
+    },
+  };
+  const { stdin, lastFrame, unmount } = render(<App backend={backend} history={history} />);
+  await settle();
+  for (const entry of ['SELECT 1 AS a;', 'SELECT 2 AS b;']) {
+    stdin.write(entry);
+    await settle();
+    stdin.write('\r');
+    await settle();
+  }
+  assert.equal(plain(lastFrame()), [
+    'cannot write history /x/bpfql/history: EACCES',
+    'bpfql> SELECT 1 AS a;', 'a', '-', '1', '(1 row)',
+    'bpfql> SELECT 2 AS b;', 'b', '-', '2', '(1 row)',
+    'bpfql>',
+  ].join('\n'));
+  unmount();
+});

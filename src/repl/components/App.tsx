@@ -22,6 +22,8 @@ import { TranscriptView } from './TranscriptView.js';
 export interface EntryLog {
   readonly entries: readonly string[];
   add(entry: string): void;
+  /** Why entries cannot be kept (the file is not writable); told once. */
+  readonly problem?: string | undefined;
 }
 
 export interface AppProps {
@@ -79,8 +81,13 @@ export function App({ backend, history, banner, settings }: AppProps) {
   const typeAhead = useRef<KeyCommand[]>([]);
   const perform = useRef<(cmd: KeyCommand) => void>(() => undefined);
 
+  const told = useRef(history.problem);
   const submit = useCallback((text: string) => {
     history.add(text);
+    if (history.problem !== told.current) {
+      told.current = history.problem;
+      if (history.problem) runner.note(history.problem, true);
+    }
     apply({ kind: 'remember', entry: text });
     busyRef.current = true;
     setBusy(true);
