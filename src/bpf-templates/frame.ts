@@ -2,6 +2,11 @@
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 
 export const STACK_LIMIT = 512;
+/**
+ * Stack a template may give to keys, string buffers and aggregate arguments; the rest is enough
+ * for helper results, task_struct reads, a paired entry and the small keys of map lookups.
+ */
+export const DATA_STACK_BYTES = STACK_LIMIT - 128;
 
 export class Frame {
   private used = 0;

@@ -10,6 +10,7 @@ import { printExpr } from '../query/print.js';
 import { isAggregateCall } from './aggregate-names.js';
 import { KERNEL_AGGREGATES, isKernelAggregate } from '../bpf-templates/aggregates/index.js';
 import { EXPRESSION_SLOTS, exprSlots } from '../bpf-templates/expr-cost.js';
+import { DATA_STACK_BYTES } from '../bpf-templates/frame.js';
 import { checkAggregateParams, paramsOf } from './aggregate-params.js';
 import { children, columnRefs, exprKey, mapChildren, someExpr } from './expr-walk.js';
 import type { KExpr } from './kexpr.js';
@@ -295,6 +296,10 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
   if (c.filter) columnsOf(c.filter, readColumns);
   keys.forEach((k) => columnsOf(k.expr, readColumns));
   slots.forEach((s) => s.arg && columnsOf(s.arg, readColumns));
+  // The key is built on the stack beside the string buffers it copies from; when they would not
+  // fit, DuckDB aggregates instead.
+  const strings = readColumns.reduce((n, col) => n + (col.type.kind === 'string' ? stringCapacity(col) : 0), 0);
+  if (keySize + strings + 8 * slots.length > DATA_STACK_BYTES) return undefined;
   const taskOffsets = taskOffsetsFor(readColumns, c.env);
   const kernel: KernelPlan = {
     source: c.table.source,
