@@ -4,7 +4,7 @@
 import type { CompiledProgram } from '../bpf-templates/compile.js';
 import { compileKernelPlan } from '../bpf-templates/compile.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { SelectQuery, Statement } from '../query/ast.js';
+import type { Duration, SelectQuery, Statement } from '../query/ast.js';
 import { parseStatement } from '../query/parse.js';
 import type { Plan } from '../planner/plan.js';
 import { KERNEL_TABLE } from '../planner/plan.js';
@@ -99,13 +99,17 @@ export class Engine {
   }
 
   /** A statement with kernel queries inside: they run at the same time, then DuckDB runs the rest. */
-  private async executeEmbedded(text: string, subs: readonly Subquery[], ctx: RunContext): Promise<Outcome> {
+  private async executeEmbedded(statement: string, subs: readonly Subquery[], ctx: RunContext): Promise<Outcome> {
+    // `SELECT … FROM (SELECT … FROM exec) FOR 5s`: a FOR after the last subquery is the duration
+    // of every kernel query inside that has none of its own.
+    const outerFor = trailingFor(statement, subs[subs.length - 1]!.end);
+    const text = outerFor ? statement.slice(0, outerFor.start) : statement;
     const tables = subs.map(() => `__bpfql_sub${++this.seq}`);
     const queries = subs.map((s) => {
       try {
         const stmt = parseStatement(s.text);
         if (stmt.kind !== 'query') throw new QueryError([diagnostic('unsupported', { feature: `${stmt.kind} inside another statement` }, stmt.span)]);
-        return stmt.query;
+        return outerFor && !stmt.query.for ? { ...stmt.query, for: outerFor.duration } : stmt.query;
       } catch (e) {
         throw shiftDiagnostics(e, s.start);
       }
@@ -182,6 +186,7 @@ export class Engine {
     };
     try {
       const run = await runKernel(plan.kernel, program, {
+        query: text,
         until: endOf(plan, ctx),
         ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
         onRows: async (batch) => {
@@ -233,6 +238,15 @@ export class Engine {
     this.teardownKernel();
     await this.session.close();
   }
+}
+
+/** A `FOR <duration>` ending the statement after offset `after`, if there is one. */
+function trailingFor(sql: string, after: number): { start: number; duration: Duration } | undefined {
+  const m = /\s+FOR\s+(\d+)(ms|s|m|h)\s*;?\s*$/i.exec(sql.slice(after));
+  if (!m) return undefined;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2]!.toLowerCase() as 'ms' | 's' | 'm' | 'h'];
+  const start = after + m.index;
+  return { start, duration: { ms: Number(m[1]) * unit, text: `${m[1]}${m[2]}`, span: { start, end: sql.length } } };
 }
 
 /** One account of several kernel runs: the first's plan, every run's losses added up. */

@@ -26,7 +26,7 @@ export function explainPlan(plan: Plan, program: CompiledProgram): string {
     mode.keys.forEach((f) => out.push(`  ${fieldLine(f)}`));
     out.push(`value:   ${mode.valueSize} bytes per CPU`);
     out.push('  count u64 @0 (events for the key)');
-    mode.aggregates.forEach((a) => out.push(`  ${a.name} ${a.fn}(${a.arg ? printKExpr(a.arg) : '*'}) @${a.offset} -> ${typeName(a.resultType)}`));
+    mode.aggregates.forEach((a) => out.push(`  ${a.name} ${a.fn}(${a.arg ? printKExpr(a.arg) : '*'}) ${a.fn === 'count' ? '= the event count' : `@${a.offset}`} -> ${typeName(a.resultType)}`));
   } else {
     out.push(`mode:    stream rows through a ${mode.ringBytes}-byte ring buffer`);
     out.push(`record:  ${mode.recordSize} bytes`);
