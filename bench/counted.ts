@@ -1,0 +1,109 @@
+// Watching another process (bpfql's CLI, bpftrace) from outside until its program has counted its
+// first event: the hash maps it holds (seen through /proc/<pid>/fd and fdinfo) are opened by id
+// and asked for a first key. A tool's aggregation map gains its first key on the first event
+// after attach, so this is "attached and counting", the same test for every tool.
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { BpfCmd, MapElem, fillElemAttr, objIdAttr, ObjId } from '../src/kernel/bpf-cmd.js';
+import { Errno } from '../src/kernel/errors.js';
+import { sys } from '../src/kernel/sys.js';
+import { sleep, type Tracked } from './procs.js';
+
+/** enum bpf_map_type values of hash maps (plain, per-CPU, LRU, LRU per-CPU): the ones that start empty. */
+const HASH_TYPES: ReadonlySet<number> = new Set([1, 5, 9, 10]);
+
+interface HeldMap {
+  readonly id: number;
+  readonly type: number;
+  readonly keySize: number;
+}
+
+/** The BPF maps and programs a process holds fds for; empty lists once it is gone. */
+function bpfObjects(pid: number): { maps: HeldMap[]; programs: number } {
+  const maps: HeldMap[] = [];
+  let programs = 0;
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return { maps, programs };
+  }
+  for (const fd of fds) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue; // closed since the directory was read
+    }
+    if (target === 'anon_inode:bpf-prog') programs++;
+    if (target !== 'anon_inode:bpf-map') continue;
+    let info: string;
+    try {
+      info = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+    } catch {
+      continue;
+    }
+    const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)$`, 'm').exec(info)?.[1] ?? NaN);
+    maps.push({ id: field('map_id'), type: field('map_type'), keySize: field('key_size') });
+  }
+  return { maps, programs };
+}
+
+/** Opens maps by id once and asks whether they hold any key. */
+class MapPeeker {
+  private readonly fds = new Map<number, number>();
+  private readonly attr = Buffer.alloc(MapElem.size);
+
+  hasKey(m: HeldMap): boolean {
+    const s = sys();
+    let fd = this.fds.get(m.id);
+    if (fd === undefined) {
+      fd = s.bpf(BpfCmd.MAP_GET_FD_BY_ID, objIdAttr(m.id), ObjId.size);
+      if (fd < 0) return false; // freed meanwhile
+      this.fds.set(m.id, fd);
+    }
+    const next = Buffer.alloc(Math.max(8, m.keySize));
+    fillElemAttr(this.attr, fd, 0n, s.address(next), 0);
+    const r = s.bpf(BpfCmd.MAP_GET_NEXT_KEY, this.attr, MapElem.size);
+    if (r === 0) return true;
+    if (r === -Errno.ENOENT) return false;
+    throw new Error(`BPF_MAP_GET_NEXT_KEY on map ${m.id} failed: errno ${-r}`);
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) sys().close(fd);
+    this.fds.clear();
+  }
+}
+
+export interface Counted {
+  /** Milliseconds from `since` until the process held a BPF program. */
+  readonly loadedMs: number;
+  /** Milliseconds from `since` until one of its hash maps had a key. */
+  readonly countedMs: number;
+}
+
+/**
+ * Polls every ~1 ms until the process holds a hash map with a key. Events must be happening
+ * (the caller runs the ticker workload). Throws if the process exits or `timeoutMs` passes.
+ */
+export async function waitUntilCounted(t: Tracked, since: number, timeoutMs: number): Promise<Counted> {
+  let exited = false;
+  void t.exited.then(() => (exited = true));
+  const peeker = new MapPeeker();
+  let loadedAt: number | undefined;
+  try {
+    for (;;) {
+      const { maps, programs } = bpfObjects(t.pid);
+      const now = performance.now();
+      if (programs > 0) loadedAt ??= now;
+      if (maps.some((m) => HASH_TYPES.has(m.type) && peeker.hasKey(m))) {
+        return { loadedMs: (loadedAt ?? now) - since, countedMs: now - since };
+      }
+      if (exited) throw new Error(`${t.child.spawnfile} exited before counting an event`);
+      if (now - since > timeoutMs) throw new Error(`${t.child.spawnfile} counted no event within ${timeoutMs} ms`);
+      await sleep(1);
+    }
+  } finally {
+    peeker.close();
+  }
+}

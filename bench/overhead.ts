@@ -1,0 +1,120 @@
+// Measurement 1 (and, from the same tool runs, 2 for the CLIs, 5 and 6): what tracing adds to
+// each syscall. The workload makes N getppid calls pinned to one CPU and reports its thread's CPU
+// time; every configuration's run sits between two runs with no tracing, and the added cost is
+// its time minus the mean of those two, divided by N. Medians over rounds, configurations
+// rotated each round.
+import { spawn } from 'node:child_process';
+import { waitUntilCounted } from './counted.js';
+import { interruptAndTime, peakRssBytes, stop, track, type Tracked } from './procs.js';
+import { attachReference, type ReferenceProgram } from './reference-programs.js';
+import { bracketedDifferences, bracketedRound, type Step } from './stats.js';
+import type { ToolQuery } from './tools.js';
+import { runLoop, startTicker, type Workload } from './workload.js';
+
+export type OverheadConfig =
+  | { readonly kind: 'reference'; readonly id: string; readonly program: ReferenceProgram }
+  | { readonly kind: 'tool'; readonly id: string; readonly query: ToolQuery };
+
+/** One run of a tool: how it started, how big it got, how it stopped, what it counted. */
+export interface ToolRun {
+  /** spawn() to the tool holding a BPF program. */
+  readonly loadedMs: number;
+  /** spawn() to its aggregation map holding a first key: attached and counting. */
+  readonly countedMs: number;
+  readonly peakRssBytes: number;
+  /** SIGINT to process exit (it prints its result in between). */
+  readonly exitMs: number;
+  /** What it counted for the workload (at least N when it was attached throughout). */
+  readonly workloadCount: number | undefined;
+}
+
+export interface ConfigResult {
+  readonly config: OverheadConfig;
+  /** Added nanoseconds per call, one per round. */
+  readonly addedNs: number[];
+  readonly toolRuns: ToolRun[];
+}
+
+export interface OverheadResult {
+  readonly calls: number;
+  readonly rounds: number;
+  /** Nanoseconds per call without tracing, every baseline run. */
+  readonly baselineNs: number[];
+  readonly configs: ConfigResult[];
+}
+
+const START_TIMEOUT_MS = 20_000;
+
+export async function measureOverhead(
+  w: Workload,
+  configs: readonly OverheadConfig[],
+  opts: { readonly calls: number; readonly rounds: number; readonly log: (line: string) => void },
+): Promise<OverheadResult> {
+  const { calls, rounds, log } = opts;
+  const results = new Map(configs.map((c) => [c, { config: c, addedNs: [] as number[], toolRuns: [] as ToolRun[] }]));
+  const baselineNs: number[] = [];
+  await runLoop(w, calls); // warm-up: page cache, CPU frequency
+  for (let round = 0; round < rounds; round++) {
+    const steps: Step<OverheadConfig>[] = bracketedRound(configs, round);
+    const values: number[] = [];
+    for (const step of steps) {
+      if (step.kind === 'baseline') {
+        const t = await runLoop(w, calls);
+        values.push(t.cpuNs);
+        baselineNs.push(t.cpuNs / calls);
+        continue;
+      }
+      const r = await runConfig(w, step.config, calls);
+      values.push(r.cpuNs);
+      if (r.tool) results.get(step.config)!.toolRuns.push(r.tool);
+    }
+    const diffs = bracketedDifferences(steps, values);
+    const line: string[] = [];
+    for (const [config, diff] of diffs) {
+      results.get(config)!.addedNs.push(diff / calls);
+      line.push(`${config.id} +${(diff / calls).toFixed(0)}`);
+    }
+    log(`  round ${round + 1}/${rounds}: ns/call added: ${line.join(', ')}`);
+  }
+  return { calls, rounds, baselineNs, configs: [...results.values()] };
+}
+
+async function runConfig(w: Workload, config: OverheadConfig, calls: number): Promise<{ cpuNs: number; tool?: ToolRun }> {
+  switch (config.kind) {
+    case 'reference': {
+      const scope = attachReference(config.program);
+      try {
+        return { cpuNs: (await runLoop(w, calls)).cpuNs };
+      } finally {
+        scope.closeAll();
+      }
+    }
+    case 'tool':
+      return runTool(w, config.query, calls);
+  }
+}
+
+/**
+ * Starts the tool while the ticker makes events, waits until it counts, runs the workload,
+ * reads its peak memory, then interrupts it and times its exit.
+ */
+async function runTool(w: Workload, q: ToolQuery, calls: number): Promise<{ cpuNs: number; tool: ToolRun }> {
+  const ticker = startTicker(w);
+  let tool: Tracked | undefined;
+  try {
+    const since = performance.now();
+    tool = track(spawn(q.command, [...q.args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const counted = await waitUntilCounted(tool, since, START_TIMEOUT_MS).finally(() => stop(ticker));
+    const loop = await runLoop(w, calls);
+    const rss = peakRssBytes(tool.pid);
+    const exitMs = await interruptAndTime(tool);
+    const out = await tool.closed;
+    if (out.exit.code !== 0) throw new Error(`${q.tool} exited with ${out.exit.code ?? out.exit.signal}: ${out.stderr.trim()}`);
+    return {
+      cpuNs: loop.cpuNs,
+      tool: { ...counted, peakRssBytes: rss, exitMs, workloadCount: q.workloadCount(out.stdout) },
+    };
+  } finally {
+    if (tool && tool.child.exitCode === null && tool.child.signalCode === null) await stop(tool);
+  }
+}

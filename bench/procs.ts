@@ -1,0 +1,74 @@
+// Child processes the bench starts: their output, exit, peak memory, and time to exit on SIGINT.
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export type Child = ChildProcess;
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** performance.now() when the exit was seen. */
+  readonly at: number;
+}
+
+export interface Tracked {
+  readonly child: Child;
+  readonly pid: number;
+  /** Resolves when the process has exited (before its pipes are necessarily drained). */
+  readonly exited: Promise<Exit>;
+  /** Resolves when the process has exited and its output is complete. */
+  readonly closed: Promise<{ readonly stdout: string; readonly stderr: string; readonly exit: Exit }>;
+}
+
+/** Follows a spawned child: collects stdout/stderr if piped, timestamps its exit. */
+export function track(child: Child): Tracked {
+  if (child.pid === undefined) throw new Error(`could not start ${child.spawnfile}`);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const exited = new Promise<Exit>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() }));
+  });
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve())).then(async () => ({
+    stdout,
+    stderr,
+    exit: await exited,
+  }));
+  return { child, pid: child.pid, exited, closed };
+}
+
+/** Waits for a child and returns its output; throws when it fails. */
+export async function collect(child: Child): Promise<{ readonly stdout: string; readonly stderr: string }> {
+  const { stdout, stderr, exit } = await track(child).closed;
+  if (exit.code !== 0) {
+    throw new Error(`${child.spawnfile} ${child.spawnargs.slice(1).join(' ')} exited with ${exit.code ?? exit.signal}: ${stderr.trim()}`);
+  }
+  return { stdout, stderr };
+}
+
+/** Peak resident set size of a live process, in bytes (VmHWM in /proc/<pid>/status). */
+export function peakRssBytes(pid: number): number {
+  const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmHWM for pid ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+/** Sends SIGINT and returns the milliseconds until the process has exited. */
+export async function interruptAndTime(t: Tracked): Promise<number> {
+  const sent = performance.now();
+  t.child.kill('SIGINT');
+  const exit = await t.exited;
+  return exit.at - sent;
+}
+
+/** Kills a helper process and waits for it to be gone. */
+export async function stop(t: Tracked): Promise<void> {
+  t.child.kill('SIGKILL');
+  await t.exited;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

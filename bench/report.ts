@@ -1,0 +1,272 @@
+// Turns the measurements into the one table the bench prints: every figure with its spread, the
+// issue's figure from another machine where there is one, the target and whether it was met.
+import type { ArrowIngestResult } from './arrow-ingest.js';
+import type { Machine } from './machine.js';
+import type { ConfigResult, OverheadResult, ToolRun } from './overhead.js';
+import type { ImportTiming, InProcessStartup, Stages } from './startup.js';
+import { summarize, type Summary } from './stats.js';
+import type { StreamResult } from './streaming.js';
+import { BY_COMM, FILTERED, type ToolName } from './tools.js';
+
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly machine: Machine;
+  /** 1-minute load average before and after: how busy the machine was with other work. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
+  readonly method: readonly string[];
+  /** Measurements not made, and why. */
+  readonly skipped: readonly string[];
+  readonly overhead?: OverheadResult;
+  readonly inProcess?: InProcessStartup;
+  readonly stages?: Stages;
+  readonly imports?: readonly ImportTiming[];
+  readonly streaming?: readonly StreamResult[];
+  readonly arrow?: ArrowIngestResult;
+}
+
+export type Verdict = 'met' | 'MISSED' | 'UNVERIFIED' | 'NOT REACHED' | '';
+
+export interface Row {
+  readonly figure: string;
+  readonly value: string;
+  /** First to third quartile. */
+  readonly spread: string;
+  /** The issue's figure, measured on another machine. */
+  readonly issue: string;
+  readonly target: string;
+  readonly verdict: Verdict;
+}
+
+export interface Section {
+  readonly title: string;
+  readonly rows: readonly Row[];
+}
+
+const row = (figure: string, value: string, more: Partial<Omit<Row, 'figure' | 'value'>> = {}): Row => ({
+  figure,
+  value,
+  spread: more.spread ?? '',
+  issue: more.issue ?? '',
+  target: more.target ?? '',
+  verdict: more.verdict ?? '',
+});
+
+const ns = (v: number): string => `${v.toFixed(0)} ns`;
+const plusNs = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(0)} ns`;
+const ms = (v: number): string => (v < 10 ? `${v.toFixed(2)} ms` : `${v.toFixed(0)} ms`);
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+const mps = (v: number): string => `${(v / 1e6).toFixed(2)} M/s`;
+const spreadOf = (s: Summary, f: (v: number) => string): string => `${f(s.q1)} – ${f(s.q3)}`;
+const verdict = (ok: boolean): Verdict => (ok ? 'met' : 'MISSED');
+
+function findTool(o: OverheadResult, tool: ToolName, what: string): ConfigResult | undefined {
+  return o.configs.find((c) => c.config.kind === 'tool' && c.config.query.tool === tool && c.config.query.what === what);
+}
+
+function findReference(o: OverheadResult, program: string): ConfigResult | undefined {
+  return o.configs.find((c) => c.config.kind === 'reference' && c.config.program === program);
+}
+
+/** True when every run of the tool counted at least the workload's calls. */
+function verified(c: ConfigResult, calls: number): boolean {
+  return c.toolRuns.every((r) => r.workloadCount !== undefined && r.workloadCount >= calls);
+}
+
+const REFERENCE_LABELS: Readonly<Record<string, { label: string; issue: string }>> = {
+  'empty-tracepoint': { label: 'empty program on the tracepoint (floor)', issue: '+36 ns' },
+  'empty-raw-tracepoint': { label: 'empty program on the raw tracepoint', issue: '+24 ns' },
+  'hand-count-by-comm': { label: 'hand-written count by comm (per-CPU hash)', issue: '+54 ns' },
+};
+
+function overheadSection(o: OverheadResult, bpftraceMissing: boolean): Section {
+  const rows: Row[] = [];
+  const base = summarize(o.baselineNs);
+  rows.push(row('getppid, no tracing (ns per call)', ns(base.median), { spread: spreadOf(base, ns), issue: '65 ns' }));
+  const added = (c: ConfigResult | undefined): Summary | undefined => (c && c.addedNs.length > 0 ? summarize(c.addedNs) : undefined);
+  for (const c of o.configs) {
+    if (c.config.kind !== 'reference') continue;
+    const s = added(c)!;
+    const ref = REFERENCE_LABELS[c.config.program]!;
+    rows.push(row(ref.label, plusNs(s.median), { spread: spreadOf(s, plusNs), issue: ref.issue }));
+  }
+  const hand = added(findReference(o, 'hand-count-by-comm'));
+  for (const what of [BY_COMM, FILTERED]) {
+    const mine = findTool(o, 'bpfql', what);
+    const theirsConfig = findTool(o, 'bpftrace', what);
+    const theirs = added(theirsConfig);
+    const m = added(mine);
+    if (mine && m) {
+      const checks: string[] = [];
+      let ok = true;
+      if (what === BY_COMM && hand) {
+        checks.push(`≤ hand-written (${plusNs(hand.median)})`);
+        ok &&= m.median <= hand.median;
+      }
+      if (theirs) {
+        checks.push(`≤ 0.6× bpftrace (${plusNs(0.6 * theirs.median)})`);
+        ok &&= m.median <= 0.6 * theirs.median;
+      }
+      const v: Verdict = !verified(mine, o.calls) ? 'UNVERIFIED' : checks.length > 0 ? verdict(ok) : '';
+      rows.push(row(`bpfql: ${what}`, plusNs(m.median), { spread: spreadOf(m, plusNs), target: checks.join(' and '), verdict: v }));
+    }
+    if (theirsConfig && theirs) {
+      rows.push(row(`bpftrace: ${what}`, plusNs(theirs.median), {
+        spread: spreadOf(theirs, plusNs),
+        issue: what === BY_COMM ? '+82 ns' : '',
+        verdict: verified(theirsConfig, o.calls) ? '' : 'UNVERIFIED',
+      }));
+      if (m) rows.push(row(`  bpfql / bpftrace, ${what}`, `${(m.median / theirs.median).toFixed(2)}×`, { target: '≤ 0.60×', verdict: verdict(m.median <= 0.6 * theirs.median) }));
+    } else if (bpftraceMissing) {
+      rows.push(row(`bpftrace: ${what}`, 'bpftrace not installed'));
+    }
+  }
+  const floor = added(findReference(o, 'empty-tracepoint'));
+  const byComm = added(findTool(o, 'bpfql', BY_COMM));
+  if (floor && hand && byComm) {
+    rows.push(row('  bpfql\'s program above the floor, count by comm', plusNs(byComm.median - floor.median), {
+      issue: '',
+      target: `hand-written: ${plusNs(hand.median - floor.median)}`,
+    }));
+  }
+  return { title: `1. Added cost per syscall: ${o.calls.toLocaleString('en-US')} getppid calls, thread CPU time, median of ${o.rounds} rounds`, rows };
+}
+
+function toolRuns(o: OverheadResult | undefined, tool: ToolName, what: string): ToolRun[] {
+  return o ? findTool(o, tool, what)?.toolRuns ?? [] : [];
+}
+
+function startupSection(r: BenchResults, bpftraceMissing: boolean): Section {
+  const rows: Row[] = [];
+  const counted = (runs: ToolRun[]): Summary | undefined => (runs.length > 0 ? summarize(runs.map((t) => t.countedMs)) : undefined);
+  const cli: [ToolName, string, string, string][] = [
+    ['bpfql', BY_COMM, 'bpfql CLI: spawn → first event counted', ''],
+    ['bpfql', FILTERED, 'bpfql CLI, filtered query', ''],
+    ['bpftrace', BY_COMM, 'bpftrace: spawn → first event counted', '37 ms'],
+    ['bpftrace', FILTERED, 'bpftrace, reading tracepoint args', '96–107 ms'],
+  ];
+  for (const [tool, what, label, issue] of cli) {
+    const s = counted(toolRuns(r.overhead, tool, what));
+    if (s) rows.push(row(label, ms(s.median), { spread: spreadOf(s, ms), issue, ...(tool === 'bpfql' ? { target: '< 60 ms', verdict: verdict(s.median < 60) } : {}) }));
+    else if (tool === 'bpftrace' && bpftraceMissing && what === BY_COMM) rows.push(row('bpftrace: spawn → first event counted', 'bpftrace not installed'));
+  }
+  if (r.inProcess) {
+    const warm = summarize(r.inProcess.warmMs);
+    rows.push(row('bpfql in one process: query text → attached', ms(warm.median), { spread: spreadOf(warm, ms), target: '< 5 ms', verdict: verdict(warm.median < 5) }));
+    rows.push(row('  the process\'s first query (cold)', ms(r.inProcess.coldMs)));
+  }
+  if (r.stages) {
+    for (const [stage, values] of Object.entries(r.stages)) {
+      const s = summarize(values);
+      rows.push(row(`  stage: ${stage}`, ms(s.median), { spread: spreadOf(s, ms) }));
+    }
+  }
+  for (const t of r.imports ?? []) {
+    const values = t.target.specifier === undefined ? t.bootMs : t.importMs;
+    const s = summarize(values);
+    rows.push(row(`  fresh process: ${t.target.label}`, ms(s.median), { spread: spreadOf(s, ms), issue: t.target.specifier === undefined ? '52 ms (node -e 0)' : '' }));
+  }
+  return { title: '2. Startup', rows };
+}
+
+function streamingSection(results: readonly StreamResult[]): Section {
+  const rows: Row[] = [];
+  let best = 0;
+  for (const s of results) {
+    const delivered = summarize(s.runs.map((r) => r.deliveredPerSec));
+    const emitted = summarize(s.runs.map((r) => r.emittedPerSec));
+    const lost = s.runs.reduce((n, r) => n + r.lost, 0);
+    const calls = s.runs.reduce((n, r) => n + r.calls, 0);
+    best = Math.max(best, delivered.median);
+    const label = s.step.rate === 0 ? 'unpaced' : `target ${mps(s.step.rate)}`;
+    let target = '';
+    let v: Verdict = '';
+    if (s.step.rate === 1_000_000) {
+      target = 'no loss at 1 M/s';
+      v = emitted.median < 0.95 * s.step.rate ? 'NOT REACHED' : verdict(lost === 0);
+    }
+    rows.push(row(`${label}: emitted ${mps(emitted.median)}, lost ${((100 * lost) / calls).toFixed(2)}%`, `${mps(delivered.median)} delivered`, {
+      spread: spreadOf(delivered, mps),
+      target,
+      verdict: v,
+    }));
+  }
+  rows.push(row('highest delivered rate (median of a step)', mps(best), { issue: 'bpftrace printf 0.11 M/s', target: '≥ 2 M/s', verdict: verdict(best >= 2e6) }));
+  return { title: '3. Streaming: ring buffer → DuckDB table (events delivered per second, fraction lost)', rows };
+}
+
+function arrowSection(a: ArrowIngestResult): Section {
+  const append = summarize(a.appendRowsPerSec);
+  const native = summarize(a.nativeRowsPerSec);
+  const toArrow = summarize(a.toArrowRowsPerSec);
+  return {
+    title: `4. Arrow batches into DuckDB (${a.rows.toLocaleString('en-US')} rows of ts, pid, comm, id)`,
+    rows: [
+      row('Session.append of Arrow RecordBatches, to committed', `${mps(append.median)} rows`, { spread: spreadOf(append, mps), target: '≥ 4 M rows/s', verdict: verdict(append.median >= 4e6) }),
+      row('  DuckDB creating the same rows itself (CTAS from range)', `${mps(native.median)} rows`, { spread: spreadOf(native, mps) }),
+      row('  append / DuckDB native', `${(append.median / native.median).toFixed(2)}×`),
+      row('  ColumnBatch → Arrow RecordBatch (toRecordBatch)', `${mps(toArrow.median)} rows`, { spread: spreadOf(toArrow, mps) }),
+    ],
+  };
+}
+
+function memorySection(o: OverheadResult, bpftraceMissing: boolean): Section {
+  const rows: Row[] = [];
+  const peak = (tool: ToolName, what: string): Summary | undefined => {
+    const runs = toolRuns(o, tool, what);
+    return runs.length > 0 ? summarize(runs.map((r) => r.peakRssBytes)) : undefined;
+  };
+  for (const what of [BY_COMM, FILTERED]) {
+    const mine = peak('bpfql', what);
+    const theirs = peak('bpftrace', what);
+    if (mine) rows.push(row(`bpfql CLI: ${what}`, mb(mine.median), { spread: spreadOf(mine, mb) }));
+    if (theirs) rows.push(row(`bpftrace: ${what}`, mb(theirs.median), { spread: spreadOf(theirs, mb), issue: '89–100 MB' }));
+    if (mine && theirs) rows.push(row(`  bpfql / bpftrace, ${what}`, `${(mine.median / theirs.median).toFixed(2)}×`));
+  }
+  if (bpftraceMissing) rows.push(row('bpftrace', 'bpftrace not installed'));
+  return { title: '5. Peak memory (VmHWM) of each tool during 1', rows };
+}
+
+function exitSection(o: OverheadResult, bpftraceMissing: boolean): Section {
+  const rows: Row[] = [];
+  for (const tool of ['bpfql', 'bpftrace'] as const) {
+    for (const what of [BY_COMM, FILTERED]) {
+      const runs = toolRuns(o, tool, what);
+      if (runs.length === 0) continue;
+      const s = summarize(runs.map((r) => r.exitMs));
+      rows.push(row(`${tool === 'bpfql' ? 'bpfql CLI' : 'bpftrace'}: ${what}`, ms(s.median), {
+        spread: spreadOf(s, ms),
+        ...(tool === 'bpfql' ? { target: '< 100 ms', verdict: verdict(s.median < 100) } : { issue: '180 ms' }),
+      }));
+    }
+  }
+  if (bpftraceMissing) rows.push(row('bpftrace', 'bpftrace not installed'));
+  return { title: '6. Exit: SIGINT → process gone (results printed in between)', rows };
+}
+
+export function sections(r: BenchResults): Section[] {
+  const missing = r.machine.bpftrace === undefined;
+  const out: Section[] = [];
+  if (r.overhead) out.push(overheadSection(r.overhead, missing));
+  if (r.overhead || r.inProcess || r.imports) out.push(startupSection(r, missing));
+  if (r.streaming) out.push(streamingSection(r.streaming));
+  if (r.arrow) out.push(arrowSection(r.arrow));
+  if (r.overhead) out.push(memorySection(r.overhead, missing), exitSection(r.overhead, missing));
+  return out;
+}
+
+const HEADER: Row = { figure: 'figure', value: 'median', spread: 'q1 – q3', issue: 'issue (other machine)', target: 'target', verdict: '' };
+
+/** Plain-text table: one header, a title line per section, columns padded to fit. */
+export function renderTable(all: readonly Section[]): string {
+  const rows = [HEADER, ...all.flatMap((s) => s.rows)];
+  const keys = ['figure', 'value', 'spread', 'issue', 'target', 'verdict'] as const;
+  const widths = keys.map((k) => Math.max(...rows.map((r) => r[k].length)));
+  const line = (r: Row): string => keys.map((k, i) => r[k].padEnd(widths[i]!)).join(' | ').trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('-+-');
+  const out = [line(HEADER), rule];
+  for (const s of all) {
+    out.push(s.title);
+    for (const r of s.rows) out.push(line(r));
+  }
+  return out.join('\n');
+}
