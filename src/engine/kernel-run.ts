@@ -11,16 +11,20 @@ import { possibleCpus } from '../kernel/cpus.js';
 import { BpfMap } from '../kernel/map.js';
 import { BpfProgram } from '../kernel/program.js';
 import { RingBuffer } from '../kernel/ringbuf.js';
+import { VerifierError } from '../kernel/errors.js';
 import { KernelScope } from '../kernel/scope.js';
 import type { KernelPlan } from '../planner/plan.js';
 import { decodeAggregates, type MapChunk } from '../sink/decode-aggregates.js';
 import { RecordDecoder } from '../sink/decode-records.js';
+import { reportVerifierBug } from './bug-report.js';
 import type { Completeness } from './completeness.js';
 import { attachSource, programTypeOf } from './attach-source.js';
 import { stackTextFor } from './stack-text.js';
 import type { StackText } from '../sink/symbolize.js';
 
 export interface KernelRunOptions {
+  /** The statement's text, for the bug report written if the verifier rejects the program. */
+  readonly query?: string;
   /** Resolves when the query should end (duration, Ctrl-C, traced command exited). */
   readonly until: Promise<unknown>;
   /** Stream mode: called with each batch of rows as it is drained. */
@@ -74,8 +78,11 @@ export function monotonicToWallOffset(): bigint {
   return BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
 }
 
-/** Everything up to attached: returns the live objects. Throws KernelError/VerifierError. */
-export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram): { scope: KernelScope; maps: Map<string, BpfMap> } {
+/**
+ * Everything up to attached: returns the live objects. Throws KernelError, or VerifierBugError
+ * (with a report naming `query`) when the verifier rejects the generated program.
+ */
+export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram, query = '(query text not given)'): { scope: KernelScope; maps: Map<string, BpfMap> } {
   const scope = new KernelScope();
   try {
     const maps = new Map<string, BpfMap>();
@@ -92,7 +99,7 @@ export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram): { scope:
     return { scope, maps };
   } catch (e) {
     scope.closeAll();
-    throw e;
+    throw e instanceof VerifierError ? reportVerifierBug(query, prog, e) : e;
   }
 }
 
@@ -123,7 +130,7 @@ export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false, sta
 }
 
 export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: KernelRunOptions): Promise<KernelRunResult> {
-  const { scope, maps } = loadAndAttach(plan, prog);
+  const { scope, maps } = loadAndAttach(plan, prog, opts.query);
   const startedAt = new Date();
   opts.onAttached?.();
   const stats = maps.get(STATS_MAP)!;
