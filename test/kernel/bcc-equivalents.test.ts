@@ -1,0 +1,185 @@
+// The README's "bcc tools as queries": each one-liner is read from README.md (so the README and
+// this test cannot drift) and run against a workload whose events it must show.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../src/engine/engine.js';
+import type { Bucket } from '../../src/catalog/types.js';
+import { Workload, workloadSkip } from '../helpers/c-workload.js';
+import { fromRoot } from '../helpers/paths.js';
+import type { QueryRun } from '../helpers/query-during.js';
+import { queryDuring } from '../helpers/query-during.js';
+import { execTimes, kernelSkip, NamedProgram, shell } from '../helpers/workload.js';
+
+/** `- tool: \`query\`` lines between the README's bcc-queries markers. */
+function readmeQueries(): Map<string, string> {
+  const readme = readFileSync(fromRoot('README.md'), 'utf8');
+  const start = readme.indexOf('<!-- bcc-queries:start -->');
+  const end = readme.indexOf('<!-- bcc-queries:end -->');
+  assert.ok(start >= 0 && end > start, 'README.md has the bcc-queries markers');
+  const out = new Map<string, string>();
+  for (const line of readme.slice(start, end).split('\n').slice(1)) {
+    if (line.trim() === '') continue;
+    const m = /^- ([a-z0-9]+): `([^`]+)`$/.exec(line);
+    assert.ok(m, `unexpected line in the bcc list: ${line}`);
+    out.set(m[1]!, m[2]!);
+  }
+  return out;
+}
+
+const QUERIES = readmeQueries();
+const skip = kernelSkip() || workloadSkip();
+
+/** The rows as objects by column name. */
+function records(run: QueryRun): Record<string, unknown>[] {
+  return run.rows.map((r) => Object.fromEntries(run.columns.map((c, i) => [c, r[i]])));
+}
+
+function bucketTotal(value: unknown): number {
+  return (value as Bucket[]).reduce((n, b) => n + Number(b.count), 0);
+}
+
+/** Runs the README's query for `tool` while `workload` runs. */
+async function runTool(tool: string, workload: () => Promise<unknown>, settleMs = 0): Promise<Record<string, unknown>[]> {
+  const sql = QUERIES.get(tool);
+  assert.ok(sql, `README.md lists ${tool}`);
+  const engine = await Engine.open();
+  try {
+    return records(await queryDuring(engine, sql, workload, settleMs));
+  } finally {
+    await engine.close();
+  }
+}
+
+/** 5 loopback connections to a server of this test; resolves when both sides of each are closed. */
+async function connections(n: number, run: (port: number) => Promise<Record<string, unknown>[]>): Promise<{ rows: Record<string, unknown>[]; port: number }> {
+  let closedServerSides = 0;
+  const server = createServer((s) => {
+    s.on('end', () => s.end());
+    s.on('close', () => closedServerSides++);
+    s.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    return { rows: await run(port), port };
+  } finally {
+    assert.equal(closedServerSides, n);
+    server.close();
+  }
+}
+
+async function connectAll(port: number, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await new Promise<void>((resolve, reject) => {
+      const c = createConnection(port, '127.0.0.1', () => c.end());
+      c.on('error', reject);
+      c.on('close', () => resolve());
+      c.resume();
+    });
+  }
+}
+
+const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
+  async execsnoop() {
+    const prog = new NamedProgram('bqexecsnoop');
+    try {
+      let shellPid = 0;
+      const rows = await runTool('execsnoop', async () => {
+        const s = execTimes(prog.path, 3);
+        shellPid = s.pid;
+        assert.equal(await s.done, 0);
+      });
+      assert.deepEqual(rows.filter((r) => r.comm === prog.comm).map((r) => [r.filename, r.ppid]), [[prog.path, shellPid], [prog.path, shellPid], [prog.path, shellPid]]);
+    } finally {
+      prog.remove();
+    }
+  },
+  async opensnoop() {
+    const dir = mkdtempSync(join(tmpdir(), 'bpfql-opensnoop-'));
+    try {
+      const rows = await runTool('opensnoop', async () => {
+        for (let i = 0; i < 5; i++) closeSync(openSync(join(dir, 'made'), 'w'));
+        assert.throws(() => openSync(join(dir, 'absent'), 'r'));
+      });
+      const mine = rows.filter((r) => typeof r.filename === 'string' && r.filename.startsWith(dir));
+      assert.deepEqual(mine.map((r) => [r.pid, r.filename, Number(r.fd) >= 0]), [
+        ...Array.from({ length: 5 }, () => [process.pid, join(dir, 'made'), true]),
+        [process.pid, join(dir, 'absent'), false],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  async syscount() {
+    const w = await Workload.start('bqsyscount', ['getppid', '20000']);
+    try {
+      const rows = await runTool('syscount', () => w.go());
+      assert.equal(rows.length, 10);
+      const calls = rows.map((r) => Number(r.calls));
+      assert.deepEqual(calls, [...calls].sort((a, b) => b - a));
+      const getppid = rows.find((r) => r.syscall === 'getppid');
+      assert.ok(getppid && Number(getppid.calls) >= 20000, `getppid in the top 10: ${JSON.stringify(rows.map((r) => r.syscall))}`);
+    } finally {
+      w.remove();
+    }
+  },
+  async biolatency() {
+    const dir = mkdtempSync(join(tmpdir(), 'bpfql-biolatency-'));
+    try {
+      const dev = statSync(dir).dev;
+      if (!existsSync(`/sys/dev/block/${(dev >> 8) & 0xfff}:${(dev & 0xff) | ((dev >> 12) & 0xfff00)}`)) {
+        throw new Error(`${tmpdir()} is not on a block device: no block I/O to see`);
+      }
+      const rows = await runTool('biolatency', async () => {
+        const dd = shell(`dd if=/dev/zero of=${join(dir, 'data')} bs=4096 count=20 oflag=direct 2>/dev/null`);
+        assert.equal(await dd.done, 0);
+      }, 200);
+      assert.equal(rows.length, 1);
+      assert.ok(bucketTotal(rows[0]!.usecs) >= 20, JSON.stringify(rows[0]!.usecs));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  async runqlat() {
+    const w = await Workload.start('bqrunqlat', ['sleep', '30', '2']);
+    try {
+      const rows = await runTool('runqlat', () => w.go());
+      assert.equal(rows.length, 1);
+      // At least the workload's wakeups (a few may go unseen: see tables-sched.test.ts).
+      assert.ok(bucketTotal(rows[0]!.usecs) >= 15, JSON.stringify(rows[0]!.usecs));
+    } finally {
+      w.remove();
+    }
+  },
+  async tcpconnect() {
+    const { rows, port } = await connections(5, (port) => runTool('tcpconnect', () => connectAll(port, 5)));
+    assert.deepEqual(rows.filter((r) => r.dport === port).map((r) => [r.pid, r.saddr, r.daddr]), Array.from({ length: 5 }, () => [process.pid, '127.0.0.1', '127.0.0.1']));
+  },
+  async tcplife() {
+    const { rows, port } = await connections(5, (port) => runTool('tcplife', () => connectAll(port, 5), 100));
+    const clients = rows.filter((r) => r.rport === port);
+    const servers = rows.filter((r) => r.lport === port);
+    assert.equal(clients.length, 5);
+    assert.equal(servers.length, 5);
+    for (const c of clients) {
+      assert.deepEqual([c.pid, c.laddr, c.raddr], [process.pid, '127.0.0.1', '127.0.0.1']);
+      // Each client's local port is a server side's remote port.
+      assert.equal(servers.filter((s) => s.rport === c.lport).length, 1);
+      assert.ok(Number(c.ms) >= 0 && Number(c.ms) < 10000, `lifetime ${c.ms} ms`);
+    }
+  },
+};
+
+test('the README lists a query for each bcc tool, and this file checks every query it lists', () => {
+  for (const tool of ['execsnoop', 'opensnoop', 'syscount', 'biolatency', 'runqlat', 'tcpconnect', 'tcplife']) assert.ok(QUERIES.has(tool), tool);
+  for (const tool of QUERIES.keys()) assert.ok(tool in CHECKS, `README lists ${tool}: add a check for it to test/kernel/bcc-equivalents.test.ts`);
+});
+
+for (const tool of Object.keys(CHECKS)) {
+  test(`README's ${tool}`, { skip }, async () => CHECKS[tool]!());
+}
