@@ -41,6 +41,12 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): P
   }
 }
 
+/** A program is listed once loaded and attached within a millisecond after; leave it a moment. */
+async function waitForAttach(): Promise<void> {
+  await waitFor('the program to load', () => listPrograms().some((p) => p.name === 'bpfql_exec'));
+  await new Promise((r) => setTimeout(r, 300));
+}
+
 /** Waits until no bpfql program or map is loaded (other tests run one file at a time). */
 async function waitForNoneOfOurs(): Promise<void> {
   await waitFor('bpfql programs to go', () => !listPrograms().some((p) => ours(p.name)) && !listMaps().some((m) => ours(m.name)));
@@ -51,7 +57,7 @@ test('--format json prints numbers as JSON numbers; SIGINT ends the query and ke
   const prog = new NamedProgram(uniqueComm('bj'));
   try {
     const run = cli(['--format', 'json', `SELECT comm, count(*) AS n FROM exec WHERE comm = '${prog.comm}' GROUP BY comm FOR 60s`]);
-    await waitFor('the program to attach', () => listPrograms().some((p) => p.name === 'bpfql_exec'));
+    await waitForAttach();
     await execTimes(prog.path, 25).done;
     process.kill(run.pid, 'SIGINT');
     const r = await run.done;
@@ -69,7 +75,7 @@ test('-o x.parquet writes what read_parquet reads back; SIGTERM works like SIGIN
   try {
     const out = join(dir, 'x.parquet');
     const run = cli(['-o', out, `SELECT comm, count(*) AS n FROM exec WHERE comm = '${prog.comm}' GROUP BY comm FOR 60s`]);
-    await waitFor('the program to attach', () => listPrograms().some((p) => p.name === 'bpfql_exec'));
+    await waitForAttach();
     await execTimes(prog.path, 7).done;
     process.kill(run.pid, 'SIGTERM');
     const r = await run.done;
@@ -98,7 +104,7 @@ test('an unknown column exits 2 with line:column, a caret and the closest names'
 test('after SIGKILL no program, map or link of bpfql remains', { skip }, async () => {
   await waitForNoneOfOurs();
   const run = cli(['SELECT comm, count(*) FROM exec GROUP BY comm FOR 60s']);
-  await waitFor('the program to attach', () => listPrograms().some((p) => p.name === 'bpfql_exec'));
+  await waitForAttach();
   assert.ok(listMaps().some((m) => m.name === 'bpfql_agg'));
   process.kill(run.pid, 'SIGKILL');
   const r = await run.done;

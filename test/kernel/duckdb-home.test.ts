@@ -29,6 +29,8 @@ async function cli(args: readonly string[], whileAttached?: () => Promise<unknow
       if (Date.now() > end) throw new Error(`the CLI never attached: ${stderr}`);
       await new Promise((r) => setTimeout(r, 20));
     }
+    // Listed once loaded; attaching follows within a millisecond, so leave it a moment.
+    await new Promise((r) => setTimeout(r, 300));
     await whileAttached();
     child.kill('SIGINT');
   }
