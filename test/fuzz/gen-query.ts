@@ -10,7 +10,12 @@ import { KEYWORDS } from './soup.js';
 
 const ARITH = ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>'];
 const COMPARE = ['=', '!=', '<>', '==', '<', '<=', '>', '>='];
-const KERNEL_AGGS = ['sum', 'min', 'max', 'avg'];
+/** Aggregates the kernel computes, as calls around an argument. */
+const KERNEL_AGGS: readonly ((arg: string) => string)[] = [
+  ...['sum', 'min', 'max', 'avg', 'stddev', 'hist', 'p50', 'p90', 'p95', 'p99', 'p999'].map((f) => (arg: string) => `${f}(${arg})`),
+  (arg) => `quantile(${arg}, 0.75)`,
+  (arg) => `lhist(${arg}, 0, 1000, 50)`,
+];
 const DUCKDB_AGGS = ['median', 'stddev', 'bit_or', 'approx_count_distinct'];
 const ALIASES = ['n', 'total', 'x', 'y1', 'who', 'hits', '"Mixed Case"', 'k'];
 const TYPES = ['bigint', 'integer', 'ubigint', 'smallint', 'varchar', 'double', 'decimal(10,2)'];
@@ -19,6 +24,12 @@ export class QueryGen {
   private readonly ints: string[];
   private readonly strings: string[];
   private readonly times: string[];
+
+  /**
+   * Only what the kernel computes (integer arithmetic, comparisons, kernel aggregates), so that
+   * plans aggregate in the kernel rather than stream everything to DuckDB.
+   */
+  private kernelOnly = false;
 
   constructor(private readonly rng: Rng, private readonly table: TableShape) {
     this.ints = columnsOfKind(table, 'int');
@@ -30,7 +41,8 @@ export class QueryGen {
   int(depth: number): string {
     const r = this.rng;
     if (depth <= 0 || r.chance(0.35)) return r.chance(0.65) && this.ints.length > 0 ? this.column(this.ints) : intLiteral(r);
-    switch (r.int(12)) {
+    // Negation, complement, parentheses and operators are what the kernel computes.
+    switch (this.kernelOnly ? r.pick([0, 1, 2, 8, 9, 10, 11]) : r.int(12)) {
       // A space after '-': '--' would start a comment.
       case 0: return `- ${this.int(depth - 1)}`;
       case 1: return `~${this.int(depth - 1)}`;
@@ -76,9 +88,9 @@ export class QueryGen {
         return `${this.column(this.strings)} ${r.pick(['=', '!=', '<>'])} ${stringLiteral(r)}`;
       case 6:
         if (this.strings.length === 0) return this.int(0);
-        return `${this.column(this.strings)} ${r.pick(['LIKE', 'NOT LIKE', 'ILIKE'])} ${stringLiteral(r)}`;
+        return `${this.column(this.strings)} ${r.pick(this.kernelOnly ? ['LIKE', 'NOT LIKE'] : ['LIKE', 'NOT LIKE', 'ILIKE'])} ${stringLiteral(r)}`;
       default:
-        if (this.times.length > 0 && r.chance(0.3)) return `${this.column(this.times)} > ${intLiteral(r)}`;
+        if (this.times.length > 0 && !this.kernelOnly && r.chance(0.3)) return `${this.column(this.times)} > ${intLiteral(r)}`;
         return this.int(0);
     }
   }
@@ -96,6 +108,7 @@ export class QueryGen {
 
   /** Any scalar. */
   scalar(depth: number): string {
+    if (this.kernelOnly) return this.rng.chance(0.7) ? this.int(depth) : this.bool(depth);
     switch (this.rng.int(6)) {
       case 0: return this.str(depth);
       case 1: return this.bool(depth);
@@ -106,6 +119,7 @@ export class QueryGen {
 
   aggregate(depth: number): string {
     const r = this.rng;
+    if (this.kernelOnly) return this.aggregateCall(depth);
     switch (r.int(9)) {
       case 0: case 1: return 'count(*)';
       case 2: return `count(${this.scalar(depth)})`;
@@ -117,7 +131,7 @@ export class QueryGen {
   }
 
   private aggregateCall(depth: number): string {
-    return this.rng.chance(0.2) ? 'count(*)' : `${this.rng.pick(KERNEL_AGGS)}(${this.int(depth)})`;
+    return this.rng.chance(0.2) ? 'count(*)' : this.rng.pick(KERNEL_AGGS)(this.int(depth));
   }
 
   /** A column name, now and then quoted or in upper case, or qualified by the table. */
@@ -150,6 +164,7 @@ export class QueryGen {
     const depth = r.pick([0, 1, 1, 2, 2, 3, 4, 6, 10]);
     const parts: string[] = [];
     const shape = r.int(3);
+    this.kernelOnly = shape !== 0 && r.chance(0.5);
     let keys: string[] = [];
     let items: string[];
     if (shape === 0) {
