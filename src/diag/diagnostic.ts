@@ -18,6 +18,8 @@ export interface DiagnosticParams {
   'unknown-column': { readonly name: string; readonly table: string; readonly suggestions: readonly string[] };
   'unknown-function': { readonly name: string; readonly suggestions: readonly string[] };
   'table-unavailable': { readonly name: string; readonly reason: string };
+  /** A column whose kernel facts (struct offsets from BTF) this kernel cannot give; the rest of the table works. */
+  'column-unavailable': { readonly name: string; readonly reason: string };
   'type-mismatch': { readonly operator: string; readonly expected: string; readonly found: string };
   'wrong-arity': { readonly name: string; readonly expected: string; readonly found: number };
   'bad-argument': { readonly name: string; readonly reason: string };

@@ -24,6 +24,7 @@ const renderers: Renderers = {
   'unknown-column': (p) => `unknown column '${p.name}' in table '${p.table}'${didYouMean(p.suggestions)}`,
   'unknown-function': (p) => `unknown function '${p.name}'${didYouMean(p.suggestions)}`,
   'table-unavailable': (p) => `table '${p.name}' is not available on this kernel: ${p.reason}`,
+  'column-unavailable': (p) => `column '${p.name}' is not available on this kernel: ${p.reason}`,
   'type-mismatch': (p) => `'${p.operator}' expects ${p.expected} but got ${p.found}`,
   'wrong-arity': (p) => `${p.name}() takes ${p.expected} argument(s) but was given ${p.found}`,
   'bad-argument': (p) => `bad argument to ${p.name}(): ${p.reason}`,

@@ -9,14 +9,15 @@ import { vmlinuxBtf } from '../kernel/btf.js';
 import { listTracepoints, readFormat } from '../kernel/tracefs.js';
 import { KernelError } from '../kernel/errors.js';
 import type { PlannerEnv } from '../planner/planner.js';
+import { OffsetUnavailableError } from '../planner/offsets.js';
 
 export const kernelCatalogEnv: CatalogEnv = {
   readFormat(category, event) {
     try {
       return readFormat(category, event);
     } catch (e) {
-      if (e instanceof KernelError && e.code === 'ENOENT') return undefined;
-      if (e instanceof Error && 'code' in e && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      // Only a tracepoint this kernel lacks is "no such table"; tracefs missing or unreadable is the user's to hear.
+      if (e instanceof KernelError && e.op.startsWith('tracepoint ') && e.code === 'ENOENT') return undefined;
       throw e;
     }
   },
@@ -38,7 +39,15 @@ export function readBinary(name: string): BinaryFile | undefined {
 }
 
 export const kernelPlannerEnv: PlannerEnv = {
-  memberOffset: (struct, member) => vmlinuxBtf().memberOffset(struct, member),
+  memberOffset(struct, member) {
+    try {
+      return vmlinuxBtf().memberOffset(struct, member);
+    } catch (e) {
+      // No BTF, or BTF without this member: the columns that need it are unavailable, nothing else.
+      if (e instanceof KernelError && e.op === 'BTF') throw new OffsetUnavailableError(`${struct}.${member} comes from BTF: ${e.message}${e.hint ? `; ${e.hint}` : ''}`);
+      throw e;
+    }
+  },
 };
 
 export function kernelCatalog(): Catalog {

@@ -205,16 +205,23 @@ export function parseBtf(bytes: Uint8Array): Btf {
 
 let vmlinux: Btf | undefined;
 
+/** Where the kernel's BTF is read; BPFQL_BTF replaces it (another kernel's BTF, or a test's missing file). */
+function vmlinuxBtfPath(): string {
+  return process.env['BPFQL_BTF'] ?? '/sys/kernel/btf/vmlinux';
+}
+
 /** The running kernel's BTF, read on first use and kept. */
 export function vmlinuxBtf(): Btf {
   if (vmlinux !== undefined) return vmlinux;
+  const path = vmlinuxBtfPath();
   let bytes: Buffer;
   try {
-    bytes = readFileSync('/sys/kernel/btf/vmlinux');
+    bytes = readFileSync(path);
   } catch (e) {
+    const code = e instanceof Error && 'code' in e ? String(e.code) : String(e);
     throw new KernelError('BTF', Errno.ENOENT, {
-      message: `cannot read the kernel's BTF at /sys/kernel/btf/vmlinux: ${String(e)}`,
-      hint: 'this kernel was built without CONFIG_DEBUG_INFO_BTF',
+      message: `the kernel's BTF cannot be read at ${path} (${code})`,
+      hint: process.env['BPFQL_BTF'] === undefined ? 'this kernel was built without CONFIG_DEBUG_INFO_BTF' : 'the path comes from BPFQL_BTF',
     });
   }
   vmlinux = parseBtf(bytes);

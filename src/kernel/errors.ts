@@ -40,15 +40,23 @@ export function errnoName(errno: number): string {
   return describe(errno)[0];
 }
 
-const needsRoot = 'bpfql needs root (or CAP_BPF and CAP_PERFMON) to load programs into the kernel';
+/**
+ * What tracing the kernel takes, as one sentence. Measured on kernel 6.18: CAP_BPF loads programs
+ * and maps, CAP_PERFMON opens tracepoint perf events, and CAP_DAC_READ_SEARCH reads tracefs
+ * (mode 0700, root's), where tracepoint ids and formats come from.
+ */
+export const PRIVILEGES_NEEDED = 'bpfql needs root, or the capabilities CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH, to trace the kernel';
+
+/** Whether an operation that failed with `errno` was refused for want of privileges. */
+function refusedForPrivileges(op: string, errno: number): boolean {
+  if (errno !== Errno.EPERM && errno !== Errno.EACCES) return false;
+  return op.startsWith('BPF_') || op.startsWith('perf_event_open') || op.startsWith('ioctl(PERF_') || op === 'tracefs' || op.startsWith('tracepoint ');
+}
 
 /** The usual cause of an errno for an operation, phrased as what to do; undefined when there is none. */
 function hintFor(op: string, errno: number): string | undefined {
-  const touchesKernel = op.startsWith('BPF_') || op.startsWith('perf_event_open') || op.startsWith('ioctl(PERF_');
+  if (refusedForPrivileges(op, errno)) return PRIVILEGES_NEEDED;
   switch (errno) {
-    case Errno.EPERM:
-    case Errno.EACCES:
-      return touchesKernel ? needsRoot : undefined;
     case Errno.E2BIG:
       if (op === 'BPF_MAP_UPDATE_ELEM') return 'the map is full: give it a larger max_entries';
       if (op === 'BPF_MAP_CREATE') return 'the key or value is too large for this map type, or max_entries is too large';
@@ -86,6 +94,14 @@ export interface KernelErrorOptions {
   readonly hint?: string;
 }
 
+/**
+ * A KernelError whose whole story is missing privileges: the user needs to hear what to run
+ * bpfql with, not which syscall was refused. A verifier rejection (EACCES with a log) is not one.
+ */
+export function isPrivilegeRefusal(e: KernelError): boolean {
+  return !(e instanceof VerifierError) && refusedForPrivileges(e.op, e.errno);
+}
+
 export class KernelError extends Error {
   readonly op: string;
   readonly errno: number;
@@ -119,6 +135,8 @@ function verdict(log: string): string {
 export class VerifierError extends KernelError {
   readonly log: string;
   readonly program: string;
+  /** The log says why; a guess from the errno (EACCES: "needs root") would mislead. */
+  override readonly hint: undefined = undefined;
 
   constructor(program: string, errno: number, log: string) {
     super('BPF_PROG_LOAD', errno, {

@@ -1,7 +1,7 @@
 // tracefs: where tracepoint ids and formats are read. On a fresh machine it may be unmounted;
 // bpfql mounts it when it can (as root), and otherwise says how to.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { closest } from '../diag/messages.js';
 import { Errno, KernelError } from './errors.js';
@@ -12,15 +12,32 @@ const DEBUGFS_PATH = '/sys/kernel/debug/tracing';
 
 let cachedRoot: string | undefined;
 
-function mounted(): string | undefined {
-  return [MOUNT_POINT, DEBUGFS_PATH].find((dir) => existsSync(join(dir, 'events')));
+// stat, not access(2) (existsSync): access checks with the real uid and no capabilities, so it
+// would hide tracefs from a user who may read it through CAP_DAC_READ_SEARCH.
+function present(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch (e) {
+    if (errnoOf(e) === Errno.EACCES || errnoOf(e) === Errno.EPERM) {
+      throw new KernelError('tracefs', Errno.EACCES, { message: `cannot read tracefs at ${path}` });
+    }
+    throw e;
+  }
 }
 
-/** The tracefs directory, mounting tracefs at /sys/kernel/tracing when it is absent and we are root. */
+function mounted(): string | undefined {
+  return [MOUNT_POINT, DEBUGFS_PATH].find((dir) => present(join(dir, 'events')));
+}
+
+/**
+ * The tracefs directory, mounting tracefs at /sys/kernel/tracing when it is absent and we are
+ * root. A tracefs that is there but unreadable is a privilege refusal (op 'tracefs', EACCES).
+ */
 export function tracefsRoot(): string {
   if (cachedRoot !== undefined) return cachedRoot;
   let root = mounted();
-  if (root === undefined && process.getuid?.() === 0) {
+  const asRoot = process.getuid?.() === 0;
+  if (root === undefined && asRoot) {
     try {
       execFileSync('mount', ['-t', 'tracefs', 'nodev', MOUNT_POINT], { stdio: 'pipe' });
     } catch (e) {
@@ -33,12 +50,9 @@ export function tracefsRoot(): string {
     root = mounted();
   }
   if (root === undefined) {
-    const asRoot = process.getuid?.() === 0;
-    throw new KernelError('tracefs', asRoot ? Errno.ENOENT : Errno.EACCES, {
-      message: `tracefs is not available at ${MOUNT_POINT}`,
-      hint: asRoot
-        ? `mount it: mount -t tracefs nodev ${MOUNT_POINT}`
-        : 'bpfql needs root (or CAP_BPF and CAP_PERFMON) to load programs into the kernel; as root it mounts tracefs itself',
+    throw new KernelError('mount tracefs', Errno.ENODEV, {
+      message: asRoot ? `tracefs is not available at ${MOUNT_POINT}` : `tracefs is not mounted, and only root may mount it`,
+      hint: `mount it as root: mount -t tracefs nodev ${MOUNT_POINT}`,
     });
   }
   cachedRoot = root;
@@ -82,7 +96,7 @@ function missingTracepoint(category: string, event: string, cause: unknown): Ker
   if (errno !== Errno.ENOENT) return new KernelError(op, errno, { message: `cannot read ${op}: ${String(cause)}` });
   const events = join(tracefsRoot(), 'events');
   let hint: string;
-  if (existsSync(join(events, category))) {
+  if (present(join(events, category))) {
     const near = closest(event, readdirSync(join(events, category)));
     hint = near.length > 0 ? `did you mean ${near.map((n) => `${category}:${n}`).join(', ')}?` : `see ${join(events, category)}`;
   } else {

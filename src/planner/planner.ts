@@ -20,13 +20,17 @@ import type { AggregateParams, AggregateSlot, KernelField, KernelPlan, Plan, Tas
 import { KERNEL_TABLE } from './plan.js';
 import { conjuncts, logical, Pushdown } from './pushdown.js';
 import { Scope } from './scope.js';
-import { decodeForDuckDB, decodedKernelValue, decodedKey, decodedStar, tableConditions } from './decoded-columns.js';
+import { checkDecodedConstants, decodeForDuckDB, decodedKernelValue, decodedKey, decodedStar, tableConditions } from './decoded-columns.js';
 import { quoteIdent, residualSelect } from './residual.js';
 import { regOffsetsFor } from './reg-offsets.js';
+import { offsetFor } from './offsets.js';
 import { resolveTableFunction } from './table-functions.js';
 
 export interface PlannerEnv {
-  /** Byte offset of a struct member, from BTF; asked only for columns that read task_struct. */
+  /**
+   * Byte offset of a struct member, from BTF; asked only for columns that read task_struct or
+   * registers. Throws OffsetUnavailableError when the kernel cannot say (those columns are then unavailable).
+   */
   memberOffset(struct: string, member: string): number;
 }
 
@@ -119,6 +123,7 @@ export function planQuery(q: SelectQuery, catalog: Catalog, env: PlannerEnv, opt
     if (agg) throw new QueryError([diagnostic('aggregate-in-where', { name: agg.name }, agg.span)]);
   }
   for (const i of q.items) if (i.kind === 'expr') checkNesting(i.expr, false);
+  checkDecodedConstants(q, scope);
   checkAggregateParams(q);
 
   // GROUP BY may name a SELECT alias: use the aliased expression.
@@ -207,10 +212,11 @@ function checkGrouped(e: Expr, groupBy: readonly Expr[], aliases: readonly strin
   children(e).forEach((c) => checkGrouped(c, groupBy, aliases));
 }
 
-function taskOffsetsFor(columns: readonly Column[], env: PlannerEnv): TaskOffsets | undefined {
+function taskOffsetsFor(columns: readonly Column[], env: PlannerEnv, q: SelectQuery): TaskOffsets | undefined {
   const out: Record<string, readonly number[]> = {};
   for (const c of columns) {
-    if (c.source.kind === 'task') out[c.source.path.join('.')] = c.source.path.map((m) => env.memberOffset('task_struct', m));
+    const source = c.source;
+    if (source.kind === 'task') out[source.path.join('.')] = offsetFor(c, q, () => source.path.map((m) => env.memberOffset('task_struct', m)));
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
@@ -300,13 +306,13 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
   // fit, DuckDB aggregates instead.
   const strings = readColumns.reduce((n, col) => n + (col.type.kind === 'string' ? stringCapacity(col) : 0), 0);
   if (keySize + strings + 8 * slots.length > DATA_STACK_BYTES) return undefined;
-  const taskOffsets = taskOffsetsFor(readColumns, c.env);
+  const taskOffsets = taskOffsetsFor(readColumns, c.env, c.q);
   const kernel: KernelPlan = {
     source: c.table.source,
     ...(c.filter ? { filter: c.filter } : {}),
     mode: { kind: 'aggregate', keys, keySize: Math.max(keySize, 8), aggregates: slots, valueSize, maxEntries: c.opts.maxEntries ?? defaultMaxEntries(valueSize) },
     ...(taskOffsets ? { taskOffsets } : {}),
-    ...regOffsetsFor(readColumns, c.env),
+    ...regOffsetsFor(readColumns, c.env, c.q),
     ...(c.table.pairing ? { pairing: c.table.pairing } : {}),
     columns: readColumns,
   };
@@ -355,13 +361,13 @@ function planStream(c: Common, refused: readonly Expr[]): Omit<Plan, 'residualFi
   const readColumns: Column[] = [];
   if (c.filter) columnsOf(c.filter, readColumns);
   wanted.forEach((w) => readColumns.some((r) => r.name === w.name) || readColumns.push(w));
-  const taskOffsets = taskOffsetsFor(readColumns, c.env);
+  const taskOffsets = taskOffsetsFor(readColumns, c.env, c.q);
   const kernel: KernelPlan = {
     source: c.table.source,
     ...(c.filter ? { filter: c.filter } : {}),
     mode: { kind: 'stream', fields, recordSize: size, ringBytes: c.opts.ringBytes ?? DEFAULT_RING_BYTES },
     ...(taskOffsets ? { taskOffsets } : {}),
-    ...regOffsetsFor(readColumns, c.env),
+    ...regOffsetsFor(readColumns, c.env, c.q),
     ...(c.table.pairing ? { pairing: c.table.pairing } : {}),
     columns: readColumns,
   };

@@ -2,11 +2,16 @@
 // that no offset is written into bpfql.
 import type { Column } from '../catalog/column.js';
 import type { RegOffsets } from './plan.js';
+import type { SelectQuery } from '../query/ast.js';
+import { offsetFor } from './offsets.js';
 import type { PlannerEnv } from './planner.js';
 
 /** `{ regOffsets }` for the columns that read registers, or nothing when none does. */
-export function regOffsetsFor(columns: readonly Column[], env: PlannerEnv): { regOffsets?: RegOffsets } {
+export function regOffsetsFor(columns: readonly Column[], env: PlannerEnv, q: SelectQuery): { regOffsets?: RegOffsets } {
   const out: Record<string, number> = {};
-  for (const c of columns) if (c.source.kind === 'ctx-reg') out[c.source.member] = env.memberOffset('pt_regs', c.source.member);
+  for (const c of columns) {
+    const source = c.source;
+    if (source.kind === 'ctx-reg') out[source.member] = offsetFor(c, q, () => env.memberOffset('pt_regs', source.member));
+  }
   return Object.keys(out).length > 0 ? { regOffsets: out } : {};
 }

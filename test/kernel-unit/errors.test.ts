@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KernelError, VerifierError, errnoName } from '../../src/kernel/errors.js';
+import { KernelError, PRIVILEGES_NEEDED, VerifierError, errnoName } from '../../src/kernel/errors.js';
 
-const ROOT = 'bpfql needs root (or CAP_BPF and CAP_PERFMON) to load programs into the kernel';
+const ROOT = PRIVILEGES_NEEDED;
 
 test('errno numbers get their symbolic codes, including the kernel-only ENOTSUPP', () => {
   assert.equal(errnoName(1), 'EPERM');

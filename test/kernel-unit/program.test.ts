@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { BpfCmd, ProgLoad } from '../../src/kernel/bpf-cmd.js';
-import { KernelError, VerifierError } from '../../src/kernel/errors.js';
+import { KernelError, PRIVILEGES_NEEDED, VerifierError } from '../../src/kernel/errors.js';
 import { BpfProgram } from '../../src/kernel/program.js';
 import { setSys } from '../../src/kernel/sys.js';
 import { FakeSys, cString } from './fake-sys.js';
@@ -123,7 +123,7 @@ test('EPERM is not retried and says root is needed', () => {
       assert.ok(e instanceof KernelError);
       assert.ok(!(e instanceof VerifierError));
       assert.equal(e.code, 'EPERM');
-      assert.equal(e.hint, 'bpfql needs root (or CAP_BPF and CAP_PERFMON) to load programs into the kernel');
+      assert.equal(e.hint, PRIVILEGES_NEEDED);
       return true;
     },
   );

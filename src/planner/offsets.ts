@@ -1,0 +1,43 @@
+// Struct offsets a query's columns need (task_struct for ppid, pt_regs for probe arguments), asked
+// of the PlannerEnv. When the kernel cannot say (no BTF, a renamed member), only the columns that
+// need the offset are lost: the query that names one gets a diagnostic at that column, and
+// every other query plans as before.
+import type { Column } from '../catalog/column.js';
+import type { Span } from '../diag/span.js';
+import { diagnostic, QueryError } from '../diag/diagnostic.js';
+import type { SelectQuery } from '../query/ast.js';
+import { columnRefs } from './expr-walk.js';
+
+/** Thrown by a PlannerEnv when an offset cannot be known; the message says why. */
+export class OffsetUnavailableError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'OffsetUnavailableError';
+  }
+}
+
+/** Where a query asks for column `name`: its first reference, else the `*` that brings it in, else the table. */
+function spanOfColumn(q: SelectQuery, name: string): Span {
+  const exprs = [
+    ...q.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])),
+    ...(q.where ? [q.where] : []),
+    ...q.groupBy,
+    ...(q.having ? [q.having] : []),
+    ...q.orderBy.map((o) => o.expr),
+  ];
+  for (const e of exprs) {
+    const ref = columnRefs(e).find((r) => r.name.toLowerCase() === name);
+    if (ref) return ref.span;
+  }
+  return q.items.find((i) => i.kind === 'star')?.span ?? q.from.span;
+}
+
+/** `ask()`'s answer for `column`; a column-unavailable diagnostic when the env cannot give it. */
+export function offsetFor<T>(column: Column, q: SelectQuery, ask: () => T): T {
+  try {
+    return ask();
+  } catch (e) {
+    if (!(e instanceof OffsetUnavailableError)) throw e;
+    throw new QueryError([diagnostic('column-unavailable', { name: column.name, reason: e.message }, spanOfColumn(q, column.name))]);
+  }
+}

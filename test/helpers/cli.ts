@@ -1,0 +1,86 @@
+// The built CLI as a child process, for tests that signal it, watch its memory or run it as
+// another user. Needs `npm run build` (dist/) like the other CLI tests.
+import { spawn } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { fromRoot } from './paths.js';
+
+export const CLI = fromRoot('dist', 'src', 'cli', 'main.js');
+
+export interface CliExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface CliChild {
+  readonly pid: number;
+  readonly done: Promise<CliExit>;
+}
+
+export interface CliSpawnOptions {
+  /** Variables added to the environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Runs `command ... node CLI args` instead, e.g. ['setpriv', '--reuid=65534', …]. */
+  readonly wrapper?: readonly string[];
+  readonly cwd?: string;
+}
+
+/** Starts `node dist/src/cli/main.js ...args`, collecting its output. */
+export function startCli(args: readonly string[], opts: CliSpawnOptions = {}): CliChild {
+  const argv = [...(opts.wrapper ?? []), process.execPath, CLI, ...args];
+  const child = spawn(argv[0]!, argv.slice(1), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliExit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { pid: child.pid!, done };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** How many perf event fds process `pid` holds: a tracepoint query holds one once attached. */
+export function perfEventFds(pid: number): number {
+  let n = 0;
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return 0;
+  }
+  for (const fd of fds) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`) === 'anon_inode:[perf_event]') n++;
+    } catch {
+      // closed since the directory was read
+    }
+  }
+  return n;
+}
+
+/**
+ * Waits until the CLI process `pid` has attached its program (holds a perf event). The fd exists
+ * an ioctl before the event is enabled, so a short pause follows.
+ */
+export async function waitAttached(pid: number, timeoutMs = 30_000): Promise<void> {
+  await waitFor(`process ${pid} to attach its program`, () => perfEventFds(pid) > 0, timeoutMs);
+  await sleep(200);
+}
