@@ -9,7 +9,7 @@
 // insert left zeroed: its count of 0 tells the aggregates that need a first value (min, max).
 import { Helper, add, call, comment, exit, ja, jeq, jne, label, ldMap, ldx, mov, st, stx } from '../bpf/index.js';
 import type { Reg } from '../bpf/register.js';
-import { R0, R1, R2, R3, R4, R6, R10 } from '../bpf/register.js';
+import { R0, R1, R2, R3, R4, R10 } from '../bpf/register.js';
 import type { MapSpec } from '../kernel/map.js';
 import type { AggregateMode, KernelField, KernelPlan } from '../planner/plan.js';
 import { columnsOf } from '../planner/kexpr.js';
@@ -19,7 +19,7 @@ import type { AggregateEmit, KernelAggregate } from './aggregates/aggregate.js';
 import { Codegen, RegPool, SCRATCH_REGS } from './codegen.js';
 import { ExprEmitter } from './expr.js';
 import { emitCountStat } from './stats.js';
-import { emitTakeEntry, pairValueSize } from './pairing.js';
+import { emitPreamble } from './preamble.js';
 import { Values } from './values.js';
 
 export const AGG_MAP = 'agg';
@@ -37,16 +37,7 @@ export function aggregateMaps(mode: AggregateMode): MapSpec[] {
 }
 
 export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode): Codegen {
-  const g = new Codegen();
-  g.emit(comment('r6 = context', mov.reg(R6, R1)));
-  const entrySlot = plan.pairing ? g.frame.alloc(pairValueSize(plan.pairing), 'entry') : undefined;
-  if (plan.pairing && entrySlot !== undefined) emitTakeEntry(g, plan.pairing, entrySlot, 'out');
-  const values = new Values(g, plan, entrySlot);
-  const expr = new ExprEmitter(g, values);
-  if (plan.filter) {
-    values.fetch(columnsOf(plan.filter));
-    expr.jumpIfFalse(plan.filter, 'out', new RegPool(SCRATCH_REGS));
-  }
+  const { g, values, expr } = emitPreamble(plan);
   // Slots reading another slot's state update nothing, so their argument is not needed.
   const updating = mode.aggregates.filter((a) => a.stateOf === undefined);
   const rest: Column[] = [];

@@ -2,32 +2,21 @@
 // and submit it without waking the reader (user space drains on its own clock, which batches
 // wake-ups). A failed reserve counts a lost record.
 import { Helper, call, comment, exit, ja, jeq, label, ldMap, mov } from '../bpf/index.js';
-import { R0, R1, R2, R3, R6, R7 } from '../bpf/register.js';
+import { R0, R1, R2, R3, R7 } from '../bpf/register.js';
 import type { Column } from '../catalog/column.js';
 import { columnsOf } from '../planner/kexpr.js';
 import type { KernelPlan, StreamMode } from '../planner/plan.js';
 import { writeField } from './aggregate-program.js';
-import { Codegen, RegPool, SCRATCH_REGS } from './codegen.js';
-import { ExprEmitter } from './expr.js';
+import type { Codegen } from './codegen.js';
 import { emitCountStat } from './stats.js';
-import { emitTakeEntry, pairValueSize } from './pairing.js';
-import { Values } from './values.js';
+import { emitPreamble } from './preamble.js';
 
 export const RING_MAP = 'events';
 /** BPF_RB_NO_WAKEUP: the reader polls, so no wake-up per record. */
 const RB_NO_WAKEUP = 1;
 
 export function emitStreamProgram(plan: KernelPlan, mode: StreamMode): Codegen {
-  const g = new Codegen();
-  g.emit(comment('r6 = context', mov.reg(R6, R1)));
-  const entrySlot = plan.pairing ? g.frame.alloc(pairValueSize(plan.pairing), 'entry') : undefined;
-  if (plan.pairing && entrySlot !== undefined) emitTakeEntry(g, plan.pairing, entrySlot, 'out');
-  const values = new Values(g, plan, entrySlot);
-  const expr = new ExprEmitter(g, values);
-  if (plan.filter) {
-    values.fetch(columnsOf(plan.filter));
-    expr.jumpIfFalse(plan.filter, 'out', new RegPool(SCRATCH_REGS));
-  }
+  const { g, values, expr } = emitPreamble(plan);
   const rest: Column[] = [];
   mode.fields.forEach((f) => columnsOf(f.expr, rest));
   values.fetch(rest);

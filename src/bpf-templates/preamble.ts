@@ -1,0 +1,31 @@
+// What every program does first: keep the context in R6, take a paired table's entry, and run
+// the kernel filter, jumping to `out` for events that fail it. What it sets up (the values
+// fetched so far, the expression emitter) is what the rest of the program builds on.
+import { comment, mov } from '../bpf/index.js';
+import { R1, R6 } from '../bpf/register.js';
+import { columnsOf } from '../planner/kexpr.js';
+import type { KernelPlan } from '../planner/plan.js';
+import { Codegen, RegPool, SCRATCH_REGS } from './codegen.js';
+import { ExprEmitter } from './expr.js';
+import { emitTakeEntry, pairValueSize } from './pairing.js';
+import { Values } from './values.js';
+
+export interface Preamble {
+  readonly g: Codegen;
+  readonly values: Values;
+  readonly expr: ExprEmitter;
+}
+
+export function emitPreamble(plan: KernelPlan): Preamble {
+  const g = new Codegen();
+  g.emit(comment('r6 = context', mov.reg(R6, R1)));
+  const entrySlot = plan.pairing ? g.frame.alloc(pairValueSize(plan.pairing), 'entry') : undefined;
+  if (plan.pairing && entrySlot !== undefined) emitTakeEntry(g, plan.pairing, entrySlot, 'out');
+  const values = new Values(g, plan, entrySlot);
+  const expr = new ExprEmitter(g, values);
+  if (plan.filter) {
+    values.fetch(columnsOf(plan.filter));
+    expr.jumpIfFalse(plan.filter, 'out', new RegPool(SCRATCH_REGS));
+  }
+  return { g, values, expr };
+}
