@@ -9,8 +9,8 @@ import type { KernelTable } from '../catalog/table.js';
 import type { ValueType } from '../catalog/types.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import { closest } from '../diag/messages.js';
-import type { Expr } from '../query/ast.js';
-import { mapChildren } from './expr-walk.js';
+import type { Expr, SelectQuery } from '../query/ast.js';
+import { children, mapChildren } from './expr-walk.js';
 import type { KExpr } from './kexpr.js';
 import { widened } from './layout.js';
 import { quoteIdent } from './residual.js';
@@ -62,8 +62,8 @@ function decodeCall(c: Column, arg: Expr, span: Expr['span']): Expr {
   return { kind: 'call', name: DECODERS[c.decode!].macro, args: [arg], distinct: false, star: false, span };
 }
 
-/** Checks constants compared with decoded columns, so DuckDB never compares text with what no value shows as. */
-function checkConstants(e: Expr, scope: Scope): void {
+/** Checks the comparisons of one expression and of all it contains (see checkDecodedConstants). */
+function checkConstants(e: Expr, scope: Scope, aliases: readonly string[]): void {
   let pairs: [Expr, Expr][] = [];
   // Equality must name a value; ordering compares text, so any text will do.
   let equality = true;
@@ -74,9 +74,25 @@ function checkConstants(e: Expr, scope: Scope): void {
     pairs = e.list.map((x): [Expr, Expr] => [e.operand, x]);
   }
   for (const [colSide, constSide] of pairs) {
-    const c = decodedColumn(colSide, scope);
+    const c = colSide.kind === 'column' && !isAlias(colSide, aliases) ? decodedColumn(colSide, scope) : undefined;
     if (c && constSide.kind === 'literal' && (equality || constSide.value.type !== 'string')) encodeConstant(c, constSide);
   }
+  children(e).forEach((x) => checkConstants(x, scope, aliases));
+}
+
+function isAlias(ref: ColumnRef, aliases: readonly string[]): boolean {
+  return aliases.some((a) => a.toLowerCase() === ref.name.toLowerCase());
+}
+
+/**
+ * Checks every constant compared with a decoded column, wherever the comparison will run (kernel,
+ * DuckDB, before or after aggregation): `syscall = 'reed'` is an error at 'reed', not an empty result.
+ */
+export function checkDecodedConstants(q: SelectQuery, scope: Scope): void {
+  const aliases = q.items.flatMap((i) => (i.kind === 'expr' && i.alias ? [i.alias] : []));
+  for (const i of q.items) if (i.kind === 'expr') checkConstants(i.expr, scope, []);
+  if (q.where) checkConstants(q.where, scope, []);
+  for (const e of [...q.groupBy, ...(q.having ? [q.having] : []), ...q.orderBy.map((o) => o.expr)]) checkConstants(e, scope, aliases);
 }
 
 /**
@@ -85,10 +101,9 @@ function checkConstants(e: Expr, scope: Scope): void {
  * mean instead of a column; those references are left alone.
  */
 export function decodeForDuckDB(e: Expr, scope: Scope, aliases: readonly string[] = []): Expr {
-  checkConstants(e, scope);
   if (e.kind === 'column') {
     const c = decodedColumn(e, scope);
-    if (!c || aliases.some((a) => a.toLowerCase() === e.name.toLowerCase())) return e;
+    if (!c || isAlias(e, aliases)) return e;
     return decodeCall(c, e, e.span);
   }
   return mapChildren(e, (x) => decodeForDuckDB(x, scope, aliases));

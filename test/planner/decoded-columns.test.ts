@@ -96,6 +96,11 @@ test('a name no value has is an error at the constant, with the closest names', 
   assert.equal(plan("SELECT count(*) FROM tcp_state WHERE newstate > 'C'").kernel.mode.kind, 'stream');
   const n = planError('SELECT count(*) FROM syscalls WHERE syscall = 0');
   assert.deepEqual([n.code, n.text], ['type-mismatch', '0']);
+  // Also after aggregation in the kernel, where DuckDB would only find no rows.
+  const h = planError("SELECT syscall, count(*) FROM syscalls GROUP BY syscall HAVING syscall IN ('read', 'reed')");
+  assert.deepEqual([h.code, h.text], ['bad-value', "'reed'"]);
+  // A SELECT alias named like the column is not the column.
+  assert.equal(plan('SELECT id AS syscall, count(*) AS n FROM syscalls GROUP BY id HAVING syscall = 0').kernel.mode.kind, 'aggregate');
 });
 
 test("a table's own conditions are filtered in the kernel whatever the query says", () => {
