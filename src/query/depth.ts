@@ -19,12 +19,12 @@ function operands(e: Expr): readonly Expr[] {
   }
 }
 
-/** Throws when `root` is deeper than the limit, pointing at the subexpression that goes past it. Iterative, so any depth is safe to check. */
+/** Throws when `root` is deeper than the limit, pointing at `root`. Iterative, so any depth is safe to check. */
 export function checkExpressionDepth(root: Expr): void {
   const stack: { e: Expr; depth: number }[] = [{ e: root, depth: 1 }];
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     if (top.depth > MAX_EXPRESSION_DEPTH) {
-      throw new QueryError([diagnostic('unsupported', { feature: `an expression more than ${MAX_EXPRESSION_DEPTH} operators deep` }, top.e.span)]);
+      throw new QueryError([diagnostic('unsupported', { feature: `an expression more than ${MAX_EXPRESSION_DEPTH} operators deep` }, root.span)]);
     }
     for (const c of operands(top.e)) stack.push({ e: c, depth: top.depth + 1 });
   }
