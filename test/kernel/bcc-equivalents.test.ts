@@ -140,7 +140,10 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
         assert.equal(await dd.done, 0);
       }, 200);
       assert.equal(rows.length, 1);
-      assert.ok(bucketTotal(rows[0]!.usecs) >= 20, JSON.stringify(rows[0]!.usecs));
+      // At least most of dd's 20 requests: completions come in interrupts, and the kernel skips a
+      // program that interrupts another BPF program (see the README), so a few may go unseen
+      // while other BPF tools run.
+      assert.ok(bucketTotal(rows[0]!.usecs) >= 10, JSON.stringify(rows[0]!.usecs));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
