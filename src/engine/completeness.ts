@@ -6,12 +6,14 @@ export interface Completeness {
   readonly failedUpdates: number;
   /** Exit events whose entry was never seen or was evicted (paired tables). */
   readonly unmatchedPairs: number;
+  /** Events the kernel skipped because another BPF program was running on that CPU at the time. */
+  readonly missedEvents: number;
 }
 
-export const COMPLETE: Completeness = { lostRecords: 0, failedUpdates: 0, unmatchedPairs: 0 };
+export const COMPLETE: Completeness = { lostRecords: 0, failedUpdates: 0, unmatchedPairs: 0, missedEvents: 0 };
 
 export function isComplete(c: Completeness): boolean {
-  return c.lostRecords === 0 && c.failedUpdates === 0 && c.unmatchedPairs === 0;
+  return c.lostRecords === 0 && c.failedUpdates === 0 && c.unmatchedPairs === 0 && c.missedEvents === 0;
 }
 
 export function describeCompleteness(c: Completeness): string {
@@ -19,6 +21,7 @@ export function describeCompleteness(c: Completeness): string {
   const parts: string[] = [];
   if (c.lostRecords > 0) parts.push(`${c.lostRecords} records lost (ring buffer full)`);
   if (c.failedUpdates > 0) parts.push(`${c.failedUpdates} map updates failed (map full; raise --max-keys)`);
+  if (c.missedEvents > 0) parts.push(`${c.missedEvents} events skipped by the kernel (another BPF program was running on the CPU)`);
   if (c.unmatchedPairs > 0) parts.push(`${c.unmatchedPairs} exit events without their entry (started before the query, or evicted)`);
   return `INCOMPLETE: ${parts.join(', ')}`;
 }

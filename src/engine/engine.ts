@@ -260,6 +260,7 @@ function mergeRuns(infos: readonly KernelRunInfo[]): KernelRunInfo {
       lostRecords: sum((i) => i.completeness.lostRecords),
       failedUpdates: sum((i) => i.completeness.failedUpdates),
       unmatchedPairs: sum((i) => i.completeness.unmatchedPairs),
+      missedEvents: sum((i) => i.completeness.missedEvents),
     },
   };
 }

@@ -82,28 +82,41 @@ export function monotonicToWallOffset(): bigint {
  * Everything up to attached: returns the live objects. Throws KernelError, or VerifierBugError
  * (with a report naming `query`) when the verifier rejects the generated program.
  */
-export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram, query = '(query text not given)'): { scope: KernelScope; maps: Map<string, BpfMap> } {
+export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram, query = '(query text not given)'): { scope: KernelScope; maps: Map<string, BpfMap>; programs: BpfProgram[] } {
   const scope = new KernelScope();
   try {
     const maps = new Map<string, BpfMap>();
     for (const spec of prog.maps) maps.set(spec.name, scope.add(BpfMap.create({ ...spec, name: `bpfql_${spec.name}` })));
     const fds = new Map([...maps].map(([name, m]) => [name, m.fd]));
+    const programs: BpfProgram[] = [];
     if (prog.entry) {
       // The entry side first, so that exits find their entries from the start.
       const e = prog.entry;
       const entry = scope.add(BpfProgram.load({ name: e.name, type: programTypeOf(e.source), insns: encode(e.assembled, fds), license: 'GPL' }));
       scope.add(attachSource(entry, e.source));
+      programs.push(entry);
     }
     const program = scope.add(BpfProgram.load({ name: prog.name, type: programTypeOf(plan.source), insns: encode(prog.assembled, fds), license: 'GPL' }));
     scope.add(attachSource(program, plan.source));
-    return { scope, maps };
+    programs.push(program);
+    return { scope, maps, programs };
   } catch (e) {
     scope.closeAll();
     throw e instanceof VerifierError ? reportVerifierBug(query, prog, e) : e;
   }
 }
 
-function readStats(stats: BpfMap): Completeness {
+/** Events skipped by the kernel (another BPF program was running on the CPU), over the query's programs. */
+function missedEvents(programs: readonly BpfProgram[]): number {
+  try {
+    return programs.reduce((n, p) => n + p.recursionMisses(), 0);
+  } catch {
+    // Kernels before 5.12 neither count nor report them.
+    return 0;
+  }
+}
+
+function readStats(stats: BpfMap, programs: readonly BpfProgram[]): Completeness {
   const cpus = possibleCpus();
   const slot = STAT_COUNT * 8;
   const value = Buffer.alloc(slot * cpus);
@@ -118,7 +131,7 @@ function readStats(stats: BpfMap): Completeness {
       unmatched += value.readBigUInt64LE(c * slot + Stat.unmatched * 8);
     }
   }
-  return { lostRecords: Number(lost), failedUpdates: Number(full), unmatchedPairs: Number(unmatched) };
+  return { lostRecords: Number(lost), failedUpdates: Number(full), unmatchedPairs: Number(unmatched), missedEvents: missedEvents(programs) };
 }
 
 /** @param stacks names stack ids, for plans with stack columns (see stackTextFor). */
@@ -130,7 +143,7 @@ export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false, sta
 }
 
 export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: KernelRunOptions): Promise<KernelRunResult> {
-  const { scope, maps } = loadAndAttach(plan, prog, opts.query);
+  const { scope, maps, programs } = loadAndAttach(plan, prog, opts.query);
   const startedAt = new Date();
   opts.onAttached?.();
   const stats = maps.get(STATS_MAP)!;
@@ -160,11 +173,11 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
         await Promise.race([ended, sleep(opts.pollMs ?? 50)]);
         await drain();
         if (opts.every && windows.due()) await opts.every.onWindow(windows.close());
-        if (opts.onTick) await opts.onTick({ rows, elapsedMs: performance.now() - started, completeness: readStats(stats) });
+        if (opts.onTick) await opts.onTick({ rows, elapsedMs: performance.now() - started, completeness: readStats(stats, programs) });
       }
       await drain();
       if (opts.every) await opts.every.onWindow(windows.close());
-      return { rows, completeness: readStats(stats), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
+      return { rows, completeness: readStats(stats, programs), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
     }
     const agg = maps.get(AGG_MAP)!;
     if (opts.every) {
@@ -179,17 +192,17 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
         }
         opts.onTick?.({ rows: total, elapsedMs: performance.now() - started });
       }
-      return { rows: total, completeness: readStats(stats), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
+      return { rows: total, completeness: readStats(stats, programs), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
     }
     while (!stopped) {
       await Promise.race([ended, sleep(250)]);
       if (opts.onTick && !stopped) {
         const snapshot = readAggregates(plan, agg, false, stacks);
-        await opts.onTick({ rows: snapshot.rowCount, elapsedMs: performance.now() - started, completeness: readStats(stats), snapshot });
+        await opts.onTick({ rows: snapshot.rowCount, elapsedMs: performance.now() - started, completeness: readStats(stats, programs), snapshot });
       }
     }
     const aggregate = readAggregates(plan, agg, false, stacks);
-    return { aggregate, rows: aggregate.rowCount, completeness: readStats(stats), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
+    return { aggregate, rows: aggregate.rowCount, completeness: readStats(stats, programs), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
   } catch (e) {
     scope.closeAll();
     throw e;

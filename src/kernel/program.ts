@@ -1,7 +1,8 @@
 // Loading programs. The first attempt asks for no verifier log (the log costs time even when the
 // program is fine); only when the kernel refuses is the program loaded again with a log, so the
 // error can say why.
-import { BpfCmd, INSN_SIZE, ProgLoad, attrWithString, fillProgLoadAttr, logTrueSize } from './bpf-cmd.js';
+import { BpfCmd, INSN_SIZE, ObjInfo, ProgLoad, attrWithString, fillProgLoadAttr, logTrueSize, objInfoAttr } from './bpf-cmd.js';
+import { vmlinuxBtf } from './btf.js';
 import { Errno, KernelError, VerifierError } from './errors.js';
 import { sys } from './sys.js';
 
@@ -62,6 +63,19 @@ export class BpfProgram {
       if (text === '') throw new KernelError('BPF_PROG_LOAD', r.errno, { subject: `program '${spec.name}'` });
       throw new VerifierError(spec.name, r.errno, text);
     }
+  }
+
+  /**
+   * Events the kernel skipped because another BPF program was already running on that CPU (it
+   * does not nest tracing programs): bpf_prog_info.recursion_misses, at the offset BTF gives.
+   */
+  recursionMisses(): number {
+    const btf = vmlinuxBtf();
+    const info = Buffer.alloc(btf.structSize('bpf_prog_info'));
+    const s = sys();
+    const r = s.bpf(BpfCmd.OBJ_GET_INFO_BY_FD, objInfoAttr(this.fd, s.address(info), info.length), ObjInfo.size);
+    if (r < 0) throw new KernelError('BPF_OBJ_GET_INFO_BY_FD', -r, { subject: `program '${this.spec.name}'` });
+    return Number(info.readBigUInt64LE(btf.memberOffset('bpf_prog_info', 'recursion_misses')));
   }
 
   close(): void {
