@@ -54,10 +54,24 @@ export class Catalog {
     const key = `${binary}\0${symbol}`;
     let r = this.uprobes.get(key);
     if (!r) {
-      r = resolveUprobe(this.env.readBinary(binary), binary, symbol, process.arch);
+      r = this.readUprobe(binary, symbol);
       this.uprobes.set(key, r);
     }
     return r;
+  }
+
+  private readUprobe(binary: string, symbol: string): UprobeResolution {
+    let file: BinaryFile | undefined;
+    try {
+      file = this.env.readBinary(binary);
+    } catch (e) {
+      // A file that cannot be read (permissions, I/O errors, a pipe with nothing in it) is a bad
+      // argument, not a crash.
+      const code = e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined;
+      if (code === undefined) throw e;
+      return { kind: 'not-elf', path: binary, reason: `it cannot be read (${code})` };
+    }
+    return resolveUprobe(file, binary, symbol, process.arch);
   }
 
   tracepointNames(): string[] {

@@ -1,6 +1,6 @@
 // The catalog and planner environments over the running kernel: tracefs for formats, BTF for
 // struct offsets. Read lazily, only what a query needs.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import type { CatalogEnv } from '../catalog/catalog.js';
 import type { BinaryFile } from '../catalog/probe-tables.js';
@@ -25,12 +25,31 @@ export const kernelCatalogEnv: CatalogEnv = {
   readBinary,
 };
 
+/** The first bytes of every ELF file. */
+const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+
+/**
+ * The whole file when it is an ELF file, else its first bytes (enough to tell it is not). Opened
+ * non-blocking: some regular files (tracefs's trace_pipe) block a read until there is data.
+ */
+function readIfElf(path: string): Uint8Array {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const head = Buffer.alloc(ELF_MAGIC.length);
+    const n = readSync(fd, head, 0, head.length, 0);
+    if (n < head.length || !head.equals(ELF_MAGIC)) return head.subarray(0, n);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A path is read as given (relative to the working directory); a bare name is looked up in PATH, as a shell would. */
 export function readBinary(name: string): BinaryFile | undefined {
   const candidates = name.includes('/') ? [resolve(name)] : (process.env['PATH'] ?? '').split(delimiter).filter((d) => d !== '').map((d) => resolve(join(d, name)));
   for (const path of candidates) {
     try {
-      if (statSync(path).isFile()) return { path, bytes: readFileSync(path) };
+      if (statSync(path).isFile()) return { path, bytes: readIfElf(path) };
     } catch (e) {
       if (!(e instanceof Error && 'code' in e && ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR'))) throw e;
     }

@@ -1,6 +1,7 @@
 // Inputs the fuzzer found to crash, hang or overflow the pipeline, kept as fixed tests of what
 // each stage does instead: a diagnostic pointing into the query, or the work left to DuckDB.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { compileKernelPlan } from '../../src/bpf-templates/compile.js';
 import { QueryError, type Diagnostic } from '../../src/diag/diagnostic.js';
@@ -111,4 +112,24 @@ test('a GROUP BY key too large for the stack is aggregated by DuckDB', () => {
   const p = plan(`SELECT count(*) FROM exec GROUP BY ${keys}`);
   assert.equal(p.kernel.mode.kind, 'stream');
   assert.equal(plan(`SELECT count(*) FROM exec GROUP BY ${Array.from({ length: 10 }, (_, i) => `pid * ${i + 1}`).join(', ')}`).kernel.mode.kind, 'aggregate');
+});
+
+test('a uprobe binary that cannot be read is a bad argument, and a file that never ends is not waited for', () => {
+  const text = "SELECT * FROM uprobe('/proc/self/mem', 'main')";
+  assert.deepEqual(diagnosticOf(text), {
+    code: 'bad-argument',
+    params: { name: 'uprobe', reason: "'/proc/self/mem' is not a binary bpfql can probe: it cannot be read (EIO)" },
+    span: { start: 21, end: 37 },
+  });
+  // Only ELF files are read whole: a text file is recognised from its first bytes.
+  assert.deepEqual(diagnosticOf("SELECT * FROM uprobe('/etc/passwd', 'main')").params, { name: 'uprobe', reason: "'/etc/passwd' is not a binary bpfql can probe: not an ELF file" });
+});
+
+const TRACE_PIPE = '/sys/kernel/tracing/trace_pipe';
+
+test('tracefs trace_pipe, a regular file whose reads block, is refused at once', { skip: existsSync(TRACE_PIPE) ? false : `${TRACE_PIPE} is not there (tracefs not mounted)` }, () => {
+  assert.deepEqual(diagnosticOf(`SELECT * FROM uprobe('${TRACE_PIPE}', 'main')`).params, {
+    name: 'uprobe',
+    reason: `'${TRACE_PIPE}' is not a binary bpfql can probe: it cannot be read (ESPIPE)`,
+  });
 });
