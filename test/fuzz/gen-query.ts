@@ -18,6 +18,13 @@ const KERNEL_AGGS: readonly ((arg: string) => string)[] = [
 ];
 const DUCKDB_AGGS = ['median', 'stddev', 'bit_or', 'approx_count_distinct'];
 const ALIASES = ['n', 'total', 'x', 'y1', 'who', 'hits', '"Mixed Case"', 'k'];
+/** Table functions with arguments they refuse, and a name that is none. */
+const ODD_TABLE_FUNCTIONS: readonly string[] = [
+  'profile(0)', 'profile(100000)', "profile('x')", 'profile()', 'profile(99, 1)', 'profile(-5)',
+  "uprobe('/etc/passwd', 'main')", "uprobe('/proc/self/mem', 'main')", "uprobe('no-such-binary', 'main')",
+  "uprobe('/sys/kernel/tracing/trace_pipe', 'x')", "uprobe('/usr/lib/x86_64-linux-gnu/libc.so.6', 'mallocc')",
+  "uprobe('', '')", 'uprobe(1, 2)', "uprobe('/bin/true')", 'nosuch(1)', 'exec(1)',
+];
 const TYPES = ['bigint', 'integer', 'ubigint', 'smallint', 'varchar', 'double', 'decimal(10,2)'];
 
 export class QueryGen {
@@ -201,16 +208,21 @@ export class QueryGen {
   }
 
   private tableName(): string {
-    return this.rng.chance(0.1) ? this.table.name.toUpperCase() : this.table.name;
+    const r = this.rng;
+    if (r.chance(0.05)) return r.pick(ODD_TABLE_FUNCTIONS);
+    return r.chance(0.1) ? this.table.from.toUpperCase() : this.table.from;
   }
 }
 
 /** A statement that runs a generated query. */
 export function generateStatement(rng: Rng, tables: readonly TableShape[]): string {
-  const query = new QueryGen(rng, rng.pick(tables)).select();
+  const table = rng.pick(tables);
+  const query = new QueryGen(rng, table).select();
   const statement = (() => {
     switch (rng.int(10)) {
-      case 0: return `EXPLAIN ${query}`;
+      case 0:
+        if (rng.chance(0.5)) return rng.chance(0.8) ? `DESCRIBE ${rng.chance(0.8) ? table.from : rng.pick(ODD_TABLE_FUNCTIONS)}` : 'SHOW TABLES';
+        return `EXPLAIN ${query}`;
       case 1: return `CREATE TABLE t1 AS ${query}`;
       case 2: return `INSERT INTO t1 ${query}`;
       default: return query;
