@@ -184,10 +184,11 @@ export class Engine {
       })();
       return tables;
     };
+    const end = endOf(plan, ctx);
     try {
       const run = await runKernel(plan.kernel, program, {
         query: text,
-        until: endOf(plan, ctx),
+        until: end.ended,
         ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
         onRows: async (batch) => {
           await tablesReady();
@@ -195,6 +196,7 @@ export class Engine {
         },
         ...(onTick ? { onTick: async (p: KernelProgress) => onTick(await progressOf(this.session, plan, p)) } : {}),
         onAttached: () => {
+          end.attached();
           ctx.onAttached?.();
           tablesReady().catch(() => undefined);
         },
@@ -271,18 +273,21 @@ export function shiftDiagnostics(e: unknown, by: number): unknown {
   return new QueryError(e.diagnostics.map((d) => ({ ...d, span: { start: d.span.start + by, end: d.span.end + by } })));
 }
 
-/** Resolves when the query's FOR elapses, the signal aborts, or ctx.until resolves. */
-function endOf(plan: Plan, ctx: RunContext): Promise<void> {
-  return new Promise((resolve) => {
+/** `ended` resolves when the query's FOR elapses after `attached()`, the signal aborts, or ctx.until resolves. */
+function endOf(plan: Plan, ctx: RunContext): { readonly ended: Promise<void>; readonly attached: () => void } {
+  let attached = (): void => undefined;
+  const ended = new Promise<void>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     const done = (): void => {
       if (timer) clearTimeout(timer);
       ctx.signal?.removeEventListener('abort', done);
       resolve();
     };
-    if (plan.durationMs !== undefined) timer = setTimeout(done, plan.durationMs);
+    // FOR counts from the moment the program is attached: that long of events, whatever loading took.
+    if (plan.durationMs !== undefined) attached = () => (timer = setTimeout(done, plan.durationMs));
     if (ctx.signal?.aborted) done();
     ctx.signal?.addEventListener('abort', done, { once: true });
     ctx.until?.then(done, done);
   });
+  return { ended, attached };
 }

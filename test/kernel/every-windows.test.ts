@@ -35,7 +35,9 @@ test('EVERY 1s FOR 5s: one row per window with the paced workload\'s counts', { 
     assert.deepEqual(o.result.rows.map((r) => r[2]), [3, 5, 0, 2, 0]);
     assert.deepEqual(seen.map((w) => w.rows.map((r) => r[2])), [[3], [5], [0], [2], [0]]);
     const bounds = await engine.session.run('SELECT epoch_ms(window_end) - epoch_ms(window_start) FROM last ORDER BY window_start');
-    assert.ok(bounds.rows.every(([ms]) => Number(ms) > 900 && Number(ms) <= 1000), JSON.stringify(bounds.rows));
+    // Windows are a second long, back to back; the last may be cut short by FOR's own timer.
+    const lengths = bounds.rows.map(([ms]) => Number(ms));
+    assert.ok(lengths.slice(0, 4).every((ms) => ms > 900 && ms <= 1000) && lengths[4]! <= 1000, JSON.stringify(lengths));
   } finally {
     await engine.close();
     prog.remove();

@@ -42,7 +42,7 @@ test('SIGINT ends a streaming query: its rows are printed and exported', { skip 
     assert.deepEqual(JSON.parse(r.stdout), Array.from({ length: 40 }, () => ({ pid: work.pid, comm })));
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
     assert.deepEqual(lines, Array.from({ length: 40 }, () => ({ pid: work.pid, comm })));
-    assert.match(r.stderr, /"completeness":\{"lostRecords":0,"failedUpdates":0,"unmatchedPairs":0\}/);
+    assert.match(r.stderr, /"completeness":\{"lostRecords":0,"failedUpdates":0,"unmatchedPairs":0,"missedEvents":0\}/);
     assert.match(r.stderr, new RegExp(`wrote 40 rows to ${out}`));
   }));
 
