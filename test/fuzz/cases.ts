@@ -38,9 +38,3 @@ export function caseFromSeed(seed: number, tables: readonly TableShape[]): FuzzC
 export function fuzzCase(runSeed: number, index: number, tables: readonly TableShape[]): FuzzCase {
   return caseFromSeed(caseSeed(runSeed, index), tables);
 }
-
-/** A generated statement that is valid as generated (no mutation), for the verifier test. */
-export function validStatement(runSeed: number, index: number, tables: readonly TableShape[]): { seed: number; text: string } {
-  const seed = caseSeed(runSeed, index);
-  return { seed, text: generateStatement(new Rng(seed), tables) };
-}

@@ -9,7 +9,7 @@ import { randomChar, randomToken } from './soup.js';
 /** A rough split into tokens, good enough to mutate on token boundaries. */
 const TOKEN = /'(?:[^']|'')*'|"(?:[^"]|"")*"|\d+[A-Za-z_]\w*|\w+|<<|>>|<=|>=|<>|!=|==|\|\||::|\S/gu;
 
-export function roughTokens(text: string): string[] {
+function roughTokens(text: string): string[] {
   return text.match(TOKEN) ?? [];
 }
 
