@@ -39,7 +39,12 @@ test('block_io: 9 direct writes of 28 KiB, their device, operation and latency',
       },
       200,
     );
-    assert.deepEqual(run.rows, [[disk, 'WS', BLOCK, COUNT, true, true]]);
+    // Exact, unless the kernel says it skipped completions (it does not nest BPF programs, and
+    // block completions arrive in interrupts, possibly while another tool's program runs).
+    const missed = run.kernel.completeness.missedEvents + run.kernel.completeness.unmatchedPairs;
+    const n = Number(run.rows[0]?.[3]);
+    assert.ok(n === COUNT || (n < COUNT && n + missed >= COUNT), `${n} of ${COUNT} with ${missed} reported missing`);
+    assert.deepEqual(run.rows, [[disk, 'WS', BLOCK, n, true, true]]);
     assert.equal(run.kernel.plan.kernel.mode.kind, 'aggregate');
     assert.deepEqual(run.kernel.plan.residualFilters, []);
   } finally {
