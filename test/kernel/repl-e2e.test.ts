@@ -49,7 +49,7 @@ class Terminal {
     if (this.alive()) execFileSync('tmux', ['kill-session', '-t', this.name]);
   }
 
-  async waitFor(what: string, cond: (screen: string) => boolean, timeoutMs = 15_000): Promise<string> {
+  async waitFor(what: string, cond: (screen: string) => boolean, timeoutMs = 45_000): Promise<string> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const s = this.alive() ? this.screen() : '';
