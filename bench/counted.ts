@@ -1,7 +1,8 @@
 // Watching another process (bpfql's CLI, bpftrace) from outside until its program has counted its
-// first event: the hash maps it holds (seen through /proc/<pid>/fd and fdinfo) are opened by id
-// and asked for a first key. A tool's aggregation map gains its first key on the first event
-// after attach, so this is "attached and counting", the same test for every tool.
+// first event: the maps it holds (seen through /proc/<pid>/fd and fdinfo) are opened by id; a
+// hash map is asked for a first key, a ring buffer for a producer position past zero. Either
+// changes on the first event after attach, so this is "attached and counting", the same test
+// for every tool.
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { BpfCmd, MapElem, fillElemAttr, objIdAttr, ObjId } from '../src/kernel/bpf-cmd.js';
 import { Errno } from '../src/kernel/errors.js';
@@ -10,6 +11,9 @@ import { sleep, type Tracked } from './procs.js';
 
 /** enum bpf_map_type values of hash maps (plain, per-CPU, LRU, LRU per-CPU): the ones that start empty. */
 const HASH_TYPES: ReadonlySet<number> = new Set([1, 5, 9, 10]);
+const RINGBUF_TYPE = 27;
+const PROT_READ = 1;
+const MAP_SHARED = 1;
 
 interface HeldMap {
   readonly id: number;
@@ -48,19 +52,34 @@ function bpfObjects(pid: number): { maps: HeldMap[]; programs: number } {
   return { maps, programs };
 }
 
-/** Opens maps by id once and asks whether they hold any key. */
+/** Opens maps by id once and asks whether anything was recorded in them. */
 class MapPeeker {
   private readonly fds = new Map<number, number>();
+  /** Ring buffers' producer pages, mapped read-only: the producer position is their first u64. */
+  private readonly producerPages = new Map<number, { address: bigint; position: BigUint64Array }>();
   private readonly attr = Buffer.alloc(MapElem.size);
 
-  hasKey(m: HeldMap): boolean {
-    const s = sys();
+  /** True when a hash map holds a key or a ring buffer has had a record. */
+  recorded(m: HeldMap): boolean {
+    if (HASH_TYPES.has(m.type)) return this.hasKey(m);
+    if (m.type === RINGBUF_TYPE) return this.hasProduced(m);
+    return false;
+  }
+
+  private fd(m: HeldMap): number | undefined {
     let fd = this.fds.get(m.id);
     if (fd === undefined) {
-      fd = s.bpf(BpfCmd.MAP_GET_FD_BY_ID, objIdAttr(m.id), ObjId.size);
-      if (fd < 0) return false; // freed meanwhile
+      fd = sys().bpf(BpfCmd.MAP_GET_FD_BY_ID, objIdAttr(m.id), ObjId.size);
+      if (fd < 0) return undefined; // freed meanwhile
       this.fds.set(m.id, fd);
     }
+    return fd;
+  }
+
+  private hasKey(m: HeldMap): boolean {
+    const fd = this.fd(m);
+    if (fd === undefined) return false;
+    const s = sys();
     const next = Buffer.alloc(Math.max(8, m.keySize));
     fillElemAttr(this.attr, fd, 0n, s.address(next), 0);
     const r = s.bpf(BpfCmd.MAP_GET_NEXT_KEY, this.attr, MapElem.size);
@@ -69,8 +88,24 @@ class MapPeeker {
     throw new Error(`BPF_MAP_GET_NEXT_KEY on map ${m.id} failed: errno ${-r}`);
   }
 
+  private hasProduced(m: HeldMap): boolean {
+    let page = this.producerPages.get(m.id);
+    if (page === undefined) {
+      const fd = this.fd(m);
+      if (fd === undefined) return false;
+      const s = sys();
+      const address = s.mmap(s.pageSize(), PROT_READ, MAP_SHARED, fd, s.pageSize());
+      page = { address, position: new BigUint64Array(s.view(address, 8)) };
+      this.producerPages.set(m.id, page);
+    }
+    return Atomics.load(page.position, 0) > 0n;
+  }
+
   close(): void {
-    for (const fd of this.fds.values()) sys().close(fd);
+    const s = sys();
+    for (const page of this.producerPages.values()) s.munmap(page.address, s.pageSize());
+    this.producerPages.clear();
+    for (const fd of this.fds.values()) s.close(fd);
     this.fds.clear();
   }
 }
@@ -78,12 +113,12 @@ class MapPeeker {
 export interface Counted {
   /** Milliseconds from `since` until the process held a BPF program. */
   readonly loadedMs: number;
-  /** Milliseconds from `since` until one of its hash maps had a key. */
+  /** Milliseconds from `since` until one of its hash maps had a key or a ring buffer a record. */
   readonly countedMs: number;
 }
 
 /**
- * Polls every ~1 ms until the process holds a hash map with a key. Events must be happening
+ * Polls every ~1 ms until the process holds a map with something recorded. Events must be happening
  * (the caller runs the ticker workload). Throws if the process exits or `timeoutMs` passes.
  */
 export async function waitUntilCounted(t: Tracked, since: number, timeoutMs: number): Promise<Counted> {
@@ -96,7 +131,7 @@ export async function waitUntilCounted(t: Tracked, since: number, timeoutMs: num
       const { maps, programs } = bpfObjects(t.pid);
       const now = performance.now();
       if (programs > 0) loadedAt ??= now;
-      if (maps.some((m) => HASH_TYPES.has(m.type) && peeker.hasKey(m))) {
+      if (maps.some((m) => peeker.recorded(m))) {
         return { loadedMs: (loadedAt ?? now) - since, countedMs: now - since };
       }
       if (exited) throw new Error(`${t.child.spawnfile} exited before counting an event`);

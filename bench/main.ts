@@ -9,12 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Engine } from '../src/engine/engine.js';
 import { measureArrowIngest } from './arrow-ingest.js';
+import { measureDetach } from './detach.js';
 import { describeMachine, loadAverage, machineLine } from './machine.js';
 import { measureOverhead, type OverheadConfig } from './overhead.js';
 import { renderTable, sections, type BenchResults } from './report.js';
 import { measureImports, measureStages, measureTextToAttached } from './startup.js';
 import { measureStreaming, STREAM_RATES } from './streaming.js';
-import { bpfqlQueries, bpftraceQueries, bpftraceVersion } from './tools.js';
+import { kernelCatalog } from '../src/engine/kernel-env.js';
+import { listPrograms } from '../src/kernel/objects.js';
+import { bpfqlQueries, bpfqlStreamQuery, bpfqlSyscallsQueries, bpftraceQueries, bpftraceVersion } from './tools.js';
 import { buildWorkload } from './workload.js';
 
 interface Settings {
@@ -37,8 +40,8 @@ function settings(argv: readonly string[]): Settings {
     return n;
   };
   return {
-    rounds: positive('rounds', values.rounds, quick ? 2 : 9),
-    calls: positive('calls', values.calls, quick ? 1_000_000 : 3_000_000),
+    rounds: positive('rounds', values.rounds, quick ? 2 : 7),
+    calls: positive('calls', values.calls, quick ? 500_000 : 2_000_000),
     streamRounds: quick ? 1 : 3,
     arrowRows: quick ? 1_000_000 : 4_000_000,
   };
@@ -51,7 +54,16 @@ function pinSelf(cpus: string): void {
   execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
 }
 
+/** BPF programs other processes have loaded: they may sit on the same hooks and add to every figure. */
+function othersPrograms(): string[] {
+  return listPrograms().map((p) => `${p.name || '(no name)'} (type ${p.type})`);
+}
+
 const QUERY_BY_COMM = 'SELECT comm, count(*) AS n FROM tracepoint.raw_syscalls.sys_enter GROUP BY comm';
+
+function describePrograms(names: readonly string[]): string {
+  return names.length === 0 ? 'none' : `${names.length} (${names.join(', ')})`;
+}
 
 async function main(): Promise<void> {
   const s = settings(process.argv.slice(2));
@@ -66,14 +78,16 @@ async function main(): Promise<void> {
   const pinNote = w.cpu === undefined ? 'not pinned (one CPU)' : `pinned to CPU ${w.cpu} with taskset`;
   const method = [
     `workload: bench/workload.c (gcc -O2), syscall(SYS_getppid) in a loop, ${pinNote}; tools and their startup are not pinned`,
-    `1: thread CPU time of ${s.calls.toLocaleString('en-US')} calls; every traced run sits between two untraced runs and counts against their mean; ` +
+    `1: thread CPU time of ${s.calls.toLocaleString('en-US')} calls, the lower of two runs; every traced measurement sits between two untraced ones and counts against their mean; ` +
       `median over ${s.rounds} rounds, configurations rotated each round; each tool's count of the workload's calls is checked`,
-    '2: spawn() → the tool\'s hash map holds a key (polled every ~1 ms through /proc/<pid>/fdinfo and BPF_MAP_GET_NEXT_KEY) while a ' +
+    '2: spawn() → a hash map of the tool holds a key, or its ring buffer a record (polled every ~1 ms through /proc/<pid>/fdinfo, ' +
+      'BPF_MAP_GET_NEXT_KEY and the ring\'s producer page) while a ' +
       'ticker makes 10k getppid/s; in one process: Engine.execute() → onAttached',
     `3: CREATE TABLE … AS SELECT id, pid … WHERE pid = <workload> AND id = 110, in this process pinned to CPU 0; delivered = rows in DuckDB / ` +
       `(go → query done); lost from the kernel's counter; delivered + lost = calls checked; ${s.streamRounds} rounds`,
     '5: VmHWM of the tool\'s process just before SIGINT; 6: SIGINT → exit seen by the parent',
   ];
+  const programsAtStart = isRoot ? othersPrograms() : [];
   if (bpftrace === undefined) skipped.push('bpftrace not installed: its rows are empty (apt-get install bpftrace)');
 
   let results: BenchResults = { startedAt, machine, loadAverage: { start: loadStart, end: loadStart }, method, skipped };
@@ -81,11 +95,18 @@ async function main(): Promise<void> {
     skipped.push('not root: measurements 1, 2, 3, 5 and 6 load BPF programs and were skipped');
   } else {
     log(`1. added cost per syscall (${s.rounds} rounds)`);
+    const hasSyscalls = kernelCatalog().resolve('syscalls').kind === 'table';
+    if (!hasSyscalls) skipped.push("this build's catalog has no `syscalls` table: only tracepoint.raw_syscalls.sys_enter was measured");
     const configs: OverheadConfig[] = [
       { kind: 'reference', id: 'empty', program: 'empty-tracepoint' },
       { kind: 'reference', id: 'empty-raw', program: 'empty-raw-tracepoint' },
       { kind: 'reference', id: 'hand', program: 'hand-count-by-comm' },
       ...bpfqlQueries(root).map((query, i): OverheadConfig => ({ kind: 'tool', id: `bpfql${i}`, query })),
+      { kind: 'tool', id: 'stream', query: bpfqlStreamQuery(root) },
+      // The curated table, where this build's catalog has it.
+      ...(hasSyscalls
+        ? bpfqlSyscallsQueries(root).map((query, i): OverheadConfig => ({ kind: 'tool', id: `syscalls${i}`, query }))
+        : []),
       ...(bpftrace ? bpftraceQueries().map((query, i): OverheadConfig => ({ kind: 'tool', id: `bpftrace${i}`, query })) : []),
     ];
     const overhead = await measureOverhead(w, configs, { calls: s.calls, rounds: s.rounds, log });
@@ -98,7 +119,7 @@ async function main(): Promise<void> {
       log('2. startup in one process, and where it goes');
       const inProcess = await measureTextToAttached(engine, QUERY_BY_COMM, s.rounds + 1);
       const stages = await measureStages(engine, QUERY_BY_COMM, s.rounds);
-      results = { ...results, inProcess, stages };
+      results = { ...results, inProcess, stages, detach: measureDetach(s.rounds) };
     }
     results = { ...results, imports: await measureImports(root, Math.min(s.rounds, 5)) };
     if (isRoot) {
@@ -115,7 +136,7 @@ async function main(): Promise<void> {
   } finally {
     await engine.close();
   }
-  results = { ...results, loadAverage: { start: loadStart, end: loadAverage() } };
+  results = { ...results, loadAverage: { start: loadStart, end: loadAverage() }, othersPrograms: { start: programsAtStart, end: isRoot ? othersPrograms() : [] } };
 
   const table = sections(results);
   const out = join(root, 'bench', 'out');
@@ -127,8 +148,10 @@ async function main(): Promise<void> {
       `bpfql bench, ${startedAt}`,
       `machine: ${machineLine(machine)}`,
       `load average: ${loadStart.toFixed(2)} at start, ${results.loadAverage.end.toFixed(2)} at end${busy}`,
+      ...(isRoot ? [`BPF programs loaded by others: ${describePrograms(programsAtStart)} at start, ${describePrograms(results.othersPrograms?.end ?? [])} at end`] : []),
       ...method.map((m) => `method ${m}`),
       ...skipped.map((m) => `skipped: ${m}`),
+      ...(results.overhead && results.overhead.retries > 0 ? [`runs repeated after a failure (see stderr): ${results.overhead.retries}`] : []),
       '',
       renderTable(table),
       '',

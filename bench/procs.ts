@@ -16,6 +16,8 @@ export interface Tracked {
   readonly pid: number;
   /** Resolves when the process has exited (before its pipes are necessarily drained). */
   readonly exited: Promise<Exit>;
+  /** performance.now() of the latest stdout data, or undefined before any. */
+  lastOutputAt(): number | undefined;
   /** Resolves when the process has exited and its output is complete. */
   readonly closed: Promise<{ readonly stdout: string; readonly stderr: string; readonly exit: Exit }>;
 }
@@ -25,7 +27,11 @@ export function track(child: Child): Tracked {
   if (child.pid === undefined) throw new Error(`could not start ${child.spawnfile}`);
   let stdout = '';
   let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  let lastOutputAt: number | undefined;
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => {
+    stdout += s;
+    lastOutputAt = performance.now();
+  });
   child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   const exited = new Promise<Exit>((resolve, reject) => {
     child.once('error', reject);
@@ -36,7 +42,7 @@ export function track(child: Child): Tracked {
     stderr,
     exit: await exited,
   }));
-  return { child, pid: child.pid, exited, closed };
+  return { child, pid: child.pid, exited, closed, lastOutputAt: () => lastOutputAt };
 }
 
 /** Waits for a child and returns its output; throws when it fails. */
@@ -55,12 +61,17 @@ export function peakRssBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
-/** Sends SIGINT and returns the milliseconds until the process has exited. */
-export async function interruptAndTime(t: Tracked): Promise<number> {
+/**
+ * Sends SIGINT; returns the milliseconds until the process exited and until its last output
+ * (its result) arrived, which can come after the exit is seen.
+ */
+export async function interruptAndTime(t: Tracked): Promise<{ readonly exitMs: number; readonly printedMs: number | undefined }> {
   const sent = performance.now();
   t.child.kill('SIGINT');
   const exit = await t.exited;
-  return exit.at - sent;
+  await t.closed;
+  const printed = t.lastOutputAt();
+  return { exitMs: exit.at - sent, printedMs: printed !== undefined && printed > sent ? printed - sent : undefined };
 }
 
 /** Kills a helper process and waits for it to be gone. */

@@ -1,6 +1,7 @@
 // Turns the measurements into the one table the bench prints: every figure with its spread, the
 // issue's figure from another machine where there is one, the target and whether it was met.
 import type { ArrowIngestResult } from './arrow-ingest.js';
+import type { DetachTiming } from './detach.js';
 import type { Machine } from './machine.js';
 import type { ConfigResult, OverheadResult, ToolRun } from './overhead.js';
 import type { ImportTiming, InProcessStartup, Stages } from './startup.js';
@@ -14,11 +15,14 @@ export interface BenchResults {
   /** 1-minute load average before and after: how busy the machine was with other work. */
   readonly loadAverage: { readonly start: number; readonly end: number };
   readonly method: readonly string[];
+  /** BPF programs loaded by other processes at the start and end (they may share the hooks). */
+  readonly othersPrograms?: { readonly start: readonly string[]; readonly end: readonly string[] };
   /** Measurements not made, and why. */
   readonly skipped: readonly string[];
   readonly overhead?: OverheadResult;
   readonly inProcess?: InProcessStartup;
   readonly stages?: Stages;
+  readonly detach?: readonly DetachTiming[];
   readonly imports?: readonly ImportTiming[];
   readonly streaming?: readonly StreamResult[];
   readonly arrow?: ArrowIngestResult;
@@ -67,9 +71,9 @@ function findReference(o: OverheadResult, program: string): ConfigResult | undef
   return o.configs.find((c) => c.config.kind === 'reference' && c.config.program === program);
 }
 
-/** True when every run of the tool counted at least the workload's calls. */
+/** True when every run of the tool counted at least the workload's calls (two loops of `calls`). */
 function verified(c: ConfigResult, calls: number): boolean {
-  return c.toolRuns.every((r) => r.workloadCount !== undefined && r.workloadCount >= calls);
+  return c.toolRuns.every((r) => r.workloadCount !== undefined && r.workloadCount >= 2 * calls);
 }
 
 const REFERENCE_LABELS: Readonly<Record<string, { label: string; issue: string }>> = {
@@ -120,6 +124,11 @@ function overheadSection(o: OverheadResult, bpftraceMissing: boolean): Section {
       rows.push(row(`bpftrace: ${what}`, 'bpftrace not installed'));
     }
   }
+  for (const c of o.configs) {
+    if (c.config.kind !== 'tool' || c.config.query.tool !== 'bpfql' || c.config.query.what === BY_COMM || c.config.query.what === FILTERED) continue;
+    const m = added(c);
+    if (m) rows.push(row(`bpfql: ${c.config.query.what}`, plusNs(m.median), { spread: spreadOf(m, plusNs), verdict: verified(c, o.calls) ? '' : 'UNVERIFIED' }));
+  }
   const floor = added(findReference(o, 'empty-tracepoint'));
   const byComm = added(findTool(o, 'bpfql', BY_COMM));
   if (floor && hand && byComm) {
@@ -128,27 +137,36 @@ function overheadSection(o: OverheadResult, bpftraceMissing: boolean): Section {
       target: `hand-written: ${plusNs(hand.median - floor.median)}`,
     }));
   }
-  return { title: `1. Added cost per syscall: ${o.calls.toLocaleString('en-US')} getppid calls, thread CPU time, median of ${o.rounds} rounds`, rows };
+  return { title: `1. Added cost per syscall: getppid × ${o.calls.toLocaleString('en-US')} (best of 2), thread CPU time, median of ${o.rounds} rounds`, rows };
 }
 
-function toolRuns(o: OverheadResult | undefined, tool: ToolName, what: string): ToolRun[] {
-  return o ? findTool(o, tool, what)?.toolRuns ?? [] : [];
+/** The tool configurations that ran, bpfql's first. */
+function toolConfigs(o: OverheadResult | undefined): { tool: ToolName; what: string; runs: ToolRun[] }[] {
+  const out: { tool: ToolName; what: string; runs: ToolRun[] }[] = [];
+  for (const c of o?.configs ?? []) if (c.config.kind === 'tool') out.push({ tool: c.config.query.tool, what: c.config.query.what, runs: c.toolRuns });
+  return out.sort((a, b) => Number(a.tool === 'bpftrace') - Number(b.tool === 'bpftrace'));
+}
+
+const toolLabel = (tool: ToolName, what: string): string => `${tool === 'bpfql' ? 'bpfql CLI' : 'bpftrace'}: ${what}`;
+
+/** The issue's bpftrace figures, by query. */
+function bpftraceIssue(what: string, figures: { readonly byComm: string; readonly filtered: string }): string {
+  return what === BY_COMM ? figures.byComm : what === FILTERED ? figures.filtered : '';
 }
 
 function startupSection(r: BenchResults, bpftraceMissing: boolean): Section {
   const rows: Row[] = [];
-  const counted = (runs: ToolRun[]): Summary | undefined => (runs.length > 0 ? summarize(runs.map((t) => t.countedMs)) : undefined);
-  const cli: [ToolName, string, string, string][] = [
-    ['bpfql', BY_COMM, 'bpfql CLI: spawn → first event counted', ''],
-    ['bpfql', FILTERED, 'bpfql CLI, filtered query', ''],
-    ['bpftrace', BY_COMM, 'bpftrace: spawn → first event counted', '37 ms'],
-    ['bpftrace', FILTERED, 'bpftrace, reading tracepoint args', '96–107 ms'],
-  ];
-  for (const [tool, what, label, issue] of cli) {
-    const s = counted(toolRuns(r.overhead, tool, what));
-    if (s) rows.push(row(label, ms(s.median), { spread: spreadOf(s, ms), issue, ...(tool === 'bpfql' ? { target: '< 60 ms', verdict: verdict(s.median < 60) } : {}) }));
-    else if (tool === 'bpftrace' && bpftraceMissing && what === BY_COMM) rows.push(row('bpftrace: spawn → first event counted', 'bpftrace not installed'));
+  for (const t of toolConfigs(r.overhead)) {
+    if (t.runs.length === 0) continue;
+    const s = summarize(t.runs.map((run) => run.countedMs));
+    rows.push(row(toolLabel(t.tool, t.what), ms(s.median), {
+      spread: spreadOf(s, ms),
+      ...(t.tool === 'bpfql'
+        ? { target: '< 60 ms', verdict: verdict(s.median < 60) }
+        : { issue: bpftraceIssue(t.what, { byComm: '37 ms', filtered: '96–107 ms (args)' }) }),
+    }));
   }
+  if (bpftraceMissing) rows.push(row('bpftrace', 'bpftrace not installed'));
   if (r.inProcess) {
     const warm = summarize(r.inProcess.warmMs);
     rows.push(row('bpfql in one process: query text → attached', ms(warm.median), { spread: spreadOf(warm, ms), target: '< 5 ms', verdict: verdict(warm.median < 5) }));
@@ -165,7 +183,7 @@ function startupSection(r: BenchResults, bpftraceMissing: boolean): Section {
     const s = summarize(values);
     rows.push(row(`  fresh process: ${t.target.label}`, ms(s.median), { spread: spreadOf(s, ms), issue: t.target.specifier === undefined ? '52 ms (node -e 0)' : '' }));
   }
-  return { title: '2. Startup', rows };
+  return { title: '2. Startup: spawn → first event counted (CLIs); query text → attached (one process)', rows };
 }
 
 function streamingSection(results: readonly StreamResult[]): Section {
@@ -174,6 +192,7 @@ function streamingSection(results: readonly StreamResult[]): Section {
   for (const s of results) {
     const delivered = summarize(s.runs.map((r) => r.deliveredPerSec));
     const emitted = summarize(s.runs.map((r) => r.emittedPerSec));
+    const share = summarize(s.runs.map((r) => r.workloadCpuShare));
     const lost = s.runs.reduce((n, r) => n + r.lost, 0);
     const calls = s.runs.reduce((n, r) => n + r.calls, 0);
     best = Math.max(best, delivered.median);
@@ -184,14 +203,26 @@ function streamingSection(results: readonly StreamResult[]): Section {
       target = 'no loss at 1 M/s';
       v = emitted.median < 0.95 * s.step.rate ? 'NOT REACHED' : verdict(lost === 0);
     }
-    rows.push(row(`${label}: emitted ${mps(emitted.median)}, lost ${((100 * lost) / calls).toFixed(2)}%`, `${mps(delivered.median)} delivered`, {
+    rows.push(row(`${label}: emitted ${mps(emitted.median)} (${(100 * share.median).toFixed(0)}% CPU), lost ${((100 * lost) / calls).toFixed(2)}%`, `${mps(delivered.median)} delivered`, {
       spread: spreadOf(delivered, mps),
       target,
       verdict: v,
     }));
   }
   rows.push(row('highest delivered rate (median of a step)', mps(best), { issue: 'bpftrace printf 0.11 M/s', target: '≥ 2 M/s', verdict: verdict(best >= 2e6) }));
-  return { title: '3. Streaming: ring buffer → DuckDB table (events delivered per second, fraction lost)', rows };
+  // What bounds the rates: the consumer's CPU per row, and the producer's calls per CPU-second.
+  const big = results.flatMap((s) => s.runs).filter((r) => r.delivered >= 500_000);
+  if (big.length > 0) {
+    const cost = summarize(big.map((r) => r.consumerCpuUsPerRow));
+    rows.push(row('  bpfql CPU per delivered row (all threads)', `${cost.median.toFixed(2)} µs`, { spread: spreadOf(cost, (v) => `${v.toFixed(2)} µs`) }));
+    rows.push(row('  → rows/s one CPU of bpfql can take', mps(1e6 / cost.median)));
+  }
+  const unpaced = results.find((s) => s.step.rate === 0);
+  if (unpaced) {
+    const perCpu = summarize(unpaced.runs.map((r) => r.emittedPerSec / r.workloadCpuShare));
+    rows.push(row('  → calls/s the workload makes per CPU-second, traced', mps(perCpu.median), { spread: spreadOf(perCpu, mps) }));
+  }
+  return { title: '3. Streaming: ring buffer → DuckDB table (rows delivered per second; emitted: the workload\'s rate and CPU share)', rows };
 }
 
 function arrowSection(a: ArrowIngestResult): Section {
@@ -211,35 +242,47 @@ function arrowSection(a: ArrowIngestResult): Section {
 
 function memorySection(o: OverheadResult, bpftraceMissing: boolean): Section {
   const rows: Row[] = [];
-  const peak = (tool: ToolName, what: string): Summary | undefined => {
-    const runs = toolRuns(o, tool, what);
-    return runs.length > 0 ? summarize(runs.map((r) => r.peakRssBytes)) : undefined;
-  };
-  for (const what of [BY_COMM, FILTERED]) {
-    const mine = peak('bpfql', what);
-    const theirs = peak('bpftrace', what);
-    if (mine) rows.push(row(`bpfql CLI: ${what}`, mb(mine.median), { spread: spreadOf(mine, mb) }));
-    if (theirs) rows.push(row(`bpftrace: ${what}`, mb(theirs.median), { spread: spreadOf(theirs, mb), issue: '89–100 MB' }));
-    if (mine && theirs) rows.push(row(`  bpfql / bpftrace, ${what}`, `${(mine.median / theirs.median).toFixed(2)}×`));
+  const tools = toolConfigs(o).filter((t) => t.runs.length > 0);
+  const peak = (t: { runs: ToolRun[] }): Summary => summarize(t.runs.map((r) => r.peakRssBytes));
+  for (const t of tools) {
+    const s = peak(t);
+    rows.push(row(toolLabel(t.tool, t.what), mb(s.median), { spread: spreadOf(s, mb), ...(t.tool === 'bpftrace' ? { issue: '89–100 MB' } : {}) }));
+  }
+  for (const mine of tools.filter((t) => t.tool === 'bpfql')) {
+    const theirs = tools.find((t) => t.tool === 'bpftrace' && t.what === mine.what);
+    if (theirs) rows.push(row(`  bpfql / bpftrace, ${mine.what}`, `${(peak(mine).median / peak(theirs).median).toFixed(2)}×`));
   }
   if (bpftraceMissing) rows.push(row('bpftrace', 'bpftrace not installed'));
   return { title: '5. Peak memory (VmHWM) of each tool during 1', rows };
 }
 
-function exitSection(o: OverheadResult, bpftraceMissing: boolean): Section {
+function exitSection(r: BenchResults, o: OverheadResult, bpftraceMissing: boolean): Section {
   const rows: Row[] = [];
-  for (const tool of ['bpfql', 'bpftrace'] as const) {
-    for (const what of [BY_COMM, FILTERED]) {
-      const runs = toolRuns(o, tool, what);
-      if (runs.length === 0) continue;
-      const s = summarize(runs.map((r) => r.exitMs));
-      rows.push(row(`${tool === 'bpfql' ? 'bpfql CLI' : 'bpftrace'}: ${what}`, ms(s.median), {
-        spread: spreadOf(s, ms),
-        ...(tool === 'bpfql' ? { target: '< 100 ms', verdict: verdict(s.median < 100) } : { issue: '180 ms' }),
-      }));
+  for (const t of toolConfigs(o)) {
+    if (t.runs.length === 0) continue;
+    const s = summarize(t.runs.map((r) => r.exitMs));
+    rows.push(row(toolLabel(t.tool, t.what), ms(s.median), {
+      spread: spreadOf(s, ms),
+      ...(t.tool === 'bpfql' ? { target: '< 100 ms', verdict: verdict(s.median < 100) } : { issue: '180 ms' }),
+    }));
+    const printed = t.runs.flatMap((r) => (r.printedMs === undefined ? [] : [r.printedMs]));
+    if (printed.length > 0) {
+      const p = summarize(printed);
+      rows.push(row('  of which SIGINT → result printed', ms(p.median), { spread: spreadOf(p, ms) }));
     }
   }
   if (bpftraceMissing) rows.push(row('bpftrace', 'bpftrace not installed'));
+  if (r.inProcess) {
+    const stop = summarize(r.inProcess.resultAfterStopMs);
+    const teardown = summarize(r.inProcess.teardownMs);
+    rows.push(row('  in one process: stop → result (count by comm)', ms(stop.median), { spread: spreadOf(stop, ms) }));
+    rows.push(row('  in one process: detach and close (teardownKernel)', ms(teardown.median), { spread: spreadOf(teardown, ms) }));
+  }
+  for (const d of r.detach ?? []) {
+    const s = summarize(d.closeMs);
+    const what = d.kind === 'empty-tracepoint' ? 'tracepoint (perf event)' : 'raw tracepoint (bpf link)';
+    rows.push(row(`  close one attachment: ${what}`, ms(s.median), { spread: spreadOf(s, ms) }));
+  }
   return { title: '6. Exit: SIGINT → process gone (results printed in between)', rows };
 }
 
@@ -250,7 +293,7 @@ export function sections(r: BenchResults): Section[] {
   if (r.overhead || r.inProcess || r.imports) out.push(startupSection(r, missing));
   if (r.streaming) out.push(streamingSection(r.streaming));
   if (r.arrow) out.push(arrowSection(r.arrow));
-  if (r.overhead) out.push(memorySection(r.overhead, missing), exitSection(r.overhead, missing));
+  if (r.overhead) out.push(memorySection(r.overhead, missing), exitSection(r, r.overhead, missing));
   return out;
 }
 

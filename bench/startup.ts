@@ -20,27 +20,39 @@ export interface InProcessStartup {
   readonly coldMs: number;
   /** Every later query. */
   readonly warmMs: number[];
+  /** Stopping a running query (the REPL's Ctrl-C) → execute() resolved with the result. */
+  readonly resultAfterStopMs: number[];
+  /** Engine.teardownKernel() after each query: detaching and closing its programs and maps. */
+  readonly teardownMs: number[];
 }
 
-/** execute() → onAttached, `reps` times; each query is stopped as soon as it is attached. */
+/**
+ * execute() → onAttached, `reps` times; each query is stopped as soon as it is attached, and
+ * the time to its result and to its teardown are kept too.
+ */
 export async function measureTextToAttached(engine: Engine, query: string, reps: number): Promise<InProcessStartup> {
   const times: number[] = [];
+  const resultAfterStopMs: number[] = [];
+  const teardownMs: number[] = [];
   for (let i = 0; i < reps; i++) {
     const stop = new AbortController();
-    let attachedMs: number | undefined;
+    let attachedAt: number | undefined;
     const start = performance.now();
     await engine.execute(query, {
       signal: stop.signal,
       onAttached: () => {
-        attachedMs = performance.now() - start;
+        attachedAt = performance.now();
         stop.abort();
       },
     });
+    const resultAt = performance.now();
     engine.teardownKernel();
-    if (attachedMs === undefined) throw new Error(`'${query}' finished without attaching`);
-    times.push(attachedMs);
+    if (attachedAt === undefined) throw new Error(`'${query}' finished without attaching`);
+    times.push(attachedAt - start);
+    resultAfterStopMs.push(resultAt - attachedAt);
+    teardownMs.push(performance.now() - resultAt);
   }
-  return { coldMs: times[0]!, warmMs: times.slice(1) };
+  return { coldMs: times[0]!, warmMs: times.slice(1), resultAfterStopMs, teardownMs };
 }
 
 /** Milliseconds per stage of the path from query text to attached, one entry per repetition. */

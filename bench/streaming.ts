@@ -25,6 +25,10 @@ export interface StreamRun {
   readonly calls: number;
   /** Calls per second the workload achieved. */
   readonly emittedPerSec: number;
+  /** The share of its CPU the workload had (the rest went to other processes). */
+  readonly workloadCpuShare: number;
+  /** CPU time of this process (every thread: draining, decoding, DuckDB) per delivered row. */
+  readonly consumerCpuUsPerRow: number;
   readonly delivered: number;
   readonly lost: number;
   /** From the go signal to the query's rows being in DuckDB. */
@@ -51,8 +55,8 @@ export async function measureStreaming(
       results.get(step)!.runs.push(run);
       opts.log(
         `  round ${round + 1}/${opts.rounds}: ${step.rate === 0 ? 'unpaced' : `${step.rate / 1e6} M/s`}: ` +
-          `emitted ${(run.emittedPerSec / 1e6).toFixed(2)} M/s, delivered ${(run.deliveredPerSec / 1e6).toFixed(2)} M/s, ` +
-          `lost ${run.lost}`,
+          `emitted ${(run.emittedPerSec / 1e6).toFixed(2)} M/s (${(100 * run.workloadCpuShare).toFixed(0)}% of its CPU), ` +
+          `delivered ${(run.deliveredPerSec / 1e6).toFixed(2)} M/s, lost ${run.lost}, ${run.consumerCpuUsPerRow.toFixed(2)} µs CPU/row`,
       );
     }
   }
@@ -66,6 +70,7 @@ async function streamOnce(engine: Engine, w: Workload, step: StreamRate): Promis
   // Awaited below when all goes well; this keeps a failure elsewhere from leaving it unhandled.
   paced.done.catch(() => undefined);
   let goAt: number | undefined;
+  let cpuAtGo: NodeJS.CpuUsage | undefined;
   try {
     const outcome = await engine.execute(
       `CREATE TABLE ${TABLE} AS SELECT id, pid FROM tracepoint.raw_syscalls.sys_enter WHERE pid = ${pid} AND id = ${GETPPID_ID} FOR 60s`,
@@ -73,11 +78,13 @@ async function streamOnce(engine: Engine, w: Workload, step: StreamRate): Promis
         until: paced.done,
         onAttached: () => {
           goAt = performance.now();
+          cpuAtGo = process.cpuUsage();
           paced.go();
         },
       },
     );
     const endAt = performance.now();
+    const cpu = process.cpuUsage(cpuAtGo);
     const made = await paced.done;
     if (outcome.kind !== 'done' || outcome.kernel === undefined || goAt === undefined) throw new Error('the streaming query did not run');
     const count = (await engine.session.run(`SELECT count(*) AS n FROM ${TABLE}`)).rows[0]?.[0];
@@ -87,7 +94,16 @@ async function streamOnce(engine: Engine, w: Workload, step: StreamRate): Promis
       throw new Error(`streamed ${delivered} rows and lost ${lost}, but the workload made ${made.calls} calls`);
     }
     const seconds = (endAt - goAt) / 1000;
-    return { calls: made.calls, emittedPerSec: made.calls / (made.ns / 1e9), delivered, lost, seconds, deliveredPerSec: delivered / seconds };
+    return {
+      calls: made.calls,
+      emittedPerSec: made.calls / (made.wallNs / 1e9),
+      workloadCpuShare: made.cpuNs / made.wallNs,
+      consumerCpuUsPerRow: (cpu.user + cpu.system) / Math.max(1, delivered),
+      delivered,
+      lost,
+      seconds,
+      deliveredPerSec: delivered / seconds,
+    };
   } finally {
     if (paced.child.exitCode === null) paced.child.kill('SIGKILL');
     await engine.session.run(`DROP TABLE IF EXISTS ${TABLE}`);

@@ -80,6 +80,34 @@ export function bpfqlQueries(root: string): ToolQuery[] {
   ];
 }
 
+export const STREAMED = `comm = '${WORKLOAD_COMM}' AND id = ${GETPPID_ID}, rows streamed, counted in DuckDB`;
+
+/**
+ * A query the kernel cannot aggregate (count DISTINCT), so every matching event is streamed
+ * through the ring buffer into DuckDB: the per-event cost of streaming. The row with d = 1
+ * holds the count.
+ */
+export function bpfqlStreamQuery(root: string): ToolQuery {
+  return bpfql(
+    root,
+    STREAMED,
+    `SELECT count(DISTINCT id) AS d, count(*) AS n FROM tracepoint.raw_syscalls.sys_enter WHERE comm = '${WORKLOAD_COMM}' AND id = ${GETPPID_ID}`,
+    'd',
+    1,
+  );
+}
+
+export const BY_COMM_SYSCALLS = 'FROM syscalls (entry and exit), count by comm';
+export const FILTERED_SYSCALLS = `FROM syscalls, comm = '${WORKLOAD_COMM}', count by syscall`;
+
+/** The same two queries over the curated `syscalls` table, for a catalog that has it. */
+export function bpfqlSyscallsQueries(root: string): ToolQuery[] {
+  return [
+    bpfql(root, BY_COMM_SYSCALLS, 'SELECT comm, count(*) AS n FROM syscalls GROUP BY comm', 'comm', WORKLOAD_COMM),
+    bpfql(root, FILTERED_SYSCALLS, `SELECT syscall, count(*) AS n FROM syscalls WHERE comm = '${WORKLOAD_COMM}' GROUP BY syscall`, 'syscall', 'getppid'),
+  ];
+}
+
 export function bpftraceQueries(): ToolQuery[] {
   return [
     bpftrace(BY_COMM, 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }', WORKLOAD_COMM),

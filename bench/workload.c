@@ -1,10 +1,11 @@
 /*
  * The benchmark's event source: cheap syscalls (getppid) that every syscall-entry probe sees.
  *
- *   bpfql-workload loop N      N calls back to back; prints the nanoseconds they took.
+ *   bpfql-workload loop N      N calls back to back; prints the nanoseconds they took, as
+ *                              "<wall ns> <thread CPU ns>".
  *   bpfql-workload rate R N    reads one line from stdin (the go signal), then makes N calls paced
  *                              at R per second (R = 0: as fast as possible); prints
- *                              "<calls> <nanoseconds>".
+ *                              "<calls> <wall ns> <thread CPU ns>".
  *   bpfql-workload tick        about 10000 calls per second until killed, so a tool that just
  *                              attached counts an event within ~0.1 ms.
  *
@@ -52,6 +53,7 @@ static void rate(long long r, long long n) {
   char line[64];
   if (fgets(line, sizeof line, stdin) == NULL) exit(3);
   long long start = now_ns();
+  long long cpu_start = clock_ns(CLOCK_THREAD_CPUTIME_ID);
   for (long long i = 0; i < n; i++) {
     if (r > 0 && (i & 63) == 0) {
       long long due = start + (long long)((double)i * 1e9 / (double)r);
@@ -60,8 +62,9 @@ static void rate(long long r, long long n) {
     }
     syscall(SYS_getppid);
   }
+  long long cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu_start;
   long long elapsed = now_ns() - start;
-  printf("%lld %lld\n", n, elapsed);
+  printf("%lld %lld %lld\n", n, elapsed, cpu);
 }
 
 static void tick(void) {

@@ -48,24 +48,31 @@ export function startTicker(w: Workload): Tracked {
   return track(spawn(cmd, args, { stdio: 'ignore' }));
 }
 
+export interface PacedTiming {
+  readonly calls: number;
+  readonly wallNs: number;
+  /** Less than wallNs when other processes had the workload's CPU part of the time. */
+  readonly cpuNs: number;
+}
+
 export interface PacedRun {
   readonly child: Child;
   /** Starts the calls. */
   go(): void;
-  /** Resolves with the calls made and the nanoseconds they took, once the workload exits. */
-  readonly done: Promise<{ readonly calls: number; readonly ns: number }>;
+  /** Resolves with the calls made and the time they took, once the workload exits. */
+  readonly done: Promise<PacedTiming>;
 }
 
 /** `n` getppid calls at `rate` per second (0: unpaced), starting when go() is called. */
 export function startPaced(w: Workload, rate: number, n: number): PacedRun {
   const [cmd, args] = pinned(w, ['rate', String(rate), String(n)]);
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  const done = collect(child).then(({ stdout }) => {
-    const [calls, ns] = stdout.trim().split(' ').map(Number);
-    if (calls === undefined || ns === undefined || !Number.isFinite(calls) || !Number.isFinite(ns)) {
-      throw new Error(`paced workload printed '${stdout.trim()}'`);
+  const done = collect(child).then(({ stdout }): PacedTiming => {
+    const [calls, wallNs, cpuNs] = stdout.trim().split(' ').map(Number);
+    if (calls === undefined || wallNs === undefined || cpuNs === undefined || ![calls, wallNs, cpuNs].every(Number.isFinite)) {
+      throw new Error(`paced workload printed '${stdout.trim()}', expected "<calls> <wall ns> <cpu ns>"`);
     }
-    return { calls, ns };
+    return { calls, wallNs, cpuNs };
   });
   return { child, go: () => child.stdin?.end('go\n'), done };
 }
