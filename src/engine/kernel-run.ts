@@ -10,7 +10,7 @@ import type { ColumnBatch } from '../catalog/types.js';
 import { possibleCpus } from '../kernel/cpus.js';
 import { BpfMap } from '../kernel/map.js';
 import { BpfProgram } from '../kernel/program.js';
-import { RingBuffer } from '../kernel/ringbuf.js';
+import { HEADER_SIZE, RingBuffer } from '../kernel/ringbuf.js';
 import { VerifierError } from '../kernel/errors.js';
 import { KernelScope } from '../kernel/scope.js';
 import type { KernelPlan } from '../planner/plan.js';
@@ -72,6 +72,9 @@ export interface KernelRunResult {
   /** Closes programs, links and maps. Call after the results have been shown. */
   readonly teardown: () => void;
 }
+
+/** Ring-buffer records handed to DuckDB at a time. */
+const DRAIN_BATCH = 16384;
 
 /** Nanoseconds to add to bpf_ktime_get_ns (CLOCK_MONOTONIC) to get wall-clock time. */
 export function monotonicToWallOffset(): bigint {
@@ -160,18 +163,33 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
       const ring = scope.add(new RingBuffer(maps.get(RING_MAP)!));
       const decoder = new RecordDecoder(plan.mode, monotonicToWallOffset(), stacks);
       const limit = opts.rowLimit ?? Infinity;
-      const drain = async (): Promise<void> => {
-        ring.poll((view, offset) => {
-          if (rows >= limit) return;
-          decoder.push(Buffer.from(view.buffer, view.byteOffset, view.byteLength), offset);
-          rows++;
-        });
-        if (decoder.pending > 0 && opts.onRows) await opts.onRows(decoder.take());
+      const onRecord = (view: DataView, offset: number): void => {
+        if (rows >= limit) return;
+        decoder.push(Buffer.from(view.buffer, view.byteOffset, view.byteLength), offset);
+        rows++;
+      };
+      // In a storm the kernel refills the ring as fast as it is read. Rows go to DuckDB in batches
+      // of DRAIN_BATCH, so memory holds one batch, and one drain reads at most a ring's worth,
+      // so the loop still closes windows and sees the end of the query.
+      const perDrain = Math.ceil(plan.mode.ringBytes / (plan.mode.recordSize + HEADER_SIZE));
+      /** Reads what is there, up to a ring's worth; true when it stopped there with more to read. */
+      const drain = async (): Promise<boolean> => {
+        for (let read = 0; read < perDrain; ) {
+          const want = Math.min(DRAIN_BATCH, perDrain - read);
+          const got = ring.poll(onRecord, want);
+          read += got;
+          if (decoder.pending > 0 && opts.onRows) await opts.onRows(decoder.take());
+          if (got < want) return false;
+        }
+        return true;
       };
       const windows = new WindowClock(opts.every?.ms);
+      let behind = false;
       while (!stopped && rows < limit) {
-        await Promise.race([ended, sleep(opts.pollMs ?? 50)]);
-        await drain();
+        // Behind a storm, read on at once (after a turn of the event loop, for signals and timers);
+        // otherwise wait for records to gather.
+        await Promise.race([ended, sleep(behind ? 0 : opts.pollMs ?? 50)]);
+        behind = await drain();
         if (opts.every && windows.due()) await opts.every.onWindow(windows.close());
         if (opts.onTick) await opts.onTick({ rows, elapsedMs: performance.now() - started, completeness: readStats(stats, programs) });
       }

@@ -12,7 +12,7 @@ import { sys } from './sys.js';
 const PROT_READ = 1;
 const PROT_WRITE = 2;
 const MAP_SHARED = 1;
-const HEADER_SIZE = 8;
+export const HEADER_SIZE = 8;
 const BUSY_BIT = 0x80000000;
 const DISCARD_BIT = 0x40000000;
 const LENGTH_MASK = 0x3fffffff;
@@ -72,15 +72,19 @@ export class RingBuffer {
     this.consumed = Number(Atomics.load(this.consumerPos, 0));
   }
 
-  /** Hands every committed record to `onRecord`, skips discarded ones, frees the space; returns records read. */
-  poll(onRecord: RecordCallback): number {
+  /**
+   * Hands committed records to `onRecord`, skips discarded ones, frees the space; returns records
+   * read. Stops after `maxRecords`: while the kernel writes as fast as this reads, only a bound
+   * keeps one call from reading for as long as the writing goes on.
+   */
+  poll(onRecord: RecordCallback, maxRecords = Infinity): number {
     if (this.closed) throw new Error(`ring buffer '${this.map.spec.name}' is closed`);
     let records = 0;
     for (;;) {
       const produced = Number(Atomics.load(this.producerPos, 0));
       if (produced === this.consumed) return records;
       let pos = this.consumed;
-      while (pos < produced) {
+      while (pos < produced && records < maxRecords) {
         const offset = pos & this.mask;
         const header = Atomics.load(this.headers, offset >> 2) >>> 0;
         if ((header & BUSY_BIT) !== 0) break; // reserved, not yet submitted: stop here
@@ -95,6 +99,7 @@ export class RingBuffer {
       this.consumed = pos;
       // Release: the kernel may reuse the space only after our reads above.
       Atomics.store(this.consumerPos, 0, BigInt(pos));
+      if (records >= maxRecords) return records;
     }
   }
 

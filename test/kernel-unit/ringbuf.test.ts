@@ -116,3 +116,21 @@ test('refuses maps that are not ring buffers of a valid size', () => {
   const odd = BpfMap.create({ name: 'r', type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: 12288 });
   assert.throws(() => new RingBuffer(odd), /needs a power of two and a multiple of the page size 4096/);
 });
+
+test('poll stops after maxRecords, releasing exactly what it read, and the next poll goes on from there', () => {
+  const { map, setProducer, consumerPos, record } = setup();
+  const ends: number[] = [];
+  let pos = 0;
+  for (let i = 0; i < 5; i++) ends.push((pos = record(pos, [i])));
+  setProducer(pos);
+  const rb = new RingBuffer(map);
+  const seen: number[] = [];
+  const read = (view: DataView, offset: number): void => void seen.push(view.getUint8(offset));
+  assert.equal(rb.poll(read, 2), 2);
+  assert.deepEqual(seen, [0, 1]);
+  assert.equal(consumerPos(), ends[1]);
+  assert.equal(rb.poll(read, 2), 2);
+  assert.equal(rb.poll(read, 2), 1);
+  assert.deepEqual(seen, [0, 1, 2, 3, 4]);
+  assert.equal(consumerPos(), pos);
+});
