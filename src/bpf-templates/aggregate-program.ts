@@ -28,10 +28,14 @@ export const ZERO_MAP = 'zero';
 
 /** BPF_NOEXIST: insert only if the key is absent (another CPU may have inserted it meanwhile). */
 const NOEXIST = 1;
+/** Map flag: allocate elements on insert rather than all at creation. */
+const BPF_F_NO_PREALLOC = 1;
 
 export function aggregateMaps(mode: AggregateMode): MapSpec[] {
   return [
-    { name: AGG_MAP, type: 'percpu_hash', keySize: mode.keySize, valueSize: mode.valueSize, maxEntries: mode.maxEntries },
+    // Not preallocated: creating a preallocated map of 65536 keys takes 50–100 ms, all of it before
+    // the program can attach; without, keys are allocated as they first appear (on a miss only).
+    { name: AGG_MAP, type: 'percpu_hash', keySize: mode.keySize, valueSize: mode.valueSize, maxEntries: mode.maxEntries, flags: mode.valueSize > 4096 ? 0 : BPF_F_NO_PREALLOC },
     { name: ZERO_MAP, type: 'array', keySize: 4, valueSize: mode.valueSize, maxEntries: 1 },
   ];
 }

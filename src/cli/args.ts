@@ -10,6 +10,7 @@ export interface CliOptions {
   readonly db?: string;
   readonly maxKeys?: number;
   readonly strict: boolean;
+  readonly verbose: boolean;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -28,6 +29,7 @@ options:
   --db FILE.duckdb                 keep results in this DuckDB file (default: in memory)
   --max-keys N                     size of in-kernel aggregation maps (default 65536)
   --strict                         exit 1 when a result is incomplete (lost records, full maps)
+  -v, --verbose                    say on stderr when each kernel query is attached
   -h, --help                       this text
   --version                        the version
 
@@ -46,6 +48,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         db: { type: 'string' },
         'max-keys': { type: 'string' },
         strict: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -70,6 +73,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...(v.db !== undefined ? { db: v.db } : {}),
     ...(maxKeys !== undefined ? { maxKeys } : {}),
     strict: v.strict ?? false,
+    verbose: v.verbose ?? false,
     help: v.help ?? false,
     version: v.version ?? false,
   };

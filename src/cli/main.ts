@@ -74,7 +74,8 @@ async function run(opts: CliOptions): Promise<number> {
       try {
         // Table output shows each EVERY window as it closes; other formats print the whole result once.
         const live = opts.format === 'table' ? { onWindow: (rows: QueryResult) => process.stdout.write(`${formatResult(rows, 'table', tableWidth())}\n`) } : {};
-        outcome = await engine.execute(stmt.text, { signal: controller.signal, ...live });
+        const attached = opts.verbose ? { onAttached: () => process.stderr.write(`bpfql: attached, ${Math.round(performance.now())} ms after start\n`) } : {};
+        outcome = await engine.execute(stmt.text, { signal: controller.signal, ...live, ...attached });
       } catch (e) {
         const r = reportError(shiftDiagnostics(e, stmt.start), script);
         process.stderr.write(`${r.text}\n`);

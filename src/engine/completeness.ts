@@ -17,7 +17,7 @@ export function isComplete(c: Completeness): boolean {
 }
 
 export function describeCompleteness(c: Completeness): string {
-  if (isComplete(c)) return 'complete: no lost records, no failed map updates, no unmatched events';
+  if (isComplete(c)) return 'complete: no lost records, no failed map updates, no unmatched or skipped events';
   const parts: string[] = [];
   if (c.lostRecords > 0) parts.push(`${c.lostRecords} records lost (ring buffer full)`);
   if (c.failedUpdates > 0) parts.push(`${c.failedUpdates} map updates failed (map full; raise --max-keys)`);

@@ -9,3 +9,4 @@ const runtime = (await import(bundle.href)) as typeof Chevrotain;
 
 export const { createToken, EmbeddedActionsParser, EOF, Lexer, tokenMatcher } = runtime;
 export type { IRecognitionException, IToken, ParserMethod, TokenType } from 'chevrotain';
+export type Lexer = Chevrotain.Lexer;

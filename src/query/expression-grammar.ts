@@ -55,8 +55,9 @@ export const MAX_NESTING = 64;
 export abstract class ExpressionGrammar extends EmbeddedActionsParser {
   private nesting = 0;
 
-  constructor() {
-    super(T.allTokens, { maxLookahead: 2 });
+  /** @param validate run chevrotain's grammar checks (the tests do; start-up skips them, they are slow). */
+  constructor(validate: boolean) {
+    super(T.allTokens, { maxLookahead: 2, skipValidations: !validate });
   }
 
   /** Runs `parse` one nesting level deeper; `opening` is the token that opened the level. */

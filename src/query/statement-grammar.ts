@@ -17,8 +17,8 @@ export class BpfqlParser extends ExpressionGrammar {
   /** The text being parsed, to quote it in diagnostics. */
   private source = '';
 
-  constructor() {
-    super();
+  constructor(validate = false) {
+    super(validate);
     this.performSelfAnalysis();
   }
 

@@ -16,22 +16,27 @@ const CLI = fromRoot('dist', 'src', 'cli', 'main.js');
 
 interface CliRun {
   readonly pid: number;
+  /** Resolves when the CLI says (--verbose) that its query is attached. */
+  readonly attached: Promise<void>;
   readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
 function cli(args: readonly string[]): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--verbose', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  let attached!: () => void;
+  const isAttached = new Promise<void>((r) => (attached = r));
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (/bpfql: attached/.test(stderr)) attached();
   });
-  return { pid: child.pid!, done };
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr: stderr.replace(/^bpfql: attached.*\n/gm, '') }));
+  });
+  return { pid: child.pid!, attached: isAttached, done };
 }
-
-const ours = (name: string): boolean => name.startsWith('bpfql_');
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -41,23 +46,17 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): P
   }
 }
 
-/** A program is listed once loaded and attached within a millisecond after; leave it a moment. */
-async function waitForAttach(): Promise<void> {
-  await waitFor('the program to load', () => listPrograms().some((p) => p.name === 'bpfql_exec'));
-  await new Promise((r) => setTimeout(r, 300));
-}
 
-/** Waits until no bpfql program or map is loaded (other tests run one file at a time). */
-async function waitForNoneOfOurs(): Promise<void> {
-  await waitFor('bpfql programs to go', () => !listPrograms().some((p) => ours(p.name)) && !listMaps().some((m) => ours(m.name)));
+/** The ids of the programs and maps loaded now. */
+function loadedIds(): Set<number> {
+  return new Set([...listPrograms().map((p) => p.id), ...listMaps().map((m) => -m.id)]);
 }
 
 test('--format json prints numbers as JSON numbers; SIGINT ends the query and keeps the result', { skip }, async () => {
-  await waitForNoneOfOurs();
   const prog = new NamedProgram(uniqueComm('bj'));
   try {
     const run = cli(['--format', 'json', `SELECT comm, count(*) AS n FROM exec WHERE comm = '${prog.comm}' GROUP BY comm FOR 60s`]);
-    await waitForAttach();
+    await run.attached;
     await execTimes(prog.path, 25).done;
     process.kill(run.pid, 'SIGINT');
     const r = await run.done;
@@ -69,13 +68,12 @@ test('--format json prints numbers as JSON numbers; SIGINT ends the query and ke
 });
 
 test('-o x.parquet writes what read_parquet reads back; SIGTERM works like SIGINT', { skip }, async () => {
-  await waitForNoneOfOurs();
   const prog = new NamedProgram(uniqueComm('bp'));
   const dir = mkdtempSync(join(tmpdir(), 'bpfql-out-'));
   try {
     const out = join(dir, 'x.parquet');
     const run = cli(['-o', out, `SELECT comm, count(*) AS n FROM exec WHERE comm = '${prog.comm}' GROUP BY comm FOR 60s`]);
-    await waitForAttach();
+    await run.attached;
     await execTimes(prog.path, 7).done;
     process.kill(run.pid, 'SIGTERM');
     const r = await run.done;
@@ -102,12 +100,19 @@ test('an unknown column exits 2 with line:column, a caret and the closest names'
 });
 
 test('after SIGKILL no program, map or link of bpfql remains', { skip }, async () => {
-  await waitForNoneOfOurs();
+  const before = loadedIds();
   const run = cli(['SELECT comm, count(*) FROM exec GROUP BY comm FOR 60s']);
-  await waitForAttach();
-  assert.ok(listMaps().some((m) => m.name === 'bpfql_agg'));
+  await run.attached;
+  // What this CLI loaded: everything new since it started (other tools may load things meanwhile,
+  // so only bpfql's names count).
+  const programs = listPrograms().filter((p) => !before.has(p.id) && p.name.startsWith('bpfql_')).map((p) => p.id);
+  const maps = listMaps().filter((m) => !before.has(-m.id) && m.name.startsWith('bpfql_')).map((m) => m.id);
+  assert.ok(programs.length >= 1 && maps.length >= 2, `loaded ${programs.length} programs and ${maps.length} maps`);
   process.kill(run.pid, 'SIGKILL');
   const r = await run.done;
   assert.equal(r.signal, 'SIGKILL');
-  await waitForNoneOfOurs();
+  await waitFor('its programs and maps to go', () => {
+    const now = loadedIds();
+    return programs.every((id) => !now.has(id)) && maps.every((id) => !now.has(-id));
+  });
 });

@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listPrograms } from '../../src/kernel/objects.js';
 import { fromRoot } from '../helpers/paths.js';
 import { execTimes, kernelSkip, NamedProgram, uniqueComm } from '../helpers/workload.js';
 
@@ -14,23 +13,21 @@ const CLI = fromRoot('dist', 'src', 'cli', 'main.js');
 
 interface Done { code: number | null; stdout: string; stderr: string }
 
-/** Runs the CLI; `whileAttached` runs once its program is attached, then the CLI gets SIGINT. */
+/** Runs the CLI; `whileAttached` runs once it says (--verbose) its query is attached, then the CLI gets SIGINT. */
 async function cli(args: readonly string[], whileAttached?: () => Promise<unknown>): Promise<Done> {
-  const before = new Set(listPrograms().map((p) => p.id));
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...(whileAttached ? ['--verbose'] : []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  let attached!: () => void;
+  const isAttached = new Promise<void>((r) => (attached = r));
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Done>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (/bpfql: attached/.test(stderr)) attached();
+  });
+  const done = new Promise<Done>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr: stderr.replace(/^bpfql: attached.*\n/gm, '') })));
   if (whileAttached) {
-    const end = Date.now() + 15_000;
-    while (!listPrograms().some((p) => p.name.startsWith('bpfql_') && !before.has(p.id))) {
-      if (Date.now() > end) throw new Error(`the CLI never attached: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    // Listed once loaded; attaching follows within a millisecond, so leave it a moment.
-    await new Promise((r) => setTimeout(r, 300));
+    await Promise.race([isAttached, done.then((d) => Promise.reject(new Error(`the CLI ended before attaching: ${d.stderr}`)))]);
     await whileAttached();
     child.kill('SIGINT');
   }
