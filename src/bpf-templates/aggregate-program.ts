@@ -30,12 +30,21 @@ export const ZERO_MAP = 'zero';
 const NOEXIST = 1;
 /** Map flag: allocate elements on insert rather than all at creation. */
 const BPF_F_NO_PREALLOC = 1;
+/**
+ * Values larger than this (quantile and long lhist states) are preallocated. An insert from the
+ * program allocates per-CPU memory atomically, from what the per-CPU allocator has populated in
+ * advance; states of many KiB exhaust that quickly, and then inserts fail until it has refilled
+ * (the differential suite saw a quantile GROUP BY lose dozens of events whenever a few such
+ * queries ran at once). Such maps have few entries (see defaultMaxEntries), so preallocating is quick.
+ */
+export const PREALLOC_VALUE_BYTES = 4096;
 
 export function aggregateMaps(mode: AggregateMode): MapSpec[] {
+  // Small values are not preallocated: creating a preallocated map of 65536 keys takes 50–100 ms,
+  // all of it before the program can attach; without, keys are allocated as they first appear.
+  const flags = mode.valueSize > PREALLOC_VALUE_BYTES ? 0 : BPF_F_NO_PREALLOC;
   return [
-    // Not preallocated: creating a preallocated map of 65536 keys takes 50–100 ms, all of it before
-    // the program can attach; without, keys are allocated as they first appear (on a miss only).
-    { name: AGG_MAP, type: 'percpu_hash', keySize: mode.keySize, valueSize: mode.valueSize, maxEntries: mode.maxEntries, flags: mode.valueSize > 4096 ? 0 : BPF_F_NO_PREALLOC },
+    { name: AGG_MAP, type: 'percpu_hash', keySize: mode.keySize, valueSize: mode.valueSize, maxEntries: mode.maxEntries, flags },
     { name: ZERO_MAP, type: 'array', keySize: 4, valueSize: mode.valueSize, maxEntries: 1 },
   ];
 }

@@ -385,8 +385,9 @@ function planStream(c: Common, refused: readonly Expr[]): Omit<Plan, 'residualFi
     ...(q.limit ? { limit: q.limit.value } : {}),
   });
   const grouped = q.groupBy.length > 0 || q.items.some((i) => i.kind === 'expr' && someExpr(i.expr, isAggregate));
-  // A plain LIMIT stops the query once that many rows have passed every filter.
-  const stopAfter = q.limit && !grouped && q.orderBy.length === 0 ? { limit: q.limit.value } : {};
+  // A plain LIMIT stops the query once that many rows have passed every filter: only when the
+  // kernel evaluates them all does it count such rows (DuckDB filters the rest after the run).
+  const stopAfter = q.limit && !grouped && q.orderBy.length === 0 && refused.length === 0 ? { limit: q.limit.value } : {};
   return { table: c.table.name, kernel, kernelColumns, residualSql, ...stopAfter };
 }
 

@@ -20,13 +20,16 @@ const COMPARE: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
 const MASK64 = (1n << 64n) - 1n;
 
-/** Wraps a constant to 64 bits, as the kernel computes it. */
-function wrap(v: bigint, signed: boolean): bigint {
+const SIGNED_LIMIT = 1n << 63n;
+
+/** Wraps a constant to 64 bits, as the kernel computes it; `undefined` keeps it exact. */
+function wrap(v: bigint, signed: boolean | undefined): bigint {
+  if (signed === undefined) return v;
   const u = v & MASK64;
-  return signed && u >= 1n << 63n ? u - (1n << 64n) : u;
+  return signed && u >= SIGNED_LIMIT ? u - (1n << 64n) : u;
 }
 
-function foldArith(op: ArithOp, a: bigint, b: bigint, signed: boolean): bigint | undefined {
+function foldArith(op: ArithOp, a: bigint, b: bigint, signed: boolean | undefined): bigint | undefined {
   switch (op) {
     case '+': return wrap(a + b, signed);
     case '-': return wrap(a - b, signed);
@@ -115,7 +118,9 @@ export class Pushdown {
         if (!c) return refuse(`'${e.name}' is not a column of the kernel table`);
         if (c.decode) return refuse(`'${c.name}' is text made from a raw value: the kernel only compares it with text constants`);
         if (c.source.kind === 'stack') return stackRefusal(c);
-        if (c.type.kind === 'int') return accept({ kind: 'column', column: c, signed: c.type.signed });
+        // A column narrower than 64 bits widens to a signed 64-bit value (every value it holds
+        // fits), so arithmetic and comparisons on it are signed, as on DuckDB's BIGINT it lands as.
+        if (c.type.kind === 'int') return accept({ kind: 'column', column: c, signed: c.type.signed || c.type.bits < 64 });
         return refuse(`${c.type.kind} column '${c.name}' can only be compared with a constant in the kernel`);
       }
       case 'literal':
@@ -155,7 +160,11 @@ export class Pushdown {
         if (x.kind === 'const') return accept({ kind: 'const', value: wrap(-x.value, true), signed: true });
         return accept({ kind: 'neg', operand: x, signed: true });
       case '~':
-        if (x.kind === 'const') return accept({ kind: 'const', value: wrap(~x.value, x.signed), signed: x.signed });
+        if (x.kind === 'const') {
+          // A constant below 2^63 is a signed integer in DuckDB, so its complement is negative.
+          const signed = x.signed || x.value < SIGNED_LIMIT;
+          return accept({ kind: 'const', value: wrap(~x.value, signed), signed });
+        }
         return accept({ kind: 'bitnot', operand: x, signed: x.signed });
     }
   }
@@ -192,6 +201,9 @@ export class Pushdown {
         return refuse('shifts by a non-constant amount run in DuckDB');
       }
       if (a.kind === 'const' && b.kind === 'const') {
+        // Constants are DuckDB's signed integers: 3 - 5 is -2. Only a result beyond 64 signed bits wraps.
+        const exact = foldArith(op, a.value, b.value, undefined);
+        if (exact !== undefined && exact >= -SIGNED_LIMIT && exact < SIGNED_LIMIT) return accept({ kind: 'const', value: exact, signed: exact < 0n });
         const v = foldArith(op, a.value, b.value, signed);
         if (v !== undefined) return accept({ kind: 'const', value: v, signed });
       }

@@ -1,0 +1,279 @@
+// The differential generator: seeded, valid queries over the tables the workload drives, each
+// restricted to the workload's processes by a conjunct on comm. Every part of the dialect both
+// plans must agree on appears: group keys (columns, integer expressions, decoded columns,
+// comparisons), every aggregate, WHERE conjuncts the kernel takes and ones it leaves to DuckDB,
+// HAVING, ORDER BY and LIMIT. Each output column says how the two results may differ in it.
+import { caseSeed, Rng } from '../fuzz/rng.js';
+import { BOUND, IntExprGen, type IntExpr } from './int-expr.js';
+import { diffTables, type DiffTable, type StringColumn } from './tables.js';
+import type { WorkloadNames } from './workload-spec.js';
+
+/** exact: equal values; float: within 1e-9 relative; approx: a kernel quantile, within 1/64 of DuckDB's. */
+export type ColumnKind = 'exact' | 'float' | 'approx';
+
+export interface DiffQuery {
+  /** Replays the query: generateQuery(seed, names). */
+  readonly seed: number;
+  readonly table: string;
+  /** Both sides run scoped to the workload's cgroup (see DiffTable.scoped). */
+  readonly scoped: boolean;
+  readonly sql: string;
+  /** One per output column. */
+  readonly kinds: readonly ColumnKind[];
+}
+
+interface Item {
+  readonly text: string;
+  readonly kind: ColumnKind;
+  /** Values may be ordered on under a LIMIT (exact ones: both plans order them alike). */
+  readonly sortable: boolean;
+}
+
+/** Sums stay below 2^62 over the few thousand events a table has. */
+const SUM_LIMIT = 1n << 50n;
+const COMPARE = ['=', '!=', '<>', '<', '<=', '>', '>='];
+const TABLE_WEIGHTS: Readonly<Record<string, number>> = {
+  open: 4, 'tracepoint.syscalls.sys_enter_lseek': 4, read: 2, write: 2, exec: 2, exit: 2, signals: 2,
+  'tracepoint.syscalls.sys_enter_getppid': 1, syscalls: 1,
+};
+const QUANTILES = ['p50', 'p90', 'p95', 'p99', 'p999'];
+const QUANTILE_QS = ['0', '0.1', '0.25', '0.5', '0.75', '0.9', '1'];
+
+const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** An exact item; one that is only a number is not ordered on (ORDER BY 2 means the second column). */
+function exactItem(text: string): Item {
+  return { text, kind: 'exact', sortable: !/^\d+$/.test(text) };
+}
+
+function shuffle<T>(rng: Rng, items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+class QueryGen {
+  private readonly ints: IntExprGen;
+
+  constructor(private readonly rng: Rng, private readonly table: DiffTable, private readonly names: WorkloadNames) {
+    this.ints = new IntExprGen(rng, table.ints, table.commonInts);
+  }
+
+  /** The conjunct that keeps only the workload's events. */
+  private restriction(): string {
+    const r = this.rng;
+    const comms = this.table.comms;
+    if (comms.length === 1 || r.chance(0.3)) return `comm = ${quote(r.pick(comms))}`;
+    switch (r.int(3)) {
+      case 0: return `comm LIKE ${quote(`${this.names.comm}%`)}`;
+      case 1: return `comm IN (${[...new Set([r.pick(comms), r.pick(comms)])].map(quote).join(', ')})`;
+      default: return `comm LIKE ${quote(`${this.names.comm}e%`)}`;
+    }
+  }
+
+  private stringPredicate(s: StringColumn): string {
+    const r = this.rng;
+    const value = r.chance(0.85) ? r.pick(s.samples) : 'nothing';
+    if (s.decoded) {
+      // The kernel compares a decoded column only with names it knows; other forms run in DuckDB.
+      switch (r.int(4)) {
+        case 0: return `${s.name} ${r.pick(['=', '!='])} ${quote(r.pick(s.samples))}`;
+        case 1: return `${s.name} ${r.chance(0.3) ? 'NOT ' : ''}IN (${[r.pick(s.samples), r.pick(s.samples)].map(quote).join(', ')})`;
+        case 2: return `${s.name} LIKE ${quote(`${r.pick(s.prefixes)}%`)}`;
+        default: return `${quote(r.pick(s.samples))} = ${s.name}`;
+      }
+    }
+    switch (r.int(8)) {
+      case 0: case 1: return `${s.name} ${r.pick(['=', '!=', '<>'])} ${quote(value)}`;
+      case 2: return `${quote(value)} = ${s.name}`;
+      case 3: case 4: return `${s.name} ${r.chance(0.3) ? 'NOT ' : ''}LIKE ${quote(`${r.pick(s.prefixes)}%`)}`;
+      case 5: return `${s.name} ${r.chance(0.3) ? 'NOT ' : ''}IN (${[value, r.pick(s.samples)].map(quote).join(', ')})`;
+      case 6: return `${s.name} LIKE ${quote(r.chance(0.5) ? value : `%${value.slice(-2)}`)}`;
+      default: return `${s.name} ILIKE ${quote(`${r.pick(s.prefixes).toUpperCase()}%`)}`;
+    }
+  }
+
+  private intPredicate(depth: number): string {
+    const r = this.rng;
+    const a = this.ints.expr(depth);
+    switch (r.int(6)) {
+      case 0: {
+        const lo = this.ints.comparable(a);
+        const hi = this.ints.comparable(a);
+        const [x, y] = lo.lo <= hi.lo ? [lo, hi] : [hi, lo];
+        return `${a.text} ${r.chance(0.3) ? 'NOT ' : ''}BETWEEN ${x.text} AND ${y.text}`;
+      }
+      case 1: return `${a.text} ${r.chance(0.3) ? 'NOT ' : ''}IN (${Array.from({ length: r.range(1, 4) }, () => this.ints.comparable(a).text).join(', ')})`;
+      case 2: return `${a.text} ${r.pick(COMPARE)} ${this.ints.expr(depth).text}`;
+      case 3: return `${a.text} IS ${r.chance(0.2) ? '' : 'NOT '}NULL`;
+      default: return `${a.text} ${r.pick(COMPARE)} ${this.ints.comparable(a).text}`;
+    }
+  }
+
+  bool(depth: number): string {
+    const r = this.rng;
+    if (depth > 0 && r.chance(0.35)) {
+      switch (r.int(3)) {
+        case 0: return `NOT (${this.bool(depth - 1)})`;
+        case 1: return `(${this.bool(depth - 1)} AND ${this.bool(depth - 1)})`;
+        default: return `(${this.bool(depth - 1)} OR ${this.bool(depth - 1)})`;
+      }
+    }
+    // comm is mostly left to the restriction: another test of it usually empties the result.
+    const strings = this.table.strings.filter((s) => s.name !== 'comm');
+    const s = strings.length > 0 && r.chance(0.9) ? r.pick(strings) : this.table.strings.find((x) => x.name === 'comm');
+    return s && r.chance(strings.length > 0 ? 0.35 : 0.1) ? this.stringPredicate(s) : this.intPredicate(Math.min(depth, 2));
+  }
+
+  private where(): string {
+    const r = this.rng;
+    const parts = Array.from({ length: r.pick([0, 1, 1, 1, 2, 3]) }, () => this.bool(r.range(0, 2)));
+    parts.splice(r.int(parts.length + 1), 0, this.restriction());
+    return parts.join(' AND ');
+  }
+
+  /** An aggregate call with the kind of its value. */
+  private aggregate(): { text: string; kind: ColumnKind; arg?: IntExpr } {
+    const r = this.rng;
+    const arg = (limit = BOUND): IntExpr => this.ints.expr(r.pick([0, 0, 1, 2]), limit);
+    switch (r.int(14)) {
+      case 0: return { text: 'count(*)', kind: 'exact' };
+      case 1: return { text: `count(${r.chance(0.3) ? r.pick(this.table.strings).name : arg().text})`, kind: 'exact' };
+      case 2: case 3: { const a = arg(SUM_LIMIT); return { text: `sum(${a.text})`, kind: 'exact', arg: a }; }
+      case 4: { const a = arg(); return { text: `${r.pick(['min', 'max'])}(${a.text})`, kind: 'exact', arg: a }; }
+      case 5: return { text: `avg(${arg(SUM_LIMIT).text})`, kind: 'float' };
+      case 6: return { text: `stddev(${arg(SUM_LIMIT).text})`, kind: 'float' };
+      case 7: return { text: `hist(${arg().text})`, kind: 'exact' };
+      case 8: {
+        const a = arg();
+        const step = BigInt(r.pick([1, 2, 7, 64, 100, 4096, 1 << 20]));
+        const buckets = BigInt(r.range(1, 40));
+        const lo = r.chance(0.5) ? this.ints.constantFor(a) : a.lo > -BOUND / 2n ? a.lo : 0n;
+        const lit = (v: bigint): string => (v < 0n ? `-${-v}` : String(v));
+        return { text: `lhist(${a.text}, ${lit(lo)}, ${lit(lo + step * buckets)}, ${step})`, kind: 'exact' };
+      }
+      case 9: case 10: return { text: `${r.pick(QUANTILES)}(${arg().text})`, kind: 'approx' };
+      case 11: return { text: `quantile(${arg().text}, ${r.pick(QUANTILE_QS)})`, kind: 'approx' };
+      case 12: {
+        // DuckDB-only aggregates: both plans stream.
+        const s = r.pick(this.table.strings).name;
+        return r.chance(0.5) ? { text: `count(DISTINCT ${arg().text})`, kind: 'exact' } : { text: `${r.pick(['min', 'max'])}(${s})`, kind: 'exact' };
+      }
+      default: {
+        // Arithmetic over aggregates, computed by DuckDB from the kernel's values.
+        const a = arg(SUM_LIMIT).text;
+        switch (r.int(4)) {
+          case 0: return { text: `max(${a}) - min(${a})`, kind: 'exact' };
+          case 1: return { text: `count(*) * ${r.range(1, 9)} + ${r.int(5)}`, kind: 'exact' };
+          case 2: return { text: `sum(${a}) / count(*)`, kind: 'float' };
+          default: return { text: `avg(${a}) * 2`, kind: 'float' };
+        }
+      }
+    }
+  }
+
+  /** An exact aggregate condition for HAVING. */
+  private havingCondition(): string {
+    const r = this.rng;
+    switch (r.int(4)) {
+      case 0: return `count(*) ${r.pick(COMPARE)} ${r.range(0, 12)}`;
+      case 1: {
+        const a = this.ints.expr(r.pick([0, 1]), SUM_LIMIT);
+        return `sum(${a.text}) ${r.pick(COMPARE)} ${this.ints.comparable(a).text}`;
+      }
+      case 2: {
+        const a = this.ints.expr(r.pick([0, 1]));
+        return `${r.pick(['min', 'max'])}(${a.text}) ${r.pick(COMPARE)} ${this.ints.comparable(a).text}`;
+      }
+      default: return `count(*) > ${r.range(0, 3)} ${r.pick(['AND', 'OR'])} count(*) < ${r.range(2, 40)}`;
+    }
+  }
+
+  /** A GROUP BY key; never a bare number, which DuckDB would take for a column position. */
+  private key(): string {
+    const r = this.rng;
+    const roll = r.int(10);
+    if (roll < 3) return r.pick(this.table.strings).name;
+    if (roll < 6) return this.ints.column().text;
+    if (roll < 9) {
+      const e = this.ints.expr(r.range(1, 2));
+      return /^\d+$/.test(e.text) ? this.ints.column().text : e.text;
+    }
+    return `${this.ints.column().text} ${r.pick(['<', '>=', '='])} ${this.ints.comparable(this.ints.column()).text}`;
+  }
+
+  private rowItem(): Item {
+    const r = this.rng;
+    const roll = r.int(10);
+    if (roll < 3) return { text: r.pick(this.table.strings).name, kind: 'exact', sortable: true };
+    if (roll < 9) return exactItem(this.ints.expr(r.range(0, 2)).text);
+    return exactItem(this.bool(1));
+  }
+
+  query(): { sql: string; kinds: ColumnKind[] } {
+    const r = this.rng;
+    const shape = r.pick(['rows', 'grouped', 'grouped', 'grouped', 'global']);
+    const keys = shape === 'grouped' ? [...new Set(Array.from({ length: r.range(1, 3) }, () => this.key()))] : [];
+    const aggregates = shape === 'rows' ? [] : Array.from({ length: r.range(1, 4) }, () => this.aggregate());
+    const fuzzy = aggregates.some((a) => a.kind !== 'exact');
+    // Keys make rows unique: with fuzzy values beside them, they are what pairs rows up.
+    const shownKeys = keys.filter(() => fuzzy || r.chance(0.85));
+    let items: Item[] = shape === 'rows'
+      ? Array.from({ length: r.range(1, 4) }, () => this.rowItem())
+      : [...shownKeys.map(exactItem), ...aggregates.map((a) => ({ text: a.text, kind: a.kind, sortable: a.kind === 'exact' }))];
+    if (r.chance(0.3)) items = [...items].reverse();
+
+    // Unique output names: an alias where the same expression appears twice, and now and then anyway.
+    const seen = new Set<string>();
+    const select = items.map((it, i) => {
+      const alias = seen.has(it.text) || r.chance(0.4) ? `c${i}` : undefined;
+      seen.add(it.text);
+      return { ...it, alias, ref: alias ?? it.text };
+    });
+
+    const parts = [`SELECT ${select.map((s) => (s.alias ? `${s.text} AS ${s.alias}` : s.text)).join(', ')}`, `FROM ${this.table.name}`, `WHERE ${this.where()}`];
+    if (keys.length > 0) parts.push(`GROUP BY ${keys.map((k) => select.find((s) => s.text === k && s.alias && r.chance(0.3))?.alias ?? k).join(', ')}`);
+    if (shape === 'grouped' && r.chance(0.3)) parts.push(`HAVING ${this.havingCondition()}`);
+
+    // A LIMIT is deterministic only under an order over every exact column, which keys make total.
+    const allKeysShown = shownKeys.length === keys.length;
+    const limited = shape !== 'global' && (shape === 'rows' || allKeysShown) && r.chance(0.3);
+    if (limited || r.chance(0.3)) {
+      const sortable = select.filter((s) => s.sortable);
+      const order = limited ? shuffle(r, sortable) : sortable.filter(() => r.chance(0.6));
+      if (order.length > 0) parts.push(`ORDER BY ${order.map((s) => `${s.ref}${r.chance(0.4) ? ' DESC' : ''}`).join(', ')}`);
+      if (limited) parts.push(`LIMIT ${r.range(1, 8)}`);
+    } else if (shape === 'rows' && r.chance(0.2)) {
+      // More rows than the workload makes in any table (but fewer than the machine may make in a
+      // round): a plan may stop early only counting rows that passed every filter.
+      parts.push('LIMIT 2000');
+    }
+    return { sql: parts.join(' '), kinds: select.map((s) => s.kind) };
+  }
+}
+
+function pickTable(rng: Rng, tables: readonly DiffTable[]): DiffTable {
+  const total = tables.reduce((n, t) => n + (TABLE_WEIGHTS[t.name] ?? 1), 0);
+  let roll = rng.int(total);
+  for (const t of tables) {
+    roll -= TABLE_WEIGHTS[t.name] ?? 1;
+    if (roll < 0) return t;
+  }
+  return tables[tables.length - 1]!;
+}
+
+/** The query of one seed: a pure function of the seed and the workload's names. */
+export function generateQuery(seed: number, names: WorkloadNames): DiffQuery {
+  const rng = new Rng(seed);
+  const table = pickTable(rng, diffTables(names));
+  const { sql, kinds } = new QueryGen(rng, table, names).query();
+  return { seed, table: table.name, scoped: table.scoped, sql, kinds };
+}
+
+/** `count` queries of a run seeded with `seed` (query i has seed caseSeed(seed, i)). */
+export function generateQueries(seed: number, count: number, names: WorkloadNames): DiffQuery[] {
+  return Array.from({ length: count }, (_, i) => generateQuery(caseSeed(seed, i), names));
+}

@@ -1,0 +1,70 @@
+// A differential campaign: the queries of some case seeds in rounds of `perRound`, each round with its
+// own workload comm. A query that lost events on a side (a ring buffer overrun by the machine's
+// other processes) is run again once in a later round, scoped to the workload's cgroup; every
+// other disagreement is a failure.
+import { caseSeed } from '../fuzz/rng.js';
+import { generateQuery } from './gen.js';
+import { DiffRunner, type CaseResult } from './runner.js';
+import type { WorkloadNames } from './workload-spec.js';
+
+export interface DiffSummary {
+  readonly results: readonly CaseResult[];
+  readonly failures: readonly CaseResult[];
+  /** How the planned side ran, by plan mode. */
+  readonly plannedModes: ReadonlyMap<string, number>;
+  /** Queries run again, scoped to the workload's cgroup, after losing events. */
+  readonly rerun: number;
+  readonly elapsedMs: number;
+}
+
+/** The round's comm: unique to this process and round, 12 characters at most (children add 2). */
+export function roundNames(round: number): WorkloadNames {
+  return { comm: `dq${String(process.pid % 100000).padStart(5, '0')}r${String(round).padStart(4, '0')}` };
+}
+
+/** The case seeds of `count` queries of a run seeded with `seed`. */
+export function campaignSeeds(seed: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => caseSeed(seed, i));
+}
+
+export async function runDiff(seeds: readonly number[], perRound: number, onRound?: (done: number, results: readonly CaseResult[]) => void): Promise<DiffSummary> {
+  const began = performance.now();
+  const runner = DiffRunner.open();
+  const final: CaseResult[] = [];
+  let rerun = 0;
+  try {
+    let pending = seeds.map((seed) => ({ seed, retried: false }));
+    let round = 0;
+    while (pending.length > 0) {
+      const batch = pending.slice(0, perRound);
+      pending = pending.slice(perRound);
+      const names = roundNames(round++);
+      const queries = batch.map((c) => {
+        const q = generateQuery(c.seed, names);
+        return c.retried ? { ...q, scoped: true } : q;
+      });
+      const results = await runner.round(queries, names);
+      results.forEach((r, i) => {
+        if (r.verdict.kind === 'incomplete' && !batch[i]!.retried) {
+          rerun++;
+          pending.push({ seed: batch[i]!.seed, retried: true });
+        } else {
+          final.push(r);
+        }
+      });
+      onRound?.(final.length, results);
+    }
+  } finally {
+    await runner.close();
+  }
+  const plannedModes = new Map<string, number>();
+  for (const r of final) plannedModes.set(r.plannedMode ?? 'none', (plannedModes.get(r.plannedMode ?? 'none') ?? 0) + 1);
+  return { results: final, failures: final.filter((r) => r.verdict.kind !== 'agree'), plannedModes, rerun, elapsedMs: performance.now() - began };
+}
+
+/** A failure as the runner prints it: how to replay it, the query and what differed. */
+export function describeFailure(r: CaseResult): string {
+  const detail = r.verdict.kind === 'agree' ? '' : r.verdict.detail;
+  const scope = r.query.scoped ? ', scoped to the workload\'s cgroup' : '';
+  return `[${r.verdict.kind}] case seed ${r.query.seed}${scope} (replay: node dist/test/diff/main.js --case-seed ${r.query.seed})\n  ${r.query.sql}\n${detail}`;
+}

@@ -1,0 +1,141 @@
+// Runs differential queries. A round attaches every query of a batch twice at the same time,
+// planned as usual and forced to stream raw rows (DuckDB computing filters, groups and
+// aggregates), then runs the workload once, ends them all once it has exited, and compares each
+// query's two results. The workload's events are in the kernel (maps updated, records committed)
+// before its exit is seen, so the maps read and the ring buffers drained after that hold them all.
+import { Engine, type EngineOptions, type KernelRunInfo } from '../../src/engine/engine.js';
+import { VerifierBugError } from '../../src/engine/bug-report.js';
+import type { QueryResult } from '../../src/sink/session.js';
+import { compareResults } from './compare.js';
+import type { DiffQuery } from './gen.js';
+import type { WorkloadNames } from './workload-spec.js';
+import { DiffWorkload } from './workload.js';
+
+/** The planned side as usual; the streamed side with nothing of the query in the kernel. */
+export const MODES = {
+  planned: {},
+  streamed: { kernelFilter: false, kernelAggregation: false },
+} as const satisfies Record<string, EngineOptions>;
+export type Mode = keyof typeof MODES;
+
+/** Events the kernel may still be delivering after the workload exits (none expected; a margin). */
+const GRACE_MS = 20;
+const VERIFIER_LOG_LINES = 30;
+
+export type Verdict =
+  | { readonly kind: 'agree' }
+  | { readonly kind: 'mismatch'; readonly detail: string }
+  | { readonly kind: 'error'; readonly detail: string }
+  /** A side lost records or map updates: its result is not the whole truth, so nothing was compared. */
+  | { readonly kind: 'incomplete'; readonly detail: string };
+
+export interface CaseResult {
+  readonly query: DiffQuery;
+  readonly verdict: Verdict;
+  /** How the planned side ran: 'aggregate' (in the kernel) or 'stream'. */
+  readonly plannedMode?: string;
+  /** Rows of the streamed result (a campaign of empty results would compare little). */
+  readonly rows?: number;
+}
+
+/** One side of one query: its engine, the table its result goes to, and how its run ended. */
+interface Side {
+  readonly engine: Engine;
+  readonly table: string;
+  readonly attached: Promise<void>;
+  readonly done: Promise<{ readonly info: KernelRunInfo } | { readonly error: unknown }>;
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof VerifierBugError) return `the verifier rejected the program (report ${e.path}):\n${e.verifier.tail(VERIFIER_LOG_LINES)}`;
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+function lossOf(info: KernelRunInfo): string | undefined {
+  const c = info.completeness;
+  return c.lostRecords > 0 || c.failedUpdates > 0 ? `${c.lostRecords} records lost, ${c.failedUpdates} map updates failed` : undefined;
+}
+
+export class DiffRunner {
+  private tables = 0;
+  /** Engines by mode, machine-wide and scoped to the workload's cgroup (made when first needed). */
+  private readonly engines = new Map<string, Promise<Engine>>();
+
+  private constructor(private readonly workload: DiffWorkload) {}
+
+  static open(): DiffRunner {
+    return new DiffRunner(DiffWorkload.compile());
+  }
+
+  private engine(mode: Mode, scoped: boolean): Promise<Engine> {
+    const key = `${mode}${scoped ? ' scoped' : ''}`;
+    let engine = this.engines.get(key);
+    if (!engine) {
+      engine = Engine.open({ ...MODES[mode], ...(scoped ? { cgroupId: this.workload.cgroupId } : {}) });
+      this.engines.set(key, engine);
+    }
+    return engine;
+  }
+
+  private async start(mode: Mode, query: DiffQuery, until: Promise<void>): Promise<Side> {
+    const engine = await this.engine(mode, query.scoped);
+    const table = `diff_${++this.tables}_${mode}`;
+    let onAttached!: () => void;
+    const attached = new Promise<void>((resolve) => (onAttached = resolve));
+    const done = engine.execute(`CREATE TABLE ${table} AS ${query.sql}`, { onAttached, until }).then(
+      (o) => (o.kind === 'done' && o.kernel ? { info: o.kernel } : { error: new Error(`expected a kernel run, got ${o.kind}`) }),
+      (error: unknown) => ({ error }),
+    );
+    return { engine, table, attached, done };
+  }
+
+  /** The side's result, its table dropped. */
+  private async take(side: Side): Promise<QueryResult> {
+    try {
+      return await side.engine.session.run(`SELECT * FROM ${side.table}`);
+    } finally {
+      await side.engine.session.run(`DROP TABLE IF EXISTS ${side.table}`);
+    }
+  }
+
+  private async verdict(query: DiffQuery, planned: Side, streamed: Side): Promise<CaseResult> {
+    const a = await planned.done;
+    const b = await streamed.done;
+    const plannedMode = 'info' in a ? { plannedMode: a.info.plan.kernel.mode.kind } : {};
+    const [x, y] = [await this.take(planned).catch(() => undefined), await this.take(streamed).catch(() => undefined)];
+    if ('error' in a || 'error' in b) {
+      const detail = [['planned', a] as const, ['streamed', b] as const].flatMap(([mode, s]) => ('error' in s ? [`${mode}: ${describeError(s.error)}`] : [])).join('\n');
+      return { query, verdict: { kind: 'error', detail }, ...plannedMode };
+    }
+    const loss = [lossOf(a.info), lossOf(b.info)];
+    if (loss[0] || loss[1]) return { query, verdict: { kind: 'incomplete', detail: `planned: ${loss[0] ?? 'complete'}; streamed: ${loss[1] ?? 'complete'}` }, ...plannedMode };
+    if (!x || !y) return { query, verdict: { kind: 'error', detail: 'a result table could not be read' }, ...plannedMode };
+    const mismatch = compareResults(x, y, query.kinds);
+    return { query, verdict: mismatch === undefined ? { kind: 'agree' } : { kind: 'mismatch', detail: mismatch }, ...plannedMode, rows: y.rows.length };
+  }
+
+  /** Runs `queries` (with the workload named `names`) and compares each one's two results. */
+  async round(queries: readonly DiffQuery[], names: WorkloadNames): Promise<CaseResult[]> {
+    let end!: () => void;
+    const until = new Promise<void>((resolve) => (end = resolve));
+    const sides: { planned: Side; streamed: Side }[] = [];
+    try {
+      for (const q of queries) sides.push({ planned: await this.start('planned', q, until), streamed: await this.start('streamed', q, until) });
+      // Every program attached (or failed to load) before the first event.
+      await Promise.all(sides.flatMap((s) => [s.planned, s.streamed]).map((s) => Promise.race([s.attached, s.done])));
+      await this.workload.run(names);
+      await new Promise((resolve) => setTimeout(resolve, GRACE_MS));
+    } finally {
+      end();
+    }
+    const results: CaseResult[] = [];
+    for (const [i, q] of queries.entries()) results.push(await this.verdict(q, sides[i]!.planned, sides[i]!.streamed));
+    for (const e of this.engines.values()) (await e).teardownKernel();
+    return results;
+  }
+
+  async close(): Promise<void> {
+    for (const e of this.engines.values()) await (await e).close();
+    await this.workload.remove();
+  }
+}

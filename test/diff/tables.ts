@@ -1,0 +1,120 @@
+// The tables the differential generator queries, as the generator needs them: for each integer
+// column the range its values lie in (for every event of the workload's processes), so that the
+// expressions it writes never leave 64 bits, and values that really occur, so that constants hit;
+// for each string column the values and prefixes that occur.
+import { BAD_FD, childComm, EXEC_TIMES, EXIT_CODES, FILES, IO_SIZES, MAX_OFFSET, OPENS, SEEK_FDS, SEEKS, type WorkloadNames } from './workload-spec.js';
+
+export interface IntColumn {
+  readonly name: string;
+  readonly lo: bigint;
+  readonly hi: bigint;
+  /** UBIGINT in DuckDB (unsigned 64-bit): its expressions must never go below zero there. */
+  readonly u64: boolean;
+  /** Values events have, for constants. */
+  readonly samples: readonly bigint[];
+}
+
+export interface StringColumn {
+  readonly name: string;
+  readonly samples: readonly string[];
+  readonly prefixes: readonly string[];
+  /** Shown as text from a raw integer: constants must be names the decoder knows. */
+  readonly decoded: boolean;
+}
+
+export interface DiffTable {
+  readonly name: string;
+  /** The table's own integer columns (the generator prefers them), and those every table has. */
+  readonly ints: readonly IntColumn[];
+  readonly commonInts: readonly IntColumn[];
+  /** String columns, own and common. */
+  readonly strings: readonly StringColumn[];
+  /** The comms whose events the table has (the restriction picks among them). */
+  readonly comms: readonly string[];
+  /**
+   * Run both sides within the workload's cgroup (the engines' cgroupId): the table has too many
+   * events machine-wide for the streamed side to take them all.
+   */
+  readonly scoped: boolean;
+}
+
+const int = (name: string, lo: bigint, hi: bigint, samples: readonly (number | bigint)[], u64 = false): IntColumn => ({
+  name, lo, hi, u64, samples: samples.map((s) => BigInt(s)),
+});
+const str = (name: string, samples: readonly string[], prefixes: readonly string[], decoded = false): StringColumn => ({ name, samples, prefixes, decoded });
+
+const PID_MAX = 1n << 22n;
+
+function common(names: WorkloadNames, comms: readonly string[]): { ints: IntColumn[]; strings: StringColumn[] } {
+  return {
+    ints: [
+      int('pid', 1n, PID_MAX, [1, 1000, 100000]),
+      int('tid', 1n, PID_MAX, [1, 1000, 100000]),
+      int('ppid', 0n, PID_MAX, [1, 1000]),
+      int('cpu', 0n, 4095n, [0, 1, 2]),
+      int('uid', 0n, (1n << 32n) - 1n, [0, 1000]),
+      int('gid', 0n, (1n << 32n) - 1n, [0, 1000]),
+    ],
+    strings: [str('comm', [...comms, 'node', 'bash'], [names.comm, `${names.comm}e`, names.comm.slice(0, 3), 'zz'])],
+  };
+}
+
+function children(names: WorkloadNames): string[] {
+  return EXEC_TIMES.map((_, i) => childComm(names, i));
+}
+
+export function diffTables(names: WorkloadNames): readonly DiffTable[] {
+  const all = [names.comm, ...children(names)];
+  const table = (name: string, comms: readonly string[], ints: IntColumn[], strings: StringColumn[], scoped = false): DiffTable => {
+    const c = common(names, comms);
+    return { name, comms, ints, commonInts: c.ints, strings: [...strings, ...c.strings], scoped };
+  };
+  const flags = [...new Set(OPENS.map((o) => o.flags)), 0x80000];
+  const paths = [...new Set([...FILES, ...OPENS.map((o) => o.path), '/etc/ld.so.cache', '/dev/zero', '/dev/null'])];
+  const offsets = SEEKS.filter((_, i) => i % 20 === 0).map((s) => s.offset);
+  const ioFds = [0, 1, 2, 3, 4, 5, BAD_FD];
+  return [
+    table('open', all, [
+      int('flags', 0n, 1n << 21n, flags),
+      int('dfd', -100n, 1n << 16n, [-100, 3, 4]),
+      int('ret', -4095n, 1n << 16n, [-2, -17, -20, 3, 4, 5, 6]),
+    ], [str('filename', paths, ['a', 'sub/', 'missing', '/', '/dev/', '/etc/', 'b', 'zz'])]),
+    // Only the workload itself seeks.
+    table('tracepoint.syscalls.sys_enter_lseek', [names.comm], [
+      int('fd', 0n, 1n << 16n, [...SEEK_FDS, BAD_FD], true),
+      int('offset', 0n, MAX_OFFSET, [0, 1, 100, 4096, ...offsets], true),
+      int('whence', 0n, 2n, [0, 1, 2], true),
+    ], []),
+    table('read', all, [
+      int('fd', -(1n << 31n), (1n << 31n) - 1n, ioFds),
+      int('requested', 0n, 1n << 20n, [...IO_SIZES, 10, 30, 832], true),
+      int('returned', -4095n, 1n << 20n, [...IO_SIZES, -9, -21, 832]),
+    ], []),
+    // The children (true) write nothing.
+    table('write', [names.comm], [
+      int('fd', -(1n << 31n), (1n << 31n) - 1n, ioFds),
+      int('requested', 0n, 1n << 20n, [...IO_SIZES, 20], true),
+      int('returned', -4095n, 1n << 20n, [...IO_SIZES, -9]),
+    ], []),
+    table('exec', all, [], [str('filename', [...children(names).map((c) => `./${c}`), 'x'], ['./', `./${names.comm}`, '/', '/tmp/', 'zz'])]),
+    table('exit', all, [
+      int('exit_code', 0n, 65535n, [...EXIT_CODES.map((c) => c << 8), 15]),
+      int('last_thread', 0n, 1n, [0, 1]),
+    ], []),
+    table('signals', all, [
+      int('signo', 1n, 64n, [10, 12, 15, 17]),
+      int('target_pid', 0n, PID_MAX, [1, 1000]),
+      int('code', -128n, 255n, [0, -6, 1, 2]),
+      int('result', 0n, 4n, [0, 1, 2]),
+    ], [
+      str('signal', ['SIGUSR1', 'SIGUSR2', 'SIGCHLD', 'SIGTERM', 'SIGKILL'], ['SIGU', 'SIGC', 'S'], true),
+      str('target_comm', all, [names.comm, `${names.comm}e`, 'zz']),
+    ]),
+    // Node calls getppid for every read of process.ppid: other programs on the machine may make millions.
+    table('tracepoint.syscalls.sys_enter_getppid', [names.comm], [int('__syscall_nr', 0n, 511n, [110, 39])], [], true),
+    table('syscalls', all, [
+      int('id', -1n, 511n, [0, 1, 3, 8, 9, 39, 62, 110, 257]),
+      int('ret', -4095n, 1n << 48n, [0, -2, -9, 3, 4, 5]),
+    ], [str('syscall', ['openat', 'read', 'write', 'lseek', 'getppid', 'mmap', 'close', 'kill', 'wait4', 'execve', 'brk'], ['open', 'w', 'l', 'x'], true)], true),
+  ];
+}

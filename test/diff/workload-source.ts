@@ -1,0 +1,113 @@
+// The differential workload as C source, written from workload-spec.ts. It runs in its round's
+// directory under the round's comm, with the paths of its children as arguments, and makes its
+// system calls directly (syscall(2)) so that libc adds nothing to their arguments.
+import { BAD_FD, BAD_IO_TIMES, EXEC_TIMES, EXIT_CODES, GETPPID_CALLS, IO_SIZES, OPENS, SEEK_FDS, SEEKS, SIGUSR1_TIMES, SIGUSR2_TIMES } from './workload-spec.js';
+
+const list = (items: readonly string[]): string => items.join(',\n  ');
+
+export function workloadSource(): string {
+  const seeks = SEEKS.map((s) => `{ ${s.fd}, ${s.offset}LL, ${s.whence} }`);
+  const opens = OPENS.map((o) => `{ ${JSON.stringify(o.path)}, ${o.flags}, ${o.inSub ? 1 : 0}, ${o.times}, ${o.keep ? 1 : 0} }`);
+  return `
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct seek { int fd; long long offset; int whence; };
+static const struct seek seeks[] = {
+  ${list(seeks)}
+};
+struct open_call { const char *path; int flags; int in_sub; int times; int keep; };
+static const struct open_call opens[] = {
+  ${list(opens)}
+};
+static const long sizes[] = { ${IO_SIZES.join(', ')} };
+static const int exec_times[] = { ${EXEC_TIMES.join(', ')} };
+static const int exit_codes[] = { ${EXIT_CODES.join(', ')} };
+static char buf[65536];
+static volatile int handled;
+
+static void on_signal(int sig) { (void)sig; handled++; }
+
+#define COUNT(a) (int)(sizeof(a) / sizeof((a)[0]))
+
+/* Waits for a child; fails the workload unless it ended as expected. */
+static void reap(pid_t pid, int status_expected) {
+  int status;
+  if (waitpid(pid, &status, 0) != pid || status != status_expected) exit(10);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 1 + COUNT(exec_times)) return 2;
+  int file = (int)syscall(SYS_openat, AT_FDCWD, "a0", O_RDONLY, 0);
+  int sub = (int)syscall(SYS_openat, AT_FDCWD, "sub", O_RDONLY | O_DIRECTORY, 0);
+  if (file < 0 || sub < 0) return 3;
+  ${SEEK_FDS.map((fd) => `if (dup2(file, ${fd}) != ${fd}) return 4;`).join('\n  ')}
+  for (int i = 0; i < COUNT(seeks); i++) syscall(SYS_lseek, seeks[i].fd, seeks[i].offset, seeks[i].whence);
+
+  for (int i = 0; i < COUNT(opens); i++) {
+    for (int t = 0; t < opens[i].times; t++) {
+      long fd = syscall(SYS_openat, opens[i].in_sub ? sub : AT_FDCWD, opens[i].path, opens[i].flags, 0644);
+      if (fd >= 0 && !opens[i].keep) close((int)fd);
+    }
+  }
+
+  int zero = (int)syscall(SYS_openat, AT_FDCWD, "/dev/zero", O_RDONLY, 0);
+  int null = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_WRONLY, 0);
+  if (zero < 0 || null < 0) return 5;
+  for (int i = 0; i < COUNT(sizes); i++) {
+    for (int t = 0; t <= i % 3; t++) {
+      syscall(SYS_read, zero, buf, sizes[i]);
+      syscall(SYS_write, null, buf, sizes[i]);
+    }
+  }
+  for (int t = 0; t < ${BAD_IO_TIMES}; t++) {
+    syscall(SYS_read, ${BAD_FD}, buf, 10);
+    syscall(SYS_write, ${BAD_FD}, buf, 20);
+    syscall(SYS_read, sub, buf, 30);
+  }
+
+  for (int i = 0; i < ${GETPPID_CALLS}; i++) syscall(SYS_getppid);
+
+  struct sigaction sa = { 0 };
+  sa.sa_handler = on_signal;
+  sigaction(SIGUSR1, &sa, NULL);
+  sigaction(SIGUSR2, &sa, NULL);
+  for (int i = 0; i < ${SIGUSR1_TIMES}; i++) kill(getpid(), SIGUSR1);
+  sigset_t usr2;
+  sigemptyset(&usr2);
+  sigaddset(&usr2, SIGUSR2);
+  sigprocmask(SIG_BLOCK, &usr2, NULL);
+  for (int i = 0; i < ${SIGUSR2_TIMES}; i++) raise(SIGUSR2);
+  sigprocmask(SIG_UNBLOCK, &usr2, NULL);
+  if (handled != ${SIGUSR1_TIMES} + 1) return 6;
+
+  for (int i = 0; i < COUNT(exec_times); i++) {
+    for (int t = 0; t < exec_times[i]; t++) {
+      pid_t pid = fork();
+      if (pid == 0) {
+        execl(argv[1 + i], argv[1 + i], (char *)NULL);
+        _exit(127);
+      }
+      reap(pid, 0);
+    }
+  }
+  for (int i = 0; i < COUNT(exit_codes); i++) {
+    pid_t pid = fork();
+    if (pid == 0) _exit(exit_codes[i]);
+    reap(pid, exit_codes[i] << 8);
+  }
+  pid_t victim = fork();
+  if (victim == 0) {
+    kill(getpid(), SIGTERM);
+    _exit(99);
+  }
+  reap(victim, SIGTERM);
+  return 0;
+}
+`;
+}

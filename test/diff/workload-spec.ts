@@ -1,0 +1,100 @@
+// What the differential workload does, as data: the generator draws constants from it (so WHERE
+// clauses and groups hit real events) and workload-source.ts turns it into the C program. Every
+// value is fixed here, so a round's events are the same from one run to the next.
+import { Rng } from '../fuzz/rng.js';
+
+export interface Seek {
+  readonly fd: number;
+  readonly offset: bigint;
+  readonly whence: 0 | 1 | 2;
+}
+
+/** An openat(2) call, `times` times; `inSub` opens relative to a descriptor of the `sub` directory. */
+export interface OpenCall {
+  readonly path: string;
+  readonly flags: number;
+  readonly inSub: boolean;
+  readonly times: number;
+  /** Keep the descriptors open until the end, so later opens return other numbers. */
+  readonly keep: boolean;
+}
+
+/** Files the round's directory holds before the workload starts (paths relative to it). */
+export const FILES: readonly string[] = ['a0', 'a1', 'a2', 'sub/b0', 'sub/b1'];
+
+/** Descriptors lseek is called on (all on one file), and one that is not open. */
+export const SEEK_FDS: readonly number[] = [5, 6, 7, 8];
+export const BAD_FD = 77;
+
+/** Offsets stay below 2^36, so sums of them and small multiples of them stay far from 64 bits. */
+export const MAX_OFFSET = 1n << 36n;
+
+function makeSeeks(): Seek[] {
+  // A fixed seed: the list is part of the spec, not of a run.
+  const r = new Rng(0x5eed);
+  const fds = [...SEEK_FDS, BAD_FD];
+  const out: Seek[] = [];
+  for (let i = 0; i < 240; i++) {
+    const kind = r.int(10);
+    const offset = kind < 4 ? BigInt(r.int(101)) : kind < 7 ? BigInt(r.int(4097)) * 4096n : (BigInt(r.next()) << 4n) | BigInt(r.int(16));
+    out.push({ fd: fds[r.int(fds.length)]!, offset: offset % MAX_OFFSET, whence: r.pick([0, 0, 0, 1, 2] as const) });
+  }
+  return out;
+}
+
+export const SEEKS: readonly Seek[] = makeSeeks();
+
+const O_WRONLY = 0x1;
+const O_RDWR = 0x2;
+const O_CREAT = 0x40;
+const O_EXCL = 0x80;
+const O_APPEND = 0x400;
+const O_NONBLOCK = 0x800;
+const O_DIRECTORY = 0x10000;
+const O_CLOEXEC = 0x80000;
+
+export const OPENS: readonly OpenCall[] = [
+  { path: 'a0', flags: 0, inSub: false, times: 5, keep: false },
+  { path: 'a0', flags: O_CLOEXEC, inSub: false, times: 3, keep: true },
+  { path: 'a1', flags: O_WRONLY | O_APPEND, inSub: false, times: 2, keep: false },
+  { path: 'a1', flags: O_RDWR, inSub: false, times: 4, keep: true },
+  { path: 'a2', flags: O_NONBLOCK, inSub: false, times: 1, keep: false },
+  { path: 'a2', flags: O_DIRECTORY, inSub: false, times: 2, keep: false }, // ENOTDIR
+  { path: 'a2', flags: O_CREAT | O_EXCL | O_WRONLY, inSub: false, times: 3, keep: false }, // EEXIST
+  { path: 'c0', flags: O_CREAT | O_WRONLY, inSub: false, times: 2, keep: false },
+  { path: 'sub/b0', flags: 0, inSub: false, times: 6, keep: false },
+  { path: 'sub/b1', flags: O_CLOEXEC, inSub: false, times: 1, keep: true },
+  { path: 'b0', flags: 0, inSub: true, times: 3, keep: false },
+  { path: 'b1', flags: O_RDWR, inSub: true, times: 2, keep: true },
+  { path: 'missing0', flags: 0, inSub: false, times: 4, keep: false }, // ENOENT
+  { path: 'sub/missing1', flags: O_CLOEXEC, inSub: false, times: 2, keep: false },
+  { path: 'missing2', flags: 0, inSub: true, times: 1, keep: false },
+  { path: 'sub', flags: O_DIRECTORY, inSub: false, times: 2, keep: false },
+];
+
+/** read(2) from /dev/zero and write(2) to /dev/null of these sizes, the i-th (i % 3) + 1 times. */
+export const IO_SIZES: readonly number[] = [0, 1, 7, 64, 100, 512, 4096, 4097, 65536];
+/** Bad reads and writes: on BAD_FD (EBADF) and reading a directory (EISDIR). */
+export const BAD_IO_TIMES = 3;
+
+export const GETPPID_CALLS = 37;
+
+/** Children exec'd by the workload: `<comm>e<i>` (copies of true), each EXEC_TIMES[i] times. */
+export const EXEC_TIMES: readonly number[] = [3, 2, 1];
+
+/** Forked children exiting with these statuses, and one killed by SIGTERM. */
+export const EXIT_CODES: readonly number[] = [0, 1, 2, 3, 42];
+
+/** Signals the workload sends itself: SIGUSR1 (handled) with kill, SIGUSR2 (blocked, so pending) with raise. */
+export const SIGUSR1_TIMES = 4;
+export const SIGUSR2_TIMES = 3;
+
+/** Names the generator needs: the workload's comm and what it execs. */
+export interface WorkloadNames {
+  /** The workload's comm (its file name); at most 12 characters, so `<comm>e<i>` fits in 15. */
+  readonly comm: string;
+}
+
+export function childComm(names: WorkloadNames, i: number): string {
+  return `${names.comm}e${i}`;
+}

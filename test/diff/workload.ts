@@ -1,0 +1,62 @@
+// Runs the differential workload: compiled once per process, then run once per round from a fresh
+// directory holding the files it opens, itself under the round's comm (a symlink: comm is the
+// name exec was given) and its children (symlinks to true, named `<comm>e<i>`). It runs in a cgroup
+// of its own, so that queries of tables with too many events machine-wide to stream them all can
+// be scoped to it (see DiffTable.scoped).
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { joinScript } from '../../src/cli/run/launch.js';
+import { CommandCgroup, findCgroup2 } from '../../src/kernel/cgroup.js';
+import { childComm, EXEC_TIMES, FILES, type WorkloadNames } from './workload-spec.js';
+import { workloadSource } from './workload-source.js';
+
+export class DiffWorkload {
+  private constructor(private readonly dir: string, private readonly binary: string, private readonly cgroup: CommandCgroup) {}
+
+  /** Compiles the workload (gcc) and makes its cgroup. */
+  static compile(): DiffWorkload {
+    const dir = mkdtempSync(join(tmpdir(), 'bpfql-diff-'));
+    const source = join(dir, 'workload.c');
+    const binary = join(dir, 'workload');
+    writeFileSync(source, workloadSource());
+    execFileSync('gcc', ['-O1', '-Wall', '-Werror', '-o', binary, source], { stdio: 'pipe' });
+    return new DiffWorkload(dir, binary, CommandCgroup.create(findCgroup2(), `bpfql-diff-${process.pid}`));
+  }
+
+  /** The id of the cgroup the workload runs in. */
+  get cgroupId(): bigint {
+    return this.cgroup.id;
+  }
+
+  /** Runs the workload as `names.comm` in a fresh directory; resolves once it has exited (with 0). */
+  async run(names: WorkloadNames): Promise<void> {
+    const dir = mkdtempSync(join(this.dir, 'round-'));
+    try {
+      mkdirSync(join(dir, 'sub'));
+      for (const f of FILES) writeFileSync(join(dir, f), `${f}\n`);
+      const self = join(dir, names.comm);
+      symlinkSync(this.binary, self);
+      const children = EXEC_TIMES.map((_, i) => {
+        const name = childComm(names, i);
+        symlinkSync('/bin/true', join(dir, name));
+        return `./${name}`;
+      });
+      const code = await new Promise<number | null>((resolve, reject) => {
+        // A shell joins the cgroup and becomes the workload.
+        const child = spawn('/bin/sh', ['-c', joinScript(this.cgroup.procsFile), 'sh', self, ...children], { cwd: dir, stdio: 'ignore' });
+        child.on('error', reject);
+        child.on('exit', (c, signal) => resolve(signal ? null : c));
+      });
+      if (code !== 0) throw new Error(`the differential workload exited with ${code ?? 'a signal'}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async remove(): Promise<void> {
+    rmSync(this.dir, { recursive: true, force: true });
+    await this.cgroup.remove();
+  }
+}
