@@ -20,6 +20,7 @@ import type { AggregateParams, AggregateSlot, KernelField, KernelPlan, Plan, Tas
 import { KERNEL_TABLE } from './plan.js';
 import { conjuncts, logical, Pushdown } from './pushdown.js';
 import { Scope } from './scope.js';
+import { TypeChecker } from './typecheck.js';
 import { checkDecodedConstants, decodeForDuckDB, decodedKernelValue, decodedKey, decodedStar, tableConditions } from './decoded-columns.js';
 import { quoteIdent, residualSelect } from './residual.js';
 import { regOffsetsFor } from './reg-offsets.js';
@@ -125,6 +126,11 @@ export function planQuery(q: SelectQuery, catalog: Catalog, env: PlannerEnv, opt
   for (const i of q.items) if (i.kind === 'expr') checkNesting(i.expr, false);
   checkDecodedConstants(q, scope);
   checkAggregateParams(q);
+  const aliased = new Map(q.items.flatMap((i) => (i.kind === 'expr' && i.alias ? [[i.alias.toLowerCase(), i.expr] as const] : [])));
+  const columnsFirst = new TypeChecker(scope, aliased);
+  for (const e of [...q.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])), ...(q.where ? [q.where] : []), ...q.groupBy]) columnsFirst.check(e);
+  const aliasesFirst = new TypeChecker(scope, aliased, true);
+  for (const e of [...(q.having ? [q.having] : []), ...q.orderBy.map((o) => o.expr)]) aliasesFirst.check(e);
 
   // GROUP BY may name a SELECT alias: use the aliased expression.
   const groupBy = q.groupBy.map((g) => {

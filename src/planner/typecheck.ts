@@ -1,0 +1,142 @@
+// Type checks of the parts of a query the planner can type: column references, literals and the
+// operators over them. A mismatch is an error at the offending operand before anything runs in
+// the kernel (DuckDB would only refuse it once the query had run). Function calls, casts and
+// CASE are DuckDB's to type, so they check as "unknown" and pass.
+import { diagnostic, QueryError } from '../diag/diagnostic.js';
+import type { Expr } from '../query/ast.js';
+import type { Scope } from './scope.js';
+
+type Coarse = 'number' | 'string' | 'bool' | 'timestamp' | 'null' | 'unknown';
+
+const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>']);
+/** Aggregates whose argument must be a number. */
+const NUMERIC_AGGREGATES: ReadonlySet<string> = new Set(['sum', 'avg', 'stddev', 'hist', 'lhist', 'quantile', 'p50', 'p90', 'p95', 'p99', 'p999']);
+/** Aggregates whose result is a number. */
+const NUMBER_RESULTS: ReadonlySet<string> = new Set(['count', 'sum', 'avg', 'stddev', 'quantile', 'p50', 'p90', 'p95', 'p99', 'p999']);
+const COMPARISON: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
+
+function describe(t: Coarse): string {
+  return t === 'number' ? 'a number' : t === 'string' ? 'text' : t === 'bool' ? 'a boolean' : t === 'timestamp' ? 'a timestamp' : t;
+}
+
+function mismatch(operator: string, expected: string, found: Coarse, at: Expr): never {
+  throw new QueryError([diagnostic('type-mismatch', { operator, expected, found: describe(found) }, at.span)]);
+}
+
+/** Whether values of the two types can be compared (as DuckDB would without a cast). */
+function comparable(a: Coarse, b: Coarse): boolean {
+  if (a === 'unknown' || b === 'unknown' || a === 'null' || b === 'null' || a === b) return true;
+  // A timestamp compares with text (a literal DuckDB parses); numbers and booleans mix in DuckDB.
+  if ((a === 'timestamp' && b === 'string') || (a === 'string' && b === 'timestamp')) return true;
+  return (a === 'number' && b === 'bool') || (a === 'bool' && b === 'number');
+}
+
+/** A text literal compares with anything: DuckDB casts it to the other side's type ('5', '2024-01-01'). */
+function asCompared(e: Expr, t: Coarse): Coarse {
+  return e.kind === 'literal' && e.value.type === 'string' ? 'unknown' : t;
+}
+
+export class TypeChecker {
+  /**
+   * @param aliases SELECT-list aliases, by lower-case name.
+   * @param aliasesFirst whether an alias hides a column of the same name (in HAVING and ORDER BY).
+   */
+  constructor(private readonly scope: Scope, private readonly aliases: ReadonlyMap<string, Expr> = new Map(), private readonly aliasesFirst = false) {}
+
+  /** The coarse type of `e`; throws QueryError('type-mismatch') at the first bad operand. */
+  check(e: Expr): Coarse {
+    switch (e.kind) {
+      case 'column': {
+        const aliased = this.aliases.get(e.name.toLowerCase());
+        const c = this.aliasesFirst && aliased ? undefined : this.scope.find(e.name);
+        if (!c) return aliased && aliased !== e ? this.check(aliased) : 'unknown';
+        if (c.decode) return 'string';
+        switch (c.type.kind) {
+          case 'int': case 'float': return 'number';
+          case 'string': return 'string';
+          case 'bool': return 'bool';
+          case 'timestamp': return 'timestamp';
+          case 'buckets': return 'unknown';
+        }
+        return 'unknown';
+      }
+      case 'literal':
+        switch (e.value.type) {
+          case 'int': case 'float': return 'number';
+          case 'string': return 'string';
+          case 'bool': return 'bool';
+          case 'null': return 'null';
+        }
+        return 'unknown';
+      case 'unary': {
+        const t = this.check(e.operand);
+        if (e.op === 'NOT') {
+          if (t === 'string' || t === 'timestamp') mismatch('NOT', 'a boolean', t, e.operand);
+          return 'bool';
+        }
+        if (t === 'string' || t === 'timestamp' || t === 'bool') mismatch(e.op, 'a number', t, e.operand);
+        return t;
+      }
+      case 'binary': {
+        const l = this.check(e.left);
+        const r = this.check(e.right);
+        if (e.op === 'AND' || e.op === 'OR') {
+          for (const [t, side] of [[l, e.left], [r, e.right]] as const) if (t === 'string' || t === 'timestamp') mismatch(e.op, 'booleans', t, side);
+          return 'bool';
+        }
+        if (e.op === '||') return 'string';
+        if (ARITHMETIC.has(e.op)) {
+          for (const [t, side] of [[l, e.left], [r, e.right]] as const) if (t === 'string' || t === 'timestamp' || t === 'bool') mismatch(e.op, 'numbers', t, side);
+          return l === 'unknown' || r === 'unknown' ? 'unknown' : 'number';
+        }
+        if (COMPARISON.has(e.op) && !comparable(asCompared(e.left, l), asCompared(e.right, r))) mismatch(e.op, `${describe(l)} on both sides`, r, e.right);
+        return 'bool';
+      }
+      case 'in': {
+        const t = this.check(e.operand);
+        for (const item of e.list) {
+          const it = this.check(item);
+          if (!comparable(asCompared(e.operand, t), asCompared(item, it))) mismatch('IN', `${describe(t)} in the list`, it, item);
+        }
+        return 'bool';
+      }
+      case 'between': {
+        const t = this.check(e.operand);
+        for (const bound of [e.low, e.high]) {
+          const bt = this.check(bound);
+          if (!comparable(asCompared(e.operand, t), asCompared(bound, bt))) mismatch('BETWEEN', `${describe(t)} bounds`, bt, bound);
+        }
+        return 'bool';
+      }
+      case 'is-null':
+        this.check(e.operand);
+        return 'bool';
+      case 'like': {
+        const op = e.caseInsensitive ? 'ILIKE' : 'LIKE';
+        for (const side of [e.operand, e.pattern]) {
+          const t = this.check(side);
+          if (t === 'number' || t === 'bool' || t === 'timestamp') mismatch(op, 'text', t, side);
+        }
+        return 'bool';
+      }
+      case 'call': {
+        const types = e.args.map((a) => this.check(a));
+        if (NUMERIC_AGGREGATES.has(e.name.toLowerCase()) && types[0] !== undefined && (types[0] === 'string' || types[0] === 'timestamp')) {
+          mismatch(`${e.name.toLowerCase()}()`, 'a number', types[0], e.args[0]!);
+        }
+        return NUMBER_RESULTS.has(e.name.toLowerCase()) ? 'number' : 'unknown';
+      }
+      case 'cast':
+        this.check(e.operand);
+        return 'unknown';
+      case 'case':
+        if (e.operand) this.check(e.operand);
+        e.whens.forEach((w) => {
+          this.check(w.when);
+          this.check(w.then);
+        });
+        if (e.otherwise) this.check(e.otherwise);
+        return 'unknown';
+    }
+  }
+}

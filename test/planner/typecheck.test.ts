@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { QueryError } from '../../src/diag/diagnostic.js';
+import { messageOf } from '../../src/diag/messages.js';
+import { parseStatement } from '../../src/query/parse.js';
+import { planQuery } from '../../src/planner/planner.js';
+import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
+
+function typeError(sql: string): { text: string; message: string } | undefined {
+  const s = parseStatement(sql);
+  if (s.kind !== 'query') throw new Error('not a query');
+  try {
+    planQuery(s.query, fixtureCatalog(), fixturePlannerEnv);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof QueryError)) throw e;
+    const d = e.diagnostics[0]!;
+    assert.equal(d.code, 'type-mismatch');
+    return { text: sql.slice(d.span.start, d.span.end), message: messageOf(d) };
+  }
+}
+
+test('text compared with a number is an error at the number', () => {
+  assert.deepEqual(typeError('SELECT comm FROM exec WHERE comm > 5'), { text: '5', message: "'>' expects text on both sides but got a number" });
+  assert.deepEqual(typeError('SELECT comm FROM exec WHERE pid IN (1, comm)')?.text, 'comm');
+  assert.deepEqual(typeError("SELECT comm FROM exec WHERE pid BETWEEN 1 AND filename")?.text, 'filename');
+});
+
+test('arithmetic, NOT, LIKE and numeric aggregates check their operands', () => {
+  assert.deepEqual(typeError('SELECT comm + 1 FROM exec'), { text: 'comm', message: "'+' expects numbers but got text" });
+  assert.deepEqual(typeError('SELECT comm FROM exec WHERE NOT filename')?.text, 'filename');
+  assert.deepEqual(typeError("SELECT comm FROM exec WHERE pid LIKE '1%'")?.text, 'pid');
+  assert.deepEqual(typeError('SELECT sum(comm) FROM exec'), { text: 'comm', message: "'sum()' expects a number but got text" });
+  assert.deepEqual(typeError('SELECT comm, count(*) AS n FROM exec GROUP BY comm HAVING n > comm')?.text, 'comm');
+});
+
+test('what DuckDB accepts passes: text literals cast to the other side, timestamps with text, min of text', () => {
+  assert.equal(typeError("SELECT comm FROM exec WHERE pid = '5' AND ts > '2026-01-01'"), undefined);
+  assert.equal(typeError('SELECT min(comm), max(filename), count(DISTINCT comm) FROM exec'), undefined);
+  assert.equal(typeError('SELECT upper(comm) || filename FROM exec WHERE length(comm) > 3'), undefined);
+  assert.equal(typeError('SELECT pid AS comm FROM exec ORDER BY comm + 1'), undefined);
+});
