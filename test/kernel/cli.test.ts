@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { listMaps, listPrograms } from '../../src/kernel/objects.js';
@@ -83,8 +83,16 @@ test('-o x.parquet writes what read_parquet reads back; SIGTERM works like SIGIN
     const conn = await db.connect();
     const back = await conn.runAndReadAll(`SELECT comm, n FROM read_parquet('${out}')`);
     assert.deepEqual(back.getRows(), [[prog.comm, 7n]]);
-    const meta = await conn.runAndReadAll(`SELECT decode(key) AS k FROM parquet_kv_metadata('${out}') ORDER BY k`);
-    assert.ok(meta.getRows().some(([k]) => k === 'bpfql.query'));
+    const meta = await conn.runAndReadAll(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${out}') WHERE k LIKE 'bpfql.%' ORDER BY k`);
+    const kv = new Map(meta.getRows().map(([k, v]) => [String(k), String(v)]));
+    assert.deepEqual([...kv.keys()], [
+      'bpfql.ended_at', 'bpfql.failed_map_updates', 'bpfql.hostname', 'bpfql.kernel_release', 'bpfql.lost_records',
+      'bpfql.missed_events', 'bpfql.query', 'bpfql.started_at', 'bpfql.unmatched_events', 'bpfql.version',
+    ]);
+    assert.match(kv.get('bpfql.query')!, /^SELECT comm, count\(\*\) AS n FROM exec WHERE comm = /);
+    assert.equal(kv.get('bpfql.kernel_release'), release());
+    assert.equal(kv.get('bpfql.lost_records'), '0');
+    assert.ok(Date.parse(kv.get('bpfql.ended_at')!) >= Date.parse(kv.get('bpfql.started_at')!));
   } finally {
     prog.remove();
     rmSync(dir, { recursive: true, force: true });
