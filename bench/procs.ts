@@ -22,9 +22,19 @@ export interface Tracked {
   readonly closed: Promise<{ readonly stdout: string; readonly stderr: string; readonly exit: Exit }>;
 }
 
+/** Children still running, so that an interrupted bench leaves no tool or workload behind. */
+const live = new Set<Child>();
+
+/** Kills every child still running (the bench itself is being interrupted). */
+export function killLiveChildren(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
+
 /** Follows a spawned child: collects stdout/stderr if piped, timestamps its exit. */
 export function track(child: Child): Tracked {
   if (child.pid === undefined) throw new Error(`could not start ${child.spawnfile}`);
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let stdout = '';
   let stderr = '';
   let lastOutputAt: number | undefined;

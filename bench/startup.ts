@@ -1,6 +1,7 @@
 // Measurement 2, inside one process (the REPL's case), and where the CLI's startup goes:
 // - query text to attached: Engine.execute() called → its onAttached callback;
-// - the same path in stages (parse, plan and compile, DuckDB table, maps, load and attach);
+// - the same path in stages (parse, plan and compile, maps, load and attach; the engine makes its
+//   DuckDB tables after attach, so they are not on the path);
 // - in fresh node processes: node's own boot and the import of each heavy module the CLI loads.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -61,7 +62,6 @@ export type Stages = Record<string, number[]>;
 export const STAGE_NAMES = {
   parse: 'parse',
   prepare: 'plan + compile',
-  table: 'DuckDB table for the results',
   maps: 'create maps (as planned)',
   mapsNoPrealloc: 'create maps with BPF_F_NO_PREALLOC (what-if)',
   attach: 'create maps + load + attach (all of it)',
@@ -71,7 +71,7 @@ export const STAGE_NAMES = {
  * The stages execute() goes through before attach, timed one by one with the same functions.
  * Map creation is also timed alone, as planned and without preallocation, because it dominates.
  */
-export async function measureStages(engine: Engine, query: string, reps: number): Promise<Stages> {
+export function measureStages(engine: Engine, query: string, reps: number): Stages {
   const stages: Stages = Object.fromEntries(Object.values(STAGE_NAMES).map((n) => [n, [] as number[]]));
   const lap = (name: string, since: number): number => {
     const now = performance.now();
@@ -84,9 +84,7 @@ export async function measureStages(engine: Engine, query: string, reps: number)
     if (stmt.kind !== 'query') throw new Error(`'${query}' is not a plain kernel query`);
     t = lap(STAGE_NAMES.parse, t);
     const { plan, program } = engine.prepare(stmt.query);
-    t = lap(STAGE_NAMES.prepare, t);
-    await engine.session.createTable('bench_stage_table', plan.kernelColumns, { replace: true });
-    t = lap(STAGE_NAMES.table, t);
+    lap(STAGE_NAMES.prepare, t);
     for (const [name, flags] of [[STAGE_NAMES.maps, 0], [STAGE_NAMES.mapsNoPrealloc, BPF_F_NO_PREALLOC]] as const) {
       const maps: BpfMap[] = [];
       t = performance.now();
@@ -102,7 +100,6 @@ export async function measureStages(engine: Engine, query: string, reps: number)
     lap(STAGE_NAMES.attach, t);
     scope.closeAll();
   }
-  await engine.session.run('DROP TABLE IF EXISTS bench_stage_table');
   return stages;
 }
 
