@@ -20,6 +20,20 @@ const COMPARE: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
 const MASK64 = (1n << 64n) - 1n;
 
+function intRange(bits: number, signed: boolean): readonly [bigint, bigint] {
+  const b = BigInt(bits);
+  return signed ? [-(1n << (b - 1n)), (1n << (b - 1n)) - 1n] : [0n, (1n << b) - 1n];
+}
+
+/** Integer type names DuckDB accepts in CAST, with their width and signedness. */
+const INTEGER_CASTS: Readonly<Record<string, { readonly bits: 8 | 16 | 32 | 64; readonly signed: boolean }>> = {
+  tinyint: { bits: 8, signed: true }, int1: { bits: 8, signed: true },
+  smallint: { bits: 16, signed: true }, int2: { bits: 16, signed: true }, short: { bits: 16, signed: true },
+  integer: { bits: 32, signed: true }, int: { bits: 32, signed: true }, int4: { bits: 32, signed: true }, signed: { bits: 32, signed: true },
+  bigint: { bits: 64, signed: true }, int8: { bits: 64, signed: true }, long: { bits: 64, signed: true },
+  utinyint: { bits: 8, signed: false }, usmallint: { bits: 16, signed: false }, uinteger: { bits: 32, signed: false }, ubigint: { bits: 64, signed: false },
+};
+
 const SIGNED_LIMIT = 1n << 63n;
 
 /** Wraps a constant to 64 bits, as the kernel computes it; `undefined` keeps it exact. */
@@ -144,9 +158,26 @@ export class Pushdown {
         return accept(bool(e.negated));
       }
       case 'call': return refuse(`function ${e.name}() runs in DuckDB`);
-      case 'cast': return refuse('casts run in DuckDB');
+      case 'cast': return this.cast(e);
       case 'case': return refuse('CASE runs in DuckDB');
     }
+  }
+
+  /**
+   * CAST to an integer type, when the kernel's answer is certain to be DuckDB's: the value (a
+   * column, or a constant) always fits the target type, so the cast changes nothing. DuckDB
+   * refuses values out of a type's range, so any other cast runs there and fails there.
+   */
+  private cast(e: Extract<Expr, { kind: 'cast' }>): Offer {
+    const target = INTEGER_CASTS[e.type.toLowerCase()];
+    if (!target) return refuse(`casts to ${e.type} run in DuckDB`);
+    const inner = this.offer(e.operand);
+    if (!inner.ok) return inner;
+    const x = inner.expr;
+    const [lo, hi] = x.kind === 'const' ? [x.value, x.value] : x.kind === 'column' && x.column.type.kind === 'int' ? intRange(x.column.type.bits, x.column.type.signed) : [undefined, undefined];
+    const [tlo, thi] = intRange(target.bits, target.signed);
+    if (lo === undefined || hi === undefined || lo < tlo || hi > thi) return refuse(`CAST to ${e.type} of a value that may not fit runs in DuckDB (which refuses out-of-range values)`);
+    return accept(x);
   }
 
   private unary(e: Extract<Expr, { kind: 'unary' }>): Offer {

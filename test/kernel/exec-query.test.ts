@@ -91,3 +91,24 @@ test('sum, min, max and avg over pid of one shell\'s children', { skip }, async 
     prog.remove();
   }
 });
+
+test('a CAST grouping key computed in the kernel equals DuckDB\'s', { skip }, async () => {
+  const prog = new NamedProgram(uniqueComm('bc'));
+  const sql = `SELECT CAST(pid AS BIGINT) % 7 AS low, CAST(uid AS UBIGINT) AS u, count(*) AS n FROM exec WHERE comm = '${prog.comm}' GROUP BY CAST(pid AS BIGINT) % 7, CAST(uid AS UBIGINT) ORDER BY low, u`;
+  const kernel = await Engine.open();
+  const duck = await Engine.open({ kernelFilter: false, kernelAggregation: false });
+  try {
+    let attachedA!: () => void;
+    let attachedB!: () => void;
+    const both = Promise.all([new Promise<void>((r) => (attachedA = r)), new Promise<void>((r) => (attachedB = r))]);
+    const until = both.then(() => execTimes(prog.path, 40).done);
+    const [a, b] = await Promise.all([kernel.execute(sql, { onAttached: attachedA, until }), duck.execute(sql, { onAttached: attachedB, until })]);
+    assert.equal(a.kind === 'rows' && a.kernel?.plan.kernel.mode.kind, 'aggregate');
+    assert.deepEqual(rowsOf(a), rowsOf(b));
+    assert.equal(rowsOf(a).reduce((s, r) => s + Number(r[2]), 0), 40);
+  } finally {
+    await kernel.close();
+    await duck.close();
+    prog.remove();
+  }
+});

@@ -134,3 +134,13 @@ test('cgroupId restricts every query to one cgroup in the kernel', () => {
   assert.equal(printKExpr(p.kernel.filter!), '((cgroup_id = 4242) AND (pid > 5))');
   assert.equal(p.kernel.mode.kind, 'aggregate');
 });
+
+test('casts to integer types run in the kernel when the value always fits; others stay in DuckDB', () => {
+  const p = plan('SELECT count(*) FROM exec WHERE CAST(pid AS BIGINT) > 7 AND CAST(uid AS UBIGINT) >= 0 AND CAST(44 AS TINYINT) = 44');
+  assert.equal(printKExpr(p.kernel.filter!), '((pid > 7) AND (uid >= 0))');
+  assert.deepEqual(p.residualFilters, []);
+  const narrowing = plan('SELECT count(*) FROM exec WHERE CAST(pid AS SMALLINT) = 7 AND CAST(300 AS TINYINT) = 44');
+  assert.deepEqual(narrowing.residualFilters, ['CAST(pid AS smallint) = 7', 'CAST(300 AS tinyint) = 44']);
+  const d = plan("SELECT count(*) FROM exec WHERE CAST(pid AS VARCHAR) = '7'");
+  assert.deepEqual(d.residualFilters, ["CAST(pid AS varchar) = '7'"]);
+});
