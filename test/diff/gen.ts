@@ -31,19 +31,25 @@ interface Item {
 
 /** Sums stay below 2^62 over the few thousand events a table has. */
 const SUM_LIMIT = 1n << 50n;
+/**
+ * DuckDB's stddev works in doubles (the kernel's sums are exact): its relative error grows with
+ * |mean| / stddev, past 1e-9 for values near 2^37 a few hundred apart (the addresses mmap returns).
+ * Below 2^32 (pids, sizes, offsets of one file) it stays far within.
+ */
+const STDDEV_LIMIT = 1n << 32n;
 const COMPARE = ['=', '!=', '<>', '<', '<=', '>', '>='];
 const TABLE_WEIGHTS: Readonly<Record<string, number>> = {
   open: 4, 'tracepoint.syscalls.sys_enter_lseek': 4, read: 2, write: 2, exec: 2, exit: 2, signals: 2,
-  'tracepoint.syscalls.sys_enter_getppid': 1, syscalls: 1,
+  'tracepoint.syscalls.sys_enter_getppid': 1, syscalls: 1, page_faults: 1, sched_switch: 1,
 };
 const QUANTILES = ['p50', 'p90', 'p95', 'p99', 'p999'];
 const QUANTILE_QS = ['0', '0.1', '0.25', '0.5', '0.75', '0.9', '1'];
 
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
-/** An exact item; one that is only a number is not ordered on (ORDER BY 2 means the second column). */
-function exactItem(text: string): Item {
-  return { text, kind: 'exact', sortable: !/^\d+$/.test(text) };
+/** An exact item; a constant is not ordered on (DuckDB reads ORDER BY 2 or -2 as a column position). */
+function exactItem(text: string, sortable: boolean): Item {
+  return { text, kind: 'exact', sortable };
 }
 
 function shuffle<T>(rng: Rng, items: readonly T[]): T[] {
@@ -145,7 +151,7 @@ class QueryGen {
       case 2: case 3: { const a = arg(SUM_LIMIT); return { text: `sum(${a.text})`, kind: 'exact', arg: a }; }
       case 4: { const a = arg(); return { text: `${r.pick(['min', 'max'])}(${a.text})`, kind: 'exact', arg: a }; }
       case 5: return { text: `avg(${arg(SUM_LIMIT).text})`, kind: 'float' };
-      case 6: return { text: `stddev(${arg(SUM_LIMIT).text})`, kind: 'float' };
+      case 6: return { text: `stddev(${arg(STDDEV_LIMIT).text})`, kind: 'float' };
       case 7: return { text: `hist(${arg().text})`, kind: 'exact' };
       case 8: {
         const a = arg();
@@ -192,7 +198,10 @@ class QueryGen {
     }
   }
 
-  /** A GROUP BY key; never a bare number, which DuckDB would take for a column position. */
+  /**
+   * A GROUP BY key; never a constant: DuckDB takes an integer literal (even a negative one) for a
+   * column position, where the kernel groups by its value.
+   */
   private key(): string {
     const r = this.rng;
     const roll = r.int(10);
@@ -200,7 +209,7 @@ class QueryGen {
     if (roll < 6) return this.ints.column().text;
     if (roll < 9) {
       const e = this.ints.expr(r.range(1, 2));
-      return /^\d+$/.test(e.text) ? this.ints.column().text : e.text;
+      return e.constant ? this.ints.column().text : e.text;
     }
     return `${this.ints.column().text} ${r.pick(['<', '>=', '='])} ${this.ints.comparable(this.ints.column()).text}`;
   }
@@ -208,9 +217,12 @@ class QueryGen {
   private rowItem(): Item {
     const r = this.rng;
     const roll = r.int(10);
-    if (roll < 3) return { text: r.pick(this.table.strings).name, kind: 'exact', sortable: true };
-    if (roll < 9) return exactItem(this.ints.expr(r.range(0, 2)).text);
-    return exactItem(this.bool(1));
+    if (roll < 3) return exactItem(r.pick(this.table.strings).name, true);
+    if (roll < 9) {
+      const e = this.ints.expr(r.range(0, 2));
+      return exactItem(e.text, !e.constant);
+    }
+    return exactItem(this.bool(1), true);
   }
 
   query(): { sql: string; kinds: ColumnKind[] } {
@@ -223,7 +235,7 @@ class QueryGen {
     const shownKeys = keys.filter(() => fuzzy || r.chance(0.85));
     let items: Item[] = shape === 'rows'
       ? Array.from({ length: r.range(1, 4) }, () => this.rowItem())
-      : [...shownKeys.map(exactItem), ...aggregates.map((a) => ({ text: a.text, kind: a.kind, sortable: a.kind === 'exact' }))];
+      : [...shownKeys.map((k) => exactItem(k, true)), ...aggregates.map((a) => ({ text: a.text, kind: a.kind, sortable: a.kind === 'exact' }))];
     if (r.chance(0.3)) items = [...items].reverse();
 
     // Unique output names: an alias where the same expression appears twice, and now and then anyway.

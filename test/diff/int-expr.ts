@@ -15,6 +15,8 @@ export interface IntExpr {
   readonly pure: boolean;
   /** A column or a literal: needs no parentheses inside another expression. */
   readonly atom: boolean;
+  /** Reads no column. */
+  readonly constant: boolean;
 }
 
 /** Values stay strictly inside ±2^62, so a sum or difference of two of them still fits. */
@@ -32,18 +34,18 @@ export function fits(e: IntExpr): boolean {
 }
 
 export function columnExpr(c: IntColumn): IntExpr {
-  return { text: c.name, lo: c.lo, hi: c.hi, u64: c.u64, pure: true, atom: true };
+  return { text: c.name, lo: c.lo, hi: c.hi, u64: c.u64, pure: true, atom: true, constant: false };
 }
 
 export function literal(v: bigint): IntExpr {
   // A negative constant is unary minus on a literal in the grammar.
-  return { text: v < 0n ? `-${-v}` : String(v), lo: v, hi: v, u64: false, pure: true, atom: v >= 0n };
+  return { text: v < 0n ? `-${-v}` : String(v), lo: v, hi: v, u64: false, pure: true, atom: v >= 0n, constant: true };
 }
 
 const wrap = (e: IntExpr): string => (e.atom ? e.text : `(${e.text})`);
 
 function binary(a: IntExpr, op: string, b: IntExpr, lo: bigint, hi: bigint, pure = a.pure && b.pure): IntExpr {
-  return { text: `${wrap(a)} ${op} ${wrap(b)}`, lo, hi, u64: a.u64 || b.u64, pure, atom: false };
+  return { text: `${wrap(a)} ${op} ${wrap(b)}`, lo, hi, u64: a.u64 || b.u64, pure, atom: false, constant: a.constant && b.constant };
 }
 
 /** Draws integer expressions over a table's integer columns. */
@@ -136,8 +138,8 @@ export class IntExprGen {
       case 11: {
         if (a.u64) return a;
         return r.chance(0.5)
-          ? { text: `-${wrap(a)}`, lo: -a.hi, hi: -a.lo, u64: false, pure: a.pure, atom: false }
-          : { text: `~${wrap(a)}`, lo: -a.hi - 1n, hi: -a.lo - 1n, u64: false, pure: a.pure, atom: false };
+          ? { text: `-${wrap(a)}`, lo: -a.hi, hi: -a.lo, u64: false, pure: a.pure, atom: false, constant: a.constant }
+          : { text: `~${wrap(a)}`, lo: -a.hi - 1n, hi: -a.lo - 1n, u64: false, pure: a.pure, atom: false, constant: a.constant };
       }
       case 12: {
         // Division by a value that may be zero: DuckDB computes it (NULL for zero).
@@ -155,12 +157,12 @@ export class IntExprGen {
     const r = this.rng;
     const b = this.expr(depth - 1);
     switch (r.int(4)) {
-      case 0: return { text: `abs(${a.text})`, lo: a.lo >= 0n ? a.lo : 0n, hi: magnitude(a), u64: a.u64, pure: false, atom: true };
-      case 1: return { text: `${r.pick(['least', 'greatest'])}(${a.text}, ${b.text})`, lo: min(a.lo, b.lo), hi: max(a.hi, b.hi), u64: a.u64 || b.u64, pure: false, atom: true };
-      case 2: return { text: `CAST(${a.text} AS BIGINT)`, lo: a.lo, hi: a.hi, u64: false, pure: false, atom: true };
+      case 0: return { text: `abs(${a.text})`, lo: a.lo >= 0n ? a.lo : 0n, hi: magnitude(a), u64: a.u64, pure: false, atom: true, constant: a.constant };
+      case 1: return { text: `${r.pick(['least', 'greatest'])}(${a.text}, ${b.text})`, lo: min(a.lo, b.lo), hi: max(a.hi, b.hi), u64: a.u64 || b.u64, pure: false, atom: true, constant: a.constant && b.constant };
+      case 2: return { text: `CAST(${a.text} AS BIGINT)`, lo: a.lo, hi: a.hi, u64: false, pure: false, atom: true, constant: a.constant };
       default: {
         const c = this.comparable(a);
-        return { text: `CASE WHEN ${wrap(a)} > ${c.text} THEN ${wrap(a)} ELSE ${wrap(b)} END`, lo: min(a.lo, b.lo), hi: max(a.hi, b.hi), u64: a.u64 || b.u64, pure: false, atom: false };
+        return { text: `CASE WHEN ${wrap(a)} > ${c.text} THEN ${wrap(a)} ELSE ${wrap(b)} END`, lo: min(a.lo, b.lo), hi: max(a.hi, b.hi), u64: a.u64 || b.u64, pure: false, atom: false, constant: a.constant && b.constant };
       }
     }
   }

@@ -14,6 +14,8 @@ export interface DiffSummary {
   readonly plannedModes: ReadonlyMap<string, number>;
   /** Queries run again, scoped to the workload's cgroup, after losing events. */
   readonly rerun: number;
+  /** Queries not compared because their groups outnumbered the planned side's map (the README's limit). */
+  readonly mapFull: number;
   readonly elapsedMs: number;
 }
 
@@ -59,7 +61,9 @@ export async function runDiff(seeds: readonly number[], perRound: number, onRoun
   }
   const plannedModes = new Map<string, number>();
   for (const r of final) plannedModes.set(r.plannedMode ?? 'none', (plannedModes.get(r.plannedMode ?? 'none') ?? 0) + 1);
-  return { results: final, failures: final.filter((r) => r.verdict.kind !== 'agree'), plannedModes, rerun, elapsedMs: performance.now() - began };
+  const failures = final.filter((r) => r.verdict.kind !== 'agree' && r.verdict.kind !== 'map-full');
+  const mapFull = final.filter((r) => r.verdict.kind === 'map-full').length;
+  return { results: final, failures, plannedModes, rerun, mapFull, elapsedMs: performance.now() - began };
 }
 
 /** A failure as the runner prints it: how to replay it, the query and what differed. */

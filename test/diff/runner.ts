@@ -27,7 +27,9 @@ export type Verdict =
   | { readonly kind: 'mismatch'; readonly detail: string }
   | { readonly kind: 'error'; readonly detail: string }
   /** A side lost records or map updates: its result is not the whole truth, so nothing was compared. */
-  | { readonly kind: 'incomplete'; readonly detail: string };
+  | { readonly kind: 'incomplete'; readonly detail: string }
+  /** The planned side's map held as many groups as it may (a documented limit, reported as such): nothing compared. */
+  | { readonly kind: 'map-full'; readonly detail: string };
 
 export interface CaseResult {
   readonly query: DiffQuery;
@@ -49,6 +51,12 @@ interface Side {
 function describeError(e: unknown): string {
   if (e instanceof VerifierBugError) return `the verifier rejected the program (report ${e.path}):\n${e.verifier.tail(VERIFIER_LOG_LINES)}`;
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** Whether a run's aggregation map reached its capacity, so that updates of new groups failed. */
+function mapFull(info: KernelRunInfo): boolean {
+  const mode = info.plan.kernel.mode;
+  return mode.kind === 'aggregate' && info.completeness.failedUpdates > 0 && info.kernelRows >= mode.maxEntries;
 }
 
 function lossOf(info: KernelRunInfo): string | undefined {
@@ -106,6 +114,9 @@ export class DiffRunner {
     if ('error' in a || 'error' in b) {
       const detail = [['planned', a] as const, ['streamed', b] as const].flatMap(([mode, s]) => ('error' in s ? [`${mode}: ${describeError(s.error)}`] : [])).join('\n');
       return { query, verdict: { kind: 'error', detail }, ...plannedMode };
+    }
+    if (mapFull(a.info) && a.info.completeness.lostRecords === 0 && !lossOf(b.info)) {
+      return { query, verdict: { kind: 'map-full', detail: `${a.info.kernelRows} groups filled the map; ${a.info.completeness.failedUpdates} updates failed` }, ...plannedMode };
     }
     const loss = [lossOf(a.info), lossOf(b.info)];
     if (loss[0] || loss[1]) return { query, verdict: { kind: 'incomplete', detail: `planned: ${loss[0] ?? 'complete'}; streamed: ${loss[1] ?? 'complete'}` }, ...plannedMode };

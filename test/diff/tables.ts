@@ -110,6 +110,22 @@ export function diffTables(names: WorkloadNames): readonly DiffTable[] {
       str('signal', ['SIGUSR1', 'SIGUSR2', 'SIGCHLD', 'SIGTERM', 'SIGKILL'], ['SIGU', 'SIGC', 'S'], true),
       str('target_comm', all, [names.comm, `${names.comm}e`, 'zz']),
     ]),
+    // Faults and switches happen everywhere all the time: scoped.
+    table('page_faults', all, [
+      int('address', 0n, 1n << 48n, [0, 4096], true),
+      int('ip', 0n, 1n << 48n, [0, 4096], true),
+      int('error_code', 0n, 0xffffn, [4, 6, 7, 0x14, 0x15], true),
+    ], [], true),
+    table('sched_switch', all, [
+      int('prev_pid', 0n, PID_MAX, [0, 1000]),
+      int('prev_prio', 0n, 139n, [120, 100]),
+      int('prev_state', 0n, 0xffffn, [0, 1, 2, 0x100]),
+      int('next_pid', 0n, PID_MAX, [0, 1000]),
+      int('next_prio', 0n, 139n, [120, 100]),
+    ], [
+      str('prev_comm', all, [names.comm, 'zz']),
+      str('next_comm', ['swapper/0', 'swapper/1', 'node', ...all], ['swapper/', 'n', names.comm, 'zz']),
+    ], true),
     // Node calls getppid for every read of process.ppid: other programs on the machine may make millions.
     table('tracepoint.syscalls.sys_enter_getppid', [names.comm], [int('__syscall_nr', 0n, 511n, [110, 39])], [], true),
     table('syscalls', all, [

@@ -1,7 +1,7 @@
 // The differential workload as C source, written from workload-spec.ts. It runs in its round's
 // directory under the round's comm, with the paths of its children as arguments, and makes its
 // system calls directly (syscall(2)) so that libc adds nothing to their arguments.
-import { BAD_FD, BAD_IO_TIMES, EXEC_TIMES, EXIT_CODES, GETPPID_CALLS, IO_SIZES, OPENS, SEEK_FDS, SEEKS, SIGUSR1_TIMES, SIGUSR2_TIMES } from './workload-spec.js';
+import { BAD_FD, BAD_IO_TIMES, EXEC_TIMES, EXIT_CODES, GETPPID_CALLS, IO_SIZES, OPENS, SEEK_FDS, SEEKS, SIGUSR1_TIMES, SIGUSR2_TIMES, SLEEPS, TOUCHED_PAGES } from './workload-spec.js';
 
 const list = (items: readonly string[]): string => items.join(',\n  ');
 
@@ -13,8 +13,10 @@ export function workloadSource(): string {
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 struct seek { int fd; long long offset; int whence; };
@@ -72,6 +74,14 @@ int main(int argc, char **argv) {
   }
 
   for (int i = 0; i < ${GETPPID_CALLS}; i++) syscall(SYS_getppid);
+
+  long page = sysconf(_SC_PAGESIZE);
+  char *mem = mmap(NULL, ${TOUCHED_PAGES} * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) return 7;
+  madvise(mem, ${TOUCHED_PAGES} * page, MADV_NOHUGEPAGE);
+  for (int i = 0; i < ${TOUCHED_PAGES}; i++) mem[i * page] = 1;
+  struct timespec ms = { 0, 1000000 };
+  for (int i = 0; i < ${SLEEPS}; i++) nanosleep(&ms, NULL);
 
   struct sigaction sa = { 0 };
   sa.sa_handler = on_signal;

@@ -89,6 +89,10 @@ export const EXIT_CODES: readonly number[] = [0, 1, 2, 3, 42];
 export const SIGUSR1_TIMES = 4;
 export const SIGUSR2_TIMES = 3;
 
+/** Fresh anonymous pages the workload writes to (a user page fault each), and 1 ms sleeps (context switches). */
+export const TOUCHED_PAGES = 16;
+export const SLEEPS = 3;
+
 /** Names the generator needs: the workload's comm and what it execs. */
 export interface WorkloadNames {
   /** The workload's comm (its file name); at most 12 characters, so `<comm>e<i>` fits in 15. */
