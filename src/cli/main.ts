@@ -45,6 +45,10 @@ function printOutcome(o: Outcome, opts: CliOptions): void {
 async function run(opts: CliOptions): Promise<number> {
   const script = readScript(opts);
   if (script === undefined) {
+    // Ink draws only a final frame when the environment says CI (CI=true), which would leave a
+    // terminal user without a prompt; the REPL only starts at a terminal, so it is interactive.
+    delete process.env['CI'];
+    delete process.env['CONTINUOUS_INTEGRATION'];
     // Loaded only here: the REPL's UI libraries would slow every scripted run.
     const { startRepl } = await import('../repl/start.js');
     return startRepl({ ...(opts.db ? { db: opts.db } : {}), ...(opts.maxKeys ? { maxEntries: opts.maxKeys } : {}) });
