@@ -16,6 +16,8 @@ export interface CliExit {
 export interface CliChild {
   readonly pid: number;
   readonly done: Promise<CliExit>;
+  /** Resolves when the CLI says its query is attached (with `verbose`); rejects if it ends first. */
+  readonly attached: Promise<void>;
 }
 
 export interface CliSpawnOptions {
@@ -24,11 +26,17 @@ export interface CliSpawnOptions {
   /** Runs `command ... node CLI args` instead, e.g. ['setpriv', '--reuid=65534', …]. */
   readonly wrapper?: readonly string[];
   readonly cwd?: string;
+  /** Run with --verbose, so that `attached` resolves as each query attaches (the line is left out of stderr). */
+  readonly verbose?: boolean;
 }
+
+/** What --verbose prints as a query attaches. */
+const ATTACHED = /^bpfql: attached/m;
+const ATTACHED_LINES = /^bpfql: attached.*\n/gm;
 
 /** Starts `node dist/src/cli/main.js ...args`, collecting its output. */
 export function startCli(args: readonly string[], opts: CliSpawnOptions = {}): CliChild {
-  const argv = [...(opts.wrapper ?? []), process.execPath, CLI, ...args];
+  const argv = [...(opts.wrapper ?? []), process.execPath, CLI, ...(opts.verbose ? ['--verbose'] : []), ...args];
   const child = spawn(argv[0]!, argv.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
@@ -36,13 +44,21 @@ export function startCli(args: readonly string[], opts: CliSpawnOptions = {}): C
   });
   let stdout = '';
   let stderr = '';
+  let attach!: () => void;
+  const attached = new Promise<void>((resolve) => (attach = resolve));
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (ATTACHED.test(stderr)) attach();
+  });
   const done = new Promise<CliExit>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr: stderr.replace(ATTACHED_LINES, '') }));
   });
-  return { pid: child.pid!, done };
+  const attachedOrEnded = Promise.race([attached, done.then((d) => Promise.reject(new Error(`the CLI ended before attaching: ${d.stderr}`)))]);
+  // Only tests that wait for the attach care whether it happened.
+  attachedOrEnded.catch(() => undefined);
+  return { pid: child.pid!, done, attached: attachedOrEnded };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -2,40 +2,18 @@
 // attached after SIGKILL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { listMaps, listPrograms } from '../../src/kernel/objects.js';
-import { fromRoot } from '../helpers/paths.js';
+import { startCli, type CliChild } from '../helpers/cli.js';
 import { execTimes, kernelSkip, NamedProgram, uniqueComm } from '../helpers/workload.js';
 
 const skip = kernelSkip();
-const CLI = fromRoot('dist', 'src', 'cli', 'main.js');
 
-interface CliRun {
-  readonly pid: number;
-  /** Resolves when the CLI says (--verbose) that its query is attached. */
-  readonly attached: Promise<void>;
-  readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
-
-function cli(args: readonly string[]): CliRun {
-  const child = spawn(process.execPath, [CLI, '--verbose', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let attached!: () => void;
-  const isAttached = new Promise<void>((r) => (attached = r));
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    if (/bpfql: attached/.test(stderr)) attached();
-  });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr: stderr.replace(/^bpfql: attached.*\n/gm, '') }));
-  });
-  return { pid: child.pid!, attached: isAttached, done };
+function cli(args: readonly string[]): CliChild {
+  return startCli(args, { verbose: true });
 }
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {

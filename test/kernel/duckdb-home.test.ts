@@ -1,37 +1,23 @@
 // DuckDB as the home of results: joins with files bpfql wrote, --db across runs, completeness.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromRoot } from '../helpers/paths.js';
+import { startCli, type CliExit } from '../helpers/cli.js';
 import { execTimes, kernelSkip, NamedProgram, uniqueComm } from '../helpers/workload.js';
 
 const skip = kernelSkip();
-const CLI = fromRoot('dist', 'src', 'cli', 'main.js');
 
-interface Done { code: number | null; stdout: string; stderr: string }
-
-/** Runs the CLI; `whileAttached` runs once it says (--verbose) its query is attached, then the CLI gets SIGINT. */
-async function cli(args: readonly string[], whileAttached?: () => Promise<unknown>): Promise<Done> {
-  const child = spawn(process.execPath, [CLI, ...(whileAttached ? ['--verbose'] : []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let attached!: () => void;
-  const isAttached = new Promise<void>((r) => (attached = r));
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    if (/bpfql: attached/.test(stderr)) attached();
-  });
-  const done = new Promise<Done>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr: stderr.replace(/^bpfql: attached.*\n/gm, '') })));
+/** Runs the CLI; `whileAttached` runs once its query is attached, then the CLI gets SIGINT. */
+async function cli(args: readonly string[], whileAttached?: () => Promise<unknown>): Promise<CliExit> {
+  const child = startCli(args, { verbose: true });
   if (whileAttached) {
-    await Promise.race([isAttached, done.then((d) => Promise.reject(new Error(`the CLI ended before attaching: ${d.stderr}`)))]);
+    await child.attached;
     await whileAttached();
-    child.kill('SIGINT');
+    process.kill(child.pid, 'SIGINT');
   }
-  return done;
+  return child.done;
 }
 
 test('a kernel result joined with a Parquet file bpfql wrote earlier', { skip }, async () => {
