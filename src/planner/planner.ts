@@ -20,6 +20,7 @@ import type { AggregateParams, AggregateSlot, KernelField, KernelPlan, Plan, Tas
 import { KERNEL_TABLE } from './plan.js';
 import { conjuncts, logical, Pushdown } from './pushdown.js';
 import { Scope } from './scope.js';
+import { unqualified } from './qualifiers.js';
 import { TypeChecker } from './typecheck.js';
 import { checkDecodedConstants, decodeForDuckDB, decodedKernelValue, decodedKey, decodedStar, tableConditions } from './decoded-columns.js';
 import { quoteIdent, residualSelect } from './residual.js';
@@ -104,7 +105,8 @@ function itemName(item: Extract<SelectItem, { kind: 'expr' }>): string {
   return printExpr(item.expr);
 }
 
-export function planQuery(q: SelectQuery, catalog: Catalog, env: PlannerEnv, opts: PlanOptions = {}): Plan {
+export function planQuery(query: SelectQuery, catalog: Catalog, env: PlannerEnv, opts: PlanOptions = {}): Plan {
+  const q = unqualified(query);
   const table = resolveTable(q, catalog);
   const scope = new Scope(table);
   const aliases = q.items.flatMap((i) => (i.kind === 'expr' && i.alias ? [i.alias] : []));

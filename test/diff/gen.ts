@@ -27,6 +27,8 @@ interface Item {
   readonly kind: ColumnKind;
   /** Values may be ordered on under a LIMIT (exact ones: both plans order them alike). */
   readonly sortable: boolean;
+  /** A number made from aggregates (HAVING may compare it by its alias). */
+  readonly scalarAggregate?: boolean;
 }
 
 /** Sums stay below 2^62 over the few thousand events a table has. */
@@ -48,8 +50,8 @@ const QUANTILE_QS = ['0', '0.1', '0.25', '0.5', '0.75', '0.9', '1'];
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** An exact item; a constant is not ordered on (DuckDB reads ORDER BY 2 or -2 as a column position). */
-function exactItem(text: string, sortable: boolean): Item {
-  return { text, kind: 'exact', sortable };
+function exactItem(text: string, sortable: boolean, scalarAggregate = false): Item {
+  return { text, kind: 'exact', sortable, scalarAggregate };
 }
 
 function shuffle<T>(rng: Rng, items: readonly T[]): T[] {
@@ -65,7 +67,18 @@ class QueryGen {
   private readonly ints: IntExprGen;
 
   constructor(private readonly rng: Rng, private readonly table: DiffTable, private readonly names: WorkloadNames) {
-    this.ints = new IntExprGen(rng, table.ints, table.commonInts);
+    this.ints = new IntExprGen(rng, table.ints, table.commonInts, (name) => this.spell(name));
+  }
+
+  /** A column's name as written: now and then in capitals, quoted, or qualified by the table. */
+  private spell(name: string): string {
+    const r = this.rng;
+    switch (r.int(16)) {
+      case 0: return name.toUpperCase();
+      case 1: return `"${name}"`;
+      case 2: return `${this.table.name.split('.').pop()!}.${name}`;
+      default: return name;
+    }
   }
 
   /** The conjunct that keeps only the workload's events. */
@@ -80,8 +93,9 @@ class QueryGen {
     }
   }
 
-  private stringPredicate(s: StringColumn): string {
+  private stringPredicate(column: StringColumn): string {
     const r = this.rng;
+    const s = { ...column, name: this.spell(column.name) };
     const value = r.chance(0.85) ? r.pick(s.samples) : 'nothing';
     if (s.decoded) {
       // The kernel compares a decoded column only with names it knows; other forms run in DuckDB.
@@ -112,7 +126,10 @@ class QueryGen {
         const [x, y] = lo.lo <= hi.lo ? [lo, hi] : [hi, lo];
         return `${a.text} ${r.chance(0.3) ? 'NOT ' : ''}BETWEEN ${x.text} AND ${y.text}`;
       }
-      case 1: return `${a.text} ${r.chance(0.3) ? 'NOT ' : ''}IN (${Array.from({ length: r.range(1, 4) }, () => this.ints.comparable(a).text).join(', ')})`;
+      case 1: {
+        const n = r.chance(0.9) ? r.range(1, 4) : r.range(5, 40);
+        return `${a.text} ${r.chance(0.3) ? 'NOT ' : ''}IN (${Array.from({ length: n }, () => this.ints.comparable(a).text).join(', ')})`;
+      }
       case 2: return `${a.text} ${r.pick(COMPARE)} ${this.ints.expr(depth).text}`;
       case 3: return `${a.text} IS ${r.chance(0.2) ? '' : 'NOT '}NULL`;
       default: return `${a.text} ${r.pick(COMPARE)} ${this.ints.comparable(a).text}`;
@@ -136,33 +153,46 @@ class QueryGen {
 
   private where(): string {
     const r = this.rng;
-    const parts = Array.from({ length: r.pick([0, 1, 1, 1, 2, 3]) }, () => this.bool(r.range(0, 2)));
+    const parts = Array.from({ length: r.pick([0, 1, 1, 1, 2, 3]) }, () => this.bool(r.pick([0, 1, 1, 2, 3])));
     parts.splice(r.int(parts.length + 1), 0, this.restriction());
     return parts.join(' AND ');
   }
 
+  /** The argument of the last quantile: quantiles of one argument share one state in the kernel. */
+  private quantileArg: IntExpr | undefined;
+
+  private quantileArgument(arg: () => IntExpr): IntExpr {
+    this.quantileArg = this.quantileArg && this.rng.chance(0.5) ? this.quantileArg : arg();
+    return this.quantileArg;
+  }
+
   /** An aggregate call with the kind of its value. */
-  private aggregate(): { text: string; kind: ColumnKind; arg?: IntExpr } {
+  private aggregate(): { text: string; kind: ColumnKind; scalar: boolean } {
+    const a = this.aggregateCall();
+    return { ...a, scalar: !/^l?hist\(/.test(a.text) && !/^(min|max)\([a-z_]+\)$/.test(a.text.toLowerCase()) };
+  }
+
+  private aggregateCall(): { text: string; kind: ColumnKind } {
     const r = this.rng;
-    const arg = (limit = BOUND): IntExpr => this.ints.expr(r.pick([0, 0, 1, 2]), limit);
+    const arg = (limit = BOUND): IntExpr => this.ints.expr(r.pick([0, 0, 1, 2, 3]), limit);
     switch (r.int(14)) {
       case 0: return { text: 'count(*)', kind: 'exact' };
       case 1: return { text: `count(${r.chance(0.3) ? r.pick(this.table.strings).name : arg().text})`, kind: 'exact' };
-      case 2: case 3: { const a = arg(SUM_LIMIT); return { text: `sum(${a.text})`, kind: 'exact', arg: a }; }
-      case 4: { const a = arg(); return { text: `${r.pick(['min', 'max'])}(${a.text})`, kind: 'exact', arg: a }; }
+      case 2: case 3: return { text: `sum(${arg(SUM_LIMIT).text})`, kind: 'exact' };
+      case 4: return { text: `${r.pick(['min', 'max'])}(${arg().text})`, kind: 'exact' };
       case 5: return { text: `avg(${arg(SUM_LIMIT).text})`, kind: 'float' };
       case 6: return { text: `stddev(${arg(STDDEV_LIMIT).text})`, kind: 'float' };
       case 7: return { text: `hist(${arg().text})`, kind: 'exact' };
       case 8: {
         const a = arg();
         const step = BigInt(r.pick([1, 2, 7, 64, 100, 4096, 1 << 20]));
-        const buckets = BigInt(r.range(1, 40));
+        const buckets = BigInt(r.chance(0.9) ? r.range(1, 40) : r.range(41, 1000));
         const lo = r.chance(0.5) ? this.ints.constantFor(a) : a.lo > -BOUND / 2n ? a.lo : 0n;
         const lit = (v: bigint): string => (v < 0n ? `-${-v}` : String(v));
         return { text: `lhist(${a.text}, ${lit(lo)}, ${lit(lo + step * buckets)}, ${step})`, kind: 'exact' };
       }
-      case 9: case 10: return { text: `${r.pick(QUANTILES)}(${arg().text})`, kind: 'approx' };
-      case 11: return { text: `quantile(${arg().text}, ${r.pick(QUANTILE_QS)})`, kind: 'approx' };
+      case 9: case 10: return { text: `${r.pick(QUANTILES)}(${this.quantileArgument(arg).text})`, kind: 'approx' };
+      case 11: return { text: `quantile(${this.quantileArgument(arg).text}, ${r.pick(QUANTILE_QS)})`, kind: 'approx' };
       case 12: {
         // DuckDB-only aggregates: both plans stream.
         const s = r.pick(this.table.strings).name;
@@ -181,9 +211,10 @@ class QueryGen {
     }
   }
 
-  /** An exact aggregate condition for HAVING. */
-  private havingCondition(): string {
+  /** An exact aggregate condition for HAVING; now and then on an exact item by its alias. */
+  private havingCondition(aliases: readonly string[]): string {
     const r = this.rng;
+    if (aliases.length > 0 && r.chance(0.25)) return `${r.pick(aliases)} ${r.pick(['>', '<=', '!='])} ${r.range(0, 5)}`;
     switch (r.int(4)) {
       case 0: return `count(*) ${r.pick(COMPARE)} ${r.range(0, 12)}`;
       case 1: {
@@ -202,16 +233,17 @@ class QueryGen {
    * A GROUP BY key; never a constant: DuckDB takes an integer literal (even a negative one) for a
    * column position, where the kernel groups by its value.
    */
-  private key(): string {
+  private key(): { text: string; int: boolean } {
     const r = this.rng;
     const roll = r.int(10);
-    if (roll < 3) return r.pick(this.table.strings).name;
-    if (roll < 6) return this.ints.column().text;
+    if (roll < 3) return { text: this.spell(r.pick(this.table.strings).name), int: false };
+    if (roll < 6) return { text: this.ints.column().text, int: true };
     if (roll < 9) {
-      const e = this.ints.expr(r.range(1, 2));
-      return e.constant ? this.ints.column().text : e.text;
+      const e = this.ints.expr(r.range(1, 3));
+      return { text: e.constant ? this.ints.column().text : e.text, int: true };
     }
-    return `${this.ints.column().text} ${r.pick(['<', '>=', '='])} ${this.ints.comparable(this.ints.column()).text}`;
+    const c = this.ints.column();
+    return { text: `${c.text} ${r.pick(['<', '>=', '='])} ${this.ints.comparable(c).text}`, int: false };
   }
 
   private rowItem(): Item {
@@ -228,14 +260,18 @@ class QueryGen {
   query(): { sql: string; kinds: ColumnKind[] } {
     const r = this.rng;
     const shape = r.pick(['rows', 'grouped', 'grouped', 'grouped', 'global']);
-    const keys = shape === 'grouped' ? [...new Set(Array.from({ length: r.range(1, 3) }, () => this.key()))] : [];
-    const aggregates = shape === 'rows' ? [] : Array.from({ length: r.range(1, 4) }, () => this.aggregate());
+    const drawn = shape === 'grouped' ? Array.from({ length: r.chance(0.9) ? r.range(1, 3) : r.range(4, 6) }, () => this.key()) : [];
+    const keys = drawn.filter((k, i) => drawn.findIndex((x) => x.text === k.text) === i);
+    const aggregates = shape === 'rows' ? [] : Array.from({ length: r.chance(0.9) ? r.range(1, 4) : r.range(5, 8) }, () => this.aggregate());
     const fuzzy = aggregates.some((a) => a.kind !== 'exact');
     // Keys make rows unique: with fuzzy values beside them, they are what pairs rows up.
     const shownKeys = keys.filter(() => fuzzy || r.chance(0.85));
+    const intKeys = keys.filter((k) => k.int);
+    // A key and an aggregate in one expression: DuckDB computes it from the kernel's key and value.
+    const mixed: Item[] = intKeys.length > 0 && r.chance(0.2) ? [exactItem(`(${r.pick(intKeys).text}) ${r.pick(['+', '-', '*'])} count(*)`, true, true)] : [];
     let items: Item[] = shape === 'rows'
       ? Array.from({ length: r.range(1, 4) }, () => this.rowItem())
-      : [...shownKeys.map((k) => exactItem(k, true)), ...aggregates.map((a) => ({ text: a.text, kind: a.kind, sortable: a.kind === 'exact' }))];
+      : [...shownKeys.map((k) => exactItem(k.text, true)), ...aggregates.map((a) => ({ text: a.text, kind: a.kind, sortable: a.kind === 'exact', scalarAggregate: a.scalar })), ...mixed];
     if (r.chance(0.3)) items = [...items].reverse();
 
     // Unique output names: an alias where the same expression appears twice, and now and then anyway.
@@ -247,16 +283,19 @@ class QueryGen {
     });
 
     const parts = [`SELECT ${select.map((s) => (s.alias ? `${s.text} AS ${s.alias}` : s.text)).join(', ')}`, `FROM ${this.table.name}`, `WHERE ${this.where()}`];
-    if (keys.length > 0) parts.push(`GROUP BY ${keys.map((k) => select.find((s) => s.text === k && s.alias && r.chance(0.3))?.alias ?? k).join(', ')}`);
-    if (shape === 'grouped' && r.chance(0.3)) parts.push(`HAVING ${this.havingCondition()}`);
+    if (keys.length > 0) parts.push(`GROUP BY ${keys.map((k) => select.find((s) => s.text === k.text && s.alias && r.chance(0.3))?.alias ?? k.text).join(', ')}`);
+    const havingAliases = select.flatMap((s) => (s.alias && s.kind === 'exact' && s.scalarAggregate ? [s.alias] : []));
+    if (shape !== 'rows' && r.chance(shape === 'grouped' ? 0.3 : 0.1)) parts.push(`HAVING ${this.havingCondition(havingAliases)}`);
 
     // A LIMIT is deterministic only under an order over every exact column, which keys make total.
     const allKeysShown = shownKeys.length === keys.length;
     const limited = shape !== 'global' && (shape === 'rows' || allKeysShown) && r.chance(0.3);
     if (limited || r.chance(0.3)) {
-      const sortable = select.filter((s) => s.sortable);
+      const sortable = select.filter((s) => s.sortable).map((s) => s.ref);
       const order = limited ? shuffle(r, sortable) : sortable.filter(() => r.chance(0.6));
-      if (order.length > 0) parts.push(`ORDER BY ${order.map((s) => `${s.ref}${r.chance(0.4) ? ' DESC' : ''}`).join(', ')}`);
+      // An aggregate the SELECT list does not show may order the groups too.
+      if (shape === 'grouped' && r.chance(0.2)) order.splice(r.int(order.length + 1), 0, r.pick(['count(*)', `sum(${this.ints.expr(1, SUM_LIMIT).text})`]));
+      if (order.length > 0) parts.push(`ORDER BY ${order.map((o) => `${o}${r.chance(0.4) ? ' DESC' : ''}`).join(', ')}`);
       if (limited) parts.push(`LIMIT ${r.range(1, 8)}`);
     } else if (shape === 'rows' && r.chance(0.2)) {
       // More rows than the workload makes in any table (but fewer than the machine may make in a

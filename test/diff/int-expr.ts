@@ -52,20 +52,26 @@ function binary(a: IntExpr, op: string, b: IntExpr, lo: bigint, hi: bigint, pure
 export class IntExprGen {
   private readonly columns: readonly IntColumn[];
 
-  /** Columns of `own` are drawn more often than those of `common`. */
-  constructor(private readonly rng: Rng, private readonly own: readonly IntColumn[], private readonly common: readonly IntColumn[]) {
+  /** Columns of `own` are drawn more often than those of `common`; `spell` writes a column's name. */
+  constructor(
+    private readonly rng: Rng,
+    private readonly own: readonly IntColumn[],
+    private readonly common: readonly IntColumn[],
+    private readonly spell: (name: string) => string = (name) => name,
+  ) {
     this.columns = [...own, ...common];
   }
 
   column(): IntExpr {
     const r = this.rng;
-    return columnExpr(r.pick(this.own.length > 0 && r.chance(0.7) ? this.own : this.common));
+    const c = columnExpr(r.pick(this.own.length > 0 && r.chance(0.7) ? this.own : this.common));
+    return { ...c, text: this.spell(c.text) };
   }
 
   /** A constant near the values of `e`: one that occurs, or a small one. */
   constantFor(e: IntExpr): bigint {
     const r = this.rng;
-    const samples = this.columns.filter((c) => e.text.includes(c.name)).flatMap((c) => c.samples);
+    const samples = this.columns.filter((c) => e.text.toLowerCase().includes(c.name)).flatMap((c) => c.samples);
     if (samples.length > 0 && r.chance(0.6)) return r.pick(samples) + (r.chance(0.7) ? 0n : BigInt(r.range(-2, 2)));
     if (r.chance(0.5)) return BigInt(r.int(20));
     const span = e.hi - e.lo;

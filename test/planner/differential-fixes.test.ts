@@ -61,3 +61,13 @@ test('constants fold as DuckDB computes them, as signed integers: 3 - 5 is -2 an
   assert.ok(g && g.kind === 'compare');
   assert.deepEqual(g.right, { kind: 'const', value: (1n << 64n) - 1n, signed: false });
 });
+
+test('a column qualified by the table is the column: DuckDB gets it without the qualifier', () => {
+  for (const opts of [{}, { kernelFilter: false, kernelAggregation: false }]) {
+    const p = plan("SELECT open.ret AS r, count(*) FROM open WHERE open.filename LIKE '%x' AND abs(open.dfd) > 1 GROUP BY ret ORDER BY open.ret", opts);
+    assert.doesNotMatch(p.residualSql, /open\./);
+    assert.match(p.residualSql, /ORDER BY /);
+  }
+  const s = plan('SELECT open.ret FROM open WHERE abs(open.ret) > 1', { kernelFilter: false });
+  assert.equal(s.residualSql.includes('abs(ret) > 1'), true, s.residualSql);
+});
