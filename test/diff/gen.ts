@@ -17,6 +17,9 @@ export interface DiffQuery {
   readonly table: string;
   /** Both sides run scoped to the workload's cgroup (see DiffTable.scoped). */
   readonly scoped: boolean;
+  /** The kernel query runs as a subquery of a statement DuckDB finishes (see statementOf). */
+  readonly embedded: boolean;
+  /** The kernel query. */
   readonly sql: string;
   /** One per output column. */
   readonly kinds: readonly ColumnKind[];
@@ -321,7 +324,12 @@ export function generateQuery(seed: number, names: WorkloadNames): DiffQuery {
   const rng = new Rng(seed);
   const table = pickTable(rng, diffTables(names));
   const { sql, kinds } = new QueryGen(rng, table, names).query();
-  return { seed, table: table.name, scoped: table.scoped, sql, kinds };
+  return { seed, table: table.name, scoped: table.scoped, embedded: rng.chance(0.1), sql, kinds };
+}
+
+/** The statement that runs the query: the query itself, or one with the query as its subquery. */
+export function statementOf(q: DiffQuery): string {
+  return q.embedded ? `SELECT * FROM (${q.sql}) AS sub` : q.sql;
 }
 
 /** `count` queries of a run seeded with `seed` (query i has seed caseSeed(seed, i)). */

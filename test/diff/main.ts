@@ -4,6 +4,7 @@
 //   node dist/test/diff/main.js --case-seed C                              replay one query
 // Prints the seed first; on failures prints each with its replay seed and exits 1.
 import { parseArgs } from 'node:util';
+import { statementOf } from './gen.js';
 import { campaignSeeds, describeFailure, runDiff } from './run-diff.js';
 
 const DEFAULT_QUERIES = 200;
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
     : await runDiff([caseSeed], 1);
   const modes = [...s.plannedModes].map(([m, n]) => `${m} ${n}`).join(', ');
   process.stdout.write(`${s.results.length} queries in ${(s.elapsedMs / 1000).toFixed(1)} s (planned side: ${modes}; ${s.rerun} rerun in the workload's cgroup after lost events; ${s.mapFull} not compared: more groups than the map holds), ${s.failures.length} failure(s)\n`);
-  if (caseSeed !== undefined) process.stdout.write(`${s.results[0]!.query.sql}\n`);
+  if (caseSeed !== undefined) process.stdout.write(`${statementOf(s.results[0]!.query)}\n`);
   for (const f of s.failures) process.stdout.write(`\n${describeFailure(f)}\n`);
   if (s.failures.length > 0 && caseSeed === undefined) process.stdout.write(`\nreplay the run: node dist/test/diff/main.js --seed ${seed} --queries ${queries} --per-round ${perRound}\n`);
   return s.failures.length > 0 ? 1 : 0;

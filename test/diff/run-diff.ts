@@ -3,7 +3,7 @@
 // other processes) is run again once in a later round, scoped to the workload's cgroup; every
 // other disagreement is a failure.
 import { caseSeed } from '../fuzz/rng.js';
-import { generateQuery } from './gen.js';
+import { generateQuery, statementOf } from './gen.js';
 import { DiffRunner, type CaseResult } from './runner.js';
 import type { WorkloadNames } from './workload-spec.js';
 
@@ -70,5 +70,5 @@ export async function runDiff(seeds: readonly number[], perRound: number, onRoun
 export function describeFailure(r: CaseResult): string {
   const detail = r.verdict.kind === 'agree' ? '' : r.verdict.detail;
   const scope = r.query.scoped ? ', scoped to the workload\'s cgroup' : '';
-  return `[${r.verdict.kind}] case seed ${r.query.seed}${scope} (replay: node dist/test/diff/main.js --case-seed ${r.query.seed})\n  ${r.query.sql}\n${detail}`;
+  return `[${r.verdict.kind}] case seed ${r.query.seed}${scope} (replay: node dist/test/diff/main.js --case-seed ${r.query.seed})\n  ${statementOf(r.query)}\n${detail}`;
 }

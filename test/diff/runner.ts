@@ -7,7 +7,7 @@ import { Engine, type EngineOptions, type KernelRunInfo } from '../../src/engine
 import { VerifierBugError } from '../../src/engine/bug-report.js';
 import type { QueryResult } from '../../src/sink/session.js';
 import { compareResults } from './compare.js';
-import type { DiffQuery } from './gen.js';
+import { statementOf, type DiffQuery } from './gen.js';
 import type { WorkloadNames } from './workload-spec.js';
 import { DiffWorkload } from './workload.js';
 
@@ -40,12 +40,12 @@ export interface CaseResult {
   readonly rows?: number;
 }
 
-/** One side of one query: its engine, the table its result goes to, and how its run ended. */
+/** One side of one query: its engine, the table its result goes to (or the result), and how its run ended. */
 interface Side {
   readonly engine: Engine;
   readonly table: string;
   readonly attached: Promise<void>;
-  readonly done: Promise<{ readonly info: KernelRunInfo } | { readonly error: unknown }>;
+  readonly done: Promise<{ readonly info: KernelRunInfo; readonly result?: QueryResult } | { readonly error: unknown }>;
 }
 
 function describeError(e: unknown): string {
@@ -90,15 +90,20 @@ export class DiffRunner {
     const table = `diff_${++this.tables}_${mode}`;
     let onAttached!: () => void;
     const attached = new Promise<void>((resolve) => (onAttached = resolve));
-    const done = engine.execute(`CREATE TABLE ${table} AS ${query.sql}`, { onAttached, until }).then(
-      (o) => (o.kind === 'done' && o.kernel ? { info: o.kernel } : { error: new Error(`expected a kernel run, got ${o.kind}`) }),
+    // A statement with a kernel subquery gives its rows; a kernel query goes to a table of its own.
+    const done = engine.execute(query.embedded ? statementOf(query) : `CREATE TABLE ${table} AS ${query.sql}`, { onAttached, until }).then(
+      (o) => {
+        if (query.embedded && o.kind === 'rows' && o.kernel) return { info: o.kernel, result: o.result };
+        return !query.embedded && o.kind === 'done' && o.kernel ? { info: o.kernel } : { error: new Error(`expected a kernel run, got ${o.kind}`) };
+      },
       (error: unknown) => ({ error }),
     );
     return { engine, table, attached, done };
   }
 
   /** The side's result, its table dropped. */
-  private async take(side: Side): Promise<QueryResult> {
+  private async take(side: Side, done: Awaited<Side['done']>): Promise<QueryResult> {
+    if ('result' in done && done.result) return done.result;
     try {
       return await side.engine.session.run(`SELECT * FROM ${side.table}`);
     } finally {
@@ -110,7 +115,7 @@ export class DiffRunner {
     const a = await planned.done;
     const b = await streamed.done;
     const plannedMode = 'info' in a ? { plannedMode: a.info.plan.kernel.mode.kind } : {};
-    const [x, y] = [await this.take(planned).catch(() => undefined), await this.take(streamed).catch(() => undefined)];
+    const [x, y] = [await this.take(planned, a).catch(() => undefined), await this.take(streamed, b).catch(() => undefined)];
     if ('error' in a || 'error' in b) {
       const detail = [['planned', a] as const, ['streamed', b] as const].flatMap(([mode, s]) => ('error' in s ? [`${mode}: ${describeError(s.error)}`] : [])).join('\n');
       return { query, verdict: { kind: 'error', detail }, ...plannedMode };
