@@ -3,7 +3,7 @@
 // aggregates), then runs the workload once, ends them all once it has exited, and compares each
 // query's two results. The workload's events are in the kernel (maps updated, records committed)
 // before its exit is seen, so the maps read and the ring buffers drained after that hold them all.
-import { Engine, type EngineOptions, type KernelRunInfo } from '../../src/engine/engine.js';
+import { Engine, type EngineOptions, type KernelRunInfo, type RunContext } from '../../src/engine/engine.js';
 import { VerifierBugError } from '../../src/engine/bug-report.js';
 import type { QueryResult } from '../../src/sink/session.js';
 import { compareResults } from './compare.js';
@@ -40,12 +40,10 @@ export interface CaseResult {
   readonly rows?: number;
 }
 
-/** One side of one query: its engine, the table its result goes to (or the result), and how its run ended. */
+/** One side of one query: attached once its program is, done with its result or why there is none. */
 interface Side {
-  readonly engine: Engine;
-  readonly table: string;
   readonly attached: Promise<void>;
-  readonly done: Promise<{ readonly info: KernelRunInfo; readonly result?: QueryResult } | { readonly error: unknown }>;
+  readonly done: Promise<{ readonly info: KernelRunInfo; readonly result: QueryResult } | { readonly error: unknown }>;
 }
 
 function describeError(e: unknown): string {
@@ -87,27 +85,25 @@ export class DiffRunner {
 
   private async start(mode: Mode, query: DiffQuery, until: Promise<void>): Promise<Side> {
     const engine = await this.engine(mode, query.scoped);
-    const table = `diff_${++this.tables}_${mode}`;
     let onAttached!: () => void;
     const attached = new Promise<void>((resolve) => (onAttached = resolve));
-    // A statement with a kernel subquery gives its rows; a kernel query goes to a table of its own.
-    const done = engine.execute(query.embedded ? statementOf(query) : `CREATE TABLE ${table} AS ${query.sql}`, { onAttached, until }).then(
-      (o) => {
-        if (query.embedded && o.kind === 'rows' && o.kernel) return { info: o.kernel, result: o.result };
-        return !query.embedded && o.kind === 'done' && o.kernel ? { info: o.kernel } : { error: new Error(`expected a kernel run, got ${o.kind}`) };
-      },
-      (error: unknown) => ({ error }),
-    );
-    return { engine, table, attached, done };
+    return { attached, done: this.run(engine, query, { onAttached, until }).catch((error: unknown) => ({ error })) };
   }
 
-  /** The side's result, its table dropped. */
-  private async take(side: Side, done: Awaited<Side['done']>): Promise<QueryResult> {
-    if ('result' in done && done.result) return done.result;
+  /** A kernel query goes to a table of its own (read, then dropped); a statement with a kernel subquery gives its rows. */
+  private async run(engine: Engine, query: DiffQuery, ctx: RunContext): Promise<{ info: KernelRunInfo; result: QueryResult }> {
+    if (query.embedded) {
+      const o = await engine.execute(statementOf(query), ctx);
+      if (o.kind !== 'rows' || !o.kernel) throw new Error(`expected rows from a kernel run, got ${o.kind}`);
+      return { info: o.kernel, result: o.result };
+    }
+    const table = `diff_${++this.tables}`;
     try {
-      return await side.engine.session.run(`SELECT * FROM ${side.table}`);
+      const o = await engine.execute(`CREATE TABLE ${table} AS ${query.sql}`, ctx);
+      if (o.kind !== 'done' || !o.kernel) throw new Error(`expected a kernel run, got ${o.kind}`);
+      return { info: o.kernel, result: await engine.session.run(`SELECT * FROM ${table}`) };
     } finally {
-      await side.engine.session.run(`DROP TABLE IF EXISTS ${side.table}`);
+      await engine.session.run(`DROP TABLE IF EXISTS ${table}`);
     }
   }
 
@@ -115,7 +111,6 @@ export class DiffRunner {
     const a = await planned.done;
     const b = await streamed.done;
     const plannedMode = 'info' in a ? { plannedMode: a.info.plan.kernel.mode.kind } : {};
-    const [x, y] = [await this.take(planned, a).catch(() => undefined), await this.take(streamed, b).catch(() => undefined)];
     if ('error' in a || 'error' in b) {
       const detail = [['planned', a] as const, ['streamed', b] as const].flatMap(([mode, s]) => ('error' in s ? [`${mode}: ${describeError(s.error)}`] : [])).join('\n');
       return { query, verdict: { kind: 'error', detail }, ...plannedMode };
@@ -125,9 +120,8 @@ export class DiffRunner {
     }
     const loss = [lossOf(a.info), lossOf(b.info)];
     if (loss[0] || loss[1]) return { query, verdict: { kind: 'incomplete', detail: `planned: ${loss[0] ?? 'complete'}; streamed: ${loss[1] ?? 'complete'}` }, ...plannedMode };
-    if (!x || !y) return { query, verdict: { kind: 'error', detail: 'a result table could not be read' }, ...plannedMode };
-    const mismatch = compareResults(x, y, query.kinds);
-    return { query, verdict: mismatch === undefined ? { kind: 'agree' } : { kind: 'mismatch', detail: mismatch }, ...plannedMode, rows: y.rows.length };
+    const mismatch = compareResults(a.result, b.result, query.kinds);
+    return { query, verdict: mismatch === undefined ? { kind: 'agree' } : { kind: 'mismatch', detail: mismatch }, ...plannedMode, rows: b.result.rows.length };
   }
 
   /** Runs `queries` (with the workload named `names`) and compares each one's two results. */
