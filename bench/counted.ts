@@ -21,10 +21,10 @@ interface HeldMap {
   readonly keySize: number;
 }
 
-/** The BPF maps and programs a process holds fds for; empty lists once it is gone. */
-function bpfObjects(pid: number): { maps: HeldMap[]; programs: number } {
+/** The BPF maps and programs (by id) a process holds fds for; empty lists once it is gone. */
+function bpfObjects(pid: number): { maps: HeldMap[]; programs: number[] } {
   const maps: HeldMap[] = [];
-  let programs = 0;
+  const programs: number[] = [];
   let fds: string[];
   try {
     fds = readdirSync(`/proc/${pid}/fd`);
@@ -38,8 +38,7 @@ function bpfObjects(pid: number): { maps: HeldMap[]; programs: number } {
     } catch {
       continue; // closed since the directory was read
     }
-    if (target === 'anon_inode:bpf-prog') programs++;
-    if (target !== 'anon_inode:bpf-map') continue;
+    if (target !== 'anon_inode:bpf-map' && target !== 'anon_inode:bpf-prog') continue;
     let info: string;
     try {
       info = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
@@ -47,7 +46,8 @@ function bpfObjects(pid: number): { maps: HeldMap[]; programs: number } {
       continue;
     }
     const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)$`, 'm').exec(info)?.[1] ?? NaN);
-    maps.push({ id: field('map_id'), type: field('map_type'), keySize: field('key_size') });
+    if (target === 'anon_inode:bpf-prog') programs.push(field('prog_id'));
+    else maps.push({ id: field('map_id'), type: field('map_type'), keySize: field('key_size') });
   }
   return { maps, programs };
 }
@@ -110,6 +110,11 @@ class MapPeeker {
   }
 }
 
+/** Ids of the BPF programs a process holds. */
+export function heldProgramIds(pid: number): number[] {
+  return bpfObjects(pid).programs;
+}
+
 export interface Counted {
   /** Milliseconds from `since` until the process held a BPF program. */
   readonly loadedMs: number;
@@ -130,7 +135,7 @@ export async function waitUntilCounted(t: Tracked, since: number, timeoutMs: num
     for (;;) {
       const { maps, programs } = bpfObjects(t.pid);
       const now = performance.now();
-      if (programs > 0) loadedAt ??= now;
+      if (programs.length > 0) loadedAt ??= now;
       if (maps.some((m) => peeker.recorded(m))) {
         return { loadedMs: (loadedAt ?? now) - since, countedMs: now - since };
       }

@@ -61,7 +61,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** BPF programs other processes have loaded: they may sit on the same hooks and add to every figure. */
 function othersPrograms(): string[] {
-  return listPrograms().map((p) => `${p.name || '(no name)'} (type ${p.type})`);
+  return listPrograms().map((p) => p.name || '(no name)');
 }
 
 /** Restricts every thread of this process to `cpus` (a taskset list such as "0" or "0-3"). */
@@ -77,7 +77,10 @@ function niceAllThreads(nice: number): void {
 const QUERY_BY_COMM = 'SELECT comm, count(*) AS n FROM tracepoint.raw_syscalls.sys_enter GROUP BY comm';
 
 function describePrograms(names: readonly string[]): string {
-  return names.length === 0 ? 'none' : `${names.length} (${names.join(', ')})`;
+  if (names.length === 0) return 'none';
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  return `${names.length} (${[...counts].map(([n, c]) => (c > 1 ? `${n} ×${c}` : n)).join(', ')})`;
 }
 
 async function main(): Promise<void> {
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
   const pinNote = w.cpu === undefined ? 'not pinned (one CPU)' : `pinned to CPU ${w.cpu} with taskset`;
   const method = [
     `workload: bench/workload.c (gcc -O2), syscall(SYS_getppid) in a loop, ${pinNote}${w.niced ? ', at nice -20' : ''}; ` +
-      'tools and their startup are not pinned',
+      `${w.cpu === undefined ? 'tools share it' : `tools run on CPUs 0-${w.cpu - 1} (taskset)`}`,
     `1: thread CPU time of ${s.calls.toLocaleString('en-US')} calls, the lower of two runs; every traced measurement sits between two untraced ones and counts against their mean; ` +
       `median over ${s.rounds} rounds, configurations rotated each round; each tool's count of the workload's calls is checked`,
     '2: spawn() → a hash map of the tool holds a key, or its ring buffer a record (polled every ~1 ms through /proc/<pid>/fdinfo, ' +

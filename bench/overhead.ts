@@ -5,7 +5,8 @@
 // is its time minus the mean of those two, divided by N. Medians over rounds, configurations
 // rotated each round.
 import { spawn } from 'node:child_process';
-import { waitUntilCounted } from './counted.js';
+import { listPrograms } from '../src/kernel/objects.js';
+import { heldProgramIds, waitUntilCounted } from './counted.js';
 import { interruptAndTime, peakRssBytes, stop, track, type Tracked } from './procs.js';
 import { attachReference, type ReferenceProgram } from './reference-programs.js';
 import { bracketedDifferences, bracketedRound, type Step } from './stats.js';
@@ -27,14 +28,20 @@ export interface ToolRun {
   readonly exitMs: number;
   /** SIGINT to the last of its output (the result), if it printed after SIGINT. */
   readonly printedMs: number | undefined;
+  /** SIGINTs it took to exit (1 normally). */
+  readonly interrupts: number;
   /** What it counted for the workload (at least 2N, two runs, when it was attached throughout). */
   readonly workloadCount: number | undefined;
+  /** Ids of the programs it had loaded. */
+  readonly programIds: number[];
 }
 
 export interface ConfigResult {
   readonly config: OverheadConfig;
-  /** Added nanoseconds per call, one per round. */
+  /** Added nanoseconds per call, one per round whose baselines saw the same foreign programs. */
   readonly addedNs: number[];
+  /** The same for rounds where other processes loaded or unloaded BPF programs around the run. */
+  readonly disturbedNs: number[];
   readonly toolRuns: ToolRun[];
 }
 
@@ -50,6 +57,22 @@ export interface OverheadResult {
 
 const START_TIMEOUT_MS = 20_000;
 
+/** Programs the bench loads itself are named bench_… (see reference-programs.ts). */
+const OWN_PREFIX = 'bench_';
+
+/**
+ * The BPF programs other processes have loaded, as a comparable key. Other programs on the
+ * syscall hooks add to every call, so a configuration is compared with its neighbouring
+ * baselines only when both saw the same set.
+ */
+function foreignPrograms(ours: ReadonlySet<number>): string {
+  return listPrograms()
+    .filter((p) => !p.name.startsWith(OWN_PREFIX) && !ours.has(p.id))
+    .map((p) => p.id)
+    .sort((a, b) => a - b)
+    .join(',');
+}
+
 /** The lower thread CPU time of two runs of `calls` calls. */
 async function bestOfTwo(w: Workload, calls: number): Promise<number> {
   const a = await runLoop(w, calls);
@@ -63,14 +86,17 @@ export async function measureOverhead(
   opts: { readonly calls: number; readonly rounds: number; readonly log: (line: string) => void },
 ): Promise<OverheadResult> {
   const { calls, rounds, log } = opts;
-  const results = new Map(configs.map((c) => [c, { config: c, addedNs: [] as number[], toolRuns: [] as ToolRun[] }]));
+  const results = new Map(configs.map((c) => [c, { config: c, addedNs: [] as number[], disturbedNs: [] as number[], toolRuns: [] as ToolRun[] }]));
+  const ours = new Set<number>();
   const baselineNs: number[] = [];
   let retries = 0;
   await runLoop(w, calls); // warm-up: page cache, CPU frequency
   for (let round = 0; round < rounds; round++) {
     const steps: Step<OverheadConfig>[] = bracketedRound(configs, round);
     const values: number[] = [];
+    const foreign: (string | undefined)[] = [];
     for (const step of steps) {
+      foreign.push(step.kind === 'baseline' ? foreignPrograms(ours) : undefined);
       if (step.kind === 'baseline') {
         const cpuNs = await bestOfTwo(w, calls);
         values.push(cpuNs);
@@ -85,13 +111,18 @@ export async function measureOverhead(
         return runConfig(w, step.config, calls);
       });
       values.push(r.cpuNs);
-      if (r.tool) results.get(step.config)!.toolRuns.push(r.tool);
+      if (r.tool) {
+        results.get(step.config)!.toolRuns.push(r.tool);
+        for (const id of r.tool.programIds) ours.add(id);
+      }
     }
     const diffs = bracketedDifferences(steps, values);
     const line: string[] = [];
     for (const [config, diff] of diffs) {
-      results.get(config)!.addedNs.push(diff / calls);
-      line.push(`${config.id} +${(diff / calls).toFixed(0)}`);
+      const i = steps.findIndex((st) => st.kind === 'config' && st.config === config);
+      const steady = foreign[i - 1] === foreign[i + 1];
+      (steady ? results.get(config)!.addedNs : results.get(config)!.disturbedNs).push(diff / calls);
+      line.push(`${config.id} +${(diff / calls).toFixed(0)}${steady ? '' : ' (others\' programs changed: left out)'}`);
     }
     log(`  round ${round + 1}/${rounds}: ns/call added: ${line.join(', ')}`);
   }
@@ -114,6 +145,15 @@ async function runConfig(w: Workload, config: OverheadConfig, calls: number): Pr
 }
 
 /**
+ * The tool runs on the CPUs the workload does not use: a tool thread that lands on the niced
+ * workload's CPU gets almost no time there, and a streaming tool then loses records.
+ */
+function awayFromWorkload(w: Workload, command: string, args: readonly string[]): [string, string[]] {
+  // The workload has the last CPU (see buildWorkload).
+  return w.cpu === undefined ? [command, [...args]] : ['taskset', ['-c', `0-${w.cpu - 1}`, command, ...args]];
+}
+
+/**
  * Starts the tool while the ticker makes events, waits until it counts, runs the workload,
  * reads its peak memory, then interrupts it and times its exit.
  */
@@ -122,7 +162,8 @@ async function runTool(w: Workload, q: ToolQuery, calls: number): Promise<{ cpuN
   let tool: Tracked | undefined;
   try {
     const since = performance.now();
-    tool = track(spawn(q.command, [...q.args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const [cmd, args] = awayFromWorkload(w, q.command, q.args);
+    tool = track(spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
     const started = tool;
     const counted = await waitUntilCounted(started, since, START_TIMEOUT_MS)
       .catch(async (e: unknown) => {
@@ -133,12 +174,13 @@ async function runTool(w: Workload, q: ToolQuery, calls: number): Promise<{ cpuN
       .finally(() => stop(ticker));
     const cpuNs = await bestOfTwo(w, calls);
     const rss = peakRssBytes(tool.pid);
-    const { exitMs, printedMs } = await interruptAndTime(tool);
+    const programIds = heldProgramIds(tool.pid);
+    const { exitMs, printedMs, interrupts } = await interruptAndTime(tool);
     const out = await tool.closed;
     if (out.exit.code !== 0) throw new Error(`${q.tool} exited with ${out.exit.code ?? out.exit.signal}: ${out.stderr.trim()}`);
     return {
       cpuNs,
-      tool: { ...counted, peakRssBytes: rss, exitMs, printedMs, workloadCount: q.workloadCount(out.stdout) },
+      tool: { ...counted, peakRssBytes: rss, exitMs, printedMs, interrupts, workloadCount: q.workloadCount(out.stdout), programIds },
     };
   } finally {
     if (tool && tool.child.exitCode === null && tool.child.signalCode === null) await stop(tool);

@@ -71,17 +71,35 @@ export function peakRssBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
-/**
- * Sends SIGINT; returns the milliseconds until the process exited and until its last output
- * (its result) arrived, which can come after the exit is seen.
- */
-export async function interruptAndTime(t: Tracked): Promise<{ readonly exitMs: number; readonly printedMs: number | undefined }> {
+/** How long a tool gets to exit after SIGINT before it is sent another. */
+const INTERRUPT_PATIENCE_MS = 5_000;
+
+export interface Interrupted {
+  /** SIGINT (the first) to the process's exit. */
+  readonly exitMs: number;
+  /** SIGINT to the last of its output (its result), when that came after SIGINT. */
+  readonly printedMs: number | undefined;
+  /** SIGINTs it took; more than one means the first was not acted on (seen with bpftrace once). */
+  readonly interrupts: number;
+}
+
+/** Sends SIGINT, again every few seconds if need be; after three, kills the process and throws. */
+export async function interruptAndTime(t: Tracked): Promise<Interrupted> {
   const sent = performance.now();
-  t.child.kill('SIGINT');
-  const exit = await t.exited;
+  let interrupts = 0;
+  let exit: Exit | undefined;
+  while (exit === undefined) {
+    if (interrupts === 3) {
+      await stop(t);
+      throw new Error(`${t.child.spawnfile} did not exit after ${interrupts} SIGINTs`);
+    }
+    t.child.kill('SIGINT');
+    interrupts++;
+    exit = await Promise.race([t.exited, sleep(INTERRUPT_PATIENCE_MS).then(() => undefined)]);
+  }
   await t.closed;
   const printed = t.lastOutputAt();
-  return { exitMs: exit.at - sent, printedMs: printed !== undefined && printed > sent ? printed - sent : undefined };
+  return { exitMs: exit.at - sent, printedMs: printed !== undefined && printed > sent ? printed - sent : undefined, interrupts };
 }
 
 /** Kills a helper process and waits for it to be gone. */
