@@ -79,6 +79,13 @@ export class Values {
         return;
       case 'entry-field':
         g.emit(comment(`${c.name}: saved at entry`, ldx.dw(dst, R10, this.entry() + 8 + 8 * s.index)));
+        // A syscall tracepoint keeps every argument in 8 bytes; of an int argument (openat's dfd)
+        // only the low 4 count, the rest is whatever the caller's register held (AT_FDCWD is
+        // 0xffffff9c from a call that passed it as an int, not -100).
+        if (c.type.kind === 'int' && c.type.bits === 32) {
+          if (s.signed) signExtend(g, dst, 4);
+          else g.emit(mov32.reg(dst, dst));
+        }
         return;
       case 'builtin': {
         if (s.name === 'comm') throw new Error('comm is a string');

@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   const seed = intArg(values.seed, 'seed') ?? (Date.now() >>> 0);
   const s = caseSeed === undefined
     ? (process.stdout.write(`differential: ${queries} queries with seed ${seed}, ${perRound} per round\n`),
-      await runDiff(campaignSeeds(seed, queries), perRound, (done) => process.stdout.write(`  ${done}/${queries}\r`)))
+      await runDiff(campaignSeeds(seed, queries), perRound, (done) => process.stdout.write(`  ${done}/${queries}${done === queries ? '\n' : '\r'}`)))
     : await runDiff([caseSeed], 1);
   const modes = [...s.plannedModes].map(([m, n]) => `${m} ${n}`).join(', ');
   process.stdout.write(`${s.results.length} queries in ${(s.elapsedMs / 1000).toFixed(1)} s (planned side: ${modes}; ${s.rerun} rerun in the workload's cgroup after lost events; ${s.mapFull} not compared: more groups than the map holds), ${s.failures.length} failure(s)\n`);
