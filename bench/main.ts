@@ -15,7 +15,7 @@ import { describeMachine, loadAverage, machineLine } from './machine.js';
 import { measureOverhead, type OverheadConfig } from './overhead.js';
 import { killLiveChildren } from './procs.js';
 import { renderTable, sections, type BenchResults } from './report.js';
-import { measureImports, measureStages, measureTextToAttached } from './startup.js';
+import { measureFreshStartup, measureImports, measureStages, measureTextToAttached } from './startup.js';
 import { measureStreaming, STREAM_RATES } from './streaming.js';
 import { kernelCatalog } from '../src/engine/kernel-env.js';
 import { listPrograms } from '../src/kernel/objects.js';
@@ -138,7 +138,8 @@ async function main(): Promise<void> {
       log('2. startup in one process, and where it goes');
       const inProcess = await measureTextToAttached(engine, QUERY_BY_COMM, s.rounds + 1);
       const stages = measureStages(engine, QUERY_BY_COMM, s.rounds);
-      results = { ...results, inProcess, stages, detach: measureDetach(s.rounds) };
+      const fresh = await measureFreshStartup(root, QUERY_BY_COMM, Math.min(s.rounds, 5));
+      results = { ...results, inProcess, stages, fresh, detach: measureDetach(s.rounds) };
     }
     if (s.parts.has('startup')) results = { ...results, imports: await measureImports(root, Math.min(s.rounds, 5)) };
     if (isRoot && s.parts.has('streaming')) {

@@ -2,7 +2,8 @@
 // - query text to attached: Engine.execute() called → its onAttached callback;
 // - the same path in stages (parse, plan and compile, maps, load and attach; the engine makes its
 //   DuckDB tables after attach, so they are not on the path);
-// - in fresh node processes: node's own boot and the import of each heavy module the CLI loads.
+// - in fresh node processes: the CLI's path phase by phase (boot, imports, first query), and
+//   the import of each heavy module on its own.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -101,6 +102,25 @@ export function measureStages(engine: Engine, query: string, reps: number): Stag
     scope.closeAll();
   }
   return stages;
+}
+
+/** The CLI's path to attached in a fresh process, phase by phase (see startup-probe.ts). */
+export interface FreshStartup {
+  readonly bootMs: number;
+  readonly importMs: number;
+  readonly openMs: number;
+  readonly firstQueryMs: number;
+  readonly totalMs: number;
+}
+
+export async function measureFreshStartup(root: string, query: string, rounds: number): Promise<FreshStartup[]> {
+  const probe = join(root, 'dist', 'bench', 'startup-probe.js');
+  const out: FreshStartup[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const { stdout } = await collect(spawn(process.execPath, [probe, query], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    out.push(JSON.parse(stdout) as FreshStartup);
+  }
+  return out;
 }
 
 export interface ImportTarget {
