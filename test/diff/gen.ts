@@ -43,6 +43,7 @@ const SUM_LIMIT = 1n << 50n;
  */
 const STDDEV_LIMIT = 1n << 32n;
 const COMPARE = ['=', '!=', '<>', '<', '<=', '>', '>='];
+const ORDERING = ['!=', '<', '<=', '>', '>='];
 const TABLE_WEIGHTS: Readonly<Record<string, number>> = {
   open: 4, 'tracepoint.syscalls.sys_enter_lseek': 4, read: 2, write: 2, exec: 2, exit: 2, signals: 2,
   'tracepoint.syscalls.sys_enter_getppid': 1, syscalls: 1, page_faults: 1, sched_switch: 1,
@@ -119,24 +120,31 @@ class QueryGen {
     }
   }
 
+  /**
+   * A test of an integer expression. Equality and IN lists, which few values pass, mostly test a
+   * plain column against values it has; other tests split the values more evenly.
+   */
   private intPredicate(depth: number): string {
     const r = this.rng;
-    const a = this.ints.expr(depth);
-    switch (r.int(6)) {
-      case 0: {
+    const a = r.chance(0.4) ? this.ints.column() : this.ints.expr(depth);
+    const equality = a.atom || r.chance(0.2);
+    switch (r.int(12)) {
+      case 0: case 1: {
         const lo = this.ints.comparable(a);
         const hi = this.ints.comparable(a);
         const [x, y] = lo.lo <= hi.lo ? [lo, hi] : [hi, lo];
         return `${a.text} ${r.chance(0.3) ? 'NOT ' : ''}BETWEEN ${x.text} AND ${y.text}`;
       }
-      case 1: {
+      case 2: case 3: {
+        if (!equality) break;
         const n = r.chance(0.9) ? r.range(1, 4) : r.range(5, 40);
         return `${a.text} ${r.chance(0.3) ? 'NOT ' : ''}IN (${Array.from({ length: n }, () => this.ints.comparable(a).text).join(', ')})`;
       }
-      case 2: return `${a.text} ${r.pick(COMPARE)} ${this.ints.expr(depth).text}`;
-      case 3: return `${a.text} IS ${r.chance(0.2) ? '' : 'NOT '}NULL`;
-      default: return `${a.text} ${r.pick(COMPARE)} ${this.ints.comparable(a).text}`;
+      case 4: case 5: return `${a.text} ${r.pick(COMPARE)} ${this.ints.expr(depth).text}`;
+      case 6: return `${a.text} IS ${r.chance(0.2) ? '' : 'NOT '}NULL`;
+      default: break;
     }
+    return `${a.text} ${r.pick(equality ? COMPARE : ORDERING)} ${this.ints.comparable(a).text}`;
   }
 
   bool(depth: number): string {

@@ -64,7 +64,9 @@ export class IntExprGen {
 
   column(): IntExpr {
     const r = this.rng;
-    const c = columnExpr(r.pick(this.own.length > 0 && r.chance(0.7) ? this.own : this.common));
+    // The common columns come in order of use: later ones (uid, gid, the same for every event) less often.
+    const common = this.common[Math.min(r.int(this.common.length), r.int(this.common.length))]!;
+    const c = columnExpr(this.own.length > 0 && r.chance(0.7) ? r.pick(this.own) : common);
     return { ...c, text: this.spell(c.text) };
   }
 
