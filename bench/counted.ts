@@ -58,6 +58,8 @@ class MapPeeker {
   /** Ring buffers' producer pages, mapped read-only: the producer position is their first u64. */
   private readonly producerPages = new Map<number, { address: bigint; position: BigUint64Array }>();
   private readonly attr = Buffer.alloc(MapElem.size);
+  /** Where GET_NEXT_KEY writes a key: a member, so it stays alive while the kernel holds its address. */
+  private nextKey = Buffer.alloc(64);
 
   /** True when a hash map holds a key or a ring buffer has had a record. */
   recorded(m: HeldMap): boolean {
@@ -80,8 +82,8 @@ class MapPeeker {
     const fd = this.fd(m);
     if (fd === undefined) return false;
     const s = sys();
-    const next = Buffer.alloc(Math.max(8, m.keySize));
-    fillElemAttr(this.attr, fd, 0n, s.address(next), 0);
+    if (this.nextKey.length < m.keySize) this.nextKey = Buffer.alloc(m.keySize);
+    fillElemAttr(this.attr, fd, 0n, s.address(this.nextKey), 0);
     const r = s.bpf(BpfCmd.MAP_GET_NEXT_KEY, this.attr, MapElem.size);
     if (r === 0) return true;
     if (r === -Errno.ENOENT) return false;

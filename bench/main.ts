@@ -9,6 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Engine } from '../src/engine/engine.js';
+import { kernelCatalog } from '../src/engine/kernel-env.js';
+import { listPrograms } from '../src/kernel/objects.js';
 import { measureArrowIngest } from './arrow-ingest.js';
 import { measureDetach } from './detach.js';
 import { describeMachine, loadAverage, machineLine } from './machine.js';
@@ -17,8 +19,6 @@ import { killLiveChildren } from './procs.js';
 import { renderTable, sections, type BenchResults } from './report.js';
 import { measureFreshStartup, measureImports, measureStages, measureTextToAttached } from './startup.js';
 import { measureStreaming, STREAM_RATES } from './streaming.js';
-import { kernelCatalog } from '../src/engine/kernel-env.js';
-import { listPrograms } from '../src/kernel/objects.js';
 import { bpfqlQueries, bpfqlStreamQuery, bpfqlSyscallsQueries, bpftraceQueries, bpftraceVersion } from './tools.js';
 import { buildWorkload } from './workload.js';
 
@@ -102,7 +102,8 @@ async function main(): Promise<void> {
     '2: spawn() → a hash map of the tool holds a key, or its ring buffer a record (polled every ~1 ms through /proc/<pid>/fdinfo, ' +
       'BPF_MAP_GET_NEXT_KEY and the ring\'s producer page) while a ' +
       'ticker makes 10k getppid/s; in one process: Engine.execute() → onAttached',
-    `3: CREATE TABLE … AS SELECT id, pid … WHERE pid = <workload> AND id = 110, in this process (every thread pinned to CPU 0 at nice -20); delivered = rows in DuckDB / ` +
+    `3: CREATE TABLE … AS SELECT id, pid … WHERE pid = <workload> AND id = 110, in this process ` +
+      `(every thread ${w.cpu === undefined ? '' : 'pinned to CPU 0 '}at nice -20); delivered = rows in DuckDB / ` +
       `(go → query done); lost from the kernel's counter; delivered + lost = calls checked; ${s.streamRounds} rounds`,
     '5: VmHWM of the tool\'s process just before SIGINT; 6: SIGINT → exit seen by the parent',
   ];

@@ -21,7 +21,7 @@ export type OverheadConfig =
 export interface ToolRun {
   /** spawn() to the tool holding a BPF program. */
   readonly loadedMs: number;
-  /** spawn() to its aggregation map holding a first key: attached and counting. */
+  /** spawn() to one of its maps recording a first event: attached and counting. */
   readonly countedMs: number;
   readonly peakRssBytes: number;
   /** SIGINT to process exit (it prints its result in between). */
