@@ -21,7 +21,7 @@ export type Verdict =
   | { readonly kind: 'diagnostic'; readonly code: DiagnosticCode }
   | { readonly kind: 'failure'; readonly reason: string };
 
-/** Map fds for encoding: any numbers will do, the kernel is not asked. */
+/** Map fds for encoding: whatever numbers will do, the kernel is not asked. */
 function fakeFds(program: CompiledProgram): Map<string, number> {
   return new Map(program.maps.map((m, i) => [m.name, 100 + i]));
 }

@@ -95,7 +95,7 @@ function byName(a: Parameters<typeof id>[0], b: Parameters<typeof id>[0]): numbe
 export function compareValue(table: string, key: string, metric: string, baseline: number, current: number, tolerancePct: number): Comparison {
   const base = Math.abs(baseline);
   const growth = current - baseline;
-  // Growth from 0 is unbounded: any of it is a regression.
+  // Growth from 0 is unbounded: all of it is a regression.
   const regressed = base === 0 ? growth > 0 : growth * 100 > tolerancePct * base;
   const changePct = base === 0 ? (growth === 0 ? 0 : null) : (growth / base) * 100;
   return { table, key, metric, baseline, current, changePct, regressed };
