@@ -163,9 +163,12 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
       const ring = scope.add(new RingBuffer(maps.get(RING_MAP)!));
       const decoder = new RecordDecoder(plan.mode, monotonicToWallOffset(), stacks);
       const limit = opts.rowLimit ?? Infinity;
+      // The ring hands every record in the same view of its data area: wrap it once, not per record.
+      let data: Buffer | undefined;
       const onRecord = (view: DataView, offset: number): void => {
         if (rows >= limit) return;
-        decoder.push(Buffer.from(view.buffer, view.byteOffset, view.byteLength), offset);
+        data ??= Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+        decoder.push(data, offset);
         rows++;
       };
       // In a storm the kernel refills the ring as fast as it is read. Rows go to DuckDB in batches
