@@ -10,6 +10,7 @@ export const BpfCmd = {
   MAP_DELETE_ELEM: 3,
   MAP_GET_NEXT_KEY: 4,
   PROG_LOAD: 5,
+  PROG_TEST_RUN: 10,
   PROG_GET_NEXT_ID: 11,
   MAP_GET_NEXT_ID: 12,
   PROG_GET_FD_BY_ID: 13,
@@ -179,6 +180,27 @@ export function fillProgLoadAttr(attr: Buffer, f: ProgLoadFields): void {
 /** The log size the kernel needed (kernels from 6.4 fill it in; older ones leave 0). */
 export function logTrueSize(attr: Buffer): number {
   return attr.readUInt32LE(ProgLoad.logTrueSize);
+}
+
+// ---- BPF_PROG_TEST_RUN ------------------------------------------------------------------------
+
+/** The `test` member of union bpf_attr (the fields a raw-tracepoint run reads, and retval). */
+export const ProgTestRun = { progFd: 0, retval: 4, ctxSizeIn: 40, ctxIn: 48, flags: 64, cpu: 68, size: 80 } as const;
+
+/** BPF_F_TEST_RUN_ON_CPU: run on `cpu` rather than the calling one. */
+export const TEST_RUN_ON_CPU = 1;
+
+/** A zeroed ProgTestRun.size buffer running `progFd` on the context at `ctxIn` (raw tracepoints: u64 arguments). */
+export function progTestRunAttr(progFd: number, ctxIn: bigint, ctxSize: number, cpu: number | undefined): Buffer {
+  const attr = Buffer.alloc(ProgTestRun.size);
+  attr.writeUInt32LE(progFd, ProgTestRun.progFd);
+  attr.writeUInt32LE(ctxSize, ProgTestRun.ctxSizeIn);
+  attr.writeBigUInt64LE(ctxIn, ProgTestRun.ctxIn);
+  if (cpu !== undefined) {
+    attr.writeUInt32LE(TEST_RUN_ON_CPU, ProgTestRun.flags);
+    attr.writeUInt32LE(cpu, ProgTestRun.cpu);
+  }
+  return attr;
 }
 
 // ---- BPF_RAW_TRACEPOINT_OPEN ------------------------------------------------------------------

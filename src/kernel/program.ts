@@ -1,7 +1,7 @@
 // Loading programs. The first attempt asks for no verifier log (the log costs time even when the
 // program is fine); only when the kernel refuses is the program loaded again with a log, so the
 // error can say why.
-import { BpfCmd, INSN_SIZE, ObjInfo, ProgLoad, attrWithString, fillProgLoadAttr, logTrueSize, objInfoAttr } from './bpf-cmd.js';
+import { BpfCmd, INSN_SIZE, ObjInfo, ProgLoad, ProgTestRun, attrWithString, fillProgLoadAttr, logTrueSize, objInfoAttr, progTestRunAttr } from './bpf-cmd.js';
 import { vmlinuxBtf } from './btf.js';
 import { Errno, KernelError, VerifierError } from './errors.js';
 import { sys } from './sys.js';
@@ -76,6 +76,19 @@ export class BpfProgram {
     const r = s.bpf(BpfCmd.OBJ_GET_INFO_BY_FD, objInfoAttr(this.fd, s.address(info), info.length), ObjInfo.size);
     if (r < 0) throw new KernelError('BPF_OBJ_GET_INFO_BY_FD', -r, { subject: `program '${this.spec.name}'` });
     return Number(info.readBigUInt64LE(btf.memberOffset('bpf_prog_info', 'recursion_misses')));
+  }
+
+  /**
+   * BPF_PROG_TEST_RUN: runs the program once on `ctx` (for a raw tracepoint program, its u64
+   * arguments), on `cpu` when given, and returns what it returned. Tests run generated code this
+   * way without a live event.
+   */
+  testRun(ctx: Buffer, cpu?: number): number {
+    const s = sys();
+    const attr = progTestRunAttr(this.fd, s.address(ctx), ctx.length, cpu);
+    const r = s.bpf(BpfCmd.PROG_TEST_RUN, attr, ProgTestRun.size);
+    if (r < 0) throw new KernelError('BPF_PROG_TEST_RUN', -r, { subject: `program '${this.spec.name}'` });
+    return attr.readUInt32LE(ProgTestRun.retval);
   }
 
   close(): void {

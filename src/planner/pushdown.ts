@@ -69,6 +69,20 @@ function foldCompare(op: CompareOp, a: bigint, b: bigint): boolean {
   }
 }
 
+/**
+ * A constant no value of the other side can equal, because it lies beyond that side's 64-bit
+ * range: negative against an unsigned value, 2^63 or more against a signed one. One signed or
+ * unsigned 64-bit compare would order them wrongly (-1 as 2^64 - 1, 2^63 as -2^63); the answer is
+ * the same for every event. Returns the sign of `a - b` then (1n or -1n), else undefined.
+ */
+function beyondRange(a: KExpr, b: KExpr): bigint | undefined {
+  const outside = (value: KExpr, c: KExpr): boolean =>
+    value.kind !== 'const' && c.kind === 'const' && (value.signed ? c.value >= SIGNED_LIMIT : c.value < 0n);
+  if (outside(a, b) && b.kind === 'const') return b.value < 0n ? 1n : -1n;
+  if (outside(b, a) && a.kind === 'const') return a.value < 0n ? -1n : 1n;
+  return undefined;
+}
+
 const bool = (v: boolean): KExpr => ({ kind: 'const', value: v ? 1n : 0n, signed: false });
 
 function not(x: KExpr): KExpr {
@@ -221,6 +235,8 @@ export class Pushdown {
     if (COMPARE.has(e.op)) {
       const op = e.op as CompareOp;
       if (a.kind === 'const' && b.kind === 'const') return accept(bool(foldCompare(op, a.value, b.value)));
+      const known = beyondRange(a, b);
+      if (known !== undefined) return accept(bool(foldCompare(op, known, 0n)));
       return accept({ kind: 'compare', op, left: a, right: b, signed });
     }
     if (ARITH.has(e.op)) {

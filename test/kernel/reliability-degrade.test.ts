@@ -14,6 +14,8 @@ import { kernelSkip, uniqueComm } from '../helpers/workload.js';
 
 const skip = kernelSkip();
 const EXEC_EVENT = '/sys/kernel/tracing/events/sched/sched_process_exec';
+/** What bpfql prints for a user stack lost to a stack-map hash collision (EEXIST = 17). */
+const STACK_COLLISION = '[stack lost: error 17]';
 
 /** Runs the CLI after `setup` (shell commands) in a private mount namespace; `after` runs once it exits. */
 function inMountNamespace(setup: string, args: readonly string[], after = ''): ReturnType<typeof startCli> {
@@ -123,6 +125,16 @@ test('a process gone before its stacks are named: its user frames stay addresses
     const r = await run.done;
     assert.equal(r.code, 0, r.stderr);
     const rows = JSON.parse(r.stdout) as { ustack: string | null; n: number }[];
+    // A timing bound, not a count the test controls: the burner runs for about a second of CPU at
+    // 99 samples a second, so even a busy machine gives it far more than 5 samples.
     assert.ok(rows.reduce((s, x) => s + x.n, 0) >= 5, r.stdout);
-    for (const row of rows) assert.match(row.ustack ?? '0x0', /^0x[0-9a-f]+(;0x[0-9a-f]+)*$/, r.stdout);
+    // Each stack is either bare addresses (the process is gone, so nothing names its frames), NULL
+    // (a sample with no user stack), or the one thing bpf_get_stackid reports for a stack that
+    // existed but could not be kept: EEXIST when another stack holds its hash bucket in the stack
+    // map (collisions are common with many distinct stacks). Anything else is a failure.
+    for (const row of rows) {
+      if (row.ustack === STACK_COLLISION) continue;
+      assert.match(row.ustack ?? '0x0', /^0x[0-9a-f]+(;0x[0-9a-f]+)*$/, r.stdout);
+    }
+    assert.ok(rows.some((row) => row.ustack !== null && row.ustack !== STACK_COLLISION), `no stack kept its addresses: ${r.stdout}`);
   }));

@@ -71,3 +71,25 @@ test('a column qualified by the table is the column: DuckDB gets it without the 
   const s = plan('SELECT open.ret FROM open WHERE abs(open.ret) > 1', { kernelFilter: false });
   assert.equal(s.residualSql.includes('abs(ret) > 1'), true, s.residualSql);
 });
+
+test('an unsigned 64-bit column against a negative constant folds: -1 is not 2^64 - 1 (no 64-bit compare orders them)', () => {
+  // A WHERE that folds to true leaves no filter; to false, a constant 0 (the program matches nothing).
+  const folded = (where: string): bigint | undefined => {
+    const p = plan(`SELECT count(*) FROM exec WHERE ${where}`);
+    assert.deepEqual(p.residualFilters, [], where);
+    const f = p.kernel.filter;
+    return f === undefined ? 1n : f.kind === 'const' ? f.value : undefined;
+  };
+  assert.equal(folded('cgroup_id = -1'), 0n);
+  assert.equal(folded('cgroup_id != -1'), 1n);
+  assert.equal(folded('cgroup_id > -1'), 1n);
+  assert.equal(folded('cgroup_id <= -5'), 0n);
+  assert.equal(folded('-1 < cgroup_id'), 1n);
+  assert.equal(folded('cgroup_id IN (-1, -2)'), 0n);
+  // A signed column against 2^63 or more, likewise.
+  assert.equal(folded('pid < 9223372036854775808'), 1n);
+  assert.equal(folded('18446744073709551615 = pid'), 0n);
+  // Constants within the column's range still compare in the kernel.
+  assert.equal(plan('SELECT count(*) FROM exec WHERE cgroup_id > 9223372036854775808').kernel.filter?.kind, 'compare');
+  assert.equal(plan('SELECT count(*) FROM exec WHERE pid > -1').kernel.filter?.kind, 'compare');
+});
