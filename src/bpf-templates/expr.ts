@@ -24,7 +24,7 @@ function arithOp(op: ArithOp, signed: boolean): AluOp {
     case '+': return add;
     case '-': return sub;
     case '*': return mul;
-    case '/': return signed ? sdiv : div;
+    case '//': return signed ? sdiv : div;
     case '%': return signed ? smod : mod;
     case '&': return and;
     case '|': return or;

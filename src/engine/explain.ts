@@ -4,7 +4,7 @@ import { disassemble } from '../bpf/index.js';
 import type { CompiledProgram } from '../bpf-templates/compile.js';
 import { describeSource } from '../catalog/table.js';
 import { typeName } from '../catalog/types.js';
-import type { KernelField, Plan } from '../planner/plan.js';
+import type { AggregateSlot, KernelField, Plan } from '../planner/plan.js';
 import { printKExpr } from '../planner/print-kexpr.js';
 
 function fieldLine(f: KernelField): string {
@@ -13,6 +13,12 @@ function fieldLine(f: KernelField): string {
     return `${f.name} ${f.expr.column.source.space} stack id @${f.offset} = ${f.expr.column.name} (symbolised after the run)`;
   }
   return `${f.name} ${typeName(f.type)}${f.type.kind === 'string' ? `[${f.width}]` : ''} @${f.offset} = ${printKExpr(f.expr)}`;
+}
+
+function aggregateLine(a: AggregateSlot): string {
+  if (a.fn !== 'count') return `${a.name} ${a.fn}(${a.arg ? printKExpr(a.arg) : '*'}) @${a.offset}`;
+  // count(x) of an x that may be NULL counts the events its argument, the test of x, holds for.
+  return a.arg ? `${a.name} count @${a.offset} = the events where ${printKExpr(a.arg)}` : `${a.name} count(*) = the event count`;
 }
 
 export function explainPlan(plan: Plan, program: CompiledProgram): string {
@@ -26,7 +32,7 @@ export function explainPlan(plan: Plan, program: CompiledProgram): string {
     mode.keys.forEach((f) => out.push(`  ${fieldLine(f)}`));
     out.push(`value:   ${mode.valueSize} bytes per CPU`);
     out.push('  count u64 @0 (events for the key)');
-    mode.aggregates.forEach((a) => out.push(`  ${a.name} ${a.fn}(${a.arg ? printKExpr(a.arg) : '*'}) ${a.fn === 'count' ? '= the event count' : `@${a.offset}`} -> ${typeName(a.resultType)}`));
+    mode.aggregates.forEach((a) => out.push(`  ${aggregateLine(a)} -> ${typeName(a.resultType)}`));
   } else {
     out.push(`mode:    stream rows through a ${mode.ringBytes}-byte ring buffer`);
     out.push(`record:  ${mode.recordSize} bytes`);

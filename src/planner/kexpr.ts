@@ -6,7 +6,11 @@ import type { Column } from '../catalog/column.js';
 /** Integer arithmetic is 64-bit; `signed` decides comparisons, division and right shifts. */
 export interface IntKind { readonly signed: boolean }
 
-export type ArithOp = '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^' | '<<' | '>>';
+/**
+ * `//` and `%` truncate toward zero, as DuckDB's on integers (its `/` gives a float, which the
+ * kernel does not compute). Their divisor is a constant, never zero.
+ */
+export type ArithOp = '+' | '-' | '*' | '//' | '%' | '&' | '|' | '^' | '<<' | '>>';
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
 export type KExpr =

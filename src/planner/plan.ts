@@ -19,11 +19,13 @@ export type AggregateName =
   | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'stddev' | 'hist' | 'lhist'
   | 'quantile' | 'p50' | 'p90' | 'p95' | 'p99' | 'p999';
 
-/** An aggregate's constant arguments, fixed when the query is planned: lhist's bounds, a quantile's q. */
+/** What an aggregate's code depends on, fixed when the query is planned: lhist's bounds, a quantile's q, whether count's argument may be NULL. */
 export type AggregateParams =
   | { readonly kind: 'none' }
   | { readonly kind: 'linear'; readonly lo: bigint; readonly hi: bigint; readonly step: bigint }
-  | { readonly kind: 'quantile'; readonly q: number };
+  | { readonly kind: 'quantile'; readonly q: number }
+  /** count(x) of an x that may be NULL: the argument is 1 when x is not NULL, else 0, and the count adds it up. */
+  | { readonly kind: 'non-null' };
 
 /** One aggregate's state in the per-CPU map value. Every value starts with a u64 event count. */
 export interface AggregateSlot {

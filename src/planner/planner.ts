@@ -76,29 +76,6 @@ function isAggregate(e: Expr): e is Extract<Expr, { kind: 'call' }> {
   return e.kind === 'call' && isAggregateCall(e.name);
 }
 
-/** Whether an expression is integer-valued over this table (for the meaning of `/`). */
-function isIntExpr(e: Expr, scope: Scope): boolean {
-  switch (e.kind) {
-    case 'column': return scope.find(e.name)?.type.kind === 'int';
-    case 'literal': return e.value.type === 'int';
-    case 'unary': return e.op !== 'NOT' && isIntExpr(e.operand, scope);
-    case 'binary': return ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>'].includes(e.op) && isIntExpr(e.left, scope) && isIntExpr(e.right, scope);
-    default: return false;
-  }
-}
-
-/**
- * bpfql's `/` between integers divides as the kernel does (truncating); DuckDB's `/` would give a
- * float, so for DuckDB it is written as divide(a, b), which truncates and gives NULL for a zero divisor.
- */
-function integerDivision(e: Expr, scope: Scope): Expr {
-  const inner = mapChildren(e, (x) => integerDivision(x, scope));
-  if (inner.kind === 'binary' && inner.op === '/' && isIntExpr(e, scope)) {
-    return { kind: 'call', name: 'divide', args: [inner.left, inner.right], distinct: false, star: false, span: inner.span };
-  }
-  return inner;
-}
-
 function itemName(item: Extract<SelectItem, { kind: 'expr' }>): string {
   if (item.alias) return item.alias;
   if (item.expr.kind === 'column') return item.expr.name.toLowerCase();
@@ -287,10 +264,16 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
       const offer = c.pushdown.offer(call.args[0]!);
       if (!offer.ok) return undefined;
       arg = offer.expr;
-    } else if (!call.star && call.args.length !== 1) {
-      throw new QueryError([diagnostic('wrong-arity', { name, expected: '1 or *', found: call.args.length }, call.span)]);
-    } else if (!call.star && !c.scope.find(call.args[0]!.kind === 'column' ? call.args[0]!.name : '') && c.pushdown.offer(call.args[0]!).ok === false) {
-      return undefined;
+    } else if (!call.star) {
+      if (call.args.length !== 1) throw new QueryError([diagnostic('wrong-arity', { name, expected: '1 or *', found: call.args.length }, call.span)]);
+      // count(x) counts the events where x is not NULL: the event count itself when x always has
+      // a value, else a counter of its own, added the kernel's 0/1 test of x to.
+      const present = c.pushdown.offer({ kind: 'is-null', operand: call.args[0]!, negated: true, span: call.span });
+      if (!present.ok) return undefined;
+      if (!(present.expr.kind === 'const' && present.expr.value !== 0n)) {
+        arg = present.expr;
+        params = { kind: 'non-null' };
+      }
     }
     const signed = arg?.signed ?? true;
     // Aggregates of one state family over the same argument (p50(x), p99(x)) share one state.
@@ -333,7 +316,7 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
     if (isAggregate(e)) return { kind: 'column', name: `a${calls.findIndex((x) => exprKey(x) === exprKey(e))}`, span: e.span };
     return mapChildren(e, rewrite);
   };
-  const sql = (e: Expr): string => printExpr(integerDivision(rewrite(e), c.scope));
+  const sql = (e: Expr): string => printExpr(rewrite(e));
   const items = c.q.items.map((i) => (i.kind === 'expr' ? `${sql(i.expr)} AS ${quoteIdent(itemName(i))}` : '*'));
   const residualSql = residualSelect({
     items,
@@ -382,7 +365,7 @@ function planStream(c: Common, refused: readonly Expr[]): Omit<Plan, 'residualFi
   const kernelColumns: ResultColumn[] = fields.map((f) => ({ name: f.name, type: f.type }));
   // Decoded columns reach DuckDB raw: it decodes them; GROUP BY, HAVING and ORDER BY may name aliases instead.
   const aliases = q.items.flatMap((i) => (i.kind === 'expr' && i.alias ? [i.alias] : []));
-  const sql = (e: Expr, names: readonly string[] = []): string => printExpr(integerDivision(decodeForDuckDB(e, c.scope, names), c.scope));
+  const sql = (e: Expr, names: readonly string[] = []): string => printExpr(decodeForDuckDB(e, c.scope, names));
   const items = q.items.map((i) => (i.kind === 'expr' ? `${sql(i.expr)} AS ${quoteIdent(itemName(i))}` : decodedStar(wanted)));
   const residualSql = residualSelect({
     items,

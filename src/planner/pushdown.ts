@@ -9,13 +9,14 @@ import { isBoolean } from './kexpr.js';
 import { stringCapacity } from './layout.js';
 import type { Scope } from './scope.js';
 import { decodedEquality } from './decoded-columns.js';
+import { kernelNullValue } from '../catalog/nulls.js';
 
 export type Offer = { readonly ok: true; readonly expr: KExpr } | { readonly ok: false; readonly reason: string };
 
 const refuse = (reason: string): Offer => ({ ok: false, reason });
 const accept = (expr: KExpr): Offer => ({ ok: true, expr });
 
-const ARITH: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>']);
+const ARITH: ReadonlySet<string> = new Set(['+', '-', '*', '//', '%', '&', '|', '^', '<<', '>>']);
 const COMPARE: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
 const MASK64 = (1n << 64n) - 1n;
@@ -48,7 +49,8 @@ function foldArith(op: ArithOp, a: bigint, b: bigint, signed: boolean | undefine
     case '+': return wrap(a + b, signed);
     case '-': return wrap(a - b, signed);
     case '*': return wrap(a * b, signed);
-    case '/': return b === 0n ? undefined : wrap(a / b, signed);
+    // BigInt division truncates toward zero and the remainder takes the dividend's sign, as DuckDB's.
+    case '//': return b === 0n ? undefined : wrap(a / b, signed);
     case '%': return b === 0n ? undefined : wrap(a % b, signed);
     case '&': return wrap(a & b, signed);
     case '|': return wrap(a | b, signed);
@@ -165,16 +167,31 @@ export class Pushdown {
       case 'in': return this.inList(e);
       case 'between': return this.between(e);
       case 'like': return this.like(e);
-      case 'is-null': {
-        // Kernel columns always have a value.
-        const inner = this.offer(e.operand);
-        if (!inner.ok) return inner;
-        return accept(bool(e.negated));
-      }
+      case 'is-null': return this.isNull(e);
       case 'call': return refuse(`function ${e.name}() runs in DuckDB`);
       case 'cast': return this.cast(e);
       case 'case': return refuse('CASE runs in DuckDB');
     }
+  }
+
+  /**
+   * `x IS [NOT] NULL`. A column that can be NULL is NULL when its raw value is the one that stands
+   * for NULL (see nulls.ts); any other column always has a value. So has every other expression
+   * the kernel evaluates: it reads no column that can be NULL (such columns are refused as values
+   * here) and never divides by zero.
+   */
+  private isNull(e: Extract<Expr, { kind: 'is-null' }>): Offer {
+    if (e.operand.kind === 'column') {
+      const c = this.scope.column(e.operand);
+      if (!c) return refuse(`'${e.operand.name}' is not a column of the kernel table`);
+      const nullValue = kernelNullValue(c);
+      if (nullValue === undefined) return accept(bool(e.negated));
+      const raw: KExpr = { kind: 'column', column: c, signed: true };
+      return accept({ kind: 'compare', op: e.negated ? '!=' : '=', left: raw, right: { kind: 'const', value: nullValue, signed: true }, signed: true });
+    }
+    const inner = this.offer(e.operand);
+    if (!inner.ok) return inner;
+    return accept(bool(e.negated));
   }
 
   /**
@@ -222,6 +239,7 @@ export class Pushdown {
       if (s) return s;
     }
     if (e.op === '||') return refuse('string concatenation runs in DuckDB');
+    if (e.op === '/') return refuse('/ divides as a floating-point number (// divides integers), which runs in DuckDB');
     const l = this.offer(e.left);
     if (!l.ok) return l;
     const r = this.offer(e.right);
@@ -241,8 +259,17 @@ export class Pushdown {
     }
     if (ARITH.has(e.op)) {
       const op = e.op as ArithOp;
-      if ((op === '/' || op === '%') && !(b.kind === 'const' && b.value !== 0n)) {
-        return refuse('division by a value that may be zero runs in DuckDB (it gives NULL there)');
+      if (op === '//' || op === '%') {
+        if (!(b.kind === 'const' && b.value !== 0n)) return refuse('division by a value that may be zero runs in DuckDB (it gives NULL there)');
+        // A divisor of 2^63 or more is no signed 64-bit number, which sdiv would take it for.
+        if (a.signed && !b.signed && b.value >= SIGNED_LIMIT) return refuse('division of a signed value by 2^63 or more runs in DuckDB');
+        // An unsigned value by a negative divisor: by its magnitude, unsigned, then the sign
+        // (truncation toward zero makes x // -k = -(x // k); the remainder keeps x's sign).
+        if (!a.signed && b.value < 0n && a.kind !== 'const') {
+          const magnitude: KExpr = { kind: 'const', value: -b.value, signed: false };
+          const unsigned: KExpr = { kind: 'arith', op, left: a, right: magnitude, signed: false };
+          return accept(op === '//' ? { kind: 'neg', operand: unsigned, signed: true } : unsigned);
+        }
       }
       if ((op === '<<' || op === '>>') && !(b.kind === 'const' && b.value >= 0n && b.value < 64n)) {
         return refuse('shifts by a non-constant amount run in DuckDB');

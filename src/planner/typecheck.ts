@@ -6,17 +6,37 @@ import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import type { Expr } from '../query/ast.js';
 import type { Scope } from './scope.js';
 
-type Coarse = 'number' | 'string' | 'bool' | 'timestamp' | 'null' | 'unknown';
+/** Numbers are integers or floating-point ones (DOUBLE): `/` gives the latter, as in DuckDB. */
+type Coarse = 'integer' | 'float' | 'string' | 'bool' | 'timestamp' | 'null' | 'unknown';
 
-const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>']);
+const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', '//', '%', '&', '|', '^', '<<', '>>']);
 /** Aggregates whose argument must be a number. */
 const NUMERIC_AGGREGATES: ReadonlySet<string> = new Set(['sum', 'avg', 'stddev', 'hist', 'lhist', 'quantile', 'p50', 'p90', 'p95', 'p99', 'p999']);
-/** Aggregates whose result is a number. */
-const NUMBER_RESULTS: ReadonlySet<string> = new Set(['count', 'sum', 'avg', 'stddev', 'quantile', 'p50', 'p90', 'p95', 'p99', 'p999']);
+/** Aggregates that bucket integers: DuckDB's macros would bucket a DOUBLE's bits or round it. */
+const INTEGER_AGGREGATES: ReadonlySet<string> = new Set(['hist', 'lhist']);
+/** Aggregates whose result is a number of the argument's kind. */
+const LIKE_ARGUMENT: ReadonlySet<string> = new Set(['sum', 'min', 'max', 'quantile', 'p50', 'p90', 'p95', 'p99', 'p999']);
 const COMPARISON: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
+const isNumber = (t: Coarse): boolean => t === 'integer' || t === 'float';
+
 function describe(t: Coarse): string {
-  return t === 'number' ? 'a number' : t === 'string' ? 'text' : t === 'bool' ? 'a boolean' : t === 'timestamp' ? 'a timestamp' : t;
+  switch (t) {
+    case 'integer': return 'a number';
+    case 'float': return 'a DOUBLE';
+    case 'string': return 'text';
+    case 'bool': return 'a boolean';
+    case 'timestamp': return 'a timestamp';
+    case 'null': case 'unknown': return t;
+  }
+}
+
+/** The result of an aggregate over arguments of these types. */
+function aggregateResult(name: string, args: readonly Coarse[]): Coarse {
+  if (name === 'count') return 'integer';
+  if (name === 'avg' || name === 'stddev') return 'float';
+  const first = args[0];
+  return LIKE_ARGUMENT.has(name) && first !== undefined && isNumber(first) ? first : 'unknown';
 }
 
 function mismatch(operator: string, expected: string, found: Coarse, at: Expr): never {
@@ -25,10 +45,10 @@ function mismatch(operator: string, expected: string, found: Coarse, at: Expr): 
 
 /** Whether values of the two types can be compared (as DuckDB would without a cast). */
 function comparable(a: Coarse, b: Coarse): boolean {
-  if (a === 'unknown' || b === 'unknown' || a === 'null' || b === 'null' || a === b) return true;
+  if (a === 'unknown' || b === 'unknown' || a === 'null' || b === 'null' || a === b || (isNumber(a) && isNumber(b))) return true;
   // A timestamp compares with text (a literal DuckDB parses); numbers and booleans mix in DuckDB.
   if ((a === 'timestamp' && b === 'string') || (a === 'string' && b === 'timestamp')) return true;
-  return (a === 'number' && b === 'bool') || (a === 'bool' && b === 'number');
+  return (isNumber(a) && b === 'bool') || (a === 'bool' && isNumber(b));
 }
 
 /** A text literal compares with anything: DuckDB casts it to the other side's type ('5', '2024-01-01'). */
@@ -52,7 +72,8 @@ export class TypeChecker {
         if (!c) return aliased && aliased !== e ? this.check(aliased) : 'unknown';
         if (c.decode) return 'string';
         switch (c.type.kind) {
-          case 'int': case 'float': return 'number';
+          case 'int': return 'integer';
+          case 'float': return 'float';
           case 'string': return 'string';
           case 'bool': return 'bool';
           case 'timestamp': return 'timestamp';
@@ -62,7 +83,8 @@ export class TypeChecker {
       }
       case 'literal':
         switch (e.value.type) {
-          case 'int': case 'float': return 'number';
+          case 'int': return 'integer';
+          case 'float': return 'float';
           case 'string': return 'string';
           case 'bool': return 'bool';
           case 'null': return 'null';
@@ -87,7 +109,9 @@ export class TypeChecker {
         if (e.op === '||') return 'string';
         if (ARITHMETIC.has(e.op)) {
           for (const [t, side] of [[l, e.left], [r, e.right]] as const) if (t === 'string' || t === 'timestamp' || t === 'bool') mismatch(e.op, 'numbers', t, side);
-          return l === 'unknown' || r === 'unknown' ? 'unknown' : 'number';
+          if (l === 'unknown' || r === 'unknown') return 'unknown';
+          // DuckDB's `/` gives a DOUBLE even of integers; its `//` of floats divides like `/`.
+          return e.op === '/' || l === 'float' || r === 'float' ? 'float' : 'integer';
         }
         if (COMPARISON.has(e.op) && !comparable(asCompared(e.left, l), asCompared(e.right, r))) mismatch(e.op, `${describe(l)} on both sides`, r, e.right);
         return 'bool';
@@ -115,16 +139,18 @@ export class TypeChecker {
         const op = e.caseInsensitive ? 'ILIKE' : 'LIKE';
         for (const side of [e.operand, e.pattern]) {
           const t = this.check(side);
-          if (t === 'number' || t === 'bool' || t === 'timestamp') mismatch(op, 'text', t, side);
+          if (isNumber(t) || t === 'bool' || t === 'timestamp') mismatch(op, 'text', t, side);
         }
         return 'bool';
       }
       case 'call': {
         const types = e.args.map((a) => this.check(a));
-        if (NUMERIC_AGGREGATES.has(e.name.toLowerCase()) && types[0] !== undefined && (types[0] === 'string' || types[0] === 'timestamp')) {
-          mismatch(`${e.name.toLowerCase()}()`, 'a number', types[0], e.args[0]!);
+        const name = e.name.toLowerCase();
+        if (NUMERIC_AGGREGATES.has(name) && types[0] !== undefined && (types[0] === 'string' || types[0] === 'timestamp')) {
+          mismatch(`${name}()`, 'a number', types[0], e.args[0]!);
         }
-        return NUMBER_RESULTS.has(e.name.toLowerCase()) ? 'number' : 'unknown';
+        if (INTEGER_AGGREGATES.has(name) && types[0] === 'float') mismatch(`${name}()`, 'an integer (`//` divides integers)', types[0], e.args[0]!);
+        return aggregateResult(name, types);
       }
       case 'cast':
         this.check(e.operand);

@@ -3,7 +3,8 @@
 import type { Span } from '../diag/span.js';
 
 export type BinaryOp =
-  | '+' | '-' | '*' | '/' | '%'
+  /** `/` divides as a floating-point number, `//` divides integers truncating toward zero (DuckDB's meanings). */
+  | '+' | '-' | '*' | '/' | '//' | '%'
   | '&' | '|' | '^' | '<<' | '>>'
   | '=' | '!=' | '<' | '<=' | '>' | '>='
   | 'AND' | 'OR' | '||';

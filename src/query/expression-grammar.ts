@@ -1,7 +1,7 @@
 // The expression rules, building AST nodes directly (chevrotain embedded actions). One rule per
 // precedence level, lowest first:
 //   OR; AND; NOT; comparison (= != < <= > >= [NOT] IN/BETWEEN/LIKE/ILIKE, IS [NOT] NULL);
-//   | ^ ; & ; << >> ; + - || ; * / % ; unary - ~ ; postfix ::type ; primary.
+//   | ^ ; & ; << >> ; + - || ; * / // % ; unary - ~ ; postfix ::type ; primary.
 // `^` is bitwise XOR at the level of `|`, as in C (DuckDB spells it xor(), see print.ts).
 // Comparisons do not chain: `a < b < c` is an error, as in PostgreSQL.
 // Everything that computes on parsed values sits inside ACTION, which chevrotain skips while it
@@ -18,7 +18,7 @@ const binaryOps: ReadonlyMap<TokenType, BinaryOp> = new Map<TokenType, BinaryOp>
   [T.Equal, '='], [T.DoubleEqual, '='], [T.NotEqual, '!='], [T.LessGreater, '!='],
   [T.Less, '<'], [T.LessEqual, '<='], [T.Greater, '>'], [T.GreaterEqual, '>='],
   [T.Pipe, '|'], [T.Caret, '^'], [T.Ampersand, '&'], [T.ShiftLeft, '<<'], [T.ShiftRight, '>>'],
-  [T.Plus, '+'], [T.Minus, '-'], [T.Concat, '||'], [T.Star, '*'], [T.Slash, '/'], [T.Percent, '%'],
+  [T.Plus, '+'], [T.Minus, '-'], [T.Concat, '||'], [T.Star, '*'], [T.Slash, '/'], [T.DoubleSlash, '//'], [T.Percent, '%'],
 ]);
 
 function binary(opToken: IToken, left: Expr, right: Expr): Expr {

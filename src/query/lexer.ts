@@ -102,6 +102,8 @@ export const Equal = punct('Equal', '=', [CompareOp]);
 export const Plus = punct('Plus', '+', [AddOp]);
 export const Minus = punct('Minus', '-', [AddOp]);
 export const Star = punct('Star', '*', [MulOp]);
+/** Integer division (DuckDB's `//`); `/` divides as a floating-point number. */
+export const DoubleSlash = punct('DoubleSlash', '//', [MulOp]);
 export const Slash = punct('Slash', '/', [MulOp]);
 export const Percent = punct('Percent', '%', [MulOp]);
 export const Tilde = punct('Tilde', '~');
@@ -146,7 +148,7 @@ export const allTokens: TokenType[] = [
   Identifier,
   Concat, Pipe, Caret, Ampersand, ShiftLeft, ShiftRight,
   LessEqual, GreaterEqual, LessGreater, NotEqual, DoubleEqual, Less, Greater, Equal,
-  Plus, Minus, Star, Slash, Percent, Tilde, DoubleColon, Comma, Dot, LParen, RParen, Semicolon,
+  Plus, Minus, Star, DoubleSlash, Slash, Percent, Tilde, DoubleColon, Comma, Dot, LParen, RParen, Semicolon,
   Name, CompareOp, AddOp, MulOp, ShiftOp, BitOrOp,
 ];
 

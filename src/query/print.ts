@@ -73,7 +73,7 @@ function binaryLevel(op: BinaryOp): number {
     case '=': case '!=': case '<': case '<=': case '>': case '>=': return COMPARE;
     case '|': case '&': case '<<': case '>>': case '||': return OTHER;
     case '+': case '-': return ADD;
-    case '*': case '/': case '%': return MUL;
+    case '*': case '/': case '//': case '%': return MUL;
     // Printed as xor(a, b), a call.
     case '^': return ATOM;
   }

@@ -5,6 +5,7 @@
 // leaves its frames as bare addresses.
 import type { StackSpace } from '../catalog/column.js';
 import { ElfError, ElfFile } from '../catalog/elf.js';
+import { NO_STACK_ID } from '../catalog/nulls.js';
 import { KernelSymbols } from './kallsyms.js';
 
 /** Stack text by id, as the decoders ask for it; null when the event had no such stack. */
@@ -58,8 +59,6 @@ export function parseMaps(text: string): Mapping[] {
   return out;
 }
 
-/** -EFAULT from bpf_get_stackid: there is no such stack here (a user-mode sample's kernel stack, a kernel thread's user stack). */
-const EFAULT = 14;
 
 const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
 
@@ -84,7 +83,7 @@ export class Symbolizer implements StackText {
   private resolve(space: StackSpace, id: bigint): string | null {
     if (id < 0n) {
       // Other errors (EEXIST: another stack holds the hash bucket; ENOMEM: the map is full) lost a stack that existed.
-      return id === BigInt(-EFAULT) ? null : `[stack lost: error ${-id}]`;
+      return id === NO_STACK_ID ? null : `[stack lost: error ${-id}]`;
     }
     const frames = this.store.frames(Number(id));
     if (!frames) return `[stack ${id} not in the map]`;

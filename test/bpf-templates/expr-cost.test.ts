@@ -23,7 +23,7 @@ const INT_COLUMNS: readonly Column[] = [
   { name: 'prio', type: S16, source: { kind: 'field', offset: 8, size: 2, signed: true }, description: '' },
   { name: 'state', type: U32, source: { kind: 'field', offset: 12, size: 4, signed: false }, description: '' },
 ];
-const ARITH: readonly ArithOp[] = ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>'];
+const ARITH: readonly ArithOp[] = ['+', '-', '*', '//', '%', '&', '|', '^', '<<', '>>'];
 const COMPARE: readonly CompareOp[] = ['=', '!=', '<', '<=', '>', '>='];
 
 function intExpr(r: Rng, depth: number): KExpr {

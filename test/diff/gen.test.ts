@@ -58,7 +58,7 @@ test('the queries cover every table, every aggregate and the clauses', () => {
   assert.deepEqual([...tables].sort(), diffTables(NAMES).map((t) => t.name).sort());
   const text = qs.map((q) => q.sql).join('\n');
   for (const needle of ['count(*)', 'sum(', 'min(', 'max(', 'avg(', 'stddev(', 'hist(', 'lhist(', 'quantile(', 'p50(', 'p99(', 'p999(', 'count(DISTINCT',
-    ' GROUP BY ', ' HAVING ', ' ORDER BY ', ' LIMIT ', ' BETWEEN ', ' IN (', ' NOT ', ' OR ', ' LIKE ', ' ILIKE ', ' / ', ' % ', ' & ', ' << ', ' >> ', 'CASE WHEN']) {
+    ' GROUP BY ', ' HAVING ', ' ORDER BY ', ' LIMIT ', ' BETWEEN ', ' IN (', ' NOT ', ' OR ', ' LIKE ', ' ILIKE ', ' / ', ' // ', ' % ', ' // (-', ' % (-', ' & ', ' << ', ' >> ', 'CASE WHEN']) {
     assert.ok(text.includes(needle), `no query has ${needle}`);
   }
   // Some run as a subquery of a statement DuckDB finishes, and some are scoped to the workload's cgroup.

@@ -142,6 +142,11 @@ class QueryGen {
       }
       case 4: case 5: return `${a.text} ${r.pick(COMPARE)} ${this.ints.expr(depth).text}`;
       case 6: return `${a.text} IS ${r.chance(0.2) ? '' : 'NOT '}NULL`;
+      case 7: {
+        // A DOUBLE from `/`: DuckDB decides it, in both plans.
+        const q = this.ints.quotient(depth);
+        return `${q.text} ${r.pick(ORDERING)} ${q.near}`;
+      }
       default: break;
     }
     return `${a.text} ${r.pick(equality ? COMPARE : ORDERING)} ${this.ints.comparable(a).text}`;
@@ -190,7 +195,7 @@ class QueryGen {
       case 0: return { text: 'count(*)', kind: 'exact' };
       case 1: return { text: `count(${r.chance(0.3) ? r.pick(this.table.strings).name : arg().text})`, kind: 'exact' };
       case 2: case 3: return { text: `sum(${arg(SUM_LIMIT).text})`, kind: 'exact' };
-      case 4: return { text: `${r.pick(['min', 'max'])}(${arg().text})`, kind: 'exact' };
+      case 4: return { text: `${r.pick(['min', 'max'])}(${r.chance(0.2) ? this.ints.quotient(r.pick([0, 1, 2])).text : arg().text})`, kind: 'exact' };
       case 5: return { text: `avg(${arg(SUM_LIMIT).text})`, kind: 'float' };
       case 6: return { text: `stddev(${arg(STDDEV_LIMIT).text})`, kind: 'float' };
       case 7: return { text: `hist(${arg().text})`, kind: 'exact' };
@@ -250,6 +255,8 @@ class QueryGen {
     if (roll < 3) return { text: this.spell(r.pick(this.table.strings).name), int: false };
     if (roll < 6) return { text: this.ints.column().text, int: true };
     if (roll < 9) {
+      // Now and then a DOUBLE key from `/`: DuckDB groups by it, in both plans.
+      if (r.chance(0.1)) return { text: this.ints.quotient(r.range(0, 2)).text, int: false };
       const e = this.ints.expr(r.range(1, 3));
       return { text: e.constant ? this.ints.column().text : e.text, int: true };
     }
@@ -261,10 +268,12 @@ class QueryGen {
     const r = this.rng;
     const roll = r.int(10);
     if (roll < 3) return exactItem(r.pick(this.table.strings).name, true);
-    if (roll < 9) {
+    if (roll < 8) {
       const e = this.ints.expr(r.range(0, 2));
       return exactItem(e.text, !e.constant);
     }
+    // Each row's quotient is the same DOUBLE in both plans.
+    if (roll < 9) return exactItem(this.ints.quotient(r.range(0, 2)).text, true);
     return exactItem(this.bool(1), true);
   }
 

@@ -1,7 +1,9 @@
 // Integer expressions for the differential generator, each with the range its value stays in, so
 // that no generated expression can overflow: the kernel's arithmetic wraps at 64 bits where DuckDB
 // raises an error, a difference the README states and these tests do not probe. Expressions over
-// UBIGINT columns also stay at or above zero, where DuckDB would raise an error too.
+// UBIGINT columns also stay at or above zero, where DuckDB would raise an error too. `//` and `%`
+// divide by constants of both signs (the kernel computes those) and by expressions that may be
+// zero (DuckDB computes those, NULL for zero); `/`, a DOUBLE, is never part of one (see quotient).
 import type { Rng } from '../fuzz/rng.js';
 import type { IntColumn } from './tables.js';
 
@@ -11,8 +13,6 @@ export interface IntExpr {
   readonly hi: bigint;
   /** Reads a UBIGINT column: must stay >= 0. */
   readonly u64: boolean;
-  /** Only columns, literals and operators: what the planner types as an integer (its `/` truncates). */
-  readonly pure: boolean;
   /** A column or a literal: needs no parentheses inside another expression. */
   readonly atom: boolean;
   /** Reads no column. */
@@ -34,18 +34,24 @@ export function fits(e: IntExpr): boolean {
 }
 
 export function columnExpr(c: IntColumn): IntExpr {
-  return { text: c.name, lo: c.lo, hi: c.hi, u64: c.u64, pure: true, atom: true, constant: false };
+  return { text: c.name, lo: c.lo, hi: c.hi, u64: c.u64, atom: true, constant: false };
 }
 
 export function literal(v: bigint): IntExpr {
   // A negative constant is unary minus on a literal in the grammar.
-  return { text: v < 0n ? `-${-v}` : String(v), lo: v, hi: v, u64: false, pure: true, atom: v >= 0n, constant: true };
+  return { text: v < 0n ? `-${-v}` : String(v), lo: v, hi: v, u64: false, atom: v >= 0n, constant: true };
 }
 
 const wrap = (e: IntExpr): string => (e.atom ? e.text : `(${e.text})`);
 
-function binary(a: IntExpr, op: string, b: IntExpr, lo: bigint, hi: bigint, pure = a.pure && b.pure): IntExpr {
-  return { text: `${wrap(a)} ${op} ${wrap(b)}`, lo, hi, u64: a.u64 || b.u64, pure, atom: false, constant: a.constant && b.constant };
+function binary(a: IntExpr, op: string, b: IntExpr, lo: bigint, hi: bigint, u64 = a.u64 || b.u64): IntExpr {
+  return { text: `${wrap(a)} ${op} ${wrap(b)}`, lo, hi, u64, atom: false, constant: a.constant && b.constant };
+}
+
+/** A DOUBLE from `/`, with a constant near its values (for comparisons). */
+export interface Quotient {
+  readonly text: string;
+  readonly near: string;
 }
 
 /** Draws integer expressions over a table's integer columns. */
@@ -117,13 +123,15 @@ export class IntExprGen {
         return binary(a, '*', b, min(...ends), max(...ends));
       }
       case 5: {
-        if (!a.pure) return a;
-        const k = BigInt(r.pick(a.u64 ? [1, 2, 3, 7, 10, 64, 4096] : [1, 2, 3, 7, 10, 64, 4096, -3, -64]));
+        // Truncating toward zero. A UBIGINT by a negative constant is a HUGEINT in DuckDB and a
+        // signed value in the kernel: it may go below zero.
+        const k = BigInt(r.pick([1, 2, 3, 7, 10, 64, 4096, -1, -3, -7, -64]));
         const ends = [a.lo / k, a.hi / k];
-        return binary(a, '/', literal(k), min(...ends), max(...ends));
+        return binary(a, '//', literal(k), min(...ends), max(...ends), a.u64 && k > 0n);
       }
       case 6: {
-        const k = BigInt(r.pick(a.u64 ? [2, 3, 7, 16, 100, 1000] : [2, 3, 7, 16, 100, 1000, -7]));
+        // The remainder takes the dividend's sign, whatever the divisor's.
+        const k = BigInt(r.pick([2, 3, 7, 16, 100, 1000, -3, -7, -100]));
         const m = abs(k) - 1n;
         return binary(a, '%', literal(k), a.lo >= 0n ? 0n : -m, a.hi <= 0n ? 0n : m);
       }
@@ -148,18 +156,32 @@ export class IntExprGen {
       case 11: {
         if (a.u64) return a;
         return r.chance(0.5)
-          ? { text: `-${wrap(a)}`, lo: -a.hi, hi: -a.lo, u64: false, pure: a.pure, atom: false, constant: a.constant }
-          : { text: `~${wrap(a)}`, lo: -a.hi - 1n, hi: -a.lo - 1n, u64: false, pure: a.pure, atom: false, constant: a.constant };
+          ? { text: `-${wrap(a)}`, lo: -a.hi, hi: -a.lo, u64: false, atom: false, constant: a.constant }
+          : { text: `~${wrap(a)}`, lo: -a.hi - 1n, hi: -a.lo - 1n, u64: false, atom: false, constant: a.constant };
       }
       case 12: {
         // Division by a value that may be zero: DuckDB computes it (NULL for zero).
         const b = this.expr(depth - 1);
-        if (!a.pure || !b.pure) return a;
         const m = magnitude(a);
-        return binary(a, '/', b, a.lo >= 0n && b.lo >= 0n ? 0n : -m, m);
+        return r.chance(0.5)
+          ? binary(a, '//', b, a.lo >= 0n && b.lo >= 0n ? 0n : -m, m)
+          : binary(a, '%', b, a.lo >= 0n ? 0n : -m, a.hi <= 0n ? 0n : m);
       }
       default: return this.duckdbOnly(a, depth);
     }
+  }
+
+  /**
+   * `a / b`: DuckDB's division, a DOUBLE (NULL for a zero divisor), which only DuckDB computes, in
+   * both plans; by a constant of either sign mostly, now and then by an expression that may be zero.
+   */
+  quotient(depth: number): Quotient {
+    const r = this.rng;
+    const a = this.expr(depth);
+    const k = BigInt(r.pick([2, 3, 7, 1000, -3, -64]));
+    const b = r.chance(0.8) ? literal(k) : this.expr(Math.max(depth - 1, 0));
+    const near = Number(this.constantFor(a)) / Number(k);
+    return { text: `${wrap(a)} / ${wrap(b)}`, near: Number.isInteger(near) ? String(near) : near.toFixed(3) };
   }
 
   /** Functions the kernel does not compute: DuckDB does, in both plans. */
@@ -167,12 +189,12 @@ export class IntExprGen {
     const r = this.rng;
     const b = this.expr(depth - 1);
     switch (r.int(4)) {
-      case 0: return { text: `abs(${a.text})`, lo: a.lo >= 0n ? a.lo : 0n, hi: magnitude(a), u64: a.u64, pure: false, atom: true, constant: a.constant };
-      case 1: return { text: `${r.pick(['least', 'greatest'])}(${a.text}, ${b.text})`, lo: min(a.lo, b.lo), hi: max(a.hi, b.hi), u64: a.u64 || b.u64, pure: false, atom: true, constant: a.constant && b.constant };
-      case 2: return { text: `CAST(${a.text} AS BIGINT)`, lo: a.lo, hi: a.hi, u64: false, pure: false, atom: true, constant: a.constant };
+      case 0: return { text: `abs(${a.text})`, lo: a.lo >= 0n ? a.lo : 0n, hi: magnitude(a), u64: a.u64, atom: true, constant: a.constant };
+      case 1: return { text: `${r.pick(['least', 'greatest'])}(${a.text}, ${b.text})`, lo: min(a.lo, b.lo), hi: max(a.hi, b.hi), u64: a.u64 || b.u64, atom: true, constant: a.constant && b.constant };
+      case 2: return { text: `CAST(${a.text} AS BIGINT)`, lo: a.lo, hi: a.hi, u64: false, atom: true, constant: a.constant };
       default: {
         const c = this.comparable(a);
-        return { text: `CASE WHEN ${wrap(a)} > ${c.text} THEN ${wrap(a)} ELSE ${wrap(b)} END`, lo: min(a.lo, b.lo), hi: max(a.hi, b.hi), u64: a.u64 || b.u64, pure: false, atom: false, constant: a.constant && b.constant };
+        return { text: `CASE WHEN ${wrap(a)} > ${c.text} THEN ${wrap(a)} ELSE ${wrap(b)} END`, lo: min(a.lo, b.lo), hi: max(a.hi, b.hi), u64: a.u64 || b.u64, atom: false, constant: a.constant && b.constant };
       }
     }
   }

@@ -8,7 +8,7 @@ import { columnsOfKind } from './tables.js';
 import { durationLiteral, floatLiteral, intLiteral, limitLiteral, stringLiteral } from './literals.js';
 import { KEYWORDS } from './soup.js';
 
-const ARITH = ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>'];
+const ARITH = ['+', '-', '*', '/', '//', '%', '&', '|', '^', '<<', '>>'];
 const COMPARE = ['=', '!=', '<>', '==', '<', '<=', '>', '>='];
 /** Aggregates the kernel computes, as calls around an argument. */
 const KERNEL_AGGS: readonly ((arg: string) => string)[] = [
@@ -62,7 +62,7 @@ export class QueryGen {
       default: {
         const op = r.pick(ARITH);
         // Mostly constant right operands for shifts and division, as the kernel takes them.
-        const right = (op === '<<' || op === '>>' || op === '/' || op === '%') && r.chance(0.7) ? String(r.int(70)) : this.int(depth - 1);
+        const right = (op === '<<' || op === '>>' || op === '/' || op === '//' || op === '%') && r.chance(0.7) ? String(r.int(70)) : this.int(depth - 1);
         return `${this.int(depth - 1)} ${op} ${right}`;
       }
     }

@@ -11,7 +11,7 @@ export const KEYWORDS: ReadonlySet<string> = new Set([...keywordTokens].map((t) 
 const KEYWORD_LIST: readonly string[] = [...KEYWORDS].map((k) => k.toUpperCase());
 
 export const PUNCTUATION: readonly string[] = [
-  '||', '|', '^', '&', '<<', '>>', '<=', '>=', '<>', '!=', '==', '<', '>', '=', '+', '-', '*', '/', '%', '~',
+  '||', '|', '^', '&', '<<', '>>', '<=', '>=', '<>', '!=', '==', '<', '>', '=', '+', '-', '*', '//', '/', '%', '~',
   '::', ',', '.', '(', ')', ';',
 ];
 

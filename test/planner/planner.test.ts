@@ -67,7 +67,7 @@ test('aggregates DuckDB must compute (DISTINCT, median) stream rows', () => {
 });
 
 test('sum, min, max, avg of expressions are kernel aggregates; HAVING and ORDER BY go to DuckDB', () => {
-  const p = plan('SELECT pid / 1000 AS bucket, sum(pid), min(pid), max(pid), avg(pid) FROM exec GROUP BY pid / 1000 HAVING count(*) > 2 ORDER BY bucket DESC LIMIT 5');
+  const p = plan('SELECT pid // 1000 AS bucket, sum(pid), min(pid), max(pid), avg(pid) FROM exec GROUP BY pid // 1000 HAVING count(*) > 2 ORDER BY bucket DESC LIMIT 5');
   assert.equal(p.kernel.mode.kind, 'aggregate');
   if (p.kernel.mode.kind !== 'aggregate') return;
   assert.deepEqual(p.kernel.mode.aggregates.map((a) => `${a.fn}@${a.offset}`), ['sum@8', 'min@16', 'max@24', 'avg@32', 'count@40']);

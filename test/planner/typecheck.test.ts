@@ -40,3 +40,11 @@ test('what DuckDB accepts passes: text literals cast to the other side, timestam
   assert.equal(typeError('SELECT upper(comm) || filename FROM exec WHERE length(comm) > 3'), undefined);
   assert.equal(typeError('SELECT pid AS comm FROM exec ORDER BY comm + 1'), undefined);
 });
+
+test('hist() and lhist() of a DOUBLE (a / b) are errors at the argument; // keeps an integer', () => {
+  assert.deepEqual(typeError('SELECT hist(latency_ns / 1000) FROM open'), { text: 'latency_ns / 1000', message: "'hist()' expects an integer (`//` divides integers) but got a DOUBLE" });
+  assert.deepEqual(typeError('SELECT lhist(pid * 2.5, 0, 100, 10) FROM exec')?.text, 'pid * 2.5');
+  assert.equal(typeError('SELECT hist(latency_ns // 1000), lhist(pid % 7, 0, 7, 1), p99(pid / 2), sum(pid / 2) FROM open'), undefined);
+  // `//` is arithmetic: its operands are numbers.
+  assert.deepEqual(typeError('SELECT comm // 2 FROM exec'), { text: 'comm', message: "'//' expects numbers but got text" });
+});

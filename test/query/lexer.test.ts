@@ -61,9 +61,13 @@ test('comments and whitespace are dropped, offsets stay those of the text', () =
 
 test('operators: longest match first', () => {
   assert.deepEqual(
-    tokenize('|| | ^ & << >> <= >= <> != == < > = + - * / % ~ :: , . ( ) ;').tokens.map((t) => t.image),
-    ['||', '|', '^', '&', '<<', '>>', '<=', '>=', '<>', '!=', '==', '<', '>', '=', '+', '-', '*', '/', '%', '~', '::', ',', '.', '(', ')', ';'],
+    tokenize('|| | ^ & << >> <= >= <> != == < > = + - * // / % ~ :: , . ( ) ;').tokens.map((t) => t.image),
+    ['||', '|', '^', '&', '<<', '>>', '<=', '>=', '<>', '!=', '==', '<', '>', '=', '+', '-', '*', '//', '/', '%', '~', '::', ',', '.', '(', ')', ';'],
   );
+});
+
+test('// is integer division, one token; / / is two divisions', () => {
+  assert.deepEqual(lex('a//b / /c'), ['Identifier:a@0', 'DoubleSlash://@1', 'Identifier:b@3', 'Slash:/@5', 'Slash:/@7', 'Identifier:c@8']);
 });
 
 test('a character that starts no token is a lex-error spanning that character', () => {

@@ -30,6 +30,10 @@ test('precedence table, one case per neighbouring pair of levels', () => {
     ['- -a', neg(neg(col('a')))],
     ['a - b - c', bin('-', bin('-', col('a'), col('b')), col('c'))],
     ['a / (b / c)', bin('/', col('a'), bin('/', col('b'), col('c')))],
+    // `//` ranks with * / % (as in DuckDB), left-associative.
+    ['a - b // c', bin('-', col('a'), bin('//', col('b'), col('c')))],
+    ['a // b * c % d / e', bin('/', bin('%', bin('*', bin('//', col('a'), col('b')), col('c')), col('d')), col('e'))],
+    ['a << b // c', bin('<<', col('a'), bin('//', col('b'), col('c')))],
     ['-x::int', neg({ kind: 'cast', operand: col('x'), type: 'int' })],
   ];
   for (const [text, expected] of cases) assert.deepEqual(shape(text), expected, text);

@@ -19,6 +19,12 @@ test('printed expressions evaluate in DuckDB to bpfql\'s meaning', async () => {
     ["'ab' || 'c' LIKE 'abc'", true],
     ['NOT 1 = 2 AND 3 BETWEEN 1 + 1 AND 4', true],
     ['CASE WHEN 2 > 1 THEN 1.5 ELSE 2.0 END', 1.5],
+    // `/` divides as a float, `//` truncates toward zero, `%` keeps the dividend's sign.
+    ['7 / 2', 3.5],
+    ['-7 // 2', -3n],
+    ['7 // -2 * 2', -6n],
+    ['1 + -7 % 2', 0n],
+    ['(10 - 3) // 2', 3n],
   ];
   const db = await DuckDBInstance.create(':memory:');
   const connection = await db.connect();

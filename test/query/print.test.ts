@@ -52,7 +52,8 @@ test('exact renderings', () => {
 test('parse(print(x)) gives x back for every expression form', () => {
   const corpus = [
     'a OR b AND NOT c = 1 + 2 * 3',
-    'a | b ^ c & d << e >> f + g - h || i * j / k % l',
+    'a | b ^ c & d << e >> f + g - h || i * j / k % l // m',
+    '(a + b) // (c - d) // e * f // (g // h)',
     '((a | b) ^ c) & ((d << e) >> f)',
     '-a * ~b - - -c',
     '~(a + b) | -(c * d)',

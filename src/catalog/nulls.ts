@@ -1,0 +1,26 @@
+// Which columns can be NULL, and how the kernel writes a NULL. A key or record field always holds
+// some integer; for a column that can be NULL one raw value stands for it, which user space turns
+// into NULL when it decodes the field (symbolize.ts for stacks). The planner reads only this to
+// test `x IS [NOT] NULL` and to count `count(x)` in the kernel, so every source kind must say.
+import type { Column } from './column.js';
+
+/**
+ * bpf_get_stackid's -EFAULT: the event has no such stack (a sample taken in user mode has no kernel
+ * stack, a kernel thread no user stack). Other negative ids are stacks that existed but were lost
+ * (the map full, the hash bucket taken), which read as text saying so, not as NULL.
+ */
+export const NO_STACK_ID = -14n;
+
+/** The raw value that means NULL in `c`'s kernel field, or undefined when `c` always has a value. */
+export function kernelNullValue(c: Column): bigint | undefined {
+  const s = c.source;
+  switch (s.kind) {
+    case 'stack': return NO_STACK_ID;
+    // Helpers, record fields, task_struct members and registers always give a value, and a paired
+    // table's rows are completed pairs, whose entry values and latency are always there. A string
+    // the kernel cannot read is empty, in both plans.
+    case 'builtin': case 'field': case 'char-array': case 'data-loc-string': case 'user-string':
+    case 'task': case 'entry-field': case 'entry-user-string': case 'latency': case 'ctx-reg':
+      return undefined;
+  }
+}
