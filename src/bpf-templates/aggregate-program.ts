@@ -13,6 +13,7 @@ import { R0, R1, R2, R3, R4, R10 } from '../bpf/register.js';
 import type { MapSpec } from '../kernel/map.js';
 import type { AggregateMode, KernelField, KernelPlan } from '../planner/plan.js';
 import { columnsOf } from '../planner/kexpr.js';
+import { isBufferColumn } from '../planner/layout.js';
 import type { Column } from '../catalog/column.js';
 import { KERNEL_AGGREGATES } from './aggregates/index.js';
 import type { AggregateEmit, KernelAggregate } from './aggregates/aggregate.js';
@@ -116,7 +117,7 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode): Cod
 export function writeField(g: Codegen, expr: ExprEmitter, values: Values, f: KernelField, base: Reg, slot: number): void {
   const at = slot + f.offset;
   // A stack column is a string in DuckDB but its 8-byte id here: it goes the integer way.
-  if (f.type.kind === 'string' && f.expr.kind === 'column' && f.expr.column.source.kind !== 'stack') {
+  if (f.expr.kind === 'column' && isBufferColumn(f.expr.column)) {
     const src = values.stringSlot(f.expr.column);
     for (let i = 0; i < f.width; i += 8) {
       const load = ldx.dw(R1, R10, src + i);

@@ -56,8 +56,9 @@ export function exprRegisters(e: KExpr): number {
 const COLUMN_SLOTS = 4;
 
 /** Slots of a string comparison: per 8-byte word a load, a mask, a constant and a jump. */
-function stringSlots(value: string): number {
-  return Math.ceil((Buffer.byteLength(value) + 1) / 8) * 7 + 1;
+function stringSlots(e: Extract<KExpr, { kind: 'string-match' }>): number {
+  const bytes = e.raw ? e.raw.length : Buffer.byteLength(e.value) + 1;
+  return Math.ceil(bytes / 8) * 7 + 1;
 }
 
 function valueSlots(e: KExpr): number {
@@ -75,7 +76,7 @@ function jumpSlots(e: KExpr): number {
     case 'and': case 'or': return jumpSlots(e.left) + jumpSlots(e.right);
     case 'not': return jumpSlots(e.operand);
     case 'compare': return valueSlots(e.left) + (isImm(e.right) ? 0 : valueSlots(e.right)) + 1;
-    case 'string-match': return stringSlots(e.value);
+    case 'string-match': return stringSlots(e);
     case 'const': return 1;
     case 'column': case 'neg': case 'bitnot': case 'arith': return valueSlots(e) + 1;
   }

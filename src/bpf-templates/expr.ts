@@ -48,10 +48,11 @@ function jumpOp(op: CompareOp, signed: boolean): JumpOp {
 
 const NEGATE: { readonly [O in CompareOp]: CompareOp } = { '=': '!=', '!=': '=', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 
-/** 64-bit little-endian words of a NUL-terminated string, zero-padded. */
-function words(text: string, bytes: number): bigint[] {
+/** 64-bit little-endian words of a NUL-terminated string (or of raw bytes), zero-padded. */
+function words(text: string | readonly number[], bytes: number): bigint[] {
   const buf = Buffer.alloc(Math.ceil(bytes / 8) * 8);
-  Buffer.from(text, 'utf8').copy(buf, 0, 0, Math.min(bytes, Buffer.byteLength(text)));
+  const src = typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text);
+  src.copy(buf, 0, 0, Math.min(bytes, src.length));
   const out: bigint[] = [];
   for (let i = 0; i < buf.length; i += 8) out.push(buf.readBigUInt64LE(i));
   return out;
@@ -200,8 +201,8 @@ export class ExprEmitter {
     const g = this.g;
     const slot = this.values.stringSlot(e.column);
     // Equality compares the NUL too. The planner folded matches that can never happen.
-    const bytes = Buffer.byteLength(e.value) + (e.match === 'equals' ? 1 : 0);
-    const ws = words(e.value, bytes);
+    const bytes = e.raw ? e.raw.length : Buffer.byteLength(e.value) + (e.match === 'equals' ? 1 : 0);
+    const ws = words(e.raw ?? e.value, bytes);
     const mismatch = onMismatch ? target : g.fresh('str_mismatch');
     const r = pool.take();
     const c = pool.take();

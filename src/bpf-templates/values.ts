@@ -64,6 +64,9 @@ export class Values {
         case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string':
           this.fetchString(c);
           break;
+        case 'byte-array': case 'address':
+          this.fetchBytes(c, s);
+          break;
       }
     }
   }
@@ -78,14 +81,8 @@ export class Values {
         if (s.signed && s.size !== 8) signExtend(g, dst, s.size);
         return;
       case 'entry-field':
+        // The entry program saved it extended to 64 bits from its real width (see pairing.ts).
         g.emit(comment(`${c.name}: saved at entry`, ldx.dw(dst, R10, this.entry() + 8 + 8 * s.index)));
-        // A syscall tracepoint keeps every argument in 8 bytes; of an int argument (openat's dfd)
-        // only the low 4 count, the rest is whatever the caller's register held (AT_FDCWD is
-        // 0xffffff9c from a call that passed it as an int, not -100).
-        if (c.type.kind === 'int' && c.type.bits === 32) {
-          if (s.signed) signExtend(g, dst, 4);
-          else g.emit(mov32.reg(dst, dst));
-        }
         return;
       case 'builtin': {
         if (s.name === 'comm') throw new Error('comm is a string');
@@ -120,8 +117,8 @@ export class Values {
         g.emit(comment(`${c.name}: stack id`, ldx.dw(dst, R10, slot)));
         return;
       }
-      case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string':
-        throw new Error(`${c.name} is a string`);
+      case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'byte-array': case 'address':
+        throw new Error(`${c.name} is a string or bytes`);
     }
   }
 
@@ -221,8 +218,28 @@ export class Values {
       case 'entry-user-string':
         g.emit(ldx.dw(R3, R10, this.entry() + 8 + 8 * s.index), comment(`${c.name}: user string saved at entry`, call(Helper.probeReadUserStr)));
         return;
-      case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack':
+      case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address':
         throw new Error(`${c.name} is not a string`);
+    }
+  }
+
+  /**
+   * Record bytes copied as they are into a zeroed buffer (its tail stays zero, as keys compare
+   * whole words); an address of a socket gets its family after the 16 address bytes.
+   */
+  private fetchBytes(c: Column, s: Extract<Column['source'], { kind: 'byte-array' | 'address' }>): void {
+    if (this.stringSlots.has(c.name)) return;
+    const g = this.g;
+    const cap = stringCapacity(c);
+    const slot = g.frame.alloc(cap, c.name);
+    this.stringSlots.set(c.name, slot);
+    for (let i = 0; i < cap; i += 8) g.emit(i === 0 ? comment(`${c.name}: clear buffer`, st.dw(R10, slot, 0)) : st.dw(R10, slot + i, 0));
+    const size = s.kind === 'address' ? 16 : s.size;
+    if (size > 0) {
+      g.emit(mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, size), mov.reg(R3, R6), add.imm(R3, s.offset), comment(`${c.name}: ${size} bytes of the record`, call(Helper.probeReadKernel)));
+    }
+    if (s.kind === 'address' && s.family !== undefined) {
+      g.emit(comment(`${c.name}: the socket's family`, ldx.h(R1, R6, s.family)), stx.h(R10, slot + 16, R1));
     }
   }
 }

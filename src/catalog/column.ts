@@ -11,6 +11,13 @@ export type ColumnSource =
   | { readonly kind: 'field'; readonly offset: number; readonly size: 1 | 2 | 4 | 8; readonly signed: boolean }
   /** A char array inside the record. */
   | { readonly kind: 'char-array'; readonly offset: number; readonly size: number }
+  /** Bytes of the record as they are (a BLOB). */
+  | { readonly kind: 'byte-array'; readonly offset: number; readonly size: number }
+  /**
+   * A 16-byte IPv6 address of the record, shown as text. With `family` (the offset of a u16
+   * address family), an AF_INET socket's address (kept IPv4-mapped in the 16 bytes) shows dotted.
+   */
+  | { readonly kind: 'address'; readonly offset: number; readonly family?: number }
   /** A `__data_loc char[]` string of the record. */
   | { readonly kind: 'data-loc-string'; readonly offset: number }
   /** A record field holding a pointer to a NUL-terminated user-space string (syscall paths). */

@@ -55,12 +55,18 @@ export function intColumn(format: TracepointFormat, field: string, name: string,
   };
 }
 
-/** A field as a FieldRef (offset and size), for pairing keys and saved values. */
+/**
+ * An integer or pointer field as a FieldRef, for pairing keys and saved values: its real width
+ * and sign (an `int` syscall argument is the low 4 bytes of its slot, sign-extended when saved).
+ */
 export function fieldRef(format: TracepointFormat, field: string): FieldRef & { readonly signed: boolean } {
   const f = requireField(format, field);
-  const size = f.size === 1 || f.size === 2 || f.size === 4 || f.size === 8 ? f.size : undefined;
-  if (size === undefined) throw new MissingFieldError(`${field} (of size 1, 2, 4 or 8)`, format.name);
-  return { offset: f.offset, size, signed: f.signed };
+  switch (f.layout.kind) {
+    case 'int': return { offset: f.offset, size: f.layout.size, signed: f.layout.signed };
+    case 'pointer': return { offset: f.offset, size: 8, signed: false };
+    case 'char-array': case 'data-loc-string': case 'address': case 'bytes':
+      throw new MissingFieldError(`${field} (as an integer or pointer)`, format.name);
+  }
 }
 
 export function requireEntry(entry: TracepointFormat | undefined, table: string): TracepointFormat {

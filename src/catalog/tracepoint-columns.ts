@@ -4,9 +4,10 @@ import type { Column } from './column.js';
 import { COMMON_COLUMN_NAMES } from './common-columns.js';
 import type { FormatField } from './format.js';
 import type { ValueType } from './types.js';
-import { STRING, U64 } from './types.js';
+import { BYTES, STRING, U32, U64 } from './types.js';
 
-export function fieldColumn(field: FormatField, name: string = field.name): Column | undefined {
+/** Every field of a format is a column: an integer, text (strings, addresses) or a BLOB. */
+export function fieldColumn(field: FormatField, name: string = field.name): Column {
   const l = field.layout;
   switch (l.kind) {
     case 'int': {
@@ -21,8 +22,13 @@ export function fieldColumn(field: FormatField, name: string = field.name): Colu
       return l.userString
         ? { name, type: STRING, source: { kind: 'user-string', offset: field.offset }, description: `user string (${field.cType})` }
         : { name, type: U64, source: { kind: 'field', offset: field.offset, size: 8, signed: false }, description: field.cType };
-    case 'other':
-      return undefined;
+    case 'address':
+      // An IPv4 address is its 4 bytes read as one u32 and decoded; an IPv6 one is text made from its 16 bytes.
+      return l.address === 'ipv4'
+        ? { name, type: U32, source: { kind: 'field', offset: field.offset, size: 4, signed: false }, description: `${field.cType} (IPv4 address)`, decode: 'ipv4' }
+        : { name, type: STRING, source: { kind: 'address', offset: field.offset }, description: `${field.cType} (IPv6 address)` };
+    case 'bytes':
+      return { name, type: BYTES, source: { kind: 'byte-array', offset: field.offset, size: l.size }, description: field.cType };
   }
 }
 
@@ -30,8 +36,7 @@ export function tracepointColumns(fields: readonly FormatField[]): Column[] {
   const out: Column[] = [];
   for (const f of fields) {
     const name = COMMON_COLUMN_NAMES.has(f.name) ? `tp_${f.name}` : f.name;
-    const col = fieldColumn(f, name);
-    if (col) out.push(col);
+    out.push(fieldColumn(f, name));
   }
   return out;
 }

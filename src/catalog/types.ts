@@ -10,6 +10,8 @@ export type ValueType =
   | { readonly kind: 'bool' }
   /** Wall-clock time, nanoseconds since the Unix epoch (DuckDB TIMESTAMP_NS). */
   | { readonly kind: 'timestamp' }
+  /** Raw bytes (DuckDB BLOB): byte arrays of tracepoint records. */
+  | { readonly kind: 'bytes' }
   /** Histogram buckets: LIST(STRUCT(lo BIGINT, hi BIGINT, count UBIGINT)). */
   | { readonly kind: 'buckets' };
 
@@ -26,6 +28,7 @@ export const STRING: ValueType = { kind: 'string' };
 export const BOOL: ValueType = { kind: 'bool' };
 export const TIMESTAMP: ValueType = { kind: 'timestamp' };
 export const BUCKETS: ValueType = { kind: 'buckets' };
+export const BYTES: ValueType = { kind: 'bytes' };
 
 /** The DuckDB SQL name of a value type. */
 export function duckdbType(t: ValueType): string {
@@ -38,12 +41,14 @@ export function duckdbType(t: ValueType): string {
     case 'string': return 'VARCHAR';
     case 'bool': return 'BOOLEAN';
     case 'timestamp': return 'TIMESTAMP_NS';
+    case 'bytes': return 'BLOB';
     case 'buckets': return 'STRUCT(lo BIGINT, hi BIGINT, count UBIGINT)[]';
   }
 }
 
 export function typeName(t: ValueType): string {
-  return t.kind === 'int' ? `${t.signed ? 's' : 'u'}${t.bits}` : t.kind;
+  if (t.kind === 'int') return `${t.signed ? 's' : 'u'}${t.bits}`;
+  return t.kind === 'bytes' ? 'blob' : t.kind;
 }
 
 /** One histogram bucket: values v with lo <= v <= hi were seen `count` times. */
@@ -58,6 +63,7 @@ export type ColumnData =
   | { readonly kind: 'number'; readonly values: readonly (number | null)[] }
   | { readonly kind: 'string'; readonly values: readonly (string | null)[] }
   | { readonly kind: 'bool'; readonly values: readonly (boolean | null)[] }
+  | { readonly kind: 'bytes'; readonly values: readonly (Uint8Array | null)[] }
   | { readonly kind: 'buckets'; readonly values: readonly (readonly Bucket[] | null)[] };
 
 export interface ResultColumn { readonly name: string; readonly type: ValueType }

@@ -4,6 +4,7 @@
 // other use is refused by pushdown and computed by DuckDB on the decoded text. Constants no raw
 // value decodes to are errors at the constant, wherever the comparison ends up running.
 import type { Column } from '../catalog/column.js';
+import { encodeAddress } from '../catalog/addresses.js';
 import { DECODERS } from '../catalog/decoders.js';
 import type { KernelTable } from '../catalog/table.js';
 import type { ValueType } from '../catalog/types.js';
@@ -25,6 +26,18 @@ function decodedColumn(e: Expr, scope: Scope): Column | undefined {
   if (e.kind !== 'column') return undefined;
   const c = scope.find(e.name);
   return c?.decode ? c : undefined;
+}
+
+/** What an address column's text looks like, for messages. */
+const ADDRESS_SHOWS = 'IP address as it is shown (127.0.0.1, ::1, ::ffff:10.0.0.1)';
+
+/** Equality of an address column with text no address shows as (`'127.0.0.256'`, `'0:0::1'`) is an error at the text. */
+function checkAddressConstant(c: Column, lit: LiteralExpr): void {
+  if (c.source.kind !== 'address' || lit.value.type !== 'string') return;
+  const text = lit.value.value;
+  if (encodeAddress(text, c.source.family !== undefined) === undefined) {
+    throw new QueryError([diagnostic('bad-value', { column: c.name, value: text, expected: ADDRESS_SHOWS, suggestions: [] }, lit.span)]);
+  }
 }
 
 /** The raw value a text constant stands for in a decoded column; a QueryError at the constant otherwise. */
@@ -74,8 +87,11 @@ function checkConstants(e: Expr, scope: Scope, aliases: readonly string[]): void
     pairs = e.list.map((x): [Expr, Expr] => [e.operand, x]);
   }
   for (const [colSide, constSide] of pairs) {
-    const c = colSide.kind === 'column' && !isAlias(colSide, aliases) ? decodedColumn(colSide, scope) : undefined;
-    if (c && constSide.kind === 'literal' && (equality || constSide.value.type !== 'string')) encodeConstant(c, constSide);
+    if (colSide.kind !== 'column' || isAlias(colSide, aliases) || constSide.kind !== 'literal') continue;
+    const c = decodedColumn(colSide, scope);
+    if (c && (equality || constSide.value.type !== 'string')) encodeConstant(c, constSide);
+    const address = scope.find(colSide.name);
+    if (address && equality) checkAddressConstant(address, constSide);
   }
   children(e).forEach((x) => checkConstants(x, scope, aliases));
 }

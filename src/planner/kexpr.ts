@@ -21,8 +21,12 @@ export type KExpr =
   | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: KExpr; readonly right: KExpr; readonly signed: boolean }
   | { readonly kind: 'and' | 'or'; readonly left: KExpr; readonly right: KExpr; readonly signed: false }
   | { readonly kind: 'not'; readonly operand: KExpr; readonly signed: false }
-  /** `column = 'x'`, `column != 'x'`, `column LIKE 'x%'` (prefix) and its negation. */
-  | { readonly kind: 'string-match'; readonly column: Column; readonly match: 'equals' | 'prefix'; readonly value: string; readonly negated: boolean; readonly signed: false };
+  /**
+   * `column = 'x'`, `column != 'x'`, `column LIKE 'x%'` (prefix) and its negation. With `raw`, the
+   * column's buffer holds bytes whose text `value` is (an address): equality compares the buffer
+   * with `raw`, the kernel bytes of that text, whole.
+   */
+  | { readonly kind: 'string-match'; readonly column: Column; readonly match: 'equals' | 'prefix'; readonly value: string; readonly negated: boolean; readonly signed: false; readonly raw?: readonly number[] };
 
 export type KExprKind = KExpr['kind'];
 

@@ -212,7 +212,7 @@ function kernelValue(e: Expr, c: Common): { expr: KExpr; type: ValueType; width:
   if (decoded) return decoded;
   if (e.kind === 'column') {
     const col = c.scope.find(e.name);
-    if (col && col.type.kind === 'string') return { expr: { kind: 'column', column: col, signed: false }, type: col.type, width: stringCapacity(col) };
+    if (col && (col.type.kind === 'string' || col.type.kind === 'bytes')) return { expr: { kind: 'column', column: col, signed: false }, type: col.type, width: stringCapacity(col) };
     if (col && col.type.kind === 'timestamp') return undefined;
   }
   const offer = c.pushdown.offer(e);
@@ -295,7 +295,7 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
   slots.forEach((s) => s.arg && columnsOf(s.arg, readColumns));
   // The key is built on the stack beside the string buffers it copies from; when they would not
   // fit, DuckDB aggregates instead.
-  const strings = readColumns.reduce((n, col) => n + (col.type.kind === 'string' ? stringCapacity(col) : 0), 0);
+  const strings = readColumns.reduce((n, col) => n + (col.type.kind === 'string' || col.type.kind === 'bytes' ? stringCapacity(col) : 0), 0);
   if (keySize + strings + 8 * slots.length > DATA_STACK_BYTES) return undefined;
   const taskOffsets = taskOffsetsFor(readColumns, c.env, c.q);
   const kernel: KernelPlan = {
@@ -345,7 +345,7 @@ function planStream(c: Common, refused: readonly Expr[]): Omit<Plan, 'residualFi
 
   const values = wanted.map((col) => {
     const expr: KExpr = { kind: 'column', column: col, signed: col.type.kind === 'int' && col.type.signed };
-    const width = col.type.kind === 'string' ? stringCapacity(col) : 8;
+    const width = col.type.kind === 'string' || col.type.kind === 'bytes' ? stringCapacity(col) : 8;
     return { name: col.name, expr, type: widened(expr, col.type), width };
   });
   const { fields, size } = layoutFields(values);

@@ -1,6 +1,7 @@
 // Offers expressions to the kernel. Each either becomes a KExpr the program can evaluate, or is
 // refused with the reason, and then DuckDB evaluates it over streamed rows (as DuckDB's own
 // filter pushdown offers filters to a scan and keeps what the scan refuses).
+import { encodeAddress } from '../catalog/addresses.js';
 import type { Column } from '../catalog/column.js';
 import { EXPRESSION_REGISTERS, EXPRESSION_SLOTS, exprRegisters, exprSlots } from '../bpf-templates/expr-cost.js';
 import type { Expr } from '../query/ast.js';
@@ -120,8 +121,22 @@ function stringMatch(c: Column, match: 'equals' | 'prefix', value: string, negat
   return { kind: 'string-match', column: c, match, value, negated, signed: false };
 }
 
+/**
+ * An address column compared with text: the kernel compares its bytes with the text's bytes
+ * (checkDecodedConstants refused text no address shows as).
+ */
+function addressMatch(c: Column & { readonly source: { readonly kind: 'address' } }, value: string, negated: boolean): KExpr {
+  const raw = encodeAddress(value, c.source.family !== undefined);
+  if (!raw) throw new Error(`'${value}' is not an address`);
+  return { kind: 'string-match', column: c, match: 'equals', value, negated, signed: false, raw: [...raw] };
+}
+
 function isStringColumn(c: Column): boolean {
   return c.type.kind === 'string';
+}
+
+function isAddress(c: Column): c is Column & { readonly source: { readonly kind: 'address' } } {
+  return c.source.kind === 'address';
 }
 
 /** In the kernel a stack is only an id in the stack map; its text exists once the run is over. */
@@ -151,6 +166,7 @@ export class Pushdown {
         // A column narrower than 64 bits widens to a signed 64-bit value (every value it holds
         // fits), so arithmetic and comparisons on it are signed, as on DuckDB's BIGINT it lands as.
         if (c.type.kind === 'int') return accept({ kind: 'column', column: c, signed: c.type.signed || c.type.bits < 64 });
+        if (c.type.kind === 'bytes') return refuse(`BLOB column '${c.name}' is compared in DuckDB`);
         return refuse(`${c.type.kind} column '${c.name}' can only be compared with a constant in the kernel`);
       }
       case 'literal':
@@ -292,6 +308,7 @@ export class Pushdown {
     const c = this.scope.column(colSide);
     if (c?.source.kind === 'stack') return stackRefusal(c);
     if (!c || !isStringColumn(c)) return undefined;
+    if (isAddress(c)) return accept(addressMatch(c, constSide.value.value, op === '!='));
     return accept(stringMatch(c, 'equals', constSide.value.value, op === '!='));
   }
 
@@ -301,6 +318,7 @@ export class Pushdown {
     const c = this.scope.column(e.operand);
     if (c?.source.kind === 'stack') return stackRefusal(c);
     if (!c || !isStringColumn(c)) return refuse('LIKE needs a string column');
+    if (isAddress(c)) return refuse(`'${c.name}' is text made from an address's bytes: the kernel only compares it with a whole address`);
     const p = e.pattern.value.value;
     const body = p.endsWith('%') ? p.slice(0, -1) : p;
     if (/[%_\\]/.test(body)) return refuse('only LIKE patterns of the form \'prefix%\' run in the kernel');

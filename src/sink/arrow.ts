@@ -1,12 +1,12 @@
 // Decoded kernel results (ColumnBatch) → Arrow RecordBatch. Each ValueType has one Arrow type,
 // chosen so that its value buffer has exactly the width of the DuckDB column type from
 // duckdbType(): the DuckDB sink copies these buffers without conversion. Integers by bits and
-// signedness, float → Float64, string → Utf8, bool → Bool, timestamp → Timestamp(ns),
+// signedness, float → Float64, string → Utf8, bytes → Binary, bool → Bool, timestamp → Timestamp(ns),
 // buckets → List<Struct<lo: Int64, hi: Int64, count: Uint64>>. Strings stay plain Utf8: DuckDB's
 // C API as bound here can't build dictionary vectors, so a dictionary would not save a copy.
 
 import {
-  Bool, Data, Field, Float64, Int, Int8, Int16, Int32, Int64, List, RecordBatch, Schema, Struct,
+  Binary, Bool, Data, Field, Float64, Int, Int8, Int16, Int32, Int64, List, RecordBatch, Schema, Struct,
   TimestampNanosecond, Uint8, Uint16, Uint32, Uint64, Utf8, makeData,
 } from 'apache-arrow';
 import type { Bucket, ColumnBatch, ColumnData, IntBits, ValueType } from '../catalog/types.js';
@@ -93,6 +93,19 @@ function float64Data(values: readonly (number | null)[]): Data<Float64> {
 
 const encoder = new TextEncoder();
 
+function binaryData(values: readonly (Uint8Array | null)[]): Data<Binary> {
+  const n = values.length;
+  const offsets = new Int32Array(n + 1);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    total += values[i]?.length ?? 0;
+    offsets[i + 1] = total;
+  }
+  const bytes = new Uint8Array(total);
+  values.forEach((v, i) => v && bytes.set(v, offsets[i]));
+  return makeData({ type: new Binary(), length: n, ...validityOf(values), valueOffsets: offsets, data: bytes });
+}
+
 function utf8Data(values: readonly (string | null)[]): Data<Utf8> {
   const n = values.length;
   const offsets = new Int32Array(n + 1);
@@ -166,6 +179,9 @@ function columnData(name: string, t: ValueType, data: ColumnData): Data {
     case 'bool':
       if (data.kind !== 'bool') throw mismatch(name, t, data);
       return boolData(data.values);
+    case 'bytes':
+      if (data.kind !== 'bytes') throw mismatch(name, t, data);
+      return binaryData(data.values);
     case 'timestamp': {
       if (data.kind !== 'int64') throw mismatch(name, t, data);
       const array = int64Array(name, data.values);

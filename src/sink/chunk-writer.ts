@@ -151,7 +151,7 @@ export function writeVector(vector: Vector, data: Data, start: number, count: nu
   else if (DataType.isFloat(t)) writeFixed(vector, data, 2 << t.precision, start, count);
   else if (DataType.isTimestamp(t)) writeFixed(vector, data, 8, start, count);
   else if (DataType.isBool(t)) writeBool(vector, data, start, count, scratch);
-  else if (DataType.isUtf8(t)) writeUtf8(vector, data, start, count, scratch);
+  else if (DataType.isUtf8(t) || DataType.isBinary(t)) writeUtf8(vector, data, start, count, scratch);
   else if (DataType.isList(t)) writeList(vector, data, start, count, scratch);
   else if (DataType.isStruct(t)) {
     data.children.forEach((child, k) => writeVector(duckdb.struct_vector_get_child(vector, k), child, start, count, scratch));

@@ -2,6 +2,7 @@
 // from the packed keys, and each aggregate merged over the CPUs that saw the key.
 import { KERNEL_AGGREGATES } from '../bpf-templates/aggregates/index.js';
 import type { CpuState, AggregateValue } from '../bpf-templates/aggregates/aggregate.js';
+import { addressText } from '../catalog/addresses.js';
 import type { StackSpace } from '../catalog/column.js';
 import type { Bucket, ColumnBatch, ColumnData, ResultColumn, ValueType } from '../catalog/types.js';
 import type { AggregateMode, KernelField } from '../planner/plan.js';
@@ -27,19 +28,25 @@ function readInt(buf: Buffer, offset: number, f: KernelField): bigint {
 export class FieldColumns {
   private readonly ints: (bigint | null)[][];
   private readonly strings: (string | null)[][];
+  private readonly bytes: (Uint8Array | null)[][];
 
   /** @param stacks names the stack ids of stack columns (the kernel stores ids, DuckDB gets text). */
   constructor(private readonly fields: readonly KernelField[], private readonly stacks?: StackText) {
     this.ints = fields.map(() => []);
     this.strings = fields.map(() => []);
+    this.bytes = fields.map(() => []);
   }
 
   /** Appends one key or record whose fields start at `base`. */
   push(buf: Buffer, base: number): void {
     this.fields.forEach((f, i) => {
-      if (f.expr.kind === 'column' && f.expr.column.source.kind === 'stack') this.strings[i]!.push(this.stackText(f.expr.column.source.space, buf.readBigInt64LE(base + f.offset)));
-      else if (f.type.kind === 'string') this.strings[i]!.push(readCString(buf, base + f.offset, f.width));
-      else this.ints[i]!.push(readInt(buf, base + f.offset, f));
+      const at = base + f.offset;
+      const source = f.expr.kind === 'column' ? f.expr.column.source : undefined;
+      if (source?.kind === 'stack') this.strings[i]!.push(this.stackText(source.space, buf.readBigInt64LE(at)));
+      else if (source?.kind === 'address') this.strings[i]!.push(addressText(buf.subarray(at, at + f.width), source.family !== undefined));
+      else if (source?.kind === 'byte-array') this.bytes[i]!.push(Uint8Array.prototype.slice.call(buf, at, at + source.size));
+      else if (f.type.kind === 'string') this.strings[i]!.push(readCString(buf, at, f.width));
+      else this.ints[i]!.push(readInt(buf, at, f));
     });
   }
 
@@ -51,6 +58,7 @@ export class FieldColumns {
   data(adjustTs: (mono: bigint) => bigint): ColumnData[] {
     return this.fields.map((f, i) => {
       if (f.type.kind === 'string') return { kind: 'string', values: this.strings[i]! };
+      if (f.type.kind === 'bytes') return { kind: 'bytes', values: this.bytes[i]! };
       if (f.type.kind === 'timestamp') return { kind: 'int64', values: this.ints[i]!.map((v) => (v === null ? null : adjustTs(v))) };
       if (f.type.kind === 'bool') return { kind: 'bool', values: this.ints[i]!.map((v) => (v === null ? null : v !== 0n)) };
       return { kind: 'int64', values: this.ints[i]! };

@@ -3,7 +3,7 @@
 // exactly the type named here.
 
 import {
-  BIGINT, BOOLEAN, DOUBLE, FLOAT, INTEGER, LIST, SMALLINT, STRUCT, TIMESTAMP, TIMESTAMP_MS,
+  BIGINT, BLOB, BOOLEAN, DOUBLE, FLOAT, INTEGER, LIST, SMALLINT, STRUCT, TIMESTAMP, TIMESTAMP_MS,
   TIMESTAMP_NS, TIMESTAMP_S, TINYINT, UBIGINT, UINTEGER, USMALLINT, UTINYINT, VARCHAR,
 } from '@duckdb/node-api';
 import type { DuckDBType } from '@duckdb/node-api';
@@ -37,6 +37,7 @@ export function vectorTypeOf(t: DataType): DuckDBType | undefined {
   }
   if (DataType.isBool(t)) return BOOLEAN;
   if (DataType.isUtf8(t)) return VARCHAR;
+  if (DataType.isBinary(t)) return BLOB;
   // A zone would make it TIMESTAMPTZ, whose only width is microseconds; keep to plain timestamps.
   if (DataType.isTimestamp(t)) return t.timezone ? undefined : timestampType(t.unit);
   if (DataType.isList(t)) {

@@ -54,7 +54,7 @@ test('min and max get a first-event path; aggregates whose zero state is neutral
 });
 
 test('quantiles of one argument update one shared state once; another argument gets its own', () => {
-  const { plan, program } = compile('SELECT p50(mode), p99(mode), quantile(mode, 0.75), p50(mode + 1) FROM tracepoint.syscalls.sys_enter_openat');
+  const { plan, program } = compile('SELECT p50(count), p99(count), quantile(count, 0.75), p50(count + 1) FROM tracepoint.syscalls.sys_enter_read');
   const mode = plan.kernel.mode;
   if (mode.kind !== 'aggregate') return;
   assert.deepEqual(mode.aggregates.map((a) => [a.name, a.fn, a.offset, a.stateOf ?? '-']), [
@@ -68,7 +68,7 @@ test('quantiles of one argument update one shared state once; another argument g
 });
 
 test('unsigned arguments need no negative bucket code, signed ones do', () => {
-  const unsigned = disassemble(compile(`SELECT hist(mode), p50(mode) FROM tracepoint.syscalls.sys_enter_openat`).program.assembled);
+  const unsigned = disassemble(compile(`SELECT hist(count), p50(count) FROM tracepoint.syscalls.sys_enter_read`).program.assembled);
   const signed = disassemble(compile(`SELECT hist(ret), p50(ret) FROM ${EXIT}`).program.assembled);
   // hist's x < 0 and the quantile's |x| appear only for signed arguments.
   assert.doesNotMatch(unsigned, / s[<>]=? /);

@@ -49,22 +49,24 @@ test('syscalls: raw_syscalls paired by thread, the name decoded from the id', ()
 test('read and write: fd and requested bytes saved at entry, returned bytes at exit', () => {
   for (const name of ['read', 'write']) {
     const t = table(name);
-    assert.deepEqual(own(t), ['fd s32 entry-field', 'requested u64 entry-field', 'returned s64 field', 'latency_ns u64 latency']);
-    assert.deepEqual(t.pairing?.saved, [{ offset: 16, size: 8, signed: false }, { offset: 32, size: 8, signed: false }]);
+    // `unsigned int fd`: the low 4 bytes of its 8-byte slot; `size_t count`: all 8.
+    assert.deepEqual(own(t), ['fd u32 entry-field', 'requested u64 entry-field', 'returned s64 field', 'latency_ns u64 latency']);
+    assert.deepEqual(t.pairing?.saved, [{ offset: 16, size: 4, signed: false }, { offset: 32, size: 8, signed: false }]);
     assert.deepEqual(t.source, { kind: 'tracepoint', category: 'syscalls', event: `sys_exit_${name}` });
   }
 });
 
-test('tcp_state and tcp_connect: addresses decoded from 4-byte arrays, conditions in the table', () => {
+test('tcp_state and tcp_connect: addresses are text made from the 16-byte fields and the family, conditions in the table', () => {
   const s = table('tcp_state');
   assert.deepEqual(own(s), [
-    'skaddr u64 field', 'family u16 field address-family', 'saddr u32 field ipv4', 'daddr u32 field ipv4',
+    'skaddr u64 field', 'family u16 field address-family', 'saddr string address', 'daddr string address',
     'sport u16 field', 'dport u16 field', 'oldstate s32 field tcp-state', 'newstate s32 field tcp-state',
   ]);
-  assert.deepEqual(column(s, 'daddr').source, { kind: 'field', offset: 36, size: 4, signed: false });
+  assert.deepEqual(column(s, 'saddr').source, { kind: 'address', offset: 40, family: 28 });
+  assert.deepEqual(column(s, 'daddr').source, { kind: 'address', offset: 56, family: 28 });
   assert.deepEqual(s.where?.map((w) => [w.column.name, w.oneOf]), [['protocol', [6n]]]);
   const c = table('tcp_connect');
-  assert.deepEqual(own(c), ['skaddr u64 field', 'family u16 field address-family', 'saddr u32 field ipv4', 'daddr u32 field ipv4', 'dport u16 field']);
+  assert.deepEqual(own(c), ['skaddr u64 field', 'family u16 field address-family', 'saddr string address', 'daddr string address', 'dport u16 field']);
   assert.deepEqual(c.where?.map((w) => [w.column.name, w.column.source, w.oneOf]), [
     ['protocol', { kind: 'field', offset: 30, size: 2, signed: false }, [6n]],
     ['newstate', { kind: 'field', offset: 20, size: 4, signed: true }, [2n]],

@@ -30,12 +30,12 @@ test('sys_enter_openat: user string pointer, 8-byte args', () => {
   assert.deepEqual(f.fields[2]!.layout, { kind: 'pointer', userString: true });
 });
 
-test('sched_switch: char arrays; inet_sock_set_state: byte arrays are other', () => {
+test('sched_switch: char arrays; inet_sock_set_state: byte arrays the print fmt shows as addresses are addresses', () => {
   const s = parseFormat(fixture('sched_switch'));
   assert.deepEqual(s.fields[0], { name: 'prev_comm', cType: 'char[16]', offset: 8, size: 16, signed: false, layout: { kind: 'char-array', size: 16 } });
   const i = parseFormat(fixture('inet_sock_set_state'));
-  const saddr = i.fields.find((x) => x.name === 'saddr')!;
-  assert.deepEqual(saddr.layout, { kind: 'other', size: 4 });
+  assert.deepEqual(i.fields.find((x) => x.name === 'saddr')!.layout, { kind: 'address', address: 'ipv4', size: 4 });
+  assert.deepEqual(i.fields.find((x) => x.name === 'daddr_v6')!.layout, { kind: 'address', address: 'ipv6', size: 16 });
   assert.deepEqual(i.fields.find((x) => x.name === 'skaddr')!.layout, { kind: 'pointer', userString: false });
   assert.deepEqual(i.fields.find((x) => x.name === 'sport')!.layout, { kind: 'int', size: 2, signed: false });
 });

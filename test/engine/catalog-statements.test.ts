@@ -29,10 +29,10 @@ test('DESCRIBE of a tracepoint lists its format fields with their types', async 
     assert.deepEqual(described.slice(0, COMMON.length).map((r) => `${r[0]} ${r[1]}`), COMMON);
     assert.deepEqual(described.slice(COMMON.length), [
       ['__syscall_nr', 's32', 'int'],
-      ['dfd', 'u64', 'int'],
+      ['dfd', 's32', 'int'],
       ['filename', 'string', 'user string (const char *)'],
-      ['flags', 'u64', 'int'],
-      ['mode', 'u64', 'umode_t'],
+      ['flags', 's32', 'int'],
+      ['mode', 'u16', 'umode_t'],
       ['(source)', '', 'tracepoint syscalls:sys_enter_openat'],
     ]);
   });
@@ -82,7 +82,7 @@ test('bpfql_tables and bpfql_columns are DuckDB tables, made when first named', 
     assert.deepEqual(await rows(engine, "SELECT source FROM bpfql_tables WHERE name = 'tracepoint.sock.inet_sock_set_state'"), [['tracepoint sock:inet_sock_set_state']]);
     assert.deepEqual(
       await rows(engine, "SELECT column_name, type FROM bpfql_columns WHERE table_name = 'tracepoint.syscalls.sys_enter_openat' AND column_name NOT IN (SELECT column_name FROM bpfql_columns WHERE table_name = 'exec' LIMIT 9)"),
-      [['__syscall_nr', 's32'], ['dfd', 'u64'], ['filename', 'string'], ['flags', 'u64'], ['mode', 'u64']],
+      [['__syscall_nr', 's32'], ['dfd', 's32'], ['filename', 'string'], ['flags', 's32'], ['mode', 'u16']],
     );
     assert.deepEqual(await rows(engine, "SELECT type FROM bpfql_columns WHERE table_name = 'tcp_state' AND column_name = 'daddr'"), [['string']]);
     assert.deepEqual(await rows(engine, "SELECT count(*) FROM bpfql_columns WHERE table_name = 'block_io'"), [[0]]);

@@ -10,7 +10,6 @@ import { planQuery, type PlanOptions } from '../../src/planner/planner.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 
 const EXIT = 'tracepoint.syscalls.sys_exit_openat';
-const ENTER = 'tracepoint.syscalls.sys_enter_openat';
 
 function plan(sql: string, opts: PlanOptions = {}): Plan {
   const s = parseStatement(sql);
@@ -61,7 +60,7 @@ test('stddev, hist, lhist and the quantiles are kernel aggregates with their res
 });
 
 test('quantiles of an unsigned argument are unsigned and need half the state', () => {
-  const mode = aggregateMode(plan(`SELECT p50(mode), p90(mode) FROM ${ENTER}`));
+  const mode = aggregateMode(plan(`SELECT p50(count), p90(count) FROM tracepoint.syscalls.sys_enter_read`));
   assert.deepEqual(mode.aggregates.map((a) => [a.resultType, a.offset, a.stateOf ?? '-']), [
     [{ kind: 'int', bits: 64, signed: false }, 8, '-'],
     [{ kind: 'int', bits: 64, signed: false }, 8, 'a0'],

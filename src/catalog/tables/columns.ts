@@ -6,15 +6,15 @@ import { intColumn, MissingFieldError, requireField } from '../curated.js';
 import type { DecoderName } from '../decoders.js';
 import type { TracepointFormat } from '../format.js';
 import { fieldColumn } from '../tracepoint-columns.js';
+import type { FieldRef } from '../table.js';
 import type { ValueType } from '../types.js';
-import { U32, U64 } from '../types.js';
+import { STRING, U64 } from '../types.js';
 
 /** A string field (char array or __data_loc string) as a column of the given name. */
 export function stringColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
   const f = requireField(format, field);
-  const col = f.layout.kind === 'char-array' || f.layout.kind === 'data-loc-string' ? fieldColumn(f, name) : undefined;
-  if (!col) throw new MissingFieldError(`${field} (as a string)`, format.name);
-  return { ...col, description };
+  if (f.layout.kind !== 'char-array' && f.layout.kind !== 'data-loc-string') throw new MissingFieldError(`${field} (as a string)`, format.name);
+  return { ...fieldColumn(f, name), description };
 }
 
 /** An integer field the planner shows as text (see decoders.ts). */
@@ -22,11 +22,17 @@ export function decodedColumn(format: TracepointFormat, field: string, name: str
   return { ...intColumn(format, field, name, description), decode };
 }
 
-/** A 4-byte array (`__u8 saddr[4]`, an IPv4 address) read as one u32 and shown as a dotted address. */
-export function ipv4Column(format: TracepointFormat, field: string, name: string, description: string): Column {
+/**
+ * A socket's address as text, IPv4 or IPv6 by the socket's family: made from the 16-byte field
+ * (`__u8 daddr_v6[16]`, where the kernel keeps an AF_INET socket's address IPv4-mapped) and the
+ * u16 family field.
+ */
+export function socketAddressColumn(format: TracepointFormat, field: string, familyField: string, name: string, description: string): Column {
   const f = requireField(format, field);
-  if (f.size !== 4) throw new MissingFieldError(`${field} (of 4 bytes)`, format.name);
-  return { name, type: U32, source: { kind: 'field', offset: f.offset, size: 4, signed: false }, description, decode: 'ipv4' };
+  if (f.size !== 16) throw new MissingFieldError(`${field} (of 16 bytes)`, format.name);
+  const family = requireField(format, familyField);
+  if (family.layout.kind !== 'int' || family.layout.size !== 2) throw new MissingFieldError(`${familyField} (as a u16)`, format.name);
+  return { name, type: STRING, source: { kind: 'address', offset: f.offset, family: family.offset }, description };
 }
 
 /** An integer field when the format has it (fields some kernels lack); none otherwise. */
@@ -34,9 +40,15 @@ export function optionalIntColumn(format: TracepointFormat, field: string, name:
   return format.fields.some((f) => f.name === field) ? [intColumn(format, field, name, description)] : [];
 }
 
-/** A value the entry event saved (by its index in the pairing's `saved` list). */
-export function entryColumn(index: number, name: string, type: ValueType, description: string): Column {
-  return { name, type, source: { kind: 'entry-field', index, signed: type.kind === 'int' && type.signed }, description };
+/**
+ * A value the entry event saved (by its index in the pairing's `saved` list), of the saved
+ * field's real width and sign, unless `type` says otherwise (a pointer kept as a number).
+ */
+export function entryColumn(saved: readonly (FieldRef & { readonly signed: boolean })[], index: number, name: string, description: string, type?: ValueType): Column {
+  const f = saved[index];
+  if (!f) throw new Error(`no saved field ${index} for ${name}`);
+  const t: ValueType = type ?? { kind: 'int', bits: (f.size * 8) as 8 | 16 | 32 | 64, signed: f.signed };
+  return { name, type: t, source: { kind: 'entry-field', index, signed: f.signed }, description };
 }
 
 export function latencyColumn(description: string): Column {
@@ -53,9 +65,7 @@ export function renamedTracepoint(name: string, description: string, category: s
       return {
         columns: columns.map(([field, column, text]) => {
           const f = requireField(format, field);
-          const col = fieldColumn(f, column);
-          if (!col) throw new MissingFieldError(`${field} (as an integer or string)`, format.name);
-          return { ...col, description: text };
+          return { ...fieldColumn(f, column), description: text };
         }),
       };
     },

@@ -2,7 +2,8 @@
 // sys_exit_openat (the returned fd or -errno) on the same thread.
 import type { CuratedTable } from '../curated.js';
 import { fieldRef, intColumn, requireEntry } from '../curated.js';
-import { S32, S64, U64 } from '../types.js';
+import { S64, U64 } from '../types.js';
+import { entryColumn } from './columns.js';
 
 export const openTable: CuratedTable = {
   name: 'open',
@@ -11,15 +12,16 @@ export const openTable: CuratedTable = {
   entry: { category: 'syscalls', event: 'sys_enter_openat' },
   build(exit, entryFormat) {
     const entry = requireEntry(entryFormat, 'open');
+    const saved = [fieldRef(entry, 'filename'), fieldRef(entry, 'flags'), fieldRef(entry, 'dfd')];
     return {
       columns: [
         { name: 'filename', type: { kind: 'string' }, source: { kind: 'entry-user-string', index: 0 }, description: 'path given to openat' },
-        { name: 'flags', type: S32, source: { kind: 'entry-field', index: 1, signed: false }, description: 'open flags (O_*)' },
-        { name: 'dfd', type: S32, source: { kind: 'entry-field', index: 2, signed: true }, description: 'directory fd the path is relative to' },
+        entryColumn(saved, 1, 'flags', 'open flags (O_*)'),
+        entryColumn(saved, 2, 'dfd', 'directory fd the path is relative to (-100: AT_FDCWD)'),
         intColumn(exit, 'ret', 'ret', 'the new fd, or -errno', S64),
         { name: 'latency_ns', type: U64, source: { kind: 'latency' }, description: 'time spent in openat' },
       ],
-      pairing: { key: { kind: 'thread' }, saved: [fieldRef(entry, 'filename'), fieldRef(entry, 'flags'), fieldRef(entry, 'dfd')] },
+      pairing: { key: { kind: 'thread' }, saved },
     };
   },
 };

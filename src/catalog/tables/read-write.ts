@@ -2,7 +2,7 @@
 // requested bytes) with sys_exit_<call> (bytes transferred, or -errno) on the same thread.
 import type { CuratedTable } from '../curated.js';
 import { fieldRef, intColumn, requireEntry } from '../curated.js';
-import { S32, S64, U64 } from '../types.js';
+import { S64 } from '../types.js';
 import { entryColumn, latencyColumn } from './columns.js';
 
 function ioTable(call: 'read' | 'write'): CuratedTable {
@@ -13,14 +13,15 @@ function ioTable(call: 'read' | 'write'): CuratedTable {
     entry: { category: 'syscalls', event: `sys_enter_${call}` },
     build(exit, entryFormat) {
       const entry = requireEntry(entryFormat, call);
+      const saved = [fieldRef(entry, 'fd'), fieldRef(entry, 'count')];
       return {
         columns: [
-          entryColumn(0, 'fd', S32, 'file descriptor'),
-          entryColumn(1, 'requested', U64, 'bytes asked for (count)'),
+          entryColumn(saved, 0, 'fd', 'file descriptor'),
+          entryColumn(saved, 1, 'requested', 'bytes asked for (count)'),
           intColumn(exit, 'ret', 'returned', `bytes ${call === 'read' ? 'read' : 'written'}, or -errno`, S64),
           latencyColumn(`nanoseconds spent in ${call}`),
         ],
-        pairing: { key: { kind: 'thread' }, saved: [fieldRef(entry, 'fd'), fieldRef(entry, 'count')] },
+        pairing: { key: { kind: 'thread' }, saved },
       };
     },
   };

@@ -9,7 +9,7 @@ import { DECODERS } from '../decoders.js';
 import type { TracepointFormat } from '../format.js';
 import type { TableCondition } from '../table.js';
 import { U64 } from '../types.js';
-import { decodedColumn, ipv4Column } from './columns.js';
+import { decodedColumn, socketAddressColumn } from './columns.js';
 
 const IPPROTO_TCP = 6n;
 
@@ -27,8 +27,8 @@ function socketColumns(format: TracepointFormat): Column[] {
   return [
     intColumn(format, 'skaddr', 'skaddr', 'kernel address of the socket: the same for every change of one connection', U64),
     decodedColumn(format, 'family', 'family', 'address-family', 'AF_INET or AF_INET6'),
-    ipv4Column(format, 'saddr', 'saddr', 'local IPv4 address'),
-    ipv4Column(format, 'daddr', 'daddr', 'remote IPv4 address'),
+    socketAddressColumn(format, 'saddr_v6', 'family', 'saddr', 'local address: dotted IPv4 for AF_INET, IPv6 text for AF_INET6'),
+    socketAddressColumn(format, 'daddr_v6', 'family', 'daddr', 'remote address: dotted IPv4 for AF_INET, IPv6 text for AF_INET6'),
   ];
 }
 
