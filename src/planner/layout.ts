@@ -16,7 +16,7 @@ export function align8(n: number): number {
 /** Bytes a string column takes in a key or record (always a multiple of 8). */
 export function stringCapacity(c: Column): number {
   switch (c.source.kind) {
-    case 'builtin': return COMM_CAPACITY;
+    case 'builtin': case 'entry-builtin': return COMM_CAPACITY;
     case 'char-array': return align8(c.source.size);
     case 'data-loc-string': case 'user-string': case 'entry-user-string': return STRING_CAPACITY;
     // A stack is its 8-byte id in the kernel; its text is made in user space.
