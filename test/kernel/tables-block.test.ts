@@ -61,6 +61,7 @@ test('block_io rows carry the process that submitted the request, and the comple
   // interrupts, in whatever task was on the CPU.
   const dd = new NamedProgram(uniqueComm('bqdd'));
   copyFileSync('/bin/dd', dd.path);
+  const target = mkdtempSync(join(tmpdir(), 'bpfql-block-'));
   const engine = await Engine.open();
   try {
     let ddPid = 0;
@@ -68,7 +69,7 @@ test('block_io rows carry the process that submitted the request, and the comple
       engine,
       `SELECT pid, comm, count(*) AS n, count(complete_comm) AS completers FROM block_io WHERE dev = '${disk}' AND op = 'WS' AND bytes = ${BLOCK} GROUP BY pid, comm`,
       async () => {
-        const child = shell(`exec ${dd.path} if=/dev/zero of=${join(dir, 'issuer')} bs=${BLOCK} count=${COUNT} oflag=direct 2>/dev/null`);
+        const child = shell(`exec ${dd.path} if=/dev/zero of=${join(target, 'data')} bs=${BLOCK} count=${COUNT} oflag=direct 2>/dev/null`);
         ddPid = child.pid;
         assert.equal(await child.done, 0);
       },
@@ -82,6 +83,7 @@ test('block_io rows carry the process that submitted the request, and the comple
   } finally {
     await engine.close();
     dd.remove();
+    rmSync(target, { recursive: true, force: true });
   }
 });
 
