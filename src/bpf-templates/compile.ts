@@ -5,14 +5,15 @@ import { R0 } from '../bpf/register.js';
 import type { MapSpec } from '../kernel/map.js';
 import type { KernelPlan } from '../planner/plan.js';
 import type { EventSource } from '../catalog/table.js';
-import { DEFAULT_MAX_PAIRS, emitEntryProgram, pairKeySize, pairValueSize, PAIRS_MAP } from './pairing.js';
+import { emitEntryProgram, pairKeySize, PAIRS_MAP } from './pairing.js';
+import { pairLayout } from './pair-layout.js';
 import { aggregateMaps, emitAggregateProgram } from './aggregate-program.js';
 import { Codegen } from './codegen.js';
 import { STAT_COUNT, STATS_MAP } from './stats.js';
 import { stackMaps, usesStacks } from './stacks.js';
 import { emitStreamProgram, RING_MAP } from './stream-program.js';
 
-/** A further program of the query, on another event (the entry side of a paired table). */
+/** A further program of the query, on another event (an entry event of a paired table). */
 export interface CompiledEntryProgram {
   readonly name: string;
   readonly source: EventSource;
@@ -26,7 +27,8 @@ export interface CompiledProgram {
   readonly assembled: Assembled;
   readonly maps: readonly MapSpec[];
   readonly stackBytes: number;
-  readonly entry?: CompiledEntryProgram;
+  /** The programs on a paired table's entry events. */
+  readonly entries: readonly CompiledEntryProgram[];
 }
 
 export function objectName(table: string): string {
@@ -43,13 +45,17 @@ export function compileKernelPlan(plan: KernelPlan, table: string): CompiledProg
     maps.unshift({ name: RING_MAP, type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: mode.ringBytes });
   }
   if (usesStacks(plan.columns)) maps.push(...stackMaps());
-  let entry: CompiledEntryProgram | undefined;
+  const entries: CompiledEntryProgram[] = [];
   if (plan.pairing) {
     const p = plan.pairing;
-    maps.push({ name: PAIRS_MAP, type: 'lru_hash', keySize: pairKeySize(p), valueSize: pairValueSize(p), maxEntries: DEFAULT_MAX_PAIRS });
-    entry = { name: objectName(`${table}_in`), source: p.entry, assembled: assemble(emitEntryProgram(p).items) };
+    // A plain hash, not LRU: an LRU map would make room by evicting open pairs without a word.
+    maps.push({ name: PAIRS_MAP, type: 'hash', keySize: pairKeySize(p), valueSize: pairLayout(p, plan.columns).size, maxEntries: p.maxEntries });
+    p.entries.forEach((e, i) => {
+      const name = objectName(`${table}_in${p.entries.length > 1 ? String(i) : ''}`);
+      entries.push({ name, source: e.source, assembled: assemble(emitEntryProgram(plan, p, e).items) });
+    });
   }
-  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, ...(entry ? { entry } : {}) };
+  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, entries };
 }
 
 /** The program for a WHERE clause that folded to FALSE: no event can match. */

@@ -1,39 +1,57 @@
 // Entry/exit pairing for tables whose rows are completed pairs (a syscall and its return, a block
-// request and its completion). The entry program saves a timestamp and some record fields under
-// the pair's key in an LRU hash, so the state stays bounded whatever the workload; the exit
-// program takes them back (and deletes them) before anything else. An exit with no saved entry
-// (never seen, or evicted) is counted as unmatched.
-import { Helper, add, arsh, call, comment, exit, ja, label, jeq, ldMap, ldx, lsh, mov, stx } from '../bpf/index.js';
+// request and its completion). An entry program saves a timestamp, some record fields and what
+// the query reads of its task under the pair's key in a plain hash map; the exit program takes
+// them back (and deletes them) before anything else.
+//
+// What is a loss and what is not: an entry the map has no room for is a pair that may complete
+// unseen, so each failed insert is counted (lostPairs). An exit that finds no entry is a call
+// that was in flight when the query attached, or whose entry the query's filter rejected: it lies
+// outside the query's window and is not counted. Entries still in the map at the end are calls
+// in flight: not a loss either. The map is not LRU, because an LRU map evicts silently.
+import type { Item } from '../bpf/index.js';
+import { Helper, add, arsh, call, comment, exit, ja, jeq, jset, jslt, label, ldMap, ldx, lsh, mov, st, stx } from '../bpf/index.js';
 import type { Reg } from '../bpf/register.js';
-import { R0, R1, R2, R3, R4, R6, R10 } from '../bpf/register.js';
-import type { FieldRef, Pairing } from '../catalog/table.js';
-import { Codegen } from './codegen.js';
+import { R0, R1, R2, R3, R4, R6, R7, R10 } from '../bpf/register.js';
+import type { FieldRef, PairEntry } from '../catalog/table.js';
+import { columnsOf } from '../planner/kexpr.js';
+import type { KernelPlan, PlannedPairing } from '../planner/plan.js';
+import { COMM_CAPACITY } from '../planner/layout.js';
+import type { PairLayout, SavedTaskValue } from './pair-layout.js';
+import { pairLayout } from './pair-layout.js';
+import { Codegen, RegPool, SCRATCH_REGS } from './codegen.js';
+import { entryFilter } from './entry-filter.js';
+import { ExprEmitter } from './expr.js';
 import { emitCountStat } from './stats.js';
+import { Values } from './values.js';
 
 export const PAIRS_MAP = 'pairs';
-/** Pairs in flight at most; the oldest are evicted beyond it. */
-export const DEFAULT_MAX_PAIRS = 16384;
+
+/** BPF_ANY: insert, or replace the entry already under the key. */
+const BPF_ANY = 0;
 
 const LOAD = { 1: 'b', 2: 'h', 4: 'w', 8: 'dw' } as const;
 
-export function pairKeySize(p: Pairing): number {
+const TASK_HELPER: { readonly [V in Exclude<SavedTaskValue, 'comm'>]: number } = {
+  pid_tgid: Helper.getCurrentPidTgid, uid_gid: Helper.getCurrentUidGid, cgroup_id: Helper.getCurrentCgroupId,
+};
+
+export function pairKeySize(p: PlannedPairing): number {
   return p.key.kind === 'thread' ? 8 : 8 * p.key.entry.length;
 }
 
-export function pairValueSize(p: Pairing): number {
-  return 8 + 8 * p.saved.length;
-}
-
-/** Writes the pair key at R10+slot from the current thread or the record's fields. */
-function emitKey(g: Codegen, p: Pairing, side: 'entry' | 'exit', slot: number): void {
-  if (p.key.kind === 'thread') {
+/** Writes the pair key at R10+slot from the current thread or from record fields. */
+function emitKey(g: Codegen, fields: readonly FieldRef[] | 'thread', slot: number): void {
+  if (fields === 'thread') {
     g.emit(comment('pair key: this thread', call(Helper.getCurrentPidTgid)), stx.dw(R10, slot, R0));
     return;
   }
-  const fields: readonly FieldRef[] = side === 'entry' ? p.key.entry : p.key.exit;
   fields.forEach((f, i) => {
     g.emit(comment(`pair key ${i}: record field at ${f.offset}`, ldx[LOAD[f.size]](R1, R6, f.offset)), stx.dw(R10, slot + 8 * i, R1));
   });
+}
+
+function entryKey(p: PlannedPairing): readonly FieldRef[] | 'thread' {
+  return p.key.kind === 'thread' ? 'thread' : p.key.entry;
 }
 
 function loadField(g: Codegen, r: Reg, f: FieldRef & { readonly signed: boolean }): void {
@@ -44,50 +62,120 @@ function loadField(g: Codegen, r: Reg, f: FieldRef & { readonly signed: boolean 
   }
 }
 
-/** The program on the entry event: save the time and the fields the exit side needs. */
-export function emitEntryProgram(p: Pairing): Codegen {
-  const g = new Codegen();
-  g.emit(comment('r6 = context', mov.reg(R6, R1)));
-  const keySlot = g.frame.alloc(pairKeySize(p), 'pair key');
-  const valueSlot = g.frame.alloc(pairValueSize(p), 'pair value');
-  emitKey(g, p, 'entry', keySlot);
-  g.emit(comment('entry time', call(Helper.ktimeGetNs)), stx.dw(R10, valueSlot, R0));
+/** Fills the value at R10+slot: now, the saved fields (when `fields`), the current task's values. */
+function emitValue(g: Codegen, p: PlannedPairing, layout: PairLayout, slot: number, fields: boolean): void {
+  g.emit(comment('entry time', call(Helper.ktimeGetNs)), stx.dw(R10, slot, R0));
   p.saved.forEach((f, i) => {
-    loadField(g, R1, f);
-    g.emit(comment(`save field at ${f.offset}`, stx.dw(R10, valueSlot + 8 + 8 * i, R1)));
+    if (fields) {
+      loadField(g, R1, f);
+      g.emit(comment(`save field at ${f.offset}`, stx.dw(R10, slot + layout.fields[i]!, R1)));
+    } else {
+      g.emit(st.dw(R10, slot + layout.fields[i]!, 0));
+    }
   });
+  for (const [v, off] of layout.task) {
+    if (v === 'comm') {
+      g.emit(comment('save the task\'s comm', mov.reg(R1, R10)), add.imm(R1, slot + off), mov.imm(R2, COMM_CAPACITY), call(Helper.getCurrentComm));
+    } else {
+      g.emit(comment(`save the task's ${v}`, call(TASK_HELPER[v])), stx.dw(R10, slot + off, R0));
+    }
+  }
+}
+
+/**
+ * map_update_elem(pairs, R10+keySlot, R10+valueSlot, BPF_ANY); a failure (map full) counts a
+ * lost pair. Ends with label `after`.
+ */
+function emitInsert(g: Codegen, keySlot: number, valueSlot: number, after: string): void {
   g.emit(
-    comment('remember the entry (LRU: bounded)', ldMap(R1, PAIRS_MAP)),
+    comment('open the pair', ldMap(R1, PAIRS_MAP)),
     mov.reg(R2, R10), add.imm(R2, keySlot),
     mov.reg(R3, R10), add.imm(R3, valueSlot),
-    mov.imm(R4, 0),
+    mov.imm(R4, BPF_ANY),
     call(Helper.mapUpdateElem),
-    mov.imm(R0, 0),
-    exit(),
+    jslt.imm(R0, 0, `${after}_lost`),
+    ja(after),
+    label(`${after}_lost`),
   );
+  emitCountStat(g, 'lostPairs', g.frame.alloc(8, 'stats key'), after);
+  g.emit(label(after));
+}
+
+/**
+ * The program on one entry event: skip calls that never return and entries the query's filter
+ * rejects; then open the pair (a restamping entry renews an open pair's time and fields only).
+ */
+export function emitEntryProgram(plan: KernelPlan, p: PlannedPairing, entry: PairEntry): Codegen {
+  const g = new Codegen();
+  const layout = pairLayout(p, plan.columns);
+  g.emit(comment('r6 = context', mov.reg(R6, R1)));
+  if (p.never) {
+    loadField(g, R1, p.never.field);
+    for (const v of p.never.values) g.emit(comment(`${v} never returns`, jeq.imm(R1, Number(v), 'out')));
+  }
+  const filter = entryFilter(plan, p);
+  if (filter) {
+    const values = new Values(g, plan);
+    const expr = new ExprEmitter(g, values);
+    values.fetch(columnsOf(filter));
+    expr.jumpIfFalse(filter, 'out', new RegPool(SCRATCH_REGS));
+  }
+  const keySlot = g.frame.alloc(pairKeySize(p), 'pair key');
+  const valueSlot = g.frame.alloc(layout.size, 'pair value');
+  emitKey(g, entryKey(p), keySlot);
+  if (entry.restamp) {
+    g.emit(
+      comment('an open pair keeps its task: renew its time and fields', ldMap(R1, PAIRS_MAP)),
+      mov.reg(R2, R10), add.imm(R2, keySlot),
+      call(Helper.mapLookupElem),
+      jeq.imm(R0, 0, 'new_pair'),
+      mov.reg(R7, R0),
+      call(Helper.ktimeGetNs),
+      stx.dw(R7, 0, R0),
+    );
+    p.saved.forEach((f, i) => {
+      loadField(g, R1, f);
+      g.emit(stx.dw(R7, layout.fields[i]!, R1));
+    });
+    g.emit(ja('out'), label('new_pair'));
+  }
+  emitValue(g, p, layout, valueSlot, true);
+  emitInsert(g, keySlot, valueSlot, 'out');
+  g.emit(mov.imm(R0, 0), exit());
   return g;
 }
 
 /**
- * The start of the exit program: find the entry, copy it to R10+entrySlot and delete it; on no
- * entry, count it and jump to `out`.
+ * The start of the exit program. When the exit event also opens a pair (a task switched out
+ * while runnable), it does so first, whatever the filter says. Then it finds the entry, copies it
+ * to R10+entrySlot and deletes it; with no entry (out of the window) it jumps to `out`.
  */
-export function emitTakeEntry(g: Codegen, p: Pairing, entrySlot: number, out: string): void {
+export function emitTakeEntry(g: Codegen, p: PlannedPairing, layout: PairLayout, entrySlot: number, out: string): void {
+  if (p.reopen) {
+    const r = p.reopen;
+    const keySlot = g.frame.alloc(pairKeySize(p), 'reopen key');
+    const valueSlot = g.frame.alloc(layout.size, 'reopen value');
+    g.emit(comment('still runnable?', ldx[LOAD[r.field.size]](R1, R6, r.field.offset)), jset.imm(R1, r.mask, 'reopened'));
+    // The idle task (pid 0) is no run-queue waiter, and every CPU has one.
+    g.emit(ldx[LOAD[r.key[0]!.size]](R1, R6, r.key[0]!.offset), jeq.imm(R1, 0, 'reopened'));
+    emitKey(g, r.key, keySlot);
+    emitValue(g, p, layout, valueSlot, false);
+    emitInsert(g, keySlot, valueSlot, 'reopened');
+  }
   const keySlot = g.frame.alloc(pairKeySize(p), 'pair key');
-  emitKey(g, p, 'exit', keySlot);
+  emitKey(g, p.key.kind === 'thread' ? 'thread' : p.key.exit, keySlot);
   g.emit(
-    comment('find the entry', ldMap(R1, PAIRS_MAP)),
+    comment('find the entry (none: opened before the query, or filtered out there)', ldMap(R1, PAIRS_MAP)),
     mov.reg(R2, R10), add.imm(R2, keySlot),
     call(Helper.mapLookupElem),
-    jeq.imm(R0, 0, 'unmatched'),
+    jeq.imm(R0, 0, out),
   );
-  for (let i = 0; i < pairValueSize(p); i += 8) g.emit(ldx.dw(R1, R0, i), stx.dw(R10, entrySlot + i, R1));
+  const copy: Item[] = [];
+  for (let i = 0; i < layout.size; i += 8) copy.push(ldx.dw(R1, R0, i), stx.dw(R10, entrySlot + i, R1));
   g.emit(
-    comment('forget it', ldMap(R1, PAIRS_MAP)),
+    ...copy,
+    comment('close the pair', ldMap(R1, PAIRS_MAP)),
     mov.reg(R2, R10), add.imm(R2, keySlot),
     call(Helper.mapDeleteElem),
   );
-  g.emit(ja('matched'), label('unmatched'));
-  emitCountStat(g, 'unmatched', g.frame.alloc(8, 'stats key'), out);
-  g.emit(ja(out), label('matched'));
 }

@@ -7,7 +7,9 @@ import { columnsOf } from '../planner/kexpr.js';
 import type { KernelPlan } from '../planner/plan.js';
 import { Codegen, RegPool, SCRATCH_REGS } from './codegen.js';
 import { ExprEmitter } from './expr.js';
-import { emitTakeEntry, pairValueSize } from './pairing.js';
+import { emitTakeEntry } from './pairing.js';
+import { pairLayout } from './pair-layout.js';
+import type { EntryCopy } from './values.js';
 import { Values } from './values.js';
 
 export interface Preamble {
@@ -19,9 +21,13 @@ export interface Preamble {
 export function emitPreamble(plan: KernelPlan): Preamble {
   const g = new Codegen();
   g.emit(comment('r6 = context', mov.reg(R6, R1)));
-  const entrySlot = plan.pairing ? g.frame.alloc(pairValueSize(plan.pairing), 'entry') : undefined;
-  if (plan.pairing && entrySlot !== undefined) emitTakeEntry(g, plan.pairing, entrySlot, 'out');
-  const values = new Values(g, plan, entrySlot);
+  let entry: EntryCopy | undefined;
+  if (plan.pairing) {
+    const layout = pairLayout(plan.pairing, plan.columns);
+    entry = { slot: g.frame.alloc(layout.size, 'entry'), layout };
+    emitTakeEntry(g, plan.pairing, layout, entry.slot, 'out');
+  }
+  const values = new Values(g, plan, entry);
   const expr = new ExprEmitter(g, values);
   if (plan.filter) {
     values.fetch(columnsOf(plan.filter));

@@ -7,7 +7,8 @@ import type { Codegen } from './codegen.js';
 export const STATS_MAP = 'stats';
 
 /** Index of each counter in the stats value (u64 each). */
-export const Stat = { mapFull: 0, ringLost: 1, unmatched: 2 } as const;
+/** lostPairs: entries of a paired table the pairing map had no room for. */
+export const Stat = { mapFull: 0, ringLost: 1, lostPairs: 2 } as const;
 export type StatName = keyof typeof Stat;
 export const STAT_COUNT = 3;
 

@@ -10,6 +10,14 @@ import type { RegOffsets, TaskOffsets } from '../planner/plan.js';
 import { stringCapacity } from '../planner/layout.js';
 import type { Codegen } from './codegen.js';
 import { emitStackId } from './stacks.js';
+import type { PairLayout } from './pair-layout.js';
+import { taskValueOffset } from './pair-layout.js';
+
+/** Where a paired table's exit program copied the entry's value, and how that value is laid out. */
+export interface EntryCopy {
+  readonly slot: number;
+  readonly layout: PairLayout;
+}
 
 /** A helper result kept in a slot; pid and tid share one, as do uid and gid. */
 type HelperValue = 'pid_tgid' | 'uid_gid' | 'ts' | 'cpu' | 'cgroup_id';
@@ -32,17 +40,14 @@ export class Values {
   private readonly stackSlots = new Map<string, number>();
   private latencySlot: number | undefined;
 
-  /**
-   * @param entrySlot where a paired table's exit program copied the entry's saved value
-   *   (u64 timestamp, then one u64 per saved field).
-   */
   private readonly taskOffsets: TaskOffsets | undefined;
   private readonly regOffsets: RegOffsets | undefined;
 
   constructor(
     private readonly g: Codegen,
     offsets: { readonly taskOffsets?: TaskOffsets; readonly regOffsets?: RegOffsets },
-    private readonly entrySlot?: number,
+    /** A paired table's exit program: the entry it took (see EntryCopy). */
+    private readonly entryCopy?: EntryCopy,
   ) {
     this.taskOffsets = offsets.taskOffsets;
     this.regOffsets = offsets.regOffsets;
@@ -53,7 +58,7 @@ export class Values {
     for (const c of columns) {
       const s = c.source;
       switch (s.kind) {
-        case 'field': case 'entry-field': case 'ctx-reg': break;
+        case 'field': case 'entry-field': case 'entry-builtin': case 'ctx-reg': break;
         case 'builtin':
           if (s.name === 'comm') this.fetchString(c);
           else this.fetchHelper(BUILTIN_VALUE[s.name]);
@@ -82,8 +87,15 @@ export class Values {
         return;
       case 'entry-field':
         // The entry program saved it extended to 64 bits from its real width (see pairing.ts).
-        g.emit(comment(`${c.name}: saved at entry`, ldx.dw(dst, R10, this.entry() + 8 + 8 * s.index)));
+        g.emit(comment(`${c.name}: saved at entry`, ldx.dw(dst, R10, this.entry() + this.layout().fields[s.index]!)));
         return;
+      case 'entry-builtin': {
+        if (s.name === 'comm') throw new Error('comm is a string');
+        g.emit(comment(`${c.name}: the entry's task`, ldx.dw(dst, R10, this.entry() + taskValueOffset(this.layout(), s.name))));
+        if (s.name === 'pid' || s.name === 'gid') g.emit(rsh.imm(dst, 32));
+        else if (s.name === 'tid' || s.name === 'uid') g.emit(comment('low 32 bits', mov32.reg(dst, dst)));
+        return;
+      }
       case 'builtin': {
         if (s.name === 'comm') throw new Error('comm is a string');
         g.emit(comment(c.name, ldx.dw(dst, R10, this.slot(BUILTIN_VALUE[s.name]))));
@@ -124,14 +136,21 @@ export class Values {
 
   /** The stack offset of a fetched string column's zero-padded buffer. */
   stringSlot(c: Column): number {
+    // The entry's comm is used where the entry copy holds it (zero-padded by bpf_get_current_comm).
+    if (c.source.kind === 'entry-builtin') return this.entry() + taskValueOffset(this.layout(), c.source.name);
     const slot = this.stringSlots.get(c.name);
     if (slot === undefined) throw new Error(`string ${c.name} was not fetched`);
     return slot;
   }
 
   private entry(): number {
-    if (this.entrySlot === undefined) throw new Error('no entry event for this table');
-    return this.entrySlot;
+    if (this.entryCopy === undefined) throw new Error('no entry event for this table');
+    return this.entryCopy.slot;
+  }
+
+  private layout(): PairLayout {
+    if (this.entryCopy === undefined) throw new Error('no entry event for this table');
+    return this.entryCopy.layout;
   }
 
   private slot(v: HelperValue): number {
@@ -216,9 +235,9 @@ export class Values {
         g.emit(ldx.dw(R3, R6, s.offset), comment(`${c.name}: user string`, call(Helper.probeReadUserStr)));
         return;
       case 'entry-user-string':
-        g.emit(ldx.dw(R3, R10, this.entry() + 8 + 8 * s.index), comment(`${c.name}: user string saved at entry`, call(Helper.probeReadUserStr)));
+        g.emit(ldx.dw(R3, R10, this.entry() + this.layout().fields[s.index]!), comment(`${c.name}: user string saved at entry`, call(Helper.probeReadUserStr)));
         return;
-      case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address':
+      case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address':
         throw new Error(`${c.name} is not a string`);
     }
   }

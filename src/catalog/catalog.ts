@@ -3,7 +3,7 @@
 import { closest } from '../diag/messages.js';
 import { COMMON_COLUMNS } from './common-columns.js';
 import { CURATED_TABLES } from './tables/index.js';
-import type { CuratedTable } from './curated.js';
+import type { CuratedTable, EntryRef } from './curated.js';
 import { MissingFieldError } from './curated.js';
 import { FormatParseError, parseFormat } from './format.js';
 import type { KernelTable, TableResolution } from './table.js';
@@ -107,16 +107,31 @@ export class Catalog {
     const missing = (r: { category: string; event: string }): TableResolution => ({ kind: 'unavailable', name: t.name, reason: `this kernel has no tracepoint ${r.category}:${r.event}` });
     const text = this.env.readFormat(t.event.category, t.event.event);
     if (text === undefined) return missing(t.event);
-    const entryText = t.entry ? this.env.readFormat(t.entry.category, t.entry.event) : undefined;
-    if (t.entry && entryText === undefined) return missing(t.entry);
+    const entries: EntryRef[] = [];
+    const entryTexts: string[] = [];
+    for (const e of t.entries ?? []) {
+      const entryText = this.env.readFormat(e.category, e.event);
+      if (entryText === undefined) {
+        if (e.optional && entries.length > 0) continue;
+        return missing(e);
+      }
+      entries.push(e);
+      entryTexts.push(entryText);
+    }
     try {
-      const shape = t.build(parseFormat(text), entryText === undefined ? undefined : parseFormat(entryText));
+      const entryFormats = entryTexts.map(parseFormat);
+      const first = entryFormats[0];
+      const differs = entryFormats.findIndex((f) => JSON.stringify(f.fields) !== JSON.stringify(first?.fields));
+      if (differs >= 0) return { kind: 'unavailable', name: t.name, reason: `${entries[differs]!.category}:${entries[differs]!.event} records differ from ${entries[0]!.category}:${entries[0]!.event}` };
+      const shape = t.build(parseFormat(text), first);
+      const common = COMMON_COLUMNS.map((c) => shape.common?.find((o) => o.name === c.name) ?? c);
+      const pairEntries = entries.map((e) => ({ source: { kind: 'tracepoint' as const, category: e.category, event: e.event }, ...(e.restamp ? { restamp: true } : {}) }));
       const table: KernelTable = {
         name: t.name,
         description: t.description,
         source: { kind: 'tracepoint', category: t.event.category, event: t.event.event },
-        columns: [...COMMON_COLUMNS, ...shape.columns],
-        ...(shape.pairing && t.entry ? { pairing: { entry: { kind: 'tracepoint', category: t.entry.category, event: t.entry.event }, ...shape.pairing } } : {}),
+        columns: [...common, ...shape.columns],
+        ...(shape.pairing && pairEntries.length > 0 ? { pairing: { entries: pairEntries, ...shape.pairing } } : {}),
         ...(shape.where ? { where: shape.where } : {}),
       };
       return { kind: 'table', table };

@@ -5,6 +5,9 @@ import type { ValueType } from './types.js';
 /** Values every program can get from helpers, whatever the event. */
 export type Builtin = 'ts' | 'cpu' | 'pid' | 'tid' | 'uid' | 'gid' | 'comm' | 'cgroup_id';
 
+/** The builtins that name a task: what a paired table's entry event can save about its task. */
+export type TaskBuiltin = Exclude<Builtin, 'ts' | 'cpu'>;
+
 export type ColumnSource =
   | { readonly kind: 'builtin'; readonly name: Builtin }
   /** An integer field of the tracepoint record. */
@@ -31,6 +34,11 @@ export type ColumnSource =
   | { readonly kind: 'task'; readonly path: readonly string[]; readonly size: 4 | 8; readonly signed: boolean; readonly elapsed?: boolean }
   /** A value the entry event of a paired table saved (see Pairing), by its index. */
   | { readonly kind: 'entry-field'; readonly index: number; readonly signed: boolean }
+  /**
+   * A builtin of the task that ran a paired table's entry event (the process that submitted a
+   * block request), saved with the entry when the query reads it.
+   */
+  | { readonly kind: 'entry-builtin'; readonly name: TaskBuiltin }
   /** A user string whose pointer the entry event saved (a path given to a syscall). */
   | { readonly kind: 'entry-user-string'; readonly index: number }
   /** Nanoseconds from the entry event to this one. */

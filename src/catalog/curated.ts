@@ -2,17 +2,22 @@
 // them), with columns derived from the live format files so that no offset is ever hard-coded.
 import type { Column } from './column.js';
 import type { FormatField, TracepointFormat } from './format.js';
-import type { FieldRef, PairKey, TableCondition } from './table.js';
+import type { FieldRef, Pairing, TableCondition } from './table.js';
 import type { ValueType } from './types.js';
 
 export interface TracepointRef { readonly category: string; readonly event: string }
+
+/** An event that opens a pair of a paired table (see Pairing's PairEntry). */
+export interface EntryRef extends TracepointRef { readonly restamp?: boolean; readonly optional?: boolean }
 
 /** What a curated table builds from the formats of its events. */
 export interface TableShape {
   /** Columns beyond the common ones. */
   readonly columns: readonly Column[];
   /** For paired tables: how entries and exits meet, and what the entry saves. */
-  readonly pairing?: { readonly key: PairKey; readonly saved: readonly (FieldRef & { readonly signed: boolean })[] };
+  readonly pairing?: Omit<Pairing, 'entries'>;
+  /** Columns that take the place of the common columns of the same names (a paired table's task is its entry's). */
+  readonly common?: readonly Column[];
   /** Which of the event's records are rows of the table (see KernelTable.where). */
   readonly where?: readonly TableCondition[];
 }
@@ -22,8 +27,12 @@ export interface CuratedTable {
   readonly description: string;
   /** The event a row is emitted on (the exit side of a paired table). */
   readonly event: TracepointRef;
-  /** The entry side of a paired table. */
-  readonly entry?: TracepointRef;
+  /**
+   * The entry side of a paired table: the events that open a pair. They must share one record
+   * format; `build` gets the first one's, which every kernel must have. An `optional` one is left
+   * out where the kernel lacks it.
+   */
+  readonly entries?: readonly EntryRef[];
   /** Throws MissingFieldError when a format lacks a field the table needs. */
   build(event: TracepointFormat, entry: TracepointFormat | undefined): TableShape;
 }

@@ -20,16 +20,34 @@ export type PairKey =
   /** Entry and exit carry the same identifying fields (block requests: dev and sector; wakeups: pid). */
   | { readonly kind: 'fields'; readonly entry: readonly FieldRef[]; readonly exit: readonly FieldRef[] };
 
+/** An event that opens a pair. */
+export interface PairEntry {
+  readonly source: EventSource;
+  /**
+   * When the pair is already open, renew only its time and saved fields and keep the task that
+   * opened it (a block request dispatched by a kworker keeps the process that submitted it).
+   */
+  readonly restamp?: boolean;
+}
+
 /**
  * A table whose rows are completed entry/exit pairs (a syscall and its return, a block request
- * and its completion). The entry event saves a timestamp and some of its fields in an LRU map,
- * bounded whatever the workload; the exit event (the table's `source`) takes them back.
+ * and its completion). An entry event saves a timestamp and some of its fields in a hash map
+ * under the pair's key; the exit event (the table's `source`) takes them back.
  */
 export interface Pairing {
-  readonly entry: EventSource;
+  /** The events that open a pair; all have one record format (key and saved fields sit at the same offsets). */
+  readonly entries: readonly PairEntry[];
   readonly key: PairKey;
   /** Entry record fields saved for the exit side (each kept as 8 bytes). */
   readonly saved: readonly (FieldRef & { readonly signed: boolean })[];
+  /** Entry records whose field holds one of these values open no pair: calls that never return (exit_group). */
+  readonly never?: { readonly field: FieldRef & { readonly signed: boolean }; readonly values: readonly bigint[] };
+  /**
+   * The exit event also opens a pair, under `key` (exit record fields), when `field` has none of
+   * `mask`'s bits set: sched_switch puts a task that is still runnable back on the run queue.
+   */
+  readonly reopen?: { readonly key: readonly FieldRef[]; readonly field: FieldRef; readonly mask: number };
 }
 
 /** A condition on one integer column: its value is one of `oneOf`. */
@@ -63,5 +81,5 @@ export function describeSource(s: EventSource): string {
 }
 
 export function describeTableSource(t: KernelTable): string {
-  return t.pairing ? `${describeSource(t.pairing.entry)} paired with ${describeSource(t.source)}` : describeSource(t.source);
+  return t.pairing ? `${t.pairing.entries.map((e) => describeSource(e.source)).join(', ')} paired with ${describeSource(t.source)}` : describeSource(t.source);
 }

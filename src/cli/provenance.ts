@@ -15,7 +15,7 @@ export function provenance(statement: string, kernel: KernelRunInfo | undefined)
           'bpfql.ended_at': kernel.endedAt.toISOString(),
           'bpfql.lost_records': String(kernel.completeness.lostRecords),
           'bpfql.failed_map_updates': String(kernel.completeness.failedUpdates),
-          'bpfql.unmatched_events': String(kernel.completeness.unmatchedPairs),
+          'bpfql.lost_pairs': String(kernel.completeness.lostPairs),
           'bpfql.missed_events': String(kernel.completeness.missedEvents),
         }
       : {}),

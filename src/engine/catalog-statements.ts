@@ -38,7 +38,8 @@ function sourceText(t: KernelTable): string {
 
 function curatedSource(t: CuratedTable): string {
   const exit = `tracepoint ${t.event.category}:${t.event.event}`;
-  return t.entry ? `tracepoint ${t.entry.category}:${t.entry.event} paired with ${exit}` : exit;
+  const entries = (t.entries ?? []).map((e) => `tracepoint ${e.category}:${e.event}`);
+  return entries.length > 0 ? `${entries.join(', ')} paired with ${exit}` : exit;
 }
 
 interface TableRow {

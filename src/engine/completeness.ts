@@ -1,27 +1,32 @@
-// How complete a kernel result is: what the kernel could not record. Never silent.
+// How complete a kernel result is: what the kernel could not record. Never silent. Only losses
+// count: events outside the query's window (a call in flight when it attached or when it ended)
+// and events its WHERE rejects are not losses.
 export interface Completeness {
   /** Ring-buffer records dropped because the buffer was full. */
   readonly lostRecords: number;
   /** Map updates that failed (map full: raise --max-keys). */
   readonly failedUpdates: number;
-  /** Exit events whose entry was never seen or was evicted (paired tables). */
-  readonly unmatchedPairs: number;
+  /**
+   * Paired tables: entries the pairing map had no room for (too many pairs open at once: raise
+   * --max-keys); each such pair, when it completes, is missing from the result.
+   */
+  readonly lostPairs: number;
   /** Events the kernel skipped because another BPF program was running on that CPU at the time. */
   readonly missedEvents: number;
 }
 
-export const COMPLETE: Completeness = { lostRecords: 0, failedUpdates: 0, unmatchedPairs: 0, missedEvents: 0 };
+export const COMPLETE: Completeness = { lostRecords: 0, failedUpdates: 0, lostPairs: 0, missedEvents: 0 };
 
 export function isComplete(c: Completeness): boolean {
-  return c.lostRecords === 0 && c.failedUpdates === 0 && c.unmatchedPairs === 0 && c.missedEvents === 0;
+  return c.lostRecords === 0 && c.failedUpdates === 0 && c.lostPairs === 0 && c.missedEvents === 0;
 }
 
 export function describeCompleteness(c: Completeness): string {
-  if (isComplete(c)) return 'complete: no lost records, no failed map updates, no unmatched or skipped events';
+  if (isComplete(c)) return 'complete: no lost records, no failed map updates, no lost pairs, no skipped events';
   const parts: string[] = [];
   if (c.lostRecords > 0) parts.push(`${c.lostRecords} records lost (ring buffer full)`);
   if (c.failedUpdates > 0) parts.push(`${c.failedUpdates} map updates failed (map full; raise --max-keys)`);
   if (c.missedEvents > 0) parts.push(`${c.missedEvents} events skipped by the kernel (another BPF program was running on the CPU)`);
-  if (c.unmatchedPairs > 0) parts.push(`${c.unmatchedPairs} exit events without their entry (started before the query, or evicted)`);
+  if (c.lostPairs > 0) parts.push(`${c.lostPairs} entry events not saved (too many pairs in flight; raise --max-keys): their pairs are missing`);
   return `INCOMPLETE: ${parts.join(', ')}`;
 }

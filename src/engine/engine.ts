@@ -261,7 +261,7 @@ function mergeRuns(infos: readonly KernelRunInfo[]): KernelRunInfo {
     completeness: {
       lostRecords: sum((i) => i.completeness.lostRecords),
       failedUpdates: sum((i) => i.completeness.failedUpdates),
-      unmatchedPairs: sum((i) => i.completeness.unmatchedPairs),
+      lostPairs: sum((i) => i.completeness.lostPairs),
       missedEvents: sum((i) => i.completeness.missedEvents),
     },
   };

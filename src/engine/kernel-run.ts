@@ -92,9 +92,8 @@ export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram, query = '
     for (const spec of prog.maps) maps.set(spec.name, scope.add(BpfMap.create({ ...spec, name: `bpfql_${spec.name}` })));
     const fds = new Map([...maps].map(([name, m]) => [name, m.fd]));
     const programs: BpfProgram[] = [];
-    if (prog.entry) {
-      // The entry side first, so that exits find their entries from the start.
-      const e = prog.entry;
+    // The entry side first, so that exits find their entries from the start.
+    for (const e of prog.entries) {
       const entry = scope.add(BpfProgram.load({ name: e.name, type: programTypeOf(e.source), insns: encode(e.assembled, fds), license: 'GPL' }));
       scope.add(attachSource(entry, e.source));
       programs.push(entry);
@@ -126,15 +125,15 @@ function readStats(stats: BpfMap, programs: readonly BpfProgram[]): Completeness
   const key = Buffer.alloc(4);
   let lost = 0n;
   let full = 0n;
-  let unmatched = 0n;
+  let lostPairs = 0n;
   if (stats.lookup(key, value)) {
     for (let c = 0; c < cpus; c++) {
       full += value.readBigUInt64LE(c * slot + Stat.mapFull * 8);
       lost += value.readBigUInt64LE(c * slot + Stat.ringLost * 8);
-      unmatched += value.readBigUInt64LE(c * slot + Stat.unmatched * 8);
+      lostPairs += value.readBigUInt64LE(c * slot + Stat.lostPairs * 8);
     }
   }
-  return { lostRecords: Number(lost), failedUpdates: Number(full), unmatchedPairs: Number(unmatched), missedEvents: missedEvents(programs) };
+  return { lostRecords: Number(lost), failedUpdates: Number(full), lostPairs: Number(lostPairs), missedEvents: missedEvents(programs) };
 }
 
 /** @param stacks names stack ids, for plans with stack columns (see stackTextFor). */

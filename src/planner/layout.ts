@@ -22,7 +22,7 @@ export function isBufferColumn(c: Column): boolean {
 /** Bytes a string, address or byte-array column takes in a key or record (always a multiple of 8). */
 export function stringCapacity(c: Column): number {
   switch (c.source.kind) {
-    case 'builtin': return COMM_CAPACITY;
+    case 'builtin': case 'entry-builtin': return COMM_CAPACITY;
     case 'char-array': return align8(c.source.size);
     // A flexible array (size 0) still takes a word, which stays zero.
     case 'byte-array': return Math.max(8, align8(c.source.size));

@@ -62,6 +62,14 @@ export type TaskOffsets = Readonly<Record<string, readonly number[]>>;
 /** Byte offsets of struct pt_regs members (the registers a probe reads), by member name, from BTF. */
 export type RegOffsets = Readonly<Record<string, number>>;
 
+/** Pairs open at once by default (entries waiting for their exit); --max-keys sets it too. */
+export const DEFAULT_MAX_PAIRS = 16384;
+
+export interface PlannedPairing extends Pairing {
+  /** Size of the pairing map: an entry beyond it is not saved, and counted as a lost pair. */
+  readonly maxEntries: number;
+}
+
 export interface KernelPlan {
   readonly source: EventSource;
   /** Conjuncts of WHERE the kernel evaluates; events failing them never leave the kernel. */
@@ -69,8 +77,8 @@ export interface KernelPlan {
   readonly mode: AggregateMode | StreamMode;
   readonly taskOffsets?: TaskOffsets;
   readonly regOffsets?: RegOffsets;
-  /** For paired tables: the entry event and what it saves. */
-  readonly pairing?: Pairing;
+  /** For paired tables: the entry events, what they save, and how many pairs may be open at once. */
+  readonly pairing?: PlannedPairing;
   /** Every column the program reads, for EXPLAIN. */
   readonly columns: readonly Column[];
 }

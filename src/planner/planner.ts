@@ -17,7 +17,7 @@ import type { KExpr } from './kexpr.js';
 import { columnsOf } from './kexpr.js';
 import { align8, stringCapacity, widened } from './layout.js';
 import type { AggregateParams, AggregateSlot, KernelField, KernelPlan, Plan, TaskOffsets } from './plan.js';
-import { KERNEL_TABLE } from './plan.js';
+import { DEFAULT_MAX_PAIRS, KERNEL_TABLE } from './plan.js';
 import { conjuncts, logical, Pushdown } from './pushdown.js';
 import { Scope } from './scope.js';
 import { unqualified } from './qualifiers.js';
@@ -41,6 +41,7 @@ export interface PlanOptions {
   readonly kernelFilter?: boolean;
   /** Aggregate in the kernel when possible (default true); false streams raw rows to DuckDB. */
   readonly kernelAggregation?: boolean;
+  /** Keys of an aggregation map, and pairs a paired table's pairing map holds (--max-keys). */
   readonly maxEntries?: number;
   readonly ringBytes?: number;
   /** Only events of this cgroup v2 (a traced command's), filtered in the kernel whatever the query says. */
@@ -304,7 +305,7 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
     mode: { kind: 'aggregate', keys, keySize: Math.max(keySize, 8), aggregates: slots, valueSize, maxEntries: c.opts.maxEntries ?? defaultMaxEntries(valueSize) },
     ...(taskOffsets ? { taskOffsets } : {}),
     ...regOffsetsFor(readColumns, c.env, c.q),
-    ...(c.table.pairing ? { pairing: c.table.pairing } : {}),
+    ...(c.table.pairing ? { pairing: { ...c.table.pairing, maxEntries: c.opts.maxEntries ?? DEFAULT_MAX_PAIRS } } : {}),
     columns: readColumns,
   };
   const kernelColumns: ResultColumn[] = [...keys.map((k) => ({ name: k.name, type: k.type })), ...slots.map((s) => ({ name: s.name, type: s.resultType }))];
@@ -359,7 +360,7 @@ function planStream(c: Common, refused: readonly Expr[]): Omit<Plan, 'residualFi
     mode: { kind: 'stream', fields, recordSize: size, ringBytes: c.opts.ringBytes ?? DEFAULT_RING_BYTES },
     ...(taskOffsets ? { taskOffsets } : {}),
     ...regOffsetsFor(readColumns, c.env, c.q),
-    ...(c.table.pairing ? { pairing: c.table.pairing } : {}),
+    ...(c.table.pairing ? { pairing: { ...c.table.pairing, maxEntries: c.opts.maxEntries ?? DEFAULT_MAX_PAIRS } } : {}),
     columns: readColumns,
   };
   const kernelColumns: ResultColumn[] = fields.map((f) => ({ name: f.name, type: f.type }));

@@ -30,7 +30,7 @@ function entryLines(sql: string): string[] {
   const s = parseStatement(sql);
   if (s.kind !== 'query') throw new Error('not a query');
   const plan = planQuery(s.query, fixtureCatalog(), fixturePlannerEnv);
-  const entry = compileKernelPlan(plan.kernel, plan.table).entry;
+  const entry = compileKernelPlan(plan.kernel, plan.table).entries[0];
   if (!entry) throw new Error('no entry program');
   return disassemble(entry.assembled).split('\n').map((l) => l.replace(/^\s*\d+: /, ''));
 }

@@ -43,7 +43,13 @@ test('syscalls: raw_syscalls paired by thread, the name decoded from the id', ()
   const t = table('syscalls');
   assert.deepEqual(own(t), ['syscall s64 field syscall', 'id s64 field', 'ret s64 field', 'latency_ns u64 latency']);
   assert.deepEqual(column(t, 'syscall').source, { kind: 'field', offset: 8, size: 8, signed: true });
-  assert.deepEqual(t.pairing, { entry: { kind: 'tracepoint', category: 'raw_syscalls', event: 'sys_enter' }, key: { kind: 'thread' }, saved: [] });
+  assert.deepEqual(t.pairing, {
+    entries: [{ source: { kind: 'tracepoint', category: 'raw_syscalls', event: 'sys_enter' } }],
+    key: { kind: 'thread' },
+    saved: [],
+    // exit and exit_group never return: their entries are not kept.
+    never: { field: { offset: 8, size: 8, signed: true }, values: [60n, 231n] },
+  });
 });
 
 test('read and write: fd and requested bytes saved at entry, returned bytes at exit', () => {
@@ -73,11 +79,21 @@ test('tcp_state and tcp_connect: addresses are text made from the 16-byte fields
   ]);
 });
 
-test('block_io: issue and completion paired by device and sector', () => {
+test('block_io: issue and completion paired by device and sector; the task is the submitter', () => {
   const t = table('block_io');
-  assert.deepEqual(own(t), ['dev u32 field dev', 'sector u64 field', 'bytes u32 entry-field', 'op string char-array', 'error s32 field', 'latency_ns u64 latency']);
+  assert.deepEqual(t.columns.slice(2, 9).map((c) => `${c.name} ${c.source.kind}`), [
+    'pid entry-builtin', 'tid entry-builtin', 'ppid task', 'uid entry-builtin', 'gid entry-builtin', 'comm entry-builtin', 'cgroup_id entry-builtin',
+  ]);
+  assert.deepEqual(t.columns.slice(COMMON_COLUMNS.length).map((c) => `${c.name} ${typeName(c.type)} ${c.source.kind}`), [
+    'dev u32 field', 'sector u64 field', 'bytes u32 entry-field', 'op string char-array', 'error s32 field', 'latency_ns u64 latency',
+    'complete_pid s32 builtin', 'complete_comm string builtin',
+  ]);
   assert.deepEqual(t.pairing, {
-    entry: { kind: 'tracepoint', category: 'block', event: 'block_rq_issue' },
+    // The submitter's task comes from block_io_start; block_rq_issue renews the time and keeps it.
+    entries: [
+      { source: { kind: 'tracepoint', category: 'block', event: 'block_rq_issue' }, restamp: true },
+      { source: { kind: 'tracepoint', category: 'block', event: 'block_io_start' } },
+    ],
     key: { kind: 'fields', entry: [{ offset: 8, size: 4, signed: false }, { offset: 16, size: 8, signed: false }], exit: [{ offset: 8, size: 4, signed: false }, { offset: 16, size: 8, signed: false }] },
     saved: [{ offset: 28, size: 4, signed: false }],
   });
@@ -90,7 +106,26 @@ test('sched_switch and runq_latency', () => {
   ]);
   const r = table('runq_latency');
   assert.deepEqual(own(r), ['task_pid s32 field', 'task_comm string char-array', 'task_prio s32 field', 'latency_ns u64 latency']);
-  assert.deepEqual(r.pairing?.key, { kind: 'fields', entry: [{ offset: 24, size: 4, signed: true }], exit: [{ offset: 56, size: 4, signed: true }] });
+  assert.deepEqual(r.pairing, {
+    entries: [
+      { source: { kind: 'tracepoint', category: 'sched', event: 'sched_wakeup' } },
+      { source: { kind: 'tracepoint', category: 'sched', event: 'sched_wakeup_new' } },
+    ],
+    key: { kind: 'fields', entry: [{ offset: 24, size: 4, signed: true }], exit: [{ offset: 56, size: 4, signed: true }] },
+    saved: [],
+    // A task switched out while runnable (prev_state 0, or 256 when preempted) waits again.
+    reopen: { key: [{ offset: 24, size: 4, signed: true }], field: { offset: 32, size: 8, signed: true }, mask: 0xff },
+  });
+});
+
+test('block_io without block_io_start (kernels before 6.5): the issuing task stands in', () => {
+  const t = table('block_io', fixtureCatalog({ 'block/block_io_start': undefined }));
+  assert.deepEqual(t.pairing?.entries, [{ source: { kind: 'tracepoint', category: 'block', event: 'block_rq_issue' }, restamp: true }]);
+});
+
+test('runq_latency is unavailable when sched_wakeup_new records differ from sched_wakeup', () => {
+  const r = fixtureCatalog({ 'sched/sched_wakeup_new': fixtureFormat('sched_wakeup').replace('offset:24;', 'offset:28;') }).resolve('runq_latency');
+  assert.deepEqual(r, { kind: 'unavailable', name: 'runq_latency', reason: 'sched:sched_wakeup_new records differ from sched:sched_wakeup' });
 });
 
 test('page_faults, signals, oom_kill', () => {

@@ -105,11 +105,12 @@ test('the CLI prints the report as one line and exits 1', () => {
 test('when the entry program of a paired table is rejected, the report shows that program', () => {
   const query = 'SELECT filename, ret FROM open';
   const { plan, program } = compiled(query);
-  assert.ok(program.entry);
-  verifierRejects(program.entry.name, LOG);
+  const entry = program.entries[0];
+  assert.ok(entry);
+  verifierRejects(entry.name, LOG);
   const e = rejection(() => loadAndAttach(plan.kernel, program, query));
   const report = readFileSync(e.path, 'utf8');
-  assert.ok(report.includes(`== program '${program.entry.name}' (${program.entry.assembled.insns.length} instructions) ==\n${disassemble(program.entry.assembled)}\n`));
+  assert.ok(report.includes(`== program '${entry.name}' (${entry.assembled.insns.length} instructions) ==\n${disassemble(entry.assembled)}\n`));
   assert.ok(!report.includes(`== program '${program.name}'`));
 });
 

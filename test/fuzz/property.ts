@@ -35,7 +35,7 @@ function runStages(text: string, catalog: Catalog, env: PlannerEnv, opts: PlanOp
       const plan = planQuery(stmt.query, catalog, env, opts);
       const program = compileKernelPlan(plan.kernel, plan.table);
       encode(program.assembled, fakeFds(program));
-      if (program.entry) encode(program.entry.assembled, fakeFds(program));
+      for (const e of program.entries) encode(e.assembled, fakeFds(program));
       if (stmt.kind === 'explain') explainPlan(plan, program);
       return { kind: 'ok', plan, program };
     }

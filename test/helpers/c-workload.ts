@@ -68,6 +68,17 @@ export class Workload {
     return this.exited;
   }
 
+  /** Lets it do its work but keeps its stdin open (`reads` then waits in read(2) until release()). */
+  goAndHold(): void {
+    this.child.stdin!.write('go\n');
+  }
+
+  /** Closes its stdin; resolves when it has exited. */
+  release(): Promise<Exit> {
+    this.child.stdin!.end();
+    return this.exited;
+  }
+
   remove(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });

@@ -130,7 +130,7 @@ export class TestRun {
   private constructor(readonly sql: string, readonly plan: Plan, readonly compiled: CompiledProgram) {
     try {
       for (const spec of compiled.maps) this.maps.set(spec.name, this.scope.add(BpfMap.create({ ...spec, name: `tr_${spec.name}` })));
-      if (compiled.entry) throw new Error(`${sql}: paired tables have two programs; TestRun runs one`);
+      if (compiled.entries.length > 0) throw new Error(`${sql}: paired tables have two programs; TestRun runs one`);
       const fds = new Map([...this.maps].map(([name, m]) => [name, m.fd]));
       this.program = this.scope.add(BpfProgram.load({ name: 'tr_query', type: 'raw_tracepoint', insns: encode(compiled.assembled, fds), license: 'GPL' }));
     } catch (e) {

@@ -60,7 +60,7 @@ test(`the verifier accepts the programs of ${PROGRAMS} fuzzed queries`, { skip: 
       const { plan, program } = report.verdict;
       const fds = pool.fds(program);
       try {
-        if (program.entry) load(program.entry.name, program.entry.source, encode(program.entry.assembled, fds));
+        for (const e of program.entries) load(e.name, e.source, encode(e.assembled, fds));
         load(program.name, plan.kernel.source, encode(program.assembled, fds));
       } catch (e) {
         if (!(e instanceof VerifierError)) throw e;

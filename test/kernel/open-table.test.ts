@@ -34,7 +34,7 @@ test('open: a uniquely named file opened 100 times, and a missing one 10 times',
     // Everything ran in the kernel: the path prefix, the pid and the grouping.
     assert.equal(o.kernel?.plan.kernel.mode.kind, 'aggregate');
     assert.deepEqual(o.kernel?.plan.residualFilters, []);
-    assert.equal(o.kernel?.completeness.unmatchedPairs, 0);
+    assert.equal(o.kernel?.completeness.lostPairs, 0);
   } finally {
     await engine.close();
     rmSync(dir, { recursive: true, force: true });

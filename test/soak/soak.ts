@@ -85,7 +85,7 @@ function memoryFigures(samples: readonly number[]): MemoryFigures {
   };
 }
 
-interface Completeness { readonly lostRecords: number; readonly failedUpdates: number; readonly unmatchedPairs: number }
+interface Completeness { readonly lostRecords: number; readonly failedUpdates: number; readonly lostPairs: number }
 
 function completenessOf(r: CliExit): Completeness {
   const line = r.stderr.split('\n').find((l) => l.startsWith('{"completeness"'));

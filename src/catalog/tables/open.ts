@@ -9,7 +9,7 @@ export const openTable: CuratedTable = {
   name: 'open',
   description: 'files opened with openat(2), with result and latency',
   event: { category: 'syscalls', event: 'sys_exit_openat' },
-  entry: { category: 'syscalls', event: 'sys_enter_openat' },
+  entries: [{ category: 'syscalls', event: 'sys_enter_openat' }],
   build(exit, entryFormat) {
     const entry = requireEntry(entryFormat, 'open');
     const saved = [fieldRef(entry, 'filename'), fieldRef(entry, 'flags'), fieldRef(entry, 'dfd')];

@@ -10,7 +10,7 @@ function ioTable(call: 'read' | 'write'): CuratedTable {
     name: call,
     description: `${call}(2) calls: fd, bytes requested and ${call === 'read' ? 'read' : 'written'}, latency`,
     event: { category: 'syscalls', event: `sys_exit_${call}` },
-    entry: { category: 'syscalls', event: `sys_enter_${call}` },
+    entries: [{ category: 'syscalls', event: `sys_enter_${call}` }],
     build(exit, entryFormat) {
       const entry = requireEntry(entryFormat, call);
       const saved = [fieldRef(entry, 'fd'), fieldRef(entry, 'count')];

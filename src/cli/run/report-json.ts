@@ -21,7 +21,7 @@ export function renderJsonReport(r: RunReport): string {
       complete: isComplete(q.completeness),
       lostRecords: q.completeness.lostRecords,
       failedUpdates: q.completeness.failedUpdates,
-      unmatchedPairs: q.completeness.unmatchedPairs,
+      lostPairs: q.completeness.lostPairs,
       missedEvents: q.completeness.missedEvents,
     })),
     assertions: r.assertions.map((a) => ({ sql: a.sql, passed: a.passed, values: a.values, ...(a.error !== undefined ? { error: a.error } : {}) })),

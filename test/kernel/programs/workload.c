@@ -5,13 +5,29 @@
 //   workload sleep N MS    N sleeps of MS milliseconds
 //   workload touch N       writes one byte to each of N fresh anonymous pages (N page faults)
 //   workload exit CODE MS  sleeps MS milliseconds, then exits with CODE
+//   workload reads N       N read(2) calls of 1 byte from /dev/zero, then one read of stdin
+//                          that waits until the test closes it (a call in flight at the end)
+//   workload blocked N     N threads each blocked in a read(2) of a pipe; 300 ms later the
+//                          main thread releases them one byte each, and waits for them
+//   workload pingpong N    forks; parent and child pass a byte back and forth N times
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+static int blocked_pipe[2];
+
+static void *blocked_reader(void *arg) {
+  char c;
+  (void)arg;
+  return read(blocked_pipe[0], &c, 1) == 1 ? NULL : (void *)1;
+}
 
 static void sleep_ms(long ms) {
   struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -44,6 +60,35 @@ int main(int argc, char **argv) {
   } else if (strcmp(what, "exit") == 0) {
     sleep_ms(arg);
     return (int)n;
+  } else if (strcmp(what, "reads") == 0) {
+    int fd = open("/dev/zero", O_RDONLY);
+    char c;
+    for (long i = 0; i < n; i++) if (read(fd, &c, 1) != 1) return 6;
+    while (read(0, line, sizeof line) > 0) {}
+  } else if (strcmp(what, "blocked") == 0) {
+    pthread_t threads[256];
+    if (n > 256 || pipe(blocked_pipe) != 0) return 7;
+    for (long i = 0; i < n; i++) pthread_create(&threads[i], NULL, blocked_reader, NULL);
+    sleep_ms(300);
+    for (long i = 0; i < n; i++) if (write(blocked_pipe[1], "x", 1) != 1) return 8;
+    for (long i = 0; i < n; i++) pthread_join(threads[i], NULL);
+  } else if (strcmp(what, "pingpong") == 0) {
+    int there[2], back[2];
+    char c = 'x';
+    if (pipe(there) != 0 || pipe(back) != 0) return 9;
+    pid_t child = fork();
+    if (child == 0) {
+      for (long i = 0; i < n; i++) {
+        if (read(there[0], &c, 1) != 1) _exit(10);
+        if (write(back[1], &c, 1) != 1) _exit(11);
+      }
+      _exit(0);
+    }
+    for (long i = 0; i < n; i++) {
+      if (write(there[1], &c, 1) != 1) return 12;
+      if (read(back[0], &c, 1) != 1) return 13;
+    }
+    waitpid(child, NULL, 0);
   } else {
     return 5;
   }

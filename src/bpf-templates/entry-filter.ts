@@ -1,0 +1,68 @@
+// The part of a paired table's WHERE that its entry events can decide. An entry the filter
+// rejects opens no pair, so the pairing map holds only the pairs the query wants (a query on one
+// process no longer fills it with every process's calls), and its exit, finding no entry, is
+// dropped as out of the query's window. The exit program still evaluates the whole filter.
+import type { Column } from '../catalog/column.js';
+import type { KExpr } from '../planner/kexpr.js';
+import type { KernelPlan, PlannedPairing } from '../planner/plan.js';
+
+/**
+ * What a column is at the entry event, or undefined when only the exit knows it. Saved fields
+ * are the entry record's own; saved task values are the entry task's; on a pair of one thread
+ * (a syscall) the task's pid, tid, uid, gid, comm and cgroup are the entry's too.
+ */
+function atEntry(c: Column, p: PlannedPairing): Column | undefined {
+  const s = c.source;
+  switch (s.kind) {
+    case 'entry-field': {
+      const f = p.saved[s.index];
+      if (!f) return undefined;
+      // A syscall argument is 8 bytes in the record; a 32-bit column reads its low half.
+      const size = c.type.kind === 'int' && c.type.bits < 8 * f.size ? ((c.type.bits / 8) as 1 | 2 | 4) : f.size;
+      return { ...c, source: { kind: 'field', offset: f.offset, size, signed: s.signed } };
+    }
+    case 'entry-builtin':
+      return { ...c, source: { kind: 'builtin', name: s.name } };
+    case 'builtin':
+      return p.key.kind === 'thread' && s.name !== 'ts' && s.name !== 'cpu' ? c : undefined;
+    case 'field': case 'char-array': case 'data-loc-string': case 'user-string': case 'task':
+    case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack':
+      return undefined;
+  }
+}
+
+/** `e` with every column as the entry sees it, or undefined when some column is not known there. */
+function rewrite(e: KExpr, p: PlannedPairing): KExpr | undefined {
+  switch (e.kind) {
+    case 'const': return e;
+    case 'column': case 'string-match': {
+      const column = atEntry(e.column, p);
+      return column ? { ...e, column } : undefined;
+    }
+    case 'neg': case 'bitnot': case 'not': {
+      const operand = rewrite(e.operand, p);
+      return operand ? { ...e, operand } as KExpr : undefined;
+    }
+    case 'arith': case 'compare': case 'and': case 'or': {
+      const left = rewrite(e.left, p);
+      const right = rewrite(e.right, p);
+      return left && right ? { ...e, left, right } as KExpr : undefined;
+    }
+  }
+}
+
+function conjuncts(e: KExpr): KExpr[] {
+  return e.kind === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
+
+/** The conjuncts of the plan's filter an entry event can evaluate, as one expression over its record. */
+export function entryFilter(plan: KernelPlan, p: PlannedPairing): KExpr | undefined {
+  // A pair the exit event opens itself (reopen) never sees an entry filter: keep them all alike.
+  if (!plan.filter || p.reopen) return undefined;
+  const parts = conjuncts(plan.filter).flatMap((c) => {
+    const r = rewrite(c, p);
+    return r ? [r] : [];
+  });
+  return parts.reduce<KExpr | undefined>((acc, c) => (acc ? { kind: 'and', left: acc, right: c, signed: false } : c), undefined);
+}
+

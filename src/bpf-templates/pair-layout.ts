@@ -1,0 +1,42 @@
+// The layout of a paired table's map value: what an entry saves, and where.
+import type { Column, TaskBuiltin } from '../catalog/column.js';
+import type { PlannedPairing } from '../planner/plan.js';
+import { COMM_CAPACITY } from '../planner/layout.js';
+
+/** A helper value of the entry's task, as saved (pid and tid share one, as do uid and gid). */
+export type SavedTaskValue = 'pid_tgid' | 'uid_gid' | 'cgroup_id' | 'comm';
+
+const TASK_VALUE: { readonly [B in TaskBuiltin]: SavedTaskValue } = {
+  pid: 'pid_tgid', tid: 'pid_tgid', uid: 'uid_gid', gid: 'uid_gid', cgroup_id: 'cgroup_id', comm: 'comm',
+};
+
+/**
+ * Where each part of a pair's value sits: the entry time at 0, the saved record fields (8 bytes
+ * each), then the task values the query reads (comm takes 16 bytes).
+ */
+export interface PairLayout {
+  readonly size: number;
+  readonly fields: readonly number[];
+  readonly task: ReadonlyMap<SavedTaskValue, number>;
+}
+
+export function pairLayout(p: PlannedPairing, columns: readonly Column[]): PairLayout {
+  const wanted = new Set<SavedTaskValue>();
+  for (const c of columns) if (c.source.kind === 'entry-builtin') wanted.add(TASK_VALUE[c.source.name]);
+  const fields = p.saved.map((_, i) => 8 + 8 * i);
+  let size = 8 + 8 * p.saved.length;
+  const task = new Map<SavedTaskValue, number>();
+  for (const v of ['pid_tgid', 'uid_gid', 'cgroup_id', 'comm'] as const) {
+    if (!wanted.has(v)) continue;
+    task.set(v, size);
+    size += v === 'comm' ? COMM_CAPACITY : 8;
+  }
+  return { size, fields, task };
+}
+
+/** Where the saved value of an entry-builtin column sits in the pair's value. */
+export function taskValueOffset(layout: PairLayout, name: TaskBuiltin): number {
+  const off = layout.task.get(TASK_VALUE[name]);
+  if (off === undefined) throw new Error(`the entry does not save ${name}`);
+  return off;
+}
