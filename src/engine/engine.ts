@@ -6,6 +6,7 @@ import { compileKernelPlan } from '../bpf-templates/compile.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Duration, SelectQuery, Statement } from '../query/ast.js';
 import { parseStatement } from '../query/parse.js';
+import { durationMs, MAX_DURATION_MS, MAX_DURATION_TEXT } from '../query/token-values.js';
 import type { Plan } from '../planner/plan.js';
 import { KERNEL_TABLE } from '../planner/plan.js';
 import type { PlannerEnv, PlanOptions } from '../planner/planner.js';
@@ -246,13 +247,20 @@ export class Engine {
   }
 }
 
-/** A `FOR <duration>` ending the statement after offset `after`, if there is one. */
-function trailingFor(sql: string, after: number): { start: number; duration: Duration } | undefined {
-  const m = /\s+FOR\s+(\d+)(ms|s|m|h)\s*;?\s*$/i.exec(sql.slice(after));
+/**
+ * A `FOR <duration>` ending the statement after offset `after`, if there is one. A duration the
+ * dialect refuses (zero, or longer than MAX_DURATION_MS) is a diagnostic at it, as in a query.
+ */
+export function trailingFor(sql: string, after: number): { start: number; duration: Duration } | undefined {
+  const m = /(\s+FOR\s+)(\d+(?:ms|s|m|h))\s*;?\s*$/i.exec(sql.slice(after));
   if (!m) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2]!.toLowerCase() as 'ms' | 's' | 'm' | 'h'];
   const start = after + m.index;
-  return { start, duration: { ms: Number(m[1]) * unit, text: `${m[1]}${m[2]}`, span: { start, end: sql.length } } };
+  const text = m[2]!;
+  const at = { start: start + m[1]!.length, end: start + m[1]!.length + text.length };
+  const ms = durationMs(text);
+  if (ms === undefined) throw new QueryError([diagnostic('bad-duration', { text }, at)]);
+  if (ms > MAX_DURATION_MS) throw new QueryError([diagnostic('duration-too-long', { text, max: MAX_DURATION_TEXT }, at)]);
+  return { start, duration: { ms, text, span: { start, end: sql.length } } };
 }
 
 /** One account of several kernel runs: the first's plan, every run's losses added up. */

@@ -264,7 +264,7 @@ async function stream(run: Running, mode: StreamMode, opts: KernelRunOptions): P
 async function streamWindows(run: Running, mode: StreamMode, opts: KernelRunOptions, every: NonNullable<KernelRunOptions['every']>): Promise<Collected> {
   const ring = run.scope.add(new RingBuffer(run.maps.get(RING_MAP)!));
   const grace = run.scope.add(GracePeriod.create());
-  const windows = new StreamWindows(mode, windowStampOffset(mode), BigInt(every.ms) * 1_000_000n, run.attachedMono, run.wallOffset, run.stacks);
+  const windows = new StreamWindows(mode, windowStampOffset(mode), BigInt(every.ms) * 1_000_000n, run.attachedMono, run.wallOffset, run.nominalEnd, run.stacks);
   const limit = opts.rowLimit ?? Infinity;
   let rows = 0;
   let data: Buffer | undefined;
@@ -289,20 +289,21 @@ async function streamWindows(run: Running, mode: StreamMode, opts: KernelRunOpti
     await reader.drainTo(ring.producedPosition());
   };
   let behind = false;
+  const pollMs = opts.pollMs ?? 50;
   while (!run.stopped && rows < limit) {
-    const untilEnd = Number(windows.nextEndMono() - process.hrtime.bigint()) / 1e6;
-    await Promise.race([run.ended, sleep(behind ? 0 : Math.max(1, Math.min(opts.pollMs ?? 50, untilEnd)))]);
+    const next = windows.nextEndMono();
+    const untilEnd = next === undefined ? pollMs : Number(next - process.hrtime.bigint()) / 1e6;
+    await Promise.race([run.ended, sleep(behind ? 0 : Math.max(1, Math.min(pollMs, untilEnd)))]);
     behind = await reader.drain();
-    // With FOR, the window its end falls in is closed when the query ends (see finish).
     const now = process.hrtime.bigint();
-    const closable = run.nominalEnd !== undefined && run.nominalEnd <= now ? run.nominalEnd - 1n : now;
-    if (windows.nextEndMono() <= closable) {
+    const due = windows.nextEndMono();
+    if (due !== undefined && due <= now) {
       await readAllBefore();
-      await closeWindows(windows.closeThrough(closable));
+      await closeWindows(windows.closeThrough(now));
     }
     if (opts.onTick) await opts.onTick({ rows, elapsedMs: performance.now() - run.started, completeness: readStats(run.stats, run.programs) });
   }
-  windows.finish(process.hrtime.bigint(), run.nominalEnd);
+  windows.finish(process.hrtime.bigint());
   await readAllBefore();
   await closeWindows(windows.closeAll());
   return { rows };

@@ -30,7 +30,7 @@ export class StreamWindows {
   private first = 0;
   /** Set by finish: records of events at or after it came after the query ended. */
   private endMono: bigint | undefined;
-  /** Set by finish: the last window, which runs to endMono. */
+  /** The last window, which runs to the end of the query: with FOR known from the start, else set by finish. */
   private last = Infinity;
   readonly baseMono: bigint;
 
@@ -38,6 +38,8 @@ export class StreamWindows {
    * @param stampOffset where each record holds its event time (see windowStampOffset)
    * @param attachedMono CLOCK_MONOTONIC ns just before the program was attached
    * @param wallOffset ns to add to CLOCK_MONOTONIC for the wall clock (the rows' own)
+   * @param nominalEndMono FOR: when the query is to end; its timer fires a little later, and the
+   *   window this time ends runs on until then rather than a sliver of a window following it
    */
   constructor(
     private readonly mode: StreamMode,
@@ -45,9 +47,11 @@ export class StreamWindows {
     private readonly periodNs: bigint,
     attachedMono: bigint,
     private readonly wallOffset: bigint,
+    nominalEndMono: bigint | undefined,
     private readonly stacks?: StackText,
   ) {
-    this.baseMono = attachedMono - ((attachedMono + wallOffset) % 1000n);
+    this.baseMono = this.toWholeUs(attachedMono);
+    if (nominalEndMono !== undefined) this.last = this.windowOf(this.toWholeUs(nominalEndMono) - 1n);
   }
 
   /** Takes one record; false when it is of an event after the query ended (it is dropped). */
@@ -56,7 +60,7 @@ export class StreamWindows {
     if (this.endMono !== undefined && ts >= this.endMono) return false;
     // No event is older than the attachment, and none of a closed window arrives after it is
     // closed (see the caller's grace period), so the clamp only guards those two facts.
-    const k = Math.min(this.last, Math.max(this.first, Number((ts - this.baseMono) / this.periodNs)));
+    const k = Math.min(this.last, Math.max(this.first, this.windowOf(ts)));
     let decoder = this.open.get(k);
     if (decoder === undefined) {
       decoder = new RecordDecoder(this.mode, this.wallOffset, this.stacks);
@@ -72,9 +76,9 @@ export class StreamWindows {
     return d !== undefined && d.pending > 0 ? d.take() : undefined;
   }
 
-  /** When the oldest open window ends (CLOCK_MONOTONIC ns). */
-  nextEndMono(): bigint {
-    return this.endOf(this.first);
+  /** When the oldest open window ends (CLOCK_MONOTONIC ns); undefined for the last, which ends with the query. */
+  nextEndMono(): bigint | undefined {
+    return this.first < this.last ? this.endOf(this.first) : undefined;
   }
 
   /** Closes, oldest first, every window that ends at or before `mono`. */
@@ -85,15 +89,12 @@ export class StreamWindows {
   }
 
   /**
-   * The query ends now, at `mono`: records of later events are dropped from now on. With FOR,
-   * `nominalMono` is when it was to end (its timer fires a little later): the window that time
-   * ends runs on to `mono` rather than a sliver of a window following it. Call before the last
-   * read of the ring, then closeAll.
+   * The query ends now, at `mono` (moved back to a whole microsecond): records of later events
+   * are dropped from now on. Call before the last read of the ring, then closeAll.
    */
-  finish(mono: bigint, nominalMono?: bigint): void {
-    this.endMono = mono - ((mono + this.wallOffset) % 1000n);
-    const lastEvent = nominalMono !== undefined && nominalMono <= this.endMono ? nominalMono - 1n : this.endMono - 1n;
-    this.last = Math.max(this.first, Number((lastEvent - this.baseMono) / this.periodNs));
+  finish(mono: bigint): void {
+    this.endMono = this.toWholeUs(mono);
+    this.last = Math.max(this.first, Math.min(this.last, this.windowOf(this.endMono - 1n)));
   }
 
   /** After finish: closes every window, the last one ending where the query ended. */
@@ -116,6 +117,15 @@ export class StreamWindows {
     }
     this.first = k + 1;
     return { range: { startUs: this.wallUs(this.startOf(k)), endUs: this.wallUs(endMono) }, rows };
+  }
+
+  private windowOf(mono: bigint): number {
+    return Number((mono - this.baseMono) / this.periodNs);
+  }
+
+  /** `mono` moved back to a whole microsecond of the wall clock. */
+  private toWholeUs(mono: bigint): bigint {
+    return mono - ((mono + this.wallOffset) % 1000n);
   }
 
   private startOf(k: number): bigint {
