@@ -7,6 +7,13 @@
 // the stack instead would cap the value at the 512-byte stack, and hist's buckets alone take 520
 // bytes (a quantile's thousands). The zero value also serves a CPU whose slot another CPU's
 // insert left zeroed: its count of 0 tells the aggregates that need a first value (min, max).
+//
+// With EVERY the aggregates are double-buffered: two maps of the same layout, and a one-slot
+// array of maps (WINDOW_MAP) holding the one the program updates. Each event reads the slot once
+// and does all its lookups and updates in the map found there. At the end of a window user space
+// stores the other map in the slot; the kernel returns from that update only after every program
+// that was running has finished (see BpfMap.setMap), so from then on nothing writes the old map,
+// and it is read and emptied whole, exactly, while events go on into the other one.
 import { Helper, add, call, comment, exit, ja, jeq, jne, label, ldMap, ldx, mov, st, stx } from '../bpf/index.js';
 import type { Reg } from '../bpf/register.js';
 import { R0, R1, R2, R3, R4, R10 } from '../bpf/register.js';
@@ -24,6 +31,9 @@ import { emitPreamble } from './preamble.js';
 import { Values } from './values.js';
 
 export const AGG_MAP = 'agg';
+/** EVERY: the second map of the same layout, and the one-slot array holding the map in use. */
+export const AGG_SPARE_MAP = 'agg2';
+export const WINDOW_MAP = 'window';
 /** One all-zero value, what new keys are inserted with. */
 export const ZERO_MAP = 'zero';
 
@@ -40,17 +50,20 @@ const BPF_F_NO_PREALLOC = 1;
  */
 export const PREALLOC_VALUE_BYTES = 4096;
 
-export function aggregateMaps(mode: AggregateMode): MapSpec[] {
+/** @param windowed EVERY: two aggregate maps and the slot choosing between them (see above). */
+export function aggregateMaps(mode: AggregateMode, windowed = false): MapSpec[] {
   // Small values are not preallocated: creating a preallocated map of 65536 keys takes 50–100 ms,
   // all of it before the program can attach; without, keys are allocated as they first appear.
   const flags = mode.valueSize > PREALLOC_VALUE_BYTES ? 0 : BPF_F_NO_PREALLOC;
+  const agg = (name: string): MapSpec => ({ name, type: 'percpu_hash', keySize: mode.keySize, valueSize: mode.valueSize, maxEntries: mode.maxEntries, flags });
   return [
-    { name: AGG_MAP, type: 'percpu_hash', keySize: mode.keySize, valueSize: mode.valueSize, maxEntries: mode.maxEntries, flags },
+    agg(AGG_MAP),
+    ...(windowed ? [agg(AGG_SPARE_MAP), { name: WINDOW_MAP, type: 'array_of_maps', keySize: 4, valueSize: 4, maxEntries: 1, inner: AGG_MAP } as const] : []),
     { name: ZERO_MAP, type: 'array', keySize: 4, valueSize: mode.valueSize, maxEntries: 1 },
   ];
 }
 
-export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode): Codegen {
+export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode, windowed = false): Codegen {
   const { g, values, expr } = emitPreamble(plan);
   // Slots reading another slot's state update nothing, so their argument is not needed.
   const updating = mode.aggregates.filter((a) => a.stateOf === undefined);
@@ -74,8 +87,27 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode): Cod
   }
 
   const u32Slot = g.frame.alloc(8, 'u32 key 0');
+  // R1 = the map to update: AGG_MAP, or with EVERY the one in WINDOW_MAP's slot, read once per
+  // event into `mapSlot` so that every lookup and update of this event goes to the same map.
+  const mapSlot = windowed ? g.frame.alloc(8, 'aggregate map') : 0;
+  const loadAggMap = (what?: string): void => {
+    const load = windowed ? ldx.dw(R1, R10, mapSlot) : ldMap(R1, AGG_MAP);
+    g.emit(what === undefined ? load : comment(what, load));
+  };
+  if (windowed) {
+    g.emit(
+      comment('the map of the current window', st.dw(R10, u32Slot, 0)),
+      ldMap(R1, WINDOW_MAP),
+      mov.reg(R2, R10),
+      add.imm(R2, u32Slot),
+      call(Helper.mapLookupElem),
+      jeq.imm(R0, 0, 'out'),
+      stx.dw(R10, mapSlot, R0),
+    );
+  }
   const lookupKey = (what: string): void => {
-    g.emit(comment(what, ldMap(R1, AGG_MAP)), mov.reg(R2, R10), add.imm(R2, keySlot), call(Helper.mapLookupElem));
+    loadAggMap(what);
+    g.emit(mov.reg(R2, R10), add.imm(R2, keySlot), call(Helper.mapLookupElem));
   };
   lookupKey('look the key up');
   g.emit(jne.imm(R0, 0, 'found'));
@@ -87,7 +119,9 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode): Cod
     call(Helper.mapLookupElem),
     jeq.imm(R0, 0, 'out'),
     mov.reg(R3, R0),
-    ldMap(R1, AGG_MAP),
+  );
+  loadAggMap();
+  g.emit(
     mov.reg(R2, R10),
     add.imm(R2, keySlot),
     mov.imm(R4, NOEXIST),

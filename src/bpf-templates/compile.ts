@@ -29,18 +29,26 @@ export interface CompiledProgram {
   readonly stackBytes: number;
   /** The programs on a paired table's entry events. */
   readonly entries: readonly CompiledEntryProgram[];
+  /** Compiled for EVERY: aggregates double-buffered, stream records stamped (see the templates). */
+  readonly windowed: boolean;
+}
+
+export interface CompileOptions {
+  /** The query has EVERY: its result is cut into windows while it runs. */
+  readonly windowed?: boolean;
 }
 
 export function objectName(table: string): string {
   return `bpfql_${table.replace(/[^A-Za-z0-9_]/g, '_')}`.slice(0, 15);
 }
 
-export function compileKernelPlan(plan: KernelPlan, table: string): CompiledProgram {
+export function compileKernelPlan(plan: KernelPlan, table: string, opts: CompileOptions = {}): CompiledProgram {
   const mode = plan.mode;
-  const g = plan.filter?.kind === 'const' ? neverMatches() : mode.kind === 'aggregate' ? emitAggregateProgram(plan, mode) : emitStreamProgram(plan, mode);
+  const windowed = opts.windowed ?? false;
+  const g = plan.filter?.kind === 'const' ? neverMatches() : mode.kind === 'aggregate' ? emitAggregateProgram(plan, mode, windowed) : emitStreamProgram(plan, mode, windowed);
   const maps: MapSpec[] = [{ name: STATS_MAP, type: 'percpu_array', keySize: 4, valueSize: STAT_COUNT * 8, maxEntries: 1 }];
   if (mode.kind === 'aggregate') {
-    maps.unshift(...aggregateMaps(mode));
+    maps.unshift(...aggregateMaps(mode, windowed));
   } else {
     maps.unshift({ name: RING_MAP, type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: mode.ringBytes });
   }
@@ -55,7 +63,7 @@ export function compileKernelPlan(plan: KernelPlan, table: string): CompiledProg
       entries.push({ name, source: e.source, assembled: assemble(emitEntryProgram(plan, p, e).items) });
     });
   }
-  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, entries };
+  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, windowed, entries };
 }
 
 /** The program for a WHERE clause that folded to FALSE: no event can match. */

@@ -29,6 +29,8 @@ export interface DiagnosticParams {
   'aggregate-in-where': { readonly name: string };
   'nested-aggregate': { readonly name: string };
   'bad-duration': { readonly text: string };
+  /** A duration longer than the dialect takes (`max`, as written in the dialect). */
+  'duration-too-long': { readonly text: string; readonly max: string };
   'bad-limit': { readonly text: string };
   'unsupported': { readonly feature: string };
 }

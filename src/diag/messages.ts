@@ -33,6 +33,7 @@ const renderers: Renderers = {
   'aggregate-in-where': (p) => `aggregate ${p.name}() is not allowed in WHERE; use HAVING`,
   'nested-aggregate': (p) => `aggregate ${p.name}() cannot be nested inside another aggregate`,
   'bad-duration': (p) => `bad duration '${p.text}': use a number followed by ms, s, m or h`,
+  'duration-too-long': (p) => `duration '${p.text}' is too long: the longest is ${p.max}`,
   'bad-limit': (p) => `LIMIT needs a positive whole number, not '${p.text}'`,
   'unsupported': (p) => `${p.feature} is not supported`,
 };

@@ -6,6 +6,7 @@ import { compileKernelPlan } from '../bpf-templates/compile.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Duration, SelectQuery, Statement } from '../query/ast.js';
 import { parseStatement } from '../query/parse.js';
+import { durationMs, MAX_DURATION_MS, MAX_DURATION_TEXT } from '../query/token-values.js';
 import type { Plan } from '../planner/plan.js';
 import { KERNEL_TABLE } from '../planner/plan.js';
 import type { PlannerEnv, PlanOptions } from '../planner/planner.js';
@@ -135,7 +136,7 @@ export class Engine {
   /** Plans and compiles without running: for EXPLAIN and tests. */
   prepare(q: SelectQuery, opts: PlanOptions = {}): { plan: Plan; program: CompiledProgram } {
     const plan = planQuery(q, this.catalog, this.plannerEnv, { ...this.opts, ...opts });
-    return { plan, program: compileKernelPlan(plan.kernel, plan.table) };
+    return { plan, program: compileKernelPlan(plan.kernel, plan.table, { windowed: plan.everyMs !== undefined }) };
   }
 
   private async executeKernel(stmt: Statement, text: string, ctx: RunContext): Promise<Outcome> {
@@ -184,11 +185,15 @@ export class Engine {
       })();
       return tables;
     };
-    const end = endOf(plan, ctx);
+    const end = endOf(ctx);
     try {
+      // Windows are cut by the clock while the query runs: DuckDB's first load would hold the
+      // event loop up for a while (a second on a busy machine), so with EVERY it loads first.
+      if (plan.everyMs !== undefined) await tablesReady();
       const run = await runKernel(plan.kernel, program, {
         query: text,
         until: end.ended,
+        ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
         ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
         onRows: async (batch) => {
           await tablesReady();
@@ -196,7 +201,6 @@ export class Engine {
         },
         ...(onTick ? { onTick: async (p: KernelProgress) => onTick(await progressOf(this.session, plan, p)) } : {}),
         onAttached: () => {
-          end.attached();
           ctx.onAttached?.();
           tablesReady().catch(() => undefined);
         },
@@ -207,8 +211,8 @@ export class Engine {
                 onWindow: async (w: Window) => {
                   await tablesReady();
                   if (w.aggregate) await this.session.appendColumns(kernelTable, w.aggregate);
-                  const start = String(w.start.getTime() * 1000);
-                  await this.session.run(`INSERT INTO ${target.table} ${windowed.replace('$start', start).replace('$end', String(w.end.getTime() * 1000))}`);
+                  const start = String(w.startUs);
+                  await this.session.run(`INSERT INTO ${target.table} ${windowed.replace('$start', start).replace('$end', String(w.endUs))}`);
                   await this.session.run(`DELETE FROM ${kernelTable}`);
                   if (ctx.onWindow) ctx.onWindow(await this.session.run(`SELECT * FROM ${target.table} WHERE window_start = make_timestamp(${start})`));
                 },
@@ -227,6 +231,7 @@ export class Engine {
       await recordRun(this.session, text, target.table, info);
       return info;
     } finally {
+      end.release();
       await this.session.run(`DROP TABLE IF EXISTS ${kernelTable}`);
     }
   }
@@ -242,13 +247,20 @@ export class Engine {
   }
 }
 
-/** A `FOR <duration>` ending the statement after offset `after`, if there is one. */
-function trailingFor(sql: string, after: number): { start: number; duration: Duration } | undefined {
-  const m = /\s+FOR\s+(\d+)(ms|s|m|h)\s*;?\s*$/i.exec(sql.slice(after));
+/**
+ * A `FOR <duration>` ending the statement after offset `after`, if there is one. A duration the
+ * dialect refuses (zero, or longer than MAX_DURATION_MS) is a diagnostic at it, as in a query.
+ */
+export function trailingFor(sql: string, after: number): { start: number; duration: Duration } | undefined {
+  const m = /(\s+FOR\s+)(\d+(?:ms|s|m|h))\s*;?\s*$/i.exec(sql.slice(after));
   if (!m) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2]!.toLowerCase() as 'ms' | 's' | 'm' | 'h'];
   const start = after + m.index;
-  return { start, duration: { ms: Number(m[1]) * unit, text: `${m[1]}${m[2]}`, span: { start, end: sql.length } } };
+  const text = m[2]!;
+  const at = { start: start + m[1]!.length, end: start + m[1]!.length + text.length };
+  const ms = durationMs(text);
+  if (ms === undefined) throw new QueryError([diagnostic('bad-duration', { text }, at)]);
+  if (ms > MAX_DURATION_MS) throw new QueryError([diagnostic('duration-too-long', { text, max: MAX_DURATION_TEXT }, at)]);
+  return { start, duration: { ms, text, span: { start, end: sql.length } } };
 }
 
 /** One account of several kernel runs: the first's plan, every run's losses added up. */
@@ -273,21 +285,18 @@ export function shiftDiagnostics(e: unknown, by: number): unknown {
   return new QueryError(e.diagnostics.map((d) => ({ ...d, span: { start: d.span.start + by, end: d.span.end + by } })));
 }
 
-/** `ended` resolves when the query's FOR elapses after `attached()`, the signal aborts, or ctx.until resolves. */
-function endOf(plan: Plan, ctx: RunContext): { readonly ended: Promise<void>; readonly attached: () => void } {
-  let attached = (): void => undefined;
+/** `ended` resolves when the signal aborts or ctx.until resolves (FOR is runKernel's); `release` stops listening. */
+function endOf(ctx: RunContext): { readonly ended: Promise<void>; readonly release: () => void } {
+  let release = (): void => undefined;
   const ended = new Promise<void>((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
     const done = (): void => {
-      if (timer) clearTimeout(timer);
-      ctx.signal?.removeEventListener('abort', done);
+      release();
       resolve();
     };
-    // FOR counts from the moment the program is attached: that long of events, whatever loading took.
-    if (plan.durationMs !== undefined) attached = () => (timer = setTimeout(done, plan.durationMs));
+    release = () => ctx.signal?.removeEventListener('abort', done);
     if (ctx.signal?.aborted) done();
     ctx.signal?.addEventListener('abort', done, { once: true });
     ctx.until?.then(done, done);
   });
-  return { ended, attached };
+  return { ended, release };
 }

@@ -4,29 +4,34 @@
 import { encode } from '../bpf/index.js';
 import type { CompiledProgram } from '../bpf-templates/compile.js';
 import { Stat, STAT_COUNT, STATS_MAP } from '../bpf-templates/stats.js';
-import { AGG_MAP } from '../bpf-templates/aggregate-program.js';
-import { RING_MAP } from '../bpf-templates/stream-program.js';
+import { AGG_MAP, AGG_SPARE_MAP, WINDOW_MAP } from '../bpf-templates/aggregate-program.js';
+import { RING_MAP, windowStampOffset } from '../bpf-templates/stream-program.js';
 import type { ColumnBatch } from '../catalog/types.js';
 import { possibleCpus } from '../kernel/cpus.js';
+import { GracePeriod } from '../kernel/grace-period.js';
 import { BpfMap } from '../kernel/map.js';
 import { BpfProgram } from '../kernel/program.js';
 import { HEADER_SIZE, RingBuffer } from '../kernel/ringbuf.js';
 import { VerifierError } from '../kernel/errors.js';
 import { KernelScope } from '../kernel/scope.js';
-import type { KernelPlan } from '../planner/plan.js';
+import type { KernelPlan, StreamMode } from '../planner/plan.js';
 import { decodeAggregates, type MapChunk } from '../sink/decode-aggregates.js';
 import { RecordDecoder } from '../sink/decode-records.js';
 import { reportVerifierBug } from './bug-report.js';
 import type { Completeness } from './completeness.js';
 import { attachSource, programTypeOf } from './attach-source.js';
 import { stackTextFor } from './stack-text.js';
+import { StreamWindows, type ClosedWindow } from './stream-windows.js';
+import { afterMs } from './long-timer.js';
 import type { StackText } from '../sink/symbolize.js';
 
 export interface KernelRunOptions {
   /** The statement's text, for the bug report written if the verifier rejects the program. */
   readonly query?: string;
-  /** Resolves when the query should end (duration, Ctrl-C, traced command exited). */
+  /** Resolves when the query should end (Ctrl-C, traced command exited). */
   readonly until: Promise<unknown>;
+  /** FOR: the query also ends this long after the program was attached. */
+  readonly durationMs?: number;
   /** Stream mode: called with each batch of rows as it is drained. */
   readonly onRows?: (batch: ColumnBatch) => Promise<void>;
   /** Stream mode: stop once this many rows arrived. */
@@ -38,16 +43,19 @@ export interface KernelRunOptions {
   /** Called once the program is attached and events are being counted. */
   readonly onAttached?: () => void;
   /**
-   * EVERY: the query's result is cut into windows of `ms`. As each closes, onWindow gets its time
-   * range; stream mode has already handed the window's rows to onRows, aggregate mode passes the
-   * aggregates drained from the map (lookup-and-delete, so the next window starts empty).
+   * EVERY (the program must be compiled with `windowed`): the query's result is cut into windows
+   * of `ms`, back to back from the moment of attaching. As each closes, onWindow gets its time
+   * range. Stream mode: each row is in the window its event time falls in, handed to onRows
+   * before that window's onWindow. Aggregate mode: onWindow gets the window's aggregates, exactly
+   * the events counted between the two switches of map that bound it.
    */
   readonly every?: { readonly ms: number; readonly onWindow: (w: Window) => Promise<void> };
 }
 
+/** A window's time range, in microseconds of the wall clock (Unix epoch), end excluded. */
 export interface Window {
-  readonly start: Date;
-  readonly end: Date;
+  readonly startUs: number;
+  readonly endUs: number;
   readonly aggregate?: ColumnBatch;
 }
 
@@ -81,15 +89,29 @@ export function monotonicToWallOffset(): bigint {
   return BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
 }
 
+export interface Attached {
+  readonly scope: KernelScope;
+  readonly maps: Map<string, BpfMap>;
+  readonly programs: BpfProgram[];
+  /** CLOCK_MONOTONIC ns just before the program producing results was attached: no event of it is older. */
+  readonly attachedMono: bigint;
+}
+
 /**
  * Everything up to attached: returns the live objects. Throws KernelError, or VerifierBugError
  * (with a report naming `query`) when the verifier rejects the generated program.
  */
-export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram, query = '(query text not given)'): { scope: KernelScope; maps: Map<string, BpfMap>; programs: BpfProgram[] } {
+export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram, query = '(query text not given)'): Attached {
   const scope = new KernelScope();
   try {
     const maps = new Map<string, BpfMap>();
-    for (const spec of prog.maps) maps.set(spec.name, scope.add(BpfMap.create({ ...spec, name: `bpfql_${spec.name}` })));
+    for (const spec of prog.maps) {
+      const inner = spec.inner === undefined ? undefined : maps.get(spec.inner);
+      if (spec.inner !== undefined && inner === undefined) throw new Error(`map '${spec.name}' needs map '${spec.inner}' made before it`);
+      const map = scope.add(BpfMap.create({ ...spec, name: `bpfql_${spec.name}` }, inner));
+      if (inner !== undefined) map.setMap(0, inner);
+      maps.set(spec.name, map);
+    }
     const fds = new Map([...maps].map(([name, m]) => [name, m.fd]));
     const programs: BpfProgram[] = [];
     // The entry side first, so that exits find their entries from the start.
@@ -99,9 +121,10 @@ export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram, query = '
       programs.push(entry);
     }
     const program = scope.add(BpfProgram.load({ name: prog.name, type: programTypeOf(plan.source), insns: encode(prog.assembled, fds), license: 'GPL' }));
+    const attachedMono = process.hrtime.bigint();
     scope.add(attachSource(program, plan.source));
     programs.push(program);
-    return { scope, maps, programs };
+    return { scope, maps, programs, attachedMono };
   } catch (e) {
     scope.closeAll();
     throw e instanceof VerifierError ? reportVerifierBug(query, prog, e) : e;
@@ -145,110 +168,287 @@ export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false, sta
 }
 
 export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: KernelRunOptions): Promise<KernelRunResult> {
-  const { scope, maps, programs } = loadAndAttach(plan, prog, opts.query);
+  if (opts.every !== undefined && !prog.windowed) throw new Error('EVERY needs a program compiled with windowed');
+  const { scope, maps, programs, attachedMono } = loadAndAttach(plan, prog, opts.query);
   const startedAt = new Date();
+  // One offset for the rows' timestamps and the windows' bounds, so a row's ts and its window agree exactly.
+  const wallOffset = monotonicToWallOffset();
   opts.onAttached?.();
   const stats = maps.get(STATS_MAP)!;
   // Read while the run's processes are likely still alive: user stacks are named from their mappings.
   const stacks = stackTextFor(maps);
-  let rows = 0;
+  // FOR counts from the moment of attaching: that long of events, whatever loading took.
+  const nominalEnd = opts.durationMs === undefined ? undefined : attachedMono + BigInt(opts.durationMs) * 1_000_000n;
+  let cancelTimer = (): void => undefined;
+  const timedOut = nominalEnd === undefined ? new Promise<void>(() => undefined) : new Promise<void>((resolve) => {
+    cancelTimer = afterMs(Number(nominalEnd - process.hrtime.bigint()) / 1e6, resolve);
+  });
   try {
     const started = performance.now();
-    let stopped = false;
-    const ended = opts.until.then(() => {
-      stopped = true;
+    const run: Running = { plan, maps, programs, stats, stacks, scope, attachedMono, wallOffset, nominalEnd, started, stopped: false, ended: Promise.resolve() };
+    run.ended = Promise.race([opts.until, timedOut]).then(() => {
+      run.stopped = true;
     });
-    if (plan.mode.kind === 'stream') {
-      const ring = scope.add(new RingBuffer(maps.get(RING_MAP)!));
-      const decoder = new RecordDecoder(plan.mode, monotonicToWallOffset(), stacks);
-      const limit = opts.rowLimit ?? Infinity;
-      // The ring hands every record in the same view of its data area: wrap it once, not per record.
-      let data: Buffer | undefined;
-      const onRecord = (view: DataView, offset: number): void => {
-        if (rows >= limit) return;
-        data ??= Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-        decoder.push(data, offset);
-        rows++;
-      };
-      // In a storm the kernel refills the ring as fast as it is read. Rows go to DuckDB in batches
-      // of DRAIN_BATCH, so memory holds one batch, and one drain reads at most a ring's worth,
-      // so the loop still closes windows and sees the end of the query.
-      const perDrain = Math.ceil(plan.mode.ringBytes / (plan.mode.recordSize + HEADER_SIZE));
-      /** Reads what is there, up to a ring's worth; true when it stopped there with more to read. */
-      const drain = async (): Promise<boolean> => {
-        for (let read = 0; read < perDrain; ) {
-          const want = Math.min(DRAIN_BATCH, perDrain - read);
-          const got = ring.poll(onRecord, want);
-          read += got;
-          if (decoder.pending > 0 && opts.onRows) await opts.onRows(decoder.take());
-          if (got < want) return false;
-        }
-        return true;
-      };
-      const windows = new WindowClock(opts.every?.ms);
-      let behind = false;
-      while (!stopped && rows < limit) {
-        // Behind a storm, read on at once (after a turn of the event loop, for signals and timers);
-        // otherwise wait for records to gather.
-        await Promise.race([ended, sleep(behind ? 0 : opts.pollMs ?? 50)]);
-        behind = await drain();
-        if (opts.every && windows.due()) await opts.every.onWindow(windows.close());
-        if (opts.onTick) await opts.onTick({ rows, elapsedMs: performance.now() - started, completeness: readStats(stats, programs) });
-      }
-      await drain();
-      if (opts.every) await opts.every.onWindow(windows.close());
-      return { rows, completeness: readStats(stats, programs), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
-    }
-    const agg = maps.get(AGG_MAP)!;
-    if (opts.every) {
-      const windows = new WindowClock(opts.every.ms);
-      let total = 0;
-      while (!stopped) {
-        await Promise.race([ended, sleep(Math.min(250, windows.remainingMs()))]);
-        if (windows.due() || stopped) {
-          const aggregate = readAggregates(plan, agg, true, stacks);
-          total += aggregate.rowCount;
-          await opts.every.onWindow({ ...windows.close(), aggregate });
-        }
-        opts.onTick?.({ rows: total, elapsedMs: performance.now() - started });
-      }
-      return { rows: total, completeness: readStats(stats, programs), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
-    }
-    while (!stopped) {
-      await Promise.race([ended, sleep(250)]);
-      if (opts.onTick && !stopped) {
-        const snapshot = readAggregates(plan, agg, false, stacks);
-        await opts.onTick({ rows: snapshot.rowCount, elapsedMs: performance.now() - started, completeness: readStats(stats, programs), snapshot });
-      }
-    }
-    const aggregate = readAggregates(plan, agg, false, stacks);
-    return { aggregate, rows: aggregate.rowCount, completeness: readStats(stats, programs), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
+    const result =
+      plan.mode.kind === 'stream'
+        ? opts.every
+          ? await streamWindows(run, plan.mode, opts, opts.every)
+          : await stream(run, plan.mode, opts)
+        : opts.every
+          ? await aggregateWindows(run, opts, opts.every)
+          : await aggregate(run, opts);
+    return { ...result, completeness: readStats(stats, programs), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
   } catch (e) {
     scope.closeAll();
     throw e;
+  } finally {
+    cancelTimer();
   }
 }
 
-/** Window boundaries on the wall clock, every `ms` from the start of the query. */
-class WindowClock {
-  private start = Date.now();
+/** What the loops of a running query share. */
+interface Running {
+  readonly plan: KernelPlan;
+  readonly maps: Map<string, BpfMap>;
+  readonly programs: readonly BpfProgram[];
+  readonly stats: BpfMap;
+  readonly stacks: StackText | undefined;
+  readonly scope: KernelScope;
+  readonly attachedMono: bigint;
+  readonly wallOffset: bigint;
+  /** FOR: when the query is to end (CLOCK_MONOTONIC ns); it ends when the timer has fired, a little later. */
+  readonly nominalEnd: bigint | undefined;
+  readonly started: number;
+  stopped: boolean;
+  ended: Promise<void>;
+}
 
-  constructor(private readonly ms: number | undefined) {}
+type Collected = { readonly aggregate?: ColumnBatch; readonly rows: number };
 
-  remainingMs(): number {
-    return Math.max(1, this.start + (this.ms ?? Infinity) - Date.now());
+/** Stream mode: reads the ring until the query ends or the row limit is reached. */
+async function stream(run: Running, mode: StreamMode, opts: KernelRunOptions): Promise<Collected> {
+  const ring = run.scope.add(new RingBuffer(run.maps.get(RING_MAP)!));
+  const decoder = new RecordDecoder(mode, run.wallOffset, run.stacks);
+  const limit = opts.rowLimit ?? Infinity;
+  let rows = 0;
+  // The ring hands every record in the same view of its data area: wrap it once, not per record.
+  let data: Buffer | undefined;
+  const onRecord = (view: DataView, offset: number): void => {
+    if (rows >= limit) return;
+    data ??= Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+    decoder.push(data, offset);
+    rows++;
+  };
+  const reader = new RingReader(ring, mode, onRecord, async () => {
+    if (decoder.pending > 0 && opts.onRows) await opts.onRows(decoder.take());
+  });
+  let behind = false;
+  while (!run.stopped && rows < limit) {
+    // Behind a storm, read on at once (after a turn of the event loop, for signals and timers);
+    // otherwise wait for records to gather.
+    await Promise.race([run.ended, sleep(behind ? 0 : opts.pollMs ?? 50)]);
+    behind = await reader.drain();
+    if (opts.onTick) await opts.onTick({ rows, elapsedMs: performance.now() - run.started, completeness: readStats(run.stats, run.programs) });
+  }
+  await reader.drain();
+  return { rows };
+}
+
+/**
+ * Stream mode with EVERY: rows go to the window of their event time (see StreamWindows). A
+ * window is closed once every record of it has been read: after its end has passed, a grace
+ * period (every program running then has finished, so every event before then has its record
+ * submitted), then reading the ring up to where the kernel had written after that wait.
+ */
+async function streamWindows(run: Running, mode: StreamMode, opts: KernelRunOptions, every: NonNullable<KernelRunOptions['every']>): Promise<Collected> {
+  const ring = run.scope.add(new RingBuffer(run.maps.get(RING_MAP)!));
+  const grace = run.scope.add(GracePeriod.create());
+  const windows = new StreamWindows(mode, windowStampOffset(mode), BigInt(every.ms) * 1_000_000n, run.attachedMono, run.wallOffset, run.nominalEnd, run.stacks);
+  const limit = opts.rowLimit ?? Infinity;
+  let rows = 0;
+  let data: Buffer | undefined;
+  const onRecord = (view: DataView, offset: number): void => {
+    if (rows >= limit) return;
+    data ??= Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+    if (windows.push(data, offset)) rows++;
+  };
+  const handOn = async (batch: ColumnBatch | undefined): Promise<void> => {
+    if (batch !== undefined && opts.onRows) await opts.onRows(batch);
+  };
+  const reader = new RingReader(ring, mode, onRecord, () => handOn(windows.takeOldest()));
+  const closeWindows = async (closed: readonly ClosedWindow[]): Promise<void> => {
+    for (const w of closed) {
+      for (const batch of w.rows) await handOn(batch);
+      await every.onWindow(w.range);
+    }
+  };
+  /** Reads every record of an event before now. */
+  const readAllBefore = async (): Promise<void> => {
+    grace.wait();
+    await reader.drainTo(ring.producedPosition());
+  };
+  let behind = false;
+  const pollMs = opts.pollMs ?? 50;
+  while (!run.stopped && rows < limit) {
+    const next = windows.nextEndMono();
+    const untilEnd = next === undefined ? pollMs : Number(next - process.hrtime.bigint()) / 1e6;
+    await Promise.race([run.ended, sleep(behind ? 0 : Math.max(1, Math.min(pollMs, untilEnd)))]);
+    behind = await reader.drain();
+    const now = process.hrtime.bigint();
+    const due = windows.nextEndMono();
+    if (due !== undefined && due <= now) {
+      await readAllBefore();
+      await closeWindows(windows.closeThrough(now));
+    }
+    if (opts.onTick) await opts.onTick({ rows, elapsedMs: performance.now() - run.started, completeness: readStats(run.stats, run.programs) });
+  }
+  windows.finish(process.hrtime.bigint());
+  await readAllBefore();
+  await closeWindows(windows.closeAll());
+  return { rows };
+}
+
+/** Aggregate mode: the map is read once, when the query ends (and for live views as it runs). */
+async function aggregate(run: Running, opts: KernelRunOptions): Promise<Collected> {
+  const agg = run.maps.get(AGG_MAP)!;
+  while (!run.stopped) {
+    await Promise.race([run.ended, sleep(250)]);
+    if (opts.onTick && !run.stopped) {
+      const snapshot = readAggregates(run.plan, agg, false, run.stacks);
+      await opts.onTick({ rows: snapshot.rowCount, elapsedMs: performance.now() - run.started, completeness: readStats(run.stats, run.programs), snapshot });
+    }
+  }
+  const aggregate = readAggregates(run.plan, agg, false, run.stacks);
+  return { aggregate, rows: aggregate.rowCount };
+}
+
+/**
+ * Rows of windows cut and not yet handed on (each window counting one at least) before the loop
+ * stops cutting and waits: DuckDB may take longer over a window than a short period lasts, and
+ * the backlog is kept in memory.
+ */
+const MAX_PENDING_ROWS = 1 << 18;
+
+/**
+ * Aggregate mode with EVERY: at each window's end the program is switched to the other map
+ * (which waits until no program still uses the old one: see BpfMap.setMap), and the old map is
+ * read and emptied. A window is exactly the events between two switches, and its bounds are the
+ * times of the switches. Switching keeps to the schedule while DuckDB takes the windows in
+ * order behind it (a few may wait); a window is longer than asked only when that falls behind.
+ */
+async function aggregateWindows(run: Running, opts: KernelRunOptions, every: NonNullable<KernelRunOptions['every']>): Promise<Collected> {
+  const slot = run.maps.get(WINDOW_MAP)!;
+  const buffers = [run.maps.get(AGG_MAP)!, run.maps.get(AGG_SPARE_MAP)!] as const;
+  const period = BigInt(every.ms) * 1_000_000n;
+  const queue = new WindowQueue(every.onWindow);
+  let active = 0;
+  let startMono = run.attachedMono;
+  let nextEnd = run.attachedMono + period;
+  let total = 0;
+  // With FOR, the window its end falls in runs until the query has ended, its timer a little late.
+  const cutsAt = (end: bigint): boolean => run.nominalEnd === undefined || end < run.nominalEnd;
+  for (let last = false; !last; ) {
+    const waitMs = cutsAt(nextEnd) ? Number(nextEnd - process.hrtime.bigint()) / 1e6 : 250;
+    if (waitMs > 0) await Promise.race([run.ended, sleep(Math.min(250, waitMs))]);
+    last = run.stopped;
+    const now = process.hrtime.bigint();
+    if ((now >= nextEnd && cutsAt(nextEnd)) || last) {
+      if (queue.pendingRows >= MAX_PENDING_ROWS) await queue.idle();
+      const endMono = process.hrtime.bigint();
+      active = 1 - active;
+      slot.setMap(0, buffers[active]);
+      const aggregate = readAggregates(run.plan, buffers[1 - active], true, run.stacks);
+      total += aggregate.rowCount;
+      queue.push({ startUs: wallUs(startMono, run.wallOffset), endUs: wallUs(endMono, run.wallOffset), aggregate });
+      startMono = endMono;
+      while (nextEnd <= endMono) nextEnd += period;
+    }
+    queue.check();
+    if (opts.onTick) await opts.onTick({ rows: total, elapsedMs: performance.now() - run.started });
+  }
+  await queue.idle();
+  return { rows: total };
+}
+
+function wallUs(mono: bigint, wallOffset: bigint): number {
+  return Number((mono + wallOffset) / 1000n);
+}
+
+/** Hands windows to onWindow one at a time, in order, without holding up the loop that cuts them. */
+class WindowQueue {
+  private tail: Promise<void> = Promise.resolve();
+  private failure: { readonly error: unknown } | undefined;
+  /** Rows of the windows pushed and not yet handed on, each window counting one at least. */
+  pendingRows = 0;
+
+  constructor(private readonly onWindow: (w: Window) => Promise<void>) {}
+
+  push(w: Window): void {
+    const rows = Math.max(1, w.aggregate?.rowCount ?? 0);
+    this.pendingRows += rows;
+    this.tail = this.tail
+      .then(() => (this.failure === undefined ? this.onWindow(w) : undefined))
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => {
+        this.pendingRows -= rows;
+      });
   }
 
-  due(): boolean {
-    return this.ms !== undefined && Date.now() >= this.start + this.ms;
+  /** Throws what a window's onWindow threw, if one did. */
+  check(): void {
+    if (this.failure !== undefined) throw this.failure.error;
   }
 
-  /** Ends the current window (at its nominal end, or now if the query stopped early). */
-  close(): Window {
-    const end = Math.min(Date.now(), this.start + (this.ms ?? Infinity));
-    const w = { start: new Date(this.start), end: new Date(end) };
-    this.start = end;
-    return w;
+  /** Waits until every window pushed has been handed on; throws as check does. */
+  async idle(): Promise<void> {
+    await this.tail;
+    this.check();
+  }
+}
+
+/** Reads the ring in bounded steps, handing rows on after each step. */
+class RingReader {
+  /** Records one drain reads at most: a ring's worth, so the loop still closes windows and sees the end of the query. */
+  private readonly perDrain: number;
+
+  constructor(
+    private readonly ring: RingBuffer,
+    mode: StreamMode,
+    private readonly onRecord: (view: DataView, offset: number) => void,
+    private readonly handOn: () => Promise<void>,
+  ) {
+    this.perDrain = Math.ceil(mode.ringBytes / (mode.recordSize + HEADER_SIZE));
+  }
+
+  /**
+   * Reads what is there, up to a ring's worth; true when it stopped there with more to read.
+   * In a storm the kernel refills the ring as fast as it is read: rows go on in batches of
+   * DRAIN_BATCH, so memory holds one batch.
+   */
+  async drain(): Promise<boolean> {
+    for (let read = 0; read < this.perDrain; ) {
+      const want = Math.min(DRAIN_BATCH, this.perDrain - read);
+      const got = this.ring.poll(this.onRecord, want);
+      read += got;
+      await this.handOn();
+      if (got < want) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Reads until the reader has passed byte position `position`. A record before it may still be
+   * being written (reserved, not yet submitted) by a program that started after the position was
+   * taken: such a program runs without sleeping, so the wait for it is short.
+   */
+  async drainTo(position: number): Promise<void> {
+    while (this.ring.consumedPosition() < position) {
+      const got = this.ring.poll(this.onRecord, DRAIN_BATCH);
+      await this.handOn();
+      if (got === 0) await sleep(0);
+    }
   }
 }
 

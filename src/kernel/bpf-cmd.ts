@@ -55,6 +55,7 @@ export const MapCreate = {
   valueSize: 8,
   maxEntries: 12,
   mapFlags: 16,
+  innerMapFd: 20,
   mapName: 28,
   size: 44,
 } as const;
@@ -66,6 +67,8 @@ export interface MapCreateFields {
   readonly maxEntries: number;
   readonly flags: number;
   readonly name: string;
+  /** Map-in-map types: a map whose type and layout every map stored in this one has. */
+  readonly innerMapFd?: number;
 }
 
 export function mapCreateAttr(f: MapCreateFields): Buffer {
@@ -75,6 +78,7 @@ export function mapCreateAttr(f: MapCreateFields): Buffer {
   attr.writeUInt32LE(f.valueSize, MapCreate.valueSize);
   attr.writeUInt32LE(f.maxEntries, MapCreate.maxEntries);
   attr.writeUInt32LE(f.flags, MapCreate.mapFlags);
+  attr.writeUInt32LE(f.innerMapFd ?? 0, MapCreate.innerMapFd);
   writeName(attr, MapCreate.mapName, f.name);
   return attr;
 }

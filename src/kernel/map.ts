@@ -24,7 +24,8 @@ export type MapType =
   | 'lru_hash'
   | 'lru_percpu_hash'
   | 'ringbuf'
-  | 'stack_trace';
+  | 'stack_trace'
+  | 'array_of_maps';
 
 export interface MapSpec {
   readonly name: string;
@@ -33,6 +34,11 @@ export interface MapSpec {
   readonly valueSize: number;
   readonly maxEntries: number;
   readonly flags?: number;
+  /**
+   * array_of_maps only: the name of another map of the same program, created before this one.
+   * Every map stored in this one has its type and layout, and slot 0 holds it at the start.
+   */
+  readonly inner?: string;
 }
 
 /** enum bpf_map_type values. */
@@ -44,6 +50,7 @@ export const mapTypeIds: { readonly [T in MapType]: number } = {
   stack_trace: 7,
   lru_hash: 9,
   lru_percpu_hash: 10,
+  array_of_maps: 12,
   ringbuf: 27,
 };
 
@@ -58,12 +65,13 @@ export function isPerCpu(type: MapType): boolean {
     case 'lru_hash':
     case 'ringbuf':
     case 'stack_trace':
+    case 'array_of_maps':
       return false;
   }
 }
 
 function isArray(type: MapType): boolean {
-  return type === 'array' || type === 'percpu_array';
+  return type === 'array' || type === 'percpu_array' || type === 'array_of_maps';
 }
 
 const roundUp8 = (n: number): number => (n + 7) & ~7;
@@ -116,7 +124,11 @@ export class BpfMap {
     this.valueBufferSize = isPerCpu(spec.type) ? perCpuValueSize(spec.valueSize) : spec.valueSize;
   }
 
-  static create(spec: MapSpec): BpfMap {
+  /** `inner`: for array_of_maps, the map whose type and layout every stored map has. */
+  static create(spec: MapSpec, inner?: BpfMap): BpfMap {
+    if ((spec.type === 'array_of_maps') !== (inner !== undefined)) {
+      throw new Error(`map '${spec.name}': an inner map is given exactly for array_of_maps`);
+    }
     const attr = mapCreateAttr({
       mapType: mapTypeIds[spec.type],
       keySize: spec.keySize,
@@ -124,6 +136,7 @@ export class BpfMap {
       maxEntries: spec.maxEntries,
       flags: spec.flags ?? 0,
       name: spec.name,
+      ...(inner === undefined ? {} : { innerMapFd: inner.fd }),
     });
     const fd = sys().bpf(BpfCmd.MAP_CREATE, attr, MapCreate.size);
     if (fd < 0) throw new KernelError('BPF_MAP_CREATE', -fd, { subject: `map '${spec.name}'` });
@@ -145,6 +158,21 @@ export class BpfMap {
     this.checkValue(value);
     const r = this.elemCall(BpfCmd.MAP_UPDATE_ELEM, key, value, flags);
     if (r < 0) throw this.error('BPF_MAP_UPDATE_ELEM', -r);
+  }
+
+  /**
+   * array_of_maps: stores `map` in slot `index`. For map-in-map types the kernel returns from this
+   * only after an RCU grace period (synchronize_rcu in maybe_wait_bpf_programs, kernel/bpf/syscall.c,
+   * since 4.20): every program that was running when the slot changed has finished, so none can
+   * still be using the map the slot held before.
+   */
+  setMap(index: number, map: BpfMap): void {
+    if (this.spec.type !== 'array_of_maps') throw new Error(`map '${this.spec.name}' is a ${this.spec.type}, not an array_of_maps`);
+    const key = Buffer.alloc(4);
+    key.writeUInt32LE(index);
+    const value = Buffer.alloc(4);
+    value.writeUInt32LE(map.fd);
+    this.update(key, value);
   }
 
   /** False when the key was absent. */

@@ -103,6 +103,16 @@ export class RingBuffer {
     }
   }
 
+  /** How far the kernel has written (a byte position): records before it are reserved, maybe not yet submitted. */
+  producedPosition(): number {
+    return Number(Atomics.load(this.producerPos, 0));
+  }
+
+  /** How far this reader has read (a byte position). */
+  consumedPosition(): number {
+    return this.consumed;
+  }
+
   /**
    * Resolves true when records may be waiting, false after `timeoutMs`. Uses the map fd's
    * readiness when the Sys can watch fds, else just sleeps for the timeout. Records the program

@@ -7,7 +7,7 @@ import { cover, span, type Span } from '../diag/span.js';
 import type { Duration, Expr, OrderItem, SelectItem, SelectQuery, Statement, TableRef } from './ast.js';
 import { ExpressionGrammar } from './expression-grammar.js';
 import * as T from './lexer.js';
-import { durationMs, nameOf, tokenSpan } from './token-values.js';
+import { durationMs, MAX_DURATION_MS, MAX_DURATION_TEXT, nameOf, tokenSpan } from './token-values.js';
 
 function endOf(...spans: readonly (Span | undefined)[]): number {
   return Math.max(...spans.map((s) => s?.end ?? 0));
@@ -110,6 +110,7 @@ export class BpfqlParser extends ExpressionGrammar {
     return this.ACTION((): Duration => {
       const ms = durationMs(token.image);
       if (ms === undefined) this.fail('bad-duration', token, token);
+      if (ms > MAX_DURATION_MS) throw new QueryError([diagnostic('duration-too-long', { text: token.image, max: MAX_DURATION_TEXT }, tokenSpan(token))]);
       return { ms, text: token.image, span: tokenSpan(token) };
     });
   });
