@@ -3,7 +3,9 @@
 // results must agree (`npm run test:diff` runs 200 of a fresh seed). See test/diff/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { campaignSeeds, describeFailure, runDiff } from '../diff/run-diff.js';
+import type { DiffQuery } from '../diff/gen.js';
+import { campaignSeeds, describeFailure, roundNames, runDiff } from '../diff/run-diff.js';
+import { DiffRunner } from '../diff/runner.js';
 import { kernelSkip } from '../helpers/workload.js';
 import { workloadSkip } from '../helpers/c-workload.js';
 
@@ -21,4 +23,32 @@ test(`${QUERIES} generated queries give the same result planned and streamed`, {
   assert.ok((s.plannedModes.get('aggregate') ?? 0) >= QUERIES / 5, JSON.stringify([...s.plannedModes]));
   assert.ok((s.plannedModes.get('stream') ?? 0) >= QUERIES / 5, JSON.stringify([...s.plannedModes]));
   assert.ok(s.results.filter((r) => (r.rows ?? 0) > 0).length >= QUERIES / 2, 'too many empty results to compare');
+});
+
+test('// and % by constants of both signs, of negative and of unsigned values, in the kernel give what DuckDB gives on the same rows; / is DuckDB\'s DOUBLE', { skip, timeout: 120_000 }, async () => {
+  // A round name of its own, beyond any campaign's.
+  const names = roundNames(9999);
+  const c = names.comm;
+  const exact = (n: number): ('exact')[] => Array.from({ length: n }, () => 'exact' as const);
+  const query = (seed: number, table: string, sql: string, columns: number): DiffQuery => ({ seed, table, scoped: false, embedded: false, sql, kinds: exact(columns) });
+  // Failed opens return -2, -17 and -20 (see workload-spec.ts); reads of a bad descriptor -9; lseek's fd and offset are UBIGINT.
+  const inKernel = [
+    query(1, 'open', `SELECT ret // 7 AS q, ret % -7 AS r, ret // -3 AS s, count(*) AS n FROM open WHERE comm LIKE '${c}%' AND ret < 0 GROUP BY ret // 7, ret % -7, ret // -3`, 4),
+    query(2, 'open', `SELECT dfd // 7 AS q, dfd % 7 AS r, ret // -7 AS s, count(*) AS n, sum(ret // 7) AS t FROM open WHERE comm LIKE '${c}%' GROUP BY dfd // 7, dfd % 7, ret // -7`, 5),
+    query(3, 'read', `SELECT returned // -7 AS q, returned % 7 AS r, min(returned // 2) AS m, count(*) AS n FROM read WHERE comm LIKE '${c}%' AND returned < 0 GROUP BY returned // -7, returned % 7`, 4),
+    query(4, 'tracepoint.syscalls.sys_enter_lseek', `SELECT "offset" // -4096 AS q, fd % -3 AS r, fd // -1 AS s, count(*) AS n FROM tracepoint.syscalls.sys_enter_lseek WHERE comm = '${c}' GROUP BY "offset" // -4096, fd % -3, fd // -1`, 4),
+  ];
+  // DuckDB computes `/` in both plans: a DOUBLE key and filter.
+  const inDuckDB = query(5, 'open', `SELECT ret / 7 AS f, count(*) AS n FROM open WHERE comm LIKE '${c}%' AND ret / 2 < -1 GROUP BY ret / 7`, 2);
+  const runner = DiffRunner.open();
+  try {
+    const results = await runner.round([...inKernel, inDuckDB], names);
+    for (const r of results) {
+      assert.equal(r.verdict.kind, 'agree', describeFailure(r));
+      assert.ok((r.rows ?? 0) > 0, `no rows: ${r.query.sql}`);
+    }
+    assert.deepEqual(results.map((r) => r.plannedMode), ['aggregate', 'aggregate', 'aggregate', 'aggregate', 'stream']);
+  } finally {
+    await runner.close();
+  }
 });

@@ -1,6 +1,7 @@
 // profile against the real kernel: a program the test compiles burns a known amount of CPU time in
 // burn(); its samples must number about that time × the rate, and nearly all must be in burn().
-// The README's bcc-profile one-liner is the query of the first test.
+// The README's bcc-profile one-liner is the query of the first test. The last ones check that
+// count(ustack) and count(kstack) count the samples that have such a stack, in the kernel as in DuckDB.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -24,15 +25,31 @@ interface Burn {
   readonly cpuSeconds: number;
 }
 
+interface Burns {
+  readonly outcomes: readonly Outcome[];
+  readonly pid: number;
+  readonly cpuSeconds: number;
+}
+
 /**
  * Runs `sql`; once attached, starts the burner and ends the query when it says it is done. The
  * burner then sleeps, so its mappings are still there when its user stacks are symbolised, and
  * is stopped once the query returned.
  */
 async function runBurn(engine: Engine, sql: string, seconds: number): Promise<Burn> {
+  const { outcomes, pid, cpuSeconds } = await runBurns([{ engine, sql }], seconds);
+  return { outcome: outcomes[0]!, pid, cpuSeconds };
+}
+
+/** runBurn for several queries at once: the burner starts once all are attached and ends them all. */
+async function runBurns(runs: readonly { readonly engine: Engine; readonly sql: string }[], seconds: number): Promise<Burns> {
   let child: ChildProcess | undefined;
-  let attached!: () => void;
-  const ready = new Promise<void>((resolve) => (attached = resolve));
+  const attachedEach = runs.map(() => {
+    let attached!: () => void;
+    const ready = new Promise<void>((resolve) => (attached = resolve));
+    return { attached, ready };
+  });
+  const ready = Promise.all(attachedEach.map((a) => a.ready));
   const burned = ready.then(
     () =>
       new Promise<number>((resolve, reject) => {
@@ -47,8 +64,8 @@ async function runBurn(engine: Engine, sql: string, seconds: number): Promise<Bu
       }),
   );
   try {
-    const outcome = await engine.execute(sql, { onAttached: attached, until: burned });
-    return { outcome, pid: child!.pid!, cpuSeconds: await burned };
+    const outcomes = await Promise.all(runs.map((r, i) => r.engine.execute(r.sql, { onAttached: attachedEach[i]!.attached, until: burned })));
+    return { outcomes, pid: child!.pid!, cpuSeconds: await burned };
   } finally {
     child?.removeAllListeners('exit');
     child?.kill();
@@ -110,5 +127,68 @@ test('profile(49): streamed samples of the burner at 49 Hz, each with its pid an
     assert.ok(inBurn >= 0.9 * rows.length, `${inBurn} of ${rows.length} samples in burn()`);
   } finally {
     await engine.close();
+  }
+});
+
+/** Samples of the burner, of the idle tasks (pid 0) and of kernel threads (children of kthreadd, pid 2), at a rate high enough that some of the last two are sampled. */
+const SAMPLED = (burner: string): string => `profile(997) WHERE comm = '${burner}' OR pid = 0 OR ppid = 2`;
+/** Runs until a kernel thread or idle task was sampled (a machine kept fully busy by other processes may need another round). */
+const ATTEMPTS = 3;
+
+test('profile: count(ustack) and count(kstack) count the samples with such a stack, in the kernel exactly as DuckDB counts the decoded stacks', { skip }, async () => {
+  const engine = await Engine.open();
+  try {
+    let noUserStack = 0;
+    for (let attempt = 0; attempt < ATTEMPTS && noUserStack === 0; attempt++) {
+      // One run: the kernel counts per stack id, and user space decodes the same ids into the text DuckDB counts.
+      const { outcome, pid } = await runBurn(engine, `SELECT pid, ustack, kstack, count(*) AS n, count(ustack) AS u, count(kstack) AS k FROM ${SAMPLED(prog!.name)} GROUP BY pid, ustack, kstack`, 1);
+      assert.equal(outcome.kind === 'rows' && outcome.kernel?.plan.kernel.mode.kind, 'aggregate');
+      const rows = (rowsOf(outcome) as readonly (readonly [number, string | null, string | null, number, number, number])[]).map(([p, ustack, kstack, n, u, k]) => ({ p, ustack, kstack, n: Number(n), u: Number(u), k: Number(k) }));
+      for (const r of rows) {
+        assert.equal(r.u, r.ustack === null ? 0 : r.n, JSON.stringify(r));
+        assert.equal(r.k, r.kstack === null ? 0 : r.n, JSON.stringify(r));
+      }
+      // The burner runs in user mode: its samples have a user stack and, mostly, no kernel one.
+      const burner = rows.filter((r) => r.p === pid);
+      const sum = (rs: typeof rows, f: (r: (typeof rows)[number]) => number): number => rs.reduce((n, r) => n + f(r), 0);
+      assert.ok(sum(burner, (r) => r.u) >= 0.9 * sum(burner, (r) => r.n) && sum(burner, (r) => r.n) > 0, JSON.stringify(burner));
+      assert.ok(sum(burner, (r) => r.k) < sum(burner, (r) => r.n), JSON.stringify(burner));
+      noUserStack = sum(rows, (r) => r.n - r.u);
+      if (noUserStack > 0) {
+        // Those are kernel threads' and idle samples, each with a kernel stack.
+        const kernel = rows.filter((r) => r.ustack === null);
+        assert.ok(kernel.every((r) => r.p !== pid && r.kstack !== null), JSON.stringify(kernel.slice(0, 5)));
+      }
+    }
+    assert.ok(noUserStack > 0, `no kernel thread or idle task sampled in ${ATTEMPTS} runs`);
+  } finally {
+    await engine.close();
+  }
+});
+
+test('profile: count(*), count(ustack) and count(kstack) over the burner and kernel threads, planned in the kernel and forced into DuckDB at the same time', { skip }, async () => {
+  const planned = await Engine.open();
+  // The WHERE clause stays in the kernel: only the samples counted reach DuckDB (and are symbolised).
+  const streamed = await Engine.open({ kernelAggregation: false });
+  try {
+    const sql = `SELECT count(*) AS n, count(ustack) AS u, count(kstack) AS k FROM ${SAMPLED(prog!.name)}`;
+    let results: { mode: string | undefined; n: number; u: number; k: number }[] = [];
+    for (let attempt = 0; attempt < ATTEMPTS && !(results.length > 0 && results.every((r) => r.u < r.n)); attempt++) {
+      const { outcomes } = await runBurns([{ engine: planned, sql }, { engine: streamed, sql }], 1);
+      results = outcomes.map((o) => {
+        const [n, u, k] = rowsOf(o)[0]!.map(Number) as [number, number, number];
+        return { mode: o.kind === 'rows' ? o.kernel?.plan.kernel.mode.kind : undefined, n, u, k };
+      });
+    }
+    assert.deepEqual(results.map((r) => r.mode), ['aggregate', 'stream']);
+    // Each side sampled on its own timers, so the numbers differ a little; what they mean does not:
+    // user-mode samples of the burner have no kernel stack, kernel threads no user stack.
+    for (const r of results) {
+      assert.ok(r.n > 0 && r.u > 0 && r.k > 0, JSON.stringify(results));
+      assert.ok(r.u < r.n && r.k < r.n, JSON.stringify(results));
+    }
+  } finally {
+    await planned.close();
+    await streamed.close();
   }
 });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { disassemble } from '../../src/bpf/index.js';
 import { compileKernelPlan } from '../../src/bpf-templates/compile.js';
+import { explainPlan } from '../../src/engine/explain.js';
 import { duckdbType } from '../../src/catalog/types.js';
 import { KERNEL_TABLE, type Plan } from '../../src/planner/plan.js';
 import { planQuery } from '../../src/planner/planner.js';
@@ -60,6 +61,7 @@ test('// and % by a constant run in the kernel, signed for a signed value (sdiv,
   if (p.kernel.mode.kind !== 'aggregate') return;
   assert.deepEqual(p.kernel.mode.keys.map((k) => printKExpr(k.expr)), ['(pid // -7)', '(pid % -7)']);
   const text = code(p);
+  assert.ok(explainPlan(p, compileKernelPlan(p.kernel, p.table)).includes('  k0 s64 @0 = (pid // -7)\n'));
   assert.match(text, / s\/= -7\n/);
   assert.match(text, / s%= -7\n/);
 });

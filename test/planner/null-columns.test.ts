@@ -7,6 +7,7 @@ import { disassemble } from '../../src/bpf/index.js';
 import { countAggregate } from '../../src/bpf-templates/aggregates/count.js';
 import type { CpuState } from '../../src/bpf-templates/aggregates/aggregate.js';
 import { compileKernelPlan } from '../../src/bpf-templates/compile.js';
+import { explainPlan } from '../../src/engine/explain.js';
 import type { Column } from '../../src/catalog/column.js';
 import { kernelNullValue, NO_STACK_ID } from '../../src/catalog/nulls.js';
 import type { KernelTable } from '../../src/catalog/table.js';
@@ -50,9 +51,15 @@ test('count(ustack) in the kernel counts only the samples with a user stack id (
   ]);
   assert.equal(mode.valueSize, 24);
   // The program tests each stack id against -EFAULT and adds the 0/1 result to its own counter.
-  const code = disassemble(compileKernelPlan(p.kernel, p.table).assembled);
+  const compiled = compileKernelPlan(p.kernel, p.table);
+  const code = disassemble(compiled.assembled);
   assert.equal(code.match(/if r\d != 0xfffffff2 goto/g)?.length, 2, code);
   assert.match(code, /r1 = \*\(u64 \*\)\(r10 -\d+\)\s+; count \+= \(x is not NULL\)\n\s+\d+: r2 = \*\(u64 \*\)\(r0 \+8\)\n\s+\d+: r2 \+= r1\n\s+\d+: \*\(u64 \*\)\(r0 \+8\) = r2/);
+  // EXPLAIN says which count is which.
+  const explained = explainPlan(p, compiled).split('\n');
+  for (const line of ['  a0 count(*) = the event count -> s64', `  a1 count @8 = the events where (ustack != ${NO_STACK_ID}) -> s64`, `  a2 count @16 = the events where (kstack != ${NO_STACK_ID}) -> s64`]) {
+    assert.ok(explained.includes(line), line);
+  }
 });
 
 test('count(x) of every column that may be NULL, in every curated table, is planned as a count of its non-NULL values', () => {
