@@ -7,26 +7,20 @@ import { readFileSync } from 'node:fs';
 /** Open files bpfql asks for: loading takes about 120 (measured), queries and DuckDB the rest. */
 export const MIN_OPEN_FILES = 256;
 
-export interface Limit {
-  readonly soft: number;
-  readonly hard: number;
-}
-
-/** RLIMIT_NOFILE from /proc/<pid>/limits text ("Max open files  1024  4096  files"); undefined if absent. */
-export function parseOpenFilesLimit(limits: string): Limit | undefined {
-  const m = /^Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/m.exec(limits);
+/** The soft RLIMIT_NOFILE in /proc/<pid>/limits text ("Max open files  1024  4096  files"); undefined if absent. */
+export function parseOpenFilesLimit(limits: string): number | undefined {
+  const m = /^Max open files\s+(\d+|unlimited)\s/m.exec(limits);
   if (!m) return undefined;
-  const n = (s: string): number => (s === 'unlimited' ? Infinity : Number(s));
-  return { soft: n(m[1]!), hard: n(m[2]!) };
+  return m[1] === 'unlimited' ? Infinity : Number(m[1]);
 }
 
 /** What to say when the limit is too low to run bpfql, else undefined. */
-export function openFilesProblem(limit: Limit | undefined): string | undefined {
-  if (limit === undefined || limit.soft >= MIN_OPEN_FILES) return undefined;
-  return `bpfql needs to open at least ${MIN_OPEN_FILES} files, but the limit (ulimit -n) is ${limit.soft}: raise it, e.g. \`ulimit -n 1024\``;
+export function openFilesProblem(limit: number | undefined): string | undefined {
+  if (limit === undefined || limit >= MIN_OPEN_FILES) return undefined;
+  return `bpfql needs to open at least ${MIN_OPEN_FILES} files, but the limit (ulimit -n) is ${limit}: raise it, e.g. \`ulimit -n 1024\``;
 }
 
-export function ownOpenFilesLimit(): Limit | undefined {
+export function ownOpenFilesLimit(): number | undefined {
   try {
     return parseOpenFilesLimit(readFileSync('/proc/self/limits', 'utf8'));
   } catch {

@@ -1,8 +1,23 @@
 // Standard output that may stop taking text: `bpfql … | head -1` closes the pipe after a line
-// (EPIPE), and a redirect may fill its disk (ENOSPC). Node reports either as an 'error' event
-// some time after the write, and without a listener it crashes with a stack trace. A reader that
+// (EPIPE), and a redirect may fill its disk (ENOSPC). Node reports a pipe's errors as an 'error'
+// event some time after the write, and without a listener it crashes with a stack trace; to a
+// file, its stream makes one write(2) per chunk and drops what a short write left out, so a full
+// disk cut the result silently. Files are therefore written here, to the last byte. A reader that
 // left is no failure (exit as usual, as `head`'s users expect); any other error is, and is said.
+import { fstatSync, writeSync } from 'node:fs';
+
+/** Whether fd 1 is a file or device that Node writes with plain write(2) (not a pipe, socket or terminal). */
+function isPlainFile(): boolean {
+  try {
+    const st = fstatSync(1);
+    return !st.isFIFO() && !st.isSocket() && !process.stdout.isTTY;
+  } catch {
+    return false;
+  }
+}
+
 export class Stdout {
+  private readonly plainFile = isPlainFile();
   /** The reader closed the pipe: nothing more is written. */
   private gone = false;
   /** Why output failed, other than the reader leaving. */
@@ -22,7 +37,17 @@ export class Stdout {
 
   write(text: string): void {
     if (this.stopped) return;
-    process.stdout.write(text);
+    if (!this.plainFile) {
+      process.stdout.write(text);
+      return;
+    }
+    const data = Buffer.from(text);
+    try {
+      for (let at = 0; at < data.length; ) at += writeSync(1, data, at);
+    } catch (e) {
+      this.error = e as NodeJS.ErrnoException;
+      this.onStop();
+    }
   }
 
   get stopped(): boolean {
