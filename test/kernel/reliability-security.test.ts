@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, sleep, startCli } from '../helpers/cli.js';
@@ -129,15 +129,32 @@ async function withFullDisk(dir: string, f: (mnt: string) => Promise<void>): Pro
 /** A result of ~200 KiB: more than the small disk holds. */
 const BIG = "SELECT range AS n, repeat('x', 30) AS s FROM range(5000)";
 
-test('-o to a full disk: exit 1 naming the file, and no partial or temporary file left', { skip }, () =>
+test('-o to a full disk: exit 1 naming the file, which keeps its old content, and no temporary file left', { skip }, () =>
   withDir((dir) =>
     withFullDisk(dir, async (mnt) => {
       const out = join(mnt, 'rows.csv');
+      writeFileSync(out, 'old\n');
       const r = await startCli(['--format', 'csv', '-o', out, BIG]).done;
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, new RegExp(`^error: cannot write ${out}: .*No space left on device`, 'm'));
-      assert.deepEqual(readdirSync(mnt), []);
+      assert.deepEqual(readdirSync(mnt), ['rows.csv']);
+      assert.equal(readFileSync(out, 'utf8'), 'old\n');
     })));
+
+test('-o and --db refuse a symlink planted at the target before the query runs', { skip }, () =>
+  withDir(async (dir) => {
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'secret\n');
+    for (const [flag, name] of [['-o', 'out.csv'], ['--db', 'results.duckdb'], ['--db', 'other.duckdb']] as const) {
+      const link = name === 'other.duckdb' ? join(dir, `${name}.wal`) : join(dir, name);
+      symlinkSync(victim, link);
+      const r = await startCli([flag, join(dir, name), 'SELECT count(*) FROM tracepoint.syscalls.sys_enter_getppid FOR 5s']).done;
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, `error: cannot write ${link}: it is a symbolic link, which bpfql does not follow (name the file it points to, if that is meant)\n`);
+    }
+    assert.equal(readFileSync(victim, 'utf8'), 'secret\n');
+  }));
 
 test('standard output on a full disk: exit 1 saying so, not a silently cut result', { skip }, () =>
   withDir((dir) =>
