@@ -66,16 +66,17 @@ function stage(path: string): Staging {
   let dirName: string | undefined;
   let dirFd: number | undefined;
   const cleanup = (): void => {
-    if (dirFd !== undefined) {
-      for (const entry of readdirSync(fdPath(dirFd))) unlinkSync(fdPath(dirFd, entry));
-      closeSync(dirFd);
-    }
-    if (dirName !== undefined) {
-      try {
-        rmdirSync(fdPath(parentFd, dirName));
-      } catch {
-        // Someone renamed it away; it is empty, and only root can enter it.
+    // Best effort, and never in the way of the error being reported: what is left is in a
+    // directory only root can enter.
+    try {
+      if (dirFd !== undefined) {
+        for (const entry of readdirSync(fdPath(dirFd))) unlinkSync(fdPath(dirFd, entry));
+        closeSync(dirFd);
       }
+      // Fails if someone renamed it away; it is empty by now.
+      if (dirName !== undefined) rmdirSync(fdPath(parentFd, dirName));
+    } catch {
+      // nothing more can be done
     }
     closeSync(parentFd);
   };
