@@ -17,6 +17,9 @@ export interface CliOptions {
 
 export class UsageError extends Error {}
 
+/** The most keys a kernel hash map can be asked for. */
+export const MAX_KEYS = 2 ** 31;
+
 const FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv', 'ndjson'];
 
 export const USAGE = `usage: bpfql [options] "QUERY; ..."     run statements (kernel queries and DuckDB SQL)
@@ -63,6 +66,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (v['max-keys'] !== undefined) {
     maxKeys = Number(v['max-keys']);
     if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new UsageError(`--max-keys needs a positive whole number, not '${v['max-keys']}'`);
+    // The kernel rounds a hash map's buckets up to a power of two in 32 bits.
+    if (maxKeys > MAX_KEYS) throw new UsageError(`--max-keys can be at most ${MAX_KEYS} (2^31), not ${v['max-keys']}`);
   }
   if (parsed.positionals.length > 1) throw new UsageError('give the query as one argument (quote it)');
   return {

@@ -58,7 +58,8 @@ export function reportVerifierBug(query: string, program: CompiledProgram, error
   for (const dir of [tmpdir(), process.cwd()]) {
     const path = join(dir, file);
     try {
-      writeFileSync(path, text);
+      // Created, never opened: the name is predictable, so a link planted at it in /tmp is refused.
+      writeFileSync(path, text, { flag: 'wx', mode: 0o644 });
       return new VerifierBugError(path, error);
     } catch {
       // Try the next place; with none writable the verifier's own message is all there is.

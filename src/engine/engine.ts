@@ -28,6 +28,9 @@ import { duckdbAggregateMacros } from '../planner/duckdb-aggregates.js';
 import type { KernelProgress } from './kernel-run.js';
 import type { Progress } from './progress.js';
 import { progressOf } from './progress.js';
+import { checkMapMemory } from './map-memory.js';
+import { possibleCpus } from '../kernel/cpus.js';
+import { memoryAvailable } from '../kernel/memory.js';
 
 export interface EngineOptions extends PlanOptions {
   /** A DuckDB file to keep results in; in memory when absent. */
@@ -169,6 +172,7 @@ export class Engine {
    */
   private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target): Promise<KernelRunInfo> {
     const { plan, program } = this.prepare(q);
+    checkMapMemory(program.maps, possibleCpus(), memoryAvailable());
     const onTick = ctx.onTick;
     const kernelTable = `__bpfql_k${++this.seq}`;
     const residual = plan.residualSql.replaceAll(KERNEL_TABLE, kernelTable);

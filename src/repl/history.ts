@@ -1,9 +1,10 @@
 // Entries typed at the prompt, kept across sessions in a file under $XDG_STATE_HOME/bpfql/.
 // One entry per line; a multi-line entry keeps its line breaks as '\n' (and '\' as '\\'), so
 // the file stays readable and greppable.
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { appendFileText, OutputFileError } from '../sink/safe-file.js';
 
 /** How many entries are loaded at start. */
 export const HISTORY_LIMIT = 1000;
@@ -54,10 +55,11 @@ export class History {
     if (text === '' || this.list[this.list.length - 1] === text) return;
     this.list.push(text);
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      appendFileSync(this.path, `${encodeEntry(text)}\n`);
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      // What was typed may hold secrets: the file is the user's alone.
+      appendFileText(this.path, `${encodeEntry(text)}\n`, 0o600);
     } catch (e) {
-      this.problem ??= `cannot write history ${this.path}: ${(e as Error).message}`;
+      this.problem ??= `cannot write history ${this.path}: ${e instanceof OutputFileError ? e.detail : (e as Error).message}`;
     }
   }
 }

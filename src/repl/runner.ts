@@ -1,7 +1,6 @@
 // Runs what is entered at the prompt: SQL statements one after the other through the backend, and
 // meta commands. It reports through hooks (what to print, what is running) and knows nothing of
 // Ink, so it is tested with a fake backend.
-import { appendFileSync } from 'node:fs';
 import { reportError } from '../cli/errors.js';
 import { describeCompleteness, isComplete } from '../engine/completeness.js';
 import type { Outcome } from '../engine/engine.js';
@@ -9,6 +8,8 @@ import type { Progress } from '../engine/progress.js';
 import { splitStatements } from '../query/split.js';
 import type { QueryResult } from '../sink/result.js';
 import { formatResult } from '../sink/format.js';
+import { appendFileText } from '../sink/safe-file.js';
+import { displayText } from '../sink/display-text.js';
 import type { Backend } from './backend.js';
 import type { MetaCommand, ReplFormat } from './meta.js';
 import { HELP, parseMeta } from './meta.js';
@@ -53,6 +54,11 @@ export interface Settings {
 export const SCREEN_ROWS = 100;
 /** Stream mode ticks arrive every 50 ms; the screen needs a few a second. */
 const TICK_MS = 200;
+
+/** The result with every string value written as display-text.ts escapes it. */
+function escapedStrings(r: QueryResult): QueryResult {
+  return { columns: r.columns, rows: r.rows.map((row) => row.map((v) => (typeof v === 'string' ? displayText(v) : v))) };
+}
 
 export class Runner {
   private nextId = 0;
@@ -161,7 +167,9 @@ export class Runner {
     const format = this.settings.format;
     if (this.settings.output !== undefined) return this.toFile(formatResult(r, format), `${r.rows.length} ${r.rows.length === 1 ? 'row' : 'rows'}`);
     if (format === 'table') return [{ kind: 'table', result: r }];
-    return [{ kind: 'text', text: formatResult(r, format) }];
+    // CSV has no escapes of its own: on screen, strings are escaped as in a table (display-text.ts).
+    // JSON's own escapes keep it unambiguous; the transcript escapes what JSON leaves raw.
+    return [{ kind: 'text', text: formatResult(format === 'csv' ? escapedStrings(r) : r, format) }];
   }
 
   private outputText(text: string): ItemText[] {
@@ -171,10 +179,10 @@ export class Runner {
   private toFile(text: string, what: string): ItemText[] {
     const file = this.settings.output!;
     try {
-      appendFileSync(file, `${text}\n`);
+      appendFileText(file, `${text}\n`);
       return [{ kind: 'note', text: `wrote ${what} to ${file}`, warn: false }];
     } catch (e) {
-      return [{ kind: 'error', text: `error: cannot write ${file}: ${(e as Error).message}` }];
+      return [{ kind: 'error', text: `error: ${(e as Error).message}` }];
     }
   }
 

@@ -1,5 +1,7 @@
 // Query results written to files by DuckDB's COPY, the format chosen by the file's extension.
+// DuckDB writes into a private directory and the finished file replaces the target (safe-file.ts).
 
+import { OutputFileError, replaceFile } from './safe-file.js';
 import type { Session } from './session.js';
 import { quoteString } from './sql-text.js';
 
@@ -38,12 +40,24 @@ function copyOptions(format: ExportFormat, opts: ExportOptions | undefined): str
   }
 }
 
-/** Writes the result of `sql` (one query, trailing semicolons allowed) to `path`, replacing the file. */
+/**
+ * Writes the result of `sql` (one query, trailing semicolons allowed) to `path`, replacing the file
+ * once it is complete. Throws OutputFileError naming `path` when it can't be written (a symlink, a
+ * directory, a full disk); a failed query's error is passed on as it is.
+ */
 export async function exportQuery(session: Session, sql: string, path: string, opts?: ExportOptions): Promise<void> {
   const format = exportFormatOf(path);
   if (format === undefined) {
     throw new Error(`can't tell the export format of "${path}": name it .parquet, .csv, .json, .ndjson or .jsonl`);
   }
   const query = sql.replace(/[\s;]+$/, '');
-  await session.run(`COPY (${query}) TO ${quoteString(path)} (${copyOptions(format, opts)})`);
+  await replaceFile(
+    path,
+    (staged) => session.run(`COPY (${query}) TO ${quoteString(staged)} (${copyOptions(format, opts)})`).then(() => undefined),
+    (e, staged) => {
+      const message = e instanceof Error ? e.message : String(e);
+      // DuckDB names the file it was writing: an IO error is about the file, anything else about the query.
+      return message.includes(staged) ? new OutputFileError(path, message.replaceAll(staged, path)) : (e instanceof Error ? e : new Error(message));
+    },
+  );
 }

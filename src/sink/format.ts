@@ -1,6 +1,7 @@
 // Query results as text for a terminal or a pipe. Every format returns text without a final line
 // break (print it with console.log or add one).
 
+import { displayText, screenText } from './display-text.js';
 import { jsonText } from './json-text.js';
 import type { QueryResult } from './result.js';
 
@@ -36,13 +37,17 @@ function isBucketList(v: unknown): v is readonly Bucket[] {
     typeof b === 'object' && b !== null && !Array.isArray(b) && 'lo' in b && 'hi' in b && 'count' in b && Object.keys(b).length === 3);
 }
 
-/** One line of text per value: control characters are escaped so they can't break the layout. */
+/**
+ * One line of text per value, safe for a terminal: control characters (and backslash) are escaped
+ * (display-text.ts), so they can neither break the layout nor drive the terminal. Lists and
+ * structs are shown as JSON, whose strings already escape line breaks and backslashes.
+ */
 function cellText(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'string') return v.replace(/[\n\r\t]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
+  if (typeof v === 'string') return displayText(v);
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-  if (isBucketList(v)) return v.map((b) => `[${jsonText(b.lo)},${jsonText(b.hi)}]:${jsonText(b.count)}`).join(' ');
-  return jsonText(v);
+  if (isBucketList(v)) return screenText(v.map((b) => `[${jsonText(b.lo)},${jsonText(b.hi)}]:${jsonText(b.count)}`).join(' '));
+  return screenText(jsonText(v));
 }
 
 function isNumeric(rows: QueryResult['rows'], c: number): boolean {
@@ -98,7 +103,7 @@ function formatTable(r: QueryResult, maxWidth: number | undefined): string {
   if (r.columns.length === 0) return footer;
   const cells = r.rows.map((row) => r.columns.map((_, c) => cellText(row[c])));
   const right = r.columns.map((_, c) => isNumeric(r.rows, c));
-  const natural = r.columns.map((col, c) => cells.reduce((w, line) => Math.max(w, widthOf(line[c]!)), widthOf(col.name)));
+  const natural = r.columns.map((col, c) => cells.reduce((w, line) => Math.max(w, widthOf(line[c]!)), widthOf(displayText(col.name))));
   const widths = maxWidth === undefined ? natural : fitWidths(natural, maxWidth);
   const last = r.columns.length - 1;
   const line = (texts: readonly string[]): string => texts.map((t, c) => {
@@ -108,7 +113,7 @@ function formatTable(r: QueryResult, maxWidth: number | undefined): string {
     return c === last ? s : s + pad;
   }).join(SEPARATOR);
   return [
-    line(r.columns.map((col) => col.name)),
+    line(r.columns.map((col) => displayText(col.name))),
     widths.map((w) => '-'.repeat(w)).join('-+-'),
     ...cells.map(line),
     footer,

@@ -1,6 +1,6 @@
 // Command-line flags of `bpfql run [options] -- <command> [args...]`.
 import { parseArgs } from 'node:util';
-import { UsageError } from '../args.js';
+import { MAX_KEYS, UsageError } from '../args.js';
 
 /** Where the queries come from: one `-e` text or one `-f` file, in the order given. */
 export type QuerySource =
@@ -64,6 +64,12 @@ function positiveInteger(flag: string, text: string): number {
   return n;
 }
 
+function maxKeys(text: string): number {
+  const n = positiveInteger('--max-keys', text);
+  if (n > MAX_KEYS) throw new UsageError(`--max-keys can be at most ${MAX_KEYS} (2^31), not ${text}`);
+  return n;
+}
+
 function tolerance(text: string): number {
   const n = Number(text.endsWith('%') ? text.slice(0, -1) : text);
   if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--tolerance needs a percentage of 0 or more, not '${text}'`);
@@ -124,7 +130,7 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
       : {}),
     ...(v['save-baseline'] !== undefined ? { saveBaseline: parquetPath('--save-baseline', v['save-baseline']) } : {}),
     reports: (v.report ?? []).map(reportTarget),
-    ...(v['max-keys'] !== undefined ? { maxKeys: positiveInteger('--max-keys', v['max-keys']) } : {}),
+    ...(v['max-keys'] !== undefined ? { maxKeys: maxKeys(v['max-keys']) } : {}),
     command,
     help: false,
   };

@@ -1,6 +1,6 @@
 // Entry of `bpfql run`: flags, the run, its summary on stderr (stdout belongs to the command) and
 // the report files. Returns bpfql's exit code.
-import { writeFileSync } from 'node:fs';
+import { replaceFileText } from '../../sink/safe-file.js';
 import { UsageError } from '../args.js';
 import { ExitCode } from '../errors.js';
 import type { ReportTarget, RunOptions } from './args.js';
@@ -17,8 +17,8 @@ function log(line: string): void {
 
 function writeReport(target: ReportTarget, report: RunReport): void {
   switch (target.format) {
-    case 'json': writeFileSync(target.path, renderJsonReport(report)); break;
-    case 'junit': writeFileSync(target.path, renderJunitReport(report)); break;
+    case 'json': replaceFileText(target.path, renderJsonReport(report)); break;
+    case 'junit': replaceFileText(target.path, renderJunitReport(report)); break;
   }
 }
 
@@ -54,7 +54,7 @@ export async function runMain(argv: readonly string[]): Promise<number> {
     try {
       writeReport(target, report);
     } catch (e) {
-      log(`error: cannot write the report ${target.path}: ${e instanceof Error ? e.message : String(e)}`);
+      log(`error: ${e instanceof Error ? e.message : String(e)}`);
       return ExitCode.runtime;
     }
   }

@@ -81,7 +81,7 @@ interface Interruptible {
   launched?: Launched;
 }
 
-/** Ctrl-C or SIGTERM: passed on to the command once it runs; before that they stop the run. */
+/** Ctrl-C, SIGTERM or SIGHUP (a dropped ssh session): passed on to the command once it runs; before that they stop the run. */
 function handleSignals(target: Interruptible): () => void {
   let count = 0;
   const on = (signal: NodeJS.Signals): void => {
@@ -90,11 +90,10 @@ function handleSignals(target: Interruptible): () => void {
     if (target.launched) target.launched.kill(signal);
     else target.controller.abort();
   };
-  process.on('SIGINT', on);
-  process.on('SIGTERM', on);
+  const signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, on);
   return () => {
-    process.off('SIGINT', on);
-    process.off('SIGTERM', on);
+    for (const s of signals) process.off(s, on);
   };
 }
 
@@ -155,6 +154,8 @@ async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup
     });
     if (failed !== undefined) throw failed;
     for (const q of got.queries) await printResult(engine.session, q, log);
+    // The queries ended with the command: their programs, links and maps go before the checks run.
+    engine.teardownKernel();
 
     for (const stmt of statements) {
       if (stmt.kind !== 'sql') continue;
@@ -174,8 +175,7 @@ async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup
       await saveBaseline(engine.session, shapes, opts.saveBaseline, { 'bpfql.version': VERSION, 'bpfql.command': JSON.stringify(opts.command) });
     }
   } finally {
-    // Kernel objects are left to process exit, which frees them all at once (closing each is slow).
-    await engine.session.close();
+    await engine.close();
   }
 }
 

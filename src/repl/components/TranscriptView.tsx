@@ -1,5 +1,6 @@
 // One item of the transcript above the prompt: what was typed, and what came of it.
 import { Text } from 'ink';
+import { screenText } from '../../sink/display-text.js';
 import type { TranscriptItem } from '../runner.js';
 import { SCREEN_ROWS } from '../runner.js';
 import { ErrorView } from './ErrorView.js';
@@ -10,8 +11,10 @@ export function TranscriptView({ item, width }: { readonly item: TranscriptItem;
   switch (item.kind) {
     case 'input': return <EchoedInput text={item.text} />;
     case 'table': return <ResultTable result={item.result} width={width} maxRows={SCREEN_ROWS} />;
-    case 'text': return <Text>{item.text}</Text>;
-    case 'note': return <Text color={item.warn ? 'yellow' : undefined} dimColor={!item.warn}>{item.text}</Text>;
-    case 'error': return <ErrorView text={item.text} />;
+    // Text may quote the kernel's strings (a result as JSON, an error naming a value): no control
+    // character reaches the terminal raw. Tables escape their cells themselves (format.ts).
+    case 'text': return <Text>{screenText(item.text)}</Text>;
+    case 'note': return <Text color={item.warn ? 'yellow' : undefined} dimColor={!item.warn}>{screenText(item.text)}</Text>;
+    case 'error': return <ErrorView text={screenText(item.text)} />;
   }
 }

@@ -1,0 +1,160 @@
+// Files bpfql writes at a path the user names (exports, `bpfql run` reports and baselines). bpfql
+// runs as root, often in directories other users can write to, so a name planted there (a symlink
+// at the target, or at a temporary name next to it) must not redirect the write. The content is
+// written into a fresh directory only root can enter (mkdtemp, 0700), made next to the target so
+// the final rename stays on one filesystem, and renamed over the target once complete: a rename
+// replaces a link rather than following it, and a failed write leaves nothing behind. Both
+// directories are held open and reached through /proc/self/fd, so renaming them while bpfql writes
+// does not move the write elsewhere.
+import { closeSync, chmodSync, constants, lstatSync, mkdtempSync, openSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+
+/** A target bpfql refuses to write (a symlink or a directory), or a write that failed, said for the user. */
+export class OutputFileError extends Error {
+  /** The message without the path: why it failed. */
+  readonly detail: string;
+
+  constructor(readonly path: string, detail: string) {
+    super(`cannot write ${path}: ${detail}`);
+    this.name = 'OutputFileError';
+    this.detail = detail;
+  }
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Throws unless `path` is absent or a regular (or special, e.g. /dev/null) file that is not a link. */
+export function checkTarget(path: string): void {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new OutputFileError(path, reason(e));
+  }
+  if (st.isSymbolicLink()) throw new OutputFileError(path, 'it is a symbolic link, which bpfql does not follow (name the file it points to, if that is meant)');
+  if (st.isDirectory()) throw new OutputFileError(path, 'it is a directory');
+}
+
+const fdPath = (fd: number, name?: string): string => `/proc/self/fd/${fd}${name === undefined ? '' : `/${name}`}`;
+
+/** The mode a newly created file gets under the process's umask. */
+function createMode(): number {
+  return 0o666 & ~process.umask();
+}
+
+interface Staging {
+  /** Where to write the content. */
+  readonly file: string;
+  /** Moves the written file over the target. */
+  commit(): void;
+  /** Removes the private directory and what is left in it; call on every path. */
+  cleanup(): void;
+}
+
+function stage(path: string): Staging {
+  checkTarget(path);
+  const name = basename(path);
+  let parentFd: number;
+  try {
+    parentFd = openSync(dirname(resolve(path)), constants.O_RDONLY | constants.O_DIRECTORY);
+  } catch (e) {
+    throw new OutputFileError(path, reason(e));
+  }
+  let dirName: string | undefined;
+  let dirFd: number | undefined;
+  const cleanup = (): void => {
+    // Best effort, and never in the way of the error being reported: what is left is in a
+    // directory only root can enter.
+    try {
+      if (dirFd !== undefined) {
+        for (const entry of readdirSync(fdPath(dirFd))) unlinkSync(fdPath(dirFd, entry));
+        closeSync(dirFd);
+      }
+      // Fails if someone renamed it away; it is empty by now.
+      if (dirName !== undefined) rmdirSync(fdPath(parentFd, dirName));
+    } catch {
+      // nothing more can be done
+    }
+    closeSync(parentFd);
+  };
+  try {
+    dirName = basename(mkdtempSync(fdPath(parentFd, '.bpfql-')));
+    dirFd = openSync(fdPath(parentFd, dirName), constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  } catch (e) {
+    cleanup();
+    throw new OutputFileError(path, reason(e));
+  }
+  const file = fdPath(dirFd, name);
+  return {
+    file,
+    commit: () => {
+      try {
+        chmodSync(file, createMode());
+        checkTarget(path);
+        renameSync(file, fdPath(parentFd, name));
+      } catch (e) {
+        throw e instanceof OutputFileError ? e : new OutputFileError(path, reason(e));
+      }
+    },
+    cleanup,
+  };
+}
+
+/**
+ * Replaces `path` with what `write` puts at the path it is given (e.g. DuckDB's COPY). Errors of
+ * `write` are passed to `explain` with that path, to say them in terms of `path`.
+ */
+export async function replaceFile(path: string, write: (staged: string) => Promise<void>, explain: (e: unknown, staged: string) => Error): Promise<void> {
+  const s = stage(path);
+  try {
+    try {
+      await write(s.file);
+    } catch (e) {
+      throw explain(e, s.file);
+    }
+    s.commit();
+  } finally {
+    s.cleanup();
+  }
+}
+
+/** Replaces `path` with `text`, the same way. */
+export function replaceFileText(path: string, text: string): void {
+  const s = stage(path);
+  try {
+    let fd: number | undefined;
+    try {
+      fd = openSync(s.file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      const data = Buffer.from(text);
+      for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
+    } catch (e) {
+      throw new OutputFileError(path, reason(e));
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    s.commit();
+  } finally {
+    s.cleanup();
+  }
+}
+
+/**
+ * Appends `text` to `path`, creating it with `mode` (under the umask) if absent. A symlink at `path`
+ * is refused, not followed (O_NOFOLLOW), so a planted link can't make root append elsewhere.
+ */
+export function appendFileText(path: string, text: string, mode = 0o666): void {
+  checkTarget(path);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, mode);
+    const data = Buffer.from(text);
+    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
+  } catch (e) {
+    throw new OutputFileError(path, reason(e));
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
