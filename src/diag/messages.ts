@@ -35,6 +35,16 @@ const renderers: Renderers = {
   'bad-duration': (p) => `bad duration '${p.text}': use a number followed by ms, s, m or h`,
   'bad-limit': (p) => `LIMIT needs a positive whole number, not '${p.text}'`,
   'unsupported': (p) => `${p.feature} is not supported`,
+  'duckdb-error': (p) => `${p.message} (DuckDB ${p.kind.toLowerCase()} error)`,
+  'double-quoted-string': (p) => `double quotes name a column; use '${p.name.replaceAll("'", "''")}' for a string`,
+  'never-matches': (p) =>
+    `'${p.value}' is ${p.value.length} characters but ${p.column} holds at most ${p.maxLength}, so this never matches` +
+    `; compare a prefix with LIKE '${p.value.slice(0, p.maxLength)}%'`,
+  'bad-ordinal': (p) => `${p.clause} ${p.position} names no SELECT item: there ${p.items === 1 ? 'is 1 item' : `are ${p.items} items`}`,
+  'probe-spelling': (p) =>
+    `'${p.probe}' is bpftrace's spelling of a probe` +
+    (p.instead === undefined ? '' : `; in bpfql it is ${p.instead}`) +
+    (p.reason === undefined ? '' : `; ${p.reason}`),
 };
 
 export function messageOf(d: Diagnostic): string {
