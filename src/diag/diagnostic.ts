@@ -36,7 +36,7 @@ export interface DiagnosticParams {
   /** `comm = "bash"`: double quotes name a column in SQL; the user meant a string. */
   'double-quoted-string': { readonly name: string };
   /** A string longer than a fixed-size column holds (comm: 15 characters) can never equal it. */
-  'never-matches': { readonly column: string; readonly value: string; readonly maxLength: number };
+  'never-matches': { readonly column: string; readonly value: string; readonly length: number; readonly maxLength: number };
   /** `GROUP BY 3` / `ORDER BY 0` with no such SELECT item. */
   'bad-ordinal': { readonly clause: string; readonly position: string; readonly items: number };
   /** A bpftrace-style probe (`tracepoint:syscalls:sys_enter_openat`, `kprobe:vfs_read`): bpfql's spelling, or what this kernel lacks. */

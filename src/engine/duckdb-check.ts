@@ -50,13 +50,34 @@ function probeSql(plan: Plan, target: Target): string {
   }
 }
 
-/** Throws a QueryError, ranged in the user's `text`, when DuckDB refuses the query's DuckDB part. */
-export async function checkDuckdbPart(session: Session, plan: Plan, text: string, target: Target): Promise<void> {
+/** The one-row table of NULLs standing for a kernel query's rows. */
+function nullRow(plan: Plan, table: string): string {
   const nulls = plan.kernelColumns.map((c) => `CAST(NULL AS ${duckdbType(c.type)}) AS ${quoteIdent(c.name)}`);
-  const probe = probeSql(plan, target);
-  const error = await session.check([`CREATE TEMP TABLE ${CHECK_TABLE} AS SELECT ${nulls.length > 0 ? nulls.join(', ') : 'NULL AS none'}`], probe);
+  return `CREATE TEMP TABLE ${table} AS SELECT ${nulls.length > 0 ? nulls.join(', ') : 'NULL AS none'}`;
+}
+
+async function checked(session: Session, setup: readonly string[], probe: string, text: string, table: string): Promise<void> {
+  const error = await session.check(setup, probe);
   if (error === undefined) return;
   const failure = duckdbFailure(error, probe);
   if (failure === undefined) throw error;
-  throw new QueryError([duckdbDiagnostic(failure, probe, text, plan.table)]);
+  throw new QueryError([duckdbDiagnostic(failure, probe, text, table)]);
+}
+
+/** Throws a QueryError, ranged in the user's `text`, when DuckDB refuses the query's DuckDB part. */
+export async function checkDuckdbPart(session: Session, plan: Plan, text: string, target: Target): Promise<void> {
+  await checked(session, [nullRow(plan, CHECK_TABLE)], probeSql(plan, target), text, plan.table);
+}
+
+/**
+ * The DuckDB statement around kernel subqueries (`outer`, each subquery already replaced by its
+ * table): each table is made from its query's residual over a row of NULLs, then the statement
+ * is checked against them, before any of the subqueries runs.
+ */
+export async function checkAround(session: Session, subs: readonly { readonly plan: Plan; readonly table: string }[], outer: string, text: string): Promise<void> {
+  const setup = subs.flatMap((s, i) => [
+    nullRow(s.plan, `${CHECK_TABLE}${i}`),
+    `CREATE TEMP TABLE ${s.table} AS ${s.plan.residualSql.replaceAll(KERNEL_TABLE, `${CHECK_TABLE}${i}`)}`,
+  ]);
+  await checked(session, setup, outer, text, subs[0]?.plan.table ?? 'the kernel rows');
 }

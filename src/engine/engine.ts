@@ -18,9 +18,10 @@ import { diagnostic, QueryError, type Diagnostic } from '../diag/diagnostic.js';
 import { closest } from '../diag/messages.js';
 import { span } from '../diag/span.js';
 import { codeTokens } from '../query/scan.js';
-import { checkDuckdbPart, duckdbMayRefuse, type Target } from './duckdb-check.js';
+import { checkAround, checkDuckdbPart, duckdbMayRefuse, type Target } from './duckdb-check.js';
 import { duckdbDiagnostic, duckdbFailure, locate } from './duckdb-error.js';
 import { dottedTableGuesses, probeSpelling } from './probe-spelling.js';
+import { doubleQuotedStrings } from './quoted-strings.js';
 import type { Completeness } from './completeness.js';
 import { explainPlan } from './explain.js';
 import { kernelCatalog, kernelPlannerEnv } from './kernel-env.js';
@@ -103,7 +104,7 @@ export class Engine {
       }
       return await this.executeKernel(stmt, text, ctx);
     } catch (e) {
-      throw await this.withDuckdbNames(e);
+      throw await this.withDuckdbNames(doubleQuotedStrings(e, text));
     }
   }
 
@@ -167,6 +168,15 @@ export class Engine {
         throw shiftDiagnostics(e, s.start);
       }
     });
+    // The statement around the subqueries is checked before any of them runs.
+    const plans = queries.map((q, i) => {
+      try {
+        return { plan: this.prepare(q).plan, table: tables[i]! };
+      } catch (e) {
+        throw shiftDiagnostics(e, subs[i]!.start);
+      }
+    });
+    await checkAround(this.session, plans, replaceSubqueries(text, subs, tables), statement);
     try {
       const infos = await Promise.all(queries.map((q, i) =>
         this.runQuery(q, subs[i]!.text, ctx, { kind: 'create', table: tables[i]! }).catch((e: unknown) => {
@@ -301,9 +311,13 @@ export class Engine {
 
   /** Plans a kernel query and checks its DuckDB part, running nothing (`bpfql run` checks every statement first). */
   async check(q: SelectQuery, text: string): Promise<Plan> {
-    const { plan } = this.prepare(q);
-    await this.checkBeforeLoading(q, plan, text, { kind: 'replace', table: 'last' });
-    return plan;
+    try {
+      const { plan } = this.prepare(q);
+      await this.checkBeforeLoading(q, plan, text, { kind: 'replace', table: 'last' });
+      return plan;
+    } catch (e) {
+      throw await this.withDuckdbNames(doubleQuotedStrings(e, text));
+    }
   }
 
   /** Detaches and frees every kernel object of finished queries. Slow (RCU): call after output. */
