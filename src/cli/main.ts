@@ -11,6 +11,7 @@ import type { QueryResult } from '../sink/session.js';
 import type { CliOptions } from './args.js';
 import { parseCli, USAGE, UsageError } from './args.js';
 import { ExitCode, reportError } from './errors.js';
+import { outputPathProblem } from './output-path.js';
 import { provenance } from './provenance.js';
 import { runMain } from './run/cli.js';
 import { VERSION } from './version.js';
@@ -56,6 +57,11 @@ async function run(opts: CliOptions): Promise<number> {
   if (opts.output !== undefined && exportFormatOf(opts.output) === undefined) {
     process.stderr.write(`error: cannot tell the format of '${opts.output}': use .parquet, .csv, .json or .ndjson\n`);
     return ExitCode.badQuery;
+  }
+  const unwritable = opts.output === undefined ? undefined : outputPathProblem(opts.output);
+  if (unwritable !== undefined) {
+    process.stderr.write(`error: ${unwritable}\n`);
+    return ExitCode.runtime;
   }
   const controller = new AbortController();
   let interrupts = 0;

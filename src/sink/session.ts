@@ -159,7 +159,13 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     if (!this.connected) return;
-    const c = await this.connected;
+    let c: Connected;
+    try {
+      c = await this.connected;
+    } catch {
+      // The database never opened (a corrupt or locked file): that was reported where it was used.
+      return;
+    }
     try {
       this.commitAppends();
     } finally {
