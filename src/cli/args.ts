@@ -24,9 +24,12 @@ const FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv', 'ndjson'];
 
 export const USAGE = `usage: bpfql [options] "QUERY; ..."     run statements (kernel queries and DuckDB SQL)
        bpfql [options] -f FILE.sql         run the statements of a file ('-' for standard input)
-       bpfql                               interactive shell
+       bpfql [options]                     interactive shell (at a terminal; else statements from stdin)
+       bpfql run [run options] -- COMMAND [ARGS...]
+                                           trace COMMAND alone, then check assertions and baselines
 
 options:
+  -f, --file FILE.sql              read the statements from FILE ('-' for standard input)
   --format table|json|csv|ndjson   how results are printed (default table)
   -o, --output FILE                write the last result to FILE (.parquet, .csv, .json, .ndjson)
   --db FILE.duckdb                 keep results in this DuckDB file (default: in memory)
@@ -36,7 +39,21 @@ options:
   -h, --help                       this text
   --version                        the version
 
-exit codes: 0 ok, 1 runtime failure, 2 bad query`;
+run options (bpfql run --help says more):
+  -e, --query QUERY                a query traced while COMMAND runs (repeatable)
+  -f, --file FILE.sql              queries from a file (repeatable)
+  --assert SQL                     DuckDB SQL over the results whose first value must be true (repeatable)
+  --save-baseline FILE.parquet     keep this run's numbers as a baseline
+  --baseline FILE.parquet          compare with a saved baseline
+  --tolerance PCT                  growth allowed against the baseline, in percent (default 10)
+  --report FILE.json|FILE.xml      write a JSON or JUnit XML report (repeatable)
+  --max-keys N                     size of in-kernel aggregation maps (default 65536)
+
+statements: kernel queries (SELECT ... FROM <kernel table> ... [EVERY d] [FOR d]), CREATE TABLE t AS
+and INSERT INTO t of one, EXPLAIN, SHOW TABLES, DESCRIBE; anything else goes to DuckDB.
+
+exit codes: 0 ok, 1 runtime failure (kernel, privileges, files), 2 bad query or usage
+(bpfql run: the command's own, 3 a failed check)`;
 
 export function parseCli(argv: readonly string[]): CliOptions {
   let parsed;

@@ -12,6 +12,7 @@ import type { QueryResult } from '../sink/session.js';
 import type { CliOptions } from './args.js';
 import { parseCli, USAGE, UsageError } from './args.js';
 import { ExitCode, reportError } from './errors.js';
+import { outputPathProblem } from './output-path.js';
 import { provenance } from './provenance.js';
 import { runMain } from './run/cli.js';
 import { Stdout } from './stdout.js';
@@ -77,7 +78,7 @@ async function run(opts: CliOptions): Promise<number> {
     return ExitCode.badQuery;
   }
   // A target that will be refused is said before the query runs, not after.
-  const badOutput = opts.output === undefined ? undefined : unsafeTarget(opts.output);
+  const badOutput = opts.output === undefined ? undefined : unsafeTarget(opts.output) ?? outputPathProblem(opts.output);
   if (badOutput !== undefined) {
     process.stderr.write(`error: ${badOutput}\n`);
     return ExitCode.runtime;

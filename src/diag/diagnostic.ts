@@ -33,6 +33,16 @@ export interface DiagnosticParams {
   'duration-too-long': { readonly text: string; readonly max: string };
   'bad-limit': { readonly text: string };
   'unsupported': { readonly feature: string };
+  /** DuckDB refused the part of the query it computes (or a plain DuckDB statement); its sentence, internal names replaced. */
+  'duckdb-error': { readonly kind: string; readonly message: string };
+  /** `comm = "bash"`: double quotes name a column in SQL; the user meant a string. */
+  'double-quoted-string': { readonly name: string };
+  /** A string longer than a fixed-size column holds (comm: 15 characters) can never equal it. */
+  'never-matches': { readonly column: string; readonly value: string; readonly length: number; readonly maxLength: number };
+  /** `GROUP BY 3` / `ORDER BY 0` with no such SELECT item. */
+  'bad-ordinal': { readonly clause: string; readonly position: string; readonly items: number };
+  /** A bpftrace-style probe (`tracepoint:syscalls:sys_enter_openat`, `kprobe:vfs_read`): bpfql's spelling, or what this kernel lacks. */
+  'probe-spelling': { readonly probe: string; readonly instead?: string; readonly reason?: string };
 }
 
 export type DiagnosticCode = keyof DiagnosticParams;

@@ -36,6 +36,16 @@ const renderers: Renderers = {
   'duration-too-long': (p) => `duration '${p.text}' is too long: the longest is ${p.max}`,
   'bad-limit': (p) => `LIMIT needs a positive whole number, not '${p.text}'`,
   'unsupported': (p) => `${p.feature} is not supported`,
+  'duckdb-error': (p) => `${p.message} (DuckDB ${p.kind.toLowerCase()} error)`,
+  'double-quoted-string': (p) => `double quotes name a column; use '${p.name.replaceAll("'", "''")}' for a string`,
+  'never-matches': (p) =>
+    `'${p.value}' is ${p.length} bytes but ${p.column} holds at most ${p.maxLength}, so this never matches` +
+    `; compare a prefix with LIKE '${Buffer.from(p.value).subarray(0, p.maxLength).toString()}%'`,
+  'bad-ordinal': (p) => `${p.clause} ${p.position} names no SELECT item: there ${p.items === 1 ? 'is 1 item' : `are ${p.items} items`}`,
+  'probe-spelling': (p) =>
+    `'${p.probe}' is bpftrace's spelling of a probe` +
+    (p.instead === undefined ? '' : `; in bpfql it is ${p.instead}`) +
+    (p.reason === undefined ? '' : `; ${p.reason}`),
 };
 
 export function messageOf(d: Diagnostic): string {

@@ -15,7 +15,14 @@ import type { QueryResult } from '../sink/session.js';
 import { Session } from '../sink/session.js';
 import { classify } from './classify.js';
 import { kernelSubqueries, replaceSubqueries, type Subquery } from './embedded.js';
-import { diagnostic, QueryError } from '../diag/diagnostic.js';
+import { diagnostic, QueryError, type Diagnostic } from '../diag/diagnostic.js';
+import { closest } from '../diag/messages.js';
+import { span } from '../diag/span.js';
+import { codeTokens } from '../query/scan.js';
+import { checkAround, checkDuckdbPart, duckdbMayRefuse, type Target } from './duckdb-check.js';
+import { duckdbDiagnostic, duckdbFailure, locate } from './duckdb-error.js';
+import { dottedTableGuesses, probeSpelling } from './probe-spelling.js';
+import { doubleQuotedStrings } from './quoted-strings.js';
 import type { Completeness } from './completeness.js';
 import { explainPlan } from './explain.js';
 import { kernelCatalog, kernelPlannerEnv } from './kernel-env.js';
@@ -49,9 +56,6 @@ export interface RunContext {
   /** EVERY: called with each window's rows as it closes. */
   readonly onWindow?: (rows: QueryResult) => void;
 }
-
-/** Where a kernel query's result goes. */
-type Target = { readonly kind: 'replace' | 'create' | 'insert'; readonly table: string };
 
 export interface KernelRunInfo {
   readonly plan: Plan;
@@ -90,16 +94,66 @@ export class Engine {
   /** Runs one statement (no trailing script splitting). */
   async execute(text: string, ctx: RunContext = {}): Promise<Outcome> {
     if (mentionsCatalogTables(text)) await this.catalogTables();
-    if (classify(text, this.catalog) === 'duckdb') return { kind: 'rows', result: await this.session.run(text) };
-    let stmt: Statement;
+    if (classify(text, this.catalog) === 'duckdb') return { kind: 'rows', result: await this.runDuckdb(text) };
+    const probe = probeSpelling(text, this.catalog);
+    if (probe) throw new QueryError([probe]);
     try {
-      stmt = parseStatement(text);
+      let stmt: Statement;
+      try {
+        stmt = parseStatement(text);
+      } catch (e) {
+        const subs = kernelSubqueries(text, this.catalog);
+        if (!(e instanceof QueryError) || subs.length === 0) throw e;
+        return await this.executeEmbedded(text, subs, ctx);
+      }
+      return await this.executeKernel(stmt, text, ctx);
     } catch (e) {
-      const subs = kernelSubqueries(text, this.catalog);
-      if (!(e instanceof QueryError) || subs.length === 0) throw e;
-      return this.executeEmbedded(text, subs, ctx);
+      throw await this.withDuckdbNames(doubleQuotedStrings(e, text));
     }
-    return this.executeKernel(stmt, text, ctx);
+  }
+
+  /**
+   * A plain DuckDB statement. Its errors become diagnostics at DuckDB's position; an unknown
+   * table gets the closest kernel and DuckDB names, and a syntax error in a statement that names
+   * a kernel table (`SELECT count(*) FRM exec`) gets bpfql's parser's diagnostic.
+   */
+  private async runDuckdb(text: string): Promise<QueryResult> {
+    try {
+      return await this.session.run(text);
+    } catch (e) {
+      const f = duckdbFailure(e, text);
+      if (f === undefined) throw e;
+      const table = /^Table with name "?([^"!\s]+)"? does not exist/.exec(f.message);
+      if (table) {
+        const at = locate(f, text, text)?.span ?? span(0, text.length);
+        throw await this.withDuckdbNames(new QueryError([diagnostic('unknown-table', { name: table[1]!, suggestions: this.catalog.suggest(table[1]!) }, at)]));
+      }
+      if (f.kind === 'Parser' && codeTokens(text).some((t) => t.kind === 'word' && this.catalog.isKernelTableName(t.text))) {
+        try {
+          parseStatement(text);
+        } catch (pe) {
+          if (pe instanceof QueryError) throw pe;
+        }
+      }
+      throw new QueryError([duckdbDiagnostic(f, text, text)]);
+    }
+  }
+
+  /** Unknown-table diagnostics with the closest DuckDB tables and tracepoint spellings added to the kernel names. */
+  private async withDuckdbNames(e: unknown): Promise<unknown> {
+    if (!(e instanceof QueryError) || !e.diagnostics.some((d) => d.code === 'unknown-table')) return e;
+    let duckdbNames: string[] = [];
+    try {
+      const r = await this.session.run('SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views() WHERE NOT internal');
+      duckdbNames = r.rows.map((row) => String(row[0])).filter((n) => !n.startsWith('__bpfql'));
+    } catch {
+      // The names are a hint; a database that cannot be read is reported by the statement itself.
+    }
+    return new QueryError(e.diagnostics.map((d): Diagnostic => {
+      if (d.code !== 'unknown-table') return d;
+      const names = [...dottedTableGuesses(d.params.name, this.catalog), ...d.params.suggestions, ...closest(d.params.name, duckdbNames)];
+      return { ...d, params: { ...d.params, suggestions: [...new Set(names)].slice(0, 4) } };
+    }));
   }
 
   /** A statement with kernel queries inside: they run at the same time, then DuckDB runs the rest. */
@@ -118,8 +172,20 @@ export class Engine {
         throw shiftDiagnostics(e, s.start);
       }
     });
+    // The statement around the subqueries is checked before any of them runs.
+    const plans = queries.map((q, i) => {
+      try {
+        return { plan: this.prepare(q).plan, table: tables[i]! };
+      } catch (e) {
+        throw shiftDiagnostics(e, subs[i]!.start);
+      }
+    });
+    await checkAround(this.session, plans, replaceSubqueries(text, subs, tables), statement);
     try {
-      const infos = await Promise.all(queries.map((q, i) => this.runQuery(q, subs[i]!.text, ctx, { kind: 'create', table: tables[i]! })));
+      const infos = await Promise.all(queries.map((q, i) =>
+        this.runQuery(q, subs[i]!.text, ctx, { kind: 'create', table: tables[i]! }).catch((e: unknown) => {
+          throw shiftDiagnostics(e, subs[i]!.start);
+        })));
       const result = await this.session.run(replaceSubqueries(text, subs, tables));
       return { kind: 'rows', result, kernel: mergeRuns(infos) };
     } finally {
@@ -148,6 +214,7 @@ export class Engine {
       case 'describe': return { kind: 'rows', result: describeTable(this.catalog, stmt.table) };
       case 'explain': {
         const { plan, program } = this.prepare(stmt.query);
+        if (duckdbMayRefuse(stmt.query, plan, { kind: 'replace', table: 'last' })) await checkDuckdbPart(this.session, plan, text, { kind: 'replace', table: 'last' });
         return { kind: 'text', text: explainPlan(plan, program) };
       }
       case 'query': {
@@ -172,6 +239,7 @@ export class Engine {
    */
   private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target): Promise<KernelRunInfo> {
     const { plan, program } = this.prepare(q);
+    await this.checkBeforeLoading(q, plan, text, target);
     checkMapMemory(program.maps, possibleCpus(), memoryAvailable());
     const onTick = ctx.onTick;
     const kernelTable = `__bpfql_k${++this.seq}`;
@@ -237,6 +305,27 @@ export class Engine {
     } finally {
       end.release();
       await this.session.run(`DROP TABLE IF EXISTS ${kernelTable}`);
+    }
+  }
+
+  /**
+   * What must hold before a program is loaded: the database opens, and DuckDB accepts the
+   * query's DuckDB part (skipped when nothing in it is DuckDB's to judge, so that a pure kernel
+   * query does not wait for DuckDB to load before attaching).
+   */
+  private async checkBeforeLoading(q: SelectQuery, plan: Plan, text: string, target: Target): Promise<void> {
+    if (this.opts.db !== undefined) await this.session.ready();
+    if (duckdbMayRefuse(q, plan, target)) await checkDuckdbPart(this.session, plan, text, target);
+  }
+
+  /** Plans a kernel query and checks its DuckDB part, running nothing (`bpfql run` checks every statement first). */
+  async check(q: SelectQuery, text: string): Promise<Plan> {
+    try {
+      const { plan } = this.prepare(q);
+      await this.checkBeforeLoading(q, plan, text, { kind: 'replace', table: 'last' });
+      return plan;
+    } catch (e) {
+      throw await this.withDuckdbNames(doubleQuotedStrings(e, text));
     }
   }
 

@@ -37,6 +37,9 @@ export function mapBytes(m: MapSpec, cpus: number): number {
       return m.maxEntries;
     case 'stack_trace':
       return m.maxEntries * (value + STACK_BUCKET_OVERHEAD);
+    case 'array_of_maps':
+      // Pointers only: the inner maps are specs of their own and counted as such.
+      return m.maxEntries * 8;
   }
 }
 

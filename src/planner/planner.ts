@@ -27,6 +27,8 @@ import { quoteIdent, residualSelect } from './residual.js';
 import { regOffsetsFor } from './reg-offsets.js';
 import { offsetFor } from './offsets.js';
 import { resolveTableFunction } from './table-functions.js';
+import { writeOutShorthands } from './shorthands.js';
+import { checkStringBounds } from './string-bounds.js';
 
 export interface PlannerEnv {
   /**
@@ -84,8 +86,8 @@ function itemName(item: Extract<SelectItem, { kind: 'expr' }>): string {
 }
 
 export function planQuery(query: SelectQuery, catalog: Catalog, env: PlannerEnv, opts: PlanOptions = {}): Plan {
-  const q = unqualified(query);
-  const table = resolveTable(q, catalog);
+  const table = resolveTable(query, catalog);
+  const q = writeOutShorthands(unqualified(query), table);
   const scope = new Scope(table);
   const aliases = q.items.flatMap((i) => (i.kind === 'expr' && i.alias ? [i.alias] : []));
 
@@ -105,6 +107,7 @@ export function planQuery(query: SelectQuery, catalog: Catalog, env: PlannerEnv,
   }
   for (const i of q.items) if (i.kind === 'expr') checkNesting(i.expr, false);
   checkDecodedConstants(q, scope);
+  checkStringBounds(q, scope);
   checkAggregateParams(q);
   const aliased = new Map(q.items.flatMap((i) => (i.kind === 'expr' && i.alias ? [[i.alias.toLowerCase(), i.expr] as const] : [])));
   const columnsFirst = new TypeChecker(scope, aliased);

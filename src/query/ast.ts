@@ -35,7 +35,8 @@ export type Expr =
 export type ExprKind = Expr['kind'];
 
 export type SelectItem =
-  | { readonly kind: 'star'; readonly span: Span }
+  /** `*`, or DuckDB's `* EXCLUDE (a, b)`: every column but those named. */
+  | { readonly kind: 'star'; readonly exclude?: readonly { readonly name: string; readonly span: Span }[]; readonly span: Span }
   | { readonly kind: 'expr'; readonly expr: Expr; readonly alias?: string; readonly span: Span };
 
 /** `exec`, `tracepoint.syscalls.sys_enter_openat`, or a table function such as `uprobe('/bin/x', 'main')`. */
@@ -53,6 +54,8 @@ export interface SelectQuery {
   readonly from: TableRef;
   readonly where?: Expr;
   readonly groupBy: readonly Expr[];
+  /** DuckDB's `GROUP BY ALL`: every SELECT item without an aggregate (groupBy is then empty). */
+  readonly groupByAll?: Span;
   readonly having?: Expr;
   readonly orderBy: readonly OrderItem[];
   readonly limit?: { readonly value: number; readonly span: Span };

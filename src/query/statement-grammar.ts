@@ -52,7 +52,29 @@ export class BpfqlParser extends ExpressionGrammar {
       {
         ALT: () => {
           const star = this.CONSUME(T.Star);
-          return this.ACTION((): SelectItem => ({ kind: 'star', span: tokenSpan(star) }));
+          const exclude = this.OPTION3(() => {
+            this.CONSUME(T.Exclude);
+            const names: IToken[] = [];
+            const close = this.OR2([
+              {
+                ALT: () => {
+                  this.CONSUME(T.LParen);
+                  this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => names.push(this.CONSUME2(T.Name)) });
+                  return this.CONSUME(T.RParen);
+                },
+              },
+              { ALT: () => this.CONSUME3(T.Name) },
+            ]);
+            return { names: names.length > 0 ? names : [close], close };
+          });
+          return this.ACTION((): SelectItem => {
+            if (exclude === undefined) return { kind: 'star', span: tokenSpan(star) };
+            return {
+              kind: 'star',
+              exclude: exclude.names.map((n) => ({ name: nameOf(n), span: tokenSpan(n) })),
+              span: span(star.startOffset, tokenSpan(exclude.close).end),
+            };
+          });
         },
       },
       {
@@ -139,10 +161,19 @@ export class BpfqlParser extends ExpressionGrammar {
       return this.SUBRULE(this.expression);
     });
     const groupBy: Expr[] = [];
+    let groupByAll: Span | undefined;
     this.OPTION2(() => {
       this.CONSUME(T.Group);
       this.CONSUME(T.By);
-      this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => groupBy.push(this.SUBRULE2(this.expression)) });
+      this.OR2([
+        {
+          ALT: () => {
+            const all = this.CONSUME(T.All);
+            groupByAll = this.ACTION(() => tokenSpan(all));
+          },
+        },
+        { ALT: () => this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => groupBy.push(this.SUBRULE2(this.expression)) }) },
+      ]);
     });
     const having = this.OPTION3(() => {
       this.CONSUME(T.Having);
@@ -183,7 +214,7 @@ export class BpfqlParser extends ExpressionGrammar {
     );
     return this.ACTION((): SelectQuery => {
       const last = items[items.length - 1]!;
-      const end = endOf(last.span, from.span, where?.span, groupBy[groupBy.length - 1]?.span, having?.span,
+      const end = endOf(last.span, from.span, where?.span, groupBy[groupBy.length - 1]?.span, groupByAll, having?.span,
         orderBy[orderBy.length - 1]?.span, limit?.span, every?.span, forDuration?.span);
       return {
         kind: 'select',
@@ -191,6 +222,7 @@ export class BpfqlParser extends ExpressionGrammar {
         from,
         ...(where === undefined ? {} : { where }),
         groupBy,
+        ...(groupByAll === undefined ? {} : { groupByAll }),
         ...(having === undefined ? {} : { having }),
         orderBy,
         ...(limit === undefined ? {} : { limit }),

@@ -82,6 +82,35 @@ export class Session {
     return { columns, rows };
   }
 
+  /** Loads DuckDB and opens the database now: a file that cannot be opened fails here, before any tracing. */
+  async ready(): Promise<void> {
+    this.ensureOpen();
+    await this.connect();
+  }
+
+  /**
+   * Runs `setup` then `probe` in one transaction that is always rolled back, as one operation (no
+   * other statement of this session runs in between): whether DuckDB accepts the probe, without
+   * keeping anything it made. Resolves to the probe's error (or the setup's), undefined if none.
+   */
+  check(setup: readonly string[], probe: string): Promise<unknown> {
+    return this.serial(async () => {
+      this.ensureOpen();
+      const c = await this.connect();
+      this.commitAppends();
+      await c.connection.run('BEGIN TRANSACTION');
+      try {
+        for (const sql of setup) await c.connection.run(sql);
+        await c.connection.run(probe);
+        return undefined;
+      } catch (e) {
+        return e;
+      } finally {
+        await c.connection.run('ROLLBACK');
+      }
+    });
+  }
+
   /** CREATE TABLE with the DuckDB type of each column; names are quoted as given. */
   async createTable(name: string, columns: readonly ResultColumn[], opts?: { readonly replace?: boolean }): Promise<void> {
     const defs = columns.map((c) => `${quoteIdent(c.name)} ${duckdbType(c.type)}`).join(', ');
@@ -130,7 +159,13 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     if (!this.connected) return;
-    const c = await this.connected;
+    let c: Connected;
+    try {
+      c = await this.connected;
+    } catch {
+      // The database never opened (a corrupt or locked file): that was reported where it was used.
+      return;
+    }
     try {
       this.commitAppends();
     } finally {

@@ -1,10 +1,12 @@
-// `npm run fuzz`: a fuzz campaign over the parser, planner and code generator.
-//   node dist/test/fuzz/main.js [--cases N] [--seed S]   run N cases (default 10 000)
+// `npm run fuzz`: a fuzz campaign over the parser, planner and code generator, then one over
+// whole command lines (flags, option values and queries, run in-process against a fake kernel).
+//   node dist/test/fuzz/main.js [--cases N] [--seed S]   run N cases of each (default 10 000)
 //   node dist/test/fuzz/main.js --case-seed C           replay one case and print it
 // Prints the outcome counts; on failures prints each with its replay seed and exits 1.
 import { parseArgs } from 'node:util';
 import { caseFromSeed } from './cases.js';
 import { describeFailure, runFuzz } from './fuzz-run.js';
+import { runCommandLines } from './cli-fuzz.js';
 import { CaseRunner } from './run-cases.js';
 
 const DEFAULT_CASES = 10_000;
@@ -42,7 +44,14 @@ async function main(): Promise<number> {
   process.stdout.write(`${s.cases} cases in ${(s.elapsedMs / 1000).toFixed(1)} s, ${s.failures.length} failure(s)\n`);
   for (const f of s.failures) process.stdout.write(`\n${describeFailure(seed, f)}\n`);
   if (s.failures.length > 0) process.stdout.write(`\nreplay the run: node dist/test/fuzz/main.js --seed ${seed} --cases ${cases}\n`);
-  return s.failures.length > 0 ? 1 : 0;
+
+  process.stdout.write(`\nfuzzing ${cases} command lines with seed ${seed}\n`);
+  const lines = await runCommandLines(seed, cases);
+  const stacks = lines.failures.filter((f) => f.reason.startsWith('a stack trace')).length;
+  process.stdout.write(`exit codes: ${[...lines.exits].sort((a, b) => a[0] - b[0]).map(([k, n]) => `${k}: ${n}`).join(', ')}\n`);
+  process.stdout.write(`${lines.cases} command lines in ${(lines.elapsedMs / 1000).toFixed(1)} s, ${lines.failures.length} failure(s), ${stacks} stack trace(s)\n`);
+  for (const f of lines.failures) process.stdout.write(`\nline ${f.index} of seed ${seed}: ${JSON.stringify(f.argv)}\n  ${f.reason.split('\n').join('\n  ')}\n`);
+  return s.failures.length + lines.failures.length > 0 ? 1 : 0;
 }
 
 main().then((code) => process.exit(code), (e: unknown) => {

@@ -116,11 +116,45 @@ test('aggregates in WHERE and nested aggregates are errors', () => {
   assert.equal(planError('SELECT sum(count(*)) FROM exec').code, 'nested-aggregate');
 });
 
-test('string constants that cannot fit the buffer fold to constants', () => {
-  const never = plan("SELECT count(*) FROM exec WHERE comm = 'a-name-longer-than-sixteen'");
+test('prefixes that cannot fit the buffer fold to constants', () => {
+  const never = plan("SELECT count(*) FROM exec WHERE comm LIKE 'a-name-longer-than-sixteen%'");
   assert.equal(printKExpr(never.kernel.filter!), '0');
-  const always = plan("SELECT count(*) FROM exec WHERE comm != 'a-name-longer-than-sixteen' AND pid > 0");
+  const always = plan("SELECT count(*) FROM exec WHERE comm NOT LIKE 'a-name-longer-than-sixteen%' AND pid > 0");
   assert.equal(printKExpr(always.kernel.filter!), '(pid > 0)');
+});
+
+test('comparing comm with more than 15 bytes of text is an error at the text: it never matches', () => {
+  const sql = "SELECT count(*) FROM exec WHERE comm = 'a-name-longer-than-sixteen'";
+  const e = planError(sql);
+  assert.equal(e.code, 'never-matches');
+  assert.deepEqual([e.start, e.end], [sql.indexOf("'a-"), sql.length]);
+  assert.deepEqual(e.params, { column: 'comm', value: 'a-name-longer-than-sixteen', length: 26, maxLength: 15 });
+  assert.equal(planError("SELECT pid FROM exec WHERE comm IN ('bash', 'a-name-longer-than-sixteen')").code, 'never-matches');
+  assert.equal(planError("SELECT pid FROM exec WHERE 'a-name-longer-than-sixteen' != comm").code, 'never-matches');
+  // 15 bytes fit.
+  assert.equal(plan("SELECT pid FROM exec WHERE comm = 'exactly-15-byte'").table, 'exec');
+});
+
+test('DuckDB shorthands: GROUP BY 1, GROUP BY ALL, ORDER BY 2 DESC and * EXCLUDE are written out', () => {
+  const byOrdinal = plan('SELECT comm, count(*) AS n FROM exec GROUP BY 1 ORDER BY 2 DESC');
+  assert.equal(byOrdinal.kernel.mode.kind, 'aggregate');
+  assert.equal(byOrdinal.residualSql, 'SELECT k0 AS comm, a0 AS n FROM __bpfql_kernel ORDER BY n DESC');
+  const all = plan('SELECT comm, uid, count(*) AS n FROM exec GROUP BY ALL');
+  assert.equal(all.residualSql, 'SELECT k0 AS comm, k1 AS uid, a0 AS n FROM __bpfql_kernel');
+  const excluded = plan('SELECT * EXCLUDE (ts, filename) FROM exec');
+  assert.ok(!excluded.kernelColumns.some((c) => c.name === 'ts' || c.name === 'filename'));
+  assert.ok(excluded.kernelColumns.some((c) => c.name === 'comm'));
+});
+
+test('an ordinal naming no SELECT item and an unknown EXCLUDE column are errors at them', () => {
+  const sql = 'SELECT comm FROM exec GROUP BY comm ORDER BY 99';
+  const e = planError(sql);
+  assert.equal(e.code, 'bad-ordinal');
+  assert.deepEqual([e.start, e.end], [sql.length - 2, sql.length]);
+  assert.equal(planError('SELECT comm, count(*) FROM exec GROUP BY 0').code, 'bad-ordinal');
+  const x = planError('SELECT * EXCLUDE (pdi) FROM exec');
+  assert.equal(x.code, 'unknown-column');
+  assert.deepEqual([x.start, x.end], [18, 21]);
 });
 
 test('a tracepoint table clashing with a common column gets the tp_ prefix', () => {

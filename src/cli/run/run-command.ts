@@ -108,11 +108,11 @@ async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup
   const { controller } = run;
   const engine = await Engine.open({ cgroupId: cgroup.id, ...(opts.maxKeys !== undefined ? { maxEntries: opts.maxKeys } : {}) });
   try {
-    const statements = planStatements(sources, {
+    const statements = await planStatements(sources, {
       classify: (text) => classify(text, engine.catalog),
       embedsKernelQueries: (text) => kernelSubqueries(text, engine.catalog).length > 0,
-      prepare: (query) => {
-        const { plan } = engine.prepare(query);
+      prepare: async (query, text) => {
+        const plan = await engine.check(query, text);
         // The planner filters on cgroup_id when the table has it; without it, everything would be traced.
         if (!plan.kernel.columns.some((c) => c.name === 'cgroup_id')) {
           throw new RunFailure(`${plan.table} has no cgroup_id column, so its events cannot be limited to the command`, ExitCode.runtime);

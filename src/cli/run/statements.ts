@@ -1,4 +1,4 @@
-// The statements of `bpfql run`, checked before anything is attached: kernel queries run while the
+// The statements of `bpfql run`, checked (parsed, planned, and their DuckDB part bound) before anything is attached: kernel queries run while the
 // command runs, each into a named table; plain DuckDB statements run after the command has exited
 // and every query has ended (to derive tables for assertions).
 import { QueryError, diagnostic } from '../../diag/diagnostic.js';
@@ -30,8 +30,11 @@ export interface StatementEnv {
   classify(text: string): StatementClass;
   /** The statement is not a kernel query but holds some, e.g. `SELECT ... FROM (SELECT ... FROM exec)`. */
   embedsKernelQueries(text: string): boolean;
-  /** Plans and compiles without running; throws QueryError for a query that can't run. */
-  prepare(query: SelectQuery): void;
+  /**
+   * Plans and checks without running (`text`: the statement, which diagnostics point into);
+   * throws QueryError for a query that can't run, the DuckDB part's mistakes included.
+   */
+  prepare(query: SelectQuery, text: string): void | Promise<void>;
 }
 
 /** A QueryError of one statement, with the source its spans point into. */
@@ -88,7 +91,7 @@ function queryOf(stmt: Statement): SelectQuery {
  * Splits, classifies, parses and plans every statement, in order. A bare query's result is
  * `last` when it is the only bare query, otherwise q1, q2, ... in order. Throws StatementError.
  */
-export function planStatements(sources: readonly ScriptSource[], env: StatementEnv): RunStatement[] {
+export async function planStatements(sources: readonly ScriptSource[], env: StatementEnv): Promise<RunStatement[]> {
   const parsed: Parsed[] = [];
   for (const source of sources) {
     for (const piece of splitStatements(source.text)) {
@@ -99,7 +102,7 @@ export function planStatements(sources: readonly ScriptSource[], env: StatementE
           continue;
         }
         const stmt = parseKernel(piece.text, env);
-        env.prepare(queryOf(stmt));
+        await env.prepare(queryOf(stmt), piece.text);
         parsed.push({ ...located, parsed: stmt });
       } catch (e) {
         throw e instanceof QueryError ? new StatementError(shifted(e, piece.start), source) : e;

@@ -19,14 +19,14 @@ const env: StatementEnv = {
 
 const OPENAT = 'tracepoint.syscalls.sys_enter_openat';
 
-test('a single bare query lands in last, run as written', () => {
+test('a single bare query lands in last, run as written', async () => {
   const source: ScriptSource = { name: '-e', text: `SELECT count(*) AS n FROM ${OPENAT}` };
-  assert.deepEqual(planStatements([source], env), [
+  assert.deepEqual(await planStatements([source], env), [
     { kind: 'trace', source, start: 0, statement: source.text, table: 'last', execute: source.text },
   ]);
 });
 
-test('several bare queries are q1, q2 in order; CREATE TABLE names its own; DuckDB statements kept for later', () => {
+test('several bare queries are q1, q2 in order; CREATE TABLE names its own; DuckDB statements kept for later', async () => {
   prepared.length = 0;
   const file: ScriptSource = {
     name: 'checks.sql',
@@ -34,7 +34,7 @@ test('several bare queries are q1, q2 in order; CREATE TABLE names its own; Duck
       `CREATE TABLE summary AS SELECT sum(n) AS total FROM execs;\n`,
   };
   const e: ScriptSource = { name: '-e #2', text: `SELECT comm FROM ${OPENAT} WHERE flags = 0` };
-  const planned = planStatements([file, e], env);
+  const planned = await planStatements([file, e], env);
   assert.deepEqual(planned.map((s) => [s.kind, s.kind === 'trace' ? s.table : '', s.start, s.source.name]), [
     ['trace', 'q1', 0, 'checks.sql'],
     ['trace', 'execs', file.text.indexOf('CREATE TABLE execs'), 'checks.sql'],
@@ -48,9 +48,9 @@ test('several bare queries are q1, q2 in order; CREATE TABLE names its own; Duck
   assert.deepEqual(prepared, [OPENAT, 'tracepoint.sched.sched_process_exec', OPENAT]);
 });
 
-function refusal(sources: readonly ScriptSource[]): { code: string; span: { start: number; end: number }; source: string; feature?: string } {
+async function refusal(sources: readonly ScriptSource[]): Promise<{ code: string; span: { start: number; end: number }; source: string; feature?: string }> {
   try {
-    planStatements(sources, env);
+    await planStatements(sources, env);
   } catch (e) {
     if (!(e instanceof StatementError)) throw e;
     const d = e.error.diagnostics[0]!;
@@ -59,28 +59,28 @@ function refusal(sources: readonly ScriptSource[]): { code: string; span: { star
   throw new Error('no error');
 }
 
-test('an error in a later statement points into its own source', () => {
+test('an error in a later statement points into its own source', async () => {
   const text = `SELECT count(*) FROM ${OPENAT};\nSELECT comm FROM ${OPENAT} WHERE filenam = 'x'`;
-  const r = refusal([{ name: 'a.sql', text }]);
+  const r = await refusal([{ name: 'a.sql', text }]);
   const at = text.indexOf('filenam');
   assert.deepEqual(r, { code: 'unknown-column', span: { start: at, end: at + 'filenam'.length }, source: 'a.sql' });
 });
 
-test('statements that trace nothing, or depend on each other, are refused', () => {
+test('statements that trace nothing, or depend on each other, are refused', async () => {
   const one = (text: string): ReturnType<typeof refusal> => refusal([{ name: '-e', text }]);
-  assert.equal(one(`EXPLAIN SELECT count(*) FROM ${OPENAT}`).feature, 'EXPLAIN in bpfql run (it traces nothing)');
-  assert.equal(one('SHOW TABLES').feature, 'SHOW TABLES in bpfql run (it traces nothing)');
-  assert.equal(one(`DESCRIBE ${OPENAT}`).feature, 'DESCRIBE in bpfql run (it traces nothing)');
-  assert.equal(one(`INSERT INTO t SELECT count(*) FROM ${OPENAT}`).feature, 'INSERT INTO in bpfql run (use CREATE TABLE ... AS)');
+  assert.equal((await one(`EXPLAIN SELECT count(*) FROM ${OPENAT}`)).feature, 'EXPLAIN in bpfql run (it traces nothing)');
+  assert.equal((await one('SHOW TABLES')).feature, 'SHOW TABLES in bpfql run (it traces nothing)');
+  assert.equal((await one(`DESCRIBE ${OPENAT}`)).feature, 'DESCRIBE in bpfql run (it traces nothing)');
+  assert.equal((await one(`INSERT INTO t SELECT count(*) FROM ${OPENAT}`)).feature, 'INSERT INTO in bpfql run (use CREATE TABLE ... AS)');
   const text = `CREATE TABLE t AS SELECT count(*) FROM ${OPENAT}; CREATE TABLE T AS SELECT count(*) FROM ${OPENAT}`;
-  assert.deepEqual(one(text), {
+  assert.deepEqual(await one(text), {
     code: 'unsupported', span: { start: text.lastIndexOf('CREATE'), end: text.length }, source: '-e', feature: 'a second query into table t',
   });
 });
 
-test('a kernel query inside another statement is refused with a way out', () => {
+test('a kernel query inside another statement is refused with a way out', async () => {
   const text = `SELECT * FROM (SELECT comm FROM ${OPENAT}) JOIN read_parquet('x.parquet') USING (comm)`;
-  assert.deepEqual(refusal([{ name: '-e', text }]), {
+  assert.deepEqual(await refusal([{ name: '-e', text }]), {
     code: 'unsupported',
     span: { start: 0, end: text.length },
     source: '-e',
