@@ -17,6 +17,16 @@ export interface CliOptions {
 
 export class UsageError extends Error {}
 
+/** A map's max_entries is a u32 in the kernel's bpf_attr. */
+const MAX_KEYS = 0xffff_ffff;
+
+/** The value of --max-keys (of bpfql and of bpfql run): a whole number a map can be made with. */
+export function maxKeysOf(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_KEYS) throw new UsageError(`--max-keys needs a whole number from 1 to ${MAX_KEYS}, not '${text}'`);
+  return n;
+}
+
 const FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv', 'ndjson'];
 
 export const USAGE = `usage: bpfql [options] "QUERY; ..."     run statements (kernel queries and DuckDB SQL)
@@ -76,11 +86,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const v = parsed.values;
   const format = v.format as OutputFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${v.format}'`);
-  let maxKeys: number | undefined;
-  if (v['max-keys'] !== undefined) {
-    maxKeys = Number(v['max-keys']);
-    if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new UsageError(`--max-keys needs a positive whole number, not '${v['max-keys']}'`);
-  }
+  const maxKeys = v['max-keys'] === undefined ? undefined : maxKeysOf(v['max-keys']);
   if (parsed.positionals.length > 1) throw new UsageError('give the query as one argument (quote it)');
   return {
     ...(parsed.positionals[0] !== undefined ? { query: parsed.positionals[0] } : {}),
