@@ -17,8 +17,15 @@ export interface CliOptions {
 
 export class UsageError extends Error {}
 
-/** The most keys a kernel hash map can be asked for. */
+/** The most keys a kernel hash map can be asked for: it rounds its buckets up to a power of two in 32 bits. */
 export const MAX_KEYS = 2 ** 31;
+
+/** The value of --max-keys (of bpfql and of bpfql run): a whole number a map can be made with. */
+export function maxKeysOf(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_KEYS) throw new UsageError(`--max-keys needs a whole number from 1 to ${MAX_KEYS} (2^31), not '${text}'`);
+  return n;
+}
 
 const FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv', 'ndjson'];
 
@@ -79,13 +86,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const v = parsed.values;
   const format = v.format as OutputFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${v.format}'`);
-  let maxKeys: number | undefined;
-  if (v['max-keys'] !== undefined) {
-    maxKeys = Number(v['max-keys']);
-    if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new UsageError(`--max-keys needs a positive whole number, not '${v['max-keys']}'`);
-    // The kernel rounds a hash map's buckets up to a power of two in 32 bits.
-    if (maxKeys > MAX_KEYS) throw new UsageError(`--max-keys can be at most ${MAX_KEYS} (2^31), not ${v['max-keys']}`);
-  }
+  const maxKeys = v['max-keys'] === undefined ? undefined : maxKeysOf(v['max-keys']);
   if (parsed.positionals.length > 1) throw new UsageError('give the query as one argument (quote it)');
   return {
     ...(parsed.positionals[0] !== undefined ? { query: parsed.positionals[0] } : {}),

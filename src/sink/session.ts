@@ -98,7 +98,13 @@ export class Session {
       this.ensureOpen();
       const c = await this.connect();
       this.commitAppends();
-      await c.connection.run('BEGIN TRANSACTION');
+      try {
+        await c.connection.run('BEGIN TRANSACTION');
+      } catch {
+        // The user's own transaction is open (BEGIN at the REPL): checking inside it could not be
+        // undone without ending theirs, so the statement is left to DuckDB when it runs.
+        return undefined;
+      }
       try {
         for (const sql of setup) await c.connection.run(sql);
         await c.connection.run(probe);

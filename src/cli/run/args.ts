@@ -1,6 +1,6 @@
 // Command-line flags of `bpfql run [options] -- <command> [args...]`.
 import { parseArgs } from 'node:util';
-import { MAX_KEYS, UsageError } from '../args.js';
+import { maxKeysOf, UsageError } from '../args.js';
 
 /** Where the queries come from: one `-e` text or one `-f` file, in the order given. */
 export type QuerySource =
@@ -56,18 +56,6 @@ function reportTarget(path: string): ReportTarget {
   if (lower.endsWith('.json')) return { path, format: 'json' };
   if (lower.endsWith('.xml')) return { path, format: 'junit' };
   throw new UsageError(`--report ${path}: name the file .json (JSON report) or .xml (JUnit XML report)`);
-}
-
-function positiveInteger(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive whole number, not '${text}'`);
-  return n;
-}
-
-function maxKeys(text: string): number {
-  const n = positiveInteger('--max-keys', text);
-  if (n > MAX_KEYS) throw new UsageError(`--max-keys can be at most ${MAX_KEYS} (2^31), not ${text}`);
-  return n;
 }
 
 function tolerance(text: string): number {
@@ -130,7 +118,7 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
       : {}),
     ...(v['save-baseline'] !== undefined ? { saveBaseline: parquetPath('--save-baseline', v['save-baseline']) } : {}),
     reports: (v.report ?? []).map(reportTarget),
-    ...(v['max-keys'] !== undefined ? { maxKeys: maxKeys(v['max-keys']) } : {}),
+    ...(v['max-keys'] !== undefined ? { maxKeys: maxKeysOf(v['max-keys']) } : {}),
     command,
     help: false,
   };

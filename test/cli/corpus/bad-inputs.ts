@@ -201,6 +201,9 @@ export function badOptions(): BadOptions[] {
     o('max-keys negative', '--max-keys', '-5', sql),
     o('max-keys text', '--max-keys', 'many', sql),
     o('max-keys fraction', '--max-keys', '1.5', sql),
+    // Found by the command-line fuzzer: a map's size is a u32; this was a RangeError from the encoder.
+    o('max-keys beyond a u32', '--max-keys', '99999999999999999999', sql),
+    o('max-keys just beyond a u32', '--max-keys', '4294967296', sql),
     o('output without value', '--output'),
     o('file without value', '-f'),
     o('db without value', '--db'),

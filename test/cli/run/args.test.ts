@@ -50,7 +50,8 @@ const refused: readonly (readonly [readonly string[], RegExp])[] = [
   [['-e', 'q', '--tolerance', '5', '--', 'true'], /--tolerance goes with --baseline/],
   [['-e', 'q', '--baseline', 'b.parquet', '--tolerance=-1', '--', 'true'], /--tolerance needs a percentage of 0 or more, not '-1'/],
   [['-e', 'q', '--baseline', 'b.parquet', '--tolerance', 'lots', '--', 'true'], /--tolerance needs a percentage of 0 or more, not 'lots'/],
-  [['-e', 'q', '--max-keys', '0', '--', 'true'], /--max-keys needs a positive whole number, not '0'/],
+  [['-e', 'q', '--max-keys', '0', '--', 'true'], /--max-keys needs a whole number from 1 to 2147483648 \(2\^31\), not '0'/],
+  [['-e', 'q', '--max-keys', '99999999999999999999', '--', 'true'], /--max-keys needs a whole number from 1 to 2147483648 \(2\^31\)/],
   [['-e', 'q', '--frobnicate', '--', 'true'], /Unknown option '--frobnicate'/],
 ];
 
