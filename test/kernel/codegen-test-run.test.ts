@@ -103,6 +103,11 @@ const LOGIC: readonly { readonly where: string; readonly keeps: (s: bigint, u: b
   { where: 'NOT (s32 BETWEEN -2 AND 3)', keeps: (s) => s < -2n || s > 3n },
   { where: 's32 BETWEEN 3 AND -2', keeps: () => false },
   { where: 'u16 BETWEEN 3 AND 10 AND s32 BETWEEN -6 AND -6', keeps: (s, u) => u >= 3n && u <= 10n && s === -6n },
+  { where: 's32 OR u16 = 3', keeps: (s, u) => s !== 0n || u === 3n },
+  { where: 'NOT (u16 & 1)', keeps: (_s, u) => (u & 1n) === 0n },
+  { where: '(s32 & 4) AND u16 > 2', keeps: (s, u) => (s & 4n) !== 0n && u > 2n },
+  { where: '-s32 AND u16', keeps: (s, u) => s !== 0n && u !== 0n },
+  { where: 'NOT s32 OR NOT u16', keeps: (s, u) => s === 0n || u === 0n },
   { where: 's32 + 1 > u16', keeps: (s, u) => s + 1n > u },
   { where: 's32 * 2 <= -10 OR u16 - 3 = 0', keeps: (s, u) => s * 2n <= -10n || u - 3n === 0n },
 ];
