@@ -4,7 +4,10 @@
 // that should notice, and restores the file. A mutant no test notices "survives": either a gap
 // in the tests or a change that makes no difference (an equivalent mutant).
 //
-//   node scripts/mutate.mjs [--sample N] [--seed S] [--timeout SECONDS] [--state FILE] [--list] [--only SUBSTRING]
+//   node scripts/mutate.mjs [--sample N] [--seed S] [--timeout SECONDS] [--state FILE] [--list] [--only SUBSTRING] [--report]
+//
+// --report prints the score of the mutants of the sample that have a result so far, without
+// running any (the sample is a prefix of the seed's order, so a stopped run reports its prefix).
 //
 // Mutants: < <= > >= swapped with their neighbour (< with <=, > with >=), === with !==, binary
 // + with -, && with ||, an integer constant plus one, an expression statement dropped, a bare
@@ -29,6 +32,7 @@ const TIMEOUT_MS = Number(arg('timeout', '180')) * 1000;
 const STATE = arg('state', join(ROOT, 'mutation-state.json'));
 const ONLY = arg('only', '');
 const LIST = process.argv.includes('--list');
+const REPORT = process.argv.includes('--report');
 
 function walk(dir) {
   return readdirSync(dir).sort().flatMap((n) => {
@@ -245,7 +249,7 @@ async function main() {
   const state = existsSync(STATE) ? JSON.parse(readFileSync(STATE, 'utf8')) : {};
   for (const [i, m] of chosen.entries()) {
     const id = idOf(m);
-    if (state[id]) continue;
+    if (state[id] || REPORT) continue;
     const full = join(ROOT, m.file);
     const original = readFileSync(full, 'utf8');
     restore = () => writeFileSync(full, original);
@@ -264,8 +268,10 @@ async function main() {
     writeFileSync(STATE, JSON.stringify(state, null, 1));
     console.log(`[${i + 1}/${chosen.length}] ${result.padEnd(8)} ${id} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
-  const results = chosen.map((m) => ({ id: idOf(m), ...state[idOf(m)] })).filter((r) => r.result !== 'invalid');
-  const invalid = chosen.length - results.length;
+  const done = chosen.filter((m) => state[idOf(m)] !== undefined).map((m) => ({ id: idOf(m), ...state[idOf(m)] }));
+  const results = done.filter((r) => r.result !== 'invalid');
+  const invalid = done.length - results.length;
+  if (done.length < chosen.length) console.log(`${chosen.length - done.length} of the ${chosen.length} sampled mutants have no result yet`);
   const count = (r) => results.filter((x) => x.result === r).length;
   const killed = count('killed');
   const timeouts = count('timeout');

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { possibleCpus } from '../../src/kernel/cpus.js';
 import { needsRoot } from './kernel-root.js';
-import { FIELDS_TABLE, batchRows, fieldRange, fieldsRecord, withTestRun, type RecordValues, type TestRun } from '../helpers/test-run.js';
+import { FIELDS_TABLE, batchRows, fieldRange, fieldsRecord, withTestRun, wordsRecord, type RecordValues, type TestRun } from '../helpers/test-run.js';
 import { logLinearMiddle } from '../helpers/log-linear.js';
 
 const skip = needsRoot || (possibleCpus() < 2 ? 'the per-CPU tests need two CPUs' : false);
@@ -381,4 +381,23 @@ test('a WHERE that folds to false loads a program that counts nothing', { skip }
   withTestRun(`SELECT s32, count(*) FROM ${FIELDS_TABLE} WHERE 1 = 2 GROUP BY s32`, (t) => {
     for (const v of [0n, 1n, -1n]) assert.equal(t.run(fieldsRecord({ s32: v })), 0);
     assert.equal(t.aggregate().rowCount, 0);
+  }));
+
+test('a paired table: the exit event finds the fields its thread saved at entry (int arguments sign-extended from their low 4 bytes)', { skip }, () =>
+  withTestRun('SELECT dfd, flags, ret, latency_ns < 1000000000 AS quick, count(*) AS n FROM open GROUP BY dfd, flags, ret, latency_ns < 1000000000', (t) => {
+    // sys_enter_openat: dfd at 16, flags at 32, each an int in 8 bytes (the high 4 are whatever
+    // the caller's register held); sys_exit_openat: ret at 16 (a long).
+    const enter = (dfd: bigint, flags: bigint): Buffer => wordsRecord({ 8: 257n, 16: dfd, 32: flags });
+    const exit = (ret: bigint): Buffer => wordsRecord({ 8: 257n, 16: ret });
+    t.runEntry(enter(0xdeadbeefffffff9cn, 0x241n));
+    t.run(exit(5n));
+    t.run(exit(6n)); // its entry was taken by the exit before: no pair
+    t.runEntry(enter(7n, 0xffffffff00080000n));
+    t.runEntry(enter(3n, 0n)); // the thread's later call replaces the entry it saved
+    t.run(exit(-2n));
+    const rows = batchRows(t.aggregate()).map((r) => [big(r[0]), big(r[1]), big(r[2]), r[3], big(r[4])]);
+    assert.deepEqual(rows.sort((a, b) => Number(big(a[2]) - big(b[2]))), [
+      [3n, 0n, -2n, true, 1n],
+      [-100n, 0x241n, 5n, true, 1n],
+    ]);
   }));
