@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { constants } from 'node:os';
 import assert from 'node:assert/strict';
 import { DECODERS, decoderMacrosSql } from '../../src/catalog/decoders.js';
 import type { DecoderName } from '../../src/catalog/decoders.js';
@@ -76,5 +77,18 @@ test('every DuckDB macro computes what decode() does, and encode() inverts it', 
     assert.deepEqual((await session.run('SELECT bpfql_syscall_name(257::UBIGINT), bpfql_ipv4(16777343::UBIGINT)')).rows[0], [process.arch === 'x64' ? 'openat' : 'syscall_257', '127.0.0.1']);
   } finally {
     await session.close();
+  }
+});
+
+test('signal names: every Linux signal number has the name node:os gives it, both ways', () => {
+  if (process.platform !== 'linux') return;
+  // Aliases share a number with the name the decoder prints.
+  const ALIASES = new Set(['SIGIOT', 'SIGPOLL', 'SIGUNUSED']);
+  const d = DECODERS.signal;
+  const named = Object.entries(constants.signals).filter(([name]) => !ALIASES.has(name));
+  assert.equal(named.length, 31);
+  for (const [name, n] of named) {
+    assert.equal(d.decode(BigInt(n)), name, `signal ${n}`);
+    assert.equal(d.encode(name), BigInt(n), name);
   }
 });
