@@ -92,3 +92,12 @@ test('signal names: every Linux signal number has the name node:os gives it, bot
     assert.equal(d.encode(name), BigInt(n), name);
   }
 });
+
+test('TCP state names: each number of include/net/tcp_states.h, both ways', () => {
+  const STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV', 'BOUND_INACTIVE'];
+  const d = DECODERS['tcp-state'];
+  STATES.forEach((name, i) => {
+    assert.equal(d.decode(BigInt(i + 1)), name, `state ${i + 1}`);
+    assert.equal(d.encode(name), BigInt(i + 1), name);
+  });
+});
