@@ -36,7 +36,7 @@ test('every aggregate together fits the stack: states live in the map, only argu
     `SELECT comm, count(*), sum(ret), min(ret), max(ret), avg(ret), stddev(ret), hist(ret), lhist(ret, -100, 100, 7), quantile(ret, 0.3), p50(ret), p90(ret), p95(ret), p99(ret), p999(ret) FROM ${EXIT} GROUP BY comm`,
   );
   const mode = plan.kernel.mode;
-  if (mode.kind !== 'aggregate') return;
+  assert.ok(mode.kind === 'aggregate', mode.kind);
   // count, then sum, min, max, avg, stddev (40), hist (520), lhist (31 slots), one signed log-linear state.
   assert.equal(mode.valueSize, 8 + 8 * 4 + 40 + 520 + 31 * 8 + 2 * 1920 * 8);
   // comm (16), the key (16), the arguments of the eight aggregates that update a state (the
@@ -56,7 +56,7 @@ test('min and max get a first-event path; aggregates whose zero state is neutral
 test('quantiles of one argument update one shared state once; another argument gets its own', () => {
   const { plan, program } = compile('SELECT p50(count), p99(count), quantile(count, 0.75), p50(count + 1) FROM tracepoint.syscalls.sys_enter_read');
   const mode = plan.kernel.mode;
-  if (mode.kind !== 'aggregate') return;
+  assert.ok(mode.kind === 'aggregate', mode.kind);
   assert.deepEqual(mode.aggregates.map((a) => [a.name, a.fn, a.offset, a.stateOf ?? '-']), [
     ['a0', 'p50', 8, '-'],
     ['a1', 'p99', 8, 'a0'],

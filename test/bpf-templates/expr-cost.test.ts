@@ -15,6 +15,10 @@ import { S16, U32 } from '../../src/catalog/types.js';
 import type { ArithOp, CompareOp, KExpr } from '../../src/planner/kexpr.js';
 import { columnsOf } from '../../src/planner/kexpr.js';
 import { Rng } from '../fuzz/rng.js';
+import { compileKernelPlan } from '../../src/bpf-templates/compile.js';
+import { planQuery } from '../../src/planner/planner.js';
+import { parseStatement } from '../../src/query/parse.js';
+import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 
 const pid = COMMON_COLUMNS.find((c) => c.name === 'pid')!;
 const comm = COMMON_COLUMNS.find((c) => c.name === 'comm')!;
@@ -100,4 +104,26 @@ test('right-nested operations take a register per level; left-nested ones do not
   }
   assert.equal(exprRegisters(right), 7);
   assert.equal(exprRegisters(left), 2);
+});
+
+test('the planner leaves to DuckDB what needs more registers than a template has; what it keeps compiles', () => {
+  // pid * (tid * (pid * …)): each level keeps one more value live, so the registers needed grow with n.
+  const nested = (n: number): string => (n === 1 ? 'pid' : `${n % 2 === 0 ? 'tid' : 'pid'} * (${nested(n - 1)})`);
+  const kept = { where: 0, key: 0 };
+  const refused = { where: 0, key: 0 };
+  for (let n = 2; n <= 14; n++) {
+    for (const [what, sql] of [['where', `SELECT count(*) FROM exec WHERE ${nested(n)} > 7`], ['key', `SELECT ${nested(n)} AS k, count(*) FROM exec GROUP BY k`]] as const) {
+      const s = parseStatement(sql);
+      assert.ok(s.kind === 'query');
+      const plan = planQuery(s.query, fixtureCatalog(), fixturePlannerEnv);
+      const inKernel = what === 'where' ? plan.residualFilters.length === 0 : plan.kernel.mode.kind === 'aggregate';
+      if (inKernel) kept[what]++;
+      else refused[what]++;
+      // Whatever the planner kept in the kernel, the emitter has the registers for.
+      assert.doesNotThrow(() => compileKernelPlan(plan.kernel, plan.table), `${what}, depth ${n}`);
+    }
+  }
+  // The limit lies inside the range tried, on both sides.
+  assert.ok(kept.where > 0 && refused.where > 0, JSON.stringify({ kept, refused }));
+  assert.ok(kept.key > 0 && refused.key > 0, JSON.stringify({ kept, refused }));
 });

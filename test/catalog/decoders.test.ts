@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { constants } from 'node:os';
 import assert from 'node:assert/strict';
 import { DECODERS, decoderMacrosSql } from '../../src/catalog/decoders.js';
 import type { DecoderName } from '../../src/catalog/decoders.js';
@@ -77,4 +78,26 @@ test('every DuckDB macro computes what decode() does, and encode() inverts it', 
   } finally {
     await session.close();
   }
+});
+
+test('signal names: every Linux signal number has the name node:os gives it, both ways', () => {
+  if (process.platform !== 'linux') return;
+  // Aliases share a number with the name the decoder prints.
+  const ALIASES = new Set(['SIGIOT', 'SIGPOLL', 'SIGUNUSED']);
+  const d = DECODERS.signal;
+  const named = Object.entries(constants.signals).filter(([name]) => !ALIASES.has(name));
+  assert.equal(named.length, 31);
+  for (const [name, n] of named) {
+    assert.equal(d.decode(BigInt(n)), name, `signal ${n}`);
+    assert.equal(d.encode(name), BigInt(n), name);
+  }
+});
+
+test('TCP state names: each number of include/net/tcp_states.h, both ways', () => {
+  const STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV', 'BOUND_INACTIVE'];
+  const d = DECODERS['tcp-state'];
+  STATES.forEach((name, i) => {
+    assert.equal(d.decode(BigInt(i + 1)), name, `state ${i + 1}`);
+    assert.equal(d.encode(name), BigInt(i + 1), name);
+  });
 });

@@ -5,7 +5,8 @@
 // the verifier lets the program read at aligned offsets below 96 bytes, so a synthetic record
 // whose fields lie below 96 bytes stands in for the tracepoint's. What the program wrote is read
 // back through bpfql's own readers (the aggregation map and its decoder, the ring buffer and the
-// record decoder), so a test checks generated code, map layout and decoding together.
+// record decoder), so a test checks generated code, map layout and decoding together. A paired
+// table's entry program is loaded too, and pairs with the main one when both run from one thread.
 import { encode } from '../../src/bpf/index.js';
 import { AGG_MAP } from '../../src/bpf-templates/aggregate-program.js';
 import { compileKernelPlan, type CompiledProgram } from '../../src/bpf-templates/compile.js';
@@ -124,14 +125,19 @@ export class TestRun {
   private readonly scope = new KernelScope();
   private readonly maps = new Map<string, BpfMap>();
   private readonly program: BpfProgram;
+  /** Paired tables: the entry event's program, sharing the maps (the pairs map among them). */
+  private readonly entry: BpfProgram | undefined;
   private ring: RingBuffer | undefined;
   private decoder: RecordDecoder | undefined;
 
   private constructor(readonly sql: string, readonly plan: Plan, readonly compiled: CompiledProgram) {
     try {
       for (const spec of compiled.maps) this.maps.set(spec.name, this.scope.add(BpfMap.create({ ...spec, name: `tr_${spec.name}` })));
-      if (compiled.entries.length > 0) throw new Error(`${sql}: paired tables have two programs; TestRun runs one`);
+      if (compiled.entries.length > 1) throw new Error(`${sql}: TestRun runs one entry program at most`);
       const fds = new Map([...this.maps].map(([name, m]) => [name, m.fd]));
+      // Both programs key a pair by the current thread: runs from this thread pair up.
+      const entry = compiled.entries[0];
+      this.entry = entry && this.scope.add(BpfProgram.load({ name: 'tr_entry', type: 'raw_tracepoint', insns: encode(entry.assembled, fds), license: 'GPL' }));
       this.program = this.scope.add(BpfProgram.load({ name: 'tr_query', type: 'raw_tracepoint', insns: encode(compiled.assembled, fds), license: 'GPL' }));
     } catch (e) {
       this.scope.closeAll();
@@ -148,6 +154,13 @@ export class TestRun {
   run(context: Buffer, cpu?: number): number {
     if (context.length !== CONTEXT_BYTES) throw new Error(`a context has ${CONTEXT_BYTES} bytes, not ${context.length}`);
     return this.program.testRun(context, cpu);
+  }
+
+  /** Paired tables: runs the entry event's program once on `context` (its record), from this thread. */
+  runEntry(context: Buffer): number {
+    if (this.entry === undefined) throw new Error(`${this.sql}: not a paired table`);
+    if (context.length !== CONTEXT_BYTES) throw new Error(`a context has ${CONTEXT_BYTES} bytes, not ${context.length}`);
+    return this.entry.testRun(context);
   }
 
   /** Aggregate mode: the map's contents, merged over CPUs and decoded as bpfql decodes them. */
@@ -213,6 +226,13 @@ export async function withTestRun<T>(sql: string, f: (t: TestRun) => T | Promise
   } finally {
     t.close();
   }
+}
+
+/** A 96-byte context with u64 `words` at the given byte offsets (a real tracepoint's record). */
+export function wordsRecord(words: Readonly<Record<number, bigint>>): Buffer {
+  const buf = Buffer.alloc(CONTEXT_BYTES);
+  for (const [offset, v] of Object.entries(words)) buf.writeBigUInt64LE(BigInt.asUintN(64, v), Number(offset));
+  return buf;
 }
 
 /** A batch as rows of values, in column order. */

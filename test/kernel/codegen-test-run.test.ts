@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { possibleCpus } from '../../src/kernel/cpus.js';
 import { needsRoot } from './kernel-root.js';
-import { FIELDS_TABLE, batchRows, fieldRange, fieldsRecord, withTestRun, type RecordValues, type TestRun } from '../helpers/test-run.js';
+import { FIELDS_TABLE, batchRows, fieldRange, fieldsRecord, withTestRun, wordsRecord, type RecordValues, type TestRun } from '../helpers/test-run.js';
+import { logLinearMiddle } from '../helpers/log-linear.js';
 
 const skip = needsRoot || (possibleCpus() < 2 ? 'the per-CPU tests need two CPUs' : false);
 
@@ -102,6 +103,11 @@ const LOGIC: readonly { readonly where: string; readonly keeps: (s: bigint, u: b
   { where: 'NOT (s32 BETWEEN -2 AND 3)', keeps: (s) => s < -2n || s > 3n },
   { where: 's32 BETWEEN 3 AND -2', keeps: () => false },
   { where: 'u16 BETWEEN 3 AND 10 AND s32 BETWEEN -6 AND -6', keeps: (s, u) => u >= 3n && u <= 10n && s === -6n },
+  { where: 's32 OR u16 = 3', keeps: (s, u) => s !== 0n || u === 3n },
+  { where: 'NOT (u16 & 1)', keeps: (_s, u) => (u & 1n) === 0n },
+  { where: '(s32 & 4) AND u16 > 2', keeps: (s, u) => (s & 4n) !== 0n && u > 2n },
+  { where: '-s32 AND u16', keeps: (s, u) => s !== 0n && u !== 0n },
+  { where: 'NOT s32 OR NOT u16', keeps: (s, u) => s === 0n || u === 0n },
   { where: 's32 + 1 > u16', keeps: (s, u) => s + 1n > u },
   { where: 's32 * 2 <= -10 OR u16 - 3 = 0', keeps: (s, u) => s * 2n <= -10n || u - 3n === 0n },
 ];
@@ -233,111 +239,6 @@ for (const [field, lo, hi, step] of LHISTS) {
     for (const v of values) assert.deepEqual(bucketTriples(got.get(v)), [[...bucket(v), 1n]], `lhist bucket of ${v}`);
   });
 }
-
-/**
- * The log-linear bucket of a magnitude, from the README's definition: below 32 exact; above,
- * [2^k, 2^(k+1)) cut into 32 equal parts. The estimate is its middle, rounded down.
- */
-function logLinearMiddle(m: bigint): bigint {
-  if (m < 32n) return m;
-  let k = 0n;
-  while (m >> (k + 1n) > 0n) k++;
-  const width = 2n ** (k - 5n);
-  const lo = (m / width) * width;
-  return lo + (width - 1n) / 2n;
-}
-
-/** Every edge of every log-linear bucket (of magnitudes up to 2^64 - 1). */
-function logLinearEdges(): bigint[] {
-  const vs: bigint[] = [];
-  for (let m = 0n; m < 32n; m++) vs.push(m);
-  for (let k = 5n; k < 64n; k++) {
-    const width = 2n ** (k - 5n);
-    for (let s = 0n; s < 32n; s++) {
-      const lo = (32n + s) * width;
-      vs.push(lo, lo + width - 1n);
-    }
-  }
-  return sorted(vs);
-}
-
-/** The log-linear bucket index of a magnitude, from the same definition (negatives: + 1920). */
-function logLinearIndex(m: bigint): number {
-  if (m < 32n) return Number(m);
-  let k = 0n;
-  while (m >> (k + 1n) > 0n) k++;
-  return Number((k - 4n) * 32n + (m >> (k - 5n)) - 32n);
-}
-
-/**
- * Runs `quantile(field, 0.5)` grouped by `field` over each value (one group each, in chunks the
- * preallocated map holds), and returns the bucket each value's group counted, read from the raw
- * map value: the state is a u64 counter per bucket after the u64 event count.
- */
-async function bucketOfEach(field: 'u64' | 's64', values: readonly bigint[]): Promise<Map<bigint, number[]>> {
-  const out = new Map<bigint, number[]>();
-  const CHUNK = 256;
-  for (let i = 0; i < values.length; i += CHUNK) {
-    const part = values.slice(i, i + CHUNK);
-    await withTestRun(`SELECT ${field}, quantile(${field}, 0.5) FROM ${FIELDS_TABLE} GROUP BY ${field}`, (t) => {
-      for (const v of part) t.run(fieldsRecord({ [field]: v }), 0);
-      assert.equal(t.stats().total.mapFull, 0n, 'a preallocated map has room for every key');
-      for (const { key, perCpu } of t.rawAggregates()) {
-        const words = new Uint32Array(perCpu[0]!.buffer.slice(perCpu[0]!.byteOffset, perCpu[0]!.byteOffset + perCpu[0]!.length));
-        const hit: number[] = [];
-        // Word pairs from 2 on: bucket counters (the first pair is the key's event count).
-        for (let w = 2; w < words.length; w += 2) if (words[w] !== 0 || words[w + 1] !== 0) hit.push((w - 2) / 2, words[w]!);
-        const zero = Buffer.alloc(perCpu[0]!.length);
-        assert.ok(perCpu.slice(1).every((b) => b.equals(zero)), 'CPU 0 ran every event');
-        out.set(field === 'u64' ? key.readBigUInt64LE(0) : key.readBigInt64LE(0), hit);
-      }
-    }, { maxEntries: CHUNK });
-  }
-  assert.equal(out.size, values.length);
-  return out;
-}
-
-/** Decoded quantiles of each value, one group each, for a sample (finalizing every state is slow). */
-async function quantileOfEach(field: 'u64' | 's64', values: readonly bigint[]): Promise<Map<bigint, bigint>> {
-  const out = new Map<bigint, bigint>();
-  await withTestRun(`SELECT ${field}, quantile(${field}, 0.5), p99(${field}) FROM ${FIELDS_TABLE} GROUP BY ${field}`, (t) => {
-    for (const v of values) t.run(fieldsRecord({ [field]: v }));
-    for (const r of batchRows(t.aggregate())) {
-      // One value per group: every quantile of it is the same bucket's middle.
-      assert.equal(big(r[1]), big(r[2]));
-      out.set(big(r[0]), big(r[1]));
-    }
-  }, { maxEntries: values.length });
-  assert.equal(out.size, values.length);
-  return out;
-}
-
-/** Every 37th value, and the first and last: a sample across all magnitudes. */
-const sample = (vs: readonly bigint[]): bigint[] => vs.filter((_, i) => i % 37 === 0 || i === vs.length - 1);
-
-test('quantile(u64): a value at either edge of every log-linear bucket counts in that bucket; decoded, its middle', { skip }, async () => {
-  const values = logLinearEdges();
-  // 0..31, then two edges for each of 32 buckets per power of two, but for 2^5..2^6 (width 1: one edge).
-  assert.equal(values.length, 32 + 32 + 58 * 64);
-  const buckets = await bucketOfEach('u64', values);
-  for (const v of values) assert.deepEqual(buckets.get(v), [logLinearIndex(v), 1], `bucket of ${v}`);
-  const got = await quantileOfEach('u64', sample(values));
-  for (const [v, q] of got) {
-    const want = logLinearMiddle(v);
-    assert.equal(q, want, `quantile of ${v}`);
-    const err = want > v ? want - v : v - want;
-    assert.ok(err * 64n <= v, `${v}: estimate ${want} is outside the 1/64 bound`);
-  }
-});
-
-test('quantile(s64): negative values count in the mirrored half; the extremes of s64 included', { skip }, async () => {
-  const edges = logLinearEdges();
-  const values = sorted([...edges.filter((m) => m <= 2n ** 63n).map((m) => -m), ...edges.filter((m) => m <= MAX64)]);
-  const buckets = await bucketOfEach('s64', values);
-  for (const v of values) assert.deepEqual(buckets.get(v), [v < 0n ? 1920 + logLinearIndex(-v) : logLinearIndex(v), 1], `bucket of ${v}`);
-  const got = await quantileOfEach('s64', sample(values));
-  for (const [v, q] of got) assert.equal(q, v < 0n ? -logLinearMiddle(-v) : logLinearMiddle(v), `quantile of ${v}`);
-});
 
 test('quantile ranks over many values of one group follow quantile_disc, within 1/64', { skip }, () =>
   withTestRun(`SELECT quantile(s64, 0.25), p50(s64), p90(s64), p99(s64), quantile(s64, 0), quantile(s64, 1) FROM ${FIELDS_TABLE}`, (t) => {
@@ -480,4 +381,23 @@ test('a WHERE that folds to false loads a program that counts nothing', { skip }
   withTestRun(`SELECT s32, count(*) FROM ${FIELDS_TABLE} WHERE 1 = 2 GROUP BY s32`, (t) => {
     for (const v of [0n, 1n, -1n]) assert.equal(t.run(fieldsRecord({ s32: v })), 0);
     assert.equal(t.aggregate().rowCount, 0);
+  }));
+
+test('a paired table: the exit event finds the fields its thread saved at entry (int arguments sign-extended from their low 4 bytes)', { skip }, () =>
+  withTestRun('SELECT dfd, flags, ret, latency_ns < 1000000000 AS quick, count(*) AS n FROM open GROUP BY dfd, flags, ret, latency_ns < 1000000000', (t) => {
+    // sys_enter_openat: dfd at 16, flags at 32, each an int in 8 bytes (the high 4 are whatever
+    // the caller's register held); sys_exit_openat: ret at 16 (a long).
+    const enter = (dfd: bigint, flags: bigint): Buffer => wordsRecord({ 8: 257n, 16: dfd, 32: flags });
+    const exit = (ret: bigint): Buffer => wordsRecord({ 8: 257n, 16: ret });
+    t.runEntry(enter(0xdeadbeefffffff9cn, 0x241n));
+    t.run(exit(5n));
+    t.run(exit(6n)); // its entry was taken by the exit before: no pair
+    t.runEntry(enter(7n, 0xffffffff00080000n));
+    t.runEntry(enter(3n, 0n)); // the thread's later call replaces the entry it saved
+    t.run(exit(-2n));
+    const rows = batchRows(t.aggregate()).map((r) => [big(r[0]), big(r[1]), big(r[2]), r[3], big(r[4])]);
+    assert.deepEqual(rows.sort((a, b) => Number(big(a[2]) - big(b[2]))), [
+      [3n, 0n, -2n, true, 1n],
+      [-100n, 0x241n, 5n, true, 1n],
+    ]);
   }));

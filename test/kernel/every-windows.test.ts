@@ -30,8 +30,7 @@ test('EVERY 1s FOR 5s: one row per window with the paced workload\'s counts', { 
       onWindow: (rows) => seen.push(rows),
     });
     await paced;
-    assert.equal(o.kind, 'rows');
-    if (o.kind !== 'rows') return;
+    assert.ok(o.kind === 'rows', o.kind);
     assert.deepEqual(o.result.columns.map((c) => c.name), ['window_start', 'window_end', 'n']);
     assert.deepEqual(o.result.rows.map((r) => r[2]), [3, 5, 0, 2, 0]);
     assert.deepEqual(seen.map((w) => w.rows.map((r) => r[2])), [[3], [5], [0], [2], [0]]);

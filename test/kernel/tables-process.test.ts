@@ -13,10 +13,12 @@ import { kernelSkip, uniqueComm } from '../helpers/workload.js';
 const skip = kernelSkip() || workloadSkip();
 
 test('exit: exit status, killing signal and lifetime of two processes', { skip }, async () => {
+  const exitingStarted = process.hrtime.bigint();
   const exiting = await Workload.start('bqexit', ['exit', '7', '60']);
   const killed = await Workload.start('bqkill', ['exit', '0', '0']);
   const engine = await Engine.open();
   try {
+    const started = process.hrtime.bigint();
     const run = await queryDuring(
       engine,
       `SELECT comm, exit_code >> 8 AS status, exit_code & 127 AS sig, lifetime_ns, last_thread FROM exit WHERE comm IN ('${exiting.comm}', '${killed.comm}') ORDER BY comm = '${killed.comm}'`,
@@ -30,9 +32,12 @@ test('exit: exit status, killing signal and lifetime of two processes', { skip }
       [exiting.comm, 7, 0, 1],
       [killed.comm, 0, 9, 1],
     ]);
-    // It slept 60 ms after go(), and was started before the query.
-    const lifetime = Number(run.rows[0]![3]);
-    assert.ok(lifetime >= 60e6 && lifetime < 30e9, `lifetime ${lifetime} ns`);
+    // It slept 60 ms after go(), and was started (by Workload.start, before the engine opened)
+    // less than the time since then before the query ended: a bound the test measures itself.
+    const lifetime = BigInt(run.rows[0]![3] as number | bigint);
+    const upper = process.hrtime.bigint() - exitingStarted;
+    assert.ok(lifetime >= 60_000_000n && lifetime <= upper, `lifetime ${lifetime} ns, at most ${upper} ns`);
+    assert.ok(started > exitingStarted);
   } finally {
     await engine.close();
     exiting.remove();

@@ -30,7 +30,7 @@ function planError(sql: string): { code: string; start: number; end: number; par
 test('GROUP BY with count(*) aggregates in the kernel, DuckDB only renames', () => {
   const p = plan('SELECT comm, count(*) AS n FROM exec GROUP BY comm FOR 3s');
   assert.equal(p.kernel.mode.kind, 'aggregate');
-  if (p.kernel.mode.kind !== 'aggregate') return;
+  assert.ok(p.kernel.mode.kind === 'aggregate', p.kernel.mode.kind);
   assert.deepEqual(p.kernel.mode.keys.map((k) => [k.name, k.type.kind, k.offset, k.width]), [['k0', 'string', 0, 16]]);
   assert.deepEqual(p.kernel.mode.aggregates.map((a) => [a.name, a.fn]), [['a0', 'count']]);
   assert.equal(p.residualSql, 'SELECT k0 AS comm, a0 AS n FROM __bpfql_kernel');
@@ -50,7 +50,7 @@ test('a conjunct the kernel refuses stays in DuckDB and the query streams raw ro
   assert.equal(p.kernel.mode.kind, 'stream');
   assert.equal(printKExpr(p.kernel.filter!), '(pid > 1)');
   assert.deepEqual(p.residualFilters, ["filename LIKE '%bin%'"]);
-  if (p.kernel.mode.kind !== 'stream') return;
+  assert.ok(p.kernel.mode.kind === 'stream', p.kernel.mode.kind);
   assert.deepEqual(p.kernel.mode.fields.map((f) => f.name), ['comm', 'filename']);
   assert.equal(p.residualSql, `SELECT comm AS comm, count(*) AS "count(*)" FROM __bpfql_kernel WHERE filename LIKE '%bin%' GROUP BY comm`);
 });
@@ -69,7 +69,7 @@ test('aggregates DuckDB must compute (DISTINCT, median) stream rows', () => {
 test('sum, min, max, avg of expressions are kernel aggregates; HAVING and ORDER BY go to DuckDB', () => {
   const p = plan('SELECT pid // 1000 AS bucket, sum(pid), min(pid), max(pid), avg(pid) FROM exec GROUP BY pid // 1000 HAVING count(*) > 2 ORDER BY bucket DESC LIMIT 5');
   assert.equal(p.kernel.mode.kind, 'aggregate');
-  if (p.kernel.mode.kind !== 'aggregate') return;
+  assert.ok(p.kernel.mode.kind === 'aggregate', p.kernel.mode.kind);
   assert.deepEqual(p.kernel.mode.aggregates.map((a) => `${a.fn}@${a.offset}`), ['sum@8', 'min@16', 'max@24', 'avg@32', 'count@40']);
   assert.equal(p.kernel.mode.valueSize, 40);
   assert.equal(p.residualSql, 'SELECT k0 AS bucket, a0 AS "sum(pid)", a1 AS "min(pid)", a2 AS "max(pid)", a3 AS "avg(pid)" FROM __bpfql_kernel WHERE a4 > 2 ORDER BY bucket DESC LIMIT 5');

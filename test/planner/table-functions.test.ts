@@ -50,7 +50,7 @@ test('uprobe(binary, symbol): the source has the file offset of the symbol; argu
 test('uprobe columns: the common ones and arg0..arg5', () => {
   const p = plan(`SELECT * FROM uprobe('${prog.path}', 'target')`);
   assert.equal(p.kernel.mode.kind, 'stream');
-  if (p.kernel.mode.kind !== 'stream') return;
+  assert.ok(p.kernel.mode.kind === 'stream', p.kernel.mode.kind);
   assert.deepEqual(p.kernel.mode.fields.map((f) => f.name), ['ts', 'cpu', 'pid', 'tid', 'ppid', 'uid', 'gid', 'comm', 'cgroup_id', 'arg0', 'arg1', 'arg2', 'arg3', 'arg4', 'arg5']);
   assert.deepEqual(p.kernel.regOffsets, { di: 112, si: 104, dx: 96, cx: 88, r8: 72, r9: 64 });
 });
@@ -91,7 +91,7 @@ test('profile: 99 Hz by default, profile(hz) for another rate; kstack and ustack
   const p = plan('SELECT ustack, kstack, count(*) AS samples FROM profile GROUP BY ustack, kstack');
   assert.deepEqual(p.kernel.source, { kind: 'perf-sample', frequencyHz: 99 });
   assert.equal(p.kernel.mode.kind, 'aggregate');
-  if (p.kernel.mode.kind !== 'aggregate') return;
+  assert.ok(p.kernel.mode.kind === 'aggregate', p.kernel.mode.kind);
   assert.deepEqual(p.kernel.mode.keys.map((k) => [k.name, k.type.kind, k.offset, k.width]), [['k0', 'string', 0, 8], ['k1', 'string', 8, 8]]);
   const compiled = compileKernelPlan(p.kernel, p.table);
   assert.deepEqual(compiled.maps.filter((m) => m.name.startsWith('stack')).map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries]), [
