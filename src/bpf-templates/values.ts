@@ -2,12 +2,12 @@
 // strings, task_struct members, …) are fetched once into stack slots before any expression runs,
 // so expression code never calls helpers and may use every scratch register. Integer record
 // fields are loaded straight from the context, saved entry fields from the entry copy.
-import { Helper, add, and, arsh, call, comment, ldx, lsh, mov, mov32, rsh, st, stx, sub } from '../bpf/index.js';
+import { Helper, add, and, arsh, call, comment, jle, label, ldx, lsh, mov, mov32, rsh, st, stx, sub } from '../bpf/index.js';
 import type { Reg } from '../bpf/register.js';
 import { R0, R1, R2, R3, R6, R10 } from '../bpf/register.js';
 import type { Builtin, Column, StackSpace } from '../catalog/column.js';
 import type { RegOffsets, TaskOffsets } from '../planner/plan.js';
-import { stringCapacity } from '../planner/layout.js';
+import { DATA_LOC_BYTES, stringCapacity } from '../planner/layout.js';
 import type { Codegen } from './codegen.js';
 import { emitStackId } from './stacks.js';
 import type { PairLayout } from './pair-layout.js';
@@ -72,6 +72,9 @@ export class Values {
         case 'byte-array': case 'address':
           this.fetchBytes(c, s);
           break;
+        case 'data-loc-bytes':
+          this.fetchDataLocBytes(c, s.offset);
+          break;
       }
     }
   }
@@ -129,7 +132,7 @@ export class Values {
         g.emit(comment(`${c.name}: stack id`, ldx.dw(dst, R10, slot)));
         return;
       }
-      case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'byte-array': case 'address':
+      case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'byte-array': case 'address': case 'data-loc-bytes':
         throw new Error(`${c.name} is a string or bytes`);
     }
   }
@@ -237,9 +240,19 @@ export class Values {
       case 'entry-user-string':
         g.emit(ldx.dw(R3, R10, this.entry() + this.layout().fields[s.index]!), comment(`${c.name}: user string saved at entry`, call(Helper.probeReadUserStr)));
         return;
-      case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address':
+      case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address': case 'data-loc-bytes':
         throw new Error(`${c.name} is not a string`);
     }
+  }
+
+  private fetchDataLocBytes(c: Column, offset: number): void {
+    if (this.stringSlots.has(c.name)) return;
+    const g = this.g;
+    const cap = stringCapacity(c);
+    const slot = g.frame.alloc(cap, c.name);
+    this.stringSlots.set(c.name, slot);
+    for (let i = 0; i < cap; i += 8) g.emit(i === 0 ? comment(`${c.name}: clear buffer`, st.dw(R10, slot, 0)) : st.dw(R10, slot + i, 0));
+    emitDataLocBytes(g, g.fresh(c.name), offset, slot);
   }
 
   /**
@@ -261,6 +274,23 @@ export class Values {
       g.emit(comment(`${c.name}: the socket's family`, ldx.h(R1, R6, s.family)), stx.h(R10, slot + 16, R1));
     }
   }
+}
+
+// The `__data_loc` bytes of a record: the u32 at the field holds their offset in the record (low
+// 16 bits) and length (high 16). The buffer keeps the length read (at most DATA_LOC_BYTES) in its
+// first word, then the bytes.
+function emitDataLocBytes(g: Codegen, name: string, offset: number, slot: number): void {
+  g.emit(
+    comment(`${name}: __data_loc bytes`, ldx.w(R3, R6, offset)),
+    mov.reg(R2, R3), rsh.imm(R2, 16),
+    jle.imm(R2, DATA_LOC_BYTES, `${name}_len`),
+    mov.imm(R2, DATA_LOC_BYTES),
+    label(`${name}_len`),
+    stx.dw(R10, slot, R2),
+    and.imm(R3, 0xffff), add.reg(R3, R6),
+    mov.reg(R1, R10), add.imm(R1, slot + 8),
+    call(Helper.probeReadKernel),
+  );
 }
 
 function taskSlotKey(path: readonly string[], elapsed: boolean): string {

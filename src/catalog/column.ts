@@ -21,6 +21,8 @@ export type ColumnSource =
    * address family), an AF_INET socket's address (kept IPv4-mapped in the 16 bytes) shows dotted.
    */
   | { readonly kind: 'address'; readonly offset: number; readonly family?: number }
+  /** The bytes a `__data_loc` field of the record locates (a BLOB; at most DATA_LOC_BYTES of them). */
+  | { readonly kind: 'data-loc-bytes'; readonly offset: number }
   /** A `__data_loc char[]` string of the record. */
   | { readonly kind: 'data-loc-string'; readonly offset: number }
   /** A record field holding a pointer to a NUL-terminated user-space string (syscall paths). */

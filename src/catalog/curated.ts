@@ -73,7 +73,7 @@ export function fieldRef(format: TracepointFormat, field: string): FieldRef & { 
   switch (f.layout.kind) {
     case 'int': return { offset: f.offset, size: f.layout.size, signed: f.layout.signed };
     case 'pointer': return { offset: f.offset, size: 8, signed: false };
-    case 'char-array': case 'data-loc-string': case 'address': case 'bytes':
+    case 'char-array': case 'data-loc-string': case 'data-loc-bytes': case 'address': case 'bytes':
       throw new MissingFieldError(`${field} (as an integer or pointer)`, format.name);
   }
 }

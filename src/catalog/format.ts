@@ -16,6 +16,8 @@ export type FieldLayout =
   | { readonly kind: 'char-array'; readonly size: number }
   /** `__data_loc char[]`: a u32 whose low 16 bits are the string's offset in the record, high 16 its length. */
   | { readonly kind: 'data-loc-string' }
+  /** `__data_loc` of anything else (`u64[]`, `cpumask_t`): the bytes it locates, a BLOB. */
+  | { readonly kind: 'data-loc-bytes' }
   /** A pointer; `userString` when it is a syscall argument that points to a NUL-terminated user string. */
   | { readonly kind: 'pointer'; readonly userString: boolean }
   /** An array the kernel prints as an IP address (`%pI4`, `%pI6c` in the format's print fmt). */
@@ -99,7 +101,7 @@ function parseField(decl: string, offset: number, size: number, signed: boolean,
   const isArray = m[3] !== undefined || /\[\s*\]$/.test(m[1]!.trim());
   const address = addresses.get(name);
   let layout: FieldLayout;
-  if (dataLoc) layout = { kind: 'data-loc-string' };
+  if (dataLoc) layout = /^char\b/.test(d.slice('__data_loc '.length).trim()) ? { kind: 'data-loc-string' } : { kind: 'data-loc-bytes' };
   else if (isArray && address !== undefined && size === (address === 'ipv4' ? 4 : 16)) layout = { kind: 'address', address, size };
   else if (isArray && /\bchar\b/.test(cType) && !/\bunsigned\b/.test(cType)) layout = { kind: 'char-array', size };
   else if (isArray) layout = { kind: 'bytes', size };

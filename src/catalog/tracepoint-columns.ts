@@ -27,6 +27,8 @@ export function fieldColumn(field: FormatField, name: string = field.name): Colu
       return l.address === 'ipv4'
         ? { name, type: U32, source: { kind: 'field', offset: field.offset, size: 4, signed: false }, description: `${field.cType} (IPv4 address)`, decode: 'ipv4' }
         : { name, type: STRING, source: { kind: 'address', offset: field.offset }, description: `${field.cType} (IPv6 address)` };
+    case 'data-loc-bytes':
+      return { name, type: BYTES, source: { kind: 'data-loc-bytes', offset: field.offset }, description: field.cType };
     case 'bytes':
       return { name, type: BYTES, source: { kind: 'byte-array', offset: field.offset, size: l.size }, description: field.cType };
   }

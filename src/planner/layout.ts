@@ -9,6 +9,8 @@ import { isBoolean } from './kexpr.js';
 /** Capacity of strings read from the record or user memory (paths); longer ones are cut. */
 export const STRING_CAPACITY = 128;
 export const COMM_CAPACITY = 16;
+/** Bytes of a `__data_loc` array (not a string) kept in the kernel; longer ones are cut. */
+export const DATA_LOC_BYTES = 128;
 
 export function align8(n: number): number {
   return (n + 7) & ~7;
@@ -27,6 +29,8 @@ export function stringCapacity(c: Column): number {
     // A flexible array (size 0) still takes a word, which stays zero.
     case 'byte-array': return Math.max(8, align8(c.source.size));
     case 'address': return addressWidth(c.source.family !== undefined);
+    // Its length (8 bytes), then the bytes.
+    case 'data-loc-bytes': return 8 + DATA_LOC_BYTES;
     case 'data-loc-string': case 'user-string': case 'entry-user-string': return STRING_CAPACITY;
     // A stack is its 8-byte id in the kernel; its text is made in user space.
     case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': return 8;

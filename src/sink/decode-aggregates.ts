@@ -44,7 +44,9 @@ export class FieldColumns {
       const source = f.expr.kind === 'column' ? f.expr.column.source : undefined;
       if (source?.kind === 'stack') this.strings[i]!.push(this.stackText(source.space, buf.readBigInt64LE(at)));
       else if (source?.kind === 'address') this.strings[i]!.push(addressText(buf.subarray(at, at + f.width), source.family !== undefined));
-      else if (source?.kind === 'byte-array') this.bytes[i]!.push(Uint8Array.prototype.slice.call(buf, at, at + source.size));
+      else if (source?.kind === 'byte-array') this.bytes[i]!.push(new Uint8Array(buf.subarray(at, at + source.size)));
+      // A __data_loc array: its length in the first word, then its bytes.
+      else if (source?.kind === 'data-loc-bytes') this.bytes[i]!.push(new Uint8Array(buf.subarray(at + 8, at + 8 + Number(buf.readBigUInt64LE(at)))));
       else if (f.type.kind === 'string') this.strings[i]!.push(readCString(buf, at, f.width));
       else this.ints[i]!.push(readInt(buf, at, f));
     });

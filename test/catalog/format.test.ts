@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../helpers/paths.js';
 import { FormatParseError, parseFormat } from '../../src/catalog/format.js';
+import { tracepointColumns } from '../../src/catalog/tracepoint-columns.js';
+import { typeName } from '../../src/catalog/types.js';
 
 const fixture = (name: string): string =>
   readFileSync(fromRoot('test', 'catalog', 'fixtures', `${name}.format`), 'utf8');
@@ -47,4 +49,32 @@ test('a malformed field line names its line number', () => {
 
 test('missing ID is an error', () => {
   assert.throws(() => parseFormat('name: x\nformat:\n'), /no ID/);
+});
+
+test('every field is a column: __data_loc arrays other than char[] and fixed arrays are BLOBs', () => {
+  const text = [
+    'name: x', 'ID: 1', 'format:',
+    '\tfield:__data_loc char[] name;\toffset:8;\tsize:4;\tsigned:0;',
+    '\tfield:__data_loc u64[] addrs;\toffset:12;\tsize:4;\tsigned:0;',
+    '\tfield:__data_loc cpumask_t cpumask;\toffset:16;\tsize:4;\tsigned:0;',
+    '\tfield:unsigned long args[6];\toffset:24;\tsize:48;\tsigned:0;',
+    '\tfield:u8 key[16];\toffset:72;\tsize:16;\tsigned:0;',
+    'print fmt: "%s %pI4", __get_str(name), REC->key',
+  ].join('\n');
+  const f = parseFormat(text);
+  assert.deepEqual(f.fields.map((x) => [x.name, x.layout]), [
+    ['name', { kind: 'data-loc-string' }],
+    ['addrs', { kind: 'data-loc-bytes' }],
+    ['cpumask', { kind: 'data-loc-bytes' }],
+    ['args', { kind: 'bytes', size: 48 }],
+    // Printed with %pI4 but not 4 bytes long: no address.
+    ['key', { kind: 'bytes', size: 16 }],
+  ]);
+  assert.deepEqual(tracepointColumns(f.fields).map((c) => [c.name, typeName(c.type), c.source.kind]), [
+    ['name', 'string', 'data-loc-string'],
+    ['addrs', 'blob', 'data-loc-bytes'],
+    ['cpumask', 'blob', 'data-loc-bytes'],
+    ['args', 'blob', 'byte-array'],
+    ['key', 'blob', 'byte-array'],
+  ]);
 });

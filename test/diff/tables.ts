@@ -81,18 +81,19 @@ export function diffTables(names: WorkloadNames): readonly DiffTable[] {
     ], [str('filename', paths, ['a', 'sub/', 'missing', '/', '/dev/', '/etc/', 'b', 'zz'])]),
     // Only the workload itself seeks.
     table('tracepoint.syscalls.sys_enter_lseek', [names.comm], [
-      int('fd', 0n, 1n << 16n, [...SEEK_FDS, BAD_FD], true),
-      int('offset', 0n, MAX_OFFSET, [0, 1, 100, 4096, ...offsets], true),
-      int('whence', 0n, 2n, [0, 1, 2], true),
+      // unsigned int fd and whence (u32), off_t offset (s64): BIGINT in DuckDB.
+      int('fd', 0n, 1n << 16n, [...SEEK_FDS, BAD_FD]),
+      int('offset', 0n, MAX_OFFSET, [0, 1, 100, 4096, ...offsets]),
+      int('whence', 0n, 2n, [0, 1, 2]),
     ], []),
     table('read', all, [
-      int('fd', -(1n << 31n), (1n << 31n) - 1n, ioFds),
+      int('fd', 0n, (1n << 32n) - 1n, ioFds),
       int('requested', 0n, 1n << 20n, [...IO_SIZES, 10, 30, 832], true),
       int('returned', -4095n, 1n << 20n, [...IO_SIZES, -9, -21, 832]),
     ], []),
     // The children (true) write nothing.
     table('write', [names.comm], [
-      int('fd', -(1n << 31n), (1n << 31n) - 1n, ioFds),
+      int('fd', 0n, (1n << 32n) - 1n, ioFds),
       int('requested', 0n, 1n << 20n, [...IO_SIZES, 20], true),
       int('returned', -4095n, 1n << 20n, [...IO_SIZES, -9]),
     ], []),

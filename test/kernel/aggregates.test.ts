@@ -1,4 +1,4 @@
-// stddev, hist, lhist and the quantiles in the kernel, over values the test chooses: lseek offsets
+// stddev, hist, lhist and the quantiles in the kernel, over values the test chooses: lseek offsets and read counts
 // from python processes pinned to different CPUs (so the per-CPU states are merged), named
 // uniquely so only their events count. Each query also runs forced to stream, DuckDB computing
 // the aggregates; the two must agree (quantiles within the stated bound of DuckDB's exact ones).
@@ -16,11 +16,16 @@ const skip = kernelSkip();
 
 const SCRIPT = `
 import ctypes, os, sys
-name, path, fd, cpu = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+name, path, fd, cpu, op = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 os.sched_setaffinity(0, {cpu % os.cpu_count()})
-ctypes.CDLL(None).prctl(15, name.encode(), 0, 0, 0)
+libc = ctypes.CDLL(None)
+libc.prctl(15, name.encode(), 0, 0, 0)
+libc.read.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t]
 os.dup2(os.open(path, os.O_RDONLY), fd)
-for v in sys.argv[5:]:
+for v in sys.argv[6:]:
+    if op == 'read':
+        libc.read(fd, None, int(v) % 2**64)
+        continue
     try:
         os.lseek(fd, int(v), os.SEEK_SET)
     except OSError:
@@ -28,11 +33,12 @@ for v in sys.argv[5:]:
 `;
 
 /** Seeks `fd` (opened on `path`) to each offset, half the offsets from CPU 0 and half from CPU 1. */
-function seekAll(comm: string, path: string, fd: number, offsets: readonly bigint[]): Promise<void> {
+/** lseek(fd, v, SEEK_SET) for each value; with `read`, read(fd, NULL, v) (an unsigned size_t count) instead. */
+function seekAll(comm: string, path: string, fd: number, offsets: readonly bigint[], op: 'lseek' | 'read' = 'lseek'): Promise<void> {
   const half = Math.ceil(offsets.length / 2);
   const run = (cpu: number, part: readonly bigint[]): Promise<void> =>
     new Promise((resolve, reject) => {
-      const child = spawn('python3', ['-c', SCRIPT, comm, path, String(fd), String(cpu), ...part.map(String)], { stdio: 'ignore' });
+      const child = spawn('python3', ['-c', SCRIPT, comm, path, String(fd), String(cpu), op, ...part.map(String)], { stdio: 'ignore' });
       child.on('error', reject);
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`python exited with ${code}`))));
     });
@@ -132,18 +138,18 @@ const FIBONACCI: readonly bigint[] = (() => {
   return out;
 })();
 
-test('unsigned offsets: hist, lhist, stddev and quantiles, in the kernel and in DuckDB', { skip }, async () => {
-  // 40 values over 64 bits; the last two are negative offsets, which the tracepoint reports as
+test('unsigned counts: hist, lhist, stddev and quantiles, in the kernel and in DuckDB', { skip }, async () => {
+  // 40 values over 64 bits, as read(2)'s size_t count; the last two are 2^64 - 1 and 2^64 - 2^40,
   // u64 values of 2^63 and more (hist's top bucket, the quantile state's top buckets).
   const offsets = [...FIBONACCI, 1n << 40n, (1n << 62n) + 12345n, -1n, -(1n << 40n)];
   const values = offsets.map((v) => BigInt.asUintN(64, v));
   assert.equal(values.length, 40);
   const comm = uniqueComm('bqu');
   const fd = 700 + Math.floor(Math.random() * 200);
-  const sql = `SELECT count(*) AS n, min(offset), stddev(offset), hist(offset), lhist(offset, 0, 1000, 100), ${QUANTILES.map(([n]) => `${n}(offset)`).join(', ')}, quantile(offset, 0.3),
-      lhist(offset, 5, 10000000000, 3000000000)
-    FROM tracepoint.syscalls.sys_enter_lseek WHERE comm = '${comm}' AND fd = ${fd}`;
-  const workload = () => seekAll(comm, '/dev/null', fd, offsets);
+  const sql = `SELECT count(*) AS n, min(count), stddev(count), hist(count), lhist(count, 0, 1000, 100), ${QUANTILES.map(([n]) => `${n}(count)`).join(', ')}, quantile(count, 0.3),
+      lhist(count, 5, 10000000000, 3000000000)
+    FROM tracepoint.syscalls.sys_enter_read WHERE comm = '${comm}' AND fd = ${fd}`;
+  const workload = () => seekAll(comm, '/dev/null', fd, offsets, 'read');
   const kernel = await runOnce({}, sql, workload);
   const stream = await runOnce({ kernelAggregation: false }, sql, workload);
   assert.equal(kernel.mode, 'aggregate');

@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
-import { tracefsRoot } from '../../src/kernel/tracefs.js';
+import { COMMON_COLUMNS } from '../../src/catalog/common-columns.js';
+import { parseFormat } from '../../src/catalog/format.js';
+import { kernelCatalog } from '../../src/engine/kernel-env.js';
+import { readFormat, tracefsRoot } from '../../src/kernel/tracefs.js';
 import { kernelSkip } from '../helpers/workload.js';
 
 const skip = kernelSkip();
@@ -22,10 +25,10 @@ test('DESCRIBE tracepoint.syscalls.sys_enter_openat lists the live format\'s fie
     const described = await rows(engine, 'DESCRIBE tracepoint.syscalls.sys_enter_openat');
     assert.deepEqual(described.slice(9), [
       ['__syscall_nr', 's32', 'int'],
-      ['dfd', 'u64', 'int'],
+      ['dfd', 's32', 'int'],
       ['filename', 'string', 'user string (const char *)'],
-      ['flags', 'u64', 'int'],
-      ['mode', 'u64', 'umode_t'],
+      ['flags', 's32', 'int'],
+      ['mode', 'u16', 'umode_t'],
       ['(source)', '', 'tracepoint syscalls:sys_enter_openat'],
     ]);
   } finally {
@@ -54,4 +57,27 @@ test('SHOW TABLES and bpfql_tables agree with tracefs', { skip }, async () => {
   } finally {
     await engine.close();
   }
+});
+
+test('every field of every tracepoint format on this kernel is a column (byte arrays as BLOB or addresses)', { skip }, () => {
+  const catalog = kernelCatalog();
+  let fields = 0;
+  let blobs = 0;
+  for (const name of catalog.tracepointNames()) {
+    const [category, event] = name.slice('tracepoint.'.length).split('.') as [string, string];
+    const r = catalog.resolve(name);
+    if (r.kind !== 'table') continue;
+    const format = parseFormat(readFormat(category, event));
+    const own = r.table.columns.slice(COMMON_COLUMNS.length);
+    assert.deepEqual(own.map((c) => c.name.replace(/^tp_/, '')), format.fields.map((f) => f.name), name);
+    fields += own.length;
+    blobs += own.filter((c) => c.type.kind === 'bytes').length;
+  }
+  assert.ok(fields > 5000 && blobs > 0, `${fields} fields, ${blobs} BLOBs`);
+  const tcp = catalog.resolve('tracepoint.tcp.tcp_retransmit_skb');
+  if (tcp.kind !== 'table') throw new Error('no tcp_retransmit_skb');
+  assert.deepEqual(['saddr', 'daddr', 'saddr_v6', 'daddr_v6'].map((n) => {
+    const c = tcp.table.columns.find((x) => x.name === n)!;
+    return `${c.name} ${c.decode ?? c.source.kind}`;
+  }), ['saddr ipv4', 'daddr ipv4', 'saddr_v6 address', 'daddr_v6 address']);
 });

@@ -42,6 +42,13 @@ test('equality with a name is encoded and filtered in the kernel', () => {
 test('dotted addresses, devices and states are encoded as the kernel stores them', () => {
   const p = plan("SELECT count(*) FROM tcp_state WHERE daddr = '127.0.0.1' AND newstate = 'CLOSE' AND family = 'AF_INET'");
   assert.equal(printKExpr(p.kernel.filter!), "((((protocol = 6) AND daddr = '127.0.0.1') AND (newstate = 7)) AND (family = 2))");
+  // An address is compared as its 16 bytes and the socket's family (AF_INET6 = 10).
+  const v6 = plan("SELECT count(*) FROM tcp_connect WHERE daddr = '::1'");
+  const f = v6.kernel.filter!;
+  assert.equal(printKExpr(f), "(((protocol = 6) AND (newstate = 2)) AND daddr = '::1')");
+  const match = f.kind === 'and' ? f.right : undefined;
+  assert.deepEqual(match?.kind === 'string-match' ? match.raw : undefined, [...Array<number>(15).fill(0), 1, 10, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(v6.residualFilters, []);
   const b = plan("SELECT count(*) FROM block_io WHERE dev = '254:0'");
   assert.equal(printKExpr(b.kernel.filter!), `(dev = ${254 << 20})`);
 });

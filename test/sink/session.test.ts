@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { toRecordBatch } from '../../src/sink/arrow.js';
 import { Session } from '../../src/sink/session.js';
 import {
-  BOOL, BUCKETS, FLOAT, S16, S64, STRING, TIMESTAMP, U32, U64, U8,
+  BOOL, BUCKETS, BYTES, FLOAT, S16, S64, STRING, TIMESTAMP, U32, U64, U8,
 } from '../../src/catalog/types.js';
 import type { ColumnBatch, ResultColumn } from '../../src/catalog/types.js';
 
@@ -147,6 +147,22 @@ test('buckets round trip as a list of structs, small and 64-bit counts alike', a
     });
     const t = await s.run('DESCRIBE hist');
     assert.equal(t.rows[1]![1], 'STRUCT(lo BIGINT, hi BIGINT, count UBIGINT)[]');
+  } finally {
+    await s.close();
+  }
+});
+
+test('byte arrays round trip as BLOB, short (inline) and long alike', async () => {
+  const s = await Session.open();
+  try {
+    const cols = [{ name: 'b', type: BYTES }];
+    await s.createTable('blobs', cols);
+    const values = [Uint8Array.from([0, 1, 2, 255]), null, new Uint8Array(0), Uint8Array.from({ length: 40 }, (_, i) => i)];
+    await s.append('blobs', toRecordBatch({ columns: cols, rowCount: values.length, data: [{ kind: 'bytes', values }] }));
+    const r = await s.run("SELECT hex(b), octet_length(b) FROM blobs");
+    assert.deepEqual(r.rows, values.map((v) => (v === null ? [null, null] : [Buffer.from(v).toString('hex').toUpperCase(), v.length])));
+    const t = await s.run('DESCRIBE blobs');
+    assert.equal(t.rows[0]![1], 'BLOB');
   } finally {
     await s.close();
   }
