@@ -35,6 +35,10 @@ export function explainPlan(plan: Plan, program: CompiledProgram): string {
   out.push(`maps:    ${program.maps.map((m) => `${m.name} (${m.type}, key ${m.keySize} B, value ${m.valueSize} B, max ${m.maxEntries})`).join('; ')}`);
   out.push(`program: ${program.name}, ${program.assembled.slots} instructions, ${program.stackBytes} bytes of stack`);
   out.push(disassemble(program.assembled));
+  for (const e of program.entries) {
+    out.push(`entry:   ${e.name} on ${describeSource(e.source)}, ${e.assembled.slots} instructions; opens a pair ${e.filter ? `where ${printKExpr(e.filter)}` : 'on every event'}`);
+    out.push(disassemble(e.assembled));
+  }
   out.push('== duckdb ==');
   if (plan.residualFilters.length > 0) out.push(`filters kept for DuckDB: ${plan.residualFilters.join(' AND ')}`);
   out.push(plan.residualSql);
