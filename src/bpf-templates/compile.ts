@@ -57,8 +57,10 @@ export function compileKernelPlan(plan: KernelPlan, table: string): CompiledProg
     p.entries.forEach((e, i) => {
       // Distinct from the exit program's name and each other's, within the kernel's 15 characters.
       const name = `${objectName(table).slice(0, 11).replace(/_$/, '')}_in${i}`;
-      const filter = entryFilter(plan, p);
-      entries.push({ name, source: e.source, assembled: assemble(emitEntryProgram(plan, p, e, filter).items), ...(filter ? { filter } : {}) });
+      // A WHERE that is always false opens no pair either (the exit would never close it).
+      const filter = plan.filter?.kind === 'const' ? plan.filter : entryFilter(plan, p);
+      const code = filter?.kind === 'const' ? neverMatches() : emitEntryProgram(plan, p, e, filter);
+      entries.push({ name, source: e.source, assembled: assemble(code.items), ...(filter ? { filter } : {}) });
     });
   }
   return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, entries };

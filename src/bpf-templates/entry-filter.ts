@@ -60,6 +60,8 @@ export function entryFilter(plan: KernelPlan, p: PlannedPairing): KExpr | undefi
   // A pair the exit event opens itself (reopen) never sees an entry filter: keep them all alike.
   if (!plan.filter || p.reopen) return undefined;
   const parts = conjuncts(plan.filter).flatMap((c) => {
+    // A constant conjunct is true here: a false one folds the whole filter (see compileKernelPlan).
+    if (c.kind === 'const') return [];
     const r = rewrite(c, p);
     return r ? [r] : [];
   });

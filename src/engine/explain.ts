@@ -36,7 +36,8 @@ export function explainPlan(plan: Plan, program: CompiledProgram): string {
   out.push(`program: ${program.name}, ${program.assembled.slots} instructions, ${program.stackBytes} bytes of stack`);
   out.push(disassemble(program.assembled));
   for (const e of program.entries) {
-    out.push(`entry:   ${e.name} on ${describeSource(e.source)}, ${e.assembled.slots} instructions; opens a pair ${e.filter ? `where ${printKExpr(e.filter)}` : 'on every event'}`);
+    const opens = e.filter === undefined ? 'opens a pair on every event' : e.filter.kind === 'const' ? 'opens no pair (WHERE is always false)' : `opens a pair where ${printKExpr(e.filter)}`;
+    out.push(`entry:   ${e.name} on ${describeSource(e.source)}, ${e.assembled.slots} instructions; ${opens}`);
     out.push(disassemble(e.assembled));
   }
   out.push('== duckdb ==');

@@ -87,3 +87,9 @@ test('runq_latency: wakeups and new tasks open pairs, and the switch reopens one
   assert.match(text, /r1 = \*\(u64 \*\)\(r6 \+32\)\s+; still runnable\?\n\s+\d+: if r1 & 0xff goto/);
   assert.match(text, /r1 = \*\(u32 \*\)\(r6 \+24\)\n\s+\d+: if r1 == 0x0 goto/);
 });
+
+test('a WHERE that is always false opens no pair', () => {
+  const { program } = compile('SELECT ts FROM syscalls WHERE 74 IS NULL');
+  assert.deepEqual(entryFilters(program), ['0']);
+  assert.equal(disassemble(program.entries[0]!.assembled), disassemble(program.assembled));
+});
