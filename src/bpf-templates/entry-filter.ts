@@ -41,12 +41,12 @@ function rewrite(e: KExpr, p: PlannedPairing): KExpr | undefined {
     }
     case 'neg': case 'bitnot': case 'not': {
       const operand = rewrite(e.operand, p);
-      return operand ? { ...e, operand } as KExpr : undefined;
+      return operand ? { ...e, operand } : undefined;
     }
     case 'arith': case 'compare': case 'and': case 'or': {
       const left = rewrite(e.left, p);
       const right = rewrite(e.right, p);
-      return left && right ? { ...e, left, right } as KExpr : undefined;
+      return left && right ? { ...e, left, right } : undefined;
     }
   }
 }
