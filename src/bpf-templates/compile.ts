@@ -7,6 +7,8 @@ import type { KernelPlan } from '../planner/plan.js';
 import type { EventSource } from '../catalog/table.js';
 import { emitEntryProgram, pairKeySize, PAIRS_MAP } from './pairing.js';
 import { pairLayout } from './pair-layout.js';
+import { entryFilter } from './entry-filter.js';
+import type { KExpr } from '../planner/kexpr.js';
 import { aggregateMaps, emitAggregateProgram } from './aggregate-program.js';
 import { Codegen } from './codegen.js';
 import { STAT_COUNT, STATS_MAP } from './stats.js';
@@ -18,6 +20,8 @@ export interface CompiledEntryProgram {
   readonly name: string;
   readonly source: EventSource;
   readonly assembled: Assembled;
+  /** The part of the query's filter it evaluates: entries it rejects open no pair. */
+  readonly filter?: KExpr;
 }
 
 export interface CompiledProgram {
@@ -59,8 +63,12 @@ export function compileKernelPlan(plan: KernelPlan, table: string, opts: Compile
     // A plain hash, not LRU: an LRU map would make room by evicting open pairs without a word.
     maps.push({ name: PAIRS_MAP, type: 'hash', keySize: pairKeySize(p), valueSize: pairLayout(p, plan.columns).size, maxEntries: p.maxEntries });
     p.entries.forEach((e, i) => {
-      const name = objectName(`${table}_in${p.entries.length > 1 ? String(i) : ''}`);
-      entries.push({ name, source: e.source, assembled: assemble(emitEntryProgram(plan, p, e).items) });
+      // Distinct from the exit program's name and each other's, within the kernel's 15 characters.
+      const name = `${objectName(table).slice(0, 11).replace(/_$/, '')}_in${i}`;
+      // A WHERE that is always false opens no pair either (the exit would never close it).
+      const filter = plan.filter?.kind === 'const' ? plan.filter : entryFilter(plan, p);
+      const code = filter?.kind === 'const' ? neverMatches() : emitEntryProgram(plan, p, e, filter);
+      entries.push({ name, source: e.source, assembled: assemble(code.items), ...(filter ? { filter } : {}) });
     });
   }
   return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, windowed, entries };

@@ -41,12 +41,12 @@ function rewrite(e: KExpr, p: PlannedPairing): KExpr | undefined {
     }
     case 'neg': case 'bitnot': case 'not': {
       const operand = rewrite(e.operand, p);
-      return operand ? { ...e, operand } as KExpr : undefined;
+      return operand ? { ...e, operand } : undefined;
     }
     case 'arith': case 'compare': case 'and': case 'or': {
       const left = rewrite(e.left, p);
       const right = rewrite(e.right, p);
-      return left && right ? { ...e, left, right } as KExpr : undefined;
+      return left && right ? { ...e, left, right } : undefined;
     }
   }
 }
@@ -60,6 +60,8 @@ export function entryFilter(plan: KernelPlan, p: PlannedPairing): KExpr | undefi
   // A pair the exit event opens itself (reopen) never sees an entry filter: keep them all alike.
   if (!plan.filter || p.reopen) return undefined;
   const parts = conjuncts(plan.filter).flatMap((c) => {
+    // A constant conjunct is true here: a false one folds the whole filter (see compileKernelPlan).
+    if (c.kind === 'const') return [];
     const r = rewrite(c, p);
     return r ? [r] : [];
   });

@@ -13,13 +13,13 @@ import { Helper, add, arsh, call, comment, exit, ja, jeq, jset, jslt, label, ldM
 import type { Reg } from '../bpf/register.js';
 import { R0, R1, R2, R3, R4, R6, R7, R10 } from '../bpf/register.js';
 import type { FieldRef, PairEntry } from '../catalog/table.js';
+import type { KExpr } from '../planner/kexpr.js';
 import { columnsOf } from '../planner/kexpr.js';
 import type { KernelPlan, PlannedPairing } from '../planner/plan.js';
 import { COMM_CAPACITY } from '../planner/layout.js';
 import type { PairLayout, SavedTaskValue } from './pair-layout.js';
 import { pairLayout } from './pair-layout.js';
 import { Codegen, RegPool, SCRATCH_REGS } from './codegen.js';
-import { entryFilter } from './entry-filter.js';
 import { ExprEmitter } from './expr.js';
 import { emitCountStat } from './stats.js';
 import { Values } from './values.js';
@@ -102,10 +102,10 @@ function emitInsert(g: Codegen, keySlot: number, valueSlot: number, after: strin
 }
 
 /**
- * The program on one entry event: skip calls that never return and entries the query's filter
- * rejects; then open the pair (a restamping entry renews an open pair's time and fields only).
+ * The program on one entry event: skip calls that never return and entries `filter` (see
+ * entryFilter) rejects; then open the pair (a restamping entry renews an open pair's time and fields only).
  */
-export function emitEntryProgram(plan: KernelPlan, p: PlannedPairing, entry: PairEntry): Codegen {
+export function emitEntryProgram(plan: KernelPlan, p: PlannedPairing, entry: PairEntry, filter: KExpr | undefined): Codegen {
   const g = new Codegen();
   const layout = pairLayout(p, plan.columns);
   g.emit(comment('r6 = context', mov.reg(R6, R1)));
@@ -113,7 +113,6 @@ export function emitEntryProgram(plan: KernelPlan, p: PlannedPairing, entry: Pai
     loadField(g, R1, p.never.field);
     for (const v of p.never.values) g.emit(comment(`${v} never returns`, jeq.imm(R1, Number(v), 'out')));
   }
-  const filter = entryFilter(plan, p);
   if (filter) {
     const values = new Values(g, plan);
     const expr = new ExprEmitter(g, values);

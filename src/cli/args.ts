@@ -40,7 +40,7 @@ options:
   --format table|json|csv|ndjson   how results are printed (default table)
   -o, --output FILE                write the last result to FILE (.parquet, .csv, .json, .ndjson)
   --db FILE.duckdb                 keep results in this DuckDB file (default: in memory)
-  --max-keys N                     size of in-kernel aggregation maps (default 65536)
+  --max-keys N                     keys of in-kernel aggregation maps (default 65536) and pairs in flight of paired tables (default 16384)
   --strict                         exit 1 when a result is incomplete (lost records, full maps)
   -v, --verbose                    say on stderr when each kernel query is attached
   -h, --help                       this text

@@ -41,6 +41,11 @@ export function explainPlan(plan: Plan, program: CompiledProgram): string {
   out.push(`maps:    ${program.maps.map((m) => `${m.name} (${m.type}, key ${m.keySize} B, value ${m.valueSize} B, max ${m.maxEntries})`).join('; ')}`);
   out.push(`program: ${program.name}, ${program.assembled.slots} instructions, ${program.stackBytes} bytes of stack`);
   out.push(disassemble(program.assembled));
+  for (const e of program.entries) {
+    const opens = e.filter === undefined ? 'opens a pair on every event' : e.filter.kind === 'const' ? 'opens no pair (WHERE is always false)' : `opens a pair where ${printKExpr(e.filter)}`;
+    out.push(`entry:   ${e.name} on ${describeSource(e.source)}, ${e.assembled.slots} instructions; ${opens}`);
+    out.push(disassemble(e.assembled));
+  }
   out.push('== duckdb ==');
   if (plan.residualFilters.length > 0) out.push(`filters kept for DuckDB: ${plan.residualFilters.join(' AND ')}`);
   out.push(plan.residualSql);

@@ -1,6 +1,6 @@
-// What a paired table counts as lost, through the CLI's --strict: calls in flight when the query
+// What counts as lost, through the CLI's --strict: calls in flight when a paired table's query
 // attaches or ends lie outside its window (not a loss); entries the pairing map has no room for
-// are (each one counted).
+// are, as are groups the aggregation map has no room for (each one counted).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCli } from '../helpers/cli.js';
@@ -41,6 +41,22 @@ test('a pairing map of 4 with 10 reads in flight loses exactly 6 pairs, and --st
     const r = await cli.done;
     assert.equal(r.code, 1);
     assert.equal(r.stdout, `n\n-\n${ROOM}\n(1 row)\nINCOMPLETE: ${THREADS - ROOM} entry events not saved (too many pairs in flight; raise --max-keys): their pairs are missing\n`);
+    assert.equal(r.stderr, 'error: --strict: the result is incomplete\n');
+  } finally {
+    w.remove();
+  }
+});
+
+test('an aggregation map of 4 keys with 10 threads to count fails exactly 6 updates, and --strict exits 1', { skip }, async () => {
+  // Each of the 10 threads enters read(2) once: 10 groups by tid, room for 4.
+  const w = await Workload.start('bqkeys', ['blocked', String(THREADS)]);
+  try {
+    const cli = startCli(['--strict', '--max-keys', String(ROOM), `SELECT tid, count(*) AS n FROM tracepoint.syscalls.sys_enter_read WHERE pid = ${w.pid} GROUP BY tid FOR 2s`], { verbose: true });
+    await cli.attached;
+    assert.deepEqual(await w.go(), { code: 0, signal: null });
+    const r = await cli.done;
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, new RegExp(`\\n\\(${ROOM} rows\\)\\nINCOMPLETE: ${THREADS - ROOM} map updates failed \\(map full; raise --max-keys\\)\\n$`));
     assert.equal(r.stderr, 'error: --strict: the result is incomplete\n');
   } finally {
     w.remove();

@@ -100,6 +100,21 @@ test('counts exactly the 50 opens of the traced command while another process op
   }
 });
 
+test('syscalls and read of a traced command are complete: other processes\' calls open no pairs, and nothing is lost', { skip }, async () => {
+  // The command's cat reads 10 bytes from a pipe that a shell fills a line at a time; other
+  // processes make calls all the while, and some are in flight when the queries attach and end.
+  const r = await bpfqlRun([
+    '-e', 'CREATE TABLE calls AS SELECT count(*) AS n FROM syscalls',
+    '-e', 'CREATE TABLE reads AS SELECT sum(returned) AS bytes FROM read WHERE fd = 0',
+    '--assert', 'SELECT sum(lost_pairs) = 0 AND sum(lost_records) = 0 AND sum(failed_map_updates) = 0 AS ok FROM bpfql_runs',
+    '--assert', 'SELECT bytes = 10 AS ok, bytes FROM reads',
+    '--', 'sh', '-c', 'for i in 1 2 3 4 5; do echo $i; sleep 0.05; done | cat > /dev/null',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /== calls \(complete: no lost records, no failed map updates, no lost pairs, no skipped events\)/);
+  assert.match(r.stderr, /== reads \(complete: no lost records, no failed map updates, no lost pairs, no skipped events\)/);
+});
+
 test('a failing assertion exits 3 and the reports name it with its value; passing ones keep the command\'s exit code', { skip }, async () => {
   const s = scratch();
   try {

@@ -1,6 +1,7 @@
 // `sched_switch` and `runq_latency`: a workload that sleeps a known number of times.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine } from '../../src/engine/engine.js';
@@ -27,14 +28,14 @@ test('sched_switch: each sleep switches the workload out, sleeping', { skip }, a
   }
 });
 
-/** bpftrace, counting what runqlat counts for tasks named `comm`: waits from wakeup, new task or preemption to switch-in. */
-function runqlatBpftrace(comm: string): string {
+/** bpftrace, counting what runqlat counts for tasks named in `comms`: waits from wakeup, new task or preemption to switch-in. */
+function runqlatBpftrace(comms: readonly string[]): string {
   return `
 tracepoint:sched:sched_wakeup, tracepoint:sched:sched_wakeup_new { @q[args->pid] = nsecs; }
 tracepoint:sched:sched_switch {
   if ((args->prev_state & 0xff) == 0 && args->prev_pid != 0) { @q[args->prev_pid] = nsecs; }
   $t = @q[args->next_pid];
-  if ($t != 0 && args->next_comm == "${comm}") { @n = count(); }
+  if ($t != 0 && (${comms.map((c) => `args->next_comm == "${c}"`).join(' || ')})) { @n[args->next_comm] = count(); }
   delete(@q[args->next_pid]);
 }`;
 }
@@ -42,11 +43,14 @@ tracepoint:sched:sched_switch {
 const ROUNDS = 200;
 
 test('runq_latency counts what runqlat counts: the same waits as bpftrace on the same run', { skip: skip || (existsSync('/usr/bin/bpftrace') ? false : 'bpftrace is not installed') }, async () => {
-  // Two processes of one name pass a byte back and forth: each pass wakes the other (in process
-  // context, so no BPF program can be interrupted and skip it), the child starts as a new task,
-  // and either may be preempted while runnable.
+  // Two workloads under names of their own: two processes pass a byte back and forth, each pass
+  // waking the other; and more busy children than CPUs start as new tasks and preempt each other
+  // while runnable. Every wakeup comes from a task, not an interrupt, so no BPF program is
+  // interrupted and skips one.
+  const cpus = availableParallelism();
   const w = await Workload.start('bqrq', ['pingpong', String(ROUNDS)]);
-  const bt = spawn('/usr/bin/bpftrace', ['-e', runqlatBpftrace(w.comm)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const busy = await Workload.start('bqbusy', ['compete', String(cpus + 1), '300']);
+  const bt = spawn('/usr/bin/bpftrace', ['-e', runqlatBpftrace([w.comm, busy.comm])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   bt.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const btDone = new Promise<void>((resolve) => bt.on('exit', () => resolve()));
@@ -56,19 +60,26 @@ test('runq_latency counts what runqlat counts: the same waits as bpftrace on the
       bt.stdout.on('data', () => /Attaching/.test(out) && resolve());
       void btDone.then(() => reject(new Error(`bpftrace ended: ${out}`)));
     });
-    const run = await queryDuring(engine, `SELECT task_comm, count(*) AS n, max(latency_ns) < 1000000000 AS bounded FROM runq_latency WHERE task_comm = '${w.comm}' GROUP BY task_comm`, () => w.go());
+    const run = await queryDuring(
+      engine,
+      `SELECT task_comm, count(*) AS n, max(latency_ns) < 1000000000 AS bounded FROM runq_latency WHERE task_comm = '${w.comm}' OR task_comm = '${busy.comm}' GROUP BY task_comm ORDER BY task_comm`,
+      () => Promise.all([w.go(), busy.go()]),
+    );
     bt.kill('SIGINT');
     await btDone;
-    const theirs = /@n: (\d+)/.exec(out);
-    assert.ok(theirs, out);
-    assert.equal(run.kernel.completeness.missedEvents, 0);
+    const theirs = new Map([...out.matchAll(/@n\[(\w+)\]: (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+    // At least one wait per pass each way; one per new task, and more as they preempt each other.
+    assert.ok(theirs.get(w.comm)! >= 2 * ROUNDS, out);
+    assert.ok(theirs.get(busy.comm)! > 2 * (cpus + 1), out);
+    const expected = [w.comm, busy.comm].sort().map((c) => [c, theirs.get(c), true]);
+    assert.deepEqual(run.rows, expected);
+    // (missedEvents may not be 0: timer wakeups of other tasks, in interrupts, can find a BPF
+    // program running on their CPU, bpftrace's among them.)
     assert.equal(run.kernel.completeness.lostPairs, 0);
-    // At least one wait per pass each way.
-    assert.ok(Number(theirs[1]) >= 2 * ROUNDS, out);
-    assert.deepEqual(run.rows, [[w.comm, Number(theirs[1]), true]]);
   } finally {
     if (bt.exitCode === null) bt.kill('SIGKILL');
     await engine.close();
     w.remove();
+    busy.remove();
   }
 });

@@ -43,7 +43,7 @@ options:
                             tolerance is a regression
   --tolerance PCT           allowed growth in percent (default ${DEFAULT_TOLERANCE_PCT})
   --report FILE.json|FILE.xml    write a JSON or JUnit XML report (repeatable)
-  --max-keys N              size of in-kernel aggregation maps (default 65536)
+  --max-keys N              keys of in-kernel aggregation maps (default 65536) and pairs in flight of paired tables (default 16384)
   -h, --help                this text
 
 A bare query's result is table "last"; with several bare queries they are q1, q2, ... in order.

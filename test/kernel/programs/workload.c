@@ -10,6 +10,8 @@
 //   workload blocked N     N threads each blocked in a read(2) of a pipe; 300 ms later the
 //                          main thread releases them one byte each, and waits for them
 //   workload pingpong N    forks; parent and child pass a byte back and forth N times
+//   workload compete N MS  forks N children that each keep a CPU busy for MS milliseconds,
+//                          more than there are CPUs, so they preempt each other; waits for them
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -89,6 +91,17 @@ int main(int argc, char **argv) {
       if (read(back[0], &c, 1) != 1) return 13;
     }
     waitpid(child, NULL, 0);
+  } else if (strcmp(what, "compete") == 0) {
+    for (long i = 0; i < n; i++) {
+      if (fork() == 0) {
+        struct timespec start, now;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        do clock_gettime(CLOCK_MONOTONIC, &now);
+        while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < arg);
+        _exit(0);
+      }
+    }
+    while (wait(NULL) > 0) {}
   } else {
     return 5;
   }
