@@ -279,7 +279,7 @@ async function streamWindows(run: Running, mode: StreamMode, opts: KernelRunOpti
   const reader = new RingReader(ring, mode, onRecord, () => handOn(windows.takeOldest()));
   const closeWindows = async (closed: readonly ClosedWindow[]): Promise<void> => {
     for (const w of closed) {
-      for (const batch of w.rows) await handOn(batch);
+      await handOn(w.rows);
       await every.onWindow(w.range);
     }
   };
