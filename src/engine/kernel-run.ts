@@ -11,7 +11,7 @@ import { possibleCpus } from '../kernel/cpus.js';
 import { GracePeriod } from '../kernel/grace-period.js';
 import { BpfMap } from '../kernel/map.js';
 import { BpfProgram } from '../kernel/program.js';
-import { HEADER_SIZE, RingBuffer } from '../kernel/ringbuf.js';
+import { RingBuffer } from '../kernel/ringbuf.js';
 import { VerifierError } from '../kernel/errors.js';
 import { KernelScope } from '../kernel/scope.js';
 import type { KernelPlan, StreamMode } from '../planner/plan.js';
@@ -23,6 +23,8 @@ import { attachSource, programTypeOf } from './attach-source.js';
 import { stackTextFor } from './stack-text.js';
 import { StreamWindows, type ClosedWindow } from './stream-windows.js';
 import { afterMs } from './long-timer.js';
+import { RingReader } from './ring-reader.js';
+import { WindowQueue } from './window-queue.js';
 import type { StackText } from '../sink/symbolize.js';
 
 export interface KernelRunOptions {
@@ -80,9 +82,6 @@ export interface KernelRunResult {
   /** Closes programs, links and maps. Call after the results have been shown. */
   readonly teardown: () => void;
 }
-
-/** Ring-buffer records handed to DuckDB at a time. */
-const DRAIN_BATCH = 16384;
 
 /** Nanoseconds to add to bpf_ktime_get_ns (CLOCK_MONOTONIC) to get wall-clock time. */
 export function monotonicToWallOffset(): bigint {
@@ -278,7 +277,7 @@ async function streamWindows(run: Running, mode: StreamMode, opts: KernelRunOpti
   const reader = new RingReader(ring, mode, onRecord, () => handOn(windows.takeOldest()));
   const closeWindows = async (closed: readonly ClosedWindow[]): Promise<void> => {
     for (const w of closed) {
-      for (const batch of w.rows) await handOn(batch);
+      await handOn(w.rows);
       await every.onWindow(w.range);
     }
   };
@@ -372,84 +371,6 @@ async function aggregateWindows(run: Running, opts: KernelRunOptions, every: Non
 
 function wallUs(mono: bigint, wallOffset: bigint): number {
   return Number((mono + wallOffset) / 1000n);
-}
-
-/** Hands windows to onWindow one at a time, in order, without holding up the loop that cuts them. */
-class WindowQueue {
-  private tail: Promise<void> = Promise.resolve();
-  private failure: { readonly error: unknown } | undefined;
-  /** Rows of the windows pushed and not yet handed on, each window counting one at least. */
-  pendingRows = 0;
-
-  constructor(private readonly onWindow: (w: Window) => Promise<void>) {}
-
-  push(w: Window): void {
-    const rows = Math.max(1, w.aggregate?.rowCount ?? 0);
-    this.pendingRows += rows;
-    this.tail = this.tail
-      .then(() => (this.failure === undefined ? this.onWindow(w) : undefined))
-      .catch((error: unknown) => {
-        this.failure ??= { error };
-      })
-      .finally(() => {
-        this.pendingRows -= rows;
-      });
-  }
-
-  /** Throws what a window's onWindow threw, if one did. */
-  check(): void {
-    if (this.failure !== undefined) throw this.failure.error;
-  }
-
-  /** Waits until every window pushed has been handed on; throws as check does. */
-  async idle(): Promise<void> {
-    await this.tail;
-    this.check();
-  }
-}
-
-/** Reads the ring in bounded steps, handing rows on after each step. */
-class RingReader {
-  /** Records one drain reads at most: a ring's worth, so the loop still closes windows and sees the end of the query. */
-  private readonly perDrain: number;
-
-  constructor(
-    private readonly ring: RingBuffer,
-    mode: StreamMode,
-    private readonly onRecord: (view: DataView, offset: number) => void,
-    private readonly handOn: () => Promise<void>,
-  ) {
-    this.perDrain = Math.ceil(mode.ringBytes / (mode.recordSize + HEADER_SIZE));
-  }
-
-  /**
-   * Reads what is there, up to a ring's worth; true when it stopped there with more to read.
-   * In a storm the kernel refills the ring as fast as it is read: rows go on in batches of
-   * DRAIN_BATCH, so memory holds one batch.
-   */
-  async drain(): Promise<boolean> {
-    for (let read = 0; read < this.perDrain; ) {
-      const want = Math.min(DRAIN_BATCH, this.perDrain - read);
-      const got = this.ring.poll(this.onRecord, want);
-      read += got;
-      await this.handOn();
-      if (got < want) return false;
-    }
-    return true;
-  }
-
-  /**
-   * Reads until the reader has passed byte position `position`. A record before it may still be
-   * being written (reserved, not yet submitted) by a program that started after the position was
-   * taken: such a program runs without sleeping, so the wait for it is short.
-   */
-  async drainTo(position: number): Promise<void> {
-    while (this.ring.consumedPosition() < position) {
-      const got = this.ring.poll(this.onRecord, DRAIN_BATCH);
-      await this.handOn();
-      if (got === 0) await sleep(0);
-    }
-  }
 }
 
 function sleep(ms: number): Promise<void> {

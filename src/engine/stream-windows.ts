@@ -20,8 +20,8 @@ export interface WindowRange {
 
 export interface ClosedWindow {
   readonly range: WindowRange;
-  /** The window's rows not handed on before. */
-  readonly rows: readonly ColumnBatch[];
+  /** The window's rows not handed on before, if any. */
+  readonly rows?: ColumnBatch;
 }
 
 export class StreamWindows {
@@ -84,16 +84,18 @@ export class StreamWindows {
   /** Closes, oldest first, every window that ends at or before `mono`. */
   closeThrough(mono: bigint): ClosedWindow[] {
     const closed: ClosedWindow[] = [];
-    while (this.first < this.last && this.endOf(this.first) <= mono) closed.push(this.close(this.first, this.endOf(this.first), [this.first]));
+    while (this.first < this.last && this.endOf(this.first) <= mono) closed.push(this.close(this.first, this.endOf(this.first)));
     return closed;
   }
 
   /**
-   * The query ends now, at `mono` (moved back to a whole microsecond): records of later events
-   * are dropped from now on. Call before the last read of the ring, then closeAll.
+   * The query ends now, at `mono` (moved on to a whole microsecond, so every record read so far
+   * is of an earlier event): records of events from then on are dropped. Call before the last
+   * read of the ring, then closeAll.
    */
   finish(mono: bigint): void {
-    this.endMono = this.toWholeUs(mono);
+    const wholeUs = this.toWholeUs(mono);
+    this.endMono = wholeUs === mono ? mono : wholeUs + 1000n;
     this.last = Math.max(this.first, Math.min(this.last, this.windowOf(this.endMono - 1n)));
   }
 
@@ -102,21 +104,15 @@ export class StreamWindows {
     const end = this.endMono;
     if (end === undefined) throw new Error('closeAll before finish');
     const closed = this.closeThrough(end);
-    // Rows read before finish that fall after the last window's nominal end belong to it too.
-    const later = [...this.open.keys()].filter((k) => k > this.last).sort((x, y) => x - y);
-    if (end > this.startOf(this.first)) closed.push(this.close(this.first, end, [this.first, ...later]));
+    if (end > this.startOf(this.first)) closed.push(this.close(this.first, end));
     return closed;
   }
 
-  private close(k: number, endMono: bigint, from: readonly number[]): ClosedWindow {
-    const rows: ColumnBatch[] = [];
-    for (const i of from) {
-      const d = this.open.get(i);
-      if (d !== undefined && d.pending > 0) rows.push(d.take());
-      this.open.delete(i);
-    }
+  private close(k: number, endMono: bigint): ClosedWindow {
+    const rows = this.takeOldest();
+    this.open.delete(k);
     this.first = k + 1;
-    return { range: { startUs: this.wallUs(this.startOf(k)), endUs: this.wallUs(endMono) }, rows };
+    return { range: { startUs: this.wallUs(this.startOf(k)), endUs: this.wallUs(endMono) }, ...(rows ? { rows } : {}) };
   }
 
   private windowOf(mono: bigint): number {

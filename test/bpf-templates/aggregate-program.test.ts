@@ -86,3 +86,28 @@ test('lhist bounds beyond 32 bits are loaded with lddw; small ones are immediate
   assert.doesNotMatch(small, /r3 = 0x[0-9a-f]+ ll/);
   assert.match(small, /if r1 s< 0x0 goto .*\n.*r2 = 11\n.*if r1 s>= 0x64 goto/);
 });
+
+test('EVERY: two aggregate maps and a one-slot array of maps; every lookup and update goes to the map in the slot', () => {
+  const sql = `SELECT comm, count(*) FROM ${EXIT} GROUP BY comm`;
+  const s = parseStatement(sql);
+  if (s.kind !== 'query') throw new Error('not a query');
+  const plan = planQuery(s.query, fixtureCatalog(), fixturePlannerEnv);
+  const windowed = compileKernelPlan(plan.kernel, plan.table, { windowed: true });
+  assert.equal(windowed.windowed, true);
+  assert.deepEqual(windowed.maps.map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries, m.inner]), [
+    ['agg', 'percpu_hash', 16, 8, 65536, undefined],
+    ['agg2', 'percpu_hash', 16, 8, 65536, undefined],
+    ['window', 'array_of_maps', 4, 4, 1, 'agg'],
+    ['zero', 'array', 4, 8, 1, undefined],
+    ['stats', 'percpu_array', 4, STAT_COUNT * 8, 1, undefined],
+  ]);
+  const text = disassemble(windowed.assembled);
+  // The slot is read once per event; the aggregate maps are never named directly.
+  assert.equal(text.match(/map\[window\]/g)?.length, 1);
+  assert.doesNotMatch(text, /map\[agg2?\]/);
+  // Without EVERY: one map, named directly, and no slot.
+  const plain = compile(sql).program;
+  assert.equal(plain.windowed, false);
+  assert.deepEqual(plain.maps.map((m) => m.name), ['agg', 'zero', 'stats']);
+  assert.doesNotMatch(disassemble(plain.assembled), /map\[window\]/);
+});

@@ -54,6 +54,42 @@ describe('BpfMap.create', () => {
     assert.deepEqual(fake.bpfCalls.map((c) => c.attr.readUInt32LE(0)), [1, 2, 5, 6, 7, 9, 10, 27]);
   });
 
+  test('array_of_maps: type 12, the inner map\'s fd at inner_map_fd (offset 20); only with an inner map', () => {
+    const fake = installFake();
+    let next = 20;
+    fake.onBpf = (cmd) => (cmd === BpfCmd.MAP_CREATE ? next++ : -EINVAL);
+    const inner = BpfMap.create({ name: 'agg', type: 'percpu_hash', keySize: 8, valueSize: 8, maxEntries: 16 });
+    const slot = BpfMap.create({ name: 'window', type: 'array_of_maps', keySize: 4, valueSize: 4, maxEntries: 1 }, inner);
+    const attr = fake.bpfCalls[1]!.attr;
+    assert.equal(attr.readUInt32LE(MapCreate.mapType), 12);
+    assert.equal(attr.readUInt32LE(MapCreate.innerMapFd), inner.fd);
+    assert.equal(fake.bpfCalls[0]!.attr.readUInt32LE(MapCreate.innerMapFd), 0);
+    assert.equal(slot.fd, 21);
+    assert.throws(() => BpfMap.create({ name: 'w', type: 'array_of_maps', keySize: 4, valueSize: 4, maxEntries: 1 }), /inner map/);
+    assert.throws(() => BpfMap.create({ name: 'h', type: 'hash', keySize: 4, valueSize: 4, maxEntries: 1 }, inner), /inner map/);
+  });
+
+  test('setMap stores a map\'s fd in a slot with MAP_UPDATE_ELEM; refused on other map types', () => {
+    const fake = installFake();
+    let next = 30;
+    fake.onBpf = (cmd, attr, f) => {
+      if (cmd === BpfCmd.MAP_CREATE) return next++;
+      if (cmd !== BpfCmd.MAP_UPDATE_ELEM) return -EINVAL;
+      const key = f.deref(attr.readBigUInt64LE(MapElem.key)).readUInt32LE(0);
+      const value = f.deref(attr.readBigUInt64LE(MapElem.value)).readUInt32LE(0);
+      updates.push([attr.readUInt32LE(MapElem.mapFd), key, value]);
+      return 0;
+    };
+    const updates: [number, number, number][] = [];
+    const a = BpfMap.create({ name: 'a', type: 'percpu_hash', keySize: 8, valueSize: 8, maxEntries: 16 });
+    const b = BpfMap.create({ name: 'b', type: 'percpu_hash', keySize: 8, valueSize: 8, maxEntries: 16 });
+    const slot = BpfMap.create({ name: 'window', type: 'array_of_maps', keySize: 4, valueSize: 4, maxEntries: 1 }, a);
+    slot.setMap(0, b);
+    slot.setMap(0, a);
+    assert.deepEqual(updates, [[slot.fd, 0, b.fd], [slot.fd, 0, a.fd]]);
+    assert.throws(() => a.setMap(0, b), /not an array_of_maps/);
+  });
+
   test('a refusal becomes a KernelError naming the map, with a hint', () => {
     const fake = installFake();
     fake.onBpf = () => -E2BIG;
