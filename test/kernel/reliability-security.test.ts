@@ -12,7 +12,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, sleep, startCli } from '../helpers/cli.js';
+import { CLI, sleep, startCli, waitAttached } from '../helpers/cli.js';
 import { getppidTimes } from '../helpers/getppid.js';
 import { kernelSkip, uniqueComm } from '../helpers/workload.js';
 
@@ -218,3 +218,22 @@ test('--max-keys 100000000 with p99 is refused before any map is made, in one se
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /^error: the query's maps could take [\d.]+ TiB of kernel memory, more than half of the [\d.]+ [GMT]iB this machine has available \(map 'agg': 100000000 entries of \d+ bytes × \d+ CPUs\)\nhint: lower --max-keys/);
 });
+
+test('`bpfql run` passes SIGHUP to the command and still writes its report', { skip }, () =>
+  withDir(async (dir) => {
+    const report = join(dir, 'report.json');
+    const run = spawn(process.execPath, [CLI, 'run', '-e', 'CREATE TABLE t AS SELECT count(*) AS n FROM tracepoint.syscalls.sys_enter_getppid', '--report', report, '--', 'sleep', '30'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    run.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => run.on('close', resolve));
+    await waitAttached(run.pid!);
+    // The command is started once every query is attached; give it a moment to be running.
+    await sleep(300);
+    process.kill(run.pid!, 'SIGHUP');
+    const code = await closed;
+    assert.equal(code, 129, stderr);
+    assert.match(stderr, /the command was killed by SIGHUP/);
+    const j = JSON.parse(readFileSync(report, 'utf8')) as { signal: string | null; queries: { table: string }[] };
+    assert.equal(j.signal, 'SIGHUP');
+    assert.deepEqual(j.queries.map((q) => q.table), ['t']);
+  }));
