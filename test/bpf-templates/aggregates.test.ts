@@ -199,3 +199,11 @@ test('the quantile family shares one state; other aggregates keep their own', ()
   const family = (Object.keys(KERNEL_AGGREGATES) as (keyof typeof KERNEL_AGGREGATES)[]).filter((n) => KERNEL_AGGREGATES[n].stateFamily === 'log-linear');
   assert.deepEqual(family, ['quantile', 'p50', 'p90', 'p95', 'p99', 'p999']);
 });
+
+test('quantile ranks for q written with an exponent (below 1e-6, String(q) is 1e-7): the decimal is still exact', () => {
+  // DuckDB's quantile_disc: 0-based index max(1, ceil(n q)) - 1.
+  assert.equal(String(1e-7), '1e-7');
+  assert.equal(discreteRank(100_000_000n, 1e-7), 9n);
+  assert.equal(discreteRank(30_000_001n, 5e-7), 15n);
+  assert.equal(discreteRank(3n, 1e-7), 0n);
+});

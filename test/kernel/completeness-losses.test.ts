@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Helper, add, assemble, call, comment, encode, exit, jeq, label, ldMap, ldx, mov, st, stx } from '../../src/bpf/index.js';
 import { R0, R1, R2, R10 } from '../../src/bpf/register.js';
 import { Engine } from '../../src/engine/engine.js';
@@ -99,6 +100,10 @@ test('events the kernel skips (a tracepoint hit while another BPF program runs o
     mov.imm(R0, 0),
     exit(),
   ]);
+  // Loading a program that calls bpf_trace_printk switches its tracepoint's ftrace event on; put
+  // it back as it was.
+  const printkEnable = '/sys/kernel/tracing/events/bpf_trace/bpf_trace_printk/enable';
+  const wasEnabled = readFileSync(printkEnable, 'utf8');
   const engine = await Engine.open();
   try {
     let attached!: () => void;
@@ -127,6 +132,7 @@ test('events the kernel skips (a tracepoint hit while another BPF program runs o
   } finally {
     counter.close();
     await engine.close();
+    writeFileSync(printkEnable, wasEnabled);
   }
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { S64 } from '../../src/catalog/types.js';
 import type { AggregateMode } from '../../src/planner/plan.js';
 import { NO_PARAMS } from '../../src/bpf-templates/aggregates/aggregate.js';
-import { decodeAggregates } from '../../src/sink/decode-aggregates.js';
+import { decodeAggregates, readCString } from '../../src/sink/decode-aggregates.js';
 
 const arg = { kind: 'const', value: 1n, signed: true } as const;
 
@@ -34,4 +34,12 @@ test('one key over two CPUs: counts and sums add up', () => {
   values.writeBigInt64LE(-5n, 24);
   const batch = decodeAggregates(mode, [{ keys, values, count: 1 }], 2);
   assert.deepEqual(batch.data, [{ kind: 'int64', values: [5n] }, { kind: 'int64', values: [25n] }]);
+});
+
+test('a string field is cut at its NUL, or at its width when it has none', () => {
+  const buf = Buffer.from('abc\0zzzzdefghijkXYZ\0', 'latin1');
+  assert.equal(readCString(buf, 0, 8), 'abc');
+  assert.equal(readCString(buf, 8, 8), 'defghijk');
+  assert.equal(readCString(buf, 8, 4), 'defg');
+  assert.equal(readCString(Buffer.from('full', 'latin1'), 0, 4), 'full');
 });
