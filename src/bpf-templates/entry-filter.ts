@@ -9,7 +9,7 @@ import type { KernelPlan, PlannedPairing } from '../planner/plan.js';
 /**
  * What a column is at the entry event, or undefined when only the exit knows it. Saved fields
  * are the entry record's own; saved task values are the entry task's; on a pair of one thread
- * (a syscall) the task's pid, tid, uid, gid, comm and cgroup are the entry's too.
+ * (a syscall) the task's pid, tid and cgroup are the entry's too.
  */
 function atEntry(c: Column, p: PlannedPairing): Column | undefined {
   const s = c.source;
@@ -24,7 +24,12 @@ function atEntry(c: Column, p: PlannedPairing): Column | undefined {
     case 'entry-builtin':
       return { ...c, source: { kind: 'builtin', name: s.name } };
     case 'builtin':
-      return p.key.kind === 'thread' && s.name !== 'ts' && s.name !== 'cpu' ? c : undefined;
+      // The row's task values are the exit's. execve and prctl(PR_SET_NAME) change comm during
+      // the call, setuid() the uid and gid, so filtering those at entry would drop pairs the
+      // query keeps. pid and tid stay; so does the cgroup, but for the one write that moves its
+      // own thread to another cgroup (bpfql run's cgroup filter needs it here, or every thread
+      // of the machine in a syscall would take room in the pairing map).
+      return p.key.kind === 'thread' && (s.name === 'pid' || s.name === 'tid' || s.name === 'cgroup_id') ? c : undefined;
     case 'field': case 'char-array': case 'data-loc-string': case 'user-string': case 'task':
     case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack':
       return undefined;

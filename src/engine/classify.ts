@@ -5,9 +5,12 @@
 // instead of DuckDB's. It reads the shared scanner's tokens, so strings, quoted identifiers and
 // comments never count as code.
 import type { Catalog } from '../catalog/catalog.js';
+import { PROFILE_TABLE, UPROBE_TABLE } from '../catalog/probe-tables.js';
 import { codeTokens, isWord, tokenName, type SqlToken } from '../query/scan.js';
 
 export type StatementClass = 'kernel' | 'duckdb';
+
+const TABLE_FUNCTIONS: readonly string[] = [PROFILE_TABLE, UPROBE_TABLE];
 
 /** A dotted table name starting at token `i`: its text and the index after it. */
 export function dottedName(tokens: readonly SqlToken[], i: number): { name: string; next: number } | undefined {
@@ -37,6 +40,8 @@ function usesDialect(tokens: readonly SqlToken[]): boolean {
 function namesKernelTable(tokens: readonly SqlToken[], i: number, catalog: Catalog): boolean {
   const ref = dottedName(tokens, i);
   if (ref === undefined) return false;
+  // `uprobe('/bin/bash', 'readline')`, `profile(99)`: a kernel table named by a call.
+  if (isSymbol(tokens[ref.next], '(') && TABLE_FUNCTIONS.includes(ref.name.toLowerCase())) return true;
   // `tracepoint:syscalls:sys_enter_openat`, `kprobe:vfs_read`: bpftrace's spelling of a probe.
   if (isSymbol(tokens[ref.next], ':') && tokens[i]!.kind === 'word') return true;
   // `syscalls.openat`: a kernel table's name with more after it is a kernel table misspelt.

@@ -11,7 +11,8 @@ import type { Scope } from './scope.js';
 function stringColumn(e: Expr, scope: Scope): Column | undefined {
   if (e.kind !== 'column') return undefined;
   const c = scope.find(e.name);
-  return c !== undefined && c.type.kind === 'string' && c.decode === undefined ? c : undefined;
+  // An address is shown as text but kept as 16 bytes: its text's length says nothing about them.
+  return c !== undefined && c.type.kind === 'string' && c.decode === undefined && c.source.kind !== 'address' ? c : undefined;
 }
 
 function check(column: Column | undefined, value: Expr): void {
@@ -22,13 +23,14 @@ function check(column: Column | undefined, value: Expr): void {
   if (length > maxLength) throw new QueryError([diagnostic('never-matches', { column: column.name, value: text, length, maxLength }, value.span)]);
 }
 
-/** Throws 'never-matches' at the first `=`, `!=` or IN constant longer than its string column holds. */
+/** Throws 'never-matches' at the first `=` or IN constant longer than its string column holds. */
 export function checkStringBounds(q: SelectQuery, scope: Scope): void {
   const visit = (e: Expr): boolean => {
-    if (e.kind === 'binary' && (e.op === '=' || e.op === '!=')) {
+    // Only equality: `comm != 'a-much-longer-name'` always holds, which is no mistake worth stopping for.
+    if (e.kind === 'binary' && e.op === '=') {
       check(stringColumn(e.left, scope), e.right);
       check(stringColumn(e.right, scope), e.left);
-    } else if (e.kind === 'in') {
+    } else if (e.kind === 'in' && !e.negated) {
       const c = stringColumn(e.operand, scope);
       e.list.forEach((item) => check(c, item));
     }

@@ -34,3 +34,9 @@ test("bpfql's dialect and bpftrace's probes make a statement bpfql's, whatever t
   ]) assert.equal(classify(sql, catalog), 'kernel', sql);
   assert.equal(classify('DESCRIBE my_table', catalog), 'duckdb');
 });
+
+test('a kernel table named by a call (uprobe, profile) makes a statement bpfql\'s', () => {
+  assert.equal(classify("SELECT count(*) FROM uprobe('/bin/true', 'main')", catalog), 'kernel');
+  assert.equal(classify('SELECT count(*) FROM profile(99) FOR 1s', catalog), 'kernel');
+  assert.equal(classify("SELECT count(*) FROM read_csv('uprobe.csv')", catalog), 'duckdb');
+});

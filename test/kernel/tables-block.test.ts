@@ -67,7 +67,7 @@ test('block_io rows carry the process that submitted the request, and the comple
     let ddPid = 0;
     const run = await queryDuring(
       engine,
-      `SELECT pid, comm, count(*) AS n, count(complete_comm) AS completers FROM block_io WHERE dev = '${disk}' AND op = 'WS' AND bytes = ${BLOCK} GROUP BY pid, comm`,
+      `SELECT pid, comm, sum(bytes) AS bytes, count(*) AS n, count(complete_comm) AS completers FROM block_io WHERE dev = '${disk}' AND op = 'WS' GROUP BY pid, comm`,
       async () => {
         const child = shell(`exec ${dd.path} if=/dev/zero of=${join(target, 'data')} bs=${BLOCK} count=${COUNT} oflag=direct 2>/dev/null`);
         ddPid = child.pid;
@@ -75,11 +75,16 @@ test('block_io rows carry the process that submitted the request, and the comple
       },
       200,
     );
+    // The block layer may split or merge a request on its way to the driver (seen under load: 8
+    // requests for 9 writes), so the count of requests is not the test's to fix; the bytes are.
+    // Every byte dd wrote is on a request that names dd: none was put on a kworker that
+    // dispatched it or on the task that ran the completion.
     const mine = run.rows.filter((r) => r[1] === dd.comm);
-    assert.deepEqual(mine, [[ddPid, dd.comm, COUNT, COUNT]]);
-    // No request of those 9 is put on another task (a kworker that dispatched it, or the completer).
-    const others = run.rows.filter((r) => r[1] !== dd.comm).reduce((n, r) => n + Number(r[2]), 0);
-    assert.equal(others, 0, JSON.stringify(run.rows));
+    assert.equal(mine.length, 1, JSON.stringify(run.rows));
+    const [pid, , bytes, n, completers] = mine[0]!;
+    assert.deepEqual([pid, bytes], [ddPid, COUNT * BLOCK]);
+    assert.ok(Number(n) >= 1 && Number(n) <= COUNT * 2, `${n} requests for ${COUNT} writes`);
+    assert.equal(completers, n);
   } finally {
     await engine.close();
     dd.remove();

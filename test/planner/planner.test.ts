@@ -130,7 +130,11 @@ test('comparing comm with more than 15 bytes of text is an error at the text: it
   assert.deepEqual([e.start, e.end], [sql.indexOf("'a-"), sql.length]);
   assert.deepEqual(e.params, { column: 'comm', value: 'a-name-longer-than-sixteen', length: 26, maxLength: 15 });
   assert.equal(planError("SELECT pid FROM exec WHERE comm IN ('bash', 'a-name-longer-than-sixteen')").code, 'never-matches');
-  assert.equal(planError("SELECT pid FROM exec WHERE 'a-name-longer-than-sixteen' != comm").code, 'never-matches');
+  assert.equal(planError("SELECT pid FROM exec WHERE 'a-name-longer-than-sixteen' = comm").code, 'never-matches');
+  // Inequality always holds: no error.
+  assert.equal(plan("SELECT pid FROM exec WHERE 'a-name-longer-than-sixteen' != comm AND comm NOT IN ('a-name-longer-than-sixteen')").table, 'exec');
+  // An address is text to the user but 16 bytes in the kernel: its text's length is no bound.
+  assert.equal(plan("SELECT pid FROM tcp_connect WHERE daddr = '::ffff:127.0.0.1'").table, 'tcp_connect');
   // 15 bytes fit.
   assert.equal(plan("SELECT pid FROM exec WHERE comm = 'exactly-15-byte'").table, 'exec');
 });
