@@ -269,13 +269,14 @@ test('count, sum, min, max, avg and stddev merge exactly over two CPUs, per grou
         [2n, 50n, 10n, 0], [2n, 80n, 20n, 1], [2n, 70n, 30n, 1], [2n, 60n, 5n, 0],
         [3n, MAX64, 1n, 0], [3n, MAX64 - 1n, 2n, 1], [3n, MIN64, 3n, 1], [3n, MIN64 + 5n, 4n, 0],
         // Group 4: large values close together: a variance of 1 only exact sums of squares give.
-        [4n, 2n ** 40n + 1n, 0n, 0], [4n, 2n ** 40n + 2n, 0n, 1], [4n, 2n ** 40n + 3n, 0n, 0], [4n, -(2n ** 45n), 0n, 1], [4n, -(2n ** 45n), 0n, 0],
+        [4n, 2n ** 40n + 1n, 0n, 0], [4n, 2n ** 40n + 2n, 0n, 1], [4n, 2n ** 40n + 3n, 0n, 0],
+        [6n, -(2n ** 45n) - 1n, 0n, 1], [6n, -(2n ** 45n) - 3n, 0n, 0],
         // Group 5: two values, the fewest with a sample standard deviation.
         [5n, -3n, 0n, 1], [5n, 5n, 0n, 0],
       ];
       for (const [u8, s64, u32, cpu] of events) t.run(fieldsRecord({ u8, s64, u32 }), cpu);
       const got = batchRows(t.aggregate()).sort((a, b) => Number(big(a[0]) - big(b[0])));
-      assert.equal(got.length, 5);
+      assert.equal(got.length, 6);
       for (const row of got) {
         const g = big(row[0]);
         const mine = events.filter((e) => e[0] === g);
