@@ -15,8 +15,8 @@
 // jslt/jsge, jsgt/jsle). Mutating the JavaScript tsc wrote, not the TypeScript, needs no compile
 // per mutant. Results go to the state file as they come, so an interrupted run resumes where it
 // stopped; --sample N takes N mutants in an order fixed by --seed.
-import { readFileSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, writeFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -29,7 +29,8 @@ function arg(name, fallback) {
 const SAMPLE = Number(arg('sample', 'Infinity'));
 const SEED = Number(arg('seed', '1'));
 const TIMEOUT_MS = Number(arg('timeout', '180')) * 1000;
-const STATE = arg('state', join(ROOT, 'mutation-state.json'));
+// The default state file is under .scratch/, which git ignores.
+const STATE = arg('state', join(ROOT, '.scratch', 'mutation-state.json'));
 const ONLY = arg('only', '');
 const LIST = process.argv.includes('--list');
 const REPORT = process.argv.includes('--report');
@@ -246,6 +247,7 @@ async function main() {
     console.log(`${chosen.length} of ${all.length} mutants`);
     return;
   }
+  mkdirSync(dirname(STATE), { recursive: true });
   const state = existsSync(STATE) ? JSON.parse(readFileSync(STATE, 'utf8')) : {};
   for (const [i, m] of chosen.entries()) {
     const id = idOf(m);

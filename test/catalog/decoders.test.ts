@@ -101,3 +101,11 @@ test('TCP state names: each number of include/net/tcp_states.h, both ways', () =
     assert.equal(d.encode(name), BigInt(i + 1), name);
   });
 });
+
+test('address family names: AF_UNIX, AF_INET and AF_INET6 (include/linux/socket.h), both ways', () => {
+  const d = DECODERS['address-family'];
+  for (const [n, name] of [[1n, 'AF_UNIX'], [2n, 'AF_INET'], [10n, 'AF_INET6']] as const) {
+    assert.equal(d.decode(n), name);
+    assert.equal(d.encode(name), n);
+  }
+});

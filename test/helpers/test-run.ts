@@ -21,7 +21,7 @@ import { BpfProgram } from '../../src/kernel/program.js';
 import { RingBuffer } from '../../src/kernel/ringbuf.js';
 import { KernelScope } from '../../src/kernel/scope.js';
 import type { Plan } from '../../src/planner/plan.js';
-import { planQuery, type PlanOptions } from '../../src/planner/planner.js';
+import { planQuery, type PlannerEnv, type PlanOptions } from '../../src/planner/planner.js';
 import { parseStatement } from '../../src/query/parse.js';
 import { RecordDecoder } from '../../src/sink/decode-records.js';
 import { fixtureCatalog, fixturePlannerEnv } from './fixture-catalog.js';
@@ -107,10 +107,10 @@ export function fieldRange(name: string): { readonly lo: bigint; readonly hi: bi
 }
 
 /** Plans and compiles `sql` as bpfql does, over the fixture formats and FIELDS_FORMAT. */
-export function compileQuery(sql: string, opts: PlanOptions = {}): { plan: Plan; program: CompiledProgram } {
+export function compileQuery(sql: string, opts: PlanOptions = {}, env: PlannerEnv = fixturePlannerEnv): { plan: Plan; program: CompiledProgram } {
   const s = parseStatement(sql);
   if (s.kind !== 'query') throw new Error(`not a query: ${sql}`);
-  const plan = planQuery(s.query, fixtureCatalog({ 'bpfqltest/fields': FIELDS_FORMAT }), fixturePlannerEnv, opts);
+  const plan = planQuery(s.query, fixtureCatalog({ 'bpfqltest/fields': FIELDS_FORMAT }), env, opts);
   return { plan, program: compileKernelPlan(plan.kernel, plan.table) };
 }
 
@@ -145,8 +145,9 @@ export class TestRun {
     }
   }
 
-  static load(sql: string, opts: PlanOptions = {}): TestRun {
-    const { plan, program } = compileQuery(sql, opts);
+  /** @param env struct offsets: the fixtures' by default; the running kernel's (from BTF) for columns read from the current task. */
+  static load(sql: string, opts: PlanOptions = {}, env: PlannerEnv = fixturePlannerEnv): TestRun {
+    const { plan, program } = compileQuery(sql, opts, env);
     return new TestRun(sql, plan, program);
   }
 
@@ -219,8 +220,8 @@ export class TestRun {
 }
 
 /** Loads `sql`, hands it to `f`, and closes it whatever happens. */
-export async function withTestRun<T>(sql: string, f: (t: TestRun) => T | Promise<T>, opts: PlanOptions = {}): Promise<T> {
-  const t = TestRun.load(sql, opts);
+export async function withTestRun<T>(sql: string, f: (t: TestRun) => T | Promise<T>, opts: PlanOptions = {}, env: PlannerEnv = fixturePlannerEnv): Promise<T> {
+  const t = TestRun.load(sql, opts, env);
   try {
     return await f(t);
   } finally {

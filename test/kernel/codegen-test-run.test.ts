@@ -6,6 +6,8 @@
 // exact integer arithmetic (SQL semantics: compare numbers, not bit patterns).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { kernelPlannerEnv } from '../../src/engine/kernel-env.js';
 import { possibleCpus } from '../../src/kernel/cpus.js';
 import { needsRoot } from './kernel-root.js';
 import { FIELDS_TABLE, batchRows, fieldRange, fieldsRecord, withTestRun, wordsRecord, type RecordValues, type TestRun } from '../helpers/test-run.js';
@@ -266,10 +268,15 @@ test('count, sum, min, max, avg and stddev merge exactly over two CPUs, per grou
         [1n, -5n, 7n, 1], [1n, -9n, 0n, 1], [1n, -7n, 4294967295n, 0], [1n, -6n, 1n, 0],
         [2n, 50n, 10n, 0], [2n, 80n, 20n, 1], [2n, 70n, 30n, 1], [2n, 60n, 5n, 0],
         [3n, MAX64, 1n, 0], [3n, MAX64 - 1n, 2n, 1], [3n, MIN64, 3n, 1], [3n, MIN64 + 5n, 4n, 0],
+        // Group 4: large values close together: a variance of 1 only exact sums of squares give.
+        [4n, 2n ** 40n + 1n, 0n, 0], [4n, 2n ** 40n + 2n, 0n, 1], [4n, 2n ** 40n + 3n, 0n, 0],
+        [6n, -(2n ** 45n) - 1n, 0n, 1], [6n, -(2n ** 45n) - 3n, 0n, 0],
+        // Group 5: two values, the fewest with a sample standard deviation.
+        [5n, -3n, 0n, 1], [5n, 5n, 0n, 0],
       ];
       for (const [u8, s64, u32, cpu] of events) t.run(fieldsRecord({ u8, s64, u32 }), cpu);
       const got = batchRows(t.aggregate()).sort((a, b) => Number(big(a[0]) - big(b[0])));
-      assert.equal(got.length, 3);
+      assert.equal(got.length, 6);
       for (const row of got) {
         const g = big(row[0]);
         const mine = events.filter((e) => e[0] === g);
@@ -306,6 +313,11 @@ test('streamed records carry every field exactly, over two CPUs', { skip }, () =
     const rows = batchRows(t.records());
     const kept = recs.map((r, i) => ({ r, cpu: i % 2 })).filter(({ r }) => r['s16'] !== 7n);
     assert.equal(rows.length, kept.length);
+    // The decoder starts each batch afresh.
+    t.run(fieldsRecord({ s8: 5n, label: 'later' }), 1);
+    const later = t.records();
+    assert.equal(later.rowCount, 1);
+    assert.deepEqual([big(batchRows(later)[0]![0]), batchRows(later)[0]![8]], [5n, 'later']);
     rows.forEach((row, i) => {
       const { r, cpu } = kept[i]!;
       const n = (f: string): bigint => (r[f] as bigint | undefined) ?? 0n;
@@ -411,3 +423,12 @@ test('a paired table streamed: a record per completed pair; an exit without its 
     assert.deepEqual(batchRows(t.records()).map((r) => r.map(big)), [[4n, 3n]]);
     assert.equal(t.stats().total.ringLost, 0n);
   }));
+
+test('values from helpers and the current task: pid, tid, ppid (task_struct offsets from BTF), uid, gid, comm', { skip }, () =>
+  withTestRun(`SELECT pid, tid, ppid, uid, gid, comm FROM ${FIELDS_TABLE}`, (t) => {
+    // Run from this thread: the current task is this process's main thread.
+    t.run(fieldsRecord({}));
+    assert.deepEqual(batchRows(t.records()).map((r) => [...r.slice(0, 5).map(big), r[5]]), [
+      [BigInt(process.pid), BigInt(process.pid), BigInt(process.ppid), BigInt(process.getuid!()), BigInt(process.getgid!()), readFileSync('/proc/self/comm', 'utf8').trim()],
+    ]);
+  }, {}, kernelPlannerEnv));
