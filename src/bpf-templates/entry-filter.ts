@@ -9,7 +9,7 @@ import type { KernelPlan, PlannedPairing } from '../planner/plan.js';
 /**
  * What a column is at the entry event, or undefined when only the exit knows it. Saved fields
  * are the entry record's own; saved task values are the entry task's; on a pair of one thread
- * (a syscall) the task's pid, tid, uid, gid, comm and cgroup are the entry's too.
+ * (a syscall) the task's pid is the entry's too.
  */
 function atEntry(c: Column, p: PlannedPairing): Column | undefined {
   const s = c.source;
@@ -24,7 +24,10 @@ function atEntry(c: Column, p: PlannedPairing): Column | undefined {
     case 'entry-builtin':
       return { ...c, source: { kind: 'builtin', name: s.name } };
     case 'builtin':
-      return p.key.kind === 'thread' && s.name !== 'ts' && s.name !== 'cpu' ? c : undefined;
+      // Only the process id: a call may change the rest before it returns (execve the comm, and
+      // the tid of a thread that is not the leader; setuid the uid; prctl the comm; a write to
+      // cgroup.procs the cgroup), and the row has the exit's values.
+      return p.key.kind === 'thread' && s.name === 'pid' ? c : undefined;
     case 'field': case 'char-array': case 'data-loc-string': case 'user-string': case 'task':
     case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack':
       return undefined;
