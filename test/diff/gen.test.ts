@@ -66,6 +66,19 @@ test('the queries cover every table, every aggregate and the clauses', () => {
   // Some run as a subquery of a statement DuckDB finishes, and some are scoped to the workload's cgroup.
   assert.ok(qs.filter((q) => q.embedded).length >= 10);
   assert.ok(qs.filter((q) => q.scoped).length >= 10);
+  // EVERY queries say how each column merges across windows, and are statements of their own.
+  const windowed = qs.filter((q) => q.every);
+  assert.ok(windowed.length >= 20, `${windowed.length} EVERY queries`);
+  for (const q of windowed) {
+    assert.match(q.sql, / EVERY \d+ms$/);
+    assert.equal(q.every!.merge.length, q.kinds.length);
+    assert.equal(q.embedded, false);
+    assert.doesNotMatch(q.sql, / (HAVING|ORDER BY|LIMIT) /);
+  }
+  // Addresses, signed fields and negative constants.
+  assert.match(text, /(saddr|daddr)(_v6)? (=|!=|IN|NOT IN) .*'(::1|127\.0\.0\.1)'/);
+  assert.match(text, /GROUP BY [^\n]*(saddr|daddr)/);
+  assert.match(text, /FROM tracepoint\.syscalls\.sys_enter_kill WHERE [^\n]*tp_pid[^\n]* -\d/);
   const kinds = new Set(qs.flatMap((q) => q.kinds));
   assert.deepEqual([...kinds].sort(), ['approx', 'exact', 'float']);
 });
