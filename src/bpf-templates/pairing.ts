@@ -108,6 +108,12 @@ function emitInsert(g: Codegen, keySlot: number, valueSlot: number, after: strin
 export function emitEntryProgram(plan: KernelPlan, p: PlannedPairing, entry: PairEntry, filter: KExpr | undefined): Codegen {
   const g = new Codegen();
   const layout = pairLayout(p, plan.columns);
+  // A WHERE that folded to FALSE wants no pair (the exit program matches nothing either); its
+  // test would jump over the rest, which the verifier refuses as unreachable.
+  if (plan.filter?.kind === 'const') {
+    g.emit(comment('WHERE is always false', mov.imm(R0, 0)), exit());
+    return g;
+  }
   g.emit(comment('r6 = context', mov.reg(R6, R1)));
   if (p.never) {
     loadField(g, R1, p.never.field);

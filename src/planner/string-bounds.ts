@@ -8,11 +8,24 @@ import { someExpr } from './expr-walk.js';
 import { stringCapacity } from './layout.js';
 import type { Scope } from './scope.js';
 
+/**
+ * Whether the column's text is the bytes the kernel keeps, so that its capacity bounds the text:
+ * an address (16 bytes, up to 39 characters of IPv6 text) and a stack (an id) are text made in
+ * user space.
+ */
+function textIsKept(c: Column): boolean {
+  switch (c.source.kind) {
+    case 'address': case 'stack': return false;
+    case 'builtin': case 'entry-builtin': case 'char-array': case 'byte-array': case 'data-loc-string': case 'user-string':
+    case 'entry-user-string': case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'data-loc-bytes':
+      return true;
+  }
+}
+
 function stringColumn(e: Expr, scope: Scope): Column | undefined {
   if (e.kind !== 'column') return undefined;
   const c = scope.find(e.name);
-  // An address is shown as text but kept as 16 bytes: its text's length says nothing about them.
-  return c !== undefined && c.type.kind === 'string' && c.decode === undefined && c.source.kind !== 'address' ? c : undefined;
+  return c !== undefined && c.type.kind === 'string' && c.decode === undefined && textIsKept(c) ? c : undefined;
 }
 
 function check(column: Column | undefined, value: Expr): void {

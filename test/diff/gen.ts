@@ -7,6 +7,7 @@ import { caseSeed, Rng } from '../fuzz/rng.js';
 import { BOUND, IntExprGen, type IntExpr } from './int-expr.js';
 import { diffTables, type DiffTable, type StringColumn } from './tables.js';
 import type { WorkloadNames } from './workload-spec.js';
+import type { MergeOp } from './windows.js';
 
 /** exact: equal values; float: within 1e-9 relative; approx: a kernel quantile, within 1/64 of DuckDB's. */
 export type ColumnKind = 'exact' | 'float' | 'approx';
@@ -23,6 +24,11 @@ export interface DiffQuery {
   readonly sql: string;
   /** One per output column. */
   readonly kinds: readonly ColumnKind[];
+  /**
+   * EVERY: each side's windows are cut by its own clock, so the two are compared on their windows
+   * merged (see windows.ts), each output column merged by its op.
+   */
+  readonly every?: { readonly ms: number; readonly merge: readonly MergeOp[] };
 }
 
 interface Item {
@@ -47,7 +53,11 @@ const ORDERING = ['!=', '<', '<=', '>', '>='];
 const TABLE_WEIGHTS: Readonly<Record<string, number>> = {
   open: 4, 'tracepoint.syscalls.sys_enter_lseek': 4, read: 2, write: 2, exec: 2, exit: 2, signals: 2,
   'tracepoint.syscalls.sys_enter_getppid': 1, syscalls: 1, page_faults: 1, sched_switch: 1,
+  'tracepoint.syscalls.sys_enter_kill': 3, 'tracepoint.syscalls.sys_enter_newfstatat': 2, 'tracepoint.syscalls.sys_enter_fchownat': 2,
+  tcp_connect: 2, tcp_state: 3, 'tracepoint.sock.inet_sock_set_state': 3,
 };
+/** EVERY periods: the workload pauses between its phases (workload-spec.ts), so its events span several windows. */
+const EVERY_MS = [50, 100, 150, 250, 500];
 const QUANTILES = ['p50', 'p90', 'p95', 'p99', 'p999'];
 const QUANTILE_QS = ['0', '0.1', '0.25', '0.5', '0.75', '0.9', '1'];
 
@@ -227,6 +237,43 @@ class QueryGen {
     }
   }
 
+  /** An aggregate whose windows' values merge into the value over all of them, with how. */
+  private windowAggregate(): { text: string; merge: MergeOp } {
+    const r = this.rng;
+    const arg = (limit = BOUND): IntExpr => this.ints.expr(r.pick([0, 0, 1, 2]), limit);
+    switch (r.int(5)) {
+      case 0: return { text: 'count(*)', merge: 'sum' };
+      case 1: return { text: `count(${arg().text})`, merge: 'sum' };
+      case 2: return { text: `sum(${arg(SUM_LIMIT).text})`, merge: 'sum' };
+      case 3: return { text: `min(${arg().text})`, merge: 'min' };
+      default: return { text: `max(${arg().text})`, merge: 'max' };
+    }
+  }
+
+  /**
+   * A query with EVERY: grouped or global, every key shown, aggregates that merge across windows,
+   * no HAVING, ORDER BY or LIMIT (each would act on each window alone).
+   */
+  private windowedQuery(): { sql: string; kinds: ColumnKind[]; every: { ms: number; merge: MergeOp[] } } {
+    const r = this.rng;
+    const drawn = r.chance(0.8) ? Array.from({ length: r.range(1, 3) }, () => this.key()) : [];
+    const keys = drawn.filter((k, i) => drawn.findIndex((x) => x.text === k.text) === i);
+    const aggregates = Array.from({ length: r.range(1, 4) }, () => this.windowAggregate());
+    let items = [...keys.map((k) => ({ text: k.text, merge: 'key' as MergeOp })), ...aggregates];
+    if (r.chance(0.3)) items = [...items].reverse();
+    const seen = new Set<string>();
+    const select = items.map((it, i) => {
+      const alias = seen.has(it.text) || r.chance(0.4) ? ` AS c${i}` : '';
+      seen.add(it.text);
+      return `${it.text}${alias}`;
+    });
+    const ms = r.pick(EVERY_MS);
+    const parts = [`SELECT ${select.join(', ')}`, `FROM ${this.table.name}`, `WHERE ${this.where()}`];
+    if (keys.length > 0) parts.push(`GROUP BY ${keys.map((k) => k.text).join(', ')}`);
+    parts.push(`EVERY ${ms}ms`);
+    return { sql: parts.join(' '), kinds: items.map(() => 'exact'), every: { ms, merge: items.map((it) => it.merge) } };
+  }
+
   /** An exact aggregate condition for HAVING; now and then on an exact item by its alias. */
   private havingCondition(aliases: readonly string[]): string {
     const r = this.rng;
@@ -277,8 +324,9 @@ class QueryGen {
     return exactItem(this.bool(1), true);
   }
 
-  query(): { sql: string; kinds: ColumnKind[] } {
+  query(): { sql: string; kinds: ColumnKind[]; every?: { ms: number; merge: MergeOp[] } } {
     const r = this.rng;
+    if (r.chance(0.15)) return this.windowedQuery();
     const shape = r.pick(['rows', 'grouped', 'grouped', 'grouped', 'global']);
     const drawn = shape === 'grouped' ? Array.from({ length: r.chance(0.9) ? r.range(1, 3) : r.range(4, 6) }, () => this.key()) : [];
     const keys = drawn.filter((k, i) => drawn.findIndex((x) => x.text === k.text) === i);
@@ -340,8 +388,10 @@ function pickTable(rng: Rng, tables: readonly DiffTable[]): DiffTable {
 export function generateQuery(seed: number, names: WorkloadNames): DiffQuery {
   const rng = new Rng(seed);
   const table = pickTable(rng, diffTables(names));
-  const { sql, kinds } = new QueryGen(rng, table, names).query();
-  return { seed, table: table.name, scoped: table.scoped, embedded: rng.chance(0.1), sql, kinds };
+  const { sql, kinds, every } = new QueryGen(rng, table, names).query();
+  // A kernel query with EVERY is a statement of its own (a subquery has no windows).
+  const embedded = rng.chance(0.1) && every === undefined;
+  return { seed, table: table.name, scoped: table.scoped, embedded, sql, kinds, ...(every ? { every } : {}) };
 }
 
 /** The statement that runs the query: the query itself, or one with the query as its subquery. */

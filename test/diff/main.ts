@@ -5,7 +5,7 @@
 // Prints the seed first; on failures prints each with its replay seed and exits 1.
 import { parseArgs } from 'node:util';
 import { statementOf } from './gen.js';
-import { campaignSeeds, describeFailure, runDiff } from './run-diff.js';
+import { campaignSeeds, coverage, describeFailure, runDiff } from './run-diff.js';
 
 const DEFAULT_QUERIES = 200;
 const DEFAULT_PER_ROUND = 10;
@@ -33,6 +33,7 @@ async function main(): Promise<number> {
   const modes = [...s.plannedModes].map(([m, n]) => `${m} ${n}`).join(', ');
   process.stdout.write(`${s.results.length} queries in ${(s.elapsedMs / 1000).toFixed(1)} s (planned side: ${modes}; ${s.rerun} rerun in the workload's cgroup after lost events; ${s.mapFull} not compared: more groups than the map holds), ${s.failures.length} failure(s)\n`);
   if (caseSeed !== undefined) process.stdout.write(`${statementOf(s.results[0]!.query)}\n`);
+  else process.stdout.write(`${coverage(s.results).map((l) => `  ${l}`).join('\n')}\n`);
   for (const f of s.failures) process.stdout.write(`\n${describeFailure(f)}\n`);
   if (s.failures.length > 0 && caseSeed === undefined) process.stdout.write(`\nreplay the run: node dist/test/diff/main.js --seed ${seed} --queries ${queries} --per-round ${perRound}\n`);
   return s.failures.length > 0 ? 1 : 0;

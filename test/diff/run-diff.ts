@@ -72,3 +72,17 @@ export function describeFailure(r: CaseResult): string {
   const scope = r.query.scoped ? ', scoped to the workload\'s cgroup' : '';
   return `[${r.verdict.kind}] case seed ${r.query.seed}${scope} (replay: node dist/test/diff/main.js --case-seed ${r.query.seed})\n  ${statementOf(r.query)}\n${detail}`;
 }
+
+/** What a campaign covered, one line per table and per feature: queries, and those with rows to compare. */
+export function coverage(results: readonly CaseResult[]): string[] {
+  const count = (label: string, rs: readonly CaseResult[]): string => `${label}: ${rs.length} (${rs.filter((r) => (r.rows ?? 0) > 0).length} with rows)`;
+  const tables = [...new Set(results.map((r) => r.query.table))].sort();
+  const windowed = results.filter((r) => r.query.every);
+  return [
+    ...tables.map((t) => count(t, results.filter((r) => r.query.table === t))),
+    count('EVERY', windowed),
+    `EVERY with several windows on both sides: ${windowed.filter((r) => r.windows && r.windows[0] > 1 && r.windows[1] > 1).length}`,
+    count('address constants (127.0.0.1, ::1)', results.filter((r) => /'(127\.0\.0\.1|::1)'/.test(r.query.sql))),
+    count('negative constants', results.filter((r) => /[^a-z0-9_)] ?-\d/.test(r.query.sql))),
+  ];
+}

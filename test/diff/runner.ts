@@ -8,6 +8,7 @@ import { VerifierBugError } from '../../src/engine/bug-report.js';
 import type { QueryResult } from '../../src/sink/session.js';
 import { compareResults } from './compare.js';
 import { statementOf, type DiffQuery } from './gen.js';
+import { mergeWindows } from './windows.js';
 import type { WorkloadNames } from './workload-spec.js';
 import { DiffWorkload } from './workload.js';
 
@@ -38,6 +39,8 @@ export interface CaseResult {
   readonly plannedMode?: string;
   /** Rows of the streamed result (a campaign of empty results would compare little). */
   readonly rows?: number;
+  /** With EVERY: the distinct windows each side's rows fell in (planned, streamed). */
+  readonly windows?: readonly [number, number];
 }
 
 /** One side of one query: attached once its program is, done with its result or why there is none. */
@@ -101,7 +104,11 @@ export class DiffRunner {
     try {
       const o = await engine.execute(`CREATE TABLE ${table} AS ${query.sql}`, ctx);
       if (o.kind !== 'done' || !o.kernel) throw new Error(`expected a kernel run, got ${o.kind}`);
-      return { info: o.kernel, result: await engine.session.run(`SELECT * FROM ${table}`) };
+      // EVERY's rows carry their window, read as microseconds (windows.ts checks and merges them).
+      const select = query.every
+        ? `SELECT epoch_us(window_start) AS window_start, epoch_us(window_end) AS window_end, * EXCLUDE (window_start, window_end) FROM ${table}`
+        : `SELECT * FROM ${table}`;
+      return { info: o.kernel, result: await engine.session.run(select) };
     } finally {
       await engine.session.run(`DROP TABLE IF EXISTS ${table}`);
     }
@@ -120,6 +127,14 @@ export class DiffRunner {
     }
     const loss = [lossOf(a.info), lossOf(b.info)];
     if (loss[0] || loss[1]) return { query, verdict: { kind: 'incomplete', detail: `planned: ${loss[0] ?? 'complete'}; streamed: ${loss[1] ?? 'complete'}` }, ...plannedMode };
+    if (query.every) {
+      const merged = [mergeWindows(a.result, query.every.merge), mergeWindows(b.result, query.every.merge)] as const;
+      const bad = [['planned', merged[0]] as const, ['streamed', merged[1]] as const].flatMap(([mode, m]) => ('error' in m ? [`${mode}: ${m.error}`] : []));
+      if ('error' in merged[0] || 'error' in merged[1]) return { query, verdict: { kind: 'mismatch', detail: `bad windows: ${bad.join('; ')}` }, ...plannedMode };
+      const mismatch = compareResults(merged[0].result, merged[1].result, query.kinds);
+      const windows = { windows: [merged[0].windows, merged[1].windows] as const };
+      return { query, verdict: mismatch === undefined ? { kind: 'agree' } : { kind: 'mismatch', detail: `over all windows (planned ${merged[0].windows}, streamed ${merged[1].windows}): ${mismatch}` }, ...plannedMode, rows: merged[1].result.rows.length, ...windows };
+    }
     const mismatch = compareResults(a.result, b.result, query.kinds);
     return { query, verdict: mismatch === undefined ? { kind: 'agree' } : { kind: 'mismatch', detail: mismatch }, ...plannedMode, rows: b.result.rows.length };
   }

@@ -2,7 +2,7 @@
 // column the range its values lie in (for every event of the workload's processes), so that the
 // expressions it writes never leave 64 bits, and values that really occur, so that constants hit;
 // for each string column the values and prefixes that occur.
-import { BAD_FD, childComm, EXEC_TIMES, EXIT_CODES, FILES, IO_SIZES, MAX_OFFSET, OPENS, SEEK_FDS, SEEKS, type WorkloadNames } from './workload-spec.js';
+import { AT_FDCWD, BACK_SEEKS, BAD_FD, childComm, CHOWNS, EXEC_TIMES, EXIT_CODES, FILES, IO_SIZES, KILLS, MAX_OFFSET, OPENS, SEEK_FDS, SEEKS, STATS, type WorkloadNames } from './workload-spec.js';
 
 export interface IntColumn {
   readonly name: string;
@@ -44,6 +44,12 @@ const int = (name: string, lo: bigint, hi: bigint, samples: readonly (number | b
 const str = (name: string, samples: readonly string[], prefixes: readonly string[], decoded = false): StringColumn => ({ name, samples, prefixes, decoded });
 
 const PID_MAX = 1n << 22n;
+const INT_MIN = -(1n << 31n);
+const INT_MAX = (1n << 31n) - 1n;
+const LOOPBACKS = ['127.0.0.1', '::1', '0.0.0.0', '::', '10.0.0.1'];
+const ADDRESS_PREFIXES = ['127.', '::', '0.', '1', 'zz'];
+const V6_SAMPLES = ['::1', '::', '::ffff:127.0.0.1', 'fe80::1'];
+const TCP_STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN'];
 
 function common(names: WorkloadNames, comms: readonly string[]): { ints: IntColumn[]; strings: StringColumn[] } {
   return {
@@ -79,13 +85,58 @@ export function diffTables(names: WorkloadNames): readonly DiffTable[] {
       int('dfd', -100n, 1n << 16n, [-100, 3, 4]),
       int('ret', -4095n, 1n << 16n, [-2, -17, -20, 3, 4, 5, 6]),
     ], [str('filename', paths, ['a', 'sub/', 'missing', '/', '/dev/', '/etc/', 'b', 'zz'])]),
-    // Only the workload itself seeks.
+    // Only the workload itself seeks; offset is a signed off_t (backward seeks), fd and whence unsigned ints.
     table('tracepoint.syscalls.sys_enter_lseek', [names.comm], [
-      // unsigned int fd and whence (u32), off_t offset (s64): BIGINT in DuckDB.
       int('fd', 0n, 1n << 16n, [...SEEK_FDS, BAD_FD]),
-      int('offset', 0n, MAX_OFFSET, [0, 1, 100, 4096, ...offsets]),
+      int('offset', -MAX_OFFSET, MAX_OFFSET, [0, 1, 100, 4096, ...offsets, ...BACK_SEEKS.map((s) => s.offset)]),
       int('whence', 0n, 2n, [0, 1, 2]),
     ], []),
+    // Signed ints: negative pids (process groups) and invalid negative signals.
+    table('tracepoint.syscalls.sys_enter_kill', [names.comm], [
+      int('tp_pid', INT_MIN, INT_MAX, KILLS.map((k) => k.pid)),
+      int('sig', INT_MIN, INT_MAX, [0, -5, -1, 15]),
+    ], []),
+    // dfd is a signed int (AT_FDCWD = -100); node stats files all the time: scoped.
+    table('tracepoint.syscalls.sys_enter_newfstatat', [names.comm], [
+      int('dfd', INT_MIN, INT_MAX, [...STATS.map((c) => c.dfd ?? 4), -5, 3]),
+      int('flag', INT_MIN, INT_MAX, [...STATS.map((c) => c.flag), 0x1000]),
+    ], [str('filename', [...STATS.map((c) => c.path), '', '/etc/ld.so.cache'], ['a', 'b', 'missing', '/', 'zz'])], true),
+    // dfd and flag are signed ints (user and group, SQL keywords, are left out).
+    table('tracepoint.syscalls.sys_enter_fchownat', [names.comm], [
+      int('dfd', INT_MIN, INT_MAX, [...CHOWNS.map((c) => c.dfd ?? 4), AT_FDCWD]),
+      int('flag', INT_MIN, INT_MAX, CHOWNS.map((c) => c.flag)),
+    ], [str('filename', CHOWNS.map((c) => c.path), ['a', 'a1', 'zz'])]),
+    // Loopback connections over IPv4 and IPv6 (ports chosen by the kernel each round). Addresses
+    // are compared in the kernel only with addresses (a constant must be one: `decoded`).
+    table('tcp_connect', [names.comm], [int('dport', 0n, 65535n, [0, 22, 443, 32768])], [
+      str('family', ['AF_INET', 'AF_INET6'], ['AF_', 'AF_INET6', 'zz'], true),
+      str('saddr', LOOPBACKS, ADDRESS_PREFIXES, true),
+      str('daddr', LOOPBACKS, ADDRESS_PREFIXES, true),
+    ]),
+    table('tcp_state', [names.comm], [
+      int('sport', 0n, 65535n, [0, 22, 32768]),
+      int('dport', 0n, 65535n, [0, 22, 443, 32768]),
+    ], [
+      str('family', ['AF_INET', 'AF_INET6'], ['AF_', 'AF_INET6', 'zz'], true),
+      str('saddr', LOOPBACKS, ADDRESS_PREFIXES, true),
+      str('daddr', LOOPBACKS, ADDRESS_PREFIXES, true),
+      str('oldstate', TCP_STATES, ['SYN', 'CLOSE', 'E', 'zz'], true),
+      str('newstate', TCP_STATES, ['SYN', 'CLOSE', 'E', 'zz'], true),
+    ]),
+    // The raw tracepoint: __u8[4] and __u8[16] address arrays, states and ports as integers.
+    table('tracepoint.sock.inet_sock_set_state', [names.comm], [
+      int('oldstate', INT_MIN, INT_MAX, [1, 2, 3, 7, 10, 12]),
+      int('newstate', INT_MIN, INT_MAX, [1, 2, 3, 7, 10, 12]),
+      int('sport', 0n, 65535n, [0, 32768]),
+      int('dport', 0n, 65535n, [0, 32768]),
+      int('family', 0n, 65535n, [2, 10]),
+      int('protocol', 0n, 65535n, [6, 17]),
+    ], [
+      str('saddr', ['127.0.0.1', '0.0.0.0', '10.0.0.1'], ['127.', '0.', '1', 'zz'], true),
+      str('daddr', ['127.0.0.1', '0.0.0.0', '10.0.0.1'], ['127.', '0.', '1', 'zz'], true),
+      str('saddr_v6', V6_SAMPLES, ['::', '::ffff:', 'fe80', 'zz'], true),
+      str('daddr_v6', V6_SAMPLES, ['::', '::ffff:', 'fe80', 'zz'], true),
+    ]),
     table('read', all, [
       int('fd', 0n, (1n << 32n) - 1n, ioFds),
       int('requested', 0n, 1n << 20n, [...IO_SIZES, 10, 30, 832], true),

@@ -44,6 +44,62 @@ function makeSeeks(): Seek[] {
 
 export const SEEKS: readonly Seek[] = makeSeeks();
 
+/** lseek(fd, -k, SEEK_CUR): offset is a signed off_t (the result may be EINVAL, which matters not). */
+export const BACK_SEEKS: readonly Seek[] = [1n, 7n, 100n, 4096n, 1n << 20n, MAX_OFFSET - 1n].flatMap((k, i) => [{ fd: SEEK_FDS[i % SEEK_FDS.length]!, offset: -k, whence: 1 as const }, { fd: BAD_FD, offset: -k, whence: 1 as const }]);
+
+/** kill(pid, sig) with signal 0 (nothing is sent) or an invalid one (EINVAL): pid and sig are signed ints. */
+export interface KillCall {
+  readonly pid: number;
+  readonly sig: number;
+  readonly times: number;
+}
+
+export const KILLS: readonly KillCall[] = [
+  { pid: -77, sig: 0, times: 3 },
+  { pid: -99999, sig: 0, times: 2 },
+  { pid: -2147483648, sig: 0, times: 1 },
+  { pid: -4096, sig: -5, times: 2 },
+  { pid: 2147483647, sig: 0, times: 1 },
+  { pid: -1, sig: -1, times: 2 },
+];
+
+/** newfstatat(dfd, path, &st, flag); dfd -100 is AT_FDCWD, -5 is bad (EBADF), null means the `sub` directory. */
+export interface StatCall {
+  readonly dfd: number | null;
+  readonly path: string;
+  readonly flag: number;
+  readonly times: number;
+}
+
+export const AT_FDCWD = -100;
+const AT_SYMLINK_NOFOLLOW = 0x100;
+
+export const STATS: readonly StatCall[] = [
+  { dfd: AT_FDCWD, path: 'a0', flag: 0, times: 4 },
+  { dfd: -5, path: 'a0', flag: 0, times: 2 },
+  { dfd: null, path: 'b0', flag: AT_SYMLINK_NOFOLLOW, times: 3 },
+  { dfd: AT_FDCWD, path: 'missing0', flag: -1, times: 1 },
+];
+
+/** fchownat(dfd, path, -1, -1, flag): owner and group -1 change nothing; uid_t and gid_t are unsigned. */
+export const CHOWNS: readonly StatCall[] = [
+  { dfd: AT_FDCWD, path: 'a1', flag: 0, times: 2 },
+  { dfd: -7, path: 'a1', flag: AT_SYMLINK_NOFOLLOW, times: 1 },
+  { dfd: AT_FDCWD, path: 'a2', flag: -1, times: 2 },
+];
+
+/**
+ * TCP connections over loopback to listeners the workload makes (ports chosen by the kernel):
+ * each accepted, then closed with a reset (SO_LINGER 0), so no socket lingers in TIME_WAIT and
+ * every state change happens before the workload exits.
+ */
+export const CONNECTS_V4 = 3;
+export const CONNECTS_V6 = 2;
+
+/** Pauses between the workload's phases, so that its events span several EVERY windows. */
+export const PHASE_PAUSE_MS = 60;
+export const PHASES = 4;
+
 const O_WRONLY = 0x1;
 const O_RDWR = 0x2;
 const O_CREAT = 0x40;

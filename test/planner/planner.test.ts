@@ -139,6 +139,17 @@ test('comparing comm with more than 15 bytes of text is an error at the text: it
   assert.equal(plan("SELECT pid FROM exec WHERE comm = 'exactly-15-byte'").table, 'exec');
 });
 
+test('an IPv6 address or a stack longer than the bytes its column keeps in the kernel is no never-matches error: their text is made in user space', () => {
+  // __u8[16] holds any IPv6 address, whose text may be up to 39 characters.
+  for (const a of ['::ffff:127.0.0.1', '2001:db8:85a3:8d3:1319:8a2e:370:7348']) {
+    assert.equal(plan(`SELECT count(*) FROM tracepoint.sock.inet_sock_set_state WHERE saddr_v6 = '${a}'`).table, 'tracepoint.sock.inet_sock_set_state');
+    assert.equal(plan(`SELECT count(*) FROM tracepoint.sock.inet_sock_set_state WHERE daddr_v6 IN ('::1', '${a}')`).table, 'tracepoint.sock.inet_sock_set_state');
+  }
+  // A stack is an 8-byte id in the kernel and frames of text in DuckDB.
+  assert.equal(plan("SELECT count(*) FROM profile WHERE kstack = 'do_syscall_64+0x80;entry_SYSCALL_64_after_hwframe+0x76'").table, 'profile');
+  assert.equal(plan("SELECT count(*) FROM profile WHERE ustack != 'burn+0x4e;main+0x31;[libc.so.6]+0x2724a'").table, 'profile');
+});
+
 test('DuckDB shorthands: GROUP BY 1, GROUP BY ALL, ORDER BY 2 DESC and * EXCLUDE are written out', () => {
   const byOrdinal = plan('SELECT comm, count(*) AS n FROM exec GROUP BY 1 ORDER BY 2 DESC');
   assert.equal(byOrdinal.kernel.mode.kind, 'aggregate');
