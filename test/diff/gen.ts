@@ -2,7 +2,9 @@
 // restricted to the workload's processes by a conjunct on comm. Every part of the dialect both
 // plans must agree on appears: group keys (columns, integer expressions, decoded columns,
 // comparisons), every aggregate, WHERE conjuncts the kernel takes and ones it leaves to DuckDB,
-// HAVING, ORDER BY and LIMIT. Each output column says how the two results may differ in it.
+// HAVING, ORDER BY and LIMIT; signed syscall fields with negative constants, address columns
+// compared with and grouped by addresses, and EVERY windows (compared merged, see windows.ts).
+// Each output column says how the two results may differ in it.
 import { caseSeed, Rng } from '../fuzz/rng.js';
 import { BOUND, IntExprGen, type IntExpr } from './int-expr.js';
 import { diffTables, type DiffTable, type StringColumn } from './tables.js';

@@ -2,7 +2,8 @@
 // usual and forced to stream raw rows, at the same time over one workload; the results must agree.
 //   node dist/test/diff/main.js [--queries N] [--seed S] [--per-round K]   N queries (default 200)
 //   node dist/test/diff/main.js --case-seed C                              replay one query
-// Prints the seed first; on failures prints each with its replay seed and exits 1.
+// Prints the seed first, then the queries per table and feature (and how many had rows to
+// compare); on failures prints each with its replay seed and exits 1.
 import { parseArgs } from 'node:util';
 import { statementOf } from './gen.js';
 import { campaignSeeds, coverage, describeFailure, runDiff } from './run-diff.js';
