@@ -213,14 +213,25 @@ export class Values {
     }
   }
 
-  private fetchString(c: Column): void {
-    if (this.stringSlots.has(c.name)) return;
+  /**
+   * A zeroed stack buffer of the column's capacity, or undefined when the column already has one.
+   * Zeroed first: strings and bytes compare and group by whole words, so bytes past the value must be 0.
+   */
+  private clearedBuffer(c: Column): number | undefined {
+    if (this.stringSlots.has(c.name)) return undefined;
     const g = this.g;
     const cap = stringCapacity(c);
     const slot = g.frame.alloc(cap, c.name);
     this.stringSlots.set(c.name, slot);
-    // Zero the buffer first: strings compare and group by whole words, so bytes after the NUL must be 0.
     for (let i = 0; i < cap; i += 8) g.emit(i === 0 ? comment(`${c.name}: clear buffer`, st.dw(R10, slot, 0)) : st.dw(R10, slot + i, 0));
+    return slot;
+  }
+
+  private fetchString(c: Column): void {
+    const slot = this.clearedBuffer(c);
+    if (slot === undefined) return;
+    const g = this.g;
+    const cap = stringCapacity(c);
     g.emit(mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, cap));
     const s = c.source;
     switch (s.kind) {
@@ -246,12 +257,9 @@ export class Values {
   }
 
   private fetchDataLocBytes(c: Column, offset: number): void {
-    if (this.stringSlots.has(c.name)) return;
+    const slot = this.clearedBuffer(c);
+    if (slot === undefined) return;
     const g = this.g;
-    const cap = stringCapacity(c);
-    const slot = g.frame.alloc(cap, c.name);
-    this.stringSlots.set(c.name, slot);
-    for (let i = 0; i < cap; i += 8) g.emit(i === 0 ? comment(`${c.name}: clear buffer`, st.dw(R10, slot, 0)) : st.dw(R10, slot + i, 0));
     emitDataLocBytes(g, g.fresh(c.name), offset, slot);
   }
 
@@ -260,12 +268,9 @@ export class Values {
    * whole words); an address of a socket gets its family after the 16 address bytes.
    */
   private fetchBytes(c: Column, s: Extract<Column['source'], { kind: 'byte-array' | 'address' }>): void {
-    if (this.stringSlots.has(c.name)) return;
+    const slot = this.clearedBuffer(c);
+    if (slot === undefined) return;
     const g = this.g;
-    const cap = stringCapacity(c);
-    const slot = g.frame.alloc(cap, c.name);
-    this.stringSlots.set(c.name, slot);
-    for (let i = 0; i < cap; i += 8) g.emit(i === 0 ? comment(`${c.name}: clear buffer`, st.dw(R10, slot, 0)) : st.dw(R10, slot + i, 0));
     const size = s.kind === 'address' ? 16 : s.size;
     if (size > 0) {
       g.emit(mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, size), mov.reg(R3, R6), add.imm(R3, s.offset), comment(`${c.name}: ${size} bytes of the record`, call(Helper.probeReadKernel)));

@@ -93,14 +93,20 @@ function float64Data(values: readonly (number | null)[]): Data<Float64> {
 
 const encoder = new TextEncoder();
 
-function binaryData(values: readonly (Uint8Array | null)[]): Data<Binary> {
-  const n = values.length;
-  const offsets = new Int32Array(n + 1);
+/** Arrow's offsets of variable-length values (a null is empty), and the length of all of them. */
+function listOffsets(values: readonly ({ readonly length: number } | null)[]): { offsets: Int32Array; total: number } {
+  const offsets = new Int32Array(values.length + 1);
   let total = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < values.length; i++) {
     total += values[i]?.length ?? 0;
     offsets[i + 1] = total;
   }
+  return { offsets, total };
+}
+
+function binaryData(values: readonly (Uint8Array | null)[]): Data<Binary> {
+  const n = values.length;
+  const { offsets, total } = listOffsets(values);
   const bytes = new Uint8Array(total);
   values.forEach((v, i) => v && bytes.set(v, offsets[i]));
   return makeData({ type: new Binary(), length: n, ...validityOf(values), valueOffsets: offsets, data: bytes });
@@ -138,12 +144,7 @@ function boolData(values: readonly (boolean | null)[]): Data<Bool> {
 
 function bucketsData(name: string, values: readonly (readonly Bucket[] | null)[]): Data<List<Struct>> {
   const n = values.length;
-  const offsets = new Int32Array(n + 1);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    total += values[i]?.length ?? 0;
-    offsets[i + 1] = total;
-  }
+  const { offsets, total } = listOffsets(values);
   const flat: Bucket[] = [];
   for (const list of values) if (list !== null) flat.push(...list);
   const lo = int64Array(name, flat.map((b) => b.lo));

@@ -125,16 +125,7 @@ export async function replaceFile(path: string, write: (staged: string) => Promi
 export function replaceFileText(path: string, text: string): void {
   const s = stage(path);
   try {
-    let fd: number | undefined;
-    try {
-      fd = openSync(s.file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-      const data = Buffer.from(text);
-      for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
-    } catch (e) {
-      throw new OutputFileError(path, reason(e));
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
+    writeWhole(s.file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600, text, path);
     s.commit();
   } finally {
     s.cleanup();
@@ -147,13 +138,18 @@ export function replaceFileText(path: string, text: string): void {
  */
 export function appendFileText(path: string, text: string, mode = 0o666): void {
   checkTarget(path);
+  writeWhole(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, mode, text, path);
+}
+
+/** Opens `file` with `flags` and writes all of `text` (a short write is written on); errors name `shown`. */
+function writeWhole(file: string, flags: number, mode: number, text: string, shown: string): void {
   let fd: number | undefined;
   try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, mode);
+    fd = openSync(file, flags, mode);
     const data = Buffer.from(text);
     for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
   } catch (e) {
-    throw new OutputFileError(path, reason(e));
+    throw new OutputFileError(shown, reason(e));
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
