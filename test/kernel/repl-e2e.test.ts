@@ -41,6 +41,19 @@ class Terminal {
     return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name, '-S', '-500'], { encoding: 'utf8' });
   }
 
+  /**
+   * The screen, or '' when the session ended between the check and the capture (seen once in
+   * ten runs, as the REPL left on .quit): gone is what the last wait waits for.
+   */
+  screenIfAlive(): string {
+    try {
+      return this.screen();
+    } catch (e) {
+      if (this.alive()) throw e;
+      return '';
+    }
+  }
+
   alive(): boolean {
     return spawnSync('tmux', ['has-session', '-t', this.name]).status === 0;
   }
@@ -52,7 +65,7 @@ class Terminal {
   async waitFor(what: string, cond: (screen: string) => boolean, timeoutMs = 45_000): Promise<string> {
     const end = Date.now() + timeoutMs;
     for (;;) {
-      const s = this.alive() ? this.screen() : '';
+      const s = this.alive() ? this.screenIfAlive() : '';
       if (cond(s)) return s;
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
       await new Promise((r) => setTimeout(r, 100));
