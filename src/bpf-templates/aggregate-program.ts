@@ -17,7 +17,7 @@
 import { Helper, add, call, comment, exit, ja, jeq, jne, label, ldMap, ldx, mov, st, stx } from '../bpf/index.js';
 import type { Reg } from '../bpf/register.js';
 import { R0, R1, R2, R3, R4, R10 } from '../bpf/register.js';
-import type { MapSpec } from '../kernel/map.js';
+import type { MapSpec } from '../bpf/map-spec.js';
 import type { AggregateMode, KernelField, KernelPlan } from '../planner/plan.js';
 import { columnsOf } from '../planner/kexpr.js';
 import { isBufferColumn } from '../planner/layout.js';

@@ -2,7 +2,7 @@
 import type { Assembled, Item } from '../bpf/index.js';
 import { assemble, comment, exit, mov } from '../bpf/index.js';
 import { R0 } from '../bpf/register.js';
-import type { MapSpec } from '../kernel/map.js';
+import type { MapSpec } from '../bpf/map-spec.js';
 import type { KernelPlan } from '../planner/plan.js';
 import type { EventSource } from '../catalog/table.js';
 import { emitEntryProgram, pairKeySize, PAIRS_MAP } from './pairing.js';

@@ -6,7 +6,7 @@
 import { Helper, add, call, comment, jslt, label, ldMap, mov, rsh, stx } from '../bpf/index.js';
 import { R0, R1, R2, R3, R4, R6, R10 } from '../bpf/register.js';
 import type { Column, StackSpace } from '../catalog/column.js';
-import type { MapSpec } from '../kernel/map.js';
+import type { MapSpec } from '../bpf/map-spec.js';
 import type { Codegen } from './codegen.js';
 
 export const STACKS_MAP = 'stacks';

@@ -16,30 +16,9 @@ import { possibleCpus } from './cpus.js';
 import { Errno, KernelError } from './errors.js';
 import { sys } from './sys.js';
 
-export type MapType =
-  | 'hash'
-  | 'array'
-  | 'percpu_hash'
-  | 'percpu_array'
-  | 'lru_hash'
-  | 'lru_percpu_hash'
-  | 'ringbuf'
-  | 'stack_trace'
-  | 'array_of_maps';
+import type { MapSpec, MapType } from '../bpf/map-spec.js';
 
-export interface MapSpec {
-  readonly name: string;
-  readonly type: MapType;
-  readonly keySize: number;
-  readonly valueSize: number;
-  readonly maxEntries: number;
-  readonly flags?: number;
-  /**
-   * array_of_maps only: the name of another map of the same program, created before this one.
-   * Every map stored in this one has its type and layout, and slot 0 holds it at the start.
-   */
-  readonly inner?: string;
-}
+export type { MapSpec, MapType };
 
 /** enum bpf_map_type values. */
 export const mapTypeIds: { readonly [T in MapType]: number } = {
