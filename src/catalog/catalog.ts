@@ -2,6 +2,7 @@
 // the CatalogEnv it is given, so tests build it over fixture text.
 import { closest } from '../diag/messages.js';
 import { COMMON_COLUMNS } from './common-columns.js';
+import { withStackColumns } from './stack-columns.js';
 import { CURATED_TABLES } from './tables/index.js';
 import type { CuratedTable, EntryRef } from './curated.js';
 import { MissingFieldError } from './curated.js';
@@ -130,7 +131,7 @@ export class Catalog {
         name: t.name,
         description: t.description,
         source: { kind: 'tracepoint', category: t.event.category, event: t.event.event },
-        columns: [...common, ...shape.columns],
+        columns: withStackColumns([...common, ...shape.columns]),
         ...(shape.pairing && pairEntries.length > 0 ? { pairing: { entries: pairEntries, ...shape.pairing } } : {}),
         ...(shape.where ? { where: shape.where } : {}),
       };
@@ -150,7 +151,7 @@ export class Catalog {
         name,
         description: `tracepoint ${category}:${event}`,
         source: { kind: 'tracepoint', category, event },
-        columns: [...COMMON_COLUMNS, ...tracepointColumns(format.fields)],
+        columns: withStackColumns([...COMMON_COLUMNS, ...tracepointColumns(format.fields)]),
       };
       return { kind: 'table', table };
     } catch (e) {

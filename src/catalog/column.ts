@@ -68,4 +68,6 @@ export interface Column {
    * decoders.ts). Filters on it are encoded to the raw value and stay in the kernel.
    */
   readonly decode?: DecoderName;
+  /** Left out of `SELECT *` (named, it is there): see stack-columns.ts. */
+  readonly hidden?: boolean;
 }

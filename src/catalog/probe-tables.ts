@@ -5,7 +5,8 @@ import type { Column } from './column.js';
 import { COMMON_COLUMNS } from './common-columns.js';
 import { ElfError, ElfFile } from './elf.js';
 import type { KernelTable } from './table.js';
-import { STRING, U64 } from './types.js';
+import { SAMPLE_STACK_COLUMNS, withStackColumns } from './stack-columns.js';
+import { U64 } from './types.js';
 
 export const PROFILE_TABLE = 'profile';
 export const UPROBE_TABLE = 'uprobe';
@@ -14,8 +15,6 @@ export const DEFAULT_PROFILE_HZ = 99;
 /** The kernel caps rates lower still (kernel.perf_event_max_sample_rate); this only stops nonsense. */
 export const MAX_PROFILE_HZ = 100_000;
 
-const STACK_NOTE = 'frames innermost first, separated by \';\' (symbolised after the run; NULL when there is none)';
-
 export function profileTable(frequencyHz: number): KernelTable {
   return {
     name: PROFILE_TABLE,
@@ -23,8 +22,7 @@ export function profileTable(frequencyHz: number): KernelTable {
     source: { kind: 'perf-sample', frequencyHz },
     columns: [
       ...COMMON_COLUMNS,
-      { name: 'kstack', type: STRING, source: { kind: 'stack', space: 'kernel' }, description: `kernel call stack, ${STACK_NOTE}` },
-      { name: 'ustack', type: STRING, source: { kind: 'stack', space: 'user' }, description: `user call stack, ${STACK_NOTE}` },
+      ...SAMPLE_STACK_COLUMNS,
     ],
   };
 }
@@ -76,7 +74,7 @@ export function resolveUprobe(file: BinaryFile | undefined, binary: string, symb
       name: UPROBE_TABLE,
       description: `calls of ${symbol} in ${file.path}`,
       source: { kind: 'uprobe', binary: file.path, symbol, offset },
-      columns: [...COMMON_COLUMNS, ...uprobeColumns()],
+      columns: withStackColumns([...COMMON_COLUMNS, ...uprobeColumns()]),
     },
   };
 }

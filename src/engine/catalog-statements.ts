@@ -27,7 +27,8 @@ export function columnTypeName(c: Column): string {
 }
 
 function columnDescription(c: Column): string {
-  return c.decode ? `${c.description} (text: ${DECODERS[c.decode].shows}; the kernel records a ${typeName(c.type)})` : c.description;
+  const text = c.decode ? `${c.description} (text: ${DECODERS[c.decode].shows}; the kernel records a ${typeName(c.type)})` : c.description;
+  return c.hidden === true ? `${text}; not part of *, name it to get it` : text;
 }
 
 /** Where a table's rows come from, including the conditions that make it a part of its event. */

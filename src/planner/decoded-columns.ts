@@ -131,11 +131,17 @@ export function decodedKey(groupExpr: Expr, key: ColumnRef, scope: Scope): Expr 
   return c ? decodeCall(c, key, key.span) : key;
 }
 
-/** `*` over a table with decoded columns: DuckDB's `* REPLACE` puts the text in their place. */
+/**
+ * `*` over the table the kernel filled: DuckDB's `* REPLACE` puts the text of decoded columns in
+ * their place, and `* EXCLUDE` leaves out hidden columns the query also named (they are there for
+ * that name, not for `*`).
+ */
 export function decodedStar(columns: readonly Column[]): string {
-  const decoded = columns.filter((c) => c.decode);
-  if (decoded.length === 0) return '*';
-  return `* REPLACE (${decoded.map((c) => `${DECODERS[c.decode!].macro}(${quoteIdent(c.name)}) AS ${quoteIdent(c.name)}`).join(', ')})`;
+  const hidden = columns.filter((c) => c.hidden === true);
+  const decoded = columns.filter((c) => c.decode && c.hidden !== true);
+  const exclude = hidden.length === 0 ? '' : ` EXCLUDE (${hidden.map((c) => quoteIdent(c.name)).join(', ')})`;
+  const replace = decoded.length === 0 ? '' : ` REPLACE (${decoded.map((c) => `${DECODERS[c.decode!].macro}(${quoteIdent(c.name)}) AS ${quoteIdent(c.name)}`).join(', ')})`;
+  return `*${exclude}${replace}`;
 }
 
 /** The table's own conditions (tcp_connect: only transitions into SYN_SENT), for the kernel filter. */

@@ -2,6 +2,7 @@
 // kernel, and writes the DuckDB SQL that finishes the job over what the kernel produces.
 import type { Catalog } from '../catalog/catalog.js';
 import type { Column } from '../catalog/column.js';
+import { starColumns } from '../catalog/stack-columns.js';
 import type { KernelTable } from '../catalog/table.js';
 import type { ResultColumn, ValueType } from '../catalog/types.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
@@ -339,7 +340,7 @@ function planStream(c: Common, refused: readonly Expr[]): Omit<Plan, 'residualFi
     if (col && !wanted.some((w) => w.name === col.name)) wanted.push(col);
   };
   const wantRefs = (e: Expr): void => columnRefs(e).forEach((r: ColumnRef) => want(c.scope.find(r.name)));
-  if (q.items.some((i) => i.kind === 'star')) c.table.columns.forEach(want);
+  if (q.items.some((i) => i.kind === 'star')) starColumns(c.table.columns).forEach(want);
   for (const i of q.items) if (i.kind === 'expr') wantRefs(i.expr);
   refused.forEach(wantRefs);
   c.groupBy.forEach(wantRefs);

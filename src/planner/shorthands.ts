@@ -1,6 +1,7 @@
 // DuckDB's shorthands, written out before binding: `* EXCLUDE (a, b)` as the table's other
 // columns, `GROUP BY ALL` as every SELECT item without an aggregate, and the ordinals of
 // `GROUP BY 1` and `ORDER BY 2 DESC` as the SELECT items they number.
+import { starColumns } from '../catalog/stack-columns.js';
 import type { KernelTable } from '../catalog/table.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import { closest } from '../diag/messages.js';
@@ -12,7 +13,7 @@ type Item = Extract<SelectItem, { kind: 'expr' }>;
 
 function expandStar(item: SelectItem, table: KernelTable): SelectItem[] {
   if (item.kind !== 'star' || item.exclude === undefined) return [item];
-  const names = table.columns.map((c) => c.name);
+  const names = starColumns(table.columns).map((c) => c.name);
   for (const x of item.exclude) {
     if (!names.includes(x.name.toLowerCase())) {
       throw new QueryError([diagnostic('unknown-column', { name: x.name, table: table.name, suggestions: closest(x.name, names) }, x.span)]);

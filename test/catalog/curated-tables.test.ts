@@ -14,9 +14,11 @@ function table(name: string, catalog: Catalog = fixtureCatalog()): KernelTable {
 }
 
 /** The table's own columns (after the common ones) as name, type, source kind and decoder. */
+/** The table's own columns, between the common ones and the stack columns every table ends with. */
 function own(t: KernelTable): string[] {
   assert.deepEqual(t.columns.slice(0, COMMON_COLUMNS.length), COMMON_COLUMNS);
-  return t.columns.slice(COMMON_COLUMNS.length).map((c) => `${c.name} ${typeName(c.type)} ${c.source.kind}${c.decode ? ` ${c.decode}` : ''}`);
+  assert.deepEqual(t.columns.slice(-2).map((c) => `${c.name} ${c.source.kind} ${c.hidden === true ? 'hidden' : 'in *'}`), ['kstack stack hidden', 'ustack stack hidden']);
+  return t.columns.slice(COMMON_COLUMNS.length, -2).map((c) => `${c.name} ${typeName(c.type)} ${c.source.kind}${c.decode ? ` ${c.decode}` : ''}`);
 }
 
 function column(t: KernelTable, name: string): Column {
@@ -84,7 +86,7 @@ test('block_io: issue and completion paired by device and sector; the task is th
   assert.deepEqual(t.columns.slice(2, 9).map((c) => `${c.name} ${c.source.kind}`), [
     'pid entry-builtin', 'tid entry-builtin', 'ppid task', 'uid entry-builtin', 'gid entry-builtin', 'comm entry-builtin', 'cgroup_id entry-builtin',
   ]);
-  assert.deepEqual(t.columns.slice(COMMON_COLUMNS.length).map((c) => `${c.name} ${typeName(c.type)} ${c.source.kind}`), [
+  assert.deepEqual(t.columns.slice(COMMON_COLUMNS.length, -2).map((c) => `${c.name} ${typeName(c.type)} ${c.source.kind}`), [
     'dev u32 field', 'sector u64 field', 'bytes u32 entry-field', 'op string char-array', 'error s32 field', 'latency_ns u64 latency',
     'complete_pid s32 builtin', 'complete_comm string builtin',
   ]);

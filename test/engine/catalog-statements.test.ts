@@ -21,6 +21,13 @@ async function rows(engine: Engine, sql: string): Promise<QueryResult['rows']> {
   return o.result.rows;
 }
 
+/** Every table but profile ends with its stack columns, which `*` leaves out. */
+const NOTE = "frames innermost first, separated by ';' (symbolised after the run; NULL when there is none); not part of *, name it to get it";
+const STACKS = [
+  ['kstack', 'string', `kernel call stack where the event fired, ${NOTE}`],
+  ['ustack', 'string', `user call stack of the task the event ran in, ${NOTE}`],
+];
+
 const COMMON = ['ts timestamp', 'cpu u32', 'pid s32', 'tid s32', 'ppid s32', 'uid u32', 'gid u32', 'comm string', 'cgroup_id u64'];
 
 test('DESCRIBE of a tracepoint lists its format fields with their types', async () => {
@@ -33,6 +40,7 @@ test('DESCRIBE of a tracepoint lists its format fields with their types', async 
       ['filename', 'string', 'user string (const char *)'],
       ['flags', 's32', 'int'],
       ['mode', 'u16', 'umode_t'],
+      ...STACKS,
       ['(source)', '', 'tracepoint syscalls:sys_enter_openat'],
     ]);
   });
@@ -46,6 +54,7 @@ test('DESCRIBE of a curated table shows decoded columns as text and where the ro
       ['id', 's64', 'syscall number'],
       ['ret', 's64', 'return value, or -errno'],
       ['latency_ns', 'u64', 'nanoseconds from entry to return'],
+      ...STACKS,
       ['(source)', '', 'tracepoint raw_syscalls:sys_enter paired with tracepoint raw_syscalls:sys_exit'],
     ]);
     const connect = await rows(engine, 'DESCRIBE tcp_connect');
@@ -82,7 +91,7 @@ test('bpfql_tables and bpfql_columns are DuckDB tables, made when first named', 
     assert.deepEqual(await rows(engine, "SELECT source FROM bpfql_tables WHERE name = 'tracepoint.sock.inet_sock_set_state'"), [['tracepoint sock:inet_sock_set_state']]);
     assert.deepEqual(
       await rows(engine, "SELECT column_name, type FROM bpfql_columns WHERE table_name = 'tracepoint.syscalls.sys_enter_openat' AND column_name NOT IN (SELECT column_name FROM bpfql_columns WHERE table_name = 'exec' LIMIT 9)"),
-      [['__syscall_nr', 's32'], ['dfd', 's32'], ['filename', 'string'], ['flags', 's32'], ['mode', 'u16']],
+      [['__syscall_nr', 's32'], ['dfd', 's32'], ['filename', 'string'], ['flags', 's32'], ['mode', 'u16'], ['kstack', 'string'], ['ustack', 'string']],
     );
     assert.deepEqual(await rows(engine, "SELECT type FROM bpfql_columns WHERE table_name = 'tcp_state' AND column_name = 'daddr'"), [['string']]);
     assert.deepEqual(await rows(engine, "SELECT count(*) FROM bpfql_columns WHERE table_name = 'block_io'"), [[0]]);
