@@ -1,6 +1,6 @@
 // Command-line flags of `bpfql [options] [QUERY]`.
 import { parseArgs } from 'node:util';
-import type { OutputFormat } from '../sink/format.js';
+import type { OutputFormat } from '../output/formats/table.js';
 
 export interface CliOptions {
   readonly query?: string;

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { appendFileText, OutputFileError } from '../sink/safe-file.js';
+import { appendFileText, OutputFileError } from '../output/safe-file.js';
 
 /** How many entries are loaded at start. */
 export const HISTORY_LIMIT = 1000;

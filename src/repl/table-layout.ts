@@ -1,8 +1,8 @@
 // A result laid out for the terminal: the aligned table of formatResult (cut to the terminal's
 // width), with hist()/lhist() values drawn as bar charts under their row and quantile columns
 // followed by a bar against the column's largest value.
-import type { QueryColumn, QueryResult } from '../sink/result.js';
-import { formatResult } from '../sink/format.js';
+import type { QueryColumn, QueryResult } from '../output/result.js';
+import { formatResult } from '../output/formats/table.js';
 import type { BucketValue } from './bars.js';
 import { bar, histogramLines, isBuckets } from './bars.js';
 

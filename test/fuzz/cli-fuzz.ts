@@ -12,7 +12,7 @@ import { outputPathProblem } from '../../src/cli/output-path.js';
 import { Engine, shiftDiagnostics } from '../../src/engine/engine.js';
 import { setSys } from '../../src/kernel/sys.js';
 import { splitStatements } from '../../src/query/split.js';
-import { exportFormatOf, exportQuery } from '../../src/sink/export.js';
+import { exportFormatOf, exportQuery } from '../../src/output/export.js';
 import { readmeQueries } from '../cli/corpus/bad-inputs.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 import { FakeSys } from '../kernel-unit/fake-sys.js';

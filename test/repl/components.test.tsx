@@ -10,7 +10,7 @@ import { App } from '../../src/repl/components/App.js';
 import { ErrorView } from '../../src/repl/components/ErrorView.js';
 import { LiveView } from '../../src/repl/components/LiveView.js';
 import { ResultTable } from '../../src/repl/components/ResultTable.js';
-import type { QueryResult } from '../../src/sink/result.js';
+import type { QueryResult } from '../../src/output/result.js';
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 /** The frame without colours and without trailing spaces (Ink trims them; the cursor at the end is one). */

@@ -12,7 +12,7 @@ import { engineBackend } from '../../src/repl/backend.js';
 import { HELP } from '../../src/repl/meta.js';
 import type { ItemText, Running, TranscriptItem } from '../../src/repl/runner.js';
 import { Runner } from '../../src/repl/runner.js';
-import type { QueryResult } from '../../src/sink/result.js';
+import type { QueryResult } from '../../src/output/result.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 
 interface Recorded {

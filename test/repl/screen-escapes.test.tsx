@@ -9,7 +9,7 @@ import { ResultTable } from '../../src/repl/components/ResultTable.js';
 import { TranscriptView } from '../../src/repl/components/TranscriptView.js';
 import type { TranscriptItem } from '../../src/repl/runner.js';
 import { Runner } from '../../src/repl/runner.js';
-import type { QueryResult } from '../../src/sink/result.js';
+import type { QueryResult } from '../../src/output/result.js';
 
 const HOSTILE = '\x1b[2J\x1b]0;owned\x07\x9b31m';
 const RESULT: QueryResult = { columns: [{ name: 'comm', type: 'VARCHAR' }], rows: [[HOSTILE], ['a\\x1b']] };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { QueryResult } from '../../src/sink/result.js';
+import type { QueryResult } from '../../src/output/result.js';
 import { tableLines } from '../../src/repl/table-layout.js';
 
 const HIST = 'STRUCT(lo BIGINT, hi BIGINT, count UBIGINT)[]';

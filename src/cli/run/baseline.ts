@@ -6,7 +6,7 @@
 // (timestamps, lists, structs) are neither keys nor compared. One long table keeps results of
 // any shape in one file that DuckDB can read back with read_parquet().
 import type { Session } from '../../sink/session.js';
-import { exportQuery } from '../../sink/export.js';
+import { exportQuery } from '../../output/export.js';
 import { quoteIdent, quoteString } from '../../sink/sql-text.js';
 
 export interface TableShape {

@@ -1,6 +1,6 @@
 // Entry of `bpfql run`: flags, the run, its summary on stderr (stdout belongs to the command) and
 // the report files. Returns bpfql's exit code.
-import { replaceFileText } from '../../sink/safe-file.js';
+import { replaceFileText } from '../../output/safe-file.js';
 import { UsageError } from '../args.js';
 import { ExitCode } from '../errors.js';
 import type { ReportTarget, RunOptions } from './args.js';

@@ -1,6 +1,6 @@
 // A query result as an aligned table that fits the terminal, histograms drawn as bars.
 import { Box, Text } from 'ink';
-import type { QueryResult } from '../../sink/result.js';
+import type { QueryResult } from '../../output/result.js';
 import type { LineKind } from '../table-layout.js';
 import { tableLines } from '../table-layout.js';
 

@@ -2,9 +2,9 @@
 // escapes read back to one string. Machine formats keep the exact text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { displayText, screenText } from '../../src/sink/display-text.js';
-import { formatResult } from '../../src/sink/format.js';
-import type { QueryResult } from '../../src/sink/result.js';
+import { displayText, screenText } from '../../src/output/display-text.js';
+import { formatResult } from '../../src/output/formats/table.js';
+import type { QueryResult } from '../../src/output/result.js';
 
 const ESC = '\x1b';
 /** A process that names itself to recolour the terminal and set its title. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatResult } from '../../src/sink/format.js';
-import type { QueryResult } from '../../src/sink/result.js';
+import { formatResult } from '../../src/output/formats/table.js';
+import type { QueryResult } from '../../src/output/result.js';
 
 const r: QueryResult = {
   columns: [

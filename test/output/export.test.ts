@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toRecordBatch } from '../../src/sink/arrow.js';
-import { exportFormatOf, exportQuery } from '../../src/sink/export.js';
+import { exportFormatOf, exportQuery } from '../../src/output/export.js';
 import { Session } from '../../src/sink/session.js';
 import { BUCKETS, S64, STRING, TIMESTAMP, U64 } from '../../src/catalog/types.js';
 import type { ResultColumn } from '../../src/catalog/types.js';

@@ -1,9 +1,9 @@
 // Query results as text for a terminal or a pipe. Every format returns text without a final line
 // break (print it with console.log or add one).
 
-import { displayText, screenText } from './display-text.js';
-import { jsonText } from './json-text.js';
-import type { QueryResult } from './result.js';
+import { displayText, screenText } from '../display-text.js';
+import { jsonText } from '../json-text.js';
+import type { QueryResult } from '../result.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv' | 'ndjson';
 

@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportQuery } from '../../src/sink/export.js';
-import { appendFileText, OutputFileError, replaceFileText } from '../../src/sink/safe-file.js';
+import { exportQuery } from '../../src/output/export.js';
+import { appendFileText, OutputFileError, replaceFileText } from '../../src/output/safe-file.js';
 import { Session } from '../../src/sink/session.js';
 
 async function withDir(f: (dir: string, s: Session) => Promise<void>): Promise<void> {
