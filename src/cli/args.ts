@@ -1,11 +1,13 @@
 // Command-line flags of `bpfql [options] [QUERY]`.
 import { parseArgs } from 'node:util';
-import type { OutputFormat } from '../output/formats/table.js';
+import { REPORT_FILES, REPORT_KINDS } from './run/report-formats.js';
+import type { TextFormatName } from '../output/formats.js';
+import { DEFAULT_FORMAT, FORMATS, TEXT_FORMATS, textFormatNamed } from '../output/formats.js';
 
 export interface CliOptions {
   readonly query?: string;
   readonly file?: string;
-  readonly format: OutputFormat;
+  readonly format: TextFormatName;
   readonly output?: string;
   readonly db?: string;
   readonly maxKeys?: number;
@@ -27,7 +29,16 @@ export function maxKeysOf(text: string): number {
   return n;
 }
 
-const FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv', 'ndjson'];
+/** The formats, a line each: name, the extensions -o takes for it, what it is. */
+function formatLines(): string {
+  const exts = FORMATS.map((f) => f.extensions.map((e) => `.${e}`).join(' '));
+  const nameWidth = Math.max(...FORMATS.map((f) => f.name.length)) + 2;
+  const extWidth = Math.max(...exts.map((e) => e.length)) + 2;
+  return FORMATS.map((f, i) => {
+    const text = `${f.description}${f.name === DEFAULT_FORMAT ? ' (default)' : ''}`;
+    return `  ${f.name.padEnd(nameWidth)}${exts[i]!.padEnd(extWidth)}${text}`;
+  }).join('\n');
+}
 
 export const USAGE = `usage: bpfql [options] "QUERY; ..."     run statements (kernel queries and DuckDB SQL)
        bpfql [options] -f FILE.sql         run the statements of a file ('-' for standard input)
@@ -37,8 +48,8 @@ export const USAGE = `usage: bpfql [options] "QUERY; ..."     run statements (ke
 
 options:
   -f, --file FILE.sql              read the statements from FILE ('-' for standard input)
-  --format table|json|csv|ndjson   how results are printed (default table)
-  -o, --output FILE                write the last result to FILE (.parquet, .csv, .json, .ndjson)
+  --format NAME                    how results are printed (default ${DEFAULT_FORMAT}; formats below)
+  -o, --output FILE                write the last result to FILE, in the format its extension names
   --db FILE.duckdb                 keep results in this DuckDB file (default: in memory)
   --max-keys N                     keys of in-kernel aggregation maps (default 65536) and pairs in flight of paired tables (default 16384)
   --strict                         exit 1 when a result is incomplete (lost records, full maps)
@@ -53,8 +64,11 @@ run options (bpfql run --help says more):
   --save-baseline FILE.parquet     keep this run's numbers as a baseline
   --baseline FILE.parquet          compare with a saved baseline
   --tolerance PCT                  growth allowed against the baseline, in percent (default 10)
-  --report FILE.json|FILE.xml      write a JSON or JUnit XML report (repeatable)
+  --report ${REPORT_FILES}      write ${REPORT_KINDS} (repeatable)
   --max-keys N                     size of in-kernel aggregation maps (default 65536)
+
+formats (--format NAME; -o FILE by the extension):
+${formatLines()}
 
 statements: kernel queries (SELECT ... FROM <kernel table> ... [EVERY d] [FOR d]), CREATE TABLE t AS
 and INSERT INTO t of one, EXPLAIN, SHOW TABLES, DESCRIBE; anything else goes to DuckDB.
@@ -69,7 +83,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       args: [...argv],
       allowPositionals: true,
       options: {
-        format: { type: 'string', default: 'table' },
+        format: { type: 'string', default: DEFAULT_FORMAT },
         output: { type: 'string', short: 'o' },
         file: { type: 'string', short: 'f' },
         db: { type: 'string' },
@@ -84,8 +98,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   const v = parsed.values;
-  const format = v.format as OutputFormat;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${v.format}'`);
+  const format = textFormatNamed(v.format)?.name;
+  if (format === undefined) throw new UsageError(`--format must be one of ${TEXT_FORMATS.map((f) => f.name).join(', ')}, not '${v.format}'`);
   const maxKeys = v['max-keys'] === undefined ? undefined : maxKeysOf(v['max-keys']);
   if (parsed.positionals.length > 1) throw new UsageError('give the query as one argument (quote it)');
   return {

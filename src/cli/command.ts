@@ -3,11 +3,14 @@
 import { readFileSync } from 'node:fs';
 import type { Outcome } from '../engine/engine.js';
 import { Engine, shiftDiagnostics } from '../engine/engine.js';
+import type { Completeness } from '../engine/completeness.js';
 import { describeCompleteness, isComplete } from '../engine/completeness.js';
 import { splitStatements } from '../query/split.js';
-import { exportFormatOf, exportQuery } from '../output/export.js';
-import { formatResult } from '../output/formats/table.js';
+import { exportQuery } from '../output/export.js';
+import { exportExtensionsText, exportFormatOf, textFormat } from '../output/formats.js';
 import { checkTarget, OutputFileError } from '../output/safe-file.js';
+import type { CompletenessNote, ResultWriter, TextSink } from '../output/writer.js';
+import { writeResult } from '../output/writer.js';
 import type { QueryResult } from '../sink/session.js';
 import type { CliOptions } from './args.js';
 import { parseCli, USAGE, UsageError } from './args.js';
@@ -29,19 +32,35 @@ function tableWidth(): { maxWidth?: number } {
   return process.stdout.isTTY ? { maxWidth: process.stdout.columns } : {};
 }
 
+const stderr: TextSink = { write: (text) => process.stderr.write(text) };
+
+/** A writer of the chosen format on stdout; what must not go there goes to stderr. */
+function writer(opts: CliOptions, out: Stdout): ResultWriter {
+  return textFormat(opts.format).writer({ out, aside: stderr, ...tableWidth() });
+}
+
+function completenessNote(c: Completeness): CompletenessNote {
+  return { text: describeCompleteness(c), counts: { ...c } };
+}
+
 function printOutcome(o: Outcome, opts: CliOptions, out: Stdout): void {
-  switch (o.kind) {
-    case 'text': out.write(`${o.text}\n`); break;
-    case 'done': out.write(`${o.message}\n`); break;
-    case 'rows':
-      if (!(opts.format === 'table' && o.kernel?.plan.everyMs !== undefined)) out.write(`${formatResult(o.result, opts.format, tableWidth())}\n`);
-      break;
+  if (o.kind === 'text') {
+    out.write(`${o.text}\n`);
+    return;
   }
-  if (o.kind !== 'text' && o.kernel) {
-    // Table output keeps the completeness under the table; machine formats keep stdout parseable
-    // and give it on stderr as JSON.
-    if (opts.format === 'table') out.write(`${describeCompleteness(o.kernel.completeness)}\n`);
-    else process.stderr.write(`${JSON.stringify({ completeness: o.kernel.completeness })}\n`);
+  // The format says where the completeness goes: under a table, on stderr beside machine formats.
+  const w = writer(opts, out);
+  const completeness = o.kernel && completenessNote(o.kernel.completeness);
+  switch (o.kind) {
+    case 'done':
+      out.write(`${o.message}\n`);
+      w.end(completeness);
+      break;
+    case 'rows':
+      // Windows shown as they closed are not shown again as the result they add up to.
+      if (textFormat(opts.format).liveWindows && o.kernel?.plan.everyMs !== undefined) w.end(completeness);
+      else writeResult(w, o.result, completeness);
+      break;
   }
 }
 
@@ -74,7 +93,7 @@ async function run(opts: CliOptions): Promise<number> {
     return startRepl({ ...(opts.db ? { db: opts.db } : {}), ...(opts.maxKeys ? { maxEntries: opts.maxKeys } : {}) });
   }
   if (opts.output !== undefined && exportFormatOf(opts.output) === undefined) {
-    process.stderr.write(`error: cannot tell the format of '${opts.output}': use .parquet, .csv, .json or .ndjson\n`);
+    process.stderr.write(`error: cannot tell the format of '${opts.output}': use ${exportExtensionsText()}\n`);
     return ExitCode.badQuery;
   }
   // A target that will be refused is said before the query runs, not after.
@@ -106,8 +125,8 @@ async function run(opts: CliOptions): Promise<number> {
     for (const stmt of statements) {
       let outcome: Outcome;
       try {
-        // Table output shows each EVERY window as it closes; other formats print the whole result once.
-        const live = opts.format === 'table' ? { onWindow: (rows: QueryResult) => out.write(`${formatResult(rows, 'table', tableWidth())}\n`) } : {};
+        // Some formats (the table) show each EVERY window as it closes; others print the whole result once.
+        const live = textFormat(opts.format).liveWindows ? { onWindow: (rows: QueryResult) => writeResult(writer(opts, out), rows) } : {};
         const attached = opts.verbose ? { onAttached: () => process.stderr.write(`bpfql: attached, ${Math.round(performance.now())} ms after start\n`) } : {};
         outcome = await engine.execute(stmt.text, { signal: controller.signal, ...live, ...attached });
       } catch (e) {

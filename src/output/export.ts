@@ -1,43 +1,19 @@
-// Query results written to files by DuckDB's COPY, the format chosen by the file's extension.
-// DuckDB writes into a private directory and the finished file replaces the target (safe-file.ts).
-
-import { OutputFileError, replaceFile } from './safe-file.js';
-import type { Session } from '../sink/session.js';
+// Query results written to files (`-o FILE`, baselines), the format chosen by the file's extension
+// (formats.ts). Where DuckDB writes the format itself (COPY), it does; other formats go through
+// their writer. Either way the content is written in a private directory and the finished file
+// replaces the target (safe-file.ts).
+import type { ExportOptions } from './format-spec.js';
+import { exportExtensionsText, exportFormatOf } from './formats.js';
+import type { QueryResult } from './result.js';
+import { resultText } from './result-text.js';
+import { OutputFileError, replaceFile, replaceFileText } from './safe-file.js';
 import { quoteString } from '../sink/sql-text.js';
 
-export type ExportFormat = 'parquet' | 'csv' | 'json' | 'ndjson';
+export type { ExportOptions } from './format-spec.js';
 
-const byExtension: Readonly<Record<string, ExportFormat>> = {
-  parquet: 'parquet',
-  csv: 'csv',
-  json: 'json',
-  ndjson: 'ndjson',
-  jsonl: 'ndjson',
-};
-
-/** The export format named by a path's extension (any case), or undefined. */
-export function exportFormatOf(path: string): ExportFormat | undefined {
-  const dot = path.lastIndexOf('.');
-  if (dot < 0 || dot < path.lastIndexOf('/')) return undefined;
-  return byExtension[path.slice(dot + 1).toLowerCase()];
-}
-
-export interface ExportOptions {
-  /** Parquet only: key/value metadata for the file footer (read with parquet_kv_metadata()). */
-  readonly metadata?: Readonly<Record<string, string>>;
-}
-
-function copyOptions(format: ExportFormat, opts: ExportOptions | undefined): string {
-  switch (format) {
-    case 'parquet': {
-      const entries = Object.entries(opts?.metadata ?? {});
-      if (entries.length === 0) return 'FORMAT parquet';
-      return `FORMAT parquet, KV_METADATA {${entries.map(([k, v]) => `${quoteString(k)}: ${quoteString(v)}`).join(', ')}}`;
-    }
-    case 'csv': return 'FORMAT csv, HEADER true';
-    case 'json': return 'FORMAT json, ARRAY true';
-    case 'ndjson': return 'FORMAT json';
-  }
+/** The database a result is exported from: DuckDB SQL run to its result (the Session). */
+export interface ExportSource {
+  run(sql: string): Promise<QueryResult>;
 }
 
 /**
@@ -45,15 +21,26 @@ function copyOptions(format: ExportFormat, opts: ExportOptions | undefined): str
  * once it is complete. Throws OutputFileError naming `path` when it can't be written (a symlink, a
  * directory, a full disk); a failed query's error is passed on as it is.
  */
-export async function exportQuery(session: Session, sql: string, path: string, opts?: ExportOptions): Promise<void> {
+export async function exportQuery(source: ExportSource, sql: string, path: string, opts: ExportOptions = {}): Promise<void> {
   const format = exportFormatOf(path);
   if (format === undefined) {
-    throw new Error(`can't tell the export format of "${path}": name it .parquet, .csv, .json, .ndjson or .jsonl`);
+    throw new Error(`can't tell the export format of "${path}": name it ${exportExtensionsText()}`);
   }
   const query = sql.replace(/[\s;]+$/, '');
-  await replaceFile(
+  switch (format.kind) {
+    case 'text':
+      if (format.copy !== undefined) return copyTo(source, query, path, format.copy(opts));
+      return replaceFileText(path, resultText(format, await source.run(query)));
+    case 'file':
+      return copyTo(source, query, path, format.copy(opts));
+  }
+}
+
+/** DuckDB writes the file: COPY with `options` to a staged path, which then replaces `path`. */
+function copyTo(source: ExportSource, query: string, path: string, options: string): Promise<void> {
+  return replaceFile(
     path,
-    (staged) => session.run(`COPY (${query}) TO ${quoteString(staged)} (${copyOptions(format, opts)})`).then(() => undefined),
+    (staged) => source.run(`COPY (${query}) TO ${quoteString(staged)} (${options})`).then(() => undefined),
     (e, staged) => {
       const message = e instanceof Error ? e.message : String(e);
       // DuckDB names the file it was writing: an IO error is about the file, anything else about the query.

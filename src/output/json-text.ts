@@ -1,6 +1,8 @@
 // JSON text for plain result values. JSON.stringify can't take a bigint, and turning one into a
 // string or a double would change it, so integers beyond 2^53 are written as exact literals.
 
+import type { QueryColumn, Row } from './result.js';
+
 /** Compact JSON for a plain value (see QueryResult); NaN and ±Infinity become null as in JSON.stringify. */
 export function jsonText(v: unknown): string {
   switch (typeof v) {
@@ -19,4 +21,10 @@ export function jsonText(v: unknown): string {
       // undefined, functions and symbols have no JSON form; a result never holds them.
       return 'null';
   }
+}
+
+/** Writes a row of `columns` as one compact JSON object keyed by the column names. */
+export function jsonRowText(columns: readonly QueryColumn[]): (row: Row) => string {
+  const keys = columns.map((c) => JSON.stringify(c.name));
+  return (row) => `{${keys.map((k, i) => `${k}:${jsonText(row[i])}`).join(',')}}`;
 }

@@ -1,4 +1,4 @@
-// Query results as plain JS data, the form the formatter, the REPL and the CLI consume.
+// Query results as plain JS data, the form the output formats, the REPL and the CLI consume.
 
 import {
   DuckDBArrayValue, DuckDBDecimalValue, DuckDBListValue, DuckDBMapValue, DuckDBStructValue,
@@ -21,8 +21,11 @@ export interface QueryColumn {
  */
 export interface QueryResult {
   readonly columns: readonly QueryColumn[];
-  readonly rows: readonly (readonly unknown[])[];
+  readonly rows: readonly Row[];
 }
+
+/** One row: a value per column, in the columns' order. */
+export type Row = readonly unknown[];
 
 /** A DuckDB value as plain JS data (see QueryResult). */
 export function plainValue(v: DuckDBValue): unknown {

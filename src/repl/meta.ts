@@ -1,15 +1,15 @@
 // Meta commands: lines starting with '.', handled by the REPL itself rather than sent as SQL.
 import { closest } from '../diag/messages.js';
+import type { TextFormatName } from '../output/formats.js';
+import { TEXT_FORMATS } from '../output/formats.js';
 
-export type ReplFormat = 'table' | 'json' | 'csv';
-
-export const FORMATS: readonly ReplFormat[] = ['table', 'json', 'csv'];
+export const FORMATS: readonly TextFormatName[] = TEXT_FORMATS.map((f) => f.name);
 
 export type MetaCommand =
   | { readonly kind: 'tables' }
   | { readonly kind: 'schema'; readonly table: string }
   | { readonly kind: 'explain'; readonly query: string }
-  | { readonly kind: 'format'; readonly format: ReplFormat }
+  | { readonly kind: 'format'; readonly format: TextFormatName }
   /** Without a file: results go back to the screen. */
   | { readonly kind: 'output'; readonly file?: string }
   | { readonly kind: 'timer'; readonly on: boolean }
@@ -25,7 +25,7 @@ export const META_NAMES: readonly string[] = ['.tables', '.schema', '.explain', 
 export const HELP = `.tables                 kernel tables and DuckDB tables
 .schema TABLE           the columns of a table
 .explain QUERY          how a query is split between the kernel and DuckDB
-.format table|json|csv  how results are shown
+.format FORMAT          how results are shown: ${FORMATS.join(', ')}
 .output [FILE]          append results to FILE (no FILE: back to the screen)
 .timer on|off           show how long each statement took
 .help                   this text

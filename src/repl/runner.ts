@@ -6,12 +6,14 @@ import { describeCompleteness, isComplete } from '../engine/completeness.js';
 import type { Outcome } from '../engine/engine.js';
 import type { Progress } from '../engine/progress.js';
 import { splitStatements } from '../query/split.js';
+import type { TextFormatName } from '../output/formats.js';
+import { textFormat } from '../output/formats.js';
 import type { QueryResult } from '../output/result.js';
-import { formatResult } from '../output/formats/table.js';
+import { formatResult } from '../output/result-text.js';
 import { appendFileText } from '../output/safe-file.js';
 import { displayText } from '../output/display-text.js';
 import type { Backend } from './backend.js';
-import type { MetaCommand, ReplFormat } from './meta.js';
+import type { MetaCommand } from './meta.js';
 import { HELP, parseMeta } from './meta.js';
 import { inputKind } from './statement.js';
 
@@ -44,7 +46,7 @@ export interface RunnerHooks {
 }
 
 export interface Settings {
-  readonly format: ReplFormat;
+  readonly format: TextFormatName;
   /** Results are appended to this file instead of shown. */
   readonly output?: string;
   readonly timer: boolean;
@@ -114,8 +116,9 @@ export class Runner {
     this.controller = controller;
     const started = performance.now();
     this.current = { statement: text, startedAt: Date.now(), attached: false, stopping: false };
-    // EVERY on screen as a table: each window is shown as it closes, rather than all at the end.
-    const windowsLive = this.settings.format === 'table' && this.settings.output === undefined;
+    // EVERY on screen in a format that shows windows live (the table): each window as it closes,
+    // rather than all at the end.
+    const windowsLive = textFormat(this.settings.format).liveWindows && this.settings.output === undefined;
     try {
       const outcome = await this.backend.execute(text, {
         signal: controller.signal,
@@ -166,10 +169,14 @@ export class Runner {
   private output(r: QueryResult): ItemText[] {
     const format = this.settings.format;
     if (this.settings.output !== undefined) return this.toFile(formatResult(r, format), `${r.rows.length} ${r.rows.length === 1 ? 'row' : 'rows'}`);
-    if (format === 'table') return [{ kind: 'table', result: r }];
-    // CSV has no escapes of its own: on screen, strings are escaped as in a table (display-text.ts).
-    // JSON's own escapes keep it unambiguous; the transcript escapes what JSON leaves raw.
-    return [{ kind: 'text', text: formatResult(format === 'csv' ? escapedStrings(r) : r, format) }];
+    const screen = textFormat(format).screen;
+    switch (screen) {
+      case 'table': return [{ kind: 'table', result: r }];
+      // No escapes of its own (CSV): on screen, strings are escaped as in a table (display-text.ts).
+      case 'escaped-text': return [{ kind: 'text', text: formatResult(escapedStrings(r), format) }];
+      // Its own escapes keep it unambiguous (JSON); the transcript escapes what it leaves raw.
+      case 'text': return [{ kind: 'text', text: formatResult(r, format) }];
+    }
   }
 
   private outputText(text: string): ItemText[] {

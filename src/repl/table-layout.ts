@@ -2,7 +2,7 @@
 // width), with hist()/lhist() values drawn as bar charts under their row and quantile columns
 // followed by a bar against the column's largest value.
 import type { QueryColumn, QueryResult } from '../output/result.js';
-import { formatResult } from '../output/formats/table.js';
+import { formatResult } from '../output/result-text.js';
 import type { BucketValue } from './bars.js';
 import { bar, histogramLines, isBuckets } from './bars.js';
 

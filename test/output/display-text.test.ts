@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { displayText, screenText } from '../../src/output/display-text.js';
-import { formatResult } from '../../src/output/formats/table.js';
+import { formatResult } from '../../src/output/result-text.js';
 import type { QueryResult } from '../../src/output/result.js';
 
 const ESC = '\x1b';

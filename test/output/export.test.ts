@@ -4,18 +4,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toRecordBatch } from '../../src/sink/arrow.js';
-import { exportFormatOf, exportQuery } from '../../src/output/export.js';
+import { exportQuery } from '../../src/output/export.js';
+import { exportFormatOf } from '../../src/output/formats.js';
 import { Session } from '../../src/sink/session.js';
 import { BUCKETS, S64, STRING, TIMESTAMP, U64 } from '../../src/catalog/types.js';
 import type { ResultColumn } from '../../src/catalog/types.js';
 import { quoteString } from '../../src/sink/sql-text.js';
 
 test('exportFormatOf goes by extension, in any case', () => {
-  assert.equal(exportFormatOf('/tmp/a.parquet'), 'parquet');
-  assert.equal(exportFormatOf('out.CSV'), 'csv');
-  assert.equal(exportFormatOf('x.json'), 'json');
-  assert.equal(exportFormatOf('x.ndjson'), 'ndjson');
-  assert.equal(exportFormatOf('x.jsonl'), 'ndjson');
+  assert.equal(exportFormatOf('/tmp/a.parquet')?.name, 'parquet');
+  assert.equal(exportFormatOf('out.CSV')?.name, 'csv');
+  assert.equal(exportFormatOf('x.json')?.name, 'json');
+  assert.equal(exportFormatOf('x.ndjson')?.name, 'ndjson');
+  assert.equal(exportFormatOf('x.jsonl')?.name, 'ndjson');
   assert.equal(exportFormatOf('x.txt'), undefined);
   assert.equal(exportFormatOf('dir.parquet/file'), undefined);
   assert.equal(exportFormatOf('parquet'), undefined);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatResult } from '../../src/output/formats/table.js';
+import { formatResult } from '../../src/output/result-text.js';
 import type { QueryResult } from '../../src/output/result.js';
 
 const r: QueryResult = {

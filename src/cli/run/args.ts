@@ -1,17 +1,17 @@
 // Command-line flags of `bpfql run [options] -- <command> [args...]`.
 import { parseArgs } from 'node:util';
 import { maxKeysOf, UsageError } from '../args.js';
+import type { ReportFormatName } from './report-formats.js';
+import { REPORT_FILES, REPORT_KINDS, REPORT_NAMES, reportFormatOf } from './report-formats.js';
 
 /** Where the queries come from: one `-e` text or one `-f` file, in the order given. */
 export type QuerySource =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'file'; readonly path: string };
 
-export type ReportFormat = 'json' | 'junit';
-
 export interface ReportTarget {
   readonly path: string;
-  readonly format: ReportFormat;
+  readonly format: ReportFormatName;
 }
 
 export interface RunOptions {
@@ -42,7 +42,7 @@ options:
   --baseline FILE.parquet   compare with a saved baseline; a value that grew by more than the
                             tolerance is a regression
   --tolerance PCT           allowed growth in percent (default ${DEFAULT_TOLERANCE_PCT})
-  --report FILE.json|FILE.xml    write a JSON or JUnit XML report (repeatable)
+  --report ${REPORT_FILES}    write ${REPORT_KINDS} (repeatable)
   --max-keys N              keys of in-kernel aggregation maps (default 65536) and pairs in flight of paired tables (default 16384)
   -h, --help                this text
 
@@ -52,10 +52,9 @@ exit codes: the command's own when every assertion holds; 3 an assertion failed 
 regressed; 2 bad query or usage; 1 tracing failed`;
 
 function reportTarget(path: string): ReportTarget {
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.json')) return { path, format: 'json' };
-  if (lower.endsWith('.xml')) return { path, format: 'junit' };
-  throw new UsageError(`--report ${path}: name the file .json (JSON report) or .xml (JUnit XML report)`);
+  const format = reportFormatOf(path);
+  if (format === undefined) throw new UsageError(`--report ${path}: name the file ${REPORT_NAMES}`);
+  return { path, format };
 }
 
 function tolerance(text: string): number {

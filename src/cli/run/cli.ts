@@ -3,23 +3,15 @@
 import { replaceFileText } from '../../output/safe-file.js';
 import { UsageError } from '../args.js';
 import { ExitCode } from '../errors.js';
-import type { ReportTarget, RunOptions } from './args.js';
+import type { RunOptions } from './args.js';
 import { parseRunArgs, RUN_USAGE } from './args.js';
 import type { RunReport } from './report.js';
 import { comparisonName, describeAssertion, describeComparison, regressions } from './report.js';
-import { renderJsonReport } from './report-json.js';
-import { renderJunitReport } from './report-junit.js';
+import { renderReport } from './report-formats.js';
 import { runCommand } from './run-command.js';
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-function writeReport(target: ReportTarget, report: RunReport): void {
-  switch (target.format) {
-    case 'json': replaceFileText(target.path, renderJsonReport(report)); break;
-    case 'junit': replaceFileText(target.path, renderJunitReport(report)); break;
-  }
 }
 
 function summarize(r: RunReport): void {
@@ -52,7 +44,7 @@ export async function runMain(argv: readonly string[]): Promise<number> {
   summarize(report);
   for (const target of opts.reports) {
     try {
-      writeReport(target, report);
+      replaceFileText(target.path, renderReport(target.format, report));
     } catch (e) {
       log(`error: ${e instanceof Error ? e.message : String(e)}`);
       return ExitCode.runtime;

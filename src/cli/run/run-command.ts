@@ -8,7 +8,7 @@ import { classify } from '../../engine/classify.js';
 import { kernelSubqueries } from '../../engine/embedded.js';
 import { COMPLETE, describeCompleteness } from '../../engine/completeness.js';
 import type { Session } from '../../sink/session.js';
-import { formatResult } from '../../output/formats/table.js';
+import { formatResult } from '../../output/result-text.js';
 import { quoteIdent } from '../../sink/sql-text.js';
 import { ExitCode, reportError } from '../errors.js';
 import { VERSION } from '../version.js';

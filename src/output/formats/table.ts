@@ -1,65 +1,12 @@
-// Query results as text for a terminal or a pipe. Every format returns text without a final line
-// break (print it with console.log or add one).
-
-import { displayText, screenText } from '../display-text.js';
-import { jsonText } from '../json-text.js';
+// The table format: aligned columns for a person at a terminal, numbers to the right, a row count
+// last. Every cell is one line (cells.ts); a line may be cut to the terminal's width.
+import { cellText, isNumericColumn } from '../cells.js';
+import { displayText } from '../display-text.js';
+import { defineFormat } from '../format-spec.js';
 import type { QueryResult } from '../result.js';
-
-export type OutputFormat = 'table' | 'json' | 'csv' | 'ndjson';
-
-export interface FormatOptions {
-  /** Table only: the widest a line may be; wide columns are cut short with '…' to fit. */
-  readonly maxWidth?: number;
-}
-
-export function formatResult(r: QueryResult, format: OutputFormat, opts?: FormatOptions): string {
-  switch (format) {
-    case 'table': return formatTable(r, opts?.maxWidth);
-    case 'json': return r.rows.length === 0 ? '[]' : `[\n${rowObjects(r).map((o) => `  ${o}`).join(',\n')}\n]`;
-    case 'ndjson': return rowObjects(r).join('\n');
-    case 'csv': return formatCsv(r);
-  }
-}
-
-function rowObjects(r: QueryResult): string[] {
-  const keys = r.columns.map((c) => JSON.stringify(c.name));
-  return r.rows.map((row) => `{${keys.map((k, i) => `${k}:${jsonText(row[i])}`).join(',')}}`);
-}
-
-// ---- table ----
+import { wholeResultWriter } from '../writer.js';
 
 const SEPARATOR = ' | ';
-
-interface Bucket { readonly lo: unknown; readonly hi: unknown; readonly count: unknown }
-
-function isBucketList(v: unknown): v is readonly Bucket[] {
-  return Array.isArray(v) && v.length > 0 && v.every((b: unknown) =>
-    typeof b === 'object' && b !== null && !Array.isArray(b) && 'lo' in b && 'hi' in b && 'count' in b && Object.keys(b).length === 3);
-}
-
-/**
- * One line of text per value, safe for a terminal: control characters (and backslash) are escaped
- * (display-text.ts), so they can neither break the layout nor drive the terminal. Lists and
- * structs are shown as JSON, whose strings already escape line breaks and backslashes.
- */
-function cellText(v: unknown): string {
-  if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'string') return displayText(v);
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-  if (isBucketList(v)) return screenText(v.map((b) => `[${jsonText(b.lo)},${jsonText(b.hi)}]:${jsonText(b.count)}`).join(' '));
-  return screenText(jsonText(v));
-}
-
-function isNumeric(rows: QueryResult['rows'], c: number): boolean {
-  let seen = false;
-  for (const row of rows) {
-    const v = row[c];
-    if (v === null || v === undefined) continue;
-    if (typeof v !== 'number' && typeof v !== 'bigint') return false;
-    seen = true;
-  }
-  return seen;
-}
 
 /** Width in code points; enough for the ASCII-heavy text of kernel results. */
 function widthOf(s: string): number {
@@ -102,7 +49,7 @@ function formatTable(r: QueryResult, maxWidth: number | undefined): string {
   const footer = `(${n} ${n === 1 ? 'row' : 'rows'})`;
   if (r.columns.length === 0) return footer;
   const cells = r.rows.map((row) => r.columns.map((_, c) => cellText(row[c])));
-  const right = r.columns.map((_, c) => isNumeric(r.rows, c));
+  const right = r.columns.map((_, c) => isNumericColumn(r.rows, c));
   const natural = r.columns.map((col, c) => cells.reduce((w, line) => Math.max(w, widthOf(line[c]!)), widthOf(displayText(col.name))));
   const widths = maxWidth === undefined ? natural : fitWidths(natural, maxWidth);
   const last = r.columns.length - 1;
@@ -120,16 +67,16 @@ function formatTable(r: QueryResult, maxWidth: number | undefined): string {
   ].join('\n');
 }
 
-// ---- csv (RFC 4180) ----
-
-function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : typeof v === 'object' ? jsonText(v) : String(v);
-  // An empty string is quoted so that it reads back differently from NULL.
-  return s === '' || /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-function formatCsv(r: QueryResult): string {
-  const header = r.columns.map((c) => csvField(c.name)).join(',');
-  return [header, ...r.rows.map((row) => r.columns.map((_, c) => csvField(row[c])).join(','))].join('\n');
-}
+export const table = defineFormat({
+  kind: 'text',
+  name: 'table',
+  description: 'aligned columns for a person, the completeness under them',
+  extensions: [],
+  streams: false,
+  liveWindows: true,
+  screen: 'table',
+  // Widths need every row. For a person, the completeness is a line under the table.
+  writer: (opts) => wholeResultWriter(opts.out, (r) => formatTable(r, opts.maxWidth), (c) => {
+    if (c !== undefined) opts.out.write(`${c.text}\n`);
+  }),
+});
