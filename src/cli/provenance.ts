@@ -16,6 +16,7 @@ export function provenance(statement: string, kernel: KernelRunInfo | undefined)
           'bpfql.lost_records': String(kernel.completeness.lostRecords),
           'bpfql.failed_map_updates': String(kernel.completeness.failedUpdates),
           'bpfql.lost_pairs': String(kernel.completeness.lostPairs),
+          'bpfql.lost_stacks': String(kernel.completeness.lostStacks),
           'bpfql.missed_events': String(kernel.completeness.missedEvents),
         }
       : {}),

@@ -367,6 +367,7 @@ function mergeRuns(infos: readonly KernelRunInfo[]): KernelRunInfo {
       lostRecords: sum((i) => i.completeness.lostRecords),
       failedUpdates: sum((i) => i.completeness.failedUpdates),
       lostPairs: sum((i) => i.completeness.lostPairs),
+      lostStacks: sum((i) => i.completeness.lostStacks),
       missedEvents: sum((i) => i.completeness.missedEvents),
     },
   };

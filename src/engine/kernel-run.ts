@@ -148,14 +148,16 @@ function readStats(stats: BpfMap, programs: readonly BpfProgram[]): Completeness
   let lost = 0n;
   let full = 0n;
   let lostPairs = 0n;
+  let lostStacks = 0n;
   if (stats.lookup(key, value)) {
     for (let c = 0; c < cpus; c++) {
       full += value.readBigUInt64LE(c * slot + Stat.mapFull * 8);
       lost += value.readBigUInt64LE(c * slot + Stat.ringLost * 8);
       lostPairs += value.readBigUInt64LE(c * slot + Stat.lostPairs * 8);
+      lostStacks += value.readBigUInt64LE(c * slot + Stat.lostStacks * 8);
     }
   }
-  return { lostRecords: Number(lost), failedUpdates: Number(full), lostPairs: Number(lostPairs), missedEvents: missedEvents(programs) };
+  return { lostRecords: Number(lost), failedUpdates: Number(full), lostPairs: Number(lostPairs), lostStacks: Number(lostStacks), missedEvents: missedEvents(programs) };
 }
 
 /** @param stacks names stack ids, for plans with stack columns (see stackTextFor). */

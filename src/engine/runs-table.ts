@@ -4,7 +4,9 @@ import type { KernelRunInfo } from './engine.js';
 
 export const RUNS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS bpfql_runs (
     run_id BIGINT, query VARCHAR, result_table VARCHAR, mode VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,
-    kernel_rows BIGINT, lost_records BIGINT, failed_map_updates BIGINT, lost_pairs BIGINT, missed_events BIGINT)`;
+    kernel_rows BIGINT, lost_records BIGINT, failed_map_updates BIGINT, lost_pairs BIGINT, missed_events BIGINT);
+  -- Added after the first release: a database file made before it gains the column.
+  ALTER TABLE bpfql_runs ADD COLUMN IF NOT EXISTS lost_stacks BIGINT DEFAULT 0`;
 
 function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
@@ -12,7 +14,8 @@ function sqlString(s: string): string {
 
 export async function recordRun(session: Session, query: string, table: string, info: KernelRunInfo): Promise<void> {
   const c = info.completeness;
-  await session.run(`INSERT INTO bpfql_runs SELECT coalesce(max(run_id), 0) + 1, ${sqlString(query)}, ${sqlString(table)},
+  await session.run(`INSERT INTO bpfql_runs (run_id, query, result_table, mode, started_at, ended_at, kernel_rows, lost_records, failed_map_updates, lost_pairs, missed_events, lost_stacks)
+    SELECT coalesce(max(run_id), 0) + 1, ${sqlString(query)}, ${sqlString(table)},
     ${sqlString(info.plan.kernel.mode.kind)}, make_timestamp(${info.startedAt.getTime() * 1000}), make_timestamp(${info.endedAt.getTime() * 1000}),
-    ${info.kernelRows}, ${c.lostRecords}, ${c.failedUpdates}, ${c.lostPairs}, ${c.missedEvents} FROM bpfql_runs`);
+    ${info.kernelRows}, ${c.lostRecords}, ${c.failedUpdates}, ${c.lostPairs}, ${c.missedEvents}, ${c.lostStacks} FROM bpfql_runs`);
 }

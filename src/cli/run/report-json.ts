@@ -22,6 +22,7 @@ export function renderJsonReport(r: RunReport): string {
       lostRecords: q.completeness.lostRecords,
       failedUpdates: q.completeness.failedUpdates,
       lostPairs: q.completeness.lostPairs,
+      lostStacks: q.completeness.lostStacks,
       missedEvents: q.completeness.missedEvents,
     })),
     assertions: r.assertions.map((a) => ({ sql: a.sql, passed: a.passed, values: a.values, ...(a.error !== undefined ? { error: a.error } : {}) })),
