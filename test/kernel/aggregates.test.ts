@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QUANTILE_RELATIVE_ERROR } from '../../src/bpf-templates/aggregates/quantile.js';
+import { QUANTILE_RELATIVE_ERROR } from '../../src/functions/quantile.js';
 import { Engine, type EngineOptions } from '../../src/engine/engine.js';
 import { kernelSkip, uniqueComm } from '../helpers/workload.js';
 
