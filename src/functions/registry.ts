@@ -10,6 +10,7 @@ import { lhistAggregate } from './lhist.js';
 import { fixedQuantileAggregate, quantileAggregate } from './quantile.js';
 import { stddevAggregate } from './stddev.js';
 import { sumAggregate } from './sum.js';
+import { varianceAggregate } from './variance.js';
 
 export const AGGREGATES = [
   countAggregate,
@@ -18,6 +19,7 @@ export const AGGREGATES = [
   maxAggregate,
   avgAggregate,
   stddevAggregate,
+  varianceAggregate,
   histAggregate,
   lhistAggregate,
   quantileAggregate,

@@ -195,10 +195,10 @@ test('quantile takes q from 0 to 1, written as an integer or a float', () => {
   assert.deepEqual(q.params([int(-1)]), { kind: 'problem', index: 0, reason: 'q must be between 0 and 1, not -1' });
 });
 
-test('the quantile family shares one state, stddev another; other aggregates keep their own', () => {
+test('the quantile family shares one state, stddev and variance another; other aggregates keep their own', () => {
   const family = (name: string): string[] => AGGREGATES.filter((f) => f.stateFamily === name).map((f) => f.name);
   assert.deepEqual(family('log-linear'), ['quantile', 'p50', 'p90', 'p95', 'p99', 'p999']);
-  assert.deepEqual(family('moments'), ['stddev']);
+  assert.deepEqual(family('moments'), ['stddev', 'variance']);
   assert.deepEqual(AGGREGATES.filter((f) => f.stateFamily === undefined).map((f) => f.name), ['count', 'sum', 'min', 'max', 'avg', 'hist', 'lhist']);
 });
 
