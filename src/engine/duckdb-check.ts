@@ -4,9 +4,9 @@
 // evaluates every constant conversion (`pid = 'x'`, a bad regular expression), as it would after
 // the run — but before it, so a mistake costs nothing traced. CREATE TABLE / INSERT INTO targets
 // are checked the same way (a table that already exists, a column count that differs).
-import { isKernelAggregate } from '../bpf-templates/aggregates/index.js';
 import { duckdbType } from '../catalog/types.js';
 import { QueryError } from '../diag/diagnostic.js';
+import { isKernelAggregate } from '../functions/registry.js';
 import type { Expr, SelectQuery } from '../query/ast.js';
 import { someExpr } from '../planner/expr-walk.js';
 import type { Plan } from '../planner/plan.js';

@@ -31,7 +31,7 @@ import { recordRun, RUNS_TABLE_SQL } from './runs-table.js';
 import { printName } from '../query/print.js';
 import { createCatalogTables, describeTable, mentionsCatalogTables, showTables } from './catalog-statements.js';
 import { decoderMacrosSql } from '../catalog/decoders.js';
-import { duckdbAggregateMacros } from '../planner/duckdb-aggregates.js';
+import { duckdbAggregateMacros } from '../functions/duckdb-macros.js';
 import type { KernelProgress } from './kernel-run.js';
 import type { Progress } from './progress.js';
 import { progressOf } from './progress.js';

@@ -1,7 +1,7 @@
 // Decodes a per-CPU aggregation map, read in batches, into result columns: the GROUP BY values
 // from the packed keys, and each aggregate merged over the CPUs that saw the key.
-import { KERNEL_AGGREGATES } from '../bpf-templates/aggregates/index.js';
-import type { CpuState, AggregateValue } from '../bpf-templates/aggregates/aggregate.js';
+import type { CpuState, AggregateValue } from '../functions/aggregate.js';
+import { aggregateFunction } from '../functions/registry.js';
 import { addressText } from '../catalog/addresses.js';
 import type { StackSpace } from '../catalog/column.js';
 import type { Bucket, ColumnBatch, ColumnData, ResultColumn, ValueType } from '../catalog/types.js';
@@ -87,7 +87,7 @@ export function decodeAggregates(mode: AggregateMode, chunks: readonly MapChunk[
         return out;
       };
       mode.aggregates.forEach((a, j) => {
-        results[j]!.push(KERNEL_AGGREGATES[a.fn].finalize(perCpu(a.offset), a.arg?.signed ?? false, a.params));
+        results[j]!.push(aggregateFunction(a.fn).finalize(perCpu(a.offset), a.arg?.signed ?? false, a.params));
       });
       rows++;
     }

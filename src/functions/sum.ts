@@ -1,17 +1,18 @@
 // sum(x): a u64 per CPU, added to in place; two's complement makes it right for signed x too.
 // Zero is the neutral start, so a key's first event needs nothing special.
-import { add, comment, ldx, stx } from '../../bpf/index.js';
-import { R1, R2, R10 } from '../../bpf/register.js';
-import { S64, U64 } from '../../catalog/types.js';
-import type { KernelAggregate } from './aggregate.js';
-import { noParams, readU64 } from './aggregate.js';
+import { add, comment, ldx, stx } from '../bpf/index.js';
+import { R1, R2, R10 } from '../bpf/register.js';
+import type { AggregateFunction } from './aggregate.js';
+import { noParams } from './aggregate.js';
+import { readU64 } from './cpu-states.js';
 
-export const sumAggregate: KernelAggregate = {
+export const sumAggregate: AggregateFunction<'sum'> = {
   name: 'sum',
   needsArg: true,
+  argument: 'number',
   paramNames: [],
   params: noParams,
-  resultType: (signed) => (signed ? S64 : U64),
+  result: 'argument',
   stateBytes: () => 8,
   emitUpdate: (e, value) => [
     comment('sum += x', ldx.dw(R1, R10, e.argSlot)),

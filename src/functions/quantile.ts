@@ -7,15 +7,15 @@
 //
 // The rank follows DuckDB's quantile_disc (which its quantile() is): the value at 0-based index
 // max(1, ceil(n q)) - 1 of the sorted values, q taken as the decimal it is written as. So the
-// exact answer DuckDB gives lies in the bucket found here.
-import type { Item } from '../../bpf/index.js';
-import { add, comment, jlt, jsge, label, ldx, lsh, mov, neg, rsh, sub } from '../../bpf/index.js';
-import type { Reg } from '../../bpf/register.js';
-import { R1, R2, R3, R4, R5, R10 } from '../../bpf/register.js';
-import { S64, U64 } from '../../catalog/types.js';
-import type { AggregateEmit, AggregateParams, AggregateValue, CpuState, KernelAggregate, ParamLiteral, ParamProblem } from './aggregate.js';
-import { mergeCounters } from './aggregate.js';
+// exact answer DuckDB gives lies in the bucket found here. DuckDB has quantile; p50…p999 are
+// macros over its quantile_disc.
+import type { Item } from '../bpf/index.js';
+import { add, comment, jlt, jsge, label, ldx, lsh, mov, neg, rsh, sub } from '../bpf/index.js';
+import type { Reg } from '../bpf/register.js';
+import { R1, R2, R3, R4, R5, R10 } from '../bpf/register.js';
+import type { AggregateEmit, AggregateFunction, AggregateParams, AggregateValue, CpuState, ParamLiteral, ParamProblem } from './aggregate.js';
 import { emitBump, emitLog2 } from './bucket-code.js';
+import { mergeCounters } from './cpu-states.js';
 
 /** log2 of the sub-buckets per power of two. */
 const SUB_BITS = 5;
@@ -106,17 +106,19 @@ function checkQ(values: readonly ParamLiteral[]): AggregateParams | ParamProblem
   return { kind: 'quantile', q };
 }
 
-function makeQuantile(name: string, fixed: number | undefined): KernelAggregate {
+function makeQuantile<N extends string>(name: N, fixed: number | undefined): AggregateFunction<N> {
   return {
     name,
     needsArg: true,
+    argument: 'number',
     paramNames: fixed === undefined ? ['q'] : [],
     params: fixed === undefined ? checkQ : () => ({ kind: 'quantile', q: fixed }),
-    resultType: (signed) => (signed ? S64 : U64),
+    result: 'argument',
     stateBytes: (signed) => (signed ? 2 : 1) * LOG_LINEAR_BUCKETS * 8,
     stateFamily: 'log-linear',
     emitUpdate: emitLogLinear,
     finalize: finalizeQuantile,
+    ...(fixed === undefined ? {} : { duckdbMacro: `CREATE OR REPLACE TEMP MACRO ${name}(x) AS quantile_disc(x, ${fixed})` }),
   };
 }
 
@@ -126,6 +128,6 @@ export type FixedQuantile = keyof typeof FIXED_QUANTILES;
 
 export const quantileAggregate = makeQuantile('quantile', undefined);
 
-export function fixedQuantileAggregate(name: FixedQuantile): KernelAggregate {
+export function fixedQuantileAggregate<N extends FixedQuantile>(name: N): AggregateFunction<N> {
   return makeQuantile(name, FIXED_QUANTILES[name]);
 }

@@ -1,12 +1,11 @@
 // avg(x): the sum in the kernel, divided by the event count in user space.
-import { FLOAT } from '../../catalog/types.js';
-import type { KernelAggregate } from './aggregate.js';
+import type { AggregateFunction } from './aggregate.js';
 import { sumAggregate } from './sum.js';
 
-export const avgAggregate: KernelAggregate = {
+export const avgAggregate: AggregateFunction<'avg'> = {
   ...sumAggregate,
   name: 'avg',
-  resultType: () => FLOAT,
+  result: 'double',
   finalize: (cpus, signed, params) => {
     const n = cpus.reduce((s, c) => s + c.count, 0n);
     if (n === 0n) return null;

@@ -1,9 +1,9 @@
 // Instruction pieces the bucketed aggregates (hist, lhist, the quantiles) share: an integer log2
 // in a fixed number of steps, and "count one more in bucket i" with the index clamped so the
 // verifier can prove the access stays inside the map value.
-import type { Item } from '../../bpf/index.js';
-import { add, jeq, jle, label, ldx, lsh, mov, rsh, stx } from '../../bpf/index.js';
-import type { Reg } from '../../bpf/register.js';
+import type { Item } from '../bpf/index.js';
+import { add, jeq, jle, label, ldx, lsh, mov, rsh, stx } from '../bpf/index.js';
+import type { Reg } from '../bpf/register.js';
 
 /**
  * dst += floor(log2(x)) for x >= 1, by halving the search range six times (32, 16, …, 1 bits):

@@ -1,18 +1,20 @@
 // min(x) and max(x): the first value initialises the state, later ones replace it when smaller
 // (larger). Only CPUs that saw the key take part in the merge, since the others hold zeros.
-import { comment, jge, jle, jsge, jsle, label, ldx, stx } from '../../bpf/index.js';
-import { R1, R2, R10 } from '../../bpf/register.js';
-import { S64, U64 } from '../../catalog/types.js';
-import type { KernelAggregate } from './aggregate.js';
-import { noParams, readU64 } from './aggregate.js';
+import { comment, jge, jle, jsge, jsle, label, ldx, stx } from '../bpf/index.js';
+import { R1, R2, R10 } from '../bpf/register.js';
+import type { AggregateFunction } from './aggregate.js';
+import { noParams } from './aggregate.js';
+import { readU64 } from './cpu-states.js';
 
-function extremum(kind: 'min' | 'max'): KernelAggregate {
+function extremum<K extends 'min' | 'max'>(kind: K): AggregateFunction<K> {
   return {
     name: kind,
     needsArg: true,
+    // Any value DuckDB can order; the kernel sees only integers.
+    argument: 'any',
     paramNames: [],
     params: noParams,
-    resultType: (signed) => (signed ? S64 : U64),
+    result: 'argument',
     stateBytes: () => 8,
     // Zero is no neutral start for min or max: the first value is the state.
     emitFirst: (e, value) => [

@@ -1,9 +1,8 @@
-// What the code of an expression takes, computed the way ExprEmitter allocates (expr.ts), so the
-// planner can leave to DuckDB what the kernel program cannot hold: an expression needing more
-// registers than a template gives it, or code so long that jumps across it leave the 16-bit
-// offset range.
-import type { KExpr } from '../planner/kexpr.js';
-import { SCRATCH_REGS } from './codegen.js';
+// What the code of an expression takes, computed the way ExprEmitter (bpf-templates/expr.ts)
+// allocates, so the planner can leave to DuckDB what the kernel program cannot hold: an expression
+// needing more registers than a template gives it, or code so long that jumps across it leave the
+// 16-bit offset range (see program-limits.ts).
+import type { KExpr } from './kexpr.js';
 
 const S32_MIN = -(2n ** 31n);
 const S32_MAX = 2n ** 31n - 1n;
@@ -11,19 +10,6 @@ const S32_MAX = 2n ** 31n - 1n;
 function isImm(e: KExpr): boolean {
   return e.kind === 'const' && e.value >= S32_MIN && e.value <= S32_MAX;
 }
-
-/**
- * Registers an expression may hold at once, its destination included: the fewest any template
- * gives (a streamed record field gets the scratch registers but the record pointer).
- */
-export const EXPRESSION_REGISTERS = SCRATCH_REGS.length - 1;
-
-/**
- * Instruction slots all expressions of one program may take together. Jumps reach 32767 slots;
- * the filter jumps past everything else, so expressions get a quarter and the rest is left to
- * fetching values and updating maps.
- */
-export const EXPRESSION_SLOTS = 8192;
 
 /** Registers value(e, dst) takes besides dst. */
 function valueRegs(e: KExpr): number {

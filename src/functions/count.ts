@@ -3,18 +3,19 @@
 // with, and need no state. count(x) of an x that may be NULL (a stack column: a kernel thread has
 // no user stack) keeps a counter of its own; its argument is the planner's 0/1 test that x is not
 // NULL, added to the counter on every event, so the count is the events where x has a value.
-import { add, comment, ldx, stx } from '../../bpf/index.js';
-import { R1, R2, R10 } from '../../bpf/register.js';
-import { S64 } from '../../catalog/types.js';
-import type { KernelAggregate } from './aggregate.js';
-import { mergeCounters, noParams } from './aggregate.js';
+import { add, comment, ldx, stx } from '../bpf/index.js';
+import { R1, R2, R10 } from '../bpf/register.js';
+import type { AggregateFunction } from './aggregate.js';
+import { noParams } from './aggregate.js';
+import { mergeCounters } from './cpu-states.js';
 
-export const countAggregate: KernelAggregate = {
+export const countAggregate: AggregateFunction<'count'> = {
   name: 'count',
   needsArg: false,
+  argument: 'any',
   paramNames: [],
   params: noParams,
-  resultType: () => S64,
+  result: 'bigint',
   stateBytes: (_signed, params) => (params.kind === 'non-null' ? 8 : 0),
   emitUpdate: (e, value) => (e.params.kind === 'non-null'
     ? [

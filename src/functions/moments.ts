@@ -1,15 +1,15 @@
-// stddev(x): the sample standard deviation, as DuckDB's stddev (= stddev_samp) computes it: NULL
-// for fewer than two values. The kernel has no floating point, so it keeps, per CPU, Σx as a
-// 128-bit integer and Σx² as a 192-bit one (x² of a 64-bit value takes 128 bits, and the sum
-// needs room to grow), which makes the merge exact for any input. x² is built from 32-bit halves:
-// x² = H² 2^64 + 2 H L 2^32 + L². User space takes sqrt((n Σx² - (Σx)²) / (n (n - 1))).
-import type { Item } from '../../bpf/index.js';
-import { add, arsh, comment, jge, jsge, label, ldx, lsh, mov, mov32, mul, neg, rsh, stx } from '../../bpf/index.js';
-import type { Reg } from '../../bpf/register.js';
-import { R1, R2, R3, R4, R5, R10 } from '../../bpf/register.js';
-import { FLOAT } from '../../catalog/types.js';
-import type { AggregateEmit, CpuState, KernelAggregate } from './aggregate.js';
+// The state of the statistics of spread (stddev, variance): the sample variance, from exact
+// integer sums. The kernel has no floating point, so it keeps, per CPU, Σx as a 128-bit integer
+// and Σx² as a 192-bit one (x² of a 64-bit value takes 128 bits, and the sum needs room to grow),
+// which makes the merge exact for any input. x² is built from 32-bit halves:
+// x² = H² 2^64 + 2 H L 2^32 + L². User space takes (n Σx² - (Σx)²) / (n (n - 1)).
+import type { Item } from '../bpf/index.js';
+import { add, arsh, comment, jge, jsge, label, ldx, lsh, mov, mov32, mul, neg, rsh, stx } from '../bpf/index.js';
+import type { Reg } from '../bpf/register.js';
+import { R1, R2, R3, R4, R5, R10 } from '../bpf/register.js';
+import type { AggregateEmit, AggregateFunction, CpuState } from './aggregate.js';
 import { noParams } from './aggregate.js';
+import { readWords } from './cpu-states.js';
 
 /** Offsets inside the state: Σx (low, high), then Σx² (low, middle, high). */
 const SUM = 0, SQ = 16;
@@ -20,11 +20,11 @@ function addWithCarry(low: Reg, high: Reg, addend: Reg, skip: string): Item[] {
   return [add.reg(low, addend), jge.reg(low, addend, skip), add.imm(high, 1), label(skip)];
 }
 
-function emitStddev(e: AggregateEmit, v: Reg): Item[] {
+function emitMoments(e: AggregateEmit, v: Reg): Item[] {
   const o = e.offset;
-  const p = `stddev_${e.id}`;
+  const p = `moments_${e.id}`;
   return [
-    comment('stddev: Σx += x (128 bits)', ldx.dw(R1, R10, e.argSlot)),
+    comment('moments: Σx += x (128 bits)', ldx.dw(R1, R10, e.argSlot)),
     ldx.dw(R2, v, o + SUM),
     ldx.dw(R3, v, o + SUM + 8),
     ...(e.signed ? [comment('sign extension', mov.reg(R4, R1)), arsh.imm(R4, 63), add.reg(R3, R4)] : []),
@@ -59,20 +59,14 @@ function emitStddev(e: AggregateEmit, v: Reg): Item[] {
   ];
 }
 
-/** An unsigned little-endian integer of `words` u64s. */
-function readWords(view: DataView, at: number, words: number): bigint {
-  let v = 0n;
-  for (let i = words - 1; i >= 0; i--) v = (v << 64n) | view.getBigUint64(at + 8 * i, true);
-  return v;
-}
-
 /** Σx, read as a 128-bit two's complement number when x is signed. */
 function readSum(view: DataView, at: number, signed: boolean): bigint {
   const v = readWords(view, at, 2);
   return signed && v >= 1n << 127n ? v - (1n << 128n) : v;
 }
 
-function finalizeStddev(cpus: readonly CpuState[], signed: boolean): number | null {
+/** The sample variance of the values the CPUs saw: NULL for fewer than two, as in DuckDB. */
+export function sampleVariance(cpus: readonly CpuState[], signed: boolean): number | null {
   let n = 0n, sum = 0n, squares = 0n;
   for (const c of cpus) {
     if (c.count === 0n) continue;
@@ -82,16 +76,20 @@ function finalizeStddev(cpus: readonly CpuState[], signed: boolean): number | nu
   }
   if (n < 2n) return null;
   const spread = n * squares - sum * sum;
-  return Math.sqrt(Number(spread) / Number(n * (n - 1n)));
+  return Number(spread) / Number(n * (n - 1n));
 }
 
-export const stddevAggregate: KernelAggregate = {
-  name: 'stddev',
+/**
+ * Everything of a statistic of spread but its name and its finalize: what the statistic makes of
+ * the sample variance. They share one state over the same argument.
+ */
+export const momentsState = {
   needsArg: true,
+  argument: 'number',
   paramNames: [],
   params: noParams,
-  resultType: () => FLOAT,
+  result: 'double',
   stateBytes: () => STATE_BYTES,
-  emitUpdate: emitStddev,
-  finalize: finalizeStddev,
-};
+  stateFamily: 'moments',
+  emitUpdate: emitMoments,
+} as const satisfies Omit<AggregateFunction, 'name' | 'finalize'>;

@@ -1,12 +1,20 @@
-// The contract every in-kernel aggregate meets: its type rule, its constant parameters, its state
-// in the per-CPU map value, the instructions that update that state, and how user space merges the
-// CPUs' states into one value. Keeping these together means a new aggregate is one file.
-import type { Bucket, ValueType } from '../../catalog/types.js';
-import type { Item } from '../../bpf/index.js';
-import type { Reg } from '../../bpf/register.js';
-import type { AggregateParams } from '../../planner/plan.js';
+// The contract every aggregate function meets, after DuckDB's AggregateFunction: its name and
+// signature (what the argument must be, its constant arguments, the result), its state in the
+// per-CPU map value (size, first value, update, the merge of the CPUs' states into the result),
+// and the DuckDB macro that computes it from streamed rows when DuckDB has no function of that
+// name and meaning. One file per function holds all of it; registry.ts lists the files.
+import type { Bucket, ValueType } from '../catalog/types.js';
+import { BUCKETS, FLOAT, S64, U64 } from '../catalog/types.js';
+import type { Item } from '../bpf/index.js';
+import type { Reg } from '../bpf/register.js';
 
-export type { AggregateParams };
+/** What an aggregate's code depends on, fixed when the query is planned: lhist's bounds, a quantile's q, whether count's argument may be NULL. */
+export type AggregateParams =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'linear'; readonly lo: bigint; readonly hi: bigint; readonly step: bigint }
+  | { readonly kind: 'quantile'; readonly q: number }
+  /** count(x) of an x that may be NULL: the argument is 1 when x is not NULL, else 0, and the count adds it up. */
+  | { readonly kind: 'non-null' };
 
 export const NO_PARAMS: AggregateParams = { kind: 'none' };
 
@@ -16,6 +24,19 @@ export type ParamLiteral = { readonly kind: 'int'; readonly value: bigint } | { 
 /** Why constant arguments are refused: `index` counts among the constants, from 0. */
 export interface ParamProblem { readonly kind: 'problem'; readonly index: number; readonly reason: string }
 
+/**
+ * What the first argument must be, checked before anything runs: any value, a number, or an
+ * integer (bucketing a DOUBLE would bucket something else than the kernel does).
+ */
+export type ArgumentKind = 'any' | 'number' | 'integer';
+
+/**
+ * The result: a number of the argument's kind (BIGINT, UBIGINT for an unsigned argument, a DOUBLE
+ * when DuckDB computes it over one), always a BIGINT, always a DOUBLE, or a bucket list.
+ */
+export type ResultKind = 'argument' | 'bigint' | 'double' | 'buckets';
+
+/** What the kernel program tells an aggregate's code about its place in the program. */
 export interface AggregateEmit {
   /** The aggregate's column name (a0, a1, …): unique within the program, for labels. */
   readonly id: string;
@@ -39,16 +60,16 @@ export interface CpuState {
 
 export type AggregateValue = bigint | number | readonly Bucket[] | null;
 
-export interface KernelAggregate {
-  readonly name: string;
+export interface AggregateFunction<N extends string = string> {
+  readonly name: N;
   /** Whether it takes an argument (count(*) does not). */
   readonly needsArg: boolean;
+  readonly argument: ArgumentKind;
   /** Names of the constant arguments that follow the first (lhist: lo, hi, step; quantile: q). */
   readonly paramNames: readonly string[];
   /** Checks the constant arguments, as many as paramNames, and turns them into params. */
   params(values: readonly ParamLiteral[]): AggregateParams | ParamProblem;
-  /** The result type for an integer argument of the given signedness. */
-  resultType(argSigned: boolean): ValueType;
+  readonly result: ResultKind;
   /** Bytes of state after the shared event count. */
   stateBytes(argSigned: boolean, params: AggregateParams): number;
   /**
@@ -61,27 +82,28 @@ export interface KernelAggregate {
    * start (min, max); the others run emitUpdate on the zeroed state.
    */
   emitFirst?(e: AggregateEmit, value: Reg): Item[];
-  /** Updates the state in place through `value`, a pointer to the map value. */
+  /**
+   * Updates the state in place through `value`, a pointer to the map value (R0). The code may
+   * clobber R1–R5 and must leave every other register as it found it.
+   */
   emitUpdate(e: AggregateEmit, value: Reg): Item[];
   /** Merges the CPUs that saw the key into the final value. */
   finalize(cpus: readonly CpuState[], argSigned: boolean, params: AggregateParams): AggregateValue;
+  /** CREATE MACRO statement defining it in DuckDB, when DuckDB has no function of this name and meaning. */
+  readonly duckdbMacro?: string;
 }
 
-export function readU64(view: DataView, offset: number, signed: boolean): bigint {
-  return signed ? view.getBigInt64(offset, true) : view.getBigUint64(offset, true);
+/** The type of the kernel's result column for an integer argument of the given signedness. */
+export function resultType(f: AggregateFunction, argSigned: boolean): ValueType {
+  switch (f.result) {
+    case 'argument': return argSigned ? S64 : U64;
+    case 'bigint': return S64;
+    case 'double': return FLOAT;
+    case 'buckets': return BUCKETS;
+  }
 }
 
 /** The params of an aggregate that takes no constants. */
 export function noParams(): AggregateParams {
   return NO_PARAMS;
-}
-
-/** Sums u64 counters at `offset + 8 * i` over the CPUs, for i < n. */
-export function mergeCounters(cpus: readonly CpuState[], n: number): bigint[] {
-  const out: bigint[] = new Array<bigint>(n).fill(0n);
-  for (const c of cpus) {
-    if (c.count === 0n) continue;
-    for (let i = 0; i < n; i++) out[i]! += c.view.getBigUint64(c.offset + 8 * i, true);
-  }
-  return out;
 }

@@ -2,11 +2,11 @@
 // the quantile rank and error bound, and the checks of constant arguments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AggregateParams, CpuState, KernelAggregate, ParamLiteral } from '../../src/bpf-templates/aggregates/aggregate.js';
-import { KERNEL_AGGREGATES } from '../../src/bpf-templates/aggregates/index.js';
-import { HIST_BUCKETS, histBounds } from '../../src/bpf-templates/aggregates/hist.js';
-import { LHIST_MAX_BUCKETS, lhistBounds } from '../../src/bpf-templates/aggregates/lhist.js';
-import { discreteRank, LOG_LINEAR_BUCKETS, logLinearBounds, logLinearEstimate, QUANTILE_RELATIVE_ERROR } from '../../src/bpf-templates/aggregates/quantile.js';
+import type { AggregateFunction, AggregateParams, CpuState, ParamLiteral } from '../../src/functions/aggregate.js';
+import { AGGREGATES, aggregateFunction } from '../../src/functions/registry.js';
+import { HIST_BUCKETS, histBounds } from '../../src/functions/hist.js';
+import { LHIST_MAX_BUCKETS, lhistBounds } from '../../src/functions/lhist.js';
+import { discreteRank, LOG_LINEAR_BUCKETS, logLinearBounds, logLinearEstimate, QUANTILE_RELATIVE_ERROR } from '../../src/functions/quantile.js';
 
 const NONE: AggregateParams = { kind: 'none' };
 
@@ -36,7 +36,7 @@ function sampleStddev(values: readonly number[]): number {
   return Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1));
 }
 
-function params(agg: KernelAggregate, values: readonly ParamLiteral[]): AggregateParams {
+function params(agg: AggregateFunction, values: readonly ParamLiteral[]): AggregateParams {
   const p = agg.params(values);
   if (p.kind === 'problem') throw new Error(p.reason);
   return p;
@@ -47,7 +47,7 @@ const int = (v: number): ParamLiteral => ({ kind: 'int', value: BigInt(v) });
 test('stddev is the sample standard deviation of the values all CPUs saw', () => {
   const a = [3n, 7n, 7n, 19n];
   const b = [24n, 1n];
-  const s = KERNEL_AGGREGATES.stddev.finalize([cpu(a.length, stddevWords(a)), cpu(0, stddevWords([])), cpu(b.length, stddevWords(b))], false, NONE);
+  const s = aggregateFunction('stddev').finalize([cpu(a.length, stddevWords(a)), cpu(0, stddevWords([])), cpu(b.length, stddevWords(b))], false, NONE);
   assert.equal(typeof s, 'number');
   assert.ok(Math.abs((s as number) - sampleStddev([3, 7, 7, 19, 24, 1])) < 1e-12);
 });
@@ -55,22 +55,22 @@ test('stddev is the sample standard deviation of the values all CPUs saw', () =>
 test('stddev of signed values reads Σx as a 128-bit two\'s complement number', () => {
   const a = [-5n, -100n, 3n];
   const b = [-(1n << 40n)];
-  const s = KERNEL_AGGREGATES.stddev.finalize([cpu(3, stddevWords(a)), cpu(1, stddevWords(b))], true, NONE) as number;
+  const s = aggregateFunction('stddev').finalize([cpu(3, stddevWords(a)), cpu(1, stddevWords(b))], true, NONE) as number;
   const expected = sampleStddev([-5, -100, 3, -(2 ** 40)]);
   assert.ok(Math.abs(s - expected) / expected < 1e-12);
 });
 
 test('stddev stays exact where squares and their sum outgrow 64 and 128 bits', () => {
   const big = [1n << 62n, (1n << 62n) + 2n, (1n << 62n) + 4n];
-  assert.equal(KERNEL_AGGREGATES.stddev.finalize([cpu(3, stddevWords(big))], false, NONE), 2);
+  assert.equal(aggregateFunction('stddev').finalize([cpu(3, stddevWords(big))], false, NONE), 2);
   const max = (1n << 64n) - 1n;
   const huge = [max, max, max - 6n, max - 6n];
   assert.ok(stddevWords(huge)[4]! > 0n, 'Σx² needs a third word');
-  assert.equal(KERNEL_AGGREGATES.stddev.finalize([cpu(2, stddevWords(huge.slice(0, 2))), cpu(2, stddevWords(huge.slice(2)))], false, NONE), Math.sqrt(12));
+  assert.equal(aggregateFunction('stddev').finalize([cpu(2, stddevWords(huge.slice(0, 2))), cpu(2, stddevWords(huge.slice(2)))], false, NONE), Math.sqrt(12));
 });
 
 test('stddev is NULL for fewer than two values, like DuckDB\'s stddev_samp', () => {
-  assert.equal(KERNEL_AGGREGATES.stddev.finalize([cpu(1, stddevWords([42n])), cpu(0, stddevWords([]))], false, NONE), null);
+  assert.equal(aggregateFunction('stddev').finalize([cpu(1, stddevWords([42n])), cpu(0, stddevWords([]))], false, NONE), null);
 });
 
 test('hist buckets: negatives, zero, then powers of two up to a top bucket that fits BIGINT', () => {
@@ -89,7 +89,7 @@ test('hist buckets: negatives, zero, then powers of two up to a top bucket that 
 test('hist merges the CPUs and lists only non-empty buckets, in order', () => {
   const a = cpu(4, counters(HIST_BUCKETS, { 0: 1, 3: 2, 64: 1 }));
   const b = cpu(3, counters(HIST_BUCKETS, { 1: 1, 3: 2 }));
-  assert.deepEqual(KERNEL_AGGREGATES.hist.finalize([a, cpu(0, counters(HIST_BUCKETS, {})), b], true, NONE), [
+  assert.deepEqual(aggregateFunction('hist').finalize([a, cpu(0, counters(HIST_BUCKETS, {})), b], true, NONE), [
     { lo: -(1n << 63n), hi: -1n, count: 1n },
     { lo: 0n, hi: 0n, count: 1n },
     { lo: 2n, hi: 3n, count: 4n },
@@ -98,7 +98,7 @@ test('hist merges the CPUs and lists only non-empty buckets, in order', () => {
 });
 
 test('lhist: underflow, linear buckets (the last cut at hi - 1), overflow', () => {
-  const lhist = KERNEL_AGGREGATES.lhist;
+  const lhist = aggregateFunction('lhist');
   const p = params(lhist, [int(-10), int(25), int(10)]);
   assert.deepEqual(p, { kind: 'linear', lo: -10n, hi: 25n, step: 10n });
   assert.equal(lhist.stateBytes(true, p), 6 * 8);
@@ -113,7 +113,7 @@ test('lhist: underflow, linear buckets (the last cut at hi - 1), overflow', () =
 });
 
 test('lhist refuses bounds in the wrong order, a step below 1, floats and too many buckets', () => {
-  const lhist = KERNEL_AGGREGATES.lhist;
+  const lhist = aggregateFunction('lhist');
   assert.deepEqual(lhist.params([int(5), int(5), int(1)]), { kind: 'problem', index: 1, reason: 'hi (5) must be greater than lo (5)' });
   assert.deepEqual(lhist.params([int(0), int(10), int(0)]), { kind: 'problem', index: 2, reason: 'step must be at least 1, not 0' });
   assert.deepEqual(lhist.params([int(0), { kind: 'float', value: 1.5 }, int(1)]), { kind: 'problem', index: 1, reason: 'lo, hi and step must be integers' });
@@ -160,7 +160,7 @@ test('the rank follows DuckDB\'s quantile_disc, q read as the decimal written', 
 });
 
 test('quantiles merge the CPUs\' buckets and report the middle of the bucket holding the rank', () => {
-  const p99 = KERNEL_AGGREGATES.p99;
+  const p99 = aggregateFunction('p99');
   // 98 values of 5 on one CPU, one in bucket 96 ([128, 131]) and one in bucket 200 on another.
   const a = cpu(98, counters(LOG_LINEAR_BUCKETS, { 5: 98 }));
   const b = cpu(2, counters(LOG_LINEAR_BUCKETS, { 96: 1, 200: 1 }));
@@ -168,12 +168,12 @@ test('quantiles merge the CPUs\' buckets and report the middle of the bucket hol
   assert.deepEqual(pr, { kind: 'quantile', q: 0.99 });
   // n = 100: rank 98 (0-based) is the value in bucket 96.
   assert.equal(p99.finalize([a, b], false, pr), 129n);
-  assert.equal(KERNEL_AGGREGATES.p50.finalize([a, b], false, params(KERNEL_AGGREGATES.p50, [])), 5n);
-  assert.equal(KERNEL_AGGREGATES.p999.finalize([a, b], false, params(KERNEL_AGGREGATES.p999, [])), logLinearEstimate(200));
+  assert.equal(aggregateFunction('p50').finalize([a, b], false, params(aggregateFunction('p50'), [])), 5n);
+  assert.equal(aggregateFunction('p999').finalize([a, b], false, params(aggregateFunction('p999'), [])), logLinearEstimate(200));
 });
 
 test('signed quantiles: negative values in the mirrored half, ordered before the others', () => {
-  const q = KERNEL_AGGREGATES.quantile;
+  const q = aggregateFunction('quantile');
   const slots = 2 * LOG_LINEAR_BUCKETS;
   assert.equal(q.stateBytes(true, NONE), slots * 8);
   assert.equal(q.stateBytes(false, NONE), LOG_LINEAR_BUCKETS * 8);
@@ -187,7 +187,7 @@ test('signed quantiles: negative values in the mirrored half, ordered before the
 });
 
 test('quantile takes q from 0 to 1, written as an integer or a float', () => {
-  const q = KERNEL_AGGREGATES.quantile;
+  const q = aggregateFunction('quantile');
   assert.deepEqual(q.paramNames, ['q']);
   assert.deepEqual(q.params([int(1)]), { kind: 'quantile', q: 1 });
   assert.deepEqual(q.params([{ kind: 'float', value: 0.25 }]), { kind: 'quantile', q: 0.25 });
@@ -195,9 +195,11 @@ test('quantile takes q from 0 to 1, written as an integer or a float', () => {
   assert.deepEqual(q.params([int(-1)]), { kind: 'problem', index: 0, reason: 'q must be between 0 and 1, not -1' });
 });
 
-test('the quantile family shares one state; other aggregates keep their own', () => {
-  const family = (Object.keys(KERNEL_AGGREGATES) as (keyof typeof KERNEL_AGGREGATES)[]).filter((n) => KERNEL_AGGREGATES[n].stateFamily === 'log-linear');
-  assert.deepEqual(family, ['quantile', 'p50', 'p90', 'p95', 'p99', 'p999']);
+test('the quantile family shares one state, stddev and variance another; other aggregates keep their own', () => {
+  const family = (name: string): string[] => AGGREGATES.filter((f) => f.stateFamily === name).map((f) => f.name);
+  assert.deepEqual(family('log-linear'), ['quantile', 'p50', 'p90', 'p95', 'p99', 'p999']);
+  assert.deepEqual(family('moments'), ['stddev', 'variance']);
+  assert.deepEqual(AGGREGATES.filter((f) => f.stateFamily === undefined).map((f) => f.name), ['count', 'sum', 'min', 'max', 'avg', 'hist', 'lhist']);
 });
 
 test('quantile ranks for q written with an exponent (below 1e-6, String(q) is 1e-7): the decimal is still exact', () => {

@@ -2,14 +2,15 @@
 // cut at hi-1; values below lo count in an underflow bucket [-2^63, lo-1] and values from hi on in
 // an overflow bucket [hi, 2^63-1]. lo, hi and step are integer constants; the bucket count is
 // bounded so the state stays small. State: underflow, the linear buckets, overflow, a u64 each.
-import type { Item, JumpOp } from '../../bpf/index.js';
-import { add, comment, div, jge, jlt, jsge, jslt, label, lddw, ldx, mov, sub } from '../../bpf/index.js';
-import type { Reg } from '../../bpf/register.js';
-import { R1, R2, R3, R10 } from '../../bpf/register.js';
-import { BUCKETS } from '../../catalog/types.js';
-import type { AggregateEmit, AggregateParams, KernelAggregate, ParamLiteral, ParamProblem } from './aggregate.js';
-import { mergeCounters } from './aggregate.js';
+// DuckDB has no lhist: a macro buckets alike.
+import type { Item, JumpOp } from '../bpf/index.js';
+import { add, comment, div, jge, jlt, jsge, jslt, label, lddw, ldx, mov, sub } from '../bpf/index.js';
+import type { Reg } from '../bpf/register.js';
+import { R1, R2, R3, R10 } from '../bpf/register.js';
+import type { AggregateEmit, AggregateFunction, AggregateParams, ParamLiteral, ParamProblem } from './aggregate.js';
 import { emitBump } from './bucket-code.js';
+import { mergeCounters } from './cpu-states.js';
+import { bucketList, SQL_MAX64, SQL_MIN64 } from './duckdb-buckets.js';
 import { nonEmpty } from './hist.js';
 
 /** At most this many linear buckets (8 KiB of state per CPU and key). */
@@ -85,16 +86,26 @@ function emitLhist(e: AggregateEmit, value: Reg): Item[] {
   return out;
 }
 
-export const lhistAggregate: KernelAggregate = {
+/** lhist(x, lo, hi, step) in DuckDB. HUGEINT keeps x - lo from overflowing. */
+function lhistMacro(): string {
+  const [x, lo, hi, step] = ['x', 'lo', 'hi', 'step'].map((n) => `${n}::HUGEINT`) as [string, string, string, string];
+  const start = `CASE WHEN ${x} < ${lo} THEN ${SQL_MIN64} WHEN ${x} >= ${hi} THEN ${hi} ELSE ${lo} + (${x} - ${lo}) // ${step} * ${step} END`;
+  const end = `CASE WHEN e.key < ${lo} THEN ${lo} - 1 WHEN e.key >= ${hi} THEN ${SQL_MAX64} ELSE least(e.key + ${step}, ${hi}) - 1 END`;
+  return `CREATE OR REPLACE TEMP MACRO lhist(x, lo, hi, step) AS ${bucketList(`(${start})::BIGINT`, end)}`;
+}
+
+export const lhistAggregate: AggregateFunction<'lhist'> = {
   name: 'lhist',
   needsArg: true,
+  argument: 'integer',
   paramNames: ['lo', 'hi', 'step'],
   params: checkParams,
-  resultType: () => BUCKETS,
+  result: 'buckets',
   stateBytes: (_signed, params) => (linearBuckets(linear(params)) + 2) * 8,
   emitUpdate: emitLhist,
   finalize: (cpus, _signed, params) => {
     const p = linear(params);
     return nonEmpty(mergeCounters(cpus, linearBuckets(p) + 2), (i) => lhistBounds(p, i));
   },
+  duckdbMacro: lhistMacro(),
 };
