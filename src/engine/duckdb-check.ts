@@ -11,8 +11,8 @@ import type { Expr, SelectQuery } from '../query/ast.js';
 import { someExpr } from '../planner/expr-walk.js';
 import type { Plan } from '../planner/plan.js';
 import { KERNEL_TABLE } from '../planner/plan.js';
-import type { Session } from '../sink/session.js';
-import { quoteIdent } from '../sink/sql-text.js';
+import type { Session } from '../store/session.js';
+import { quoteIdent } from '../store/sql-text.js';
 import { duckdbDiagnostic, duckdbFailure } from './duckdb-error.js';
 
 /** Where a kernel query's result goes. */

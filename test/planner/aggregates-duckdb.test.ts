@@ -10,7 +10,7 @@ import { linearBuckets, lhistBounds } from '../../src/bpf-templates/aggregates/l
 import { LOG_LINEAR_BUCKETS, logLinearBounds, QUANTILE_RELATIVE_ERROR } from '../../src/bpf-templates/aggregates/quantile.js';
 import type { Bucket } from '../../src/catalog/types.js';
 import { duckdbAggregateMacros } from '../../src/planner/duckdb-aggregates.js';
-import { Session } from '../../src/sink/session.js';
+import { Session } from '../../src/store/session.js';
 
 type Bounds = (i: number) => { readonly lo: bigint; readonly hi: bigint };
 

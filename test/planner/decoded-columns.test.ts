@@ -8,7 +8,7 @@ import { KERNEL_TABLE } from '../../src/planner/plan.js';
 import { planQuery, type PlanOptions } from '../../src/planner/planner.js';
 import { printKExpr } from '../../src/planner/print-kexpr.js';
 import { parseStatement } from '../../src/query/parse.js';
-import { Session } from '../../src/sink/session.js';
+import { Session } from '../../src/store/session.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 
 function plan(sql: string, opts: PlanOptions = {}): Plan {

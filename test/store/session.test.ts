@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toRecordBatch } from '../../src/sink/arrow.js';
-import { Session } from '../../src/sink/session.js';
+import { toRecordBatch } from '../../src/store/arrow.js';
+import { Session } from '../../src/store/session.js';
 import {
   BOOL, BUCKETS, BYTES, FLOAT, S16, S64, STRING, TIMESTAMP, U32, U64, U8,
 } from '../../src/catalog/types.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Column } from '../../src/catalog/column.js';
 import { BYTES, STRING } from '../../src/catalog/types.js';
 import type { KernelField } from '../../src/planner/plan.js';
-import { FieldColumns } from '../../src/sink/decode-aggregates.js';
+import { FieldColumns } from '../../src/runtime/decode-aggregates.js';
 
 function field(column: Column, offset: number, width: number): KernelField {
   return { name: column.name, expr: { kind: 'column', column, signed: false }, type: column.type, offset, width };

@@ -1,7 +1,7 @@
 // What a running kernel query reports to live views (the REPL): its counters, and in aggregate
 // mode the result as it would be if the query ended now, computed by the plan's own residual SQL
 // over a snapshot of the map, so the live view shows exactly the columns the final result has.
-import type { QueryResult, Session } from '../sink/session.js';
+import type { QueryResult, Session } from '../store/session.js';
 import type { Plan } from '../planner/plan.js';
 import { KERNEL_TABLE } from '../planner/plan.js';
 import type { Completeness } from './completeness.js';

@@ -5,11 +5,11 @@ import type { RecordBatch } from 'apache-arrow';
 import { duckdbType } from '../catalog/types.js';
 import type { ColumnBatch, ResultColumn } from '../catalog/types.js';
 import type { Scratch } from './chunk-writer.js';
-import type { QueryResult } from './result.js';
+import type { QueryResult } from '../sink/result.js';
 import { quoteIdent } from './sql-text.js';
 import type { TableAppender } from './table-appender.js';
 
-export type { QueryColumn, QueryResult } from './result.js';
+export type { QueryColumn, QueryResult } from '../sink/result.js';
 
 /** What opening DuckDB gives: loaded on first use, since loading it takes longer than a query takes to attach. */
 interface Connected {
@@ -49,7 +49,7 @@ export class Session {
         import('@duckdb/node-api'),
         import('./table-appender.js'),
         import('./chunk-writer.js'),
-        import('./result.js'),
+        import('../sink/result.js'),
       ]);
       const instance = await DuckDBInstance.create(this.path);
       try {

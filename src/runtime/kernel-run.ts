@@ -15,9 +15,9 @@ import { RingBuffer } from '../kernel/ringbuf.js';
 import { VerifierError } from '../kernel/errors.js';
 import { KernelScope } from '../kernel/scope.js';
 import type { KernelPlan, StreamMode } from '../planner/plan.js';
-import { decodeAggregates, type MapChunk } from '../sink/decode-aggregates.js';
-import { RecordDecoder } from '../sink/decode-records.js';
-import { reportVerifierBug } from './bug-report.js';
+import { decodeAggregates, type MapChunk } from './decode-aggregates.js';
+import { RecordDecoder } from './decode-records.js';
+import { reportVerifierBug } from '../engine/bug-report.js';
 import type { Completeness } from './completeness.js';
 import { attachSource, programTypeOf } from './attach-source.js';
 import { stackTextFor } from './stack-text.js';
@@ -25,7 +25,7 @@ import { StreamWindows, type ClosedWindow } from './stream-windows.js';
 import { afterMs } from './long-timer.js';
 import { RingReader } from './ring-reader.js';
 import { WindowQueue } from './window-queue.js';
-import type { StackText } from '../sink/symbolize.js';
+import type { StackText } from './symbolize.js';
 
 export interface KernelRunOptions {
   /** The statement's text, for the bug report written if the verifier rejects the program. */

@@ -1,6 +1,6 @@
 // The cgroup of one `bpfql run`: named after bpfql's pid, removed when the run is over.
-import { CommandCgroup } from '../../kernel/cgroup.js';
-import { Errno, KernelError } from '../../kernel/errors.js';
+import { CommandCgroup } from '../kernel/cgroup.js';
+import { Errno, KernelError } from '../kernel/errors.js';
 
 /** Creates `bpfql-run-<pid>-<n>` under the cgroup v2 mount, n counting past leftovers of a crashed run. */
 export function createRunCgroup(mountPoint: string): CommandCgroup {
