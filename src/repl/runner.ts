@@ -3,8 +3,7 @@
 // Ink, so it is tested with a fake backend.
 import { reportError } from '../engine/report-error.js';
 import { describeCompleteness, isComplete } from '../runtime/completeness.js';
-import type { Outcome } from '../engine/engine.js';
-import type { Progress } from '../runtime/progress.js';
+import type { Outcome, Progress } from '../engine/engine.js';
 import { splitStatements } from '../query/split.js';
 import type { QueryResult } from '../sink/result.js';
 import { formatResult } from '../sink/format.js';

@@ -1,18 +1,29 @@
 // bpfql_runs: one row per kernel query run in this database, with how complete its result was.
 import type { Session } from './session.js';
-import type { KernelRunInfo } from '../engine/engine.js';
+import { quoteString } from './sql-text.js';
 
 export const RUNS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS bpfql_runs (
     run_id BIGINT, query VARCHAR, result_table VARCHAR, mode VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,
     kernel_rows BIGINT, lost_records BIGINT, failed_map_updates BIGINT, lost_pairs BIGINT, missed_events BIGINT)`;
 
-function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
+/** One run, as bpfql_runs records it. */
+export interface RunRecord {
+  readonly query: string;
+  /** The table its result went to. */
+  readonly table: string;
+  /** The kernel plan's mode: 'aggregate' or 'stream'. */
+  readonly mode: string;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  /** Rows or groups the kernel produced. */
+  readonly kernelRows: number;
+  /** What the kernel could not record. */
+  readonly losses: { readonly lostRecords: number; readonly failedUpdates: number; readonly lostPairs: number; readonly missedEvents: number };
 }
 
-export async function recordRun(session: Session, query: string, table: string, info: KernelRunInfo): Promise<void> {
-  const c = info.completeness;
-  await session.run(`INSERT INTO bpfql_runs SELECT coalesce(max(run_id), 0) + 1, ${sqlString(query)}, ${sqlString(table)},
-    ${sqlString(info.plan.kernel.mode.kind)}, make_timestamp(${info.startedAt.getTime() * 1000}), make_timestamp(${info.endedAt.getTime() * 1000}),
-    ${info.kernelRows}, ${c.lostRecords}, ${c.failedUpdates}, ${c.lostPairs}, ${c.missedEvents} FROM bpfql_runs`);
+export async function recordRun(session: Session, run: RunRecord): Promise<void> {
+  const c = run.losses;
+  await session.run(`INSERT INTO bpfql_runs SELECT coalesce(max(run_id), 0) + 1, ${quoteString(run.query)}, ${quoteString(run.table)},
+    ${quoteString(run.mode)}, make_timestamp(${run.startedAt.getTime() * 1000}), make_timestamp(${run.endedAt.getTime() * 1000}),
+    ${run.kernelRows}, ${c.lostRecords}, ${c.failedUpdates}, ${c.lostPairs}, ${c.missedEvents} FROM bpfql_runs`);
 }

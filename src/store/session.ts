@@ -27,6 +27,8 @@ export class Session {
   /** The tail of the operations in flight: each waits for the one before (see serial). */
   private queue: Promise<unknown> = Promise.resolve();
   private connected: Promise<Connected> | undefined;
+  /** Tables of bpfql's own named so far (see internalName). */
+  private internalTables = 0;
 
   private constructor(private readonly path: string, private readonly initSql: readonly string[]) {}
 
@@ -36,6 +38,14 @@ export class Session {
    */
   static async open(path = ':memory:', initSql: readonly string[] = []): Promise<Session> {
     return new Session(path, initSql);
+  }
+
+  /**
+   * A name for a table of bpfql's own, unique in this session: `__bpfql_<kind><n>`. Names that
+   * start so are bpfql's (they are left out of listings and out of error messages).
+   */
+  internalName(kind: string): string {
+    return `__bpfql_${kind}${++this.internalTables}`;
   }
 
   /** Starts loading DuckDB now, so that it is ready when the first result arrives. */

@@ -14,7 +14,7 @@ import { STAT_COUNT, STATS_MAP, Stat, type StatName } from '../../src/bpf-templa
 import { RING_MAP } from '../../src/bpf-templates/stream-program.js';
 import type { ColumnBatch } from '../../src/catalog/types.js';
 import { parseFormat } from '../../src/catalog/format.js';
-import { readAggregates } from '../../src/runtime/kernel-run.js';
+import { readAggregates } from '../../src/runtime/aggregate-run.js';
 import { possibleCpus } from '../../src/kernel/cpus.js';
 import { BpfMap } from '../../src/kernel/map.js';
 import { BpfProgram } from '../../src/kernel/program.js';

@@ -74,7 +74,7 @@ test('anything else on a decoded column streams the raw value and DuckDB decodes
 
 test('SELECT * replaces decoded columns by their text', () => {
   const p = plan('SELECT * FROM tcp_connect');
-  // Addresses reach DuckDB as text already (the sink makes it from their bytes).
+  // Addresses reach DuckDB as text already (the runtime makes it from their bytes).
   assert.equal(p.residualSql, 'SELECT * REPLACE (bpfql_address_family(family) AS family) FROM __bpfql_kernel');
 });
 

@@ -1,4 +1,4 @@
-// Kernel bytes of address, byte-array and __data_loc array columns as the sink decodes them.
+// Kernel bytes of address, byte-array and __data_loc array columns as the runtime decodes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Column } from '../../src/catalog/column.js';

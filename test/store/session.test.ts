@@ -199,7 +199,7 @@ test('createTable quotes names and replaces on request; close is safe twice', as
 });
 
 test('a file-backed session keeps appended rows across close and open', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bpfql-sink-'));
+  const dir = mkdtempSync(join(tmpdir(), 'bpfql-store-'));
   try {
     const path = join(dir, 'keep.duckdb');
     const a = await Session.open(path);
