@@ -1,7 +1,7 @@
 // Where a result came from, stored in exported Parquet files as key-value metadata.
 import { hostname, release } from 'node:os';
 import type { KernelRunInfo } from '../engine/engine.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../engine/version.js';
 
 export function provenance(statement: string, kernel: KernelRunInfo | undefined): Record<string, string> {
   return {

@@ -2,8 +2,8 @@
 // DuckDB writes into a private directory and the finished file replaces the target (safe-file.ts).
 
 import { OutputFileError, replaceFile } from './safe-file.js';
-import type { Session } from './session.js';
-import { quoteString } from './sql-text.js';
+import type { Session } from '../store/session.js';
+import { quoteString } from '../store/sql-text.js';
 
 export type ExportFormat = 'parquet' | 'csv' | 'json' | 'ndjson';
 

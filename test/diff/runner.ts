@@ -5,7 +5,7 @@
 // before its exit is seen, so the maps read and the ring buffers drained after that hold them all.
 import { Engine, type EngineOptions, type KernelRunInfo, type RunContext } from '../../src/engine/engine.js';
 import { VerifierBugError } from '../../src/engine/bug-report.js';
-import type { QueryResult } from '../../src/sink/session.js';
+import type { QueryResult } from '../../src/store/session.js';
 import { compareResults } from './compare.js';
 import { statementOf, type DiffQuery } from './gen.js';
 import { mergeWindows } from './windows.js';

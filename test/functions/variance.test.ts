@@ -10,7 +10,7 @@ import { NO_PARAMS } from '../../src/functions/aggregate.js';
 import { varianceAggregate } from '../../src/functions/variance.js';
 import { FLOAT } from '../../src/catalog/types.js';
 import type { AggregateMode } from '../../src/planner/plan.js';
-import { Session } from '../../src/sink/session.js';
+import { Session } from '../../src/store/session.js';
 import { compileQuery } from '../helpers/test-run.js';
 
 const EXIT = 'tracepoint.syscalls.sys_exit_openat';

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { kernelPlannerEnv } from '../../src/engine/kernel-env.js';
+import { kernelPlannerEnv } from '../../src/runtime/kernel-env.js';
 import { possibleCpus } from '../../src/kernel/cpus.js';
 import { needsRoot } from './kernel-root.js';
 import { FIELDS_TABLE, batchRows, fieldRange, fieldsRecord, withTestRun, wordsRecord, type RecordValues, type TestRun } from '../helpers/test-run.js';

@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Engine } from '../../src/engine/engine.js';
-import { describeCompleteness } from '../../src/engine/completeness.js';
+import { describeCompleteness } from '../../src/runtime/completeness.js';
 import { CProgram } from '../helpers/c-program.js';
 import { queryDuring } from '../helpers/query-during.js';
 import { kernelSkip, uniqueComm } from '../helpers/workload.js';

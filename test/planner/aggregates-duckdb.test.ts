@@ -10,7 +10,7 @@ import { HIST_BUCKETS, histBounds } from '../../src/functions/hist.js';
 import { linearBuckets, lhistBounds } from '../../src/functions/lhist.js';
 import { LOG_LINEAR_BUCKETS, logLinearBounds, QUANTILE_RELATIVE_ERROR } from '../../src/functions/quantile.js';
 import { aggregateFunction } from '../../src/functions/registry.js';
-import { Session } from '../../src/sink/session.js';
+import { Session } from '../../src/store/session.js';
 
 type Bounds = (i: number) => { readonly lo: bigint; readonly hi: bigint };
 

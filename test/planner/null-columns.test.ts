@@ -17,7 +17,7 @@ import { printKExpr } from '../../src/planner/print-kexpr.js';
 import { Pushdown } from '../../src/planner/pushdown.js';
 import { Scope } from '../../src/planner/scope.js';
 import { parseStatement } from '../../src/query/parse.js';
-import { Symbolizer } from '../../src/sink/symbolize.js';
+import { Symbolizer } from '../../src/runtime/symbolize.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 
 function plan(sql: string): Plan {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render } from 'ink-testing-library';
-import { COMPLETE } from '../../src/engine/completeness.js';
+import { COMPLETE } from '../../src/runtime/completeness.js';
 import type { Outcome, RunContext } from '../../src/engine/engine.js';
 import type { Backend } from '../../src/repl/backend.js';
 import { App } from '../../src/repl/components/App.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KernelRunInfo, Outcome, RunContext } from '../../src/engine/engine.js';
 import { Engine } from '../../src/engine/engine.js';
-import { COMPLETE } from '../../src/engine/completeness.js';
+import { COMPLETE } from '../../src/runtime/completeness.js';
 import { parseStatement } from '../../src/query/parse.js';
 import type { Backend } from '../../src/repl/backend.js';
 import { engineBackend } from '../../src/repl/backend.js';

@@ -2,7 +2,7 @@
 // the report files. Returns bpfql's exit code.
 import { replaceFileText } from '../../sink/safe-file.js';
 import { UsageError } from '../args.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../../engine/report-error.js';
 import type { ReportTarget, RunOptions } from './args.js';
 import { parseRunArgs, RUN_USAGE } from './args.js';
 import type { RunReport } from './report.js';

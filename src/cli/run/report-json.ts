@@ -1,6 +1,6 @@
 // The JSON report of `bpfql run`: one object, keys in a fixed order, values exact (integers beyond
 // 2^53 stay exact literals). Fields are documented in the README.
-import { isComplete } from '../../engine/completeness.js';
+import { isComplete } from '../../runtime/completeness.js';
 import { jsonText } from '../../sink/json-text.js';
 import type { RunReport } from './report.js';
 import { checksPassed, regressions } from './report.js';

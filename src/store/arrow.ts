@@ -1,6 +1,6 @@
 // Decoded kernel results (ColumnBatch) → Arrow RecordBatch. Each ValueType has one Arrow type,
 // chosen so that its value buffer has exactly the width of the DuckDB column type from
-// duckdbType(): the DuckDB sink copies these buffers without conversion. Integers by bits and
+// duckdbType(): the store copies these buffers without conversion. Integers by bits and
 // signedness, float → Float64, string → Utf8, bytes → Binary, bool → Bool, timestamp → Timestamp(ns),
 // buckets → List<Struct<lo: Int64, hi: Int64, count: Uint64>>. Strings stay plain Utf8: DuckDB's
 // C API as bound here can't build dictionary vectors, so a dictionary would not save a copy.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KernelSymbols } from '../../src/sink/kallsyms.js';
+import { KernelSymbols } from '../../src/runtime/kallsyms.js';
 
 // As /proc/kallsyms shows it: unsorted (modules come last but load anywhere), data mixed in.
 const KALLSYMS = [

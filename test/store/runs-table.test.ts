@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Session } from '../../src/sink/session.js';
-import { recordRun, RUNS_TABLE_SQL } from '../../src/engine/runs-table.js';
-import type { KernelRunInfo } from '../../src/engine/engine.js';
+import { Session } from '../../src/store/session.js';
+import { recordRun, RUNS_TABLE_SQL } from '../../src/store/runs-table.js';
 
 const BEFORE_LOST_STACKS = `CREATE TABLE bpfql_runs (
   run_id BIGINT, query VARCHAR, result_table VARCHAR, mode VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,
@@ -22,12 +21,10 @@ test('an old bpfql_runs gains lost_stacks, and runs are recorded by column name'
     await old.close();
     const s = await Session.open(file, [RUNS_TABLE_SQL]);
     try {
-      const info = {
-        plan: { kernel: { mode: { kind: 'aggregate' } } },
-        startedAt: new Date(0), endedAt: new Date(1000), kernelRows: 3,
-        completeness: { lostRecords: 1, failedUpdates: 2, lostPairs: 3, lostStacks: 4, missedEvents: 5 },
-      } as unknown as KernelRunInfo;
-      await recordRun(s, 'SELECT kstack FROM exec', 'r2', info);
+      await recordRun(s, {
+        query: 'SELECT kstack FROM exec', table: 'r2', mode: 'aggregate', startedAt: new Date(0), endedAt: new Date(1000), kernelRows: 3,
+        losses: { lostRecords: 1, failedUpdates: 2, lostPairs: 3, lostStacks: 4, missedEvents: 5 },
+      });
       const r = await s.run('SELECT run_id, kernel_rows, lost_records, failed_map_updates, lost_pairs, missed_events, lost_stacks FROM bpfql_runs ORDER BY run_id');
       assert.deepEqual(r.rows, [[1, 5, 0, 0, 0, 0, 0], [2, 3, 1, 2, 3, 5, 4]]);
     } finally {

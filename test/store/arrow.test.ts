@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Data } from 'apache-arrow';
-import { toRecordBatch } from '../../src/sink/arrow.js';
+import { toRecordBatch } from '../../src/store/arrow.js';
 import {
   BOOL, BUCKETS, FLOAT, S16, S32, S64, S8, STRING, TIMESTAMP, U16, U32, U64, U8,
 } from '../../src/catalog/types.js';

@@ -28,7 +28,7 @@ function timestampType(unit: TimeUnit): DuckDBType {
   }
 }
 
-/** The DuckDB type an Arrow column can be copied into, or undefined when the sink can't copy it. */
+/** The DuckDB type an Arrow column can be copied into, or undefined when the store can't copy it. */
 export function vectorTypeOf(t: DataType): DuckDBType | undefined {
   if (DataType.isInt(t)) return intType(t.bitWidth, t.isSigned);
   if (DataType.isFloat(t)) {

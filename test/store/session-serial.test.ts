@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { S64 } from '../../src/catalog/types.js';
-import { toRecordBatch } from '../../src/sink/arrow.js';
-import { Session } from '../../src/sink/session.js';
+import { toRecordBatch } from '../../src/store/arrow.js';
+import { Session } from '../../src/store/session.js';
 
 test('overlapping appends and queries on one session lose nothing', async () => {
   const s = await Session.open();

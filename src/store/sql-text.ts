@@ -1,4 +1,4 @@
-// Quoting for the SQL text the sink builds around user-supplied names, paths and values.
+// Quoting for the SQL text the store and the output build around user-supplied names, paths and values.
 
 /** A DuckDB identifier in double quotes, embedded quotes doubled. */
 export function quoteIdent(name: string): string {

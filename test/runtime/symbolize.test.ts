@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ElfFile } from '../../src/catalog/elf.js';
-import type { Mapping, StackStore, SymbolSources } from '../../src/sink/symbolize.js';
-import { parseMaps, Symbolizer } from '../../src/sink/symbolize.js';
+import type { Mapping, StackStore, SymbolSources } from '../../src/runtime/symbolize.js';
+import { parseMaps, Symbolizer } from '../../src/runtime/symbolize.js';
 import { CProgram } from '../helpers/c-program.js';
 
 const SOURCE = `

@@ -1,5 +1,5 @@
 // EVERY in aggregate mode: windows are cut on a clock while DuckDB takes them in order behind.
-import type { Window } from './kernel-run.js';
+import type { Window } from './run-options.js';
 
 /** Hands windows to onWindow one at a time, in order, without holding up the loop that cuts them. */
 export class WindowQueue {

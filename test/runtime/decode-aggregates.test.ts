@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { S64 } from '../../src/catalog/types.js';
 import type { AggregateMode } from '../../src/planner/plan.js';
 import { NO_PARAMS } from '../../src/functions/aggregate.js';
-import { decodeAggregates, readCString } from '../../src/sink/decode-aggregates.js';
+import { decodeAggregates, readCString } from '../../src/runtime/decode-aggregates.js';
 
 const arg = { kind: 'const', value: 1n, signed: true } as const;
 

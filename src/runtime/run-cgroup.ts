@@ -1,9 +1,16 @@
-// The cgroup of one `bpfql run`: named after bpfql's pid, removed when the run is over.
-import { CommandCgroup } from '../../kernel/cgroup.js';
-import { Errno, KernelError } from '../../kernel/errors.js';
+// The cgroup of one `bpfql run`: named after bpfql's pid, removed when the run is over. The
+// CLI's way to the kernel's cgroups (kernel/cgroup.ts).
+import { CommandCgroup, findCgroup2 } from '../kernel/cgroup.js';
+import { Errno, KernelError } from '../kernel/errors.js';
 
-/** Creates `bpfql-run-<pid>-<n>` under the cgroup v2 mount, n counting past leftovers of a crashed run. */
-export function createRunCgroup(mountPoint: string): CommandCgroup {
+export type { CommandCgroup };
+
+/**
+ * Creates `bpfql-run-<pid>-<n>` under the cgroup v2 mount, n counting past leftovers of a
+ * crashed run. Throws a KernelError when cgroup v2 is not mounted or the cgroup cannot be made.
+ */
+export function createRunCgroup(): CommandCgroup {
+  const mountPoint = findCgroup2();
   for (let n = 1; ; n++) {
     try {
       return CommandCgroup.create(mountPoint, `bpfql-run-${process.pid}-${n}`);

@@ -5,11 +5,11 @@ import type { RecordBatch } from 'apache-arrow';
 import { duckdbType } from '../catalog/types.js';
 import type { ColumnBatch, ResultColumn } from '../catalog/types.js';
 import type { Scratch } from './chunk-writer.js';
-import type { QueryResult } from './result.js';
+import type { QueryResult } from '../sink/result.js';
 import { quoteIdent } from './sql-text.js';
 import type { TableAppender } from './table-appender.js';
 
-export type { QueryColumn, QueryResult } from './result.js';
+export type { QueryColumn, QueryResult } from '../sink/result.js';
 
 /** What opening DuckDB gives: loaded on first use, since loading it takes longer than a query takes to attach. */
 interface Connected {
@@ -27,6 +27,8 @@ export class Session {
   /** The tail of the operations in flight: each waits for the one before (see serial). */
   private queue: Promise<unknown> = Promise.resolve();
   private connected: Promise<Connected> | undefined;
+  /** Tables of bpfql's own named so far (see internalName). */
+  private internalTables = 0;
 
   private constructor(private readonly path: string, private readonly initSql: readonly string[]) {}
 
@@ -36,6 +38,14 @@ export class Session {
    */
   static async open(path = ':memory:', initSql: readonly string[] = []): Promise<Session> {
     return new Session(path, initSql);
+  }
+
+  /**
+   * A name for a table of bpfql's own, unique in this session: `__bpfql_<kind><n>`. Names that
+   * start so are bpfql's (they are left out of listings and out of error messages).
+   */
+  internalName(kind: string): string {
+    return `__bpfql_${kind}${++this.internalTables}`;
   }
 
   /** Starts loading DuckDB now, so that it is ready when the first result arrives. */
@@ -49,7 +59,7 @@ export class Session {
         import('@duckdb/node-api'),
         import('./table-appender.js'),
         import('./chunk-writer.js'),
-        import('./result.js'),
+        import('../sink/result.js'),
       ]);
       const instance = await DuckDBInstance.create(this.path);
       try {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StreamMode } from '../../src/planner/plan.js';
-import { StreamWindows, type ClosedWindow } from '../../src/engine/stream-windows.js';
+import { StreamWindows, type ClosedWindow } from '../../src/runtime/stream-windows.js';
 
 // No fields: a record is just its 8-byte event time, at offset 0.
 const MODE: StreamMode = { kind: 'stream', fields: [], recordSize: 0, ringBytes: 4096 };

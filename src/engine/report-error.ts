@@ -1,8 +1,8 @@
-// How the CLI reports failures: query errors with a caret (exit 2), kernel and runtime errors in
-// one clear sentence with a hint (exit 1). Never a stack trace.
+// How front ends (the CLI, `bpfql run`, the REPL) report failures: query errors with a caret
+// (exit 2), kernel and runtime errors in one clear sentence with a hint (exit 1). Never a stack trace.
 import { QueryError } from '../diag/diagnostic.js';
 import { formatDiagnostic } from '../diag/messages.js';
-import { isPrivilegeRefusal, KernelError, PRIVILEGES_NEEDED } from '../kernel/errors.js';
+import { kernelFailureText } from '../runtime/kernel-failure.js';
 
 export const ExitCode = { ok: 0, runtime: 1, badQuery: 2, assertionFailed: 3 } as const;
 
@@ -16,11 +16,8 @@ export function reportError(e: unknown, source: string, sourceName = 'query'): R
   if (e instanceof QueryError) {
     return { text: e.diagnostics.map((d) => formatDiagnostic(d, source, sourceName)).join('\n'), exitCode: ExitCode.badQuery };
   }
-  // Whichever step was refused first, the user needs one sentence: what to run bpfql with.
-  if (e instanceof KernelError && isPrivilegeRefusal(e)) return { text: `error: ${PRIVILEGES_NEEDED}.`, exitCode: ExitCode.runtime };
-  if (e instanceof KernelError) {
-    return { text: `error: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`, exitCode: ExitCode.runtime };
-  }
+  const kernel = kernelFailureText(e);
+  if (kernel !== undefined) return { text: `error: ${kernel}`, exitCode: ExitCode.runtime };
   const message = e instanceof Error ? e.message : String(e);
   return { text: `error: ${message}`, exitCode: ExitCode.runtime };
 }

@@ -9,8 +9,8 @@
 // oldest. A window is closed by the caller once no record of it can still arrive.
 import type { ColumnBatch } from '../catalog/types.js';
 import type { StreamMode } from '../planner/plan.js';
-import { RecordDecoder } from '../sink/decode-records.js';
-import type { StackText } from '../sink/symbolize.js';
+import { RecordDecoder } from './decode-records.js';
+import type { StackText } from './symbolize.js';
 
 /** A window's time range in microseconds of the wall clock (Unix epoch). */
 export interface WindowRange {

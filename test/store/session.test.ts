@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toRecordBatch } from '../../src/sink/arrow.js';
-import { Session } from '../../src/sink/session.js';
+import { toRecordBatch } from '../../src/store/arrow.js';
+import { Session } from '../../src/store/session.js';
 import {
   BOOL, BUCKETS, BYTES, FLOAT, S16, S64, STRING, TIMESTAMP, U32, U64, U8,
 } from '../../src/catalog/types.js';
@@ -199,7 +199,7 @@ test('createTable quotes names and replaces on request; close is safe twice', as
 });
 
 test('a file-backed session keeps appended rows across close and open', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bpfql-sink-'));
+  const dir = mkdtempSync(join(tmpdir(), 'bpfql-store-'));
   try {
     const path = join(dir, 'keep.duckdb');
     const a = await Session.open(path);

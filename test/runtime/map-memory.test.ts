@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkMapMemory, mapBytes } from '../../src/engine/map-memory.js';
+import { checkMapMemory, mapBytes } from '../../src/runtime/map-memory.js';
 import { KernelError } from '../../src/kernel/errors.js';
 import type { MapSpec } from '../../src/kernel/map.js';
 import { memoryCgroupOf, parseMemAvailable } from '../../src/kernel/memory.js';

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { STACK_DEPTH, STACK_PIDS_MAP, STACKS_MAP } from '../bpf-templates/stacks.js';
 import type { BpfMap } from '../kernel/map.js';
-import type { Mapping, StackStore, StackText, SymbolSources } from '../sink/symbolize.js';
-import { Symbolizer } from '../sink/symbolize.js';
+import type { Mapping, StackStore, StackText, SymbolSources } from './symbolize.js';
+import { Symbolizer } from './symbolize.js';
 
 function readOrUndefined(path: string): Buffer | undefined {
   try {

@@ -1,7 +1,7 @@
 // FOR longer than setTimeout's limit (2^31 - 1 ms, about 24.8 days) must not end after a millisecond.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { afterMs, MAX_TIMEOUT_MS, type TimerClock } from '../../src/engine/long-timer.js';
+import { afterMs, MAX_TIMEOUT_MS, type TimerClock } from '../../src/runtime/long-timer.js';
 
 /** A clock that moves only when told; setTimeout refuses delays it would not honour. */
 class FakeClock implements TimerClock {

@@ -1,10 +1,10 @@
-// Kernel bytes of address, byte-array and __data_loc array columns as the sink decodes them.
+// Kernel bytes of address, byte-array and __data_loc array columns as the runtime decodes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Column } from '../../src/catalog/column.js';
 import { BYTES, STRING } from '../../src/catalog/types.js';
 import type { KernelField } from '../../src/planner/plan.js';
-import { FieldColumns } from '../../src/sink/decode-aggregates.js';
+import { FieldColumns } from '../../src/runtime/decode-aggregates.js';
 
 function field(column: Column, offset: number, width: number): KernelField {
   return { name: column.name, expr: { kind: 'column', column, signed: false }, type: column.type, offset, width };
