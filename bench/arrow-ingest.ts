@@ -4,8 +4,8 @@
 // rows itself (CREATE TABLE AS from range()), the ceiling for any way in.
 import type { ColumnBatch } from '../src/catalog/types.js';
 import { S64, STRING, TIMESTAMP, U32 } from '../src/catalog/types.js';
-import { toRecordBatch } from '../src/sink/arrow.js';
-import type { Session } from '../src/sink/session.js';
+import { toRecordBatch } from '../src/store/arrow.js';
+import type { Session } from '../src/store/session.js';
 import { roundOrder } from './stats.js';
 
 export const BATCH_ROWS = 65_536;

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Engine } from '../src/engine/engine.js';
-import { kernelCatalog } from '../src/engine/kernel-env.js';
+import { kernelCatalog } from '../src/runtime/kernel-env.js';
 import { listPrograms } from '../src/kernel/objects.js';
 import { measureArrowIngest } from './arrow-ingest.js';
 import { measureDetach } from './detach.js';

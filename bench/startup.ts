@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from '../src/engine/engine.js';
-import { loadAndAttach } from '../src/engine/kernel-run.js';
+import { loadAndAttach } from '../src/runtime/load.js';
 import { BpfMap } from '../src/kernel/map.js';
 import { parseStatement } from '../src/query/parse.js';
 import { collect } from './procs.js';

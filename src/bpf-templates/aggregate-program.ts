@@ -22,9 +22,10 @@ import type { AggregateMode, KernelField, KernelPlan } from '../planner/plan.js'
 import { columnsOf } from '../planner/kexpr.js';
 import { isBufferColumn } from '../planner/layout.js';
 import type { Column } from '../catalog/column.js';
-import { KERNEL_AGGREGATES } from './aggregates/index.js';
-import type { AggregateEmit, KernelAggregate } from './aggregates/aggregate.js';
-import { Codegen, RegPool, SCRATCH_REGS } from './codegen.js';
+import type { AggregateEmit, AggregateFunction } from '../functions/aggregate.js';
+import { aggregateFunction } from '../functions/registry.js';
+import { Codegen, RegPool } from './codegen.js';
+import { SCRATCH_REGS } from '../planner/program-limits.js';
 import { ExprEmitter } from './expr.js';
 import { emitCountStat } from './stats.js';
 import { emitPreamble } from './preamble.js';
@@ -76,14 +77,14 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode, wind
   for (let i = 0; i < mode.keySize; i += 8) g.emit(i === 0 ? comment('key: clear', st.dw(R10, keySlot, 0)) : st.dw(R10, keySlot + i, 0));
   for (const k of mode.keys) writeField(g, expr, values, k, R10, keySlot);
 
-  const emits: { agg: KernelAggregate; e: AggregateEmit }[] = [];
+  const emits: { agg: AggregateFunction; e: AggregateEmit }[] = [];
   for (const a of updating) {
     const argSlot = a.arg ? g.frame.alloc(8, a.name) : 0;
     if (a.arg) {
       expr.value(a.arg, R1, new RegPool(SCRATCH_REGS.filter((r) => r !== R1)));
       g.emit(comment(`${a.name}: argument`, stx.dw(R10, argSlot, R1)));
     }
-    emits.push({ agg: KERNEL_AGGREGATES[a.fn], e: { id: a.name, offset: a.offset, argSlot, signed: a.arg?.signed ?? false, params: a.params } });
+    emits.push({ agg: aggregateFunction(a.fn), e: { id: a.name, offset: a.offset, argSlot, signed: a.arg?.signed ?? false, params: a.params } });
   }
 
   const u32Slot = g.frame.alloc(8, 'u32 key 0');

@@ -2,7 +2,6 @@
 // labels and which registers are free. Deterministic: the same plan gives the same program.
 import type { Item } from '../bpf/index.js';
 import type { Reg } from '../bpf/register.js';
-import { R0, R1, R2, R3, R4, R5, R7, R8, R9 } from '../bpf/register.js';
 import { Frame } from './frame.js';
 
 export class Codegen {
@@ -37,7 +36,3 @@ export class RegPool {
     this.free.unshift(r);
   }
 }
-
-/** Registers expression code may use: all but R6 (the context) and R10 (the frame). Expression
- * code calls no helpers, so the caller-saved ones are free too. */
-export const SCRATCH_REGS: readonly Reg[] = [R1, R2, R3, R4, R5, R7, R8, R9, R0];

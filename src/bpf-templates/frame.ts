@@ -1,12 +1,6 @@
 // The program's stack frame: named regions below R10, 8-byte aligned, at most 512 bytes.
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
-
-export const STACK_LIMIT = 512;
-/**
- * Stack a template may give to keys, string buffers and aggregate arguments; the rest is enough
- * for helper results, task_struct reads, a paired entry and the small keys of map lookups.
- */
-export const DATA_STACK_BYTES = STACK_LIMIT - 128;
+import { STACK_LIMIT } from '../planner/program-limits.js';
 
 export class Frame {
   private used = 0;

@@ -7,10 +7,13 @@ import type { Codegen } from './codegen.js';
 export const STATS_MAP = 'stats';
 
 /** Index of each counter in the stats value (u64 each). */
-/** lostPairs: entries of a paired table the pairing map had no room for. */
-export const Stat = { mapFull: 0, ringLost: 1, lostPairs: 2 } as const;
+/**
+ * lostPairs: entries of a paired table the pairing map had no room for. lostStacks: stacks
+ * bpf_get_stackid could not store (their hash bucket held another stack, or the map was full).
+ */
+export const Stat = { mapFull: 0, ringLost: 1, lostPairs: 2, lostStacks: 3 } as const;
 export type StatName = keyof typeof Stat;
-export const STAT_COUNT = 3;
+export const STAT_COUNT = 4;
 
 /** Adds one to a counter; clobbers R0–R5. `after` is where to continue. */
 export function emitCountStat(g: Codegen, stat: StatName, keySlot: number, after: string): void {

@@ -1,4 +1,4 @@
-// Value types shared by the catalog, the planner and the sink. Each maps to one DuckDB type
+// Value types shared by the catalog, the planner, the runtime and the store. Each maps to one DuckDB type
 // and one Arrow type; the kernel layout of a value is decided by the planner, not here.
 
 export type IntBits = 8 | 16 | 32 | 64;

@@ -3,23 +3,23 @@
 import { readFileSync } from 'node:fs';
 import type { Outcome } from '../engine/engine.js';
 import { Engine, shiftDiagnostics } from '../engine/engine.js';
-import type { Completeness } from '../engine/completeness.js';
-import { describeCompleteness, isComplete } from '../engine/completeness.js';
+import type { Completeness } from '../runtime/completeness.js';
+import { describeCompleteness, isComplete } from '../runtime/completeness.js';
 import { splitStatements } from '../query/split.js';
 import { exportQuery } from '../output/export.js';
 import { exportExtensionsText, exportFormatOf, textFormat } from '../output/formats.js';
 import { checkTarget, OutputFileError } from '../output/safe-file.js';
 import type { CompletenessNote, ResultWriter, TextSink } from '../output/writer.js';
 import { writeResult } from '../output/writer.js';
-import type { QueryResult } from '../sink/session.js';
+import type { QueryResult } from '../store/session.js';
 import type { CliOptions } from './args.js';
 import { parseCli, USAGE, UsageError } from './args.js';
-import { ExitCode, reportError } from './errors.js';
+import { ExitCode, reportError } from '../engine/report-error.js';
 import { outputPathProblem } from './output-path.js';
 import { provenance } from './provenance.js';
 import { runMain } from './run/cli.js';
 import { Stdout } from './stdout.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../engine/version.js';
 
 function readScript(opts: CliOptions): string | undefined {
   if (opts.query !== undefined) return opts.query;

@@ -6,7 +6,7 @@ import { arch, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { disassemble, type Assembled } from '../bpf/index.js';
 import type { CompiledProgram } from '../bpf-templates/compile.js';
-import type { VerifierError } from '../kernel/errors.js';
+import { VerifierError } from '../kernel/errors.js';
 
 /** Lines of the verifier log kept in the report: its end says what went wrong and where. */
 export const LOG_TAIL_LINES = 200;
@@ -66,4 +66,9 @@ export function reportVerifierBug(query: string, program: CompiledProgram, error
     }
   }
   return error;
+}
+
+/** `e` as the user should see it: a verifier rejection of `program` becomes the bug report's error. */
+export function verifierBugOr(e: unknown, query: string, program: CompiledProgram): unknown {
+  return e instanceof VerifierError ? reportVerifierBug(query, program, e) : e;
 }

@@ -12,7 +12,7 @@ import type { ColumnBatch, ColumnData, ResultColumn } from '../catalog/types.js'
 import { BOOL, STRING, typeName } from '../catalog/types.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import type { TableRef } from '../query/ast.js';
-import type { QueryResult, Session } from '../sink/session.js';
+import type { QueryResult, Session } from '../store/session.js';
 
 /** The catalog's own DuckDB tables, made the first time a statement names one. */
 export const CATALOG_TABLES = ['bpfql_tables', 'bpfql_columns'] as const;

@@ -4,19 +4,16 @@
 // evaluates every constant conversion (`pid = 'x'`, a bad regular expression), as it would after
 // the run — but before it, so a mistake costs nothing traced. CREATE TABLE / INSERT INTO targets
 // are checked the same way (a table that already exists, a column count that differs).
-import { isKernelAggregate } from '../bpf-templates/aggregates/index.js';
 import { duckdbType } from '../catalog/types.js';
 import { QueryError } from '../diag/diagnostic.js';
+import { isKernelAggregate } from '../functions/registry.js';
 import type { Expr, SelectQuery } from '../query/ast.js';
 import { someExpr } from '../planner/expr-walk.js';
 import type { Plan } from '../planner/plan.js';
-import { KERNEL_TABLE } from '../planner/plan.js';
-import type { Session } from '../sink/session.js';
-import { quoteIdent } from '../sink/sql-text.js';
+import { residualOver, type Target } from '../store/materialize.js';
+import type { Session } from '../store/session.js';
+import { quoteIdent } from '../store/sql-text.js';
 import { duckdbDiagnostic, duckdbFailure } from './duckdb-error.js';
-
-/** Where a kernel query's result goes. */
-export type Target = { readonly kind: 'replace' | 'create' | 'insert'; readonly table: string };
 
 const CHECK_TABLE = '__bpfql_check';
 
@@ -42,7 +39,7 @@ export function duckdbMayRefuse(q: SelectQuery, plan: Plan, target: Target): boo
 
 /** The statement the check runs: the residual over the check table, into the target. */
 function probeSql(plan: Plan, target: Target): string {
-  const residual = plan.residualSql.replaceAll(KERNEL_TABLE, CHECK_TABLE);
+  const residual = residualOver(plan.residualSql, CHECK_TABLE);
   switch (target.kind) {
     case 'replace': return residual;
     case 'create': return `CREATE TABLE ${target.table} AS ${residual}`;
@@ -77,7 +74,7 @@ export async function checkDuckdbPart(session: Session, plan: Plan, text: string
 export async function checkAround(session: Session, subs: readonly { readonly plan: Plan; readonly table: string }[], outer: string, text: string): Promise<void> {
   const setup = subs.flatMap((s, i) => [
     nullRow(s.plan, `${CHECK_TABLE}${i}`),
-    `CREATE TEMP TABLE ${s.table} AS ${s.plan.residualSql.replaceAll(KERNEL_TABLE, `${CHECK_TABLE}${i}`)}`,
+    `CREATE TEMP TABLE ${s.table} AS ${residualOver(s.plan.residualSql, `${CHECK_TABLE}${i}`)}`,
   ]);
   await checked(session, setup, outer, text, subs[0]?.plan.table ?? 'the kernel rows');
 }

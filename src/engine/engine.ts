@@ -1,6 +1,6 @@
 // The pipeline every front end uses (CLI, `bpfql run`, REPL): statement text in, result out.
-// Kernel statements are parsed, planned, compiled, run in the kernel and finished by DuckDB;
-// everything else goes to DuckDB unchanged.
+// Kernel statements are parsed, planned, compiled, run in the kernel (src/runtime) and finished
+// by DuckDB (src/store); everything else goes to DuckDB unchanged.
 import type { CompiledProgram } from '../bpf-templates/compile.js';
 import { compileKernelPlan } from '../bpf-templates/compile.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -8,36 +8,36 @@ import type { Duration, SelectQuery, Statement } from '../query/ast.js';
 import { parseStatement } from '../query/parse.js';
 import { durationMs, MAX_DURATION_MS, MAX_DURATION_TEXT } from '../query/token-values.js';
 import type { Plan } from '../planner/plan.js';
-import { KERNEL_TABLE } from '../planner/plan.js';
 import type { PlannerEnv, PlanOptions } from '../planner/planner.js';
 import { planQuery } from '../planner/planner.js';
-import type { QueryResult } from '../sink/session.js';
-import { Session } from '../sink/session.js';
+import type { QueryResult } from '../store/session.js';
+import { Session } from '../store/session.js';
 import { classify } from './classify.js';
 import { kernelSubqueries, replaceSubqueries, type Subquery } from './embedded.js';
 import { diagnostic, QueryError, type Diagnostic } from '../diag/diagnostic.js';
 import { closest } from '../diag/messages.js';
 import { span } from '../diag/span.js';
 import { codeTokens } from '../query/scan.js';
-import { checkAround, checkDuckdbPart, duckdbMayRefuse, type Target } from './duckdb-check.js';
+import { checkAround, checkDuckdbPart, duckdbMayRefuse } from './duckdb-check.js';
 import { duckdbDiagnostic, duckdbFailure, locate } from './duckdb-error.js';
 import { dottedTableGuesses, probeSpelling } from './probe-spelling.js';
 import { doubleQuotedStrings } from './quoted-strings.js';
-import type { Completeness } from './completeness.js';
+import type { Completeness } from '../runtime/completeness.js';
 import { explainPlan } from './explain.js';
-import { kernelCatalog, kernelPlannerEnv } from './kernel-env.js';
-import { runKernel, type Window } from './kernel-run.js';
-import { recordRun, RUNS_TABLE_SQL } from './runs-table.js';
+import { kernelCatalog, kernelPlannerEnv } from '../runtime/kernel-env.js';
+import { runKernel } from '../runtime/kernel-run.js';
+import type { KernelProgress, Window } from '../runtime/run-options.js';
+import { Materialization, type Target } from '../store/materialize.js';
+import { recordRun, RUNS_TABLE_SQL } from '../store/runs-table.js';
 import { printName } from '../query/print.js';
 import { createCatalogTables, describeTable, mentionsCatalogTables, showTables } from './catalog-statements.js';
 import { decoderMacrosSql } from '../catalog/decoders.js';
-import { duckdbAggregateMacros } from '../planner/duckdb-aggregates.js';
-import type { KernelProgress } from './kernel-run.js';
-import type { Progress } from './progress.js';
-import { progressOf } from './progress.js';
-import { checkMapMemory } from './map-memory.js';
+import { duckdbAggregateMacros } from '../functions/duckdb-macros.js';
+import { runProgress, type RunProgress } from '../runtime/progress.js';
+import { checkMapMemory } from '../runtime/map-memory.js';
 import { possibleCpus } from '../kernel/cpus.js';
 import { memoryAvailable } from '../kernel/memory.js';
+import { verifierBugOr } from './bug-report.js';
 
 export interface EngineOptions extends PlanOptions {
   /** A DuckDB file to keep results in; in memory when absent. */
@@ -57,6 +57,12 @@ export interface RunContext {
   readonly onWindow?: (rows: QueryResult) => void;
 }
 
+/** How a running kernel query is doing, for live views. */
+export interface Progress extends RunProgress {
+  /** Aggregate mode: the result as it would be if the query ended now. */
+  readonly current?: QueryResult;
+}
+
 export interface KernelRunInfo {
   readonly plan: Plan;
   readonly program: CompiledProgram;
@@ -73,7 +79,6 @@ export type Outcome =
   | { readonly kind: 'done'; readonly message: string; readonly kernel?: KernelRunInfo };
 
 export class Engine {
-  private seq = 0;
   /** bpfql_tables and bpfql_columns, once made (see catalogTables). */
   private catalogTablesMade: Promise<void> | undefined;
   private readonly teardowns: (() => void)[] = [];
@@ -162,7 +167,7 @@ export class Engine {
     // of every kernel query inside that has none of its own.
     const outerFor = trailingFor(statement, subs[subs.length - 1]!.end);
     const text = outerFor ? statement.slice(0, outerFor.start) : statement;
-    const tables = subs.map(() => `__bpfql_sub${++this.seq}`);
+    const tables = subs.map(() => this.session.internalName('sub'));
     const queries = subs.map((s) => {
       try {
         const stmt = parseStatement(s.text);
@@ -233,78 +238,62 @@ export class Engine {
   }
 
   /**
-   * Runs the kernel part of a query into a fresh DuckDB table, then the residual SQL over it into
-   * the target table. With EVERY, the residual runs once per window as it closes, each window's
-   * rows appended to the target with window_start and window_end.
+   * Runs the kernel part of a query, its rows loaded into DuckDB, then the residual SQL over them
+   * into the target table. With EVERY, the residual runs once per window as it closes, each
+   * window's rows appended to the target with window_start and window_end.
    */
   private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target): Promise<KernelRunInfo> {
     const { plan, program } = this.prepare(q);
     await this.checkBeforeLoading(q, plan, text, target);
     checkMapMemory(program.maps, possibleCpus(), memoryAvailable());
     const onTick = ctx.onTick;
-    const kernelTable = `__bpfql_k${++this.seq}`;
-    const residual = plan.residualSql.replaceAll(KERNEL_TABLE, kernelTable);
-    const windowed = `SELECT make_timestamp($start) AS window_start, make_timestamp($end) AS window_end, * FROM (${residual})`;
-    // DuckDB's tables are made once the program is attached: loading DuckDB must not delay the
-    // moment the kernel starts counting.
-    let tables: Promise<void> | undefined;
-    const tablesReady = (): Promise<void> => {
-      tables ??= (async () => {
-        await this.session.createTable(kernelTable, plan.kernelColumns, { replace: true });
-        if (plan.everyMs !== undefined && target.kind !== 'insert') {
-          await this.session.run(`${target.kind === 'replace' ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE'} ${target.table} AS ${windowed.replace('$start', '0').replace('$end', '0')} LIMIT 0`);
-        }
-      })();
-      return tables;
-    };
+    const result = Materialization.start(this.session, { columns: plan.kernelColumns, sql: plan.residualSql }, target, plan.everyMs !== undefined);
     const end = endOf(ctx);
     try {
-      // Windows are cut by the clock while the query runs: DuckDB's first load would hold the
-      // event loop up for a while (a second on a busy machine), so with EVERY it loads first.
-      if (plan.everyMs !== undefined) await tablesReady();
+      // DuckDB's tables are made once the program is attached: loading DuckDB must not delay the
+      // moment the kernel starts counting. But windows are cut by the clock while the query
+      // runs, and DuckDB's first load would hold the event loop up for a while (a second on a
+      // busy machine), so with EVERY it loads first.
+      if (plan.everyMs !== undefined) await result.prepare();
       const run = await runKernel(plan.kernel, program, {
-        query: text,
         until: end.ended,
         ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
         ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
-        onRows: async (batch) => {
-          await tablesReady();
-          await this.session.appendColumns(kernelTable, batch);
-        },
-        ...(onTick ? { onTick: async (p: KernelProgress) => onTick(await progressOf(this.session, plan, p)) } : {}),
+        onRows: (batch) => result.load(batch),
+        ...(onTick
+          ? {
+              onTick: async (p: KernelProgress) =>
+                onTick({ ...runProgress(plan.kernel.mode, p), ...(p.snapshot ? { current: await result.preview(p.snapshot) } : {}) }),
+            }
+          : {}),
         onAttached: () => {
           ctx.onAttached?.();
-          tablesReady().catch(() => undefined);
+          result.prepare().catch(() => undefined);
         },
         ...(plan.everyMs !== undefined
           ? {
               every: {
                 ms: plan.everyMs,
                 onWindow: async (w: Window) => {
-                  await tablesReady();
-                  if (w.aggregate) await this.session.appendColumns(kernelTable, w.aggregate);
-                  const start = String(w.startUs);
-                  await this.session.run(`INSERT INTO ${target.table} ${windowed.replace('$start', start).replace('$end', String(w.endUs))}`);
-                  await this.session.run(`DELETE FROM ${kernelTable}`);
-                  if (ctx.onWindow) ctx.onWindow(await this.session.run(`SELECT * FROM ${target.table} WHERE window_start = make_timestamp(${start})`));
+                  if (w.aggregate) await result.load(w.aggregate);
+                  await result.materialize(w);
+                  if (ctx.onWindow) ctx.onWindow(await result.windowRows(w));
                 },
               },
             }
           : {}),
+      }).catch((e: unknown) => {
+        throw verifierBugOr(e, text, program);
       });
       this.teardowns.push(run.teardown);
-      await tablesReady();
-      if (run.aggregate) await this.session.appendColumns(kernelTable, run.aggregate);
-      if (plan.everyMs === undefined) {
-        const into = { replace: `CREATE OR REPLACE TABLE ${target.table} AS`, create: `CREATE TABLE ${target.table} AS`, insert: `INSERT INTO ${target.table}` }[target.kind];
-        await this.session.run(`${into} ${residual}`);
-      }
+      if (run.aggregate) await result.load(run.aggregate);
+      if (plan.everyMs === undefined) await result.materialize();
       const info: KernelRunInfo = { plan, program, completeness: run.completeness, startedAt: run.startedAt, endedAt: run.endedAt, kernelRows: run.rows };
-      await recordRun(this.session, text, target.table, info);
+      await recordRun(this.session, { query: text, table: target.table, mode: plan.kernel.mode.kind, startedAt: info.startedAt, endedAt: info.endedAt, kernelRows: info.kernelRows, losses: info.completeness });
       return info;
     } finally {
       end.release();
-      await this.session.run(`DROP TABLE IF EXISTS ${kernelTable}`);
+      await result.drop();
     }
   }
 
@@ -367,6 +356,7 @@ function mergeRuns(infos: readonly KernelRunInfo[]): KernelRunInfo {
       lostRecords: sum((i) => i.completeness.lostRecords),
       failedUpdates: sum((i) => i.completeness.failedUpdates),
       lostPairs: sum((i) => i.completeness.lostPairs),
+      lostStacks: sum((i) => i.completeness.lostStacks),
       missedEvents: sum((i) => i.completeness.missedEvents),
     },
   };

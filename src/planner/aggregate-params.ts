@@ -1,12 +1,12 @@
 // The constant arguments of aggregates (lhist's lo, hi and step, quantile's q): number literals,
 // checked when the query is planned, whichever side computes the aggregate, with diagnostics
 // pointing at the argument at fault.
-import type { ParamLiteral } from '../bpf-templates/aggregates/aggregate.js';
-import { KERNEL_AGGREGATES, isKernelAggregate } from '../bpf-templates/aggregates/index.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
+import type { AggregateParams, ParamLiteral } from '../functions/aggregate.js';
+import type { AggregateName } from '../functions/registry.js';
+import { aggregateFunction, isKernelAggregate } from '../functions/registry.js';
 import type { Expr, SelectQuery } from '../query/ast.js';
 import { children } from './expr-walk.js';
-import type { AggregateParams } from './plan.js';
 
 type Call = Extract<Expr, { kind: 'call' }>;
 
@@ -30,8 +30,8 @@ function literalOf(e: Expr): ParamLiteral | undefined {
  * The params of a call to a kernel aggregate taking an argument: checks that it has the argument
  * and one literal per constant, and that the aggregate accepts their values.
  */
-export function paramsOf(call: Call, name: keyof typeof KERNEL_AGGREGATES): AggregateParams {
-  const agg = KERNEL_AGGREGATES[name];
+export function paramsOf(call: Call, name: AggregateName): AggregateParams {
+  const agg = aggregateFunction(name);
   const names = agg.paramNames;
   const expected = 1 + names.length;
   if (call.star || call.args.length !== expected) {
@@ -55,7 +55,7 @@ export function paramsOf(call: Call, name: keyof typeof KERNEL_AGGREGATES): Aggr
 function checkIn(e: Expr): void {
   if (e.kind === 'call') {
     const name = e.name.toLowerCase();
-    if (isKernelAggregate(name) && KERNEL_AGGREGATES[name].paramNames.length > 0) paramsOf(e, name);
+    if (isKernelAggregate(name) && aggregateFunction(name).paramNames.length > 0) paramsOf(e, name);
   }
   children(e).forEach(checkIn);
 }

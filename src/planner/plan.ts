@@ -2,6 +2,8 @@
 import type { Column } from '../catalog/column.js';
 import type { EventSource, Pairing } from '../catalog/table.js';
 import type { ResultColumn, ValueType } from '../catalog/types.js';
+import type { AggregateParams } from '../functions/aggregate.js';
+import type { AggregateName } from '../functions/registry.js';
 import type { KExpr } from './kexpr.js';
 
 /** One value the kernel writes into a map key or a ring-buffer record. */
@@ -14,18 +16,6 @@ export interface KernelField {
   /** Bytes taken: 1, 2, 4 or 8 for integers, the capacity for strings. */
   readonly width: number;
 }
-
-export type AggregateName =
-  | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'stddev' | 'hist' | 'lhist'
-  | 'quantile' | 'p50' | 'p90' | 'p95' | 'p99' | 'p999';
-
-/** What an aggregate's code depends on, fixed when the query is planned: lhist's bounds, a quantile's q, whether count's argument may be NULL. */
-export type AggregateParams =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'linear'; readonly lo: bigint; readonly hi: bigint; readonly step: bigint }
-  | { readonly kind: 'quantile'; readonly q: number }
-  /** count(x) of an x that may be NULL: the argument is 1 when x is not NULL, else 0, and the count adds it up. */
-  | { readonly kind: 'non-null' };
 
 /** One aggregate's state in the per-CPU map value. Every value starts with a u64 event count. */
 export interface AggregateSlot {

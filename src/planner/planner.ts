@@ -8,16 +8,18 @@ import type { ResultColumn, ValueType } from '../catalog/types.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import type { Expr, SelectItem, SelectQuery } from '../query/ast.js';
 import { printExpr } from '../query/print.js';
-import { isAggregateCall } from './aggregate-names.js';
-import { KERNEL_AGGREGATES, isKernelAggregate } from '../bpf-templates/aggregates/index.js';
-import { EXPRESSION_SLOTS, exprSlots } from '../bpf-templates/expr-cost.js';
-import { DATA_STACK_BYTES } from '../bpf-templates/frame.js';
+import type { AggregateParams } from '../functions/aggregate.js';
+import { resultType } from '../functions/aggregate.js';
+import { isAggregateCall } from '../functions/names.js';
+import { aggregateFunction, isKernelAggregate } from '../functions/registry.js';
+import { exprSlots } from './expr-cost.js';
+import { DATA_STACK_BYTES, EXPRESSION_SLOTS } from './program-limits.js';
 import { checkAggregateParams, paramsOf } from './aggregate-params.js';
 import { children, columnRefs, exprKey, mapChildren, someExpr } from './expr-walk.js';
 import type { KExpr } from './kexpr.js';
 import { columnsOf } from './kexpr.js';
 import { align8, stringCapacity, widened } from './layout.js';
-import type { AggregateParams, AggregateSlot, KernelField, KernelPlan, Plan, TaskOffsets } from './plan.js';
+import type { AggregateSlot, KernelField, KernelPlan, Plan, TaskOffsets } from './plan.js';
 import { DEFAULT_MAX_PAIRS, KERNEL_TABLE } from './plan.js';
 import { conjuncts, logical, Pushdown } from './pushdown.js';
 import { Scope } from './scope.js';
@@ -261,7 +263,7 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
   for (const [j, call] of calls.entries()) {
     const name = call.name.toLowerCase();
     if (!isKernelAggregate(name) || call.distinct) return undefined;
-    const agg = KERNEL_AGGREGATES[name];
+    const agg = aggregateFunction(name);
     let arg: KExpr | undefined;
     let params: AggregateParams = { kind: 'none' };
     if (agg.needsArg) {
@@ -283,8 +285,8 @@ function planAggregate(c: Common): Omit<Plan, 'residualFilters'> | undefined {
     const signed = arg?.signed ?? true;
     // Aggregates of one state family over the same argument (p50(x), p99(x)) share one state.
     const argKey = call.args[0] ? exprKey(call.args[0]) : '';
-    const owner = agg.stateFamily === undefined ? undefined : slots.find((s) => s.stateOf === undefined && KERNEL_AGGREGATES[s.fn].stateFamily === agg.stateFamily && argKeys.get(s.name) === argKey);
-    const slot: AggregateSlot = { name: `a${j}`, fn: name, ...(arg ? { arg } : {}), params, offset: owner?.offset ?? valueSize, ...(owner ? { stateOf: owner.name } : {}), resultType: agg.resultType(signed) };
+    const owner = agg.stateFamily === undefined ? undefined : slots.find((s) => s.stateOf === undefined && aggregateFunction(s.fn).stateFamily === agg.stateFamily && argKeys.get(s.name) === argKey);
+    const slot: AggregateSlot = { name: `a${j}`, fn: name, ...(arg ? { arg } : {}), params, offset: owner?.offset ?? valueSize, ...(owner ? { stateOf: owner.name } : {}), resultType: resultType(agg, signed) };
     slots.push(slot);
     argKeys.set(slot.name, argKey);
     if (!owner) valueSize += agg.stateBytes(signed, params);

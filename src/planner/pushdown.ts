@@ -3,7 +3,8 @@
 // filter pushdown offers filters to a scan and keeps what the scan refuses).
 import { encodeAddress } from '../catalog/addresses.js';
 import type { Column } from '../catalog/column.js';
-import { EXPRESSION_REGISTERS, EXPRESSION_SLOTS, exprRegisters, exprSlots } from '../bpf-templates/expr-cost.js';
+import { exprRegisters, exprSlots } from './expr-cost.js';
+import { EXPRESSION_REGISTERS, EXPRESSION_SLOTS } from './program-limits.js';
 import type { Expr } from '../query/ast.js';
 import type { ArithOp, CompareOp, KExpr } from './kexpr.js';
 import { isBoolean } from './kexpr.js';

@@ -6,7 +6,7 @@ import type { KernelTable } from '../catalog/table.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import { closest } from '../diag/messages.js';
 import type { Expr, SelectItem, SelectQuery } from '../query/ast.js';
-import { isAggregateCall } from './aggregate-names.js';
+import { isAggregateCall } from '../functions/names.js';
 import { someExpr } from './expr-walk.js';
 
 type Item = Extract<SelectItem, { kind: 'expr' }>;

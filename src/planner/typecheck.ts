@@ -1,8 +1,11 @@
 // Type checks of the parts of a query the planner can type: column references, literals and the
 // operators over them. A mismatch is an error at the offending operand before anything runs in
 // the kernel (DuckDB would only refuse it once the query had run). Function calls, casts and
-// CASE are DuckDB's to type, so they check as "unknown" and pass.
+// CASE are DuckDB's to type, so they check as "unknown" and pass, but for bpfql's aggregates,
+// whose argument and result kinds their definitions give.
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
+import type { AggregateFunction } from '../functions/aggregate.js';
+import { aggregateFunction, isKernelAggregate } from '../functions/registry.js';
 import type { Expr } from '../query/ast.js';
 import type { Scope } from './scope.js';
 
@@ -10,12 +13,6 @@ import type { Scope } from './scope.js';
 type Coarse = 'integer' | 'float' | 'string' | 'bool' | 'timestamp' | 'null' | 'unknown';
 
 const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', '//', '%', '&', '|', '^', '<<', '>>']);
-/** Aggregates whose argument must be a number. */
-const NUMERIC_AGGREGATES: ReadonlySet<string> = new Set(['sum', 'avg', 'stddev', 'hist', 'lhist', 'quantile', 'p50', 'p90', 'p95', 'p99', 'p999']);
-/** Aggregates that bucket integers: DuckDB's macros would bucket a DOUBLE's bits or round it. */
-const INTEGER_AGGREGATES: ReadonlySet<string> = new Set(['hist', 'lhist']);
-/** Aggregates whose result is a number of the argument's kind. */
-const LIKE_ARGUMENT: ReadonlySet<string> = new Set(['sum', 'min', 'max', 'quantile', 'p50', 'p90', 'p95', 'p99', 'p999']);
 const COMPARISON: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
 const isNumber = (t: Coarse): boolean => t === 'integer' || t === 'float';
@@ -31,12 +28,22 @@ function describe(t: Coarse): string {
   }
 }
 
-/** The result of an aggregate over arguments of these types. */
-function aggregateResult(name: string, args: readonly Coarse[]): Coarse {
-  if (name === 'count') return 'integer';
-  if (name === 'avg' || name === 'stddev') return 'float';
-  const first = args[0];
-  return LIKE_ARGUMENT.has(name) && first !== undefined && isNumber(first) ? first : 'unknown';
+/** The result of an aggregate over an argument of this type (undefined for count(*)). */
+function aggregateResult(f: AggregateFunction, arg: Coarse | undefined): Coarse {
+  switch (f.result) {
+    case 'bigint': return 'integer';
+    case 'double': return 'float';
+    case 'argument': return arg !== undefined && isNumber(arg) ? arg : 'unknown';
+    case 'buckets': return 'unknown';
+  }
+}
+
+/** Refuses an argument the aggregate cannot take; `arg` is its first argument and `t` that one's type. */
+function checkArgument(f: AggregateFunction, t: Coarse, arg: Expr): void {
+  if (f.argument === 'any') return;
+  if (t === 'string' || t === 'timestamp') mismatch(`${f.name}()`, 'a number', t, arg);
+  // DuckDB's macros of the bucketing aggregates would bucket a DOUBLE's bits or round it.
+  if (f.argument === 'integer' && t === 'float') mismatch(`${f.name}()`, 'an integer (`//` divides integers)', t, arg);
 }
 
 function mismatch(operator: string, expected: string, found: Coarse, at: Expr): never {
@@ -146,11 +153,10 @@ export class TypeChecker {
       case 'call': {
         const types = e.args.map((a) => this.check(a));
         const name = e.name.toLowerCase();
-        if (NUMERIC_AGGREGATES.has(name) && types[0] !== undefined && (types[0] === 'string' || types[0] === 'timestamp')) {
-          mismatch(`${name}()`, 'a number', types[0], e.args[0]!);
-        }
-        if (INTEGER_AGGREGATES.has(name) && types[0] === 'float') mismatch(`${name}()`, 'an integer (`//` divides integers)', types[0], e.args[0]!);
-        return aggregateResult(name, types);
+        if (!isKernelAggregate(name)) return 'unknown';
+        const f = aggregateFunction(name);
+        if (types[0] !== undefined) checkArgument(f, types[0], e.args[0]!);
+        return aggregateResult(f, types[0]);
       }
       case 'cast':
         this.check(e.operand);

@@ -1,7 +1,7 @@
 // Tab completion, pure: given the text, the cursor and the names the REPL knows (kernel tables,
 // DuckDB tables, columns), what the word before the cursor could become. Table names complete one
 // dotted segment at a time, so two thousand tracepoints read as a few dozen categories.
-import { AGGREGATE_FUNCTIONS } from '../planner/aggregate-names.js';
+import { AGGREGATE_FUNCTIONS } from '../functions/names.js';
 import { FORMATS, META_NAMES } from './meta.js';
 
 export interface CompletionNames {

@@ -1,10 +1,9 @@
 // Runs what is entered at the prompt: SQL statements one after the other through the backend, and
 // meta commands. It reports through hooks (what to print, what is running) and knows nothing of
 // Ink, so it is tested with a fake backend.
-import { reportError } from '../cli/errors.js';
-import { describeCompleteness, isComplete } from '../engine/completeness.js';
-import type { Outcome } from '../engine/engine.js';
-import type { Progress } from '../engine/progress.js';
+import { reportError } from '../engine/report-error.js';
+import { describeCompleteness, isComplete } from '../runtime/completeness.js';
+import type { Outcome, Progress } from '../engine/engine.js';
 import { splitStatements } from '../query/split.js';
 import type { TextFormatName } from '../output/formats.js';
 import { textFormat } from '../output/formats.js';

@@ -2,7 +2,7 @@
 import { render } from 'ink';
 import type { EngineOptions } from '../engine/engine.js';
 import { Engine } from '../engine/engine.js';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../engine/version.js';
 import { engineBackend } from './backend.js';
 import { App } from './components/App.js';
 import { History, historyPath } from './history.js';

@@ -1,12 +1,13 @@
-// expr-cost.ts predicts what ExprEmitter takes; the planner trusts it to leave to DuckDB what the
+// The planner's expr-cost.ts predicts what ExprEmitter takes; the planner trusts it to leave to DuckDB what the
 // kernel cannot compute. Checked here against the emitter itself over random expressions: the
 // predicted registers are exactly enough (one fewer fails), and the code never exceeds the
 // predicted slots.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assemble, encode, exit, label, mov, R0, R1, type Item } from '../../src/bpf/index.js';
-import { Codegen, RegPool, SCRATCH_REGS } from '../../src/bpf-templates/codegen.js';
-import { exprRegisters, exprSlots } from '../../src/bpf-templates/expr-cost.js';
+import { Codegen, RegPool } from '../../src/bpf-templates/codegen.js';
+import { exprRegisters, exprSlots } from '../../src/planner/expr-cost.js';
+import { SCRATCH_REGS } from '../../src/planner/program-limits.js';
 import { ExprEmitter } from '../../src/bpf-templates/expr.js';
 import { Values } from '../../src/bpf-templates/values.js';
 import type { Column } from '../../src/catalog/column.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { DECODERS, decoderMacrosSql } from '../../src/catalog/decoders.js';
 import type { DecoderName } from '../../src/catalog/decoders.js';
 import { SYSCALLS_X86_64 } from '../../src/catalog/syscall-names-x86_64.js';
-import { Session } from '../../src/sink/session.js';
+import { Session } from '../../src/store/session.js';
 
 test('syscall names: the generated x86_64 table and its encoding', () => {
   const byName = new Map(SYSCALLS_X86_64.map(([n, s]) => [s, n]));

@@ -3,7 +3,7 @@
 // everything else keeps working, and no format text, however mangled, makes bpfql throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reportError } from '../../src/cli/errors.js';
+import { reportError } from '../../src/engine/report-error.js';
 import { QueryError } from '../../src/diag/diagnostic.js';
 import { Engine } from '../../src/engine/engine.js';
 import { planQuery } from '../../src/planner/planner.js';

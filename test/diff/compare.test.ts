@@ -1,7 +1,7 @@
 // The differential comparer: what counts as equal results, and that every kind of difference is caught.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { QueryResult } from '../../src/sink/session.js';
+import type { QueryResult } from '../../src/store/session.js';
 import { canonical, compareResults, floatsAgree, quantileAgrees, sortRows } from './compare.js';
 
 const result = (names: readonly string[], rows: readonly (readonly unknown[])[], types = names.map(() => 'BIGINT')): QueryResult => ({

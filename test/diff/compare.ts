@@ -3,7 +3,7 @@
 // Numbers compare as numbers: the kernel's BIGINT and DuckDB's HUGEINT or UBIGINT of one value
 // are equal. Columns of kind `float` agree within 1e-9 (relative), `approx` ones (quantiles) within
 // the README's bound, |estimate - exact| <= |exact| / 64, with the streamed side exact.
-import type { QueryResult } from '../../src/sink/session.js';
+import type { QueryResult } from '../../src/store/session.js';
 import type { ColumnKind } from './gen.js';
 
 export const FLOAT_TOLERANCE = 1e-9;

@@ -3,7 +3,9 @@
 // plans must agree on appears: group keys (columns, integer expressions, decoded columns,
 // comparisons), every aggregate, WHERE conjuncts the kernel takes and ones it leaves to DuckDB,
 // HAVING, ORDER BY and LIMIT; signed syscall fields with negative constants, address columns
-// compared with and grouped by addresses, and EVERY windows (compared merged, see windows.ts).
+// compared with and grouped by addresses, EVERY windows (compared merged, see windows.ts), and the
+// stack columns every table has (kstack as group keys and row values, both in count() and IS NULL; such a query runs
+// scoped to the workload's cgroup, so that both sides' stack maps see only its stacks).
 // Each output column says how the two results may differ in it.
 import { caseSeed, Rng } from '../fuzz/rng.js';
 import { BOUND, IntExprGen, type IntExpr } from './int-expr.js';
@@ -60,6 +62,16 @@ const TABLE_WEIGHTS: Readonly<Record<string, number>> = {
 };
 /** EVERY periods: the workload pauses between its phases (workload-spec.ts), so its events span several windows. */
 const EVERY_MS = [50, 100, 150, 250, 500];
+/** The stack columns: text made from the kernel's stack map, NULL where there is no such stack. */
+const STACKS = ['kstack', 'ustack'];
+/**
+ * The stack columns whose text both sides make alike. A user stack is named from its process's
+ * mappings, which are gone once the process exits: the streamed side names rows as they arrive,
+ * the planned side its groups after the run, so a short-lived child's user stack may be named on
+ * one side and bare addresses on the other. Grouping by user stack in the kernel is checked
+ * exactly by test/kernel/stacks-any-event.test.ts, with the process kept alive.
+ */
+const STACK_VALUES = ['kstack'];
 const QUANTILES = ['p50', 'p90', 'p95', 'p99', 'p999'];
 const QUANTILE_QS = ['0', '0.1', '0.25', '0.5', '0.75', '0.9', '1'];
 
@@ -173,6 +185,7 @@ class QueryGen {
         default: return `(${this.bool(depth - 1)} OR ${this.bool(depth - 1)})`;
       }
     }
+    if (r.chance(0.04)) return `${this.spell(r.pick(STACKS))} IS ${r.chance(0.5) ? '' : 'NOT '}NULL`;
     // comm is mostly left to the restriction: another test of it usually empties the result.
     const strings = this.table.strings.filter((s) => s.name !== 'comm');
     const s = strings.length > 0 && r.chance(0.9) ? r.pick(strings) : this.table.strings.find((x) => x.name === 'comm');
@@ -205,7 +218,7 @@ class QueryGen {
     const arg = (limit = BOUND): IntExpr => this.ints.expr(r.pick([0, 0, 1, 2, 3]), limit);
     switch (r.int(14)) {
       case 0: return { text: 'count(*)', kind: 'exact' };
-      case 1: return { text: `count(${r.chance(0.3) ? r.pick(this.table.strings).name : arg().text})`, kind: 'exact' };
+      case 1: return { text: `count(${r.chance(0.2) ? r.pick(STACKS) : r.chance(0.3) ? r.pick(this.table.strings).name : arg().text})`, kind: 'exact' };
       case 2: case 3: return { text: `sum(${arg(SUM_LIMIT).text})`, kind: 'exact' };
       case 4: return { text: `${r.pick(['min', 'max'])}(${r.chance(0.2) ? this.ints.quotient(r.pick([0, 1, 2])).text : arg().text})`, kind: 'exact' };
       case 5: return { text: `avg(${arg(SUM_LIMIT).text})`, kind: 'float' };
@@ -300,6 +313,7 @@ class QueryGen {
    */
   private key(): { text: string; int: boolean } {
     const r = this.rng;
+    if (r.chance(0.08)) return { text: this.spell(r.pick(STACK_VALUES)), int: false };
     const roll = r.int(10);
     if (roll < 3) return { text: this.spell(r.pick(this.table.strings).name), int: false };
     if (roll < 6) return { text: this.ints.column().text, int: true };
@@ -315,6 +329,7 @@ class QueryGen {
 
   private rowItem(): Item {
     const r = this.rng;
+    if (r.chance(0.08)) return exactItem(this.spell(r.pick(STACK_VALUES)), true);
     const roll = r.int(10);
     if (roll < 3) return exactItem(r.pick(this.table.strings).name, true);
     if (roll < 8) {
@@ -393,7 +408,12 @@ export function generateQuery(seed: number, names: WorkloadNames): DiffQuery {
   const { sql, kinds, every } = new QueryGen(rng, table, names).query();
   // A kernel query with EVERY is a statement of its own (a subquery has no windows).
   const embedded = rng.chance(0.1) && every === undefined;
-  return { seed, table: table.name, scoped: table.scoped, embedded, sql, kinds, ...(every ? { every } : {}) };
+  return { seed, table: table.name, scoped: table.scoped || namesStack(sql), embedded, sql, kinds, ...(every ? { every } : {}) };
+}
+
+/** The query names a stack column (however spelled). */
+export function namesStack(sql: string): boolean {
+  return /\b[ku]stack\b/i.test(sql);
 }
 
 /** The statement that runs the query: the query itself, or one with the query as its subquery. */

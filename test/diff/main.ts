@@ -32,7 +32,7 @@ async function main(): Promise<number> {
       await runDiff(campaignSeeds(seed, queries), perRound, (done) => process.stdout.write(`  ${done}/${queries}${done === queries ? '\n' : '\r'}`)))
     : await runDiff([caseSeed], 1);
   const modes = [...s.plannedModes].map(([m, n]) => `${m} ${n}`).join(', ');
-  process.stdout.write(`${s.results.length} queries in ${(s.elapsedMs / 1000).toFixed(1)} s (planned side: ${modes}; ${s.rerun} rerun in the workload's cgroup after lost events; ${s.mapFull} not compared: more groups than the map holds), ${s.failures.length} failure(s)\n`);
+  process.stdout.write(`${s.results.length} queries in ${(s.elapsedMs / 1000).toFixed(1)} s (planned side: ${modes}; ${s.rerun} rerun in the workload's cgroup after lost events; ${s.mapFull} not compared: more groups than the map holds; ${s.stacksLost} not compared: stacks lost), ${s.failures.length} failure(s)\n`);
   if (caseSeed !== undefined) process.stdout.write(`${statementOf(s.results[0]!.query)}\n`);
   else process.stdout.write(`${coverage(s.results).map((l) => `  ${l}`).join('\n')}\n`);
   for (const f of s.failures) process.stdout.write(`\n${describeFailure(f)}\n`);

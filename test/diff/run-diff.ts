@@ -3,7 +3,7 @@
 // other processes) is run again once in a later round, scoped to the workload's cgroup; every
 // other disagreement is a failure.
 import { caseSeed } from '../fuzz/rng.js';
-import { generateQuery, statementOf } from './gen.js';
+import { generateQuery, namesStack, statementOf } from './gen.js';
 import { DiffRunner, type CaseResult } from './runner.js';
 import type { WorkloadNames } from './workload-spec.js';
 
@@ -16,6 +16,8 @@ export interface DiffSummary {
   readonly rerun: number;
   /** Queries not compared because their groups outnumbered the planned side's map (the README's limit). */
   readonly mapFull: number;
+  /** Queries not compared because a side's stack map turned stacks away (see Verdict). */
+  readonly stacksLost: number;
   readonly elapsedMs: number;
 }
 
@@ -61,9 +63,10 @@ export async function runDiff(seeds: readonly number[], perRound: number, onRoun
   }
   const plannedModes = new Map<string, number>();
   for (const r of final) plannedModes.set(r.plannedMode ?? 'none', (plannedModes.get(r.plannedMode ?? 'none') ?? 0) + 1);
-  const failures = final.filter((r) => r.verdict.kind !== 'agree' && r.verdict.kind !== 'map-full');
+  const failures = final.filter((r) => r.verdict.kind !== 'agree' && r.verdict.kind !== 'map-full' && r.verdict.kind !== 'stacks-lost');
   const mapFull = final.filter((r) => r.verdict.kind === 'map-full').length;
-  return { results: final, failures, plannedModes, rerun, mapFull, elapsedMs: performance.now() - began };
+  const stacksLost = final.filter((r) => r.verdict.kind === 'stacks-lost').length;
+  return { results: final, failures, plannedModes, rerun, mapFull, stacksLost, elapsedMs: performance.now() - began };
 }
 
 /** A failure as the runner prints it: how to replay it, the query and what differed. */
@@ -83,6 +86,7 @@ export function coverage(results: readonly CaseResult[]): string[] {
     count('EVERY', windowed),
     `EVERY with several windows on both sides: ${windowed.filter((r) => r.windows && r.windows[0] > 1 && r.windows[1] > 1).length}`,
     count('address constants (127.0.0.1, ::1)', results.filter((r) => /'(127\.0\.0\.1|::1)'/.test(r.query.sql))),
+    count('stack columns (kstack, ustack)', results.filter((r) => namesStack(r.query.sql))),
     count('negative constants', results.filter((r) => /[^a-z0-9_)] ?-\d/.test(r.query.sql))),
   ];
 }

@@ -5,7 +5,7 @@
 // before its exit is seen, so the maps read and the ring buffers drained after that hold them all.
 import { Engine, type EngineOptions, type KernelRunInfo, type RunContext } from '../../src/engine/engine.js';
 import { VerifierBugError } from '../../src/engine/bug-report.js';
-import type { QueryResult } from '../../src/sink/session.js';
+import type { QueryResult } from '../../src/store/session.js';
 import { compareResults } from './compare.js';
 import { statementOf, type DiffQuery } from './gen.js';
 import { mergeWindows } from './windows.js';
@@ -30,7 +30,13 @@ export type Verdict =
   /** A side lost records or map updates: its result is not the whole truth, so nothing was compared. */
   | { readonly kind: 'incomplete'; readonly detail: string }
   /** The planned side's map held as many groups as it may (a documented limit, reported as such): nothing compared. */
-  | { readonly kind: 'map-full'; readonly detail: string };
+  | { readonly kind: 'map-full'; readonly detail: string }
+  /**
+   * A side's stack map turned stacks away (their hash slot held another stack; counted as lost
+   * and shown as such). Which stacks a map keeps depends on which came first, and the streamed
+   * side, with no filter in the kernel, sees more of them: nothing compared.
+   */
+  | { readonly kind: 'stacks-lost'; readonly detail: string };
 
 export interface CaseResult {
   readonly query: DiffQuery;
@@ -125,6 +131,8 @@ export class DiffRunner {
     if (mapFull(a.info) && a.info.completeness.lostRecords === 0 && !lossOf(b.info)) {
       return { query, verdict: { kind: 'map-full', detail: `${a.info.kernelRows} groups filled the map; ${a.info.completeness.failedUpdates} updates failed` }, ...plannedMode };
     }
+    const stacksLost = [a.info.completeness.lostStacks, b.info.completeness.lostStacks];
+    if (stacksLost[0]! > 0 || stacksLost[1]! > 0) return { query, verdict: { kind: 'stacks-lost', detail: `planned lost ${stacksLost[0]} stacks, streamed ${stacksLost[1]}` }, ...plannedMode };
     const loss = [lossOf(a.info), lossOf(b.info)];
     if (loss[0] || loss[1]) return { query, verdict: { kind: 'incomplete', detail: `planned: ${loss[0] ?? 'complete'}; streamed: ${loss[1] ?? 'complete'}` }, ...plannedMode };
     if (query.every) {

@@ -2,7 +2,7 @@
 // per group across windows, so that two sides with different window boundaries compare equal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { QueryResult } from '../../src/sink/session.js';
+import type { QueryResult } from '../../src/store/session.js';
 import { compareResults } from './compare.js';
 import { mergeWindows, type MergeOp } from './windows.js';
 

@@ -5,7 +5,7 @@
 // checked on its own (every window has start < end, and the windows do not overlap), and the two
 // are compared on their windows merged: per group, counts and sums added, minima and maxima taken,
 // which is the value over the whole run whatever the boundaries were.
-import type { QueryResult } from '../../src/sink/session.js';
+import type { QueryResult } from '../../src/store/session.js';
 import { canonical } from './compare.js';
 
 /** How an output column merges across windows: a group key, or how its aggregate combines. */

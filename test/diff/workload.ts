@@ -21,7 +21,8 @@ export class DiffWorkload {
     const source = join(dir, 'workload.c');
     const binary = join(dir, 'workload');
     writeFileSync(source, workloadSource());
-    execFileSync('gcc', ['-O1', '-Wall', '-Werror', '-o', binary, source], { stdio: 'pipe' });
+    // Frame pointers: its user stacks are walked through its own functions, as the stack columns show them.
+    execFileSync('gcc', ['-O1', '-fno-omit-frame-pointer', '-Wall', '-Werror', '-o', binary, source], { stdio: 'pipe' });
     return new DiffWorkload(dir, binary, CommandCgroup.create(findCgroup2(), `bpfql-diff-${process.pid}`));
   }
 

@@ -8,9 +8,9 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { disassemble } from '../../src/bpf/index.js';
 import { compileKernelPlan, type CompiledProgram } from '../../src/bpf-templates/compile.js';
-import { ExitCode, reportError } from '../../src/cli/errors.js';
-import { LOG_TAIL_LINES, VerifierBugError } from '../../src/engine/bug-report.js';
-import { loadAndAttach } from '../../src/engine/kernel-run.js';
+import { ExitCode, reportError } from '../../src/engine/report-error.js';
+import { LOG_TAIL_LINES, VerifierBugError, verifierBugOr } from '../../src/engine/bug-report.js';
+import { loadAndAttach } from '../../src/runtime/load.js';
 import { BpfCmd, ProgLoad } from '../../src/kernel/bpf-cmd.js';
 import { setSys } from '../../src/kernel/sys.js';
 import type { Plan } from '../../src/planner/plan.js';
@@ -62,12 +62,14 @@ function verifierRejects(rejected: string, log: string): FakeSys {
   return f;
 }
 
-function rejection(run: () => unknown): VerifierBugError {
+/** Loads the program as the engine does, a verifier rejection becoming the bug report's error. */
+function rejection(query: string, plan: Plan, program: CompiledProgram): VerifierBugError {
   try {
-    run();
+    loadAndAttach(plan.kernel, program);
   } catch (e) {
-    if (e instanceof VerifierBugError) return e;
-    throw e;
+    const reported = verifierBugOr(e, query, program);
+    if (reported instanceof VerifierBugError) return reported;
+    throw reported;
   }
   assert.fail('the load succeeded');
 }
@@ -78,7 +80,7 @@ test('a rejected program becomes a bug report naming the query, with the disasse
   const query = 'SELECT comm, count(*) FROM exec GROUP BY comm FOR 1s';
   const { plan, program } = compiled(query);
   const f = verifierRejects(program.name, LOG);
-  const e = rejection(() => loadAndAttach(plan.kernel, program, query));
+  const e = rejection(query, plan, program);
   assert.equal(dirname(e.path), dir);
   assert.match(e.path, /\/bpfql-verifier-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-\d+\.txt$/);
   assert.equal(e.message, `the kernel's verifier rejected the program bpfql generated — this is a bpfql bug; details in ${e.path}`);
@@ -95,7 +97,7 @@ test('the CLI prints the report as one line and exits 1', () => {
   const query = 'SELECT pid FROM exec';
   const { plan, program } = compiled(query);
   verifierRejects(program.name, LOG);
-  const e = rejection(() => loadAndAttach(plan.kernel, program, query));
+  const e = rejection(query, plan, program);
   assert.deepEqual(reportError(e, query), {
     text: `error: the kernel's verifier rejected the program bpfql generated — this is a bpfql bug; details in ${e.path}`,
     exitCode: ExitCode.runtime,
@@ -108,7 +110,7 @@ test('when the entry program of a paired table is rejected, the report shows tha
   const entry = program.entries[0];
   assert.ok(entry);
   verifierRejects(entry.name, LOG);
-  const e = rejection(() => loadAndAttach(plan.kernel, program, query));
+  const e = rejection(query, plan, program);
   const report = readFileSync(e.path, 'utf8');
   assert.ok(report.includes(`== program '${entry.name}' (${entry.assembled.insns.length} instructions) ==\n${disassemble(entry.assembled)}\n`));
   assert.ok(!report.includes(`== program '${program.name}'`));
@@ -119,7 +121,7 @@ test('a long verifier log is cut to its last lines', () => {
   const query = 'SELECT pid FROM exec';
   const { plan, program } = compiled(query);
   verifierRejects(program.name, lines.join('\n'));
-  const report = readFileSync(rejection(() => loadAndAttach(plan.kernel, program, query)).path, 'utf8');
+  const report = readFileSync(rejection(query, plan, program).path, 'utf8');
   assert.ok(report.endsWith(`== verifier log (EACCES), last ${LOG_TAIL_LINES} of ${lines.length} lines ==\n${lines.slice(50).join('\n')}\n`));
   assert.ok(!report.includes('\n49: (b7) r0 = 49\n'));
 });

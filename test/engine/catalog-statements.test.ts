@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mentionsCatalogTables } from '../../src/engine/catalog-statements.js';
 import { Engine } from '../../src/engine/engine.js';
-import type { QueryResult } from '../../src/sink/session.js';
+import type { QueryResult } from '../../src/store/session.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 
 /** An engine over the fixtures, on a kernel without block:block_rq_issue. */

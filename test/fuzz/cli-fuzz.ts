@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCli, UsageError } from '../../src/cli/args.js';
-import { reportError } from '../../src/cli/errors.js';
+import { reportError } from '../../src/engine/report-error.js';
 import { outputPathProblem } from '../../src/cli/output-path.js';
 import { Engine, shiftDiagnostics } from '../../src/engine/engine.js';
 import { setSys } from '../../src/kernel/sys.js';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Catalog } from '../../src/catalog/catalog.js';
 import type { PlannerEnv } from '../../src/planner/planner.js';
-import { readBinary } from '../../src/engine/kernel-env.js';
+import { readBinary } from '../../src/runtime/kernel-env.js';
 import { fromRoot } from './paths.js';
 
 const FIXTURES: Readonly<Record<string, string>> = {

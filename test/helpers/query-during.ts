@@ -2,7 +2,7 @@
 // and the query ends when the workload is done (and `settleMs` later, for events that complete
 // after it, like block I/O in interrupt context).
 import type { Engine, KernelRunInfo } from '../../src/engine/engine.js';
-import type { QueryResult } from '../../src/sink/session.js';
+import type { QueryResult } from '../../src/store/session.js';
 
 export interface QueryRun {
   readonly rows: QueryResult['rows'];

@@ -14,7 +14,7 @@ import { STAT_COUNT, STATS_MAP, Stat, type StatName } from '../../src/bpf-templa
 import { RING_MAP } from '../../src/bpf-templates/stream-program.js';
 import type { ColumnBatch } from '../../src/catalog/types.js';
 import { parseFormat } from '../../src/catalog/format.js';
-import { readAggregates } from '../../src/engine/kernel-run.js';
+import { readAggregates } from '../../src/runtime/aggregate-run.js';
 import { possibleCpus } from '../../src/kernel/cpus.js';
 import { BpfMap } from '../../src/kernel/map.js';
 import { BpfProgram } from '../../src/kernel/program.js';
@@ -23,7 +23,7 @@ import { KernelScope } from '../../src/kernel/scope.js';
 import type { Plan } from '../../src/planner/plan.js';
 import { planQuery, type PlannerEnv, type PlanOptions } from '../../src/planner/planner.js';
 import { parseStatement } from '../../src/query/parse.js';
-import { RecordDecoder } from '../../src/sink/decode-records.js';
+import { RecordDecoder } from '../../src/runtime/decode-records.js';
 import { fixtureCatalog, fixturePlannerEnv } from './fixture-catalog.js';
 
 /** A raw tracepoint's context holds at most 12 u64 arguments (MAX_BPF_FUNC_ARGS). */

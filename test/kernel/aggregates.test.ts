@@ -1,4 +1,4 @@
-// stddev, hist, lhist and the quantiles in the kernel, over values the test chooses: lseek offsets and read counts
+// stddev, variance, hist, lhist and the quantiles in the kernel, over values the test chooses: lseek offsets and read counts
 // from python processes pinned to different CPUs (so the per-CPU states are merged), named
 // uniquely so only their events count. Each query also runs forced to stream, DuckDB computing
 // the aggregates; the two must agree (quantiles within the stated bound of DuckDB's exact ones).
@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QUANTILE_RELATIVE_ERROR } from '../../src/bpf-templates/aggregates/quantile.js';
+import { QUANTILE_RELATIVE_ERROR } from '../../src/functions/quantile.js';
 import { Engine, type EngineOptions } from '../../src/engine/engine.js';
 import { kernelSkip, uniqueComm } from '../helpers/workload.js';
 
@@ -118,6 +118,14 @@ function sampleStddev(values: readonly bigint[]): number {
   return Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1));
 }
 
+/** The sample variance from exact integer sums. */
+function exactVariance(values: readonly bigint[]): number {
+  const n = BigInt(values.length);
+  const sum = values.reduce((s, v) => s + v, 0n);
+  const squares = values.reduce((s, v) => s + v * v, 0n);
+  return Number(n * squares - sum * sum) / Number(n * (n - 1n));
+}
+
 const QUANTILES: readonly [string, number][] = [['p50', 0.5], ['p90', 0.9], ['p95', 0.95], ['p99', 0.99], ['p999', 0.999]];
 
 function checkQuantiles(kernel: Row, stream: Row, first: number, values: readonly bigint[]): void {
@@ -200,6 +208,35 @@ test('signed values (lseek\'s return value - 1000000): negative buckets and mirr
     assert.ok(Math.abs(sd - sampleStddev(values)) <= 1e-9 * sd, `kernel stddev ${sd}`);
     assert.ok(Math.abs(sd - (stream.row[2] as number)) <= 1e-9 * sd, `DuckDB stddev ${String(stream.row[2])}`);
     checkQuantiles(kernel.row, stream.row, 5, values);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('variance in the kernel equals DuckDB\'s over the same lseek offsets, below 2^32, of both signs', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bpfql-var-'));
+  const file = join(dir, 'f');
+  writeFileSync(file, '');
+  try {
+    const offsets = [...FIBONACCI, 123456789n, 2147483648n, 3000000000n, 4294967295n];
+    const shifted = offsets.map((v) => v - 3000000000n);
+    const comm = uniqueComm('bqv');
+    const sql = `SELECT count(*) AS n, variance(ret), variance(ret - 3000000000), stddev(ret) FROM tracepoint.syscalls.sys_exit_lseek WHERE comm = '${comm}'`;
+    const workload = () => seekAll(comm, file, 600 + Math.floor(Math.random() * 100), offsets);
+    const kernel = await runOnce({}, sql, workload);
+    const stream = await runOnce({ kernelAggregation: false }, sql, workload);
+    assert.equal(kernel.mode, 'aggregate');
+    assert.equal(stream.mode, 'stream');
+    for (const [i, values] of [[1, offsets], [2, shifted]] as const) {
+      const exact = exactVariance(values);
+      const inKernel = kernel.row[i] as number;
+      const duckdb = stream.row[i] as number;
+      assert.ok(Math.abs(inKernel - exact) <= 1e-12 * exact, `column ${i}: kernel ${inKernel}, exact ${exact}`);
+      assert.ok(Math.abs(inKernel - duckdb) <= 1e-9 * duckdb, `column ${i}: kernel ${inKernel}, DuckDB ${duckdb}`);
+    }
+    assert.equal(big(kernel.row[0]), 40n);
+    // stddev(ret) read the state variance(ret) updated.
+    assert.equal(kernel.row[3], Math.sqrt(kernel.row[1] as number));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

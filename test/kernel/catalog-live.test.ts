@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
 import { COMMON_COLUMNS } from '../../src/catalog/common-columns.js';
 import { parseFormat } from '../../src/catalog/format.js';
-import { kernelCatalog } from '../../src/engine/kernel-env.js';
+import { kernelCatalog } from '../../src/runtime/kernel-env.js';
 import { readFormat, tracefsRoot } from '../../src/kernel/tracefs.js';
 import { kernelSkip } from '../helpers/workload.js';
 

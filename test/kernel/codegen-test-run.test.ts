@@ -1,13 +1,13 @@
 // Generated programs run by the kernel on records the test builds (BPF_PROG_TEST_RUN, no live
 // event): every comparison and its negation over boundary values of every integer width and
 // signedness, AND/OR/NOT, IN, BETWEEN and string filters, the bucket each value lands in for
-// hist, lhist and the quantiles, count/sum/min/max/avg/stddev merged over two CPUs, streamed
+// hist, lhist and the quantiles, count/sum/min/max/avg/stddev/variance merged over two CPUs, streamed
 // records, and the lost-record and map-full counters. Expected answers are computed here with
 // exact integer arithmetic (SQL semantics: compare numbers, not bit patterns).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { kernelPlannerEnv } from '../../src/engine/kernel-env.js';
+import { kernelPlannerEnv } from '../../src/runtime/kernel-env.js';
 import { possibleCpus } from '../../src/kernel/cpus.js';
 import { needsRoot } from './kernel-root.js';
 import { FIELDS_TABLE, batchRows, fieldRange, fieldsRecord, withTestRun, wordsRecord, type RecordValues, type TestRun } from '../helpers/test-run.js';
@@ -35,6 +35,15 @@ const big = (v: unknown): bigint => {
   throw new Error(`not an integer: ${String(v)}`);
 };
 const sorted = (vs: Iterable<bigint>): bigint[] => [...new Set(vs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** The sample variance from exact integer sums, as the kernel's 128/192-bit sums allow; NULL below two values. */
+function exactVariance(xs: readonly bigint[]): number | null {
+  const n = BigInt(xs.length);
+  if (n < 2n) return null;
+  const sum = xs.reduce((s, x) => s + x, 0n);
+  const ss = xs.reduce((s, x) => s + x * x, 0n);
+  return Number(ss * n - sum * sum) / Number(n * (n - 1n));
+}
 
 /** SQL text of an integer constant (the smallest s64 has no positive literal of its type). */
 const lit = (v: bigint): string => (v === MIN64 ? `(${MIN64 + 1n} - 1)` : String(v));
@@ -285,9 +294,7 @@ test('count, sum, min, max, avg and stddev merge exactly over two CPUs, per grou
         const sum = xs.reduce((s, x) => s + x, 0n);
         const n = BigInt(xs.length);
         const mean = Number(sum) / Number(n);
-        // The sample variance from exact integer sums, as the kernel's 128/192-bit sums allow.
-        const ss = xs.reduce((s, x) => s + x * x, 0n);
-        const variance = Number(ss * n - sum * sum) / Number(n * (n - 1n));
+        const variance = exactVariance(xs)!;
         assert.deepEqual(
           [big(row[1]), big(row[2]), big(row[3]), big(row[4]), big(row[7]), big(row[8]), big(row[9]), big(row[10])],
           [n, sum, sorted(xs)[0], sorted(xs).at(-1), us.reduce((s, u) => s + u, 0n), sorted(us)[0], sorted(us).at(-1), n],
@@ -299,6 +306,30 @@ test('count, sum, min, max, avg and stddev merge exactly over two CPUs, per grou
       }
     },
   ));
+
+test('variance merges exactly over two CPUs, shares stddev\'s state, and is NULL for fewer than two values', { skip }, () =>
+  withTestRun(`SELECT u8, variance(s64), stddev(s64), variance(u32), variance(s16) FROM ${FIELDS_TABLE} GROUP BY u8`, (t) => {
+    const mode = t.plan.kernel.mode;
+    assert.ok(mode.kind === 'aggregate', mode.kind);
+    assert.deepEqual(mode.aggregates.map((a) => [a.fn, a.offset, a.stateOf ?? '-']), [['variance', 8, '-'], ['stddev', 8, 'a0'], ['variance', 48, '-'], ['variance', 88, '-']]);
+    // Group 1: values below 2^32 of both signs, the u32 ones up to its top; group 2: s64 extremes,
+    // whose sums need more than 64 bits on the way; group 3: one value; group 4: equal values.
+    const events: [bigint, bigint, bigint, bigint, number][] = [
+      [1n, -2147483648n, 0n, -32768n, 0], [1n, 4294967295n, 4294967295n, 32767n, 1], [1n, 7n, 1n, -1n, 1],
+      [1n, 123456789n, 3000000000n, 0n, 0], [1n, -5n, 65536n, 12345n, 1],
+      [2n, MAX64, 4294967294n, 1n, 1], [2n, MIN64, 4294967295n, 2n, 0], [2n, MAX64 - 1n, 0n, 3n, 0], [2n, MIN64 + 3n, 2n, 4n, 1],
+      [3n, 42n, 42n, 42n, 1],
+      [4n, -9n, 9n, -9n, 0], [4n, -9n, 9n, -9n, 1],
+    ];
+    for (const [u8, s64, u32, s16, cpu] of events) t.run(fieldsRecord({ u8, s64, u32, s16 }), cpu);
+    const got = batchRows(t.aggregate()).sort((a, b) => Number(big(a[0]) - big(b[0])));
+    assert.deepEqual(got.map((r) => big(r[0])), [1n, 2n, 3n, 4n]);
+    for (const row of got) {
+      const mine = events.filter((e) => e[0] === big(row[0]));
+      const variance = exactVariance(mine.map((e) => e[1]));
+      assert.deepEqual(row.slice(1), [variance, variance === null ? null : Math.sqrt(variance), exactVariance(mine.map((e) => e[2])), exactVariance(mine.map((e) => e[3]))], `group ${String(row[0])}`);
+    }
+  }));
 
 test('streamed records carry every field exactly, over two CPUs', { skip }, () =>
   withTestRun(`SELECT s8, u8, s16, u16, s32, u32, s64, u64, label, path, cpu FROM ${FIELDS_TABLE} WHERE s16 != 7`, (t) => {

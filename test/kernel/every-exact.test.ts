@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine } from '../../src/engine/engine.js';
-import { isComplete } from '../../src/engine/completeness.js';
+import { isComplete } from '../../src/runtime/completeness.js';
 import { GetppidStorm } from '../helpers/getppid-storm.js';
 import { kernelSkip, uniqueComm } from '../helpers/workload.js';
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine } from '../../src/engine/engine.js';
-import type { QueryResult } from '../../src/sink/session.js';
+import type { QueryResult } from '../../src/store/session.js';
 import { execTimes, kernelSkip, NamedProgram, uniqueComm } from '../helpers/workload.js';
 import { GetppidStorm } from '../helpers/getppid-storm.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encode } from '../../src/bpf/index.js';
 import type { CompiledProgram } from '../../src/bpf-templates/compile.js';
-import { programTypeOf } from '../../src/engine/attach-source.js';
+import { programTypeOf } from '../../src/runtime/attach-source.js';
 import { VerifierError } from '../../src/kernel/errors.js';
 import { BpfMap, type MapSpec } from '../../src/kernel/map.js';
 import { BpfProgram } from '../../src/kernel/program.js';

@@ -20,7 +20,7 @@ test('--strict on read: calls in flight at attach and at the end are not losses 
     w.goAndHold();
     const r = await cli.done;
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, ` n\n--\n${READS}\n(1 row)\ncomplete: no lost records, no failed map updates, no lost pairs, no skipped events\n`);
+    assert.equal(r.stdout, ` n\n--\n${READS}\n(1 row)\ncomplete: no lost records, no failed map updates, no lost pairs, no lost stacks, no skipped events\n`);
     assert.equal(r.stderr, '');
     assert.deepEqual(await w.release(), { code: 0, signal: null });
   } finally {

@@ -22,7 +22,7 @@ test('--db: runs killed during a kernel query and during a large write leave ear
     await work.done;
     const r1 = await first.done;
     assert.equal(r1.code, 0, r1.stderr);
-    assert.equal(r1.stdout, 'created table a\ncomplete: no lost records, no failed map updates, no lost pairs, no skipped events\n');
+    assert.equal(r1.stdout, 'created table a\ncomplete: no lost records, no failed map updates, no lost pairs, no lost stacks, no skipped events\n');
 
     // Killed while the kernel query runs: its table never existed.
     const second = startCli(['--db', db, `CREATE TABLE b AS SELECT pid, count(*) AS n FROM tracepoint.syscalls.sys_enter_getppid GROUP BY pid FOR 60s`]);

@@ -42,7 +42,7 @@ test('SIGINT ends a streaming query: its rows are printed and exported', { skip 
     assert.deepEqual(JSON.parse(r.stdout), Array.from({ length: 40 }, () => ({ pid: work.pid, comm })));
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
     assert.deepEqual(lines, Array.from({ length: 40 }, () => ({ pid: work.pid, comm })));
-    assert.match(r.stderr, /"completeness":\{"lostRecords":0,"failedUpdates":0,"lostPairs":0,"missedEvents":0\}/);
+    assert.match(r.stderr, /"completeness":\{"lostRecords":0,"failedUpdates":0,"lostPairs":0,"lostStacks":0,"missedEvents":0\}/);
     assert.match(r.stderr, new RegExp(`wrote 40 rows to ${out}`));
   }));
 
@@ -60,7 +60,7 @@ test('SIGTERM ends a streaming query: its rows are printed as a table and export
     const lines = r.stdout.split('\n');
     assert.equal(lines.filter((l) => new RegExp(`^\\s*${work.pid} \\| ${comm}\\s*$`).test(l)).length, 30, r.stdout);
     assert.ok(lines.includes('(30 rows)'), r.stdout);
-    assert.ok(lines.includes('complete: no lost records, no failed map updates, no lost pairs, no skipped events'), r.stdout);
+    assert.ok(lines.includes('complete: no lost records, no failed map updates, no lost pairs, no lost stacks, no skipped events'), r.stdout);
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
     const back = await conn.runAndReadAll(`SELECT pid, comm, count(*) AS n FROM read_parquet('${out}') GROUP BY ALL`);

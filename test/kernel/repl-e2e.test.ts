@@ -97,7 +97,7 @@ test('REPL: a kernel query counts live, Ctrl-C keeps its result, SELECT * FROM l
       `${'-'.repeat(prog.comm.length)}-+---`,
       `${prog.comm} | 25`,
       '(1 row)',
-      'complete: no lost records, no failed map updates, no lost pairs, no skipped events',
+      'complete: no lost records, no failed map updates, no lost pairs, no lost stacks, no skipped events',
     ]);
     assert.match(result[6]!, /^stopped by Ctrl-C after \d+\.\ds; the result is in table last$/);
     assert.equal(result[7], 'bpfql>');

@@ -111,8 +111,8 @@ test('syscalls and read of a traced command are complete: other processes\' call
     '--', 'sh', '-c', 'for i in 1 2 3 4 5; do echo $i; sleep 0.05; done | cat > /dev/null',
   ]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /== calls \(complete: no lost records, no failed map updates, no lost pairs, no skipped events\)/);
-  assert.match(r.stderr, /== reads \(complete: no lost records, no failed map updates, no lost pairs, no skipped events\)/);
+  assert.match(r.stderr, /== calls \(complete: no lost records, no failed map updates, no lost pairs, no lost stacks, no skipped events\)/);
+  assert.match(r.stderr, /== reads \(complete: no lost records, no failed map updates, no lost pairs, no lost stacks, no skipped events\)/);
 });
 
 test('a failing assertion exits 3 and the reports name it with its value; passing ones keep the command\'s exit code', { skip }, async () => {

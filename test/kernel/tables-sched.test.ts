@@ -31,6 +31,7 @@ test('sched_switch: each sleep switches the workload out, sleeping', { skip }, a
 /** bpftrace, counting what runqlat counts for tasks named in `comms`: waits from wakeup, new task or preemption to switch-in. */
 function runqlatBpftrace(comms: readonly string[]): string {
   return `
+BEGIN { printf("ready\\n"); }
 tracepoint:sched:sched_wakeup, tracepoint:sched:sched_wakeup_new { @q[args->pid] = nsecs; }
 tracepoint:sched:sched_switch {
   if ((args->prev_state & 0xff) == 0 && args->prev_pid != 0) { @q[args->prev_pid] = nsecs; }
@@ -53,11 +54,12 @@ test('runq_latency counts what runqlat counts: the same waits as bpftrace on the
   const bt = spawn('/usr/bin/bpftrace', ['-e', runqlatBpftrace([w.comm, busy.comm])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   bt.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const btDone = new Promise<void>((resolve) => bt.on('exit', () => resolve()));
+  const btDone = new Promise<void>((resolve) => bt.on('close', () => resolve()));
   const engine = await Engine.open();
   try {
     await new Promise<void>((resolve, reject) => {
-      bt.stdout.on('data', () => /Attaching/.test(out) && resolve());
+      // BEGIN runs once every probe is attached ("Attaching" is printed before they are).
+      bt.stdout.on('data', () => /ready/.test(out) && resolve());
       void btDone.then(() => reject(new Error(`bpftrace ended: ${out}`)));
     });
     const run = await queryDuring(

@@ -24,7 +24,7 @@ test('syscalls: 1000 getppid calls, named and filtered in the kernel', { skip },
     assert.deepEqual(k.plan.residualFilters, []);
     // The workload was blocked in read(2) when the program attached: that return has no entry,
     // and is outside the query's window.
-    assert.deepEqual(k.completeness, { lostRecords: 0, failedUpdates: 0, lostPairs: 0, missedEvents: 0 });
+    assert.deepEqual(k.completeness, { lostRecords: 0, failedUpdates: 0, lostPairs: 0, lostStacks: 0, missedEvents: 0 });
   } finally {
     await engine.close();
     w.remove();

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toRecordBatch } from '../../src/sink/arrow.js';
+import { toRecordBatch } from '../../src/store/arrow.js';
 import { exportQuery } from '../../src/output/export.js';
 import { exportFormatOf } from '../../src/output/formats.js';
-import { Session } from '../../src/sink/session.js';
+import { Session } from '../../src/store/session.js';
 import { BUCKETS, S64, STRING, TIMESTAMP, U64 } from '../../src/catalog/types.js';
 import type { ResultColumn } from '../../src/catalog/types.js';
-import { quoteString } from '../../src/sink/sql-text.js';
+import { quoteString } from '../../src/store/sql-text.js';
 
 test('exportFormatOf goes by extension, in any case', () => {
   assert.equal(exportFormatOf('/tmp/a.parquet')?.name, 'parquet');

@@ -14,7 +14,7 @@ import { engineBackend } from '../../src/repl/backend.js';
 import { parseMeta } from '../../src/repl/meta.js';
 import type { TranscriptItem } from '../../src/repl/runner.js';
 import { Runner } from '../../src/repl/runner.js';
-import { Session } from '../../src/sink/session.js';
+import { Session } from '../../src/store/session.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 import { fromRoot } from '../helpers/paths.js';
 

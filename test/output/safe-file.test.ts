@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportQuery } from '../../src/output/export.js';
 import { appendFileText, OutputFileError, replaceFileText } from '../../src/output/safe-file.js';
-import { Session } from '../../src/sink/session.js';
+import { Session } from '../../src/store/session.js';
 
 async function withDir(f: (dir: string, s: Session) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bpfql-safe-'));

@@ -3,14 +3,14 @@
 // quantile within the stated bound of DuckDB's exact quantile_disc.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AggregateParams, CpuState, KernelAggregate } from '../../src/bpf-templates/aggregates/aggregate.js';
-import { KERNEL_AGGREGATES } from '../../src/bpf-templates/aggregates/index.js';
-import { HIST_BUCKETS, histBounds } from '../../src/bpf-templates/aggregates/hist.js';
-import { linearBuckets, lhistBounds } from '../../src/bpf-templates/aggregates/lhist.js';
-import { LOG_LINEAR_BUCKETS, logLinearBounds, QUANTILE_RELATIVE_ERROR } from '../../src/bpf-templates/aggregates/quantile.js';
 import type { Bucket } from '../../src/catalog/types.js';
-import { duckdbAggregateMacros } from '../../src/planner/duckdb-aggregates.js';
-import { Session } from '../../src/sink/session.js';
+import type { AggregateFunction, AggregateParams, CpuState } from '../../src/functions/aggregate.js';
+import { duckdbAggregateMacros } from '../../src/functions/duckdb-macros.js';
+import { HIST_BUCKETS, histBounds } from '../../src/functions/hist.js';
+import { linearBuckets, lhistBounds } from '../../src/functions/lhist.js';
+import { LOG_LINEAR_BUCKETS, logLinearBounds, QUANTILE_RELATIVE_ERROR } from '../../src/functions/quantile.js';
+import { aggregateFunction } from '../../src/functions/registry.js';
+import { Session } from '../../src/store/session.js';
 
 type Bounds = (i: number) => { readonly lo: bigint; readonly hi: bigint };
 
@@ -70,7 +70,7 @@ test('hist: DuckDB\'s macro and the kernel\'s buckets agree, signed and unsigned
   const NONE: AggregateParams = { kind: 'none' };
   await withValues(VALUES, 'BIGINT', async (s) => {
     assert.equal((await s.run('SELECT hist(x) FROM v')).columns[0]!.type, 'STRUCT("lo" BIGINT, "hi" BIGINT, "count" UBIGINT)[]');
-    const kernel = KERNEL_AGGREGATES.hist.finalize([stateOf(VALUES, HIST_BUCKETS, slotIn(histBounds, HIST_BUCKETS))], true, NONE);
+    const kernel = aggregateFunction('hist').finalize([stateOf(VALUES, HIST_BUCKETS, slotIn(histBounds, HIST_BUCKETS))], true, NONE);
     assert.deepEqual(asBuckets(await one(s, 'SELECT hist(x) FROM v')), kernel);
   });
   // Unsigned values of 2^63 and more count in the top bucket.
@@ -90,7 +90,7 @@ test('lhist: DuckDB\'s macro and the kernel\'s buckets agree for several bounds'
     for (const [lo, hi, step] of cases) {
       const p = { kind: 'linear', lo, hi, step } as const;
       const slots = linearBuckets(p) + 2;
-      const kernel = KERNEL_AGGREGATES.lhist.finalize([stateOf(VALUES, slots, slotIn((i) => lhistBounds(p, i), slots))], true, p);
+      const kernel = aggregateFunction('lhist').finalize([stateOf(VALUES, slots, slotIn((i) => lhistBounds(p, i), slots))], true, p);
       assert.deepEqual(asBuckets(await one(s, `SELECT lhist(x, ${lo}, ${hi}, ${step}) FROM v`)), kernel, `lhist(x, ${lo}, ${hi}, ${step})`);
     }
   });
@@ -106,13 +106,13 @@ test('lhist of an unsigned column with a negative lo: nothing underflows', async
 });
 
 test('p50…p999 are DuckDB\'s quantile_disc, which the kernel\'s estimates approach within 1/64', async () => {
-  const quantiles: [string, KernelAggregate, string][] = [
-    ['p50(x)', KERNEL_AGGREGATES.p50, 'quantile_disc(x, 0.5)'],
-    ['p90(x)', KERNEL_AGGREGATES.p90, 'quantile_disc(x, 0.9)'],
-    ['p95(x)', KERNEL_AGGREGATES.p95, 'quantile_disc(x, 0.95)'],
-    ['p99(x)', KERNEL_AGGREGATES.p99, 'quantile_disc(x, 0.99)'],
-    ['p999(x)', KERNEL_AGGREGATES.p999, 'quantile_disc(x, 0.999)'],
-    ['quantile(x, 0.3)', KERNEL_AGGREGATES.quantile, 'quantile_disc(x, 0.3)'],
+  const quantiles: [string, AggregateFunction, string][] = [
+    ['p50(x)', aggregateFunction('p50'), 'quantile_disc(x, 0.5)'],
+    ['p90(x)', aggregateFunction('p90'), 'quantile_disc(x, 0.9)'],
+    ['p95(x)', aggregateFunction('p95'), 'quantile_disc(x, 0.95)'],
+    ['p99(x)', aggregateFunction('p99'), 'quantile_disc(x, 0.99)'],
+    ['p999(x)', aggregateFunction('p999'), 'quantile_disc(x, 0.999)'],
+    ['quantile(x, 0.3)', aggregateFunction('quantile'), 'quantile_disc(x, 0.3)'],
   ];
   // A spread of values where each rank lands in a wide bucket.
   const values = Array.from({ length: 1000 }, (_, i) => BigInt(Math.round(1.013 ** i * 97)) * (i % 7 === 0 ? -1n : 1n));

@@ -8,7 +8,7 @@ import { KERNEL_TABLE } from '../../src/planner/plan.js';
 import { planQuery, type PlanOptions } from '../../src/planner/planner.js';
 import { printKExpr } from '../../src/planner/print-kexpr.js';
 import { parseStatement } from '../../src/query/parse.js';
-import { Session } from '../../src/sink/session.js';
+import { Session } from '../../src/store/session.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 
 function plan(sql: string, opts: PlanOptions = {}): Plan {
@@ -74,7 +74,7 @@ test('anything else on a decoded column streams the raw value and DuckDB decodes
 
 test('SELECT * replaces decoded columns by their text', () => {
   const p = plan('SELECT * FROM tcp_connect');
-  // Addresses reach DuckDB as text already (the sink makes it from their bytes).
+  // Addresses reach DuckDB as text already (the runtime makes it from their bytes).
   assert.equal(p.residualSql, 'SELECT * REPLACE (bpfql_address_family(family) AS family) FROM __bpfql_kernel');
 });
 

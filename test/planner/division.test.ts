@@ -11,7 +11,7 @@ import { KERNEL_TABLE, type Plan } from '../../src/planner/plan.js';
 import { planQuery } from '../../src/planner/planner.js';
 import { printKExpr } from '../../src/planner/print-kexpr.js';
 import { parseStatement } from '../../src/query/parse.js';
-import { Session } from '../../src/sink/session.js';
+import { Session } from '../../src/store/session.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 
 function plan(sql: string): Plan {

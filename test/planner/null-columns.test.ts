@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { disassemble } from '../../src/bpf/index.js';
-import { countAggregate } from '../../src/bpf-templates/aggregates/count.js';
-import type { CpuState } from '../../src/bpf-templates/aggregates/aggregate.js';
 import { compileKernelPlan } from '../../src/bpf-templates/compile.js';
+import type { CpuState } from '../../src/functions/aggregate.js';
+import { countAggregate } from '../../src/functions/count.js';
 import { explainPlan } from '../../src/engine/explain.js';
 import type { Column } from '../../src/catalog/column.js';
 import { kernelNullValue, NO_STACK_ID } from '../../src/catalog/nulls.js';
@@ -17,7 +17,7 @@ import { printKExpr } from '../../src/planner/print-kexpr.js';
 import { Pushdown } from '../../src/planner/pushdown.js';
 import { Scope } from '../../src/planner/scope.js';
 import { parseStatement } from '../../src/query/parse.js';
-import { Symbolizer } from '../../src/sink/symbolize.js';
+import { Symbolizer } from '../../src/runtime/symbolize.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 
 function plan(sql: string): Plan {

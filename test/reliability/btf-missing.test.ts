@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryError } from '../../src/diag/diagnostic.js';
 import { formatDiagnostic } from '../../src/diag/messages.js';
-import { kernelPlannerEnv } from '../../src/engine/kernel-env.js';
+import { kernelPlannerEnv } from '../../src/runtime/kernel-env.js';
 import { OffsetUnavailableError } from '../../src/planner/offsets.js';
 import type { PlannerEnv } from '../../src/planner/planner.js';
 import { planQuery } from '../../src/planner/planner.js';

@@ -3,7 +3,7 @@
 // real user 'nobody' is in test/kernel/reliability-privileges.test.ts.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reportError } from '../../src/cli/errors.js';
+import { reportError } from '../../src/engine/report-error.js';
 import { Engine } from '../../src/engine/engine.js';
 import { BpfCmd } from '../../src/kernel/bpf-cmd.js';
 import { KernelError, PRIVILEGES_NEEDED, VerifierError } from '../../src/kernel/errors.js';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render } from 'ink-testing-library';
-import { COMPLETE } from '../../src/engine/completeness.js';
+import { COMPLETE } from '../../src/runtime/completeness.js';
 import type { Outcome, RunContext } from '../../src/engine/engine.js';
 import type { Backend } from '../../src/repl/backend.js';
 import { App } from '../../src/repl/components/App.js';
@@ -66,7 +66,7 @@ test('LiveView: elapsed time, events, rows and lost records, then the current re
     'ls   |   34',
     '(2 rows)',
   ].join('\n'));
-  rerender(<LiveView running={{ ...running, stopping: true, progress: { ...running.progress, completeness: { lostRecords: 7, failedUpdates: 0, lostPairs: 0, missedEvents: 0 } } }} width={99} height={9} />);
+  rerender(<LiveView running={{ ...running, stopping: true, progress: { ...running.progress, completeness: { lostRecords: 7, failedUpdates: 0, lostPairs: 0, lostStacks: 0, missedEvents: 0 } } }} width={99} height={9} />);
   assert.equal(plain(lastFrame()), [
     '● stopping  3.3s  ·  1,234 events  ·  2 rows  ·  7 lost  collecting the result…',
     'SELECT comm, count(*) AS n FROM exec GROUP BY comm',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KernelRunInfo, Outcome, RunContext } from '../../src/engine/engine.js';
 import { Engine } from '../../src/engine/engine.js';
-import { COMPLETE } from '../../src/engine/completeness.js';
+import { COMPLETE } from '../../src/runtime/completeness.js';
 import { parseStatement } from '../../src/query/parse.js';
 import type { Backend } from '../../src/repl/backend.js';
 import { engineBackend } from '../../src/repl/backend.js';
@@ -182,7 +182,7 @@ test('a kernel query shows its progress while it runs; interrupt ends it, keeps 
     assert.deepEqual(withoutIds(rec.items), [
       { kind: 'input', text: `${query}; SELECT 'never';` },
       { kind: 'table', result },
-      { kind: 'note', text: 'complete: no lost records, no failed map updates, no lost pairs, no skipped events', warn: false },
+      { kind: 'note', text: 'complete: no lost records, no failed map updates, no lost pairs, no lost stacks, no skipped events', warn: false },
       { kind: 'note', text: 'stopped by Ctrl-C after 1.5s; the result is in table last', warn: false },
     ]);
   });
@@ -211,7 +211,7 @@ test('EVERY: on screen each window is shown as it closes and not again at the en
     await runner.submit('SELECT count(*) AS n FROM exec EVERY 1s;');
     await runner.submit('.format csv');
     await runner.submit('SELECT count(*) AS n FROM exec EVERY 1s;');
-    const complete = { kind: 'note', text: 'complete: no lost records, no failed map updates, no lost pairs, no skipped events', warn: false };
+    const complete = { kind: 'note', text: 'complete: no lost records, no failed map updates, no lost pairs, no lost stacks, no skipped events', warn: false };
     assert.deepEqual(withoutIds(rec.items).filter((i) => i.kind !== 'input'), [
       { kind: 'table', result: window(4) },
       { kind: 'table', result: window(6) },

@@ -6,7 +6,7 @@
 //
 // Exits 1 when any sum differs from CALLS or any run is not complete.
 import { Engine } from '../../src/engine/engine.js';
-import { describeCompleteness, isComplete } from '../../src/engine/completeness.js';
+import { describeCompleteness, isComplete } from '../../src/runtime/completeness.js';
 import { GetppidStorm } from '../helpers/getppid-storm.js';
 import { uniqueComm } from '../helpers/workload.js';
 

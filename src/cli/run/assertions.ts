@@ -1,6 +1,6 @@
 // `--assert SQL`: DuckDB SQL over the run's results whose first row's first column is the verdict.
 // The whole row is kept, so `SELECT n <= 2000 AS ok, n FROM opens` reports n along with the verdict.
-import type { QueryResult, Session } from '../../sink/session.js';
+import type { QueryResult, Session } from '../../store/session.js';
 
 export interface AssertionResult {
   readonly sql: string;

@@ -5,9 +5,9 @@
 // `metric` the name of a numeric column, `value` its value as a DOUBLE. Other columns
 // (timestamps, lists, structs) are neither keys nor compared. One long table keeps results of
 // any shape in one file that DuckDB can read back with read_parquet().
-import type { Session } from '../../sink/session.js';
+import type { Session } from '../../store/session.js';
 import { exportQuery } from '../../output/export.js';
-import { quoteIdent, quoteString } from '../../sink/sql-text.js';
+import { quoteIdent, quoteString } from '../../store/sql-text.js';
 
 export interface TableShape {
   readonly name: string;

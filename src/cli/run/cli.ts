@@ -2,7 +2,7 @@
 // the report files. Returns bpfql's exit code.
 import { replaceFileText } from '../../output/safe-file.js';
 import { UsageError } from '../args.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../../engine/report-error.js';
 import type { RunOptions } from './args.js';
 import { parseRunArgs, RUN_USAGE } from './args.js';
 import type { RunReport } from './report.js';

@@ -1,6 +1,6 @@
 // The JSON report of `bpfql run`: one object, keys in a fixed order, values exact (integers beyond
 // 2^53 stay exact literals). Fields are documented in the README.
-import { isComplete } from '../../engine/completeness.js';
+import { isComplete } from '../../runtime/completeness.js';
 import { jsonText } from '../../output/json-text.js';
 import type { RunReport } from './report.js';
 import { checksPassed, regressions } from './report.js';
@@ -22,6 +22,7 @@ export function renderJsonReport(r: RunReport): string {
       lostRecords: q.completeness.lostRecords,
       failedUpdates: q.completeness.failedUpdates,
       lostPairs: q.completeness.lostPairs,
+      lostStacks: q.completeness.lostStacks,
       missedEvents: q.completeness.missedEvents,
     })),
     assertions: r.assertions.map((a) => ({ sql: a.sql, passed: a.passed, values: a.values, ...(a.error !== undefined ? { error: a.error } : {}) })),

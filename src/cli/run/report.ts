@@ -1,5 +1,5 @@
 // What a `bpfql run` did, for the JSON and JUnit XML reports and the summary on stderr.
-import type { Completeness } from '../../engine/completeness.js';
+import type { Completeness } from '../../runtime/completeness.js';
 import { jsonText } from '../../output/json-text.js';
 import type { AssertionResult } from './assertions.js';
 import type { BaselineComparison, Comparison } from './baseline.js';

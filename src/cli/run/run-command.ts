@@ -1,22 +1,20 @@
 // `bpfql run`: the command in a cgroup of its own, every query attached before it starts and
 // ended when it exits, then the DuckDB statements, the assertions and the baseline on the results.
 import { readFileSync } from 'node:fs';
-import type { CommandCgroup } from '../../kernel/cgroup.js';
-import { findCgroup2 } from '../../kernel/cgroup.js';
 import { Engine, type Outcome } from '../../engine/engine.js';
 import { classify } from '../../engine/classify.js';
 import { kernelSubqueries } from '../../engine/embedded.js';
-import { COMPLETE, describeCompleteness } from '../../engine/completeness.js';
-import type { Session } from '../../sink/session.js';
+import { COMPLETE, describeCompleteness } from '../../runtime/completeness.js';
+import type { Session } from '../../store/session.js';
 import { formatResult } from '../../output/result-text.js';
-import { quoteIdent } from '../../sink/sql-text.js';
-import { ExitCode, reportError } from '../errors.js';
-import { VERSION } from '../version.js';
+import { quoteIdent } from '../../store/sql-text.js';
+import { ExitCode, reportError } from '../../engine/report-error.js';
+import { VERSION } from '../../engine/version.js';
 import type { QuerySource, RunOptions } from './args.js';
 import type { AssertionResult } from './assertions.js';
 import { runAssertions } from './assertions.js';
 import { compareBaseline, currentValues, loadBaseline, saveBaseline, tableShapes } from './baseline.js';
-import { createRunCgroup, releaseRunCgroup } from './run-cgroup.js';
+import { createRunCgroup, releaseRunCgroup, type CommandCgroup } from '../../runtime/run-cgroup.js';
 import type { CommandExit, Launched } from './launch.js';
 import { exitStatus, launchInCgroup } from './launch.js';
 import type { QueryReport, RunReport } from './report.js';
@@ -187,7 +185,7 @@ export async function runCommand(opts: RunOptions, log: (line: string) => void):
   const unhandle = handleSignals(run);
   try {
     const sources = readSources(opts.sources);
-    const cgroup = createRunCgroup(findCgroup2());
+    const cgroup = createRunCgroup();
     try {
       await traced(opts, sources, cgroup, got, run, log);
     } finally {

@@ -1,7 +1,7 @@
 // What a running kernel query looks like, like top: elapsed time, events and lost records, and
 // (aggregate queries) the current result, refreshed a few times a second.
 import { Box, Text } from 'ink';
-import { describeCompleteness, isComplete } from '../../engine/completeness.js';
+import { describeCompleteness, isComplete } from '../../runtime/completeness.js';
 import type { Running } from '../runner.js';
 import { ResultTable } from './ResultTable.js';
 

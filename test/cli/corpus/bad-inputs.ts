@@ -3,7 +3,7 @@
 // habits bpfql must answer precisely, and bad options. Each must end in exit 2 (a query or usage
 // error; queries with line:column and a caret) or 1 (the environment), before anything is loaded.
 import { readFileSync } from 'node:fs';
-import { AGGREGATE_FUNCTIONS } from '../../../src/planner/aggregate-names.js';
+import { AGGREGATE_FUNCTIONS } from '../../../src/functions/names.js';
 import { keywordTokens } from '../../../src/query/lexer.js';
 import { codeTokens, isWord, type SqlToken } from '../../../src/query/scan.js';
 import { splitStatements } from '../../../src/query/split.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runAssertions, verdictOf } from '../../../src/cli/run/assertions.js';
-import { Session } from '../../../src/sink/session.js';
+import { Session } from '../../../src/store/session.js';
 
 test('the first column of the first row decides; the whole row is kept', () => {
   const columns = [{ name: 'ok', type: 'BOOLEAN' }, { name: 'n', type: 'BIGINT' }];

@@ -7,7 +7,7 @@ import type { BaselineValue } from '../../../src/cli/run/baseline.js';
 import {
   baselineSql, compareBaseline, compareValue, currentValues, isKeyType, isMetricType, loadBaseline, saveBaseline, tableShapes,
 } from '../../../src/cli/run/baseline.js';
-import { Session } from '../../../src/sink/session.js';
+import { Session } from '../../../src/store/session.js';
 
 const v = (table: string, key: string, metric: string, value: number): BaselineValue => ({ table, key, metric, value });
 

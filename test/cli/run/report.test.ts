@@ -14,7 +14,7 @@ const report: RunReport = {
     table: 'opens',
     statement: "CREATE TABLE opens AS SELECT count(*) AS n FROM tracepoint.syscalls.sys_enter_openat WHERE filename = '/etc/hosts'",
     kernelRows: 1,
-    completeness: { lostRecords: 0, failedUpdates: 2, lostPairs: 0, missedEvents: 0 },
+    completeness: { lostRecords: 0, failedUpdates: 2, lostPairs: 0, lostStacks: 0, missedEvents: 0 },
   }],
   assertions: [
     { sql: 'SELECT n <= 2000 AS ok, n FROM opens', passed: false, values: { ok: false, n: 2100 } },
@@ -54,6 +54,7 @@ test('JSON report: every field, values exact (a u64 beyond 2^53 too)', () => {
       lostRecords: 0,
       failedUpdates: 2,
       lostPairs: 0,
+      lostStacks: 0,
       missedEvents: 0,
     }],
     assertions: [

@@ -1,0 +1,33 @@
+// Aggregate mode: the program keeps per-CPU aggregates in a map, read when the query ends.
+import { AGG_MAP } from '../bpf-templates/aggregate-program.js';
+import type { ColumnBatch } from '../catalog/types.js';
+import { possibleCpus } from '../kernel/cpus.js';
+import type { BpfMap } from '../kernel/map.js';
+import type { KernelPlan } from '../planner/plan.js';
+import { decodeAggregates, type MapChunk } from './decode-aggregates.js';
+import { readStats } from './read-stats.js';
+import type { KernelRunOptions } from './run-options.js';
+import { sleep, type Collected, type Running } from './running.js';
+import type { StackText } from './symbolize.js';
+
+/** @param stacks names stack ids, for plans with stack columns (see stackTextFor). */
+export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false, stacks?: StackText): ColumnBatch {
+  if (plan.mode.kind !== 'aggregate') throw new Error('not an aggregate plan');
+  const chunks: MapChunk[] = [];
+  agg.forEachBatch((keys, values, count) => chunks.push({ keys: Buffer.from(keys), values: Buffer.from(values), count }), { drain });
+  return decodeAggregates(plan.mode, chunks, possibleCpus(), stacks);
+}
+
+/** The map is read once, when the query ends (and for live views as it runs). */
+export async function aggregate(run: Running, opts: KernelRunOptions): Promise<Collected> {
+  const agg = run.maps.get(AGG_MAP)!;
+  while (!run.stopped) {
+    await Promise.race([run.ended, sleep(250)]);
+    if (opts.onTick && !run.stopped) {
+      const snapshot = readAggregates(run.plan, agg, false, run.stacks);
+      await opts.onTick({ rows: snapshot.rowCount, elapsedMs: performance.now() - run.started, completeness: readStats(run.stats, run.programs), snapshot });
+    }
+  }
+  const aggregate = readAggregates(run.plan, agg, false, run.stacks);
+  return { aggregate, rows: aggregate.rowCount };
+}

@@ -1,0 +1,122 @@
+// Decodes a per-CPU aggregation map, read in batches, into result columns: the GROUP BY values
+// from the packed keys, and each aggregate merged over the CPUs that saw the key.
+import type { CpuState, AggregateValue } from '../functions/aggregate.js';
+import { aggregateFunction } from '../functions/registry.js';
+import { addressText } from '../catalog/addresses.js';
+import type { StackSpace } from '../catalog/column.js';
+import type { Bucket, ColumnBatch, ColumnData, ResultColumn, ValueType } from '../catalog/types.js';
+import type { AggregateMode, KernelField } from '../planner/plan.js';
+import type { StackText } from './symbolize.js';
+
+export interface MapChunk {
+  readonly keys: Buffer;
+  readonly values: Buffer;
+  readonly count: number;
+}
+
+/** Reads a NUL-terminated string from a zero-padded buffer region. */
+export function readCString(buf: Buffer, offset: number, width: number): string {
+  const end = buf.indexOf(0, offset);
+  return buf.toString('utf8', offset, end < 0 || end > offset + width ? offset + width : end);
+}
+
+/** Reads an integer field (stored as 8 bytes) as the column type wants it. */
+function readInt(buf: Buffer, offset: number, f: KernelField): bigint {
+  return f.type.kind === 'int' && !f.type.signed ? buf.readBigUInt64LE(offset) : buf.readBigInt64LE(offset);
+}
+
+export class FieldColumns {
+  private readonly ints: (bigint | null)[][];
+  private readonly strings: (string | null)[][];
+  private readonly bytes: (Uint8Array | null)[][];
+
+  /** @param stacks names the stack ids of stack columns (the kernel stores ids, DuckDB gets text). */
+  constructor(private readonly fields: readonly KernelField[], private readonly stacks?: StackText) {
+    this.ints = fields.map(() => []);
+    this.strings = fields.map(() => []);
+    this.bytes = fields.map(() => []);
+  }
+
+  /** Appends one key or record whose fields start at `base`. */
+  push(buf: Buffer, base: number): void {
+    this.fields.forEach((f, i) => {
+      const at = base + f.offset;
+      const source = f.expr.kind === 'column' ? f.expr.column.source : undefined;
+      if (source?.kind === 'stack') this.strings[i]!.push(this.stackText(source.space, buf.readBigInt64LE(at)));
+      else if (source?.kind === 'address') this.strings[i]!.push(addressText(buf.subarray(at, at + f.width), source.family !== undefined));
+      else if (source?.kind === 'byte-array') this.bytes[i]!.push(new Uint8Array(buf.subarray(at, at + source.size)));
+      // A __data_loc array: its length in the first word, then its bytes.
+      else if (source?.kind === 'data-loc-bytes') this.bytes[i]!.push(new Uint8Array(buf.subarray(at + 8, at + 8 + Number(buf.readBigUInt64LE(at)))));
+      else if (f.type.kind === 'string') this.strings[i]!.push(readCString(buf, at, f.width));
+      else this.ints[i]!.push(readInt(buf, at, f));
+    });
+  }
+
+  private stackText(space: StackSpace, id: bigint): string | null {
+    if (!this.stacks) throw new Error('stack columns need the stack map to be decoded');
+    return this.stacks.text(space, id);
+  }
+
+  data(adjustTs: (mono: bigint) => bigint): ColumnData[] {
+    return this.fields.map((f, i) => {
+      if (f.type.kind === 'string') return { kind: 'string', values: this.strings[i]! };
+      if (f.type.kind === 'bytes') return { kind: 'bytes', values: this.bytes[i]! };
+      if (f.type.kind === 'timestamp') return { kind: 'int64', values: this.ints[i]!.map((v) => (v === null ? null : adjustTs(v))) };
+      if (f.type.kind === 'bool') return { kind: 'bool', values: this.ints[i]!.map((v) => (v === null ? null : v !== 0n)) };
+      return { kind: 'int64', values: this.ints[i]! };
+    });
+  }
+}
+
+export function decodeAggregates(mode: AggregateMode, chunks: readonly MapChunk[], cpus: number, stacks?: StackText): ColumnBatch {
+  const keys = new FieldColumns(mode.keys, stacks);
+  const results: AggregateValue[][] = mode.aggregates.map(() => []);
+  const slot = (mode.valueSize + 7) & ~7;
+  let rows = 0;
+  for (const chunk of chunks) {
+    for (let i = 0; i < chunk.count; i++) {
+      keys.push(chunk.keys, i * mode.keySize);
+      const base = i * slot * cpus;
+      const view = new DataView(chunk.values.buffer, chunk.values.byteOffset, chunk.values.byteLength);
+      const perCpu = (offset: number): CpuState[] => {
+        const out: CpuState[] = [];
+        for (let c = 0; c < cpus; c++) {
+          const at = base + c * slot;
+          out.push({ count: view.getBigUint64(at, true), view, offset: at + offset });
+        }
+        return out;
+      };
+      mode.aggregates.forEach((a, j) => {
+        results[j]!.push(aggregateFunction(a.fn).finalize(perCpu(a.offset), a.arg?.signed ?? false, a.params));
+      });
+      rows++;
+    }
+  }
+  // Without GROUP BY, SQL gives one row even when nothing happened: counts are 0, the rest NULL.
+  if (mode.keys.length === 0 && rows === 0) {
+    mode.aggregates.forEach((a, j) => results[j]!.push(a.fn === 'count' ? 0n : null));
+    rows = 1;
+  }
+  const columns: ResultColumn[] = [...mode.keys.map((k) => ({ name: k.name, type: k.type })), ...mode.aggregates.map((a) => ({ name: a.name, type: a.resultType }))];
+  const aggData: ColumnData[] = mode.aggregates.map((a, j) => aggregateColumn(a.name, a.resultType, results[j]!));
+  return { columns, data: [...keys.data((t) => t), ...aggData], rowCount: rows };
+}
+
+/** One aggregate's results as the column data its result type wants. */
+function aggregateColumn(name: string, type: ValueType, vals: readonly AggregateValue[]): ColumnData {
+  switch (type.kind) {
+    case 'float': return { kind: 'number', values: vals.map((v) => (v === null ? null : Number(scalar(name, v)))) };
+    case 'buckets': return { kind: 'buckets', values: vals.map((v) => (v === null ? null : buckets(name, v))) };
+    default: return { kind: 'int64', values: vals.map((v) => (v === null ? null : BigInt(scalar(name, v)))) };
+  }
+}
+
+function scalar(name: string, v: NonNullable<AggregateValue>): bigint | number {
+  if (typeof v === 'object') throw new Error(`aggregate ${name} gave buckets for a scalar column`);
+  return v;
+}
+
+function buckets(name: string, v: NonNullable<AggregateValue>): readonly Bucket[] {
+  if (typeof v !== 'object') throw new Error(`aggregate ${name} gave a number for a buckets column`);
+  return v;
+}

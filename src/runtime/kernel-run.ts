@@ -1,0 +1,60 @@
+// Runs a compiled program in the kernel: loads and attaches it, waits until the query should
+// end, and collects what it produced (stream-run, aggregate-run, every-run). Results are read
+// before anything is torn down; teardown (slow: RCU grace periods) happens after.
+import type { CompiledProgram } from '../bpf-templates/compile.js';
+import { STATS_MAP } from '../bpf-templates/stats.js';
+import type { KernelPlan } from '../planner/plan.js';
+import { aggregate } from './aggregate-run.js';
+import { aggregateWindows, streamWindows } from './every-run.js';
+import { loadAndAttach } from './load.js';
+import { afterMs } from './long-timer.js';
+import { readStats } from './read-stats.js';
+import type { KernelRunOptions, KernelRunResult } from './run-options.js';
+import type { Running } from './running.js';
+import { stackTextFor } from './stack-text.js';
+import { stream } from './stream-run.js';
+
+/** Nanoseconds to add to bpf_ktime_get_ns (CLOCK_MONOTONIC) to get wall-clock time. */
+function monotonicToWallOffset(): bigint {
+  return BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+}
+
+/** Throws KernelError (VerifierError when the verifier rejects a program) with nothing left loaded. */
+export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: KernelRunOptions): Promise<KernelRunResult> {
+  if (opts.every !== undefined && !prog.windowed) throw new Error('EVERY needs a program compiled with windowed');
+  const { scope, maps, programs, attachedMono } = loadAndAttach(plan, prog);
+  const startedAt = new Date();
+  // One offset for the rows' timestamps and the windows' bounds, so a row's ts and its window agree exactly.
+  const wallOffset = monotonicToWallOffset();
+  opts.onAttached?.();
+  const stats = maps.get(STATS_MAP)!;
+  // Read while the run's processes are likely still alive: user stacks are named from their mappings.
+  const stacks = stackTextFor(maps);
+  // FOR counts from the moment of attaching: that long of events, whatever loading took.
+  const nominalEnd = opts.durationMs === undefined ? undefined : attachedMono + BigInt(opts.durationMs) * 1_000_000n;
+  let cancelTimer = (): void => undefined;
+  const timedOut = nominalEnd === undefined ? new Promise<void>(() => undefined) : new Promise<void>((resolve) => {
+    cancelTimer = afterMs(Number(nominalEnd - process.hrtime.bigint()) / 1e6, resolve);
+  });
+  try {
+    const started = performance.now();
+    const run: Running = { plan, maps, programs, stats, stacks, scope, attachedMono, wallOffset, nominalEnd, started, stopped: false, ended: Promise.resolve() };
+    run.ended = Promise.race([opts.until, timedOut]).then(() => {
+      run.stopped = true;
+    });
+    const result =
+      plan.mode.kind === 'stream'
+        ? opts.every
+          ? await streamWindows(run, plan.mode, opts, opts.every)
+          : await stream(run, plan.mode, opts)
+        : opts.every
+          ? await aggregateWindows(run, opts, opts.every)
+          : await aggregate(run, opts);
+    return { ...result, completeness: readStats(stats, programs), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
+  } catch (e) {
+    scope.closeAll();
+    throw e;
+  } finally {
+    cancelTimer();
+  }
+}

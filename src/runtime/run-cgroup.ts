@@ -1,0 +1,32 @@
+// The cgroup of one `bpfql run`: named after bpfql's pid, removed when the run is over. The
+// CLI's way to the kernel's cgroups (kernel/cgroup.ts).
+import { CommandCgroup, findCgroup2 } from '../kernel/cgroup.js';
+import { Errno, KernelError } from '../kernel/errors.js';
+
+export type { CommandCgroup };
+
+/**
+ * Creates `bpfql-run-<pid>-<n>` under the cgroup v2 mount, n counting past leftovers of a
+ * crashed run. Throws a KernelError when cgroup v2 is not mounted or the cgroup cannot be made.
+ */
+export function createRunCgroup(): CommandCgroup {
+  const mountPoint = findCgroup2();
+  for (let n = 1; ; n++) {
+    try {
+      return CommandCgroup.create(mountPoint, `bpfql-run-${process.pid}-${n}`);
+    } catch (e) {
+      if (!(e instanceof KernelError && e.errno === Errno.EEXIST) || n >= 100) throw e;
+    }
+  }
+}
+
+/**
+ * Removes the cgroup. Processes the command started and left running keep it alive: say so
+ * (they were traced only until the command exited) and leave it for them.
+ */
+export async function releaseRunCgroup(cgroup: CommandCgroup, log: (line: string) => void): Promise<void> {
+  if (await cgroup.remove()) return;
+  const pids = cgroup.processes();
+  log(`warning: ${pids.length} process(es) the command started are still running (pid ${pids.join(', ')}); ` +
+    `they were traced until the command exited, and their cgroup ${cgroup.dir} is left in place`);
+}

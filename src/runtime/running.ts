@@ -1,0 +1,30 @@
+// What the loops of a running query (stream-run, aggregate-run, every-run) share.
+import type { ColumnBatch } from '../catalog/types.js';
+import type { BpfMap } from '../kernel/map.js';
+import type { BpfProgram } from '../kernel/program.js';
+import type { KernelScope } from '../kernel/scope.js';
+import type { KernelPlan } from '../planner/plan.js';
+import type { StackText } from './symbolize.js';
+
+export interface Running {
+  readonly plan: KernelPlan;
+  readonly maps: ReadonlyMap<string, BpfMap>;
+  readonly programs: readonly BpfProgram[];
+  readonly stats: BpfMap;
+  readonly stacks: StackText | undefined;
+  readonly scope: KernelScope;
+  readonly attachedMono: bigint;
+  readonly wallOffset: bigint;
+  /** FOR: when the query is to end (CLOCK_MONOTONIC ns); it ends when the timer has fired, a little later. */
+  readonly nominalEnd: bigint | undefined;
+  readonly started: number;
+  stopped: boolean;
+  ended: Promise<void>;
+}
+
+/** What a loop hands back: aggregate mode without EVERY has the merged aggregates. */
+export type Collected = { readonly aggregate?: ColumnBatch; readonly rows: number };
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,36 @@
+// EVERY in aggregate mode: windows are cut on a clock while DuckDB takes them in order behind.
+import type { Window } from './run-options.js';
+
+/** Hands windows to onWindow one at a time, in order, without holding up the loop that cuts them. */
+export class WindowQueue {
+  private tail: Promise<void> = Promise.resolve();
+  private failure: { readonly error: unknown } | undefined;
+  /** Rows of the windows pushed and not yet handed on, each window counting one at least. */
+  pendingRows = 0;
+
+  constructor(private readonly onWindow: (w: Window) => Promise<void>) {}
+
+  push(w: Window): void {
+    const rows = Math.max(1, w.aggregate?.rowCount ?? 0);
+    this.pendingRows += rows;
+    this.tail = this.tail
+      .then(() => (this.failure === undefined ? this.onWindow(w) : undefined))
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => {
+        this.pendingRows -= rows;
+      });
+  }
+
+  /** Throws what a window's onWindow threw, if one did. */
+  check(): void {
+    if (this.failure !== undefined) throw this.failure.error;
+  }
+
+  /** Waits until every window pushed has been handed on; throws as check does. */
+  async idle(): Promise<void> {
+    await this.tail;
+    this.check();
+  }
+}

@@ -1,0 +1,117 @@
+// Where a kernel query's rows become its result. The rows are loaded into a table of their own,
+// named here, and the plan's residual SQL (written over KERNEL_TABLE) runs over that table into
+// the target: once when the query ends, or with EVERY once per window as each window closes.
+import type { ColumnBatch, ResultColumn } from '../catalog/types.js';
+import { KERNEL_TABLE } from '../planner/plan.js';
+import type { QueryResult, Session } from './session.js';
+
+/** Where a kernel query's result goes. */
+export type Target = { readonly kind: 'replace' | 'create' | 'insert'; readonly table: string };
+
+/** The DuckDB part of a kernel query. */
+export interface Residual {
+  /** The kernel rows' columns. */
+  readonly columns: readonly ResultColumn[];
+  /** Reads the kernel rows from KERNEL_TABLE. */
+  readonly sql: string;
+}
+
+/** A window's bounds, in microseconds of the wall clock (Unix epoch). */
+export interface WindowBounds {
+  readonly startUs: number;
+  readonly endUs: number;
+}
+
+/** The residual SQL reading its kernel rows from `table` instead. */
+export function residualOver(sql: string, table: string): string {
+  return sql.replaceAll(KERNEL_TABLE, table);
+}
+
+/** The residual's rows, each with its window's bounds first. */
+function windowedSql(residual: string, startUs: string, endUs: string): string {
+  return `SELECT make_timestamp(${startUs}) AS window_start, make_timestamp(${endUs}) AS window_end, * FROM (${residual})`;
+}
+
+/** The table a live snapshot is loaded into for one look; dropped right after. */
+const LIVE_TABLE = '__bpfql_live';
+
+/** One kernel query's way into its target table. */
+export class Materialization {
+  private made: Promise<void> | undefined;
+  /** The residual over this query's own kernel table. */
+  private readonly sql: string;
+
+  private constructor(
+    private readonly session: Session,
+    private readonly kernelTable: string,
+    private readonly residual: Residual,
+    private readonly target: Target,
+    /** EVERY: the result is materialized window by window. */
+    private readonly windowed: boolean,
+  ) {
+    this.sql = residualOver(residual.sql, kernelTable);
+  }
+
+  /** Names the kernel rows' table (unique in the session); nothing is made before prepare(). */
+  static start(session: Session, residual: Residual, target: Target, windowed: boolean): Materialization {
+    return new Materialization(session, session.internalName('k'), residual, target, windowed);
+  }
+
+  /**
+   * Makes the kernel rows' table and, windowed, the target with window_start and window_end
+   * first (INSERT INTO's target exists already). Once: later calls wait for the first, and
+   * fail as it did.
+   */
+  prepare(): Promise<void> {
+    this.made ??= (async () => {
+      await this.session.createTable(this.kernelTable, this.residual.columns, { replace: true });
+      if (this.windowed && this.target.kind !== 'insert') {
+        const create = this.target.kind === 'replace' ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE';
+        await this.session.run(`${create} ${this.target.table} AS ${windowedSql(this.sql, '0', '0')} LIMIT 0`);
+      }
+    })();
+    return this.made;
+  }
+
+  /** Appends kernel rows. */
+  async load(batch: ColumnBatch): Promise<void> {
+    await this.prepare();
+    await this.session.appendColumns(this.kernelTable, batch);
+  }
+
+  /**
+   * Runs the residual over the kernel rows loaded, into the target. Windowed, `window` is the
+   * window they are: its rows are appended to the target with its bounds, and the kernel rows
+   * are cleared for the next one.
+   */
+  async materialize(window?: WindowBounds): Promise<void> {
+    await this.prepare();
+    const { kind, table } = this.target;
+    if (window === undefined) {
+      const into = { replace: `CREATE OR REPLACE TABLE ${table} AS`, create: `CREATE TABLE ${table} AS`, insert: `INSERT INTO ${table}` }[kind];
+      await this.session.run(`${into} ${this.sql}`);
+      return;
+    }
+    await this.session.run(`INSERT INTO ${table} ${windowedSql(this.sql, String(window.startUs), String(window.endUs))}`);
+    await this.session.run(`DELETE FROM ${this.kernelTable}`);
+  }
+
+  /** The target's rows of one window, once it is materialized. */
+  windowRows(window: WindowBounds): Promise<QueryResult> {
+    return this.session.run(`SELECT * FROM ${this.target.table} WHERE window_start = make_timestamp(${window.startUs})`);
+  }
+
+  /** The residual over `snapshot` alone, into no table: the result as it would be if the query ended now (live views). */
+  async preview(snapshot: ColumnBatch): Promise<QueryResult> {
+    await this.session.createTable(LIVE_TABLE, this.residual.columns, { replace: true });
+    await this.session.appendColumns(LIVE_TABLE, snapshot);
+    const current = await this.session.run(residualOver(this.residual.sql, LIVE_TABLE));
+    await this.session.run(`DROP TABLE ${LIVE_TABLE}`);
+    return current;
+  }
+
+  /** Drops the kernel rows' table, made or not. */
+  async drop(): Promise<void> {
+    await this.session.run(`DROP TABLE IF EXISTS ${this.kernelTable}`);
+  }
+}
