@@ -2,6 +2,7 @@
 // texts from the README examples and the grammar, mutated. Case `index` of a seed is a pure
 // function of the two (and of the scratch directory its paths point into).
 import { join } from 'node:path';
+import { FORMATS, TEXT_FORMATS } from '../../src/output/formats.js';
 import { generateStatement } from './gen-query.js';
 import { mutate } from './mutate.js';
 import { caseSeed, Rng } from './rng.js';
@@ -12,10 +13,13 @@ export interface CommandLineCase {
   readonly argv: readonly string[];
 }
 
+/** `-o` paths that can be written: one per format that has an extension. */
+const GOOD_OUTPUTS = FORMATS.flatMap((f) => f.extensions.slice(0, 1)).map((e) => `out.${e}`);
+
 /** Paths the options may name, in a scratch directory the runner prepares (see prepareScratch). */
 export function scratchPaths(dir: string): { outputs: string[]; dbs: string[]; files: string[] } {
   return {
-    outputs: ['out.csv', 'out.json', 'out.ndjson', 'out.parquet', 'out.txt', 'noext', 'missing/x.csv', 'a-dir.csv', 'script.sql/x.csv'].map((p) => join(dir, p)),
+    outputs: [...GOOD_OUTPUTS, 'out.txt', 'noext', 'missing/x.csv', 'a-dir.csv', 'script.sql/x.csv'].map((p) => join(dir, p)),
     dbs: [join(dir, 'results.duckdb'), dir, join(dir, 'corrupt.duckdb'), join(dir, 'missing', 'x.duckdb')],
     files: [join(dir, 'script.sql'), join(dir, 'missing.sql'), join(dir, 'a-dir.csv')],
   };
@@ -40,8 +44,8 @@ export function commandLine(seed: number, examples: readonly string[], tables: r
   const flag = (p: number, ...words: string[]): void => {
     if (rng.chance(p)) argv.push(...words);
   };
-  flag(0.3, '--format', valueOf(rng, ['table', 'json', 'csv', 'ndjson'], ['xml', '', 'JSON', 'tabl', '--strict']));
-  flag(0.2, '-o', valueOf(rng, paths.outputs.slice(0, 4), paths.outputs.slice(4)));
+  flag(0.3, '--format', valueOf(rng, TEXT_FORMATS.map((f) => f.name), ['xml', '', 'JSON', 'tabl', '--strict']));
+  flag(0.2, '-o', valueOf(rng, paths.outputs.slice(0, GOOD_OUTPUTS.length), paths.outputs.slice(GOOD_OUTPUTS.length)));
   flag(0.15, '--max-keys', valueOf(rng, ['1', '16', '1024', '65536'], ['0', '-1', '1e3', 'abc', '99999999999999999999', '']));
   flag(0.03, '--db', valueOf(rng, paths.dbs.slice(0, 1), paths.dbs.slice(1)));
   flag(0.1, '--strict');
