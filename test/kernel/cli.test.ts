@@ -64,8 +64,8 @@ test('-o x.parquet writes what read_parquet reads back; SIGTERM works like SIGIN
     const meta = await conn.runAndReadAll(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${out}') WHERE k LIKE 'bpfql.%' ORDER BY k`);
     const kv = new Map(meta.getRows().map(([k, v]) => [String(k), String(v)]));
     assert.deepEqual([...kv.keys()], [
-      'bpfql.ended_at', 'bpfql.failed_map_updates', 'bpfql.hostname', 'bpfql.kernel_release', 'bpfql.lost_pairs', 'bpfql.lost_stacks',
-      'bpfql.lost_records', 'bpfql.missed_events', 'bpfql.query', 'bpfql.started_at', 'bpfql.version',
+      'bpfql.ended_at', 'bpfql.failed_map_updates', 'bpfql.hostname', 'bpfql.kernel_release', 'bpfql.lost_pairs',
+      'bpfql.lost_records', 'bpfql.lost_stacks', 'bpfql.missed_events', 'bpfql.query', 'bpfql.started_at', 'bpfql.version',
     ]);
     assert.match(kv.get('bpfql.query')!, /^SELECT comm, count\(\*\) AS n FROM exec WHERE comm = /);
     assert.equal(kv.get('bpfql.kernel_release'), release());
