@@ -136,6 +136,22 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
       assert.ok(await cgroup.remove(5000), `${cgroup.dir} still holds processes`);
     }
   },
+  async stackcount() {
+    const w = await Workload.start('bqstackcount', ['getppid', '20000']);
+    // Every process's getppid calls share the kernel's path: scoped to a cgroup holding only the
+    // workload, the top stack is the workload's, counted exactly.
+    const cgroup = CommandCgroup.create(findCgroup2(), `bpfql-test-stackcount-${process.pid}`);
+    try {
+      writeFileSync(cgroup.procsFile, String(w.pid));
+      const rows = await runTool('stackcount', () => w.go(), 0, { cgroupId: cgroup.id });
+      assert.equal(rows.length, 1, JSON.stringify(rows));
+      assert.equal(Number(rows[0]!.n), 20000);
+      assert.match(String(rows[0]!.kstack), /(^|;)do_syscall_64\+0x[0-9a-f]+;entry_SYSCALL_64_after_hwframe\+0x[0-9a-f]+$/);
+    } finally {
+      w.remove();
+      assert.ok(await cgroup.remove(5000), `${cgroup.dir} still holds processes`);
+    }
+  },
   async biolatency() {
     const dir = mkdtempSync(join(tmpdir(), 'bpfql-biolatency-'));
     try {
@@ -190,7 +206,7 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
 };
 
 test('the README lists a query for each bcc tool, and this file checks every query it lists', () => {
-  for (const tool of ['execsnoop', 'opensnoop', 'syscount', 'biolatency', 'runqlat', 'tcpconnect', 'tcplife']) assert.ok(QUERIES.has(tool), tool);
+  for (const tool of ['execsnoop', 'opensnoop', 'syscount', 'biolatency', 'runqlat', 'tcpconnect', 'tcplife', 'stackcount']) assert.ok(QUERIES.has(tool), tool);
   for (const tool of QUERIES.keys()) assert.ok(tool in CHECKS, `README lists ${tool}: add a check for it to test/kernel/bcc-equivalents.test.ts`);
 });
 
