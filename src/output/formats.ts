@@ -2,14 +2,16 @@
 // help and their error messages are made from. A new format is a file in formats/ and a line here.
 import type { OutputFormat, TextFormat } from './format-spec.js';
 import { csv } from './formats/csv.js';
+import { folded } from './formats/folded.js';
 import { json } from './formats/json.js';
 import { markdown } from './formats/markdown.js';
 import { ndjson } from './formats/ndjson.js';
 import { parquet } from './formats/parquet.js';
+import { svg } from './formats/svg.js';
 import { table } from './formats/table.js';
 
 /** In the order help and messages list them; the first is the default. */
-export const FORMATS = [table, json, csv, ndjson, markdown, parquet] as const;
+export const FORMATS = [table, json, csv, ndjson, markdown, folded, svg, parquet] as const;
 
 type Format = (typeof FORMATS)[number];
 type Text = Extract<Format, { readonly kind: 'text' }>;

@@ -37,7 +37,7 @@ test('elsewhere: columns of the tables in the statement, then functions, then ke
 test('meta commands and their arguments', () => {
   assert.deepEqual(candidates('.t|'), ['.tables', '.timer']);
   assert.deepEqual(candidates('.schema tracepoint.s|'), ['tracepoint.sched.']);
-  assert.deepEqual(candidates('.format |'), ['csv', 'json', 'markdown', 'ndjson', 'table']);
+  assert.deepEqual(candidates('.format |'), ['csv', 'folded', 'json', 'markdown', 'ndjson', 'svg', 'table']);
   assert.deepEqual(candidates('.timer o|'), ['off', 'on']);
 });
 

@@ -21,7 +21,7 @@ test('each meta command parses with its argument', () => {
 test('wrong arguments give the usage; unknown commands a suggestion', () => {
   assert.deepEqual(parseMeta('.schema'), { ok: false, message: 'usage: .schema TABLE' });
   assert.deepEqual(parseMeta('.explain'), { ok: false, message: 'usage: .explain QUERY' });
-  assert.deepEqual(parseMeta('.format xml'), { ok: false, message: 'usage: .format table|json|csv|ndjson|markdown' });
+  assert.deepEqual(parseMeta('.format xml'), { ok: false, message: 'usage: .format table|json|csv|ndjson|markdown|folded|svg' });
   assert.deepEqual(parseMeta('.timer maybe'), { ok: false, message: 'usage: .timer on|off' });
   assert.deepEqual(parseMeta('.tables x'), { ok: false, message: 'usage: .tables' });
   assert.deepEqual(parseMeta('.tabels'), { ok: false, message: "unknown command '.tabels'; did you mean '.tables'? (.help lists them)" });
