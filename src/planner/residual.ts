@@ -4,16 +4,13 @@
 // decoded.
 import type { Expr, SelectItem } from '../query/ast.js';
 import { printExpr } from '../query/print.js';
+import { quoteIdent } from '../query/quote.js';
 import { isAggregate } from './aggregate-calls.js';
 import { decodedKey, decodedStar, decodeForDuckDB } from './decoded-columns.js';
 import { exprKey, mapChildren } from './expr-walk.js';
 import { KERNEL_TABLE } from './plan.js';
 import { Scope } from './scope.js';
 import type { SplitQuery } from './split.js';
-
-export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
-}
 
 interface ResidualParts {
   readonly items: readonly string[];

@@ -1,11 +1,3 @@
-// Quoting for the SQL text the store and the output build around user-supplied names, paths and values.
-
-/** A DuckDB identifier in double quotes, embedded quotes doubled. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** A DuckDB string literal in single quotes, embedded quotes doubled. */
-export function quoteString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
+// The output's way to query/quote.ts, kept while src/output moves in: its export code imports
+// quoteString from here. Everything else imports query/quote.ts directly.
+export { quoteString } from '../query/quote.js';
