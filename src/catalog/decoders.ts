@@ -5,6 +5,7 @@
 // TypeScript: the planner encodes constants (`syscall = 'read'` becomes `id = 0` in the kernel),
 // and tests check that the macros and `decode` agree.
 import { SYSCALLS_X86_64 } from './syscall-names-x86_64.js';
+import { quoteString } from '../query/quote.js';
 
 export type DecoderName = 'syscall' | 'ipv4' | 'tcp-state' | 'dev' | 'signal' | 'address-family';
 
@@ -24,10 +25,6 @@ export interface Decoder {
   readonly names: readonly string[];
 }
 
-function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
-}
-
 /**
  * A decoder over a table of names by number, numbers without a name shown as `<prefix><n>`.
  * Only a value's own text encodes to it (`SIG9` does not, because 9 shows as `SIGKILL`), so a
@@ -39,7 +36,7 @@ function enumDecoder(name: DecoderName, macro: string, shows: string, entries: r
   const size = entries.reduce((m, [n]) => Math.max(m, n + 1), 0);
   const list = Array.from({ length: size }, (_, i) => {
     const s = byNumber.get(i);
-    return s === undefined ? 'NULL' : sqlString(s);
+    return s === undefined ? 'NULL' : quoteString(s);
   });
   const decode = (raw: bigint): string => {
     const s = raw >= 0n && raw < BigInt(size) ? byNumber.get(Number(raw)) : undefined;
@@ -50,7 +47,7 @@ function enumDecoder(name: DecoderName, macro: string, shows: string, entries: r
     name,
     macro,
     shows,
-    body: `coalesce(CASE WHEN v >= 0 AND v < ${size} THEN [${list.join(', ')}][try_cast(v AS BIGINT) + 1] END, ${sqlString(prefix)} || v)`,
+    body: `coalesce(CASE WHEN v >= 0 AND v < ${size} THEN [${list.join(', ')}][try_cast(v AS BIGINT) + 1] END, ${quoteString(prefix)} || v)`,
     decode,
     encode(text) {
       const known = byName.get(text);

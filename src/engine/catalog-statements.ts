@@ -12,13 +12,16 @@ import type { ColumnBatch, ColumnData, ResultColumn } from '../catalog/types.js'
 import { BOOL, STRING, typeName } from '../catalog/types.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import type { TableRef } from '../query/ast.js';
+import { codeTokens, tokenName } from '../query/scan.js';
 import type { QueryResult, Session } from '../store/session.js';
 
 /** The catalog's own DuckDB tables, made the first time a statement names one. */
 export const CATALOG_TABLES = ['bpfql_tables', 'bpfql_columns'] as const;
 
+/** Whether the statement's code names one of them (a string or a comment that does is no use of it). */
 export function mentionsCatalogTables(sql: string): boolean {
-  return /\bbpfql_(?:tables|columns)\b/i.test(sql);
+  const names: readonly string[] = CATALOG_TABLES;
+  return codeTokens(sql).some((t) => names.includes(tokenName(t)?.toLowerCase() ?? ''));
 }
 
 /** The type users see: a decoded column's text, otherwise the kernel value's type. */

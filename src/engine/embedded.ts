@@ -3,7 +3,7 @@
 // query into a table of its own; the statement, with those subqueries replaced by the tables,
 // then goes to DuckDB.
 import type { Catalog } from '../catalog/catalog.js';
-import { scanSql } from '../query/scan.js';
+import { codeTokens, isWord, scanSql } from '../query/scan.js';
 import { classify } from './classify.js';
 
 export interface Subquery {
@@ -25,7 +25,7 @@ export function kernelSubqueries(sql: string, catalog: Catalog): Subquery[] {
       const start = open.pop()!;
       const text = sql.slice(start, t.start);
       const nested = found.some((f) => f.start >= start && f.end <= t.start);
-      if (!nested && /^\s*select\b/i.test(text) && classify(text, catalog) === 'kernel') found.push({ start, end: t.start, text });
+      if (!nested && isWord(codeTokens(text)[0], 'select') && classify(text, catalog) === 'kernel') found.push({ start, end: t.start, text });
     }
   }
   return found;

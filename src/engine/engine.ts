@@ -4,16 +4,17 @@
 import type { CompiledProgram } from '../bpf-templates/compile.js';
 import { compileKernelPlan } from '../bpf-templates/compile.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { Duration, SelectQuery, Statement } from '../query/ast.js';
+import type { SelectQuery, Statement } from '../query/ast.js';
 import { parseStatement } from '../query/parse.js';
-import { durationMs, MAX_DURATION_MS, MAX_DURATION_TEXT } from '../query/token-values.js';
 import type { Plan } from '../planner/plan.js';
-import type { PlannerEnv, PlanOptions } from '../planner/planner.js';
+import type { PlannerEnv } from '../planner/offsets.js';
+import type { PlanOptions } from '../planner/planner.js';
 import { planQuery } from '../planner/planner.js';
 import type { QueryResult } from '../store/session.js';
 import { Session } from '../store/session.js';
 import { classify } from './classify.js';
 import { kernelSubqueries, replaceSubqueries, type Subquery } from './embedded.js';
+import { trailingFor } from './trailing-for.js';
 import { diagnostic, QueryError, type Diagnostic } from '../diag/diagnostic.js';
 import { closest } from '../diag/messages.js';
 import { span } from '../diag/span.js';
@@ -29,7 +30,7 @@ import { runKernel } from '../runtime/kernel-run.js';
 import type { KernelProgress, Window } from '../runtime/run-options.js';
 import { Materialization, type Target } from '../store/materialize.js';
 import { recordRun, RUNS_TABLE_SQL } from '../store/runs-table.js';
-import { printName } from '../query/print.js';
+import { quoteIdent } from '../query/quote.js';
 import { createCatalogTables, describeTable, mentionsCatalogTables, showTables } from './catalog-statements.js';
 import { decoderMacrosSql } from '../catalog/decoders.js';
 import { duckdbAggregateMacros } from '../functions/duckdb-macros.js';
@@ -227,11 +228,11 @@ export class Engine {
         return { kind: 'rows', result: await this.session.run('SELECT * FROM last'), kernel: info, table: 'last' };
       }
       case 'create-table-as': {
-        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'create', table: printName(stmt.table) });
+        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'create', table: quoteIdent(stmt.table) });
         return { kind: 'done', message: `created table ${stmt.table}`, kernel: info };
       }
       case 'insert-into': {
-        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'insert', table: printName(stmt.table) });
+        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'insert', table: quoteIdent(stmt.table) });
         return { kind: 'done', message: `inserted into ${stmt.table}`, kernel: info };
       }
     }
@@ -327,22 +328,6 @@ export class Engine {
     this.teardownKernel();
     await this.session.close();
   }
-}
-
-/**
- * A `FOR <duration>` ending the statement after offset `after`, if there is one. A duration the
- * dialect refuses (zero, or longer than MAX_DURATION_MS) is a diagnostic at it, as in a query.
- */
-export function trailingFor(sql: string, after: number): { start: number; duration: Duration } | undefined {
-  const m = /(\s+FOR\s+)(\d+(?:ms|s|m|h))\s*;?\s*$/i.exec(sql.slice(after));
-  if (!m) return undefined;
-  const start = after + m.index;
-  const text = m[2]!;
-  const at = { start: start + m[1]!.length, end: start + m[1]!.length + text.length };
-  const ms = durationMs(text);
-  if (ms === undefined) throw new QueryError([diagnostic('bad-duration', { text }, at)]);
-  if (ms > MAX_DURATION_MS) throw new QueryError([diagnostic('duration-too-long', { text, max: MAX_DURATION_TEXT }, at)]);
-  return { start, duration: { ms, text, span: { start, end: sql.length } } };
 }
 
 /** One account of several kernel runs: the first's plan, every run's losses added up. */

@@ -11,16 +11,15 @@ import type { ValueType } from '../catalog/types.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import { closest } from '../diag/messages.js';
 import type { Expr, SelectQuery } from '../query/ast.js';
+import { isComparison } from '../query/operators.js';
+import { quoteIdent } from '../query/quote.js';
 import { children, mapChildren } from './expr-walk.js';
 import type { KExpr } from './kexpr.js';
 import { widened } from './layout.js';
-import { quoteIdent } from './residual.js';
 import type { Scope } from './scope.js';
 
 type ColumnRef = Extract<Expr, { kind: 'column' }>;
 type LiteralExpr = Extract<Expr, { kind: 'literal' }>;
-
-const COMPARISONS: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
 function decodedColumn(e: Expr, scope: Scope): Column | undefined {
   if (e.kind !== 'column') return undefined;
@@ -80,7 +79,7 @@ function checkConstants(e: Expr, scope: Scope, aliases: readonly string[]): void
   let pairs: [Expr, Expr][] = [];
   // Equality must name a value; ordering compares text, so any text will do.
   let equality = true;
-  if (e.kind === 'binary' && COMPARISONS.has(e.op)) {
+  if (e.kind === 'binary' && isComparison(e.op)) {
     pairs = [[e.left, e.right], [e.right, e.left]];
     equality = e.op === '=' || e.op === '!=';
   } else if (e.kind === 'in') {

@@ -2,16 +2,17 @@
 // comparisons, and string comparisons against constants. Produced by pushdown, consumed by
 // bpf-templates. Plain data.
 import type { Column } from '../catalog/column.js';
+import type { ComparisonOp, IntegerArithmeticOp } from '../query/operators.js';
 
 /** Integer arithmetic is 64-bit; `signed` decides comparisons, division and right shifts. */
 export interface IntKind { readonly signed: boolean }
 
 /**
- * `//` and `%` truncate toward zero, as DuckDB's on integers (its `/` gives a float, which the
- * kernel does not compute). Their divisor is a constant, never zero.
+ * The operators of query/operators.ts that give integers of integers. `//` and `%` truncate
+ * toward zero, as DuckDB's on integers; their divisor is a constant, never zero.
  */
-export type ArithOp = '+' | '-' | '*' | '//' | '%' | '&' | '|' | '^' | '<<' | '>>';
-export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
+export type ArithOp = IntegerArithmeticOp;
+export type CompareOp = ComparisonOp;
 
 export type KExpr =
   | { readonly kind: 'column'; readonly column: Column; readonly signed: boolean }

@@ -1,10 +1,11 @@
 // Byte layout of kernel keys and records: how wide each value is and where it sits.
 import { addressWidth } from '../catalog/addresses.js';
 import type { Column } from '../catalog/column.js';
-import type { ResultColumn, ValueType } from '../catalog/types.js';
+import type { ValueType } from '../catalog/types.js';
 import { BOOL, S64, U64 } from '../catalog/types.js';
 import type { KExpr } from './kexpr.js';
 import { isBoolean } from './kexpr.js';
+import type { KernelField } from './plan.js';
 
 /** Capacity of strings read from the record or user memory (paths); longer ones are cut. */
 export const STRING_CAPACITY = 128;
@@ -45,6 +46,22 @@ export function widened(expr: KExpr, declared: ValueType): ValueType {
   return expr.signed || declared.bits < 64 ? S64 : U64;
 }
 
-export function resultColumn(name: string, type: ValueType): ResultColumn {
-  return { name, type };
+/** A value the kernel writes into a key or record, before it has a place there. */
+export interface FieldValue {
+  readonly name: string;
+  readonly expr: KExpr;
+  readonly type: ValueType;
+  /** Bytes it takes: 8 for integers, the capacity for strings. */
+  readonly width: number;
+}
+
+/** The values one after another, each at a multiple of 8 bytes; `size` is the bytes they take together. */
+export function layoutFields(values: readonly FieldValue[]): { fields: KernelField[]; size: number } {
+  let offset = 0;
+  const fields = values.map((v) => {
+    const f: KernelField = { name: v.name, expr: v.expr, type: v.type, offset, width: v.width };
+    offset += align8(v.width);
+    return f;
+  });
+  return { fields, size: offset };
 }

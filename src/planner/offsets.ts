@@ -8,6 +8,14 @@ import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import type { SelectQuery } from '../query/ast.js';
 import { columnRefs } from './expr-walk.js';
 
+export interface PlannerEnv {
+  /**
+   * Byte offset of a struct member, from BTF; asked only for columns that read task_struct or
+   * registers. Throws OffsetUnavailableError when the kernel cannot say (those columns are then unavailable).
+   */
+  memberOffset(struct: string, member: string): number;
+}
+
 /** Thrown by a PlannerEnv when an offset cannot be known; the message says why. */
 export class OffsetUnavailableError extends Error {
   constructor(reason: string) {

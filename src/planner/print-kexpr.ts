@@ -1,4 +1,5 @@
 // Renders a kernel expression as SQL-like text, for EXPLAIN.
+import { quoteString } from '../query/quote.js';
 import type { KExpr } from './kexpr.js';
 
 export function printKExpr(e: KExpr): string {
@@ -12,7 +13,7 @@ export function printKExpr(e: KExpr): string {
     case 'and': return `(${printKExpr(e.left)} AND ${printKExpr(e.right)})`;
     case 'or': return `(${printKExpr(e.left)} OR ${printKExpr(e.right)})`;
     case 'string-match': {
-      const value = `'${e.value.replaceAll("'", "''")}${e.match === 'prefix' ? '%' : ''}'`;
+      const value = quoteString(`${e.value}${e.match === 'prefix' ? '%' : ''}`);
       if (e.match === 'prefix') return `${e.column.name} ${e.negated ? 'NOT LIKE' : 'LIKE'} ${value}`;
       return `${e.column.name} ${e.negated ? '!=' : '='} ${value}`;
     }

@@ -6,6 +6,7 @@ import type { Column } from '../catalog/column.js';
 import { exprRegisters, exprSlots } from './expr-cost.js';
 import { EXPRESSION_REGISTERS, EXPRESSION_SLOTS } from './program-limits.js';
 import type { Expr } from '../query/ast.js';
+import { isArithmetic, isComparison, isIntegerArithmetic } from '../query/operators.js';
 import type { ArithOp, CompareOp, KExpr } from './kexpr.js';
 import { isBoolean } from './kexpr.js';
 import { stringCapacity } from './layout.js';
@@ -17,9 +18,6 @@ export type Offer = { readonly ok: true; readonly expr: KExpr } | { readonly ok:
 
 const refuse = (reason: string): Offer => ({ ok: false, reason });
 const accept = (expr: KExpr): Offer => ({ ok: true, expr });
-
-const ARITH: ReadonlySet<string> = new Set(['+', '-', '*', '//', '%', '&', '|', '^', '<<', '>>']);
-const COMPARE: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
 const MASK64 = (1n << 64n) - 1n;
 
@@ -256,7 +254,7 @@ export class Pushdown {
       if (s) return s;
     }
     if (e.op === '||') return refuse('string concatenation runs in DuckDB');
-    if (e.op === '/') return refuse('/ divides as a floating-point number (// divides integers), which runs in DuckDB');
+    if (isArithmetic(e.op) && !isIntegerArithmetic(e.op)) return refuse(`${e.op} divides as a floating-point number (// divides integers), which runs in DuckDB`);
     const l = this.offer(e.left);
     if (!l.ok) return l;
     const r = this.offer(e.right);
@@ -267,15 +265,15 @@ export class Pushdown {
       return accept(logical(e.op, a, b));
     }
     const signed = a.signed || b.signed;
-    if (COMPARE.has(e.op)) {
-      const op = e.op as CompareOp;
+    if (isComparison(e.op)) {
+      const op = e.op;
       if (a.kind === 'const' && b.kind === 'const') return accept(bool(foldCompare(op, a.value, b.value)));
       const known = beyondRange(a, b);
       if (known !== undefined) return accept(bool(foldCompare(op, known, 0n)));
       return accept({ kind: 'compare', op, left: a, right: b, signed });
     }
-    if (ARITH.has(e.op)) {
-      const op = e.op as ArithOp;
+    if (isIntegerArithmetic(e.op)) {
+      const op = e.op;
       if (op === '//' || op === '%') {
         if (!(b.kind === 'const' && b.value !== 0n)) return refuse('division by a value that may be zero runs in DuckDB (it gives NULL there)');
         // A divisor of 2^63 or more is no signed 64-bit number, which sdiv would take it for.

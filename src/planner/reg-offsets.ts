@@ -3,8 +3,8 @@
 import type { Column } from '../catalog/column.js';
 import type { RegOffsets } from './plan.js';
 import type { SelectQuery } from '../query/ast.js';
+import type { PlannerEnv } from './offsets.js';
 import { offsetFor } from './offsets.js';
-import type { PlannerEnv } from './planner.js';
 
 /** `{ regOffsets }` for the columns that read registers, or nothing when none does. */
 export function regOffsetsFor(columns: readonly Column[], env: PlannerEnv, q: SelectQuery): { regOffsets?: RegOffsets } {

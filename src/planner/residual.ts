@@ -1,11 +1,18 @@
-// Writes the DuckDB part of a plan: a SELECT over the kernel's output table.
+// Pass 4, residual: the DuckDB part of a plan, a SELECT over the kernel's output table. After
+// kernel aggregation it renames the k*/a* columns and applies HAVING, ORDER BY and LIMIT; over
+// streamed rows it is the query itself, with the filters the kernel did not take, decoded columns
+// decoded.
+import type { Expr, SelectItem } from '../query/ast.js';
+import { printExpr } from '../query/print.js';
+import { quoteIdent } from '../query/quote.js';
+import { isAggregate } from './aggregate-calls.js';
+import { decodedKey, decodedStar, decodeForDuckDB } from './decoded-columns.js';
+import { exprKey, mapChildren } from './expr-walk.js';
 import { KERNEL_TABLE } from './plan.js';
+import { Scope } from './scope.js';
+import type { SplitQuery } from './split.js';
 
-export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
-}
-
-export interface ResidualParts {
+interface ResidualParts {
   readonly items: readonly string[];
   readonly where: readonly string[];
   readonly groupBy: readonly string[];
@@ -14,7 +21,7 @@ export interface ResidualParts {
   readonly limit?: number;
 }
 
-export function residualSelect(p: ResidualParts): string {
+function residualSelect(p: ResidualParts): string {
   const parts = [`SELECT ${p.items.join(', ')}`, `FROM ${KERNEL_TABLE}`];
   if (p.where.length > 0) parts.push(`WHERE ${p.where.map((w) => (p.where.length > 1 ? `(${w})` : w)).join(' AND ')}`);
   if (p.groupBy.length > 0) parts.push(`GROUP BY ${p.groupBy.join(', ')}`);
@@ -22,4 +29,50 @@ export function residualSelect(p: ResidualParts): string {
   if (p.orderBy.length > 0) parts.push(`ORDER BY ${p.orderBy.join(', ')}`);
   if (p.limit !== undefined) parts.push(`LIMIT ${p.limit}`);
   return parts.join(' ');
+}
+
+/** The name DuckDB gives a SELECT item: its alias, a column's own name, else the expression's text. */
+function itemName(item: Extract<SelectItem, { kind: 'expr' }>): string {
+  if (item.alias) return item.alias;
+  if (item.expr.kind === 'column') return item.expr.name.toLowerCase();
+  return printExpr(item.expr);
+}
+
+export function residual(s: SplitQuery): string {
+  const { bound, work } = s;
+  const q = bound.query;
+  const scope = new Scope(bound.table);
+  const limit = q.limit ? { limit: q.limit.value } : {};
+  switch (work.kind) {
+    case 'aggregate': {
+      // The SELECT list, HAVING and ORDER BY over the kernel's key and aggregate columns.
+      const rewrite = (e: Expr): Expr => {
+        const key = work.keys.find((k) => exprKey(k.of) === exprKey(e));
+        if (key) return decodedKey(key.of, { kind: 'column', name: key.name, span: e.span }, scope);
+        const aggregate = isAggregate(e) ? work.aggregates.find((a) => exprKey(a.call) === exprKey(e)) : undefined;
+        if (aggregate) return { kind: 'column', name: aggregate.name, span: e.span };
+        return mapChildren(e, rewrite);
+      };
+      const sql = (e: Expr): string => printExpr(rewrite(e));
+      return residualSelect({
+        items: q.items.map((i) => (i.kind === 'expr' ? `${sql(i.expr)} AS ${quoteIdent(itemName(i))}` : '*')),
+        where: q.having ? [sql(q.having)] : [],
+        groupBy: [],
+        orderBy: q.orderBy.map((o) => `${sql(o.expr)}${o.descending ? ' DESC' : ''}`),
+        ...limit,
+      });
+    }
+    case 'stream': {
+      // Decoded columns reach DuckDB raw: it decodes them; GROUP BY, HAVING and ORDER BY may name aliases instead.
+      const sql = (e: Expr, names: readonly string[] = []): string => printExpr(decodeForDuckDB(e, scope, names));
+      return residualSelect({
+        items: q.items.map((i) => (i.kind === 'expr' ? `${sql(i.expr)} AS ${quoteIdent(itemName(i))}` : decodedStar(work.columns))),
+        where: s.kept.map((k) => sql(k.expr)),
+        groupBy: q.groupBy.map((g) => sql(g, bound.aliases)),
+        ...(q.having ? { having: sql(q.having, bound.aliases) } : {}),
+        orderBy: q.orderBy.map((o) => `${sql(o.expr, bound.aliases)}${o.descending ? ' DESC' : ''}`),
+        ...limit,
+      });
+    }
+  }
 }

@@ -7,13 +7,11 @@ import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import type { AggregateFunction } from '../functions/aggregate.js';
 import { aggregateFunction, isKernelAggregate } from '../functions/registry.js';
 import type { Expr } from '../query/ast.js';
+import { isArithmetic, isComparison, isIntegerArithmetic } from '../query/operators.js';
 import type { Scope } from './scope.js';
 
 /** Numbers are integers or floating-point ones (DOUBLE): `/` gives the latter, as in DuckDB. */
 type Coarse = 'integer' | 'float' | 'string' | 'bool' | 'timestamp' | 'null' | 'unknown';
-
-const ARITHMETIC: ReadonlySet<string> = new Set(['+', '-', '*', '/', '//', '%', '&', '|', '^', '<<', '>>']);
-const COMPARISON: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
 const isNumber = (t: Coarse): boolean => t === 'integer' || t === 'float';
 
@@ -114,13 +112,13 @@ export class TypeChecker {
           return 'bool';
         }
         if (e.op === '||') return 'string';
-        if (ARITHMETIC.has(e.op)) {
+        if (isArithmetic(e.op)) {
           for (const [t, side] of [[l, e.left], [r, e.right]] as const) if (t === 'string' || t === 'timestamp' || t === 'bool') mismatch(e.op, 'numbers', t, side);
           if (l === 'unknown' || r === 'unknown') return 'unknown';
           // DuckDB's `/` gives a DOUBLE even of integers; its `//` of floats divides like `/`.
-          return e.op === '/' || l === 'float' || r === 'float' ? 'float' : 'integer';
+          return !isIntegerArithmetic(e.op) || l === 'float' || r === 'float' ? 'float' : 'integer';
         }
-        if (COMPARISON.has(e.op) && !comparable(asCompared(e.left, l), asCompared(e.right, r))) mismatch(e.op, `${describe(l)} on both sides`, r, e.right);
+        if (isComparison(e.op) && !comparable(asCompared(e.left, l), asCompared(e.right, r))) mismatch(e.op, `${describe(l)} on both sides`, r, e.right);
         return 'bool';
       }
       case 'in': {

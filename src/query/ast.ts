@@ -1,13 +1,7 @@
 // The AST of bpfql's dialect: readonly, plain, serialisable nodes tagged by `kind`.
 // Every node carries the source span it came from, so later stages can point at it.
 import type { Span } from '../diag/span.js';
-
-export type BinaryOp =
-  /** `/` divides as a floating-point number, `//` divides integers truncating toward zero (DuckDB's meanings). */
-  | '+' | '-' | '*' | '/' | '//' | '%'
-  | '&' | '|' | '^' | '<<' | '>>'
-  | '=' | '!=' | '<' | '<=' | '>' | '>='
-  | 'AND' | 'OR' | '||';
+import type { BinaryOp } from './operators.js';
 
 export type UnaryOp = '-' | '~' | 'NOT';
 

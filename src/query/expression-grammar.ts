@@ -9,7 +9,9 @@
 import { EmbeddedActionsParser, EOF, type IToken, type ParserMethod, type TokenType } from './chevrotain.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import { cover, span, type Span } from '../diag/span.js';
-import type { BinaryOp, Expr } from './ast.js';
+import type { Expr } from './ast.js';
+import type { BinaryOp } from './operators.js';
+import { operatorCalled } from './operators.js';
 import * as T from './lexer.js';
 import { nameOf, stringValue, tokenSpan } from './token-values.js';
 
@@ -39,8 +41,9 @@ function call(nameToken: IToken, tail: CallTail): Expr {
   const name = nameOf(nameToken);
   const s = span(nameToken.startOffset, tokenSpan(tail.close).end);
   const [left, right] = tail.args;
-  if (name === 'xor' && tail.args.length === 2 && !tail.distinct && left !== undefined && right !== undefined) {
-    return { kind: 'binary', op: '^', left, right, span: s };
+  const op = operatorCalled(name);
+  if (op !== undefined && tail.args.length === 2 && !tail.distinct && left !== undefined && right !== undefined) {
+    return { kind: 'binary', op, left, right, span: s };
   }
   return { kind: 'call', name, args: tail.args, distinct: tail.distinct, star: tail.star, span: s };
 }

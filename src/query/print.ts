@@ -2,44 +2,15 @@
 // back to the same AST. The two grammars rank some operators differently (DuckDB, like
 // PostgreSQL, puts | & << >> || on one level below + -), so parentheses are added wherever the
 // two could disagree, and only where both agree are they left out.
-import type { BinaryOp, Expr, Literal } from './ast.js';
-import { keywordTokens } from './lexer.js';
-
-/** bpfql's keywords, which must be quoted to be read as names. */
-const ourKeywords: ReadonlySet<string> = new Set([...keywordTokens].map((t) => t.name.toLowerCase()));
-
-/** Words DuckDB reserves beyond ours; quoting a name is always safe, so this errs on the long side. */
-const duckdbReserved: ReadonlySet<string> = new Set([
-  'all', 'analyse', 'analyze', 'any', 'array', 'asymmetric', 'authorization', 'binary', 'both', 'check',
-  'collate', 'collation', 'column', 'concurrently', 'constraint', 'cross', 'default', 'deferrable', 'do',
-  'except', 'fetch', 'foreign', 'freeze', 'full', 'glob', 'grant', 'initially', 'inner', 'intersect',
-  'isnull', 'join', 'lambda', 'lateral', 'leading', 'left', 'natural', 'notnull', 'offset', 'on', 'only',
-  'outer', 'overlaps', 'pivot', 'pivot_longer', 'pivot_wider', 'placing', 'primary', 'qualify',
-  'references', 'returning', 'right', 'semi', 'anti', 'similar', 'some', 'summarize', 'symmetric',
-  'tablesample', 'to', 'trailing', 'union', 'unique', 'unpivot', 'using', 'variadic', 'verbose',
-  'window', 'with',
-]);
-
-const plainName = /^[a-z_][a-z0-9_]*$/;
-
-function quoted(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** A column, table or alias name: bare when it is lower-case and no keyword in either dialect. */
-export function printName(name: string): string {
-  return plainName.test(name) && !ourKeywords.has(name) && !duckdbReserved.has(name) ? name : quoted(name);
-}
-
-/** Function names may be DuckDB keywords (`left(s, 2)`), but not ours. */
-function functionName(name: string): string {
-  return plainName.test(name) && !ourKeywords.has(name) ? name : quoted(name);
-}
+import type { Expr, Literal } from './ast.js';
+import type { BinaryOp } from './operators.js';
+import { ARITHMETIC_OPERATORS, duckdbFunction, isArithmetic, isComparison } from './operators.js';
+import { quoteFunctionName, quoteIdent, quoteString } from './quote.js';
 
 /** `decimal(10,2)` keeps its parameters; the name part is quoted like any name. */
 function typeName(type: string): string {
   const open = type.indexOf('(');
-  return open === -1 ? functionName(type) : functionName(type.slice(0, open)) + type.slice(open);
+  return open === -1 ? quoteFunctionName(type) : quoteFunctionName(type.slice(0, open)) + type.slice(open);
 }
 
 function printLiteral(v: Literal): string {
@@ -54,7 +25,7 @@ function printLiteral(v: Literal): string {
       return v.value < 0 ? `(-${float})` : float;
     }
     case 'string':
-      return `'${v.value.replaceAll("'", "''")}'`;
+      return quoteString(v.value);
     case 'bool':
       return v.value ? 'TRUE' : 'FALSE';
     case 'null':
@@ -67,15 +38,20 @@ function printLiteral(v: Literal): string {
 const OR = 1, AND = 2, NOT = 3, COMPARE = 4, OTHER = 5, ADD = 6, MUL = 7, ATOM = 9;
 
 function binaryLevel(op: BinaryOp): number {
+  // Printed as a call (xor(a, b)).
+  if (duckdbFunction(op) !== undefined) return ATOM;
+  if (isComparison(op)) return COMPARE;
+  if (isArithmetic(op)) {
+    switch (ARITHMETIC_OPERATORS[op].duckdbRank) {
+      case 'additive': return ADD;
+      case 'multiplicative': return MUL;
+      case 'other': return OTHER;
+    }
+  }
   switch (op) {
     case 'OR': return OR;
     case 'AND': return AND;
-    case '=': case '!=': case '<': case '<=': case '>': case '>=': return COMPARE;
-    case '|': case '&': case '<<': case '>>': case '||': return OTHER;
-    case '+': case '-': return ADD;
-    case '*': case '/': case '//': case '%': return MUL;
-    // Printed as xor(a, b), a call.
-    case '^': return ATOM;
+    case '||': return OTHER;
   }
 }
 
@@ -111,7 +87,7 @@ function list(items: readonly Expr[]): string {
 export function printExpr(e: Expr): string {
   switch (e.kind) {
     case 'column':
-      return e.qualifier === undefined ? printName(e.name) : `${printName(e.qualifier)}.${printName(e.name)}`;
+      return e.qualifier === undefined ? quoteIdent(e.name) : `${quoteIdent(e.qualifier)}.${quoteIdent(e.name)}`;
     case 'literal':
       return printLiteral(e.value);
     case 'unary':
@@ -119,7 +95,8 @@ export function printExpr(e: Expr): string {
       // A unary operand is always wrapped, so `-(-x)` never prints as the comment `--x`.
       return level(e.operand) === ATOM ? `${e.op}${printExpr(e.operand)}` : `${e.op}(${printExpr(e.operand)})`;
     case 'binary': {
-      if (e.op === '^') return `xor(${printExpr(e.left)}, ${printExpr(e.right)})`;
+      const fn = duckdbFunction(e.op);
+      if (fn !== undefined) return `${fn}(${printExpr(e.left)}, ${printExpr(e.right)})`;
       const l = binaryLevel(e.op);
       return `${operand(e.left, l, e.op)} ${e.op} ${operand(e.right, l)}`;
     }
@@ -135,7 +112,7 @@ export function printExpr(e: Expr): string {
     }
     case 'call': {
       const args = e.star ? '*' : `${e.distinct ? 'DISTINCT ' : ''}${list(e.args)}`;
-      return `${functionName(e.name)}(${args})`;
+      return `${quoteFunctionName(e.name)}(${args})`;
     }
     case 'cast':
       return `CAST(${printExpr(e.operand)} AS ${typeName(e.type)})`;

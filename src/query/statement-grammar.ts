@@ -7,7 +7,8 @@ import { cover, span, type Span } from '../diag/span.js';
 import type { Duration, Expr, OrderItem, SelectItem, SelectQuery, Statement, TableRef } from './ast.js';
 import { ExpressionGrammar } from './expression-grammar.js';
 import * as T from './lexer.js';
-import { durationMs, MAX_DURATION_MS, MAX_DURATION_TEXT, nameOf, tokenSpan } from './token-values.js';
+import { durationMs, MAX_DURATION_MS, MAX_DURATION_TEXT } from './duration.js';
+import { nameOf, tokenSpan } from './token-values.js';
 
 function endOf(...spans: readonly (Span | undefined)[]): number {
   return Math.max(...spans.map((s) => s?.end ?? 0));

@@ -8,8 +8,7 @@ import { Catalog } from '../catalog/catalog.js';
 import { vmlinuxBtf } from '../kernel/btf.js';
 import { listTracepoints, readFormat } from '../kernel/tracefs.js';
 import { KernelError } from '../kernel/errors.js';
-import type { PlannerEnv } from '../planner/planner.js';
-import { OffsetUnavailableError } from '../planner/offsets.js';
+import { OffsetUnavailableError, type PlannerEnv } from '../planner/offsets.js';
 
 export const kernelCatalogEnv: CatalogEnv = {
   readFormat(category, event) {

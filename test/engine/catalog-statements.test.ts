@@ -105,4 +105,7 @@ test('which statements name the catalog tables', () => {
   assert.equal(mentionsCatalogTables('DESCRIBE bpfql_columns'), true);
   assert.equal(mentionsCatalogTables('SELECT * FROM bpfql_runs'), false);
   assert.equal(mentionsCatalogTables('SELECT * FROM my_bpfql_tables_copy'), false);
+  assert.equal(mentionsCatalogTables('SELECT * FROM "bpfql_tables"'), true);
+  // Text and comments are not code.
+  assert.equal(mentionsCatalogTables("SELECT 'bpfql_tables' AS t -- bpfql_columns"), false);
 });

@@ -21,3 +21,8 @@ test('a subquery over DuckDB tables only is left alone; the innermost kernel que
   const nested = kernelSubqueries('SELECT * FROM (SELECT * FROM (SELECT comm FROM exec) x)', catalog);
   assert.deepEqual(nested.map((s) => s.text), ['SELECT comm FROM exec']);
 });
+
+test('a kernel subquery may start with a comment', () => {
+  const subs = kernelSubqueries('SELECT * FROM (/* who runs */ SELECT comm FROM exec) x', fixtureCatalog());
+  assert.deepEqual(subs.map((s) => s.text), ['/* who runs */ SELECT comm FROM exec']);
+});

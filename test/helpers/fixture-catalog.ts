@@ -1,7 +1,7 @@
 // A catalog over the format files kept in test/catalog/fixtures, so planner tests need no kernel.
 import { readFileSync } from 'node:fs';
 import { Catalog } from '../../src/catalog/catalog.js';
-import type { PlannerEnv } from '../../src/planner/planner.js';
+import type { PlannerEnv } from '../../src/planner/offsets.js';
 import { readBinary } from '../../src/runtime/kernel-env.js';
 import { fromRoot } from './paths.js';
 

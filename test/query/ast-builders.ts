@@ -1,6 +1,7 @@
 // Span-free AST builders for expected values, and a span stripper for parsed ones, so tests
 // about structure are not also tests about offsets (those have their own assertions).
-import type { BinaryOp, Expr } from '../../src/query/ast.js';
+import type { Expr } from '../../src/query/ast.js';
+import type { BinaryOp } from '../../src/query/operators.js';
 
 type Unspanned<T> = T extends readonly (infer E)[]
   ? Unspanned<E>[]

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import { QueryError, type Diagnostic } from '../../src/diag/diagnostic.js';
 import { formatDiagnostic } from '../../src/diag/messages.js';
 import { parseStatement } from '../../src/query/parse.js';
-import { MAX_DURATION_MS, MAX_DURATION_TEXT } from '../../src/query/token-values.js';
-import { trailingFor } from '../../src/engine/engine.js';
+import { MAX_DURATION_MS, MAX_DURATION_TEXT } from '../../src/query/duration.js';
+import { trailingFor } from '../../src/engine/trailing-for.js';
 
 function errorOf(run: () => unknown): Diagnostic {
   try {
@@ -51,4 +51,14 @@ test('a FOR after a statement with kernel subqueries: the same limit, the diagno
   assert.deepEqual(errorOf(() => trailingFor(sql, after)), { code: 'duration-too-long', params: { text: '9000h', max: '8760h' }, span: { start: 48, end: 53 } });
   assert.deepEqual(errorOf(() => trailingFor(sql.replace('9000h', '0s'), after)), { code: 'bad-duration', params: { text: '0s' }, span: { start: 48, end: 50 } });
   assert.equal(trailingFor(sql.replace('9000h', '597h'), after)?.duration.ms, 597 * 3_600_000);
+});
+
+test('a trailing FOR is code: one in a comment is none, a comment after one is no matter', () => {
+  const sql = 'SELECT count(*) FROM (SELECT pid FROM exec)';
+  const after = sql.indexOf(')') + 1;
+  assert.equal(trailingFor(`${sql} -- FOR 5s`, after), undefined);
+  assert.equal(trailingFor(`${sql} WHERE 'x FOR 5s'`, after), undefined);
+  assert.deepEqual(trailingFor(`${sql} FOR 5S; -- five seconds`, after), { start: sql.length, duration: { ms: 5000, text: '5S', span: { start: sql.length, end: sql.length + 24 } } });
+  // Only the dialect's units make a duration: `5x` is DuckDB's to refuse.
+  assert.equal(trailingFor(`${sql} FOR 5x`, after), undefined);
 });

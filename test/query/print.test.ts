@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Expr } from '../../src/query/ast.js';
 import { parseExpression } from '../../src/query/parse.js';
-import { printExpr, printName } from '../../src/query/print.js';
+import { printExpr } from '../../src/query/print.js';
 import { stripSpans } from './ast-builders.js';
 
 const print = (text: string): string => printExpr(parseExpression(text));
@@ -89,11 +89,4 @@ test('trees the parser never builds still print as equivalent SQL', () => {
   assert.equal(printExpr(negFloat), '(-2.0)');
   assert.equal(printExpr(inf), "CAST('inf' AS double)");
   assert.equal(printExpr(nan), "CAST('nan' AS double)");
-});
-
-test('printName quotes only what needs quoting', () => {
-  assert.deepEqual(
-    ['comm', 'sys_enter_openat', '_x1', 'Comm', 'a b', 'select', 'order', 'join', 'tables', '1a', 'a"b', ''].map(printName),
-    ['comm', 'sys_enter_openat', '_x1', '"Comm"', '"a b"', '"select"', '"order"', '"join"', '"tables"', '"1a"', '"a""b"', '""'],
-  );
 });

@@ -7,7 +7,7 @@ import { QueryError } from '../../src/diag/diagnostic.js';
 import { formatDiagnostic } from '../../src/diag/messages.js';
 import { kernelPlannerEnv } from '../../src/runtime/kernel-env.js';
 import { OffsetUnavailableError } from '../../src/planner/offsets.js';
-import type { PlannerEnv } from '../../src/planner/planner.js';
+import type { PlannerEnv } from '../../src/planner/offsets.js';
 import { planQuery } from '../../src/planner/planner.js';
 import { parseStatement } from '../../src/query/parse.js';
 import { fixtureCatalog } from '../helpers/fixture-catalog.js';

@@ -78,11 +78,11 @@ test('the SQL that turns result tables into baseline rows', () => {
     { name: "it's", columns: [{ name: 'n', type: 'UBIGINT' }] },
     { name: 'names', columns: [{ name: 'comm', type: 'VARCHAR' }] },
   ]), [
-    `SELECT 'opens' AS "table", CAST(to_json({'comm': "comm"}) AS VARCHAR) AS key, 'n' AS metric, CAST("n" AS DOUBLE) AS value FROM "opens"`,
+    `SELECT 'opens' AS "table", CAST(to_json({'comm': comm}) AS VARCHAR) AS key, 'n' AS metric, CAST(n AS DOUBLE) AS value FROM opens`,
     'UNION ALL',
-    `SELECT 'opens' AS "table", CAST(to_json({'comm': "comm"}) AS VARCHAR) AS key, 'avg "x"' AS metric, CAST("avg ""x""" AS DOUBLE) AS value FROM "opens"`,
+    `SELECT 'opens' AS "table", CAST(to_json({'comm': comm}) AS VARCHAR) AS key, 'avg "x"' AS metric, CAST("avg ""x""" AS DOUBLE) AS value FROM opens`,
     'UNION ALL',
-    `SELECT 'it''s' AS "table", '{}' AS key, 'n' AS metric, CAST("n" AS DOUBLE) AS value FROM "it's"`,
+    `SELECT 'it''s' AS "table", '{}' AS key, 'n' AS metric, CAST(n AS DOUBLE) AS value FROM "it's"`,
   ].join('\n'));
   assert.equal(baselineSql([]), `SELECT NULL::VARCHAR AS "table", NULL::VARCHAR AS key, NULL::VARCHAR AS metric, NULL::DOUBLE AS value WHERE false`);
 });
