@@ -3,9 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, sleep, startCli, waitFor } from '../helpers/cli.js';
+import { fromRoot } from '../helpers/paths.js';
 import { kernelSkip, uniqueComm } from '../helpers/workload.js';
 
 const skip = kernelSkip();
@@ -77,6 +78,23 @@ test('a bad rule fails before anything is attached, naming the rule, with file:l
       '',
     ].join('\n'));
     assert.doesNotMatch(r.stderr, /attached,/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the README's sample rules file runs: bpfql watch --duration 1s exits 0 with both rules counted", { skip }, async () => {
+  const readme = readFileSync(fromRoot('README.md'), 'utf8');
+  const block = /```sql\n-- rules\.sql\n([\s\S]*?)```/.exec(readme);
+  assert.ok(block, 'the README has a rules.sql sample');
+  const dir = mkdtempSync('/tmp/bpfql-watch-');
+  const rules = join(dir, 'rules.sql');
+  writeFileSync(rules, block[1]!);
+  try {
+    const r = await startCli(['watch', '--duration', '1s', rules]).done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^\{"rule":"exec_from_tmp","alerts":\d+,/m);
+    assert.match(r.stderr, /^\{"rule":"sigkill","alerts":\d+,/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
