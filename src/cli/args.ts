@@ -45,6 +45,9 @@ export const USAGE = `usage: bpfql [options] "QUERY; ..."     run statements (ke
        bpfql [options]                     interactive shell (at a terminal; else statements from stdin)
        bpfql run [run options] -- COMMAND [ARGS...]
                                            trace COMMAND alone, then check assertions and baselines
+       bpfql watch [--format NAME] [--duration D] RULES.sql
+                                           run the rules (CREATE RULE name AS SELECT ...) of a file at once,
+                                           each row of any rule an alert the moment it happens
 
 options:
   -f, --file FILE.sql              read the statements from FILE ('-' for standard input)

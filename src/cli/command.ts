@@ -18,6 +18,7 @@ import { ExitCode, reportError } from '../engine/report-error.js';
 import { outputPathProblem } from './output-path.js';
 import { provenance } from './provenance.js';
 import { runMain } from './run/cli.js';
+import { watchMain } from './watch/watch.js';
 import { Stdout } from './stdout.js';
 import { VERSION } from '../engine/version.js';
 
@@ -34,16 +35,20 @@ function tableWidth(): { maxWidth?: number } {
 
 const stderr: TextSink = { write: (text) => process.stderr.write(text) };
 
-/** A writer of the chosen format on stdout; what must not go there goes to stderr. */
-function writer(opts: CliOptions, out: Stdout): ResultWriter {
-  return textFormat(opts.format).writer({ out, aside: stderr, ...tableWidth() });
+/**
+ * A writer of the chosen format on stdout; what must not go there goes to stderr. `live`: for
+ * rows written as they arrive (the table lays itself out from the first batch).
+ */
+function writer(opts: CliOptions, out: Stdout, live = false): ResultWriter {
+  return textFormat(opts.format).writer({ out, aside: stderr, ...tableWidth(), live });
 }
 
 function completenessNote(c: Completeness): CompletenessNote {
   return { text: describeCompleteness(c), counts: { ...c } };
 }
 
-function printOutcome(o: Outcome, opts: CliOptions, out: Stdout): void {
+/** `live`: the writer the statement's rows were streamed to, if they were. */
+function printOutcome(o: Outcome, opts: CliOptions, out: Stdout, live: ResultWriter): void {
   if (o.kind === 'text') {
     out.write(`${o.text}\n`);
     return;
@@ -57,8 +62,9 @@ function printOutcome(o: Outcome, opts: CliOptions, out: Stdout): void {
       w.end(completeness);
       break;
     case 'rows':
-      // Windows shown as they closed are not shown again as the result they add up to.
-      if (textFormat(opts.format).liveWindows && o.kernel?.plan.everyMs !== undefined) w.end(completeness);
+      // Rows shown as they arrived, and windows shown as they closed, are not shown again.
+      if (o.streamed) live.end(completeness);
+      else if (textFormat(opts.format).liveWindows && o.kernel?.plan.everyMs !== undefined) w.end(completeness);
       else writeResult(w, o.result, completeness);
       break;
   }
@@ -124,18 +130,20 @@ async function run(opts: CliOptions): Promise<number> {
     let last: { outcome: Outcome; text: string } | undefined;
     for (const stmt of statements) {
       let outcome: Outcome;
+      // A query whose rows each come from one event prints them as they arrive.
+      const live = writer(opts, out, true);
       try {
         // Some formats (the table) show each EVERY window as it closes; others print the whole result once.
-        const live = textFormat(opts.format).liveWindows ? { onWindow: (rows: QueryResult) => writeResult(writer(opts, out), rows) } : {};
+        const windows = textFormat(opts.format).liveWindows ? { onWindow: (rows: QueryResult) => writeResult(writer(opts, out), rows) } : {};
         const attached = opts.verbose ? { onAttached: () => process.stderr.write(`bpfql: attached, ${Math.round(performance.now())} ms after start\n`) } : {};
-        outcome = await engine.execute(stmt.text, { signal: controller.signal, ...live, ...attached });
+        outcome = await engine.execute(stmt.text, { signal: controller.signal, onRows: live, ...windows, ...attached });
       } catch (e) {
         const r = reportError(shiftDiagnostics(e, stmt.start), script);
         process.stderr.write(`${r.text}\n`);
         exitCode = r.exitCode;
         break;
       }
-      printOutcome(outcome, opts, out);
+      printOutcome(outcome, opts, out, live);
       // The query's programs, links and maps go once its result is out, before the next statement:
       // kept, they would go on firing, and a tracepoint takes at most 64 programs (E2BIG).
       engine.teardownKernel();
@@ -178,6 +186,7 @@ export async function main(): Promise<void> {
 
 async function command(): Promise<number> {
   if (process.argv[2] === 'run') return runMain(process.argv.slice(3));
+  if (process.argv[2] === 'watch') return watchMain(process.argv.slice(3));
   let opts: CliOptions;
   try {
     opts = parseCli(process.argv.slice(2));

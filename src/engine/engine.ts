@@ -39,6 +39,8 @@ import { checkMapMemory } from '../runtime/map-memory.js';
 import { possibleCpus } from '../kernel/cpus.js';
 import { memoryAvailable } from '../kernel/memory.js';
 import { verifierBugOr } from './bug-report.js';
+import { LiveRows, type RowSink } from './live-rows.js';
+import { isStreamable } from '../planner/streamable.js';
 
 export interface EngineOptions extends PlanOptions {
   /** A DuckDB file to keep results in; in memory when absent. */
@@ -56,6 +58,11 @@ export interface RunContext {
   readonly onAttached?: () => void;
   /** EVERY: called with each window's rows as it closes. */
   readonly onWindow?: (rows: QueryResult) => void;
+  /**
+   * A bare query whose rows each come from one event (planner/streamable.ts): its rows go here
+   * as they arrive, and the outcome says `streamed`. Other statements ignore it.
+   */
+  readonly onRows?: RowSink;
 }
 
 /** How a running kernel query is doing, for live views. */
@@ -75,7 +82,8 @@ export interface KernelRunInfo {
 }
 
 export type Outcome =
-  | { readonly kind: 'rows'; readonly result: QueryResult; readonly kernel?: KernelRunInfo; readonly table?: string }
+  /** `streamed`: the rows went to RunContext.onRows as they arrived (they are in `result` too). */
+  | { readonly kind: 'rows'; readonly result: QueryResult; readonly kernel?: KernelRunInfo; readonly table?: string; readonly streamed?: boolean }
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'done'; readonly message: string; readonly kernel?: KernelRunInfo };
 
@@ -224,8 +232,12 @@ export class Engine {
         return { kind: 'text', text: explainPlan(plan, program) };
       }
       case 'query': {
-        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table: 'last' });
-        return { kind: 'rows', result: await this.session.run('SELECT * FROM last'), kernel: info, table: 'last' };
+        const live = ctx.onRows && new LiveRows(ctx.onRows);
+        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table: 'last' }, live);
+        const result = await this.session.run('SELECT * FROM last');
+        if (!live?.active) return { kind: 'rows', result, kernel: info, table: 'last' };
+        live.begin(result.columns);
+        return { kind: 'rows', result, kernel: info, table: 'last', streamed: true };
       }
       case 'create-table-as': {
         const info = await this.runQuery(stmt.query, text, ctx, { kind: 'create', table: quoteIdent(stmt.table) });
@@ -241,10 +253,13 @@ export class Engine {
   /**
    * Runs the kernel part of a query, its rows loaded into DuckDB, then the residual SQL over them
    * into the target table. With EVERY, the residual runs once per window as it closes, each
-   * window's rows appended to the target with window_start and window_end.
+   * window's rows appended to the target with window_start and window_end. Given `live`, a
+   * streamable query also shows each batch's rows there as it arrives.
    */
-  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target): Promise<KernelRunInfo> {
+  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target, live?: LiveRows): Promise<KernelRunInfo> {
     const { plan, program } = this.prepare(q);
+    if (live && isStreamable(q, plan)) live.start(q.limit?.value);
+    const shown = live?.active ? live : undefined;
     await this.checkBeforeLoading(q, plan, text, target);
     checkMapMemory(program.maps, possibleCpus(), memoryAvailable());
     const onTick = ctx.onTick;
@@ -257,10 +272,13 @@ export class Engine {
       // busy machine), so with EVERY it loads first.
       if (plan.everyMs !== undefined) await result.prepare();
       const run = await runKernel(plan.kernel, program, {
-        until: end.ended,
+        until: shown ? Promise.race([end.ended, shown.full]) : end.ended,
         ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
         ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
-        onRows: (batch) => result.load(batch),
+        onRows: async (batch) => {
+          if (shown) shown.show(await result.loadAndSelect(batch));
+          else await result.load(batch);
+        },
         ...(onTick
           ? {
               onTick: async (p: KernelProgress) =>

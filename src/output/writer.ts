@@ -35,6 +35,12 @@ export interface WriterOptions {
   readonly aside: TextSink;
   /** Formats laid out for a terminal: the widest a line may be. */
   readonly maxWidth?: number;
+  /**
+   * The rows arrive while a query runs and each batch is to be written as it comes, even by a
+   * format that otherwise waits for every row (the table lays its columns out from the types
+   * and the first batch instead).
+   */
+  readonly live?: boolean;
 }
 
 /** Gives `w` a whole result, then ends it. */

@@ -67,3 +67,11 @@ export type Statement =
   | { readonly kind: 'describe'; readonly table: TableRef; readonly span: Span };
 
 export type StatementKind = Statement['kind'];
+
+/** `CREATE RULE name AS <query>`: one named query of a rules file (`bpfql watch`). */
+export interface RuleDefinition {
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly query: SelectQuery;
+  readonly span: Span;
+}

@@ -4,7 +4,7 @@
 import type { IToken } from 'chevrotain';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import { cover, span, type Span } from '../diag/span.js';
-import type { Duration, Expr, OrderItem, SelectItem, SelectQuery, Statement, TableRef } from './ast.js';
+import type { Duration, Expr, OrderItem, RuleDefinition, SelectItem, SelectQuery, Statement, TableRef } from './ast.js';
 import { ExpressionGrammar } from './expression-grammar.js';
 import * as T from './lexer.js';
 import { durationMs, MAX_DURATION_MS, MAX_DURATION_TEXT } from './duration.js';
@@ -300,6 +300,19 @@ export class BpfqlParser extends ExpressionGrammar {
     const body = this.SUBRULE(this.statementBody);
     this.OPTION(() => this.CONSUME(T.Semicolon));
     return body;
+  });
+
+  /** `CREATE RULE name AS <query>` with an optional trailing `;`: a statement of a rules file only. */
+  readonly ruleDefinition = this.RULE('ruleDefinition', (): RuleDefinition => {
+    const start = this.CONSUME(T.Create);
+    this.CONSUME(T.Rule);
+    const name = this.CONSUME(T.Name);
+    this.CONSUME(T.As);
+    const query = this.SUBRULE(this.select);
+    this.OPTION(() => this.CONSUME(T.Semicolon));
+    return this.ACTION((): RuleDefinition => ({
+      name: nameOf(name), nameSpan: tokenSpan(name), query, span: span(start.startOffset, query.span.end),
+    }));
   });
 
   /** An expression alone, for tests and the REPL. */

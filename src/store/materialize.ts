@@ -40,6 +40,9 @@ export class Materialization {
   private made: Promise<void> | undefined;
   /** The residual over this query's own kernel table. */
   private readonly sql: string;
+  /** Streamed queries: the last batch of kernel rows alone (see loadAndSelect). */
+  private readonly batchTable: string;
+  private batchMade: Promise<void> | undefined;
 
   private constructor(
     private readonly session: Session,
@@ -50,6 +53,7 @@ export class Materialization {
     private readonly windowed: boolean,
   ) {
     this.sql = residualOver(residual.sql, kernelTable);
+    this.batchTable = `${kernelTable}_batch`;
   }
 
   /** Names the kernel rows' table (unique in the session); nothing is made before prepare(). */
@@ -110,8 +114,22 @@ export class Materialization {
     return current;
   }
 
-  /** Drops the kernel rows' table, made or not. */
+  /**
+   * Appends kernel rows and gives the residual's rows of them alone: for a query whose rows each
+   * come from one kernel row (planner/streamable.ts), the rows it adds to the result, in order.
+   */
+  async loadAndSelect(batch: ColumnBatch): Promise<QueryResult> {
+    await this.load(batch);
+    this.batchMade ??= this.session.createTable(this.batchTable, this.residual.columns, { replace: true });
+    await this.batchMade;
+    await this.session.run(`DELETE FROM ${this.batchTable}`);
+    await this.session.appendColumns(this.batchTable, batch);
+    return this.session.run(residualOver(this.residual.sql, this.batchTable));
+  }
+
+  /** Drops the kernel rows' tables, made or not. */
   async drop(): Promise<void> {
     await this.session.run(`DROP TABLE IF EXISTS ${this.kernelTable}`);
+    await this.session.run(`DROP TABLE IF EXISTS ${this.batchTable}`);
   }
 }

@@ -6,21 +6,51 @@
 import { cellText, isNumericColumn } from '../cells.js';
 import { displayText } from '../display-text.js';
 import { defineFormat } from '../format-spec.js';
-import type { QueryResult } from '../result.js';
+import type { QueryColumn, QueryResult, Row } from '../result.js';
+import { isNumericType } from '../table-lines.js';
+import type { ResultWriter, TextSink } from '../writer.js';
 import { noteAside, wholeResultWriter } from '../writer.js';
 
 function row(cells: readonly string[]): string {
   return `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
 }
 
+function header(columns: readonly QueryColumn[], right: (c: number) => boolean): string[] {
+  return [row(columns.map((c) => displayText(c.name))), row(columns.map((_, c) => (right(c) ? '---:' : '---')))];
+}
+
+function rowLine(columns: readonly QueryColumn[], values: Row): string {
+  return row(columns.map((_, c) => (values[c] === null || values[c] === undefined ? '' : cellText(values[c]))));
+}
+
 function formatMarkdown(r: QueryResult): string {
   // A Markdown table needs a column; a result without any is no text.
   if (r.columns.length === 0) return '';
-  return [
-    row(r.columns.map((c) => displayText(c.name))),
-    row(r.columns.map((_, c) => (isNumericColumn(r.rows, c) ? '---:' : '---'))),
-    ...r.rows.map((values) => row(r.columns.map((_, c) => (values[c] === null || values[c] === undefined ? '' : cellText(values[c]))))),
-  ].join('\n');
+  return [...header(r.columns, (c) => isNumericColumn(r.rows, c)), ...r.rows.map((values) => rowLine(r.columns, values))].join('\n');
+}
+
+/** Rows as they come: the alignment row is decided by the types and the first batch. */
+function liveMarkdownWriter(out: TextSink, aside: TextSink): ResultWriter {
+  let columns: readonly QueryColumn[] = [];
+  let started = false;
+  const start = (first: readonly Row[]): void => {
+    started = true;
+    if (columns.length > 0) out.write(`${header(columns, (c) => isNumericType(columns[c]!.type) || isNumericColumn(first, c)).join('\n')}\n`);
+  };
+  return {
+    begin: (c) => {
+      columns = c;
+    },
+    rows: (batch) => {
+      if (batch.length === 0) return;
+      if (!started) start(batch);
+      if (columns.length > 0) out.write(batch.map((values) => `${rowLine(columns, values)}\n`).join(''));
+    },
+    end: (completeness) => {
+      if (!started) start([]);
+      noteAside(aside, completeness);
+    },
+  };
 }
 
 export const markdown = defineFormat({
@@ -32,5 +62,5 @@ export const markdown = defineFormat({
   streams: false,
   liveWindows: false,
   screen: 'text',
-  writer: ({ out, aside }) => wholeResultWriter(out, formatMarkdown, (c) => noteAside(aside, c)),
+  writer: ({ out, aside, live }) => live ? liveMarkdownWriter(out, aside) : wholeResultWriter(out, formatMarkdown, (c) => noteAside(aside, c)),
 });

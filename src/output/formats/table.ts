@@ -3,68 +3,21 @@
 import { cellText, isNumericColumn } from '../cells.js';
 import { displayText } from '../display-text.js';
 import { defineFormat } from '../format-spec.js';
+import { liveTableWriter } from '../live-table.js';
+import { fitWidths, headerLines, rowCount, tableLine, widthOf } from '../table-lines.js';
 import type { QueryResult } from '../result.js';
 import { wholeResultWriter } from '../writer.js';
 
-const SEPARATOR = ' | ';
-
-/** Width in code points; enough for the ASCII-heavy text of kernel results. */
-function widthOf(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}
-
-function fit(s: string, width: number): string {
-  if (widthOf(s) <= width) return s;
-  return width <= 1 ? '…'.slice(0, width) : [...s].slice(0, width - 1).join('') + '…';
-}
-
-/** Column widths no wider than natural, the widest cut first, so a line fits `maxWidth`. */
-function fitWidths(natural: readonly number[], maxWidth: number): number[] {
-  const room = maxWidth - SEPARATOR.length * (natural.length - 1);
-  const total = (cap: number): number => natural.reduce((s, w) => s + Math.min(w, cap), 0);
-  if (total(Infinity) <= room) return [...natural];
-  // The largest cap that fits, then one more character for as many cut columns as still fit.
-  let lo = 1;
-  let hi = Math.max(...natural);
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (total(mid) <= room) lo = mid;
-    else hi = mid - 1;
-  }
-  let spare = room - total(lo);
-  return natural.map((w) => {
-    if (w <= lo) return w;
-    if (spare > 0) {
-      spare--;
-      return lo + 1;
-    }
-    return lo;
-  });
-}
-
 function formatTable(r: QueryResult, maxWidth: number | undefined): string {
-  const n = r.rows.length;
-  const footer = `(${n} ${n === 1 ? 'row' : 'rows'})`;
+  const footer = rowCount(r.rows.length);
   if (r.columns.length === 0) return footer;
   const cells = r.rows.map((row) => r.columns.map((_, c) => cellText(row[c])));
-  const right = r.columns.map((_, c) => isNumericColumn(r.rows, c));
   const natural = r.columns.map((col, c) => cells.reduce((w, line) => Math.max(w, widthOf(line[c]!)), widthOf(displayText(col.name))));
-  const widths = maxWidth === undefined ? natural : fitWidths(natural, maxWidth);
-  const last = r.columns.length - 1;
-  const line = (texts: readonly string[]): string => texts.map((t, c) => {
-    const s = fit(t, widths[c]!);
-    const pad = ' '.repeat(widths[c]! - widthOf(s));
-    if (right[c]) return pad + s;
-    return c === last ? s : s + pad;
-  }).join(SEPARATOR);
-  return [
-    line(r.columns.map((col) => displayText(col.name))),
-    widths.map((w) => '-'.repeat(w)).join('-+-'),
-    ...cells.map(line),
-    footer,
-  ].join('\n');
+  const layout = {
+    widths: maxWidth === undefined ? natural : fitWidths(natural, maxWidth),
+    right: r.columns.map((_, c) => isNumericColumn(r.rows, c)),
+  };
+  return [headerLines(layout, r.columns), ...cells.map((line) => tableLine(layout, line)), footer].join('\n');
 }
 
 export const table = defineFormat({
@@ -75,8 +28,9 @@ export const table = defineFormat({
   streams: false,
   liveWindows: true,
   screen: 'table',
-  // Widths need every row. For a person, the completeness is a line under the table.
-  writer: (opts) => wholeResultWriter(opts.out, (r) => formatTable(r, opts.maxWidth), (c) => {
+  // Widths need every row, unless the rows come live (then the first batch and the types set
+  // them). For a person, the completeness is a line under the table.
+  writer: (opts) => opts.live ? liveTableWriter(opts) : wholeResultWriter(opts.out, (r) => formatTable(r, opts.maxWidth), (c) => {
     if (c !== undefined) opts.out.write(`${c.text}\n`);
   }),
 });
