@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { TextFormatName } from '../../output/formats.js';
 import { TEXT_FORMATS, textFormatNamed } from '../../output/formats.js';
-import { durationMs } from '../../query/token-values.js';
+import { durationMs, MAX_DURATION_MS, MAX_DURATION_TEXT } from '../../query/duration.js';
 import { UsageError } from '../args.js';
 
 export interface WatchOptions {
@@ -46,6 +46,7 @@ export function parseWatchArgs(argv: readonly string[]): WatchOptions {
   if (format === undefined) throw new UsageError(`--format must be one of ${TEXT_FORMATS.map((f) => f.name).join(', ')}, not '${v.format}'`);
   const duration = v.duration === undefined ? undefined : durationMs(v.duration);
   if (v.duration !== undefined && duration === undefined) throw new UsageError(`--duration needs a duration like 500ms, 10s, 2m or 1h, not '${v.duration}'`);
+  if (duration !== undefined && duration > MAX_DURATION_MS) throw new UsageError(`--duration may be at most ${MAX_DURATION_TEXT}, not '${v.duration}'`);
   if (parsed.positionals.length > 1) throw new UsageError('give one rules file');
   if (!v.help && parsed.positionals.length === 0) throw new UsageError('give the rules file');
   return {
