@@ -4,10 +4,11 @@ import { closest } from '../diag/messages.js';
 import { COMMON_COLUMNS } from './common-columns.js';
 import { withStackColumns } from './stack-columns.js';
 import { CURATED_TABLES } from './tables/index.js';
-import type { CuratedTable, EntryRef } from './curated.js';
+import type { CuratedTable, EntryRef, TracepointRef } from './curated.js';
 import { MissingFieldError } from './curated.js';
 import { FormatParseError, parseFormat } from './format.js';
-import type { KernelTable, TableResolution } from './table.js';
+import type { Hook } from './hook.js';
+import type { EventSource, KernelTable, TableResolution } from './table.js';
 import { tracepointColumns } from './tracepoint-columns.js';
 import type { BinaryFile, UprobeResolution } from './probe-tables.js';
 import { DEFAULT_PROFILE_HZ, PROFILE_TABLE, profileTable, resolveUprobe } from './probe-tables.js';
@@ -20,6 +21,8 @@ export interface CatalogEnv {
   listTracepoints(): readonly TracepointName[];
   /** A binary to place uprobes in, by path or (without '/') by PATH lookup; undefined when absent. */
   readBinary(name: string): BinaryFile | undefined;
+  /** Which hook tables go on; cheapest when absent. */
+  readonly hook?: Hook;
 }
 
 export const TRACEPOINT_PREFIX = 'tracepoint.';
@@ -124,13 +127,17 @@ export class Catalog {
       const first = entryFormats[0];
       const differs = entryFormats.findIndex((f) => JSON.stringify(f.fields) !== JSON.stringify(first?.fields));
       if (differs >= 0) return { kind: 'unavailable', name: t.name, reason: `${entries[differs]!.category}:${entries[differs]!.event} records differ from ${entries[0]!.category}:${entries[0]!.event}` };
-      const shape = t.build(parseFormat(text), first);
+      // The formats are read and checked either way: they say the kernel has the events.
+      const classic = t.build(parseFormat(text), first);
+      const raw = (this.env.hook ?? 'cheapest') === 'cheapest' ? t.raw : undefined;
+      const shape = raw === undefined ? classic : raw();
+      const source = (r: TracepointRef): EventSource => ({ kind: raw === undefined ? 'tracepoint' : 'raw-tracepoint', category: r.category, event: r.event });
       const common = COMMON_COLUMNS.map((c) => shape.common?.find((o) => o.name === c.name) ?? c);
-      const pairEntries = entries.map((e) => ({ source: { kind: 'tracepoint' as const, category: e.category, event: e.event }, ...(e.restamp ? { restamp: true } : {}) }));
+      const pairEntries = entries.map((e) => ({ source: source(e), ...(e.restamp ? { restamp: true } : {}) }));
       const table: KernelTable = {
         name: t.name,
         description: t.description,
-        source: { kind: 'tracepoint', category: t.event.category, event: t.event.event },
+        source: source(t.event),
         columns: withStackColumns([...common, ...shape.columns]),
         ...(shape.pairing && pairEntries.length > 0 ? { pairing: { entries: pairEntries, ...shape.pairing } } : {}),
         ...(shape.where ? { where: shape.where } : {}),

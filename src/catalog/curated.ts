@@ -35,6 +35,12 @@ export interface CuratedTable {
   readonly entries?: readonly EntryRef[];
   /** Throws MissingFieldError when a format lacks a field the table needs. */
   build(event: TracepointFormat, entry: TracepointFormat | undefined): TableShape;
+  /**
+   * The same table on the raw tracepoints of the same events, where the catalog's hook allows
+   * them: the context is each event's TP_PROTO arguments (8 bytes each) instead of its formatted
+   * record, which costs less per event. Every column keeps its name, type and values.
+   */
+  readonly raw?: () => TableShape;
 }
 
 export class MissingFieldError extends Error {

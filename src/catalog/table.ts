@@ -3,6 +3,11 @@ import type { Column } from './column.js';
 
 export type EventSource =
   | { readonly kind: 'tracepoint'; readonly category: string; readonly event: string }
+  /**
+   * The raw tracepoint of the same event (BPF_RAW_TRACEPOINT_OPEN by `event`): the program's
+   * context is the event's TP_PROTO arguments, 8 bytes each, and no record is formatted.
+   */
+  | { readonly kind: 'raw-tracepoint'; readonly category: string; readonly event: string }
   /** Software cpu-clock samples on every CPU, `frequencyHz` times a second (the profile table). */
   | { readonly kind: 'perf-sample'; readonly frequencyHz: number }
   /**
@@ -75,6 +80,7 @@ export type TableResolution =
 export function describeSource(s: EventSource): string {
   switch (s.kind) {
     case 'tracepoint': return `tracepoint ${s.category}:${s.event}`;
+    case 'raw-tracepoint': return `raw tracepoint ${s.category}:${s.event}`;
     case 'perf-sample': return `cpu-clock sampling at ${s.frequencyHz} Hz on every CPU`;
     case 'uprobe': return `uprobe ${s.binary}:${s.symbol} (file offset 0x${s.offset.toString(16)})`;
   }

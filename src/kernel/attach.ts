@@ -1,17 +1,16 @@
-// Attaching loaded programs to events. Each attachment is held by fds (a perf event or a raw
-// tracepoint link); closing them detaches, and so does the kernel when the process dies.
+// Attaching loaded programs to events. Each attachment is held by fds (a perf event and its BPF
+// link, or a raw tracepoint link); closing them detaches, and so does the kernel when the process dies.
 import { BpfCmd, RawTracepointOpen, attrWithString, fillRawTracepointOpenAttr } from './bpf-cmd.js';
 import { possibleCpuList } from './cpus.js';
 import { Errno, KernelError } from './errors.js';
 import {
-  PERF_EVENT_IOC_ENABLE,
-  PERF_EVENT_IOC_SET_BPF,
   PERF_FLAG_FD_CLOEXEC,
   cpuClockEventAttr,
   tracepointEventAttr,
   PerfAttr,
   fillUprobeEventAttr,
 } from './perf-cmd.js';
+import { linkPerfEvent } from './perf-event-link.js';
 import { uprobePmu } from './pmu.js';
 import type { BpfProgram, ProgramType } from './program.js';
 import { sys } from './sys.js';
@@ -40,21 +39,6 @@ function requireType(prog: BpfProgram, type: ProgramType, how: string): void {
   }
 }
 
-/** Points a perf event at the program and enables it; closes the event and throws on failure. */
-function setBpfAndEnable(perfFd: number, prog: BpfProgram, what: string): void {
-  const s = sys();
-  let r = s.ioctl(perfFd, PERF_EVENT_IOC_SET_BPF, prog.fd);
-  let op = 'ioctl(PERF_EVENT_IOC_SET_BPF)';
-  if (r >= 0) {
-    r = s.ioctl(perfFd, PERF_EVENT_IOC_ENABLE, 0);
-    op = 'ioctl(PERF_EVENT_IOC_ENABLE)';
-  }
-  if (r < 0) {
-    s.close(perfFd);
-    throw new KernelError(op, -r, { subject: what });
-  }
-}
-
 /**
  * Runs `prog` on every hit of tracepoint category:event. One perf event (pid -1, CPU 0) is
  * enough: a BPF program on a tracepoint event fires on every CPU.
@@ -65,8 +49,7 @@ export function attachTracepoint(prog: BpfProgram, category: string, event: stri
   const attr = tracepointEventAttr(tracepointId(category, event));
   const fd = sys().perfEventOpen(attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
   if (fd < 0) throw new KernelError('perf_event_open', -fd, { subject: what });
-  setBpfAndEnable(fd, prog, what);
-  return new FdAttachment([fd]);
+  return new FdAttachment(linkPerfEvent(fd, prog, what));
 }
 
 /** Runs `prog` on raw tracepoint `name` (e.g. 'sys_enter'), through BPF_RAW_TRACEPOINT_OPEN. */
@@ -100,8 +83,7 @@ export function attachPerfSampling(prog: BpfProgram, frequencyHz: number): Attac
       const fd = s.perfEventOpen(attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
       if (fd === -Errno.ENODEV) continue; // a possible CPU that is offline
       if (fd < 0) throw new KernelError('perf_event_open', -fd, { subject: what });
-      setBpfAndEnable(fd, prog, what);
-      fds.push(fd);
+      fds.push(...linkPerfEvent(fd, prog, what));
     }
   } catch (e) {
     new FdAttachment(fds).close();
@@ -131,6 +113,5 @@ export function attachUprobe(prog: BpfProgram, binaryPath: string, fileOffset: n
       hint: fd === -Errno.ENOENT ? `no file ${binaryPath}` : fd === -Errno.EINVAL ? `0x${fileOffset.toString(16)} is not an instruction of ${binaryPath} the kernel can probe` : undefined,
     });
   }
-  setBpfAndEnable(fd, prog, what);
-  return new FdAttachment([fd]);
+  return new FdAttachment(linkPerfEvent(fd, prog, what));
 }

@@ -19,6 +19,7 @@ export const BpfCmd = {
   RAW_TRACEPOINT_OPEN: 17,
   MAP_LOOKUP_BATCH: 24,
   MAP_LOOKUP_AND_DELETE_BATCH: 25,
+  LINK_CREATE: 28,
 } as const;
 
 /** Update flags of MAP_UPDATE_ELEM. */
@@ -215,6 +216,22 @@ export const RawTracepointOpen = { name: 0, progFd: 8, size: 16 } as const;
 export function fillRawTracepointOpenAttr(attr: Buffer, name: bigint, progFd: number): void {
   attr.writeBigUInt64LE(name, RawTracepointOpen.name);
   attr.writeUInt32LE(progFd, RawTracepointOpen.progFd);
+}
+
+// ---- BPF_LINK_CREATE --------------------------------------------------------------------------
+
+/** The fields common to every link kind; a perf-event link needs nothing past them. */
+export const LinkCreate = { progFd: 0, targetFd: 4, attachType: 8, flags: 12, size: 16 } as const;
+
+/** enum bpf_attach_type values of the links bpfql creates. */
+export const AttachType = { PERF_EVENT: 41 } as const;
+
+export function linkCreateAttr(progFd: number, targetFd: number, attachType: number): Buffer {
+  const attr = Buffer.alloc(LinkCreate.size);
+  attr.writeUInt32LE(progFd, LinkCreate.progFd);
+  attr.writeUInt32LE(targetFd, LinkCreate.targetFd);
+  attr.writeUInt32LE(attachType, LinkCreate.attachType);
+  return attr;
 }
 
 // ---- BPF_{PROG,MAP}_GET_NEXT_ID, BPF_{PROG,MAP}_GET_FD_BY_ID, BPF_OBJ_GET_INFO_BY_FD ----------

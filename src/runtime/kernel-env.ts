@@ -5,6 +5,7 @@ import { delimiter, join, resolve } from 'node:path';
 import type { CatalogEnv } from '../catalog/catalog.js';
 import type { BinaryFile } from '../catalog/probe-tables.js';
 import { Catalog } from '../catalog/catalog.js';
+import { parseHook } from '../catalog/hook.js';
 import { vmlinuxBtf } from '../kernel/btf.js';
 import { listTracepoints, readFormat } from '../kernel/tracefs.js';
 import { KernelError } from '../kernel/errors.js';
@@ -68,6 +69,7 @@ export const kernelPlannerEnv: PlannerEnv = {
   },
 };
 
+/** The running kernel's catalog, on the hook BPFQL_HOOK asks for (read here, once per catalog). */
 export function kernelCatalog(): Catalog {
-  return new Catalog(kernelCatalogEnv);
+  return new Catalog({ ...kernelCatalogEnv, hook: parseHook(process.env['BPFQL_HOOK']) });
 }

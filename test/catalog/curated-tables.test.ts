@@ -41,10 +41,27 @@ test('fork: the child from the record, the parent in the common columns', () => 
   assert.deepEqual(column(t, 'child_pid').source, { kind: 'field', offset: 20, size: 4, signed: true });
 });
 
-test('syscalls: raw_syscalls paired by thread, the name decoded from the id', () => {
+test('syscalls: on the raw tracepoints by default, the id saved from sys_enter and ret the argument of sys_exit', () => {
   const t = table('syscalls');
+  assert.deepEqual(own(t), ['syscall s64 entry-field syscall', 'id s64 entry-field', 'ret s64 field', 'latency_ns u64 latency']);
+  assert.deepEqual(column(t, 'syscall').source, { kind: 'entry-field', index: 0, signed: true });
+  // TP_PROTO(struct pt_regs *regs, long ret): ret is the second 8-byte argument.
+  assert.deepEqual(column(t, 'ret').source, { kind: 'field', offset: 8, size: 8, signed: true });
+  assert.deepEqual(t.source, { kind: 'raw-tracepoint', category: 'raw_syscalls', event: 'sys_exit' });
+  assert.deepEqual(t.pairing, {
+    entries: [{ source: { kind: 'raw-tracepoint', category: 'raw_syscalls', event: 'sys_enter' } }],
+    key: { kind: 'thread' },
+    // TP_PROTO(struct pt_regs *regs, long id): the id is the second argument.
+    saved: [{ offset: 8, size: 8, signed: true }],
+    never: { field: { offset: 8, size: 8, signed: true }, values: [60n, 231n] },
+  });
+});
+
+test('syscalls on the classic hook: raw_syscalls records paired by thread, the name decoded from the id', () => {
+  const t = table('syscalls', fixtureCatalog({}, 'tracepoint'));
   assert.deepEqual(own(t), ['syscall s64 field syscall', 'id s64 field', 'ret s64 field', 'latency_ns u64 latency']);
   assert.deepEqual(column(t, 'syscall').source, { kind: 'field', offset: 8, size: 8, signed: true });
+  assert.deepEqual(t.source, { kind: 'tracepoint', category: 'raw_syscalls', event: 'sys_exit' });
   assert.deepEqual(t.pairing, {
     entries: [{ source: { kind: 'tracepoint', category: 'raw_syscalls', event: 'sys_enter' } }],
     key: { kind: 'thread' },

@@ -55,7 +55,7 @@ test('DESCRIBE of a curated table shows decoded columns as text and where the ro
       ['ret', 's64', 'return value, or -errno'],
       ['latency_ns', 'u64', 'nanoseconds from entry to return'],
       ...STACKS,
-      ['(source)', '', 'tracepoint raw_syscalls:sys_enter paired with tracepoint raw_syscalls:sys_exit'],
+      ['(source)', '', 'raw tracepoint raw_syscalls:sys_enter paired with raw tracepoint raw_syscalls:sys_exit'],
     ]);
     const connect = await rows(engine, 'DESCRIBE tcp_connect');
     assert.deepEqual(connect.at(-1), ['(source)', '', 'tracepoint sock:inet_sock_set_state where protocol IN (6) and newstate IN (2)']);

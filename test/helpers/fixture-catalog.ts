@@ -1,5 +1,6 @@
 // A catalog over the format files kept in test/catalog/fixtures, so planner tests need no kernel.
 import { readFileSync } from 'node:fs';
+import type { Hook } from '../../src/catalog/hook.js';
 import { Catalog } from '../../src/catalog/catalog.js';
 import type { PlannerEnv } from '../../src/planner/offsets.js';
 import { readBinary } from '../../src/runtime/kernel-env.js';
@@ -38,7 +39,7 @@ export function fixtureFormat(name: string): string {
  * A catalog over the fixtures. `overrides`, by 'category/event', replaces a format's text, or with
  * undefined removes the tracepoint, as a kernel without it would.
  */
-export function fixtureCatalog(overrides: Readonly<Record<string, string | undefined>> = {}): Catalog {
+export function fixtureCatalog(overrides: Readonly<Record<string, string | undefined>> = {}, hook?: Hook): Catalog {
   const present = Object.keys(FIXTURES).filter((k) => !(k in overrides) || overrides[k] !== undefined);
   return new Catalog({
     readFormat(category, event) {
@@ -50,6 +51,7 @@ export function fixtureCatalog(overrides: Readonly<Record<string, string | undef
     listTracepoints: () => present.map((k) => ({ category: k.split('/')[0]!, event: k.split('/')[1]! })),
     // Binaries are real files: uprobe tests compile their own.
     readBinary,
+    ...(hook === undefined ? {} : { hook }),
   });
 }
 

@@ -9,8 +9,6 @@ import { setSys } from '../../src/kernel/sys.js';
 import { FakeSys, cString } from './fake-sys.js';
 
 const PROG_FD = 31;
-const SET_BPF = 0x40042408;
-const ENABLE = 0x2400;
 const UPROBE_PMU = '/sys/bus/event_source/devices/uprobe';
 
 function loaded(type: ProgramType): { fake: FakeSys; prog: BpfProgram } {
@@ -50,9 +48,12 @@ test('a uprobe opens one event of the uprobe PMU with the path in config1 and th
   assert.equal(call.attr.readBigUInt64LE(16), 1n); // every hit is a sample
   assert.equal(call.attr.readBigUInt64LE(64), 0x1139n);
   assert.equal(path, '/usr/bin/some tool');
-  assert.deepEqual(fake.ioctlCalls, [{ fd: 77, request: SET_BPF, arg: PROG_FD }, { fd: 77, request: ENABLE, arg: 0 }]);
+  // Held by a BPF link on the event (fd 31 is what the fake answers every bpf() with).
+  const link = fake.bpfCalls.at(-1)!;
+  assert.deepEqual([link.cmd, link.attr.readUInt32LE(0), link.attr.readUInt32LE(4), link.attr.readUInt32LE(8)], [28, PROG_FD, 77, 41]);
+  assert.deepEqual(fake.ioctlCalls, []);
   att.close();
-  assert.deepEqual(fake.closed, [77]);
+  assert.deepEqual(fake.closed, [31, 77]);
 
   attachUprobe(prog, '/bin/x', 16, true);
   assert.equal(fake.perfCalls[1]!.attr.readBigUInt64LE(8), retprobeBit);

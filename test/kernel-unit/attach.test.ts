@@ -59,10 +59,19 @@ test('a program of the wrong type is refused before any syscall', () => {
   assert.equal(fake.perfCalls.length, 0);
 });
 
-test('sampling opens one cpu-clock event per possible CPU and points each at the program', () => {
+const LINK_CREATE = 28;
+const BPF_PERF_EVENT = 41;
+
+/** Answers BPF_LINK_CREATE with `link(targetFd)`, and anything else (the program load) with PROG_FD. */
+function answerLinks(fake: FakeSys, link: (targetFd: number) => number): void {
+  fake.onBpf = (cmd, attr) => (cmd === LINK_CREATE ? link(attr.readUInt32LE(4)) : PROG_FD);
+}
+
+test('sampling opens one cpu-clock event per possible CPU, each held by a BPF link', () => {
   const { fake, prog } = loaded('perf_event');
   const cpus = possibleCpuList();
   fake.onPerfEventOpen = (_attr, cpu) => 100 + cpu;
+  answerLinks(fake, (target) => target + 100);
   const att = attachPerfSampling(prog, 99);
   assert.deepEqual(fake.perfCalls.map((c) => [c.pid, c.cpu, c.groupFd, c.flags]), cpus.map((cpu) => [-1, cpu, -1, 8]));
   const attr = fake.perfCalls[0]!.attr;
@@ -72,20 +81,53 @@ test('sampling opens one cpu-clock event per possible CPU and points each at the
   assert.equal(attr.readBigUInt64LE(8), 0n); // PERF_COUNT_SW_CPU_CLOCK
   assert.equal(attr.readBigUInt64LE(16), 99n); // sample_freq
   assert.equal(attr.readBigUInt64LE(40), 1n << 10n); // freq bit
+  const links = fake.bpfCalls.filter((c) => c.cmd === LINK_CREATE);
   assert.deepEqual(
-    fake.ioctlCalls,
-    cpus.flatMap((cpu) => [
-      { fd: 100 + cpu, request: SET_BPF, arg: PROG_FD },
-      { fd: 100 + cpu, request: ENABLE, arg: 0 },
-    ]),
+    links.map((c) => [c.size, c.attr.readUInt32LE(0), c.attr.readUInt32LE(4), c.attr.readUInt32LE(8), c.attr.readUInt32LE(12)]),
+    cpus.map((cpu) => [16, PROG_FD, 100 + cpu, BPF_PERF_EVENT, 0]),
   );
+  assert.deepEqual(fake.ioctlCalls, []);
   att.close();
-  assert.deepEqual(fake.closed, cpus.map((cpu) => 100 + cpu).reverse());
+  // Each link closes before its event.
+  assert.deepEqual(fake.closed, cpus.flatMap((cpu) => [100 + cpu, 200 + cpu]).reverse());
+});
+
+test('a kernel without perf-event links (EINVAL or EOPNOTSUPP) gets the program by ioctl instead', () => {
+  for (const refusal of [-22, -95]) {
+    const { fake, prog } = loaded('perf_event');
+    const cpus = possibleCpuList();
+    fake.onPerfEventOpen = (_attr, cpu) => 100 + cpu;
+    answerLinks(fake, () => refusal);
+    const att = attachPerfSampling(prog, 99);
+    assert.deepEqual(
+      fake.ioctlCalls,
+      cpus.flatMap((cpu) => [
+        { fd: 100 + cpu, request: SET_BPF, arg: PROG_FD },
+        { fd: 100 + cpu, request: ENABLE, arg: 0 },
+      ]),
+    );
+    att.close();
+    assert.deepEqual(fake.closed, cpus.map((cpu) => 100 + cpu).reverse());
+  }
+});
+
+test('any other refusal of the link fails the attachment, closing the event', () => {
+  const { fake, prog } = loaded('perf_event');
+  const cpus = possibleCpuList();
+  fake.onPerfEventOpen = (_attr, cpu) => 100 + cpu;
+  answerLinks(fake, () => -1);
+  assert.throws(
+    () => attachPerfSampling(prog, 49),
+    (e: unknown) => e instanceof KernelError && e.op === 'BPF_LINK_CREATE' && e.code === 'EPERM' && e.message.includes(`cpu-clock sampling on CPU ${cpus[0]}`),
+  );
+  assert.deepEqual(fake.closed, [100 + cpus[0]!]);
+  assert.deepEqual(fake.ioctlCalls, []);
 });
 
 test('sampling skips offline CPUs and closes what it opened when a later CPU fails', () => {
   const { fake, prog } = loaded('perf_event');
   const cpus = possibleCpuList();
+  answerLinks(fake, () => -22);
   fake.onPerfEventOpen = (_attr, cpu) => (cpu === cpus[0] ? -19 : 100 + cpu); // first CPU offline
   const att = attachPerfSampling(prog, 49);
   assert.equal(fake.ioctlCalls.length, 2 * (cpus.length - 1));
@@ -114,7 +156,7 @@ test('a tracepoint perf event samples every hit of the tracepoint id', () => {
 
 test('BpfCmd numbers match the kernel enum', () => {
   assert.deepEqual(
-    [BpfCmd.MAP_CREATE, BpfCmd.PROG_LOAD, BpfCmd.PROG_GET_NEXT_ID, BpfCmd.OBJ_GET_INFO_BY_FD, BpfCmd.RAW_TRACEPOINT_OPEN, BpfCmd.MAP_LOOKUP_BATCH],
-    [0, 5, 11, 15, 17, 24],
+    [BpfCmd.MAP_CREATE, BpfCmd.PROG_LOAD, BpfCmd.PROG_GET_NEXT_ID, BpfCmd.OBJ_GET_INFO_BY_FD, BpfCmd.RAW_TRACEPOINT_OPEN, BpfCmd.MAP_LOOKUP_BATCH, BpfCmd.LINK_CREATE],
+    [0, 5, 11, 15, 17, 24, 28],
   );
 });

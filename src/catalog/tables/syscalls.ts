@@ -6,7 +6,16 @@ import type { CuratedTable } from '../curated.js';
 import { fieldRef, intColumn, requireEntry } from '../curated.js';
 import { DECODERS } from '../decoders.js';
 import { S64 } from '../types.js';
-import { decodedColumn, latencyColumn } from './columns.js';
+import { decodedColumn, entryColumn, latencyColumn } from './columns.js';
+
+/**
+ * The raw tracepoints' arguments: TP_PROTO(struct pt_regs *regs, long id) for sys_enter and
+ * TP_PROTO(struct pt_regs *regs, long ret) for sys_exit, 8 bytes each. sys_exit has no id
+ * argument (its record reads the number back from pt_regs), so the entry saves it: every row has
+ * an entry, and the kernel passes sys_enter the same number.
+ */
+const RAW_ENTER_ID = { offset: 8, size: 8, signed: true } as const;
+const RAW_EXIT_RET = { offset: 8, size: 8, signed: true } as const;
 
 /** Numbers of the calls that never return, where this machine's syscall table names them. */
 function neverReturning(): bigint[] {
@@ -15,6 +24,11 @@ function neverReturning(): bigint[] {
     return n === undefined ? [] : [n];
   });
 }
+
+const SYSCALL_NAME = 'syscall name (x86_64 table; syscall_<n> for numbers it does not name)';
+const SYSCALL_NUMBER = 'syscall number';
+const RETURN_VALUE = 'return value, or -errno';
+const LATENCY = 'nanoseconds from entry to return';
 
 export const syscallsTable: CuratedTable = {
   name: 'syscalls',
@@ -26,12 +40,25 @@ export const syscallsTable: CuratedTable = {
     const never = neverReturning();
     return {
       columns: [
-        decodedColumn(exit, 'id', 'syscall', 'syscall', 'syscall name (x86_64 table; syscall_<n> for numbers it does not name)'),
-        intColumn(exit, 'id', 'id', 'syscall number', S64),
-        intColumn(exit, 'ret', 'ret', 'return value, or -errno', S64),
-        latencyColumn('nanoseconds from entry to return'),
+        decodedColumn(exit, 'id', 'syscall', 'syscall', SYSCALL_NAME),
+        intColumn(exit, 'id', 'id', SYSCALL_NUMBER, S64),
+        intColumn(exit, 'ret', 'ret', RETURN_VALUE, S64),
+        latencyColumn(LATENCY),
       ],
       pairing: { key: { kind: 'thread' }, saved: [], ...(never.length > 0 ? { never: { field: fieldRef(entry, 'id'), values: never } } : {}) },
+    };
+  },
+  raw() {
+    const never = neverReturning();
+    const saved = [RAW_ENTER_ID];
+    return {
+      columns: [
+        { ...entryColumn(saved, 0, 'syscall', SYSCALL_NAME, S64), decode: 'syscall' },
+        entryColumn(saved, 0, 'id', SYSCALL_NUMBER, S64),
+        { name: 'ret', type: S64, source: { kind: 'field', ...RAW_EXIT_RET }, description: RETURN_VALUE },
+        latencyColumn(LATENCY),
+      ],
+      pairing: { key: { kind: 'thread' }, saved, ...(never.length > 0 ? { never: { field: RAW_ENTER_ID, values: never } } : {}) },
     };
   },
 };

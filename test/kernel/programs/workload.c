@@ -2,6 +2,7 @@
 // for a line on stdin so that the test can attach its query first, then does exactly what its
 // arguments say and exits:
 //   workload getppid N     N getppid(2) calls
+//   workload refused N M   N getppid(2) calls, then M kill(2)s of a pid that cannot exist (ESRCH)
 //   workload sleep N MS    N sleeps of MS milliseconds
 //   workload touch N       writes one byte to each of N fresh anonymous pages (N page faults)
 //   workload exit CODE MS  sleeps MS milliseconds, then exits with CODE
@@ -55,6 +56,10 @@ int main(int argc, char **argv) {
   if (read(0, line, sizeof line) <= 0) return 4;
   if (strcmp(what, "getppid") == 0) {
     for (long i = 0; i < n; i++) syscall(SYS_getppid);
+  } else if (strcmp(what, "refused") == 0) {
+    for (long i = 0; i < n; i++) syscall(SYS_getppid);
+    // Beyond pid_max's ceiling (4194304): the kernel answers ESRCH.
+    for (long i = 0; i < arg; i++) if (syscall(SYS_kill, 0x7fffffff, 0) != -1) return 14;
   } else if (strcmp(what, "sleep") == 0) {
     for (long i = 0; i < n; i++) sleep_ms(arg);
   } else if (strcmp(what, "touch") == 0) {

@@ -1,0 +1,54 @@
+// `syscalls` on both hooks: the raw tracepoints (the default) and the classic tracepoints
+// (BPFQL_HOOK=tracepoint) give the same exact answers over the same controlled workload.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Catalog } from '../../src/catalog/catalog.js';
+import type { Hook } from '../../src/catalog/hook.js';
+import { describeSource } from '../../src/catalog/table.js';
+import { Engine } from '../../src/engine/engine.js';
+import { kernelCatalogEnv } from '../../src/runtime/kernel-env.js';
+import { Workload, workloadSkip } from '../helpers/c-workload.js';
+import { queryDuring } from '../helpers/query-during.js';
+import { kernelSkip } from '../helpers/workload.js';
+
+const skip = kernelSkip() || workloadSkip();
+const GETPPIDS = 700;
+const REFUSED_KILLS = 300;
+const ESRCH = 3;
+
+/** Rows of `query` (with {comm} for the workload's name) over one run of the workload, on `hook`. */
+async function onHook(hook: Hook, query: string): Promise<{ rows: unknown[][]; source: string }> {
+  const w = await Workload.start('bqhook', ['refused', String(GETPPIDS), String(REFUSED_KILLS)]);
+  const engine = await Engine.open({}, new Catalog({ ...kernelCatalogEnv, hook }));
+  try {
+    const run = await queryDuring(engine, query.replaceAll('{comm}', w.comm), () => w.go());
+    assert.deepEqual(run.kernel.completeness, { lostRecords: 0, failedUpdates: 0, lostPairs: 0, lostStacks: 0, missedEvents: 0 });
+    return { rows: run.rows.map((r) => [...r]), source: describeSource(run.kernel.plan.kernel.source) };
+  } finally {
+    await engine.close();
+    w.remove();
+  }
+}
+
+const cases: readonly { readonly query: string; readonly rows: unknown[][] }[] = [
+  {
+    query: "SELECT syscall, count(*) FROM syscalls WHERE comm = '{comm}' AND syscall IN ('getppid', 'kill') GROUP BY syscall ORDER BY syscall",
+    rows: [['getppid', GETPPIDS], ['kill', REFUSED_KILLS]],
+  },
+  { query: `SELECT ret, count(*) FROM syscalls WHERE comm = '{comm}' AND ret = -${ESRCH} GROUP BY ret`, rows: [[-ESRCH, REFUSED_KILLS]] },
+  {
+    query: "SELECT syscall, id, ret, count(*), min(latency_ns) > 0 FROM syscalls WHERE comm = '{comm}' AND id IN (110, 62) GROUP BY ALL ORDER BY id",
+    rows: [['kill', 62, -ESRCH, REFUSED_KILLS, true], ['getppid', 110, process.pid, GETPPIDS, true]],
+  },
+];
+
+for (const c of cases) {
+  test(`syscalls on both hooks: ${c.query}`, { skip }, async () => {
+    const raw = await onHook('cheapest', c.query);
+    const classic = await onHook('tracepoint', c.query);
+    assert.equal(raw.source, 'raw tracepoint raw_syscalls:sys_exit');
+    assert.equal(classic.source, 'tracepoint raw_syscalls:sys_exit');
+    assert.deepEqual(raw.rows, c.rows);
+    assert.deepEqual(classic.rows, c.rows);
+  });
+}
