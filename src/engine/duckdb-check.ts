@@ -12,7 +12,7 @@ import { someExpr } from '../planner/expr-walk.js';
 import type { Plan } from '../planner/plan.js';
 import { residualOver, type Target } from '../store/materialize.js';
 import type { Session } from '../store/session.js';
-import { quoteIdent } from '../store/sql-text.js';
+import { quoteIdent } from '../query/sql-text.js';
 import { duckdbDiagnostic, duckdbFailure } from './duckdb-error.js';
 
 const CHECK_TABLE = '__bpfql_check';

@@ -7,7 +7,7 @@ import { exportExtensionsText, exportFormatOf } from './formats.js';
 import type { QueryResult } from './result.js';
 import { resultText } from './result-text.js';
 import { OutputFileError, replaceFile, replaceFileText } from './safe-file.js';
-import { quoteString } from '../store/sql-text.js';
+import { quoteString } from '../query/sql-text.js';
 
 export type { ExportOptions } from './format-spec.js';
 

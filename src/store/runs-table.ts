@@ -1,6 +1,6 @@
 // bpfql_runs: one row per kernel query run in this database, with how complete its result was.
 import type { Session } from './session.js';
-import { quoteString } from './sql-text.js';
+import { quoteString } from '../query/sql-text.js';
 
 export const RUNS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS bpfql_runs (
     run_id BIGINT, query VARCHAR, result_table VARCHAR, mode VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,

@@ -6,7 +6,7 @@ import { duckdbType } from '../catalog/types.js';
 import type { ColumnBatch, ResultColumn } from '../catalog/types.js';
 import type { Scratch } from './chunk-writer.js';
 import type { QueryResult } from '../output/result.js';
-import { quoteIdent } from './sql-text.js';
+import { quoteIdent } from '../query/sql-text.js';
 import type { TableAppender } from './table-appender.js';
 
 export type { QueryColumn, QueryResult } from '../output/result.js';

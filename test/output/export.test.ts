@@ -9,7 +9,7 @@ import { exportFormatOf } from '../../src/output/formats.js';
 import { Session } from '../../src/store/session.js';
 import { BUCKETS, S64, STRING, TIMESTAMP, U64 } from '../../src/catalog/types.js';
 import type { ResultColumn } from '../../src/catalog/types.js';
-import { quoteString } from '../../src/store/sql-text.js';
+import { quoteString } from '../../src/query/sql-text.js';
 
 test('exportFormatOf goes by extension, in any case', () => {
   assert.equal(exportFormatOf('/tmp/a.parquet')?.name, 'parquet');

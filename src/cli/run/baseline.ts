@@ -7,7 +7,7 @@
 // any shape in one file that DuckDB can read back with read_parquet().
 import type { Session } from '../../store/session.js';
 import { exportQuery } from '../../output/export.js';
-import { quoteIdent, quoteString } from '../../store/sql-text.js';
+import { quoteIdent, quoteString } from '../../query/sql-text.js';
 
 export interface TableShape {
   readonly name: string;

@@ -7,7 +7,7 @@ import { kernelSubqueries } from '../../engine/embedded.js';
 import { COMPLETE, describeCompleteness } from '../../runtime/completeness.js';
 import type { Session } from '../../store/session.js';
 import { formatResult } from '../../output/result-text.js';
-import { quoteIdent } from '../../store/sql-text.js';
+import { quoteIdent } from '../../query/sql-text.js';
 import { ExitCode, reportError } from '../../engine/report-error.js';
 import { VERSION } from '../../engine/version.js';
 import type { QuerySource, RunOptions } from './args.js';

@@ -1,5 +1,5 @@
 // The Parquet format: written by DuckDB, only to a file (`-o FILE.parquet`).
-import { quoteString } from '../../store/sql-text.js';
+import { quoteString } from '../../query/sql-text.js';
 import { defineFormat } from '../format-spec.js';
 
 export const parquet = defineFormat({

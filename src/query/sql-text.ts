@@ -1,4 +1,5 @@
-// Quoting for the SQL text the store and the output build around user-supplied names, paths and values.
+// Quoting for the SQL text bpfql builds around user-supplied names, paths and values; it sits in
+// the lowest layer so that the store, the output and the engine share it without importing each other.
 
 /** A DuckDB identifier in double quotes, embedded quotes doubled. */
 export function quoteIdent(name: string): string {
