@@ -8,6 +8,7 @@ import { takesTarget } from './jump.js';
 import { low32 } from './ld-imm64.js';
 import { AluCode, AtomicOp, FETCH, JmpCode, LD_IMM64, Mode, PSEUDO_MAP_FD, classOf, codeOf, modeOf, slotWidth, usesSrcReg } from './opcode.js';
 import { R10, isReg } from './register.js';
+import { assertNever } from '../diag/assert-never.js';
 
 export { encode } from './codec.js';
 
@@ -60,6 +61,8 @@ function placeLabels(items: readonly Item[]): { labels: Map<string, number>; slo
       case 'insn':
         slot += slotWidth(item.op);
         break;
+      default:
+        return assertNever(item);
     }
   }
   for (const [name, at] of labels) {

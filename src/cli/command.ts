@@ -20,6 +20,7 @@ import { provenance } from './provenance.js';
 import { runMain } from './run/cli.js';
 import { Stdout } from './stdout.js';
 import { VERSION } from '../engine/version.js';
+import { assertNever } from '../diag/assert-never.js';
 
 function readScript(opts: CliOptions): string | undefined {
   if (opts.query !== undefined) return opts.query;
@@ -61,6 +62,8 @@ function printOutcome(o: Outcome, opts: CliOptions, out: Stdout): void {
       if (textFormat(opts.format).liveWindows && o.kernel?.plan.everyMs !== undefined) w.end(completeness);
       else writeResult(w, o.result, completeness);
       break;
+    default:
+      return assertNever(o);
   }
 }
 

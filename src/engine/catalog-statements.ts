@@ -13,6 +13,7 @@ import { BOOL, STRING, typeName } from '../catalog/types.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import type { TableRef } from '../query/ast.js';
 import type { QueryResult, Session } from '../store/session.js';
+import { assertNever } from '../diag/assert-never.js';
 
 /** The catalog's own DuckDB tables, made the first time a statement names one. */
 export const CATALOG_TABLES = ['bpfql_tables', 'bpfql_columns'] as const;
@@ -68,6 +69,8 @@ function tableRow(name: string, kind: TableRow['kind'], r: TableResolution): Tab
         description: curated?.description ?? fallback,
       };
     }
+    default:
+      return assertNever(r);
   }
 }
 

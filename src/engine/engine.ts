@@ -38,6 +38,7 @@ import { checkMapMemory } from '../runtime/map-memory.js';
 import { possibleCpus } from '../kernel/cpus.js';
 import { memoryAvailable } from '../kernel/memory.js';
 import { verifierBugOr } from './bug-report.js';
+import { assertNever } from '../diag/assert-never.js';
 
 export interface EngineOptions extends PlanOptions {
   /** A DuckDB file to keep results in; in memory when absent. */
@@ -234,6 +235,8 @@ export class Engine {
         const info = await this.runQuery(stmt.query, text, ctx, { kind: 'insert', table: printName(stmt.table) });
         return { kind: 'done', message: `inserted into ${stmt.table}`, kernel: info };
       }
+      default:
+        return assertNever(stmt);
     }
   }
 

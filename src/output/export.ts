@@ -8,6 +8,7 @@ import type { QueryResult } from './result.js';
 import { resultText } from './result-text.js';
 import { OutputFileError, replaceFile, replaceFileText } from './safe-file.js';
 import { quoteString } from '../query/sql-text.js';
+import { assertNever } from '../diag/assert-never.js';
 
 export type { ExportOptions } from './format-spec.js';
 
@@ -33,6 +34,8 @@ export async function exportQuery(source: ExportSource, sql: string, path: strin
       return replaceFileText(path, resultText(format, await source.run(query)));
     case 'file':
       return copyTo(source, query, path, format.copy(opts));
+    default:
+      return assertNever(format);
   }
 }
 

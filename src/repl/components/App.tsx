@@ -17,6 +17,7 @@ import { inputKind } from '../statement.js';
 import { LiveView } from './LiveView.js';
 import { Prompt } from './Prompt.js';
 import { TranscriptView } from './TranscriptView.js';
+import { assertNever } from '../../diag/assert-never.js';
 
 /** Where entries are remembered across sessions (History, or a fake in tests). */
 export interface EntryLog {
@@ -127,6 +128,8 @@ export function App({ backend, history, banner, settings }: AppProps) {
         else apply({ kind: 'edit', action: { kind: 'delete' } });
         return;
       case 'none': return;
+      default:
+        return assertNever(cmd);
     }
   };
 
