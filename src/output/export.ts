@@ -31,7 +31,8 @@ export async function exportQuery(source: ExportSource, sql: string, path: strin
   switch (format.kind) {
     case 'text':
       if (format.copy !== undefined) return copyTo(source, query, path, format.copy(opts));
-      return replaceFileText(path, resultText(format, await source.run(query)));
+      replaceFileText(path, resultText(format, await source.run(query)));
+      return;
     case 'file':
       return copyTo(source, query, path, format.copy(opts));
     default:

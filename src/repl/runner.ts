@@ -102,7 +102,7 @@ export class Runner {
   }
 
   private print(items: readonly ItemText[]): void {
-    this.hooks.print(items.map((i) => ({ ...i, id: this.nextId++ }) as TranscriptItem));
+    this.hooks.print(items.map((i) => ({ ...i, id: this.nextId++ })));
   }
 
   private update(r: Running | undefined): void {

@@ -274,7 +274,7 @@ class QueryGen {
     const drawn = r.chance(0.8) ? Array.from({ length: r.range(1, 3) }, () => this.key()) : [];
     const keys = drawn.filter((k, i) => drawn.findIndex((x) => x.text === k.text) === i);
     const aggregates = Array.from({ length: r.range(1, 4) }, () => this.windowAggregate());
-    let items = [...keys.map((k) => ({ text: k.text, merge: 'key' as MergeOp })), ...aggregates];
+    let items = [...keys.map((k): { text: string; merge: MergeOp } => ({ text: k.text, merge: 'key' })), ...aggregates];
     if (r.chance(0.3)) items = [...items].reverse();
     const seen = new Set<string>();
     const select = items.map((it, i) => {

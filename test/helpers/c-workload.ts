@@ -50,7 +50,7 @@ export class Workload {
     const child = spawn(path, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
     const first = await new Promise<string>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout! });
+      const lines = createInterface({ input: child.stdout });
       lines.once('line', (l) => {
         lines.close();
         resolve(l);

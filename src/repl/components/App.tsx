@@ -96,6 +96,8 @@ export function App({ backend, history, banner, settings }: AppProps) {
       busyRef.current = false;
       setBusy(false);
       refreshNames();
+      // perform() sets busyRef.current again, which narrowing after the assignment above does not see.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       while (!busyRef.current && typeAhead.current.length > 0) perform.current(typeAhead.current.shift()!);
     });
   }, [apply, history, runner, refreshNames]);
