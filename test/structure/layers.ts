@@ -20,6 +20,7 @@ export const LAYERS: readonly (readonly string[])[] = [
 export const SAME_LAYER: readonly (readonly [string, string])[] = [
   ['query', 'diag'], // diagnostics and spans are the vocabulary of every parse error
   ['catalog', 'diag'], // unavailable tables carry rendered diagnostics
+  ['bpf', 'diag'], // switches end in assertNever
   ['planner', 'functions'], // the planner binds calls to the function registry
   ['runtime', 'kernel'], // the runtime is the only user of the syscall layer's objects
   ['store', 'output'], // the session returns results in output's plain form (result.ts)
