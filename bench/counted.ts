@@ -141,6 +141,7 @@ export async function waitUntilCounted(t: Tracked, since: number, timeoutMs: num
       if (maps.some((m) => peeker.recorded(m))) {
         return { loadedMs: (loadedAt ?? now) - since, countedMs: now - since };
       }
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the child's exit handler
       if (exited) throw new Error(`${t.child.spawnfile} exited before counting an event`);
       if (now - since > timeoutMs) throw new Error(`${t.child.spawnfile} counted no event within ${timeoutMs} ms`);
       await sleep(1);

@@ -41,7 +41,7 @@ function settings(argv: readonly string[]): Settings {
   const parts = values.only === undefined ? [...PARTS] : values.only.split(',');
   const unknown = parts.find((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown !== undefined) throw new Error(`--only takes ${PARTS.join(', ')}; not '${unknown}'`);
-  const quick = values.quick === true;
+  const quick = values.quick;
   const positive = (name: string, text: string | undefined, fallback: number): number => {
     if (text === undefined) return fallback;
     const n = Number(text);
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const pinNote = w.cpu === undefined ? 'not pinned (one CPU)' : `pinned to CPU ${w.cpu} with taskset`;
   const method = [
     `workload: bench/workload.c (gcc -O2), syscall(SYS_getppid) in a loop, ${pinNote}${w.niced ? ', at nice -20' : ''}; ` +
-      `${w.cpu === undefined ? 'tools share it' : `tools run on ${w.cpu === 1 ? 'CPU 0' : `CPUs 0-${w.cpu - 1}`} (taskset)`}`,
+      (w.cpu === undefined ? 'tools share it' : `tools run on ${w.cpu === 1 ? 'CPU 0' : `CPUs 0-${w.cpu - 1}`} (taskset)`),
     `1: thread CPU time of ${s.calls.toLocaleString('en-US')} calls, the lower of two runs; every traced measurement sits between two untraced ones and counts against their mean; ` +
       `median over ${s.rounds} rounds, configurations rotated each round; each tool's count of the workload's calls is checked`,
     '2: spawn() → a hash map of the tool holds a key, or its ring buffer a record (polled every ~1 ms through /proc/<pid>/fdinfo, ' +

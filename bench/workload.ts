@@ -81,5 +81,5 @@ export function startPaced(w: Workload, rate: number, n: number): PacedRun {
     }
     return { calls, wallNs, cpuNs };
   });
-  return { child, go: () => child.stdin?.end('go\n'), done };
+  return { child, go: () => child.stdin.end('go\n'), done };
 }

@@ -45,23 +45,23 @@ function walk(dir) {
 // What is mutated, and the tests run against each file's mutants (compiled test files or
 // directories under dist/test, in order: cheap and likely killers first).
 const UNIT_CODEGEN = ['test/bpf-templates', 'test/functions', 'test/bpf', 'test/planner/aggregates.test.js', 'test/planner/table-functions.test.js'];
-const KERNEL_CODEGEN = ['test/kernel/codegen-test-run.test.js'];
+const KERNEL_CODEGEN = ['test/live/codegen-test-run.test.js'];
 /** The unit tests of decoding and of the DuckDB session (what test/sink held before src/runtime and src/store). */
 const STORE_AND_DECODING = ['test/runtime', 'test/store', 'test/sink'];
 const TARGETS = [
   ...[...walk(join(DIST, 'src/bpf-templates')), ...walk(join(DIST, 'src/functions'))].map((f) => ({
     file: f,
-    tests: [...UNIT_CODEGEN, ...KERNEL_CODEGEN, ...(/quantile|bucket-code/.test(f) ? ['test/kernel/codegen-quantile.test.js'] : [])],
+    tests: [...UNIT_CODEGEN, ...KERNEL_CODEGEN, ...(/quantile|bucket-code/.test(f) ? ['test/live/codegen-quantile.test.js'] : [])],
   })),
   ...['src/runtime/decode-aggregates.js', 'src/runtime/decode-records.js'].map((f) => ({
     file: join(DIST, f),
-    tests: [...STORE_AND_DECODING, 'test/functions/aggregates.test.js', ...KERNEL_CODEGEN, 'test/kernel/codegen-quantile.test.js'],
+    tests: [...STORE_AND_DECODING, 'test/functions/aggregates.test.js', ...KERNEL_CODEGEN, 'test/live/codegen-quantile.test.js'],
   })),
   { file: join(DIST, 'src/catalog/decoders.js'), tests: ['test/catalog', 'test/planner/decoded-columns.test.js', ...STORE_AND_DECODING] },
   // Running a query in the kernel, one file per part (see src/runtime/kernel-run.ts).
   ...['kernel-run', 'load', 'read-stats', 'running', 'stream-run', 'aggregate-run', 'every-run'].map((f) => ({
     file: join(DIST, `src/runtime/${f}.js`),
-    tests: ['test/kernel/completeness-losses.test.js', ...KERNEL_CODEGEN, 'test/kernel/every-windows.test.js'],
+    tests: ['test/live/completeness-losses.test.js', ...KERNEL_CODEGEN, 'test/live/every-windows.test.js'],
   })),
 ];
 

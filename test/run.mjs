@@ -1,5 +1,5 @@
 // Runs the compiled tests with node's test runner. Unit tests need no kernel; tests under
-// test/kernel/ load real programs and skip (saying why) when not root. `--unit` runs only the former.
+// test/live/ load real programs and skip (saying why) when not root. `--unit` runs only the former.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ function collect(dir) {
 }
 
 let files = collect('dist/test');
-if (unitOnly) files = files.filter((f) => !f.includes('/kernel/'));
+if (unitOnly) files = files.filter((f) => !f.includes('/live/'));
 if (filter.length > 0) files = files.filter((f) => filter.some((p) => f.includes(p)));
 // Kernel tests share the machine's tracepoints, so they run one file at a time.
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });

@@ -161,5 +161,5 @@ export function writeField(g: Codegen, expr: ExprEmitter, values: Values, f: Ker
     return;
   }
   expr.value(f.expr, R1, new RegPool(SCRATCH_REGS.filter((r) => r !== R1 && r !== base)));
-  g.emit(comment(`${f.name}`, stx.dw(base, at, R1)));
+  g.emit(comment(f.name, stx.dw(base, at, R1)));
 }

@@ -5,6 +5,7 @@
 import type { Column } from '../catalog/column.js';
 import type { KExpr } from '../planner/kexpr.js';
 import type { KernelPlan, PlannedPairing } from '../planner/plan.js';
+import { assertNever } from '../diag/assert-never.js';
 
 /**
  * What a column is at the entry event, or undefined when only the exit knows it. Saved fields
@@ -30,9 +31,12 @@ function atEntry(c: Column, p: PlannedPairing): Column | undefined {
       // own thread to another cgroup (bpfql run's cgroup filter needs it here, or every thread
       // of the machine in a syscall would take room in the pairing map).
       return p.key.kind === 'thread' && (s.name === 'pid' || s.name === 'tid' || s.name === 'cgroup_id') ? c : undefined;
-    case 'field': case 'char-array': case 'data-loc-string': case 'user-string': case 'task':
+    case 'field': case 'char-array': case 'byte-array': case 'address': case 'data-loc-string':
+    case 'data-loc-bytes': case 'user-string': case 'task':
     case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack':
       return undefined;
+    default:
+      return assertNever(s);
   }
 }
 
@@ -53,6 +57,8 @@ function rewrite(e: KExpr, p: PlannedPairing): KExpr | undefined {
       const right = rewrite(e.right, p);
       return left && right ? { ...e, left, right } : undefined;
     }
+    default:
+      return assertNever(e);
   }
 }
 

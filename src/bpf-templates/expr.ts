@@ -11,6 +11,7 @@ import { R10 } from '../bpf/register.js';
 import type { ArithOp, CompareOp, KExpr } from '../planner/kexpr.js';
 import type { Codegen, RegPool } from './codegen.js';
 import type { Values } from './values.js';
+import { assertNever } from '../diag/assert-never.js';
 
 const S32_MIN = -(2n ** 31n);
 const S32_MAX = 2n ** 31n - 1n;
@@ -99,6 +100,8 @@ export class ExprEmitter {
         g.emit(mov.imm(dst, 0), label(done));
         return;
       }
+      default:
+        return assertNever(e);
     }
   }
 
@@ -136,6 +139,8 @@ export class ExprEmitter {
         pool.give(r);
         return;
       }
+      default:
+        return assertNever(e);
     }
   }
 
@@ -173,6 +178,8 @@ export class ExprEmitter {
         pool.give(r);
         return;
       }
+      default:
+        return assertNever(e);
     }
   }
 

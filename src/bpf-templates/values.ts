@@ -12,6 +12,7 @@ import type { Codegen } from './codegen.js';
 import { emitStackId } from './stacks.js';
 import type { PairLayout } from './pair-layout.js';
 import { taskValueOffset } from './pair-layout.js';
+import { assertNever } from '../diag/assert-never.js';
 
 /** Where a paired table's exit program copied the entry's value, and how that value is laid out. */
 export interface EntryCopy {
@@ -75,6 +76,8 @@ export class Values {
         case 'data-loc-bytes':
           this.fetchDataLocBytes(c, s.offset);
           break;
+        default:
+          return assertNever(s);
       }
     }
   }
@@ -134,6 +137,8 @@ export class Values {
       }
       case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'byte-array': case 'address': case 'data-loc-bytes':
         throw new Error(`${c.name} is a string or bytes`);
+      default:
+        return assertNever(s);
     }
   }
 
@@ -253,6 +258,8 @@ export class Values {
         return;
       case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address': case 'data-loc-bytes':
         throw new Error(`${c.name} is not a string`);
+      default:
+        return assertNever(s);
     }
   }
 

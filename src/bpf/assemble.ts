@@ -8,6 +8,7 @@ import { takesTarget } from './jump.js';
 import { low32 } from './ld-imm64.js';
 import { AluCode, AtomicOp, FETCH, JmpCode, LD_IMM64, Mode, PSEUDO_MAP_FD, classOf, codeOf, modeOf, slotWidth, usesSrcReg } from './opcode.js';
 import { R10, isReg } from './register.js';
+import { assertNever } from '../diag/assert-never.js';
 
 export { encode } from './codec.js';
 
@@ -60,6 +61,8 @@ function placeLabels(items: readonly Item[]): { labels: Map<string, number>; slo
       case 'insn':
         slot += slotWidth(item.op);
         break;
+      default:
+        return assertNever(item);
     }
   }
   for (const [name, at] of labels) {
@@ -86,7 +89,7 @@ function resolveJump(insn: Insn, target: string, slot: number, labels: ReadonlyM
 function checkInsn(insn: Insn, slot: number): void {
   const at = `slot ${slot}`;
   if (!Number.isInteger(insn.op) || insn.op < 0 || insn.op > 0xff) throw new AsmError(`${at}: opcode ${insn.op} is not a byte`);
-  if (!isReg(insn.dst)) throw new AsmError(`${at}: dst register ${insn.dst} does not exist (r0 to r10)`);
+  if (!isReg(insn.dst)) throw new AsmError(`${at}: dst register ${String(insn.dst)} does not exist (r0 to r10)`);
   if (!Number.isInteger(insn.src) || insn.src < 0 || insn.src > 15) throw new AsmError(`${at}: src ${insn.src} does not fit in 4 bits`);
   if (srcIsRegister(insn.op) && !isReg(insn.src)) throw new AsmError(`${at}: src register ${insn.src} does not exist (r0 to r10)`);
   if (!fits(insn.off, 16)) throw new AsmError(`${at}: offset ${insn.off} is outside the signed 16-bit range`);

@@ -4,6 +4,7 @@ import type { Column } from './column.js';
 import type { FormatField, TracepointFormat } from './format.js';
 import type { FieldRef, Pairing, TableCondition } from './table.js';
 import type { ValueType } from './types.js';
+import { assertNever } from '../diag/assert-never.js';
 
 export interface TracepointRef { readonly category: string; readonly event: string }
 
@@ -81,6 +82,8 @@ export function fieldRef(format: TracepointFormat, field: string): FieldRef & { 
     case 'pointer': return { offset: f.offset, size: 8, signed: false };
     case 'char-array': case 'data-loc-string': case 'data-loc-bytes': case 'address': case 'bytes':
       throw new MissingFieldError(`${field} (as an integer or pointer)`, format.name);
+    default:
+      return assertNever(f.layout);
   }
 }
 

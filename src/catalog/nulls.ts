@@ -3,6 +3,7 @@
 // into NULL when it decodes the field (symbolize.ts for stacks). The planner reads only this to
 // test `x IS [NOT] NULL` and to count `count(x)` in the kernel, so every source kind must say.
 import type { Column } from './column.js';
+import { assertNever } from '../diag/assert-never.js';
 
 /**
  * bpf_get_stackid's -EFAULT: the event has no such stack (a sample taken in user mode has no kernel
@@ -16,11 +17,14 @@ export function kernelNullValue(c: Column): bigint | undefined {
   const s = c.source;
   switch (s.kind) {
     case 'stack': return NO_STACK_ID;
-    // Helpers, record fields, task_struct members and registers always give a value, and a paired
-    // table's rows are completed pairs, whose entry values and latency are always there. A string
-    // the kernel cannot read is empty, in both plans.
-    case 'builtin': case 'field': case 'char-array': case 'data-loc-string': case 'user-string':
-    case 'task': case 'entry-field': case 'entry-user-string': case 'latency': case 'ctx-reg':
+    // Helpers, record fields (integers, byte arrays, addresses), task_struct members and registers
+    // always give a value, and a paired table's rows are completed pairs, whose entry values and
+    // latency are always there. A string or byte run the kernel cannot read is empty, in both plans.
+    case 'builtin': case 'field': case 'char-array': case 'byte-array': case 'address':
+    case 'data-loc-string': case 'data-loc-bytes': case 'user-string': case 'task':
+    case 'entry-field': case 'entry-builtin': case 'entry-user-string': case 'latency': case 'ctx-reg':
       return undefined;
+    default:
+      return assertNever(s);
   }
 }

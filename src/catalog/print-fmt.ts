@@ -16,7 +16,7 @@ function splitPrintFmt(line: string): { fmt: string; args: string } | undefined 
   let fmt = '';
   while (i < line.length && line[i] !== '"') {
     if (line[i] === '\\' && i + 1 < line.length) i++;
-    fmt += line[i];
+    fmt += line[i]!;
     i++;
   }
   if (i >= line.length) return undefined;

@@ -1,5 +1,6 @@
 // Kernel tables: an event source and the columns its events carry.
 import type { Column } from './column.js';
+import { assertNever } from '../diag/assert-never.js';
 
 export type EventSource =
   | { readonly kind: 'tracepoint'; readonly category: string; readonly event: string }
@@ -83,6 +84,8 @@ export function describeSource(s: EventSource): string {
     case 'raw-tracepoint': return `raw tracepoint ${s.category}:${s.event}`;
     case 'perf-sample': return `cpu-clock sampling at ${s.frequencyHz} Hz on every CPU`;
     case 'uprobe': return `uprobe ${s.binary}:${s.symbol} (file offset 0x${s.offset.toString(16)})`;
+    default:
+      return assertNever(s);
   }
 }
 

@@ -5,6 +5,7 @@ import { COMMON_COLUMN_NAMES } from './common-columns.js';
 import type { FormatField } from './format.js';
 import type { ValueType } from './types.js';
 import { BYTES, STRING, U32, U64 } from './types.js';
+import { assertNever } from '../diag/assert-never.js';
 
 /** Every field of a format is a column: an integer, text (strings, addresses) or a BLOB. */
 export function fieldColumn(field: FormatField, name: string = field.name): Column {
@@ -31,6 +32,8 @@ export function fieldColumn(field: FormatField, name: string = field.name): Colu
       return { name, type: BYTES, source: { kind: 'data-loc-bytes', offset: field.offset }, description: field.cType };
     case 'bytes':
       return { name, type: BYTES, source: { kind: 'byte-array', offset: field.offset, size: l.size }, description: field.cType };
+    default:
+      return assertNever(l);
   }
 }
 

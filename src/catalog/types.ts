@@ -1,3 +1,4 @@
+import { assertNever } from '../diag/assert-never.js';
 // Value types shared by the catalog, the planner, the runtime and the store. Each maps to one DuckDB type
 // and one Arrow type; the kernel layout of a value is decided by the planner, not here.
 
@@ -43,6 +44,8 @@ export function duckdbType(t: ValueType): string {
     case 'timestamp': return 'TIMESTAMP_NS';
     case 'bytes': return 'BLOB';
     case 'buckets': return 'STRUCT(lo BIGINT, hi BIGINT, count UBIGINT)[]';
+    default:
+      return assertNever(t);
   }
 }
 

@@ -112,9 +112,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...(v.output !== undefined ? { output: v.output } : {}),
     ...(v.db !== undefined ? { db: v.db } : {}),
     ...(maxKeys !== undefined ? { maxKeys } : {}),
-    strict: v.strict ?? false,
-    verbose: v.verbose ?? false,
-    help: v.help ?? false,
-    version: v.version ?? false,
+    strict: v.strict,
+    verbose: v.verbose,
+    help: v.help,
+    version: v.version,
   };
 }

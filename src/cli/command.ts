@@ -21,6 +21,7 @@ import { runMain } from './run/cli.js';
 import { watchMain } from './watch/watch.js';
 import { Stdout } from './stdout.js';
 import { VERSION } from '../engine/version.js';
+import { assertNever } from '../diag/assert-never.js';
 
 function readScript(opts: CliOptions): string | undefined {
   if (opts.query !== undefined) return opts.query;
@@ -67,6 +68,8 @@ function printOutcome(o: Outcome, opts: CliOptions, out: Stdout, live: ResultWri
       else if (textFormat(opts.format).liveWindows && o.kernel?.plan.everyMs !== undefined) w.end(completeness);
       else writeResult(w, o.result, completeness);
       break;
+    default:
+      return assertNever(o);
   }
 }
 

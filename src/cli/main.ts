@@ -19,6 +19,6 @@ import('./command.js').then(
     const err = e as NodeJS.ErrnoException;
     // The limit may have been enough to pass the check and not to load (other descriptors held).
     if (err.code === 'EMFILE' || err.code === 'ENFILE') fail(`too many open files while loading bpfql: raise the limit (ulimit -n, now too low for bpfql)`);
-    fail(`bpfql could not be loaded: ${err.message ?? String(e)}`);
+    fail(`bpfql could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
   },
 );

@@ -14,6 +14,7 @@ import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import type { TableRef } from '../query/ast.js';
 import { codeTokens, tokenName } from '../query/scan.js';
 import type { QueryResult, Session } from '../store/session.js';
+import { assertNever } from '../diag/assert-never.js';
 
 /** The catalog's own DuckDB tables, made the first time a statement names one. */
 export const CATALOG_TABLES = ['bpfql_tables', 'bpfql_columns'] as const;
@@ -71,6 +72,8 @@ function tableRow(name: string, kind: TableRow['kind'], r: TableResolution): Tab
         description: curated?.description ?? fallback,
       };
     }
+    default:
+      return assertNever(r);
   }
 }
 

@@ -14,6 +14,7 @@ import { residualOver, type Target } from '../store/materialize.js';
 import type { Session } from '../store/session.js';
 import { quoteIdent } from '../query/quote.js';
 import { duckdbDiagnostic, duckdbFailure } from './duckdb-error.js';
+import { assertNever } from '../diag/assert-never.js';
 
 const CHECK_TABLE = '__bpfql_check';
 
@@ -44,6 +45,8 @@ function probeSql(plan: Plan, target: Target): string {
     case 'replace': return residual;
     case 'create': return `CREATE TABLE ${target.table} AS ${residual}`;
     case 'insert': return `INSERT INTO ${target.table} ${residual}`;
+    default:
+      return assertNever(target.kind);
   }
 }
 

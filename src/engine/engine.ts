@@ -41,6 +41,7 @@ import { memoryAvailable } from '../kernel/memory.js';
 import { verifierBugOr } from './bug-report.js';
 import { LiveRows, type RowSink } from './live-rows.js';
 import { isStreamable } from '../planner/streamable.js';
+import { assertNever } from '../diag/assert-never.js';
 
 export interface EngineOptions extends PlanOptions {
   /** A DuckDB file to keep results in; in memory when absent. */
@@ -247,6 +248,8 @@ export class Engine {
         const info = await this.runQuery(stmt.query, text, ctx, { kind: 'insert', table: quoteIdent(stmt.table) });
         return { kind: 'done', message: `inserted into ${stmt.table}`, kernel: info };
       }
+      default:
+        return assertNever(stmt);
     }
   }
 

@@ -80,6 +80,8 @@ function createRealSys(): Sys {
     },
   };
   // koffi.node.poll watches an fd from libuv's own epoll, so waiting costs no thread.
+  // Older koffi builds lack koffi.node although its typings declare it.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   if (typeof koffi.node?.poll === 'function') {
     sys.waitReadable = (fd, timeoutMs, signal) => waitWithLibuv(koffi, fd, timeoutMs, signal);
   }

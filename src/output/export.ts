@@ -8,6 +8,7 @@ import type { QueryResult } from './result.js';
 import { resultText } from './result-text.js';
 import { OutputFileError, replaceFile, replaceFileText } from './safe-file.js';
 import { quoteString } from '../query/quote.js';
+import { assertNever } from '../diag/assert-never.js';
 
 export type { ExportOptions } from './format-spec.js';
 
@@ -30,9 +31,12 @@ export async function exportQuery(source: ExportSource, sql: string, path: strin
   switch (format.kind) {
     case 'text':
       if (format.copy !== undefined) return copyTo(source, query, path, format.copy(opts));
-      return replaceFileText(path, resultText(format, await source.run(query)));
+      replaceFileText(path, resultText(format, await source.run(query)));
+      return;
     case 'file':
       return copyTo(source, query, path, format.copy(opts));
+    default:
+      return assertNever(format);
   }
 }
 

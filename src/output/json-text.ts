@@ -17,8 +17,10 @@ export function jsonText(v: unknown): string {
       if (v === null) return 'null';
       if (Array.isArray(v)) return `[${v.map(jsonText).join(',')}]`;
       return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(',')}}`;
-    default:
-      // undefined, functions and symbols have no JSON form; a result never holds them.
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      // These have no JSON form; a result never holds them.
       return 'null';
   }
 }

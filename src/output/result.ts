@@ -36,7 +36,7 @@ export function plainValue(v: DuckDBValue): unknown {
       return v;
     case 'bigint':
       return v >= -Number.MAX_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v;
-    default:
+    case 'object': case 'undefined': case 'function': case 'symbol':
       break;
   }
   if (v === null) return null;

@@ -42,6 +42,8 @@ const fdPath = (fd: number, name?: string): string => `/proc/self/fd/${fd}${name
 
 /** The mode a newly created file gets under the process's umask. */
 function createMode(): number {
+  // Node has no other way to read the umask; bpfql runs no worker threads to race with.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
   return 0o666 & ~process.umask();
 }
 

@@ -15,6 +15,8 @@ export function widthOf(s: string): number {
 /** `s` cut to `width`, an ellipsis standing for what was cut. */
 export function fit(s: string, width: number): string {
   if (widthOf(s) <= width) return s;
+  // Spread splits by code point, the unit widthOf counts.
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread
   return width <= 1 ? '…'.slice(0, width) : [...s].slice(0, width - 1).join('') + '…';
 }
 

@@ -1,3 +1,4 @@
+import { assertNever } from '../diag/assert-never.js';
 // The text being typed at the prompt, and every edit to it, as a pure reducer: the component only
 // maps keys to actions, so editing can be tested without a terminal. Offsets are UTF-16 indices
 // into `text`, which may span several lines (statements run until their ';').
@@ -112,5 +113,7 @@ export function edit(s: EditorState, a: EditAction): EditorState {
     case 'kill-to-start': return splice(s, lineStart(text, cursor), cursor);
     case 'kill-word': return splice(s, wordLeft(text, cursor), cursor);
     case 'set': return editorOf(a.text);
+    default:
+      return assertNever(a);
   }
 }

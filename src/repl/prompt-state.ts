@@ -4,6 +4,7 @@ import type { Completion } from './completion.js';
 import { commonPrefix } from './completion.js';
 import type { EditAction, EditorState } from './editor.js';
 import { edit, editorOf, EMPTY, onFirstLine, onLastLine } from './editor.js';
+import { assertNever } from '../diag/assert-never.js';
 
 export interface SearchState {
   readonly query: string;
@@ -81,6 +82,8 @@ function searchStep(s: PromptState, search: SearchState, a: PromptAction): Promp
     case 'clear': return { editor: EMPTY, history: s.history };
     case 'accept': return accept();
     case 'up': case 'down': case 'complete': case 'remember': return promptReducer(accept(), a);
+    default:
+      return assertNever(a);
   }
 }
 
@@ -125,5 +128,7 @@ export function promptReducer(s: PromptState, a: PromptAction): PromptState {
       return { editor: EMPTY, history };
     }
     case 'clear': return { editor: EMPTY, history: s.history };
+    default:
+      return assertNever(a);
   }
 }

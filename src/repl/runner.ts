@@ -15,6 +15,7 @@ import type { Backend } from './backend.js';
 import type { MetaCommand } from './meta.js';
 import { HELP, parseMeta } from './meta.js';
 import { inputKind } from './statement.js';
+import { assertNever } from '../diag/assert-never.js';
 
 export type TranscriptItem =
   | { readonly kind: 'input'; readonly id: number; readonly text: string }
@@ -101,7 +102,7 @@ export class Runner {
   }
 
   private print(items: readonly ItemText[]): void {
-    this.hooks.print(items.map((i) => ({ ...i, id: this.nextId++ }) as TranscriptItem));
+    this.hooks.print(items.map((i) => ({ ...i, id: this.nextId++ })));
   }
 
   private update(r: Running | undefined): void {
@@ -152,6 +153,8 @@ export class Runner {
         break;
       case 'text': items.push(...this.outputText(o.text)); break;
       case 'done': items.push({ kind: 'note', text: o.message, warn: false }); break;
+      default:
+        return assertNever(o);
     }
     if (o.kind !== 'text' && o.kernel) {
       const c = o.kernel.completeness;
@@ -213,6 +216,8 @@ export class Runner {
         return;
       case 'help': this.print([{ kind: 'text', text: HELP }]); return;
       case 'quit': this.hooks.quit(); return;
+      default:
+        return assertNever(c);
     }
   }
 }

@@ -3,7 +3,6 @@
 // followed by a bar against the column's largest value.
 import type { QueryColumn, QueryResult } from '../output/result.js';
 import { formatResult } from '../output/result-text.js';
-import type { BucketValue } from './bars.js';
 import { bar, histogramLines, isBuckets } from './bars.js';
 
 export type LineKind = 'header' | 'rule' | 'row' | 'label' | 'bars' | 'footer';
@@ -71,7 +70,7 @@ export function tableLines(r: QueryResult, opts: LayoutOptions): TableLine[] {
     for (const c of bucketCols) {
       const v = row[c];
       out.push({ kind: 'label', text: `  ${r.columns[c]!.name}` });
-      const lines = isBuckets(v) ? histogramLines(v as readonly BucketValue[], opts.width - 4) : ['NULL'];
+      const lines = isBuckets(v) ? histogramLines(v, opts.width - 4) : ['NULL'];
       for (const l of lines) out.push({ kind: 'bars', text: `    ${l}` });
     }
   });

@@ -23,6 +23,8 @@ export async function aggregate(run: Running, opts: KernelRunOptions): Promise<C
   const agg = run.maps.get(AGG_MAP)!;
   while (!run.stopped) {
     await Promise.race([run.ended, sleep(250)]);
+    // run.stopped may have changed while awaiting; narrowing does not see that.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (opts.onTick && !run.stopped) {
       const snapshot = readAggregates(run.plan, agg, false, run.stacks);
       await opts.onTick({ rows: snapshot.rowCount, elapsedMs: performance.now() - run.started, completeness: readStats(run.stats, run.programs), snapshot });

@@ -3,6 +3,7 @@ import type { EventSource } from '../catalog/table.js';
 import type { Attachment } from '../kernel/attach.js';
 import { attachPerfSampling, attachRawTracepoint, attachTracepoint, attachUprobe } from '../kernel/attach.js';
 import type { BpfProgram, ProgramType } from '../kernel/program.js';
+import { assertNever } from '../diag/assert-never.js';
 
 export function programTypeOf(source: EventSource): ProgramType {
   switch (source.kind) {
@@ -13,6 +14,8 @@ export function programTypeOf(source: EventSource): ProgramType {
     case 'perf-sample': return 'perf_event';
     // Uprobe programs are kprobe programs: their context is the probed thread's pt_regs.
     case 'uprobe': return 'kprobe';
+    default:
+      return assertNever(source);
   }
 }
 
@@ -22,5 +25,7 @@ export function attachSource(prog: BpfProgram, source: EventSource): Attachment 
     case 'raw-tracepoint': return attachRawTracepoint(prog, source.event);
     case 'perf-sample': return attachPerfSampling(prog, source.frequencyHz);
     case 'uprobe': return attachUprobe(prog, source.binary, source.offset);
+    default:
+      return assertNever(source);
   }
 }

@@ -7,6 +7,7 @@ import type { StackSpace } from '../catalog/column.js';
 import type { Bucket, ColumnBatch, ColumnData, ResultColumn, ValueType } from '../catalog/types.js';
 import type { AggregateMode, KernelField } from '../planner/plan.js';
 import type { StackText } from './symbolize.js';
+import { assertNever } from '../diag/assert-never.js';
 
 export interface MapChunk {
   readonly keys: Buffer;
@@ -107,7 +108,10 @@ function aggregateColumn(name: string, type: ValueType, vals: readonly Aggregate
   switch (type.kind) {
     case 'float': return { kind: 'number', values: vals.map((v) => (v === null ? null : Number(scalar(name, v)))) };
     case 'buckets': return { kind: 'buckets', values: vals.map((v) => (v === null ? null : buckets(name, v))) };
-    default: return { kind: 'int64', values: vals.map((v) => (v === null ? null : BigInt(scalar(name, v)))) };
+    // Counts, sums, minima and maxima come back as integers, whatever column they read.
+    case 'int': case 'bool': case 'timestamp': case 'string': case 'bytes':
+      return { kind: 'int64', values: vals.map((v) => (v === null ? null : BigInt(scalar(name, v)))) };
+    default: return assertNever(type);
   }
 }
 

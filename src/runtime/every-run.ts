@@ -101,8 +101,8 @@ export async function aggregateWindows(run: Running, opts: KernelRunOptions, eve
       if (queue.pendingRows >= MAX_PENDING_ROWS) await queue.idle();
       const endMono = process.hrtime.bigint();
       active = 1 - active;
-      slot.setMap(0, buffers[active]);
-      const aggregate = readAggregates(run.plan, buffers[1 - active], true, run.stacks);
+      slot.setMap(0, buffers[active]!);
+      const aggregate = readAggregates(run.plan, buffers[1 - active]!, true, run.stacks);
       total += aggregate.rowCount;
       queue.push({ startUs: wallUs(startMono, run.wallOffset), endUs: wallUs(endMono, run.wallOffset), aggregate });
       startMono = endMono;

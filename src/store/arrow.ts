@@ -10,6 +10,7 @@ import {
   TimestampNanosecond, Uint8, Uint16, Uint32, Uint64, Utf8, makeData,
 } from 'apache-arrow';
 import type { Bucket, ColumnBatch, ColumnData, IntBits, ValueType } from '../catalog/types.js';
+import { assertNever } from '../diag/assert-never.js';
 
 const bucketStruct = new Struct([
   new Field('lo', new Int64(), false),
@@ -191,6 +192,8 @@ function columnData(name: string, t: ValueType, data: ColumnData): Data {
     case 'buckets':
       if (data.kind !== 'buckets') throw mismatch(name, t, data);
       return bucketsData(name, data.values);
+    default:
+      return assertNever(t);
   }
 }
 

@@ -49,12 +49,14 @@ function bytesOf(values: unknown, what: string): Uint8Array {
 
 function offsetsOf(data: Data): Int32Array {
   const offsets: unknown = data.valueOffsets;
-  if (!(offsets instanceof Int32Array)) throw new TypeError(`Arrow ${data.type} column has no 32-bit offsets`);
+  if (!(offsets instanceof Int32Array)) throw new TypeError(`Arrow ${String(data.type)} column has no 32-bit offsets`);
   return offsets;
 }
 
 function writeValidity(vector: Vector, data: Data, start: number, count: number, scratch: Scratch): void {
   const bitmap = data.nullBitmap;
+  // Arrow's typings promise a bitmap; a column built without nulls may still have none.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   if (!bitmap || bitmap.byteLength === 0 || data.nullCount === 0) return;
   duckdb.vector_ensure_validity_writable(vector);
   const firstBit = data.offset + start;
@@ -155,5 +157,5 @@ export function writeVector(vector: Vector, data: Data, start: number, count: nu
   else if (DataType.isList(t)) writeList(vector, data, start, count, scratch);
   else if (DataType.isStruct(t)) {
     data.children.forEach((child, k) => writeVector(duckdb.struct_vector_get_child(vector, k), child, start, count, scratch));
-  } else throw new TypeError(`Arrow ${t} columns can't be copied into DuckDB`);
+  } else throw new TypeError(`Arrow ${String(t)} columns can't be copied into DuckDB`);
 }

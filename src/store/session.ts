@@ -36,8 +36,8 @@ export class Session {
    * `:memory:` by default; a file path keeps the database across runs. DuckDB itself is loaded
    * on first use (or warm()), then `initSql` runs before anything else.
    */
-  static async open(path = ':memory:', initSql: readonly string[] = []): Promise<Session> {
-    return new Session(path, initSql);
+  static open(path = ':memory:', initSql: readonly string[] = []): Promise<Session> {
+    return Promise.resolve(new Session(path, initSql));
   }
 
   /**

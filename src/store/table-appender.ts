@@ -4,7 +4,7 @@
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection, DuckDBType } from '@duckdb/node-api';
-import type { RecordBatch } from 'apache-arrow';
+import type { DataType, RecordBatch } from 'apache-arrow';
 import { Scratch, writeVector } from './chunk-writer.js';
 import { vectorTypeOf } from './vector-type.js';
 
@@ -31,7 +31,7 @@ export class TableAppender {
     }
     fields.forEach((field, i) => {
       const want = this.types[i]!.toString();
-      const have = vectorTypeOf(field.type)?.toString();
+      const have = vectorTypeOf(field.type as DataType)?.toString();
       if (have !== want) {
         throw new TypeError(`table "${this.table}" column ${i + 1} is ${want}, the batch's "${field.name}" is Arrow ${field.type}`);
       }

@@ -41,13 +41,13 @@ export function vectorTypeOf(t: DataType): DuckDBType | undefined {
   // A zone would make it TIMESTAMPTZ, whose only width is microseconds; keep to plain timestamps.
   if (DataType.isTimestamp(t)) return t.timezone ? undefined : timestampType(t.unit);
   if (DataType.isList(t)) {
-    const item = vectorTypeOf(t.children[0]!.type);
+    const item = vectorTypeOf(t.children[0]!.type as DataType);
     return item && LIST(item);
   }
   if (DataType.isStruct(t)) {
     const entries: Record<string, DuckDBType> = {};
     for (const f of t.children) {
-      const entry = vectorTypeOf(f.type);
+      const entry = vectorTypeOf(f.type as DataType);
       if (!entry) return undefined;
       entries[f.name] = entry;
     }

@@ -69,7 +69,7 @@ const STACKS = ['kstack', 'ustack'];
  * mappings, which are gone once the process exits: the streamed side names rows as they arrive,
  * the planned side its groups after the run, so a short-lived child's user stack may be named on
  * one side and bare addresses on the other. Grouping by user stack in the kernel is checked
- * exactly by test/kernel/stacks-any-event.test.ts, with the process kept alive.
+ * exactly by test/live/stacks-any-event.test.ts, with the process kept alive.
  */
 const STACK_VALUES = ['kstack'];
 const QUANTILES = ['p50', 'p90', 'p95', 'p99', 'p999'];
@@ -274,7 +274,7 @@ class QueryGen {
     const drawn = r.chance(0.8) ? Array.from({ length: r.range(1, 3) }, () => this.key()) : [];
     const keys = drawn.filter((k, i) => drawn.findIndex((x) => x.text === k.text) === i);
     const aggregates = Array.from({ length: r.range(1, 4) }, () => this.windowAggregate());
-    let items = [...keys.map((k) => ({ text: k.text, merge: 'key' as MergeOp })), ...aggregates];
+    let items = [...keys.map((k): { text: string; merge: MergeOp } => ({ text: k.text, merge: 'key' })), ...aggregates];
     if (r.chance(0.3)) items = [...items].reverse();
     const seen = new Set<string>();
     const select = items.map((it, i) => {

@@ -17,7 +17,7 @@ import type { Plan } from '../../src/planner/plan.js';
 import { planQuery } from '../../src/planner/planner.js';
 import { parseStatement } from '../../src/query/parse.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
-import { FakeSys } from '../kernel-unit/fake-sys.js';
+import { FakeSys } from '../kernel/fake-sys.js';
 
 const EACCES = 13;
 const FIRST_MAP_FD = 40;

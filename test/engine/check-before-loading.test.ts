@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { QueryError, type Diagnostic } from '../../src/diag/diagnostic.js';
 import { Engine } from '../../src/engine/engine.js';
 import { setSys } from '../../src/kernel/sys.js';
-import { FakeSys } from '../kernel-unit/fake-sys.js';
+import { FakeSys } from '../kernel/fake-sys.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 
 async function withEngine(f: (engine: Engine, fake: FakeSys) => Promise<void>): Promise<void> {

@@ -102,7 +102,7 @@ test('lhist: underflow, linear buckets (the last cut at hi - 1), overflow', () =
   const p = params(lhist, [int(-10), int(25), int(10)]);
   assert.deepEqual(p, { kind: 'linear', lo: -10n, hi: 25n, step: 10n });
   assert.equal(lhist.stateBytes(true, p), 6 * 8);
-  assert.deepEqual(lhistBounds(p as Extract<AggregateParams, { kind: 'linear' }>, 4), { lo: 20n, hi: 24n });
+  assert.deepEqual(lhistBounds(p, 4), { lo: 20n, hi: 24n });
   const state = counters(6, { 0: 2, 1: 1, 4: 3, 5: 7 });
   assert.deepEqual(lhist.finalize([cpu(13, state)], true, p), [
     { lo: -(1n << 63n), hi: -11n, count: 2n },

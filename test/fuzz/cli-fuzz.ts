@@ -16,7 +16,7 @@ import { exportQuery } from '../../src/output/export.js';
 import { exportFormatOf } from '../../src/output/formats.js';
 import { readmeQueries } from '../cli/corpus/bad-inputs.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
-import { FakeSys } from '../kernel-unit/fake-sys.js';
+import { FakeSys } from '../kernel/fake-sys.js';
 import { commandLineCase, type CommandLineCase } from './cli-lines.js';
 import { tableShapes } from './tables.js';
 

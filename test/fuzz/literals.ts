@@ -35,7 +35,7 @@ function stringBody(rng: Rng): string {
     default: {
       let s = '';
       const n = rng.int(24);
-      for (let i = 0; i < n; i++) s += CHARS[rng.int(CHARS.length)];
+      for (let i = 0; i < n; i++) s += CHARS[rng.int(CHARS.length)]!;
       // A lone quote would end the literal: double it, as SQL spells a quote inside a string.
       return s.replaceAll("'", "''");
     }

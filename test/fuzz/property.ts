@@ -62,7 +62,7 @@ export function checkStatement(text: string, catalog: Catalog, env: PlannerEnv, 
       } catch {
         message = undefined;
       }
-      if (typeof message !== 'string') return { kind: 'failure', reason: `unknown diagnostic code '${String(d.code)}'` };
+      if (typeof message !== 'string') return { kind: 'failure', reason: `unknown diagnostic code '${d.code}'` };
       const { start, end } = d.span;
       if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > text.length) {
         return { kind: 'failure', reason: `diagnostic ${d.code} has span [${start}, ${end}) outside the text (length ${text.length})` };

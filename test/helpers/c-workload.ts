@@ -1,4 +1,4 @@
-// The C workload of test/kernel/programs/workload.c, compiled once per test process and run
+// The C workload of test/live/programs/workload.c, compiled once per test process and run
 // under a unique name, so that its comm picks out exactly the events the test caused.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -15,7 +15,7 @@ function binary(): string {
   if (!compiled) {
     const dir = mkdtempSync(join(tmpdir(), 'bpfql-workload-'));
     const path = join(dir, 'workload');
-    execFileSync('gcc', ['-O1', '-o', path, fromRoot('test', 'kernel', 'programs', 'workload.c')]);
+    execFileSync('gcc', ['-O1', '-o', path, fromRoot('test', 'live', 'programs', 'workload.c')]);
     compiled = { dir, path };
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
@@ -50,7 +50,7 @@ export class Workload {
     const child = spawn(path, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
     const first = await new Promise<string>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout! });
+      const lines = createInterface({ input: child.stdout });
       lines.once('line', (l) => {
         lines.close();
         resolve(l);

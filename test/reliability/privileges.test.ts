@@ -1,6 +1,6 @@
 // Without privileges, whichever step the kernel refuses first, the user reads one sentence that
 // says what bpfql needs, and the exit code is 1. The kernel is a fake here; the same run as the
-// real user 'nobody' is in test/kernel/reliability-privileges.test.ts.
+// real user 'nobody' is in test/live/reliability-privileges.test.ts.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reportError } from '../../src/engine/report-error.js';
@@ -8,7 +8,7 @@ import { Engine } from '../../src/engine/engine.js';
 import { BpfCmd } from '../../src/kernel/bpf-cmd.js';
 import { KernelError, PRIVILEGES_NEEDED, VerifierError } from '../../src/kernel/errors.js';
 import { setSys } from '../../src/kernel/sys.js';
-import { FakeSys } from '../kernel-unit/fake-sys.js';
+import { FakeSys } from '../kernel/fake-sys.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
 
 const EPERM = 1;

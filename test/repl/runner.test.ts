@@ -26,7 +26,7 @@ function record(): { rec: Recorded; hooks: ConstructorParameters<typeof Runner>[
   return { rec, hooks: { print: (xs) => rec.items.push(...xs), running: (r) => rec.running.push(r), quit: () => rec.quits++ } };
 }
 
-const withoutIds = (items: readonly TranscriptItem[]): ItemText[] => items.map(({ id: _id, ...rest }) => rest as ItemText);
+const withoutIds = (items: readonly TranscriptItem[]): ItemText[] => items.map(({ id: _id, ...rest }) => rest);
 
 async function withEngine(f: (engine: Engine) => Promise<void>): Promise<void> {
   const engine = await Engine.open({}, fixtureCatalog(), fixturePlannerEnv);

@@ -60,7 +60,7 @@ test('every ValueType gets its Arrow type, in column order, nullable', () => {
 
 test('integer and float values land in value buffers of the exact width, nulls as validity', () => {
   const rb = toRecordBatch(batch);
-  const col = (name: string): Data => rb.getChild(name)!.data[0]!;
+  const col = (name: string): Data => rb.getChild(name)!.data[0]! as Data;
   assert.deepEqual([...(col('u8').values as Uint8Array)], [255, 0, 0]);
   assert.deepEqual(valid(col('u8')), [true, false, true]);
   assert.deepEqual([...(col('u16').values as Uint16Array)], [65535, 1, 0]);
@@ -86,7 +86,7 @@ test('strings are UTF-8 with offsets; booleans bit-packed', () => {
   const rb = toRecordBatch(batch);
   const s = rb.getChild('s')!;
   assert.deepEqual([s.get(0), s.get(1), s.get(2)], ['bash', null, 'ünïcødé-and-longer-than-12']);
-  assert.deepEqual([...s.data[0]!.valueOffsets], [0, 4, 4, 4 + Buffer.byteLength('ünïcødé-and-longer-than-12')]);
+  assert.deepEqual([...(s.data[0]!.valueOffsets as Int32Array)], [0, 4, 4, 4 + Buffer.byteLength('ünïcødé-and-longer-than-12')]);
   const b = rb.getChild('b')!;
   assert.deepEqual([b.get(0), b.get(1), b.get(2)], [true, false, null]);
   assert.deepEqual([...(b.data[0]!.values as Uint8Array)], [0b001]);
@@ -94,8 +94,8 @@ test('strings are UTF-8 with offsets; booleans bit-packed', () => {
 
 test('buckets become a list of (lo, hi, count) structs; a null list is invalid, an empty one is not', () => {
   const rb = toRecordBatch(batch);
-  const h = rb.getChild('h')!.data[0]!;
-  assert.deepEqual([...h.valueOffsets], [0, 2, 2, 2]);
+  const h = rb.getChild('h')!.data[0]! as Data;
+  assert.deepEqual([...(h.valueOffsets as Int32Array)], [0, 2, 2, 2]);
   assert.deepEqual(valid(h), [true, false, true]);
   const items = h.children[0]!;
   assert.deepEqual([...(items.children[0]!.values as BigInt64Array)], [0n, 2n]);

@@ -10,6 +10,6 @@ export const execTable: CuratedTable = {
   event: { category: 'sched', event: 'sched_process_exec' },
   build(format) {
     const filename = fieldColumn(requireField(format, 'filename'));
-    return { columns: filename ? [{ ...filename, description: 'path of the executed file' }] : [] };
+    return { columns: [{ ...filename, description: 'path of the executed file' }] };
   },
 };

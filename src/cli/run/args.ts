@@ -95,7 +95,7 @@ export function parseRunArgs(argv: readonly string[]): RunOptions {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   const v = parsed.values;
-  if (v.help === true) return { sources: [], asserts: [], reports: [], command, help: true };
+  if (v.help) return { sources: [], asserts: [], reports: [], command, help: true };
   if (parsed.positionals.length > 0) {
     throw new UsageError(`put the command after '--': bpfql run [options] -- ${parsed.positionals.join(' ')}`);
   }

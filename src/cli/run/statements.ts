@@ -6,6 +6,7 @@ import type { StatementClass } from '../../engine/classify.js';
 import type { SelectQuery, Statement } from '../../query/ast.js';
 import { parseStatement } from '../../query/parse.js';
 import { splitStatements } from '../../query/split.js';
+import { assertNever } from '../../diag/assert-never.js';
 
 /** One `-e` text or `-f` file: `name` is how diagnostics call it. */
 export interface ScriptSource {
@@ -84,6 +85,8 @@ function queryOf(stmt: Statement): SelectQuery {
       throw unsupported('SHOW TABLES in bpfql run (it traces nothing)', stmt);
     case 'describe':
       throw unsupported('DESCRIBE in bpfql run (it traces nothing)', stmt);
+    default:
+      return assertNever(stmt);
   }
 }
 

@@ -53,7 +53,7 @@ export function parseWatchArgs(argv: readonly string[]): WatchOptions {
     ...(parsed.positionals[0] !== undefined ? { rulesFile: parsed.positionals[0] } : {}),
     format,
     ...(duration !== undefined ? { durationMs: duration } : {}),
-    verbose: v.verbose ?? false,
-    help: v.help ?? false,
+    verbose: v.verbose,
+    help: v.help,
   };
 }

@@ -17,6 +17,7 @@ import { inputKind } from '../statement.js';
 import { LiveView } from './LiveView.js';
 import { Prompt } from './Prompt.js';
 import { TranscriptView } from './TranscriptView.js';
+import { assertNever } from '../../diag/assert-never.js';
 
 /** Where entries are remembered across sessions (History, or a fake in tests). */
 export interface EntryLog {
@@ -95,6 +96,8 @@ export function App({ backend, history, banner, settings }: AppProps) {
       busyRef.current = false;
       setBusy(false);
       refreshNames();
+      // perform() sets busyRef.current again, which narrowing after the assignment above does not see.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       while (!busyRef.current && typeAhead.current.length > 0) perform.current(typeAhead.current.shift()!);
     });
   }, [apply, history, runner, refreshNames]);
@@ -127,6 +130,8 @@ export function App({ backend, history, banner, settings }: AppProps) {
         else apply({ kind: 'edit', action: { kind: 'delete' } });
         return;
       case 'none': return;
+      default:
+        return assertNever(cmd);
     }
   };
 

@@ -6,6 +6,7 @@ import { SCREEN_ROWS } from '../runner.js';
 import { ErrorView } from './ErrorView.js';
 import { EchoedInput } from './Prompt.js';
 import { ResultTable } from './ResultTable.js';
+import { assertNever } from '../../diag/assert-never.js';
 
 export function TranscriptView({ item, width }: { readonly item: TranscriptItem; readonly width: number }) {
   switch (item.kind) {
@@ -16,5 +17,7 @@ export function TranscriptView({ item, width }: { readonly item: TranscriptItem;
     case 'text': return <Text>{screenText(item.text)}</Text>;
     case 'note': return <Text color={item.warn ? 'yellow' : undefined} dimColor={!item.warn}>{screenText(item.text)}</Text>;
     case 'error': return <ErrorView text={screenText(item.text)} />;
+    default:
+      return assertNever(item);
   }
 }

@@ -12,7 +12,7 @@ import { outputPathProblem } from '../../../src/cli/output-path.js';
 import { Engine, shiftDiagnostics } from '../../../src/engine/engine.js';
 import { setSys } from '../../../src/kernel/sys.js';
 import { splitStatements } from '../../../src/query/split.js';
-import { FakeSys } from '../../kernel-unit/fake-sys.js';
+import { FakeSys } from '../../kernel/fake-sys.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../../helpers/fixture-catalog.js';
 import { badOptions, badQueries, readmeQueries } from './bad-inputs.js';
 

@@ -70,7 +70,7 @@ export function typo(word: string, avoid: ReadonlySet<string>): string | undefin
   const candidates: string[] = [];
   for (let i = 0; i + 1 < word.length; i++) {
     if (word[i] !== word[i + 1] && /[A-Za-z]/.test(word[i]!) && /[A-Za-z]/.test(word[i + 1]!)) {
-      candidates.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+      candidates.push(word.slice(0, i) + word[i + 1]! + word[i]! + word.slice(i + 2));
     }
   }
   candidates.push(`${word}${word[word.length - 1]}`, word.slice(0, -1));

@@ -77,7 +77,7 @@ test('oom_kill: a process over its memory cgroup\'s limit is the victim', { skip
       engine,
       `SELECT victim_pid, victim_comm, anon_rss_kb > 0 AS resident, total_vm_kb >= 512 * 1024 AS big FROM oom_kill WHERE victim_pid = ${child.pid}`,
       async () => {
-        child.stdin!.end('go\n');
+        child.stdin.end('go\n');
         assert.equal(await exited, 'SIGKILL');
       },
     );

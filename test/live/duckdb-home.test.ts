@@ -66,7 +66,7 @@ test('a map made too small reports failed updates; --strict turns that into exit
     assert.match(lax.stdout, /INCOMPLETE: 5 map updates failed \(map full; raise --max-keys\)/);
     const strict = await cli(['--strict', '--max-keys', '2', '--format', 'json', query], workload);
     assert.equal(strict.code, 1);
-    assert.equal(JSON.parse(strict.stdout).length, 2, 'the rows that fit are still printed');
+    assert.equal((JSON.parse(strict.stdout) as unknown[]).length, 2, 'the rows that fit are still printed');
     assert.match(strict.stderr, /"failedUpdates":5/);
     assert.match(strict.stderr, /--strict: the result is incomplete/);
   } finally {

@@ -129,13 +129,13 @@ test('the same stacks as bpftrace\'s kstack and ustack on the same calls', { ski
   const comm = prog!.name;
   const bt = spawn('/usr/bin/bpftrace', ['-e', `BEGIN { printf("ready\\n"); } tracepoint:syscalls:sys_enter_getppid /comm == "${comm}"/ { @k[kstack] = count(); @u[ustack] = count(); }`], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  bt.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  bt.stdout.on('data', (d: Buffer) => (out += d.toString()));
   // 'close', not 'exit': the maps bpftrace prints as it exits must all have been read.
   const btDone = new Promise<void>((resolve) => bt.on('close', () => resolve()));
   try {
     await new Promise<void>((resolve, reject) => {
       // BEGIN runs once every probe is attached ("Attaching" comes before).
-      bt.stdout!.on('data', () => /ready/.test(out) && resolve());
+      bt.stdout.on('data', () => /ready/.test(out) && resolve());
       void btDone.then(() => reject(new Error(`bpftrace ended: ${out}`)));
     });
     const [k, u] = await runAll([

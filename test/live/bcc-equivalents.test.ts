@@ -208,7 +208,7 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
 
 test('the README lists a query for each bcc tool, and this file checks every query it lists', () => {
   for (const tool of ['execsnoop', 'opensnoop', 'syscount', 'biolatency', 'runqlat', 'tcpconnect', 'tcplife', 'stackcount']) assert.ok(QUERIES.has(tool), tool);
-  for (const tool of QUERIES.keys()) assert.ok(tool in CHECKS, `README lists ${tool}: add a check for it to test/kernel/bcc-equivalents.test.ts`);
+  for (const tool of QUERIES.keys()) assert.ok(tool in CHECKS, `README lists ${tool}: add a check for it to test/live/bcc-equivalents.test.ts`);
 });
 
 for (const tool of Object.keys(CHECKS)) {
