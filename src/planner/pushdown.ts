@@ -1,6 +1,7 @@
 // Offers expressions to the kernel. Each either becomes a KExpr the program can evaluate, or is
 // refused with the reason, and then DuckDB evaluates it over streamed rows (as DuckDB's own
 // filter pushdown offers filters to a scan and keeps what the scan refuses).
+import { assertNever } from '../diag/assert-never.js';
 import { encodeAddress } from '../catalog/addresses.js';
 import type { Column } from '../catalog/column.js';
 import { exprRegisters, exprSlots } from './expr-cost.js';
@@ -93,8 +94,9 @@ function not(x: KExpr): KExpr {
 
 /** AND/OR with constant operands folded away, so no branch is ever statically dead. */
 export function logical(op: 'AND' | 'OR', a: KExpr, b: KExpr): KExpr {
-  const [k, other] = a.kind === 'const' ? [a, b] : b.kind === 'const' ? [b, a] : [undefined, undefined];
-  if (k && other) {
+  const k = a.kind === 'const' ? a : b.kind === 'const' ? b : undefined;
+  if (k !== undefined) {
+    const other = k === a ? b : a;
     const truth = k.value !== 0n;
     if (op === 'AND') return truth ? asBool(other) : bool(false);
     return truth ? bool(true) : asBool(other);
@@ -175,7 +177,7 @@ export class Pushdown {
             if (e.value.value >= 1n << 64n) return refuse('integers beyond 64 bits run in DuckDB');
             return accept({ kind: 'const', value: e.value.value, signed: e.value.value < 0n });
           case 'bool': return accept(bool(e.value.value));
-          default: return refuse(`${e.value.type} constants are not computed in the kernel`);
+          case 'float': case 'string': case 'null': return refuse(`${e.value.type} constants are not computed in the kernel`);
         }
       case 'unary': return this.unary(e);
       case 'binary': return this.binary(e);
@@ -220,9 +222,9 @@ export class Pushdown {
     const inner = this.offer(e.operand);
     if (!inner.ok) return inner;
     const x = inner.expr;
-    const [lo, hi] = x.kind === 'const' ? [x.value, x.value] : x.kind === 'column' && x.column.type.kind === 'int' ? intRange(x.column.type.bits, x.column.type.signed) : [undefined, undefined];
+    const range = x.kind === 'const' ? [x.value, x.value] as const : x.kind === 'column' && x.column.type.kind === 'int' ? intRange(x.column.type.bits, x.column.type.signed) : undefined;
     const [tlo, thi] = intRange(target.bits, target.signed);
-    if (lo === undefined || hi === undefined || lo < tlo || hi > thi) return refuse(`CAST to ${e.type} of a value that may not fit runs in DuckDB (which refuses out-of-range values)`);
+    if (range === undefined || range[0] < tlo || range[1] > thi) return refuse(`CAST to ${e.type} of a value that may not fit runs in DuckDB (which refuses out-of-range values)`);
     return accept(x);
   }
 
@@ -298,7 +300,7 @@ export class Pushdown {
       }
       return accept({ kind: 'arith', op, left: a, right: b, signed });
     }
-    return refuse(`operator ${e.op} runs in DuckDB`);
+    return assertNever(e.op);
   }
 
   /** `col = 'text'` on a string column. */

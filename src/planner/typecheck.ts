@@ -82,9 +82,8 @@ export class TypeChecker {
           case 'string': return 'string';
           case 'bool': return 'bool';
           case 'timestamp': return 'timestamp';
-          case 'buckets': return 'unknown';
+          case 'buckets': case 'bytes': return 'unknown';
         }
-        return 'unknown';
       }
       case 'literal':
         switch (e.value.type) {
