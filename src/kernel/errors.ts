@@ -90,8 +90,8 @@ export interface KernelErrorOptions {
   readonly subject?: string;
   /** Replaces the default message "<op> failed[ for <subject>]: <CODE> (<text>)". */
   readonly message?: string;
-  /** Replaces the hint chosen from the op and errno. */
-  readonly hint?: string;
+  /** Replaces the hint chosen from the op and errno (undefined: the chosen one). */
+  readonly hint?: string | undefined;
 }
 
 /**
@@ -106,7 +106,8 @@ export class KernelError extends Error {
   readonly op: string;
   readonly errno: number;
   readonly code: string;
-  readonly hint?: string;
+  /** What to do about it; undefined where nothing useful can be said. */
+  readonly hint: string | undefined;
 
   constructor(op: string, errno: number, options: KernelErrorOptions = {}) {
     const [code, text] = describe(errno);

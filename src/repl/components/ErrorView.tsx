@@ -13,7 +13,7 @@ export function ErrorView({ text }: ErrorViewProps) {
   return (
     <Box flexDirection="column">
       {text.split('\n').map((line, i) => (
-        <Text key={i} color={SOURCE_LINE.test(line) ? undefined : 'red'} bold={CARET_LINE.test(line)}>{line}</Text>
+        <Text key={i} {...(SOURCE_LINE.test(line) ? {} : { color: 'red' })} bold={CARET_LINE.test(line)}>{line}</Text>
       ))}
     </Box>
   );

@@ -15,7 +15,7 @@ export function TranscriptView({ item, width }: { readonly item: TranscriptItem;
     // Text may quote the kernel's strings (a result as JSON, an error naming a value): no control
     // character reaches the terminal raw. Tables escape their cells themselves (output/cells.ts).
     case 'text': return <Text>{screenText(item.text)}</Text>;
-    case 'note': return <Text color={item.warn ? 'yellow' : undefined} dimColor={!item.warn}>{screenText(item.text)}</Text>;
+    case 'note': return <Text {...(item.warn ? { color: 'yellow' } : {})} dimColor={!item.warn}>{screenText(item.text)}</Text>;
     case 'error': return <ErrorView text={screenText(item.text)} />;
     default:
       return assertNever(item);
