@@ -8,13 +8,14 @@
 // capabilities) may signal it; other uids are refused by the kernel (kill(2) checks the uid).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, sleep, startCli, waitAttached } from '../helpers/cli.js';
 import { getppidTimes } from '../helpers/getppid.js';
 import { kernelSkip, uniqueComm } from '../helpers/workload.js';
+import { withFullDisk } from '../helpers/full-disk.js';
 
 const skip = kernelSkip();
 
@@ -113,18 +114,6 @@ test('`| head -1` ends the script quietly with exit 0, however many statements r
   // The kernel query's completeness still goes to stderr; nothing else does (no EPIPE, no stack).
   assert.match(r.stderr, /^(\{"completeness":\{[^\n]*\}\}\n)?$/);
 });
-
-/** A 64 KiB tmpfs in `dir`, unmounted afterwards. */
-async function withFullDisk(dir: string, f: (mnt: string) => Promise<void>): Promise<void> {
-  const mnt = join(dir, 'small');
-  mkdirSync(mnt);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
-  try {
-    await f(mnt);
-  } finally {
-    execFileSync('umount', [mnt]);
-  }
-}
 
 /** A result of ~200 KiB: more than the small disk holds. */
 const BIG = "SELECT range AS n, repeat('x', 30) AS s FROM range(5000)";

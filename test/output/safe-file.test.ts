@@ -3,13 +3,13 @@
 // leaves nothing behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportQuery } from '../../src/output/export.js';
 import { appendFileText, OutputFileError, replaceFileText } from '../../src/output/safe-file.js';
 import { Session } from '../../src/store/session.js';
+import { withFullDisk } from '../helpers/full-disk.js';
 
 async function withDir(f: (dir: string, s: Session) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bpfql-safe-'));
@@ -87,18 +87,6 @@ test('a failed export (a bad query) leaves the old file and no temporary file or
   }));
 
 const root = process.getuid?.() === 0;
-
-/** A 64 KiB tmpfs at `dir`/small, unmounted afterwards. */
-async function withFullDisk(dir: string, f: (mnt: string) => Promise<void>): Promise<void> {
-  const mnt = join(dir, 'small');
-  mkdirSync(mnt);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
-  try {
-    await f(mnt);
-  } finally {
-    execFileSync('umount', [mnt]);
-  }
-}
 
 test('an export to a full disk fails naming the file and leaves no partial file', { skip: root ? false : 'mounting a tmpfs needs root' }, () =>
   withDir(async (dir, s) =>
