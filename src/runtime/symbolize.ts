@@ -60,6 +60,20 @@ export function parseMaps(text: string): Mapping[] {
 }
 
 
+/**
+ * The frames a raw-tracepoint program's own stack starts with: the program itself (its name holds
+ * its tag, different for every program) and the kernel's code that ran it. A classic tracepoint's
+ * stack starts at the traced code; so does this one once they are left out, and two programs on
+ * one event give the same text.
+ */
+const PROGRAM_FRAME = /^(bpf_prog_[0-9a-f]+_|bpf_trace_run\d+\+|__bpf_trace_)/;
+
+export function withoutProgramFrames(frames: readonly string[]): readonly string[] {
+  let i = 0;
+  while (i < frames.length - 1 && PROGRAM_FRAME.test(frames[i]!)) i++;
+  return frames.slice(i);
+}
+
 const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
 
 export class Symbolizer implements StackText {
@@ -90,7 +104,7 @@ export class Symbolizer implements StackText {
     // Every frame but the innermost is a return address, which points after its call: look up
     // the byte before it, so a call that ends a function is named after that function.
     const back = (i: number): number => (i === 0 ? 0 : 1);
-    if (space === 'kernel') return frames.map((a, i) => this.kernelFrame(a, back(i))).join(';');
+    if (space === 'kernel') return withoutProgramFrames(frames.map((a, i) => this.kernelFrame(a, back(i)))).join(';');
     const pid = this.store.pidOf(Number(id));
     return frames.map((a, i) => this.userFrame(pid, Number(a), back(i))).join(';');
   }

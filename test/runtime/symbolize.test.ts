@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ElfFile } from '../../src/catalog/elf.js';
 import type { Mapping, StackStore, SymbolSources } from '../../src/runtime/symbolize.js';
-import { parseMaps, Symbolizer } from '../../src/runtime/symbolize.js';
+import { parseMaps, Symbolizer, withoutProgramFrames } from '../../src/runtime/symbolize.js';
 import { CProgram } from '../helpers/c-program.js';
 
 const SOURCE = `
@@ -100,4 +100,14 @@ test('maps lines: only executable mappings, with file identity and offset', () =
     { start: 0x7ffff7fc1000, end: 0x7ffff7fc3000, offset: 0, file: '00:00:0', path: '[vdso]' },
     { start: 0x7ffff0000000, end: 0x7ffff0001000, offset: 0, file: '00:00:0', path: '' },
   ]);
+});
+
+test('a raw-tracepoint program\'s own frames are left out of kernel stacks: they start at the traced code', () => {
+  assert.deepEqual(withoutProgramFrames([
+    'bpf_prog_65067a55951fd2f5_bpfql_syscalls+0x128', 'bpf_trace_run2+0x103', '__bpf_trace_sys_exit+0xc',
+    '__traceiter_sys_exit+0x31', 'syscall_exit_work+0xbc', 'do_syscall_64+0x243',
+  ]), ['__traceiter_sys_exit+0x31', 'syscall_exit_work+0xbc', 'do_syscall_64+0x243']);
+  // A classic tracepoint's stack is left as it is; a stack of nothing else keeps its last frame.
+  assert.deepEqual(withoutProgramFrames(['perf_syscall_enter+0x1db', 'do_syscall_64+0x20f']), ['perf_syscall_enter+0x1db', 'do_syscall_64+0x20f']);
+  assert.deepEqual(withoutProgramFrames(['bpf_prog_1_x+0x1', 'bpf_trace_run1+0x2']), ['bpf_trace_run1+0x2']);
 });
