@@ -25,7 +25,7 @@ export type ParamLiteral = { readonly kind: 'int'; readonly value: bigint } | { 
 export interface ParamProblem { readonly kind: 'problem'; readonly index: number; readonly reason: string }
 
 /**
- * What the first argument must be, checked before anything runs: any value, a number, or an
+ * What the first argument must be, checked before anything runs: a value of whatever type, a number, or an
  * integer (bucketing a DOUBLE would bucket something else than the kernel does).
  */
 export type ArgumentKind = 'any' | 'number' | 'integer';
