@@ -28,6 +28,7 @@ import { Codegen, RegPool } from './codegen.js';
 import { SCRATCH_REGS } from '../planner/program-limits.js';
 import { ExprEmitter } from './expr.js';
 import { emitCountStat } from './stats.js';
+import { emitExecArgs } from './exec-args.js';
 import { emitPreamble } from './preamble.js';
 import { Values } from './values.js';
 
@@ -151,6 +152,10 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode, wind
 /** Writes one key or record field at `base + slot + field.offset`. */
 export function writeField(g: Codegen, expr: ExprEmitter, values: Values, f: KernelField, base: Reg, slot: number): void {
   const at = slot + f.offset;
+  if (f.expr.kind === 'column' && f.expr.column.source.kind === 'exec-args') {
+    emitExecArgs(g, values.execArgsOffsets(), base, at, f.name);
+    return;
+  }
   // A stack column is a string in DuckDB but its 8-byte id here: it goes the integer way.
   if (f.expr.kind === 'column' && isBufferColumn(f.expr.column)) {
     const src = values.stringSlot(f.expr.column);

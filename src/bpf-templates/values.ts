@@ -6,7 +6,9 @@ import { Helper, add, and, arsh, call, comment, jle, label, ldx, lsh, mov, mov32
 import type { Reg } from '../bpf/register.js';
 import { R0, R1, R2, R3, R6, R10 } from '../bpf/register.js';
 import type { Builtin, Column, StackSpace } from '../catalog/column.js';
-import type { RegOffsets, TaskOffsets } from '../planner/plan.js';
+import type { EventSource } from '../catalog/table.js';
+import { probeName } from '../catalog/probe-name.js';
+import type { ExecArgsOffsets, RegOffsets, TaskOffsets } from '../planner/plan.js';
 import { DATA_LOC_BYTES, stringCapacity } from '../planner/layout.js';
 import type { Codegen } from './codegen.js';
 import { emitStackId } from './stacks.js';
@@ -43,15 +45,26 @@ export class Values {
 
   private readonly taskOffsets: TaskOffsets | undefined;
   private readonly regOffsets: RegOffsets | undefined;
+  private readonly argsOffsets: ExecArgsOffsets | undefined;
+  private readonly source: EventSource | undefined;
 
   constructor(
     private readonly g: Codegen,
-    offsets: { readonly taskOffsets?: TaskOffsets; readonly regOffsets?: RegOffsets },
+    /** The plan's: struct offsets, and the event the program is on (for `probe`). */
+    offsets: { readonly taskOffsets?: TaskOffsets; readonly regOffsets?: RegOffsets; readonly execArgsOffsets?: ExecArgsOffsets; readonly source?: EventSource },
     /** A paired table's exit program: the entry it took (see EntryCopy). */
     private readonly entryCopy?: EntryCopy,
   ) {
     this.taskOffsets = offsets.taskOffsets;
     this.regOffsets = offsets.regOffsets;
+    this.argsOffsets = offsets.execArgsOffsets;
+    this.source = offsets.source;
+  }
+
+  /** Where the arguments of an exec-args column are (it is written straight into its record). */
+  execArgsOffsets(): ExecArgsOffsets {
+    if (this.argsOffsets === undefined) throw new Error('no offsets for the program\'s arguments');
+    return this.argsOffsets;
   }
 
   /** Emits whatever fetching `columns` needs that has not been fetched yet. */
@@ -59,7 +72,8 @@ export class Values {
     for (const c of columns) {
       const s = c.source;
       switch (s.kind) {
-        case 'field': case 'entry-field': case 'entry-builtin': case 'ctx-reg': break;
+        // exec-args goes straight into the record (see exec-args.ts).
+        case 'field': case 'entry-field': case 'entry-builtin': case 'ctx-reg': case 'exec-args': break;
         case 'builtin':
           if (s.name === 'comm') this.fetchString(c);
           else this.fetchHelper(BUILTIN_VALUE[s.name]);
@@ -67,7 +81,7 @@ export class Values {
         case 'task': this.fetchTask(c.name, s.path, s.size, s.elapsed === true); break;
         case 'latency': this.fetchLatency(); break;
         case 'stack': this.fetchStack(c.name, s.space); break;
-        case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string':
+        case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': case 'probe-name':
           this.fetchString(c);
           break;
         case 'byte-array': case 'address':
@@ -123,19 +137,16 @@ export class Values {
         if (this.latencySlot === undefined) throw new Error('latency was not fetched');
         g.emit(comment('latency_ns', ldx.dw(dst, R10, this.latencySlot)));
         return;
-      case 'ctx-reg': {
-        const off = this.regOffsets?.[s.member];
-        if (off === undefined) throw new Error(`no pt_regs offset for ${s.member}`);
-        g.emit(comment(`${c.name}: register ${s.member}`, ldx.dw(dst, R6, off)));
+      case 'ctx-reg':
+        g.emit(comment(`${c.name}: register ${s.member}`, ldx.dw(dst, R6, this.regOffset(s.member))));
         return;
-      }
       case 'stack': {
         const slot = this.stackSlots.get(s.space);
         if (slot === undefined) throw new Error(`${c.name} was not fetched`);
         g.emit(comment(`${c.name}: stack id`, ldx.dw(dst, R10, slot)));
         return;
       }
-      case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'byte-array': case 'address': case 'data-loc-bytes':
+      case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'byte-array': case 'address': case 'data-loc-bytes': case 'exec-args': case 'reg-user-string': case 'probe-name':
         throw new Error(`${c.name} is a string or bytes`);
       default:
         return assertNever(s);
@@ -149,6 +160,12 @@ export class Values {
     const slot = this.stringSlots.get(c.name);
     if (slot === undefined) throw new Error(`string ${c.name} was not fetched`);
     return slot;
+  }
+
+  private regOffset(member: string): number {
+    const off = this.regOffsets?.[member];
+    if (off === undefined) throw new Error(`no pt_regs offset for ${member}`);
+    return off;
   }
 
   private entry(): number {
@@ -236,6 +253,10 @@ export class Values {
     const slot = this.clearedBuffer(c);
     if (slot === undefined) return;
     const g = this.g;
+    if (c.source.kind === 'probe-name') {
+      emitConstantText(g, probeName(this.source), slot);
+      return;
+    }
     const cap = stringCapacity(c);
     g.emit(mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, cap));
     const s = c.source;
@@ -256,8 +277,11 @@ export class Values {
       case 'entry-user-string':
         g.emit(ldx.dw(R3, R10, this.entry() + this.layout().fields[s.index]!), comment(`${c.name}: user string saved at entry`, call(Helper.probeReadUserStr)));
         return;
-      case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address': case 'data-loc-bytes':
-        throw new Error(`${c.name} is not a string`);
+      case 'reg-user-string':
+        g.emit(ldx.dw(R3, R6, this.regOffset(s.member)), comment(`${c.name}: user string at register ${s.member}`, call(Helper.probeReadUserStr)));
+        return;
+      case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address': case 'data-loc-bytes': case 'exec-args':
+        throw new Error(`${c.name} is not a string read by a helper`);
       default:
         return assertNever(s);
     }
@@ -312,4 +336,14 @@ function taskSlotKey(path: readonly string[], elapsed: boolean): string {
 function signExtend(g: Codegen, r: Reg, size: 1 | 2 | 4): void {
   const shift = 64 - size * 8;
   g.emit(lsh.imm(r, shift), arsh.imm(r, shift));
+}
+
+/** Text known when the program is made, stored into a zeroed buffer 4 bytes at a time (with its NUL after it). */
+function emitConstantText(g: Codegen, text: string, slot: number): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let i = 0; i < bytes.length; i += 4) {
+    const word = bytes.subarray(i, i + 4);
+    const padded = Buffer.concat([word, Buffer.alloc(4 - word.length)]);
+    g.emit(i === 0 ? comment(`'${text}'`, st.w(R10, slot + i, padded.readInt32LE(0))) : st.w(R10, slot + i, padded.readInt32LE(0)));
+  }
 }

@@ -12,6 +12,8 @@ import type { EventSource, KernelTable, TableResolution } from './table.js';
 import { tracepointColumns } from './tracepoint-columns.js';
 import type { BinaryFile, UprobeResolution } from './probe-tables.js';
 import { DEFAULT_PROFILE_HZ, PROFILE_TABLE, profileTable, resolveUprobe } from './probe-tables.js';
+import type { SyscallResolution } from './syscall-table.js';
+import { NEVER_RETURNING_SYSCALLS, SYSCALL_CATEGORY, SYSCALL_ENTER_PREFIX, SYSCALL_EXIT_PREFIX, syscallTable } from './syscall-table.js';
 
 export interface TracepointName { readonly category: string; readonly event: string }
 
@@ -53,18 +55,48 @@ export class Catalog {
     return profileTable(frequencyHz);
   }
 
-  /** `uprobe(binary, symbol)`: the binary's ELF symbols give the probe's file offset. */
-  uprobe(binary: string, symbol: string): UprobeResolution {
-    const key = `${binary}\0${symbol}`;
+  /**
+   * `uprobe(binary, symbol)`, or with `retprobe` `uretprobe(binary, symbol)`: the binary's ELF
+   * symbols give the probe's file offset.
+   */
+  uprobe(binary: string, symbol: string, retprobe = false): UprobeResolution {
+    const key = `${binary}\0${symbol}\0${retprobe}`;
     let r = this.uprobes.get(key);
     if (!r) {
-      r = this.readUprobe(binary, symbol);
+      r = this.readUprobe(binary, symbol, retprobe);
       this.uprobes.set(key, r);
     }
     return r;
   }
 
-  private readUprobe(binary: string, symbol: string): UprobeResolution {
+  /** `syscall(name)`: the calls of one system call, its entry and exit tracepoints paired. */
+  syscall(name: string): SyscallResolution {
+    const key = name.toLowerCase();
+    const unknown: SyscallResolution = { kind: 'unknown', suggestions: closest(key, this.syscallNames()) };
+    // Only a plain name makes a tracefs path: anything else names no system call.
+    if (!/^\w+$/.test(key)) return unknown;
+    const enter = this.env.readFormat(SYSCALL_CATEGORY, `${SYSCALL_ENTER_PREFIX}${key}`);
+    const exit = this.env.readFormat(SYSCALL_CATEGORY, `${SYSCALL_EXIT_PREFIX}${key}`);
+    if (enter === undefined || exit === undefined) return unknown;
+    if (NEVER_RETURNING_SYSCALLS.has(key)) {
+      return { kind: 'unavailable', reason: `${key} never returns, so no call has a result; tracepoint.${SYSCALL_CATEGORY}.${SYSCALL_ENTER_PREFIX}${key} has its calls` };
+    }
+    try {
+      return { kind: 'table', table: syscallTable(key, parseFormat(enter), parseFormat(exit)) };
+    } catch (e) {
+      if (e instanceof MissingFieldError || e instanceof FormatParseError) return { kind: 'unavailable', reason: e.message };
+      throw e;
+    }
+  }
+
+  /** The system calls this kernel has entry and exit tracepoints for. */
+  syscallNames(): string[] {
+    this.tracepoints ??= this.env.listTracepoints();
+    const events = new Set(this.tracepoints.filter((t) => t.category === SYSCALL_CATEGORY).map((t) => t.event));
+    return [...events].filter((e) => e.startsWith(SYSCALL_ENTER_PREFIX)).map((e) => e.slice(SYSCALL_ENTER_PREFIX.length)).filter((n) => events.has(`${SYSCALL_EXIT_PREFIX}${n}`));
+  }
+
+  private readUprobe(binary: string, symbol: string, retprobe: boolean): UprobeResolution {
     let file: BinaryFile | undefined;
     try {
       file = this.env.readBinary(binary);
@@ -75,7 +107,7 @@ export class Catalog {
       if (code === undefined) throw e;
       return { kind: 'not-elf', path: binary, reason: `it cannot be read (${code})` };
     }
-    return resolveUprobe(file, binary, symbol, process.arch);
+    return resolveUprobe(file, binary, symbol, process.arch, retprobe);
   }
 
   tracepointNames(): string[] {

@@ -43,6 +43,18 @@ export type ColumnSource =
   | { readonly kind: 'entry-builtin'; readonly name: TaskBuiltin }
   /** A user string whose pointer the entry event saved (a path given to a syscall). */
   | { readonly kind: 'entry-user-string'; readonly index: number }
+  /**
+   * The arguments of the program the current task has just executed: the NUL-separated strings
+   * the kernel copied between its mm's arg_start and arg_end (task_struct.mm and the mm_struct
+   * members' offsets from BTF), at most ARGV_BYTES of them (see exec-args.ts).
+   */
+  | { readonly kind: 'exec-args' }
+  /**
+   * The name of the event the program is on, as bpftrace's `probe` says it
+   * (`tracepoint:sched:sched_switch`): a table over several events runs one program per event,
+   * and each writes its own. `size` is the longest name's bytes, its NUL and padding to 8.
+   */
+  | { readonly kind: 'probe-name'; readonly size: number }
   /** Nanoseconds from the entry event to this one. */
   | { readonly kind: 'latency' }
   /**
@@ -51,12 +63,23 @@ export type ColumnSource =
    */
   | { readonly kind: 'ctx-reg'; readonly member: string }
   /**
+   * A NUL-terminated user string whose address is in a register of the probed context: what a
+   * function returning `char *` returned (register ax at a uretprobe).
+   */
+  | { readonly kind: 'reg-user-string'; readonly member: string }
+  /**
    * The id of the kernel or user call stack in the program's stack map (bpf_get_stackid). The
    * kernel keys and records carry the id; user space turns it into symbolised text after reading.
    */
   | { readonly kind: 'stack'; readonly space: StackSpace };
 
 export type StackSpace = 'kernel' | 'user';
+
+/**
+ * Bytes of a program's arguments kept (room for 20 arguments of 127 bytes and their NULs): an
+ * exec's arguments beyond them are cut, and the row shows where (see runtime/exec-args-text.ts).
+ */
+export const ARGV_BYTES = 2560;
 
 export interface Column {
   readonly name: string;

@@ -15,7 +15,7 @@ export type EventSource =
    * Every call of a function in a user-space binary. `offset` is the function's file offset
    * (what the uprobe PMU wants), found in the binary's ELF symbols when the table was resolved.
    */
-  | { readonly kind: 'uprobe'; readonly binary: string; readonly symbol: string; readonly offset: number };
+  | { readonly kind: 'uprobe'; readonly binary: string; readonly symbol: string; readonly offset: number; readonly retprobe?: boolean };
 
 /** Where a paired table's key comes from on each side: record fields (offset, size). */
 export interface FieldRef { readonly offset: number; readonly size: 1 | 2 | 4 | 8 }
@@ -65,6 +65,8 @@ export interface KernelTable {
   readonly source: EventSource;
   readonly columns: readonly Column[];
   readonly pairing?: Pairing;
+  /** More events the table's program runs on, one copy of it each, all sharing its maps (`tracepoint.sched.*`). */
+  readonly also?: readonly EventSource[];
   /**
    * Conditions every row of the table meets, evaluated in the kernel whatever the query says:
    * for tables over part of an event's records (tcp_connect: transitions into SYN_SENT).
@@ -83,7 +85,7 @@ export function describeSource(s: EventSource): string {
     case 'tracepoint': return `tracepoint ${s.category}:${s.event}`;
     case 'raw-tracepoint': return `raw tracepoint ${s.category}:${s.event}`;
     case 'perf-sample': return `cpu-clock sampling at ${s.frequencyHz} Hz on every CPU`;
-    case 'uprobe': return `uprobe ${s.binary}:${s.symbol} (file offset 0x${s.offset.toString(16)})`;
+    case 'uprobe': return `${s.retprobe === true ? 'uretprobe' : 'uprobe'} ${s.binary}:${s.symbol} (file offset 0x${s.offset.toString(16)})`;
     default:
       return assertNever(s);
   }

@@ -14,7 +14,9 @@ export type ValueType =
   /** Raw bytes (DuckDB BLOB): byte arrays of tracepoint records. */
   | { readonly kind: 'bytes' }
   /** Histogram buckets: LIST(STRUCT(lo BIGINT, hi BIGINT, count UBIGINT)). */
-  | { readonly kind: 'buckets' };
+  | { readonly kind: 'buckets' }
+  /** A list of texts (DuckDB VARCHAR[]): a program's arguments. */
+  | { readonly kind: 'strings' };
 
 export const U8: ValueType = { kind: 'int', bits: 8, signed: false };
 export const U16: ValueType = { kind: 'int', bits: 16, signed: false };
@@ -30,6 +32,7 @@ export const BOOL: ValueType = { kind: 'bool' };
 export const TIMESTAMP: ValueType = { kind: 'timestamp' };
 export const BUCKETS: ValueType = { kind: 'buckets' };
 export const BYTES: ValueType = { kind: 'bytes' };
+export const STRINGS: ValueType = { kind: 'strings' };
 
 /** The DuckDB SQL name of a value type. */
 export function duckdbType(t: ValueType): string {
@@ -44,6 +47,7 @@ export function duckdbType(t: ValueType): string {
     case 'timestamp': return 'TIMESTAMP_NS';
     case 'bytes': return 'BLOB';
     case 'buckets': return 'STRUCT(lo BIGINT, hi BIGINT, count UBIGINT)[]';
+    case 'strings': return 'VARCHAR[]';
     default:
       return assertNever(t);
   }
@@ -51,6 +55,7 @@ export function duckdbType(t: ValueType): string {
 
 export function typeName(t: ValueType): string {
   if (t.kind === 'int') return `${t.signed ? 's' : 'u'}${t.bits}`;
+  if (t.kind === 'strings') return 'list of strings';
   return t.kind === 'bytes' ? 'blob' : t.kind;
 }
 
@@ -67,7 +72,8 @@ export type ColumnData =
   | { readonly kind: 'string'; readonly values: readonly (string | null)[] }
   | { readonly kind: 'bool'; readonly values: readonly (boolean | null)[] }
   | { readonly kind: 'bytes'; readonly values: readonly (Uint8Array | null)[] }
-  | { readonly kind: 'buckets'; readonly values: readonly (readonly Bucket[] | null)[] };
+  | { readonly kind: 'buckets'; readonly values: readonly (readonly Bucket[] | null)[] }
+  | { readonly kind: 'strings'; readonly values: readonly (readonly string[] | null)[] };
 
 export interface ResultColumn { readonly name: string; readonly type: ValueType }
 

@@ -17,6 +17,8 @@ export interface DiagnosticParams {
   'unknown-table': { readonly name: string; readonly suggestions: readonly string[] };
   'unknown-column': { readonly name: string; readonly table: string; readonly suggestions: readonly string[] };
   'unknown-function': { readonly name: string; readonly suggestions: readonly string[] };
+  /** `syscall('<name>')` of a name with no sys_enter_/sys_exit_ tracepoints on this kernel. */
+  'unknown-syscall': { readonly name: string; readonly suggestions: readonly string[] };
   'table-unavailable': { readonly name: string; readonly reason: string };
   /** A column whose kernel facts (struct offsets from BTF) this kernel cannot give; the rest of the table works. */
   'column-unavailable': { readonly name: string; readonly reason: string };

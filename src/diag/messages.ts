@@ -23,6 +23,7 @@ const renderers: Renderers = {
   'unknown-table': (p) => `unknown table '${p.name}'${didYouMean(p.suggestions)}`,
   'unknown-column': (p) => `unknown column '${p.name}' in table '${p.table}'${didYouMean(p.suggestions)}`,
   'unknown-function': (p) => `unknown function '${p.name}'${didYouMean(p.suggestions)}`,
+  'unknown-syscall': (p) => `this kernel has no system call '${p.name}' with entry and exit tracepoints${didYouMean(p.suggestions)}`,
   'table-unavailable': (p) => `table '${p.name}' is not available on this kernel: ${p.reason}`,
   'column-unavailable': (p) => `column '${p.name}' is not available on this kernel: ${p.reason}`,
   'type-mismatch': (p) => `'${p.operator}' expects ${p.expected} but got ${p.found}`,

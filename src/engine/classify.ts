@@ -5,12 +5,10 @@
 // instead of DuckDB's. It reads the shared scanner's tokens, so strings, quoted identifiers and
 // comments never count as code.
 import type { Catalog } from '../catalog/catalog.js';
-import { PROFILE_TABLE, UPROBE_TABLE } from '../catalog/probe-tables.js';
+import { TABLE_FUNCTIONS } from '../catalog/probe-tables.js';
 import { codeTokens, isWord, tokenName, type SqlToken } from '../query/scan.js';
 
 export type StatementClass = 'kernel' | 'duckdb';
-
-const TABLE_FUNCTIONS: readonly string[] = [PROFILE_TABLE, UPROBE_TABLE];
 
 /** A dotted table name starting at token `i`: its text and the index after it. */
 export function dottedName(tokens: readonly SqlToken[], i: number): { name: string; next: number } | undefined {

@@ -30,7 +30,9 @@ function advice(probe: string, catalog: Catalog): { instead?: string; reason?: s
   if ((k === 'uprobe' || k === 'u') && rest.length >= 2) {
     return { instead: `uprobe('${rest.slice(0, -1).join(':')}', '${rest[rest.length - 1]}')` };
   }
-  if (k === 'uretprobe' || k === 'ur') return { reason: 'bpfql has no return probes; uprobe(\'<binary>\', \'<function>\') has a row per call' };
+  if ((k === 'uretprobe' || k === 'ur') && rest.length >= 2) {
+    return { instead: `uretprobe('${rest.slice(0, -1).join(':')}', '${rest[rest.length - 1]}')` };
+  }
   if (k === 'profile' || k === 'p') {
     const hz = rest[0]?.toLowerCase() === 'hz' && /^\d+$/.test(rest[1] ?? '') ? rest[1] : undefined;
     return { instead: hz === undefined ? 'profile' : `profile(${hz})` };

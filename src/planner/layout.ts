@@ -1,6 +1,7 @@
 // Byte layout of kernel keys and records: how wide each value is and where it sits.
 import { addressWidth } from '../catalog/addresses.js';
 import type { Column } from '../catalog/column.js';
+import { ARGV_BYTES } from '../catalog/column.js';
 import type { ValueType } from '../catalog/types.js';
 import { BOOL, S64, U64 } from '../catalog/types.js';
 import type { KExpr } from './kexpr.js';
@@ -19,22 +20,24 @@ export function align8(n: number): number {
 
 /** Whether the kernel keeps the column's value in a buffer (strings, addresses, BLOBs), not a register. */
 export function isBufferColumn(c: Column): boolean {
-  return (c.type.kind === 'string' || c.type.kind === 'bytes') && c.source.kind !== 'stack';
+  return (c.type.kind === 'string' || c.type.kind === 'bytes' || c.type.kind === 'strings') && c.source.kind !== 'stack';
 }
 
 /** Bytes a string, address or byte-array column takes in a key or record (always a multiple of 8). */
 export function stringCapacity(c: Column): number {
   switch (c.source.kind) {
     case 'builtin': case 'entry-builtin': return COMM_CAPACITY;
-    case 'char-array': return align8(c.source.size);
+    case 'char-array': case 'probe-name': return align8(c.source.size);
     // A flexible array (size 0) still takes a word, which stays zero.
     case 'byte-array': return Math.max(8, align8(c.source.size));
     case 'address': return addressWidth(c.source.family !== undefined);
     // Its length (8 bytes), then the bytes.
     case 'data-loc-bytes': return 8 + DATA_LOC_BYTES;
-    case 'data-loc-string': case 'user-string': case 'entry-user-string': return STRING_CAPACITY;
+    case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': return STRING_CAPACITY;
     // A stack is its 8-byte id in the kernel; its text is made in user space.
     case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': return 8;
+    // Their length (8 bytes), then the bytes.
+    case 'exec-args': return 8 + ARGV_BYTES;
   }
 }
 

@@ -7,7 +7,8 @@ import type { SelectQuery } from '../query/ast.js';
 import { layoutStates } from './aggregate-states.js';
 import type { KExpr } from './kexpr.js';
 import { columnsOf } from './kexpr.js';
-import { layoutFields, stringCapacity, widened } from './layout.js';
+import { isBufferColumn, layoutFields, stringCapacity, widened } from './layout.js';
+import { execArgsOffsetsFor } from './exec-args-offsets.js';
 import { DEFAULT_RING_BYTES, defaultMaxEntries } from './map-limits.js';
 import type { PlannerEnv } from './offsets.js';
 import { offsetFor } from './offsets.js';
@@ -46,7 +47,7 @@ export function lower(s: SplitQuery, env: PlannerEnv, opts: LowerOptions = {}): 
     case 'stream': {
       const values = work.columns.map((col) => {
         const expr: KExpr = { kind: 'column', column: col, signed: col.type.kind === 'int' && col.type.signed };
-        const width = col.type.kind === 'string' || col.type.kind === 'bytes' ? stringCapacity(col) : 8;
+        const width = isBufferColumn(col) ? stringCapacity(col) : 8;
         return { name: col.name, expr, type: widened(expr, col.type), width };
       });
       const { fields, size } = layoutFields(values);
@@ -70,6 +71,7 @@ function kernelPlan(s: SplitQuery, mode: AggregateMode | StreamMode, reads: read
     mode,
     ...(taskOffsets ? { taskOffsets } : {}),
     ...regOffsetsFor(reads, env, s.bound.query),
+    ...execArgsOffsetsFor(reads, env, s.bound.query),
     ...(table.pairing ? { pairing: { ...table.pairing, maxEntries: opts.maxEntries ?? DEFAULT_MAX_PAIRS } } : {}),
     columns: reads,
   };

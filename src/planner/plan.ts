@@ -52,6 +52,9 @@ export type TaskOffsets = Readonly<Record<string, readonly number[]>>;
 /** Byte offsets of struct pt_regs members (the registers a probe reads), by member name, from BTF. */
 export type RegOffsets = Readonly<Record<string, number>>;
 
+/** Where a program's arguments are: task_struct.mm, then mm_struct.arg_start and arg_end, from BTF. */
+export interface ExecArgsOffsets { readonly mm: number; readonly argStart: number; readonly argEnd: number }
+
 /** Pairs open at once by default (entries waiting for their exit); --max-keys sets it too. */
 export const DEFAULT_MAX_PAIRS = 16384;
 
@@ -67,6 +70,7 @@ export interface KernelPlan {
   readonly mode: AggregateMode | StreamMode;
   readonly taskOffsets?: TaskOffsets;
   readonly regOffsets?: RegOffsets;
+  readonly execArgsOffsets?: ExecArgsOffsets;
   /** For paired tables: the entry events, what they save, and how many pairs may be open at once. */
   readonly pairing?: PlannedPairing;
   /** Every column the program reads, for EXPLAIN. */

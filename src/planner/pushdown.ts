@@ -168,6 +168,7 @@ export class Pushdown {
         // fits), so arithmetic and comparisons on it are signed, as on DuckDB's BIGINT it lands as.
         if (c.type.kind === 'int') return accept({ kind: 'column', column: c, signed: c.type.signed || c.type.bits < 64 });
         if (c.type.kind === 'bytes') return refuse(`BLOB column '${c.name}' is compared in DuckDB`);
+        if (c.type.kind === 'strings') return refuse(`list column '${c.name}' is read in DuckDB`);
         return refuse(`${c.type.kind} column '${c.name}' can only be compared with a constant in the kernel`);
       }
       case 'literal':

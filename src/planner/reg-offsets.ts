@@ -11,7 +11,7 @@ export function regOffsetsFor(columns: readonly Column[], env: PlannerEnv, q: Se
   const out: Record<string, number> = {};
   for (const c of columns) {
     const source = c.source;
-    if (source.kind === 'ctx-reg') out[source.member] = offsetFor(c, q, () => env.memberOffset('pt_regs', source.member));
+    if (source.kind === 'ctx-reg' || source.kind === 'reg-user-string') out[source.member] = offsetFor(c, q, () => env.memberOffset('pt_regs', source.member));
   }
   return Object.keys(out).length > 0 ? { regOffsets: out } : {};
 }

@@ -82,7 +82,7 @@ export class TypeChecker {
           case 'string': return 'string';
           case 'bool': return 'bool';
           case 'timestamp': return 'timestamp';
-          case 'buckets': case 'bytes': return 'unknown';
+          case 'buckets': case 'bytes': case 'strings': return 'unknown';
         }
       }
       case 'literal':

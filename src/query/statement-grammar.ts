@@ -30,8 +30,12 @@ export class BpfqlParser extends ExpressionGrammar {
   }
 
   private readonly tableRef = this.RULE('tableRef', (): TableRef => {
-    const parts: IToken[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: T.Dot, DEF: () => parts.push(this.CONSUME(T.Name)) });
+    // A `*` part names several tables at once (`tracepoint.sched.*`); the catalog says which.
+    const parts: IToken[] = [this.CONSUME(T.Name)];
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      parts.push(this.OR([{ ALT: () => this.CONSUME2(T.Name) }, { ALT: () => this.CONSUME(T.Star) }]));
+    });
     const call = this.OPTION(() => {
       this.CONSUME(T.LParen);
       const args: Expr[] = [];

@@ -24,7 +24,7 @@ export function attachSource(prog: BpfProgram, source: EventSource): Attachment 
     case 'tracepoint': return attachTracepoint(prog, source.category, source.event);
     case 'raw-tracepoint': return attachRawTracepoint(prog, source.event);
     case 'perf-sample': return attachPerfSampling(prog, source.frequencyHz);
-    case 'uprobe': return attachUprobe(prog, source.binary, source.offset);
+    case 'uprobe': return attachUprobe(prog, source.binary, source.offset, source.retprobe === true);
     default:
       return assertNever(source);
   }

@@ -7,6 +7,7 @@ import type { StackSpace } from '../catalog/column.js';
 import type { Bucket, ColumnBatch, ColumnData, ResultColumn, ValueType } from '../catalog/types.js';
 import type { AggregateMode, KernelField } from '../planner/plan.js';
 import type { StackText } from './symbolize.js';
+import { execArgsText } from './exec-args-text.js';
 import { assertNever } from '../diag/assert-never.js';
 
 export interface MapChunk {
@@ -30,12 +31,14 @@ export class FieldColumns {
   private readonly ints: (bigint | null)[][];
   private readonly strings: (string | null)[][];
   private readonly bytes: (Uint8Array | null)[][];
+  private readonly lists: (readonly string[] | null)[][];
 
   /** @param stacks names the stack ids of stack columns (the kernel stores ids, DuckDB gets text). */
   constructor(private readonly fields: readonly KernelField[], private readonly stacks?: StackText) {
     this.ints = fields.map(() => []);
     this.strings = fields.map(() => []);
     this.bytes = fields.map(() => []);
+    this.lists = fields.map(() => []);
   }
 
   /** Appends one key or record whose fields start at `base`. */
@@ -47,6 +50,7 @@ export class FieldColumns {
       else if (source?.kind === 'address') this.strings[i]!.push(addressText(buf.subarray(at, at + f.width), source.family !== undefined));
       else if (source?.kind === 'byte-array') this.bytes[i]!.push(new Uint8Array(buf.subarray(at, at + source.size)));
       // A __data_loc array: its length in the first word, then its bytes.
+      else if (source?.kind === 'exec-args') this.lists[i]!.push(execArgsText(buf, at));
       else if (source?.kind === 'data-loc-bytes') this.bytes[i]!.push(new Uint8Array(buf.subarray(at + 8, at + 8 + Number(buf.readBigUInt64LE(at)))));
       else if (f.type.kind === 'string') this.strings[i]!.push(readCString(buf, at, f.width));
       else this.ints[i]!.push(readInt(buf, at, f));
@@ -62,6 +66,7 @@ export class FieldColumns {
     return this.fields.map((f, i) => {
       if (f.type.kind === 'string') return { kind: 'string', values: this.strings[i]! };
       if (f.type.kind === 'bytes') return { kind: 'bytes', values: this.bytes[i]! };
+      if (f.type.kind === 'strings') return { kind: 'strings', values: this.lists[i]! };
       if (f.type.kind === 'timestamp') return { kind: 'int64', values: this.ints[i]!.map((v) => (v === null ? null : adjustTs(v))) };
       if (f.type.kind === 'bool') return { kind: 'bool', values: this.ints[i]!.map((v) => (v === null ? null : v !== 0n)) };
       return { kind: 'int64', values: this.ints[i]! };
@@ -109,7 +114,7 @@ function aggregateColumn(name: string, type: ValueType, vals: readonly Aggregate
     case 'float': return { kind: 'number', values: vals.map((v) => (v === null ? null : Number(scalar(name, v)))) };
     case 'buckets': return { kind: 'buckets', values: vals.map((v) => (v === null ? null : buckets(name, v))) };
     // Counts, sums, minima and maxima come back as integers, whatever column they read.
-    case 'int': case 'bool': case 'timestamp': case 'string': case 'bytes':
+    case 'int': case 'bool': case 'timestamp': case 'string': case 'bytes': case 'strings':
       return { kind: 'int64', values: vals.map((v) => (v === null ? null : BigInt(scalar(name, v)))) };
     default: return assertNever(type);
   }

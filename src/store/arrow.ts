@@ -2,7 +2,7 @@
 // chosen so that its value buffer has exactly the width of the DuckDB column type from
 // duckdbType(): the store copies these buffers without conversion. Integers by bits and
 // signedness, float → Float64, string → Utf8, bytes → Binary, bool → Bool, timestamp → Timestamp(ns),
-// buckets → List<Struct<lo: Int64, hi: Int64, count: Uint64>>. Strings stay plain Utf8: DuckDB's
+// buckets → List<Struct<lo: Int64, hi: Int64, count: Uint64>>, strings → List<Utf8>. Strings stay plain Utf8: DuckDB's
 // C API as bound here can't build dictionary vectors, so a dictionary would not save a copy.
 
 import {
@@ -18,6 +18,7 @@ const bucketStruct = new Struct([
   new Field('count', new Uint64(), false),
 ]);
 const bucketList = new List(new Field('item', bucketStruct, false));
+const stringList = new List(new Field('item', new Utf8(), false));
 
 function intArrowType(bits: IntBits, signed: boolean): Int {
   switch (bits) {
@@ -160,6 +161,13 @@ function bucketsData(name: string, values: readonly (readonly Bucket[] | null)[]
   return makeData({ type: bucketList, length: n, ...validityOf(values), valueOffsets: offsets, child: items });
 }
 
+function stringListData(values: readonly (readonly string[] | null)[]): Data<List<Utf8>> {
+  const { offsets } = listOffsets(values);
+  const flat: string[] = [];
+  for (const list of values) if (list !== null) flat.push(...list);
+  return makeData({ type: stringList, length: values.length, ...validityOf(values), valueOffsets: offsets, child: utf8Data(flat) });
+}
+
 function columnData(name: string, t: ValueType, data: ColumnData): Data {
   switch (t.kind) {
     case 'int':
@@ -192,6 +200,9 @@ function columnData(name: string, t: ValueType, data: ColumnData): Data {
     case 'buckets':
       if (data.kind !== 'buckets') throw mismatch(name, t, data);
       return bucketsData(name, data.values);
+    case 'strings':
+      if (data.kind !== 'strings') throw mismatch(name, t, data);
+      return stringListData(data.values);
     default:
       return assertNever(t);
   }

@@ -31,7 +31,7 @@ export function tableShapes(catalog: Catalog): TableShape[] {
         case 'int': return [{ name: c.name, kind: 'int' }];
         case 'string': return [{ name: c.name, kind: 'string' }];
         case 'timestamp': return [{ name: c.name, kind: 'time' }];
-        case 'float': case 'bool': case 'buckets': case 'bytes': return [];
+        case 'float': case 'bool': case 'buckets': case 'bytes': case 'strings': return [];
       }
     });
     out.push({ name: table.name, from, columns });

@@ -1,8 +1,11 @@
 // `exec`: one row per successful execve, from sched:sched_process_exec (fires after the new
-// program is loaded, so comm is already the new program's name).
+// program is loaded, so comm is already the new program's name, and its arguments are in place
+// in its memory: a failed exec has no row, and no arguments to show).
 import type { CuratedTable } from '../curated.js';
 import { requireField } from '../curated.js';
 import { fieldColumn } from '../tracepoint-columns.js';
+import { ARGV_BYTES } from '../column.js';
+import { STRINGS } from '../types.js';
 
 export const execTable: CuratedTable = {
   name: 'exec',
@@ -10,6 +13,11 @@ export const execTable: CuratedTable = {
   event: { category: 'sched', event: 'sched_process_exec' },
   build(format) {
     const filename = fieldColumn(requireField(format, 'filename'));
-    return { columns: [{ ...filename, description: 'path of the executed file' }] };
+    return {
+      columns: [
+        { ...filename, description: 'path of the executed file' },
+        { name: 'argv', type: STRINGS, source: { kind: 'exec-args' }, description: `the arguments (argv[0] first), ${ARGV_BYTES} bytes of them at most: a cut list ends in an element ending with …` },
+      ],
+    };
   },
 };

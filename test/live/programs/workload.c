@@ -4,6 +4,7 @@
 //   workload getppid N     N getppid(2) calls
 //   workload refused N M   N getppid(2) calls, then M kill(2)s of a pid that cannot exist (ESRCH)
 //   workload sleep N MS    N sleeps of MS milliseconds
+//   workload stat N M      N newfstatat(2)s of "/" (0), then M of a path that does not exist (ENOENT)
 //   workload touch N       writes one byte to each of N fresh anonymous pages (N page faults)
 //   workload exit CODE MS  sleeps MS milliseconds, then exits with CODE
 //   workload reads N       N read(2) calls of 1 byte from /dev/zero, then one read of stdin
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -60,6 +62,11 @@ int main(int argc, char **argv) {
     for (long i = 0; i < n; i++) syscall(SYS_getppid);
     // Beyond pid_max's ceiling (4194304): the kernel answers ESRCH.
     for (long i = 0; i < arg; i++) if (syscall(SYS_kill, 0x7fffffff, 0) != -1) return 14;
+  } else if (strcmp(what, "stat") == 0) {
+    struct stat st;
+    // The system call itself: glibc's stat() may use statx instead.
+    for (long i = 0; i < n; i++) if (syscall(SYS_newfstatat, AT_FDCWD, "/", &st, 0) != 0) return 15;
+    for (long i = 0; i < arg; i++) if (syscall(SYS_newfstatat, AT_FDCWD, "/nonexistent/bpfql", &st, 0) != -1) return 16;
   } else if (strcmp(what, "sleep") == 0) {
     for (long i = 0; i < n; i++) sleep_ms(arg);
   } else if (strcmp(what, "touch") == 0) {
