@@ -24,6 +24,12 @@ export interface CompiledEntryProgram {
   readonly filter?: KExpr;
 }
 
+export interface CompiledSibling {
+  readonly name: string;
+  readonly source: EventSource;
+  readonly assembled: Assembled;
+}
+
 export interface CompiledProgram {
   /** Kernel object name (15 characters at most), so our programs are recognisable in bpftool. */
   readonly name: string;
@@ -33,6 +39,8 @@ export interface CompiledProgram {
   readonly stackBytes: number;
   /** The programs on a paired table's entry events. */
   readonly entries: readonly CompiledEntryProgram[];
+  /** The same program on the plan's other events (KernelPlan.also), each made for its event. */
+  readonly siblings: readonly CompiledSibling[];
   /** Compiled for EVERY: aggregates double-buffered, stream records stamped (see the templates). */
   readonly windowed: boolean;
 }
@@ -49,7 +57,7 @@ export function objectName(table: string): string {
 export function compileKernelPlan(plan: KernelPlan, table: string, opts: CompileOptions = {}): CompiledProgram {
   const mode = plan.mode;
   const windowed = opts.windowed ?? false;
-  const g = plan.filter?.kind === 'const' ? neverMatches() : mode.kind === 'aggregate' ? emitAggregateProgram(plan, mode, windowed) : emitStreamProgram(plan, mode, windowed);
+  const g = programFor(plan, windowed);
   const maps: MapSpec[] = [{ name: STATS_MAP, type: 'percpu_array', keySize: 4, valueSize: STAT_COUNT * 8, maxEntries: 1 }];
   if (mode.kind === 'aggregate') {
     maps.unshift(...aggregateMaps(mode, windowed));
@@ -71,7 +79,12 @@ export function compileKernelPlan(plan: KernelPlan, table: string, opts: Compile
       entries.push({ name, source: e.source, assembled: assemble(code.items), ...(filter ? { filter } : {}) });
     });
   }
-  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, windowed, entries };
+  // Each event's copy differs only in what it knows of its event (its `probe`).
+  const siblings = (plan.also ?? []).map((source, i): CompiledSibling => {
+    const copy = programFor({ ...plan, source }, windowed);
+    return { name: `${objectName(table).slice(0, 10).replace(/_$/, '')}_p${i + 1}`, source, assembled: assemble(copy.items) };
+  });
+  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, windowed, entries, siblings };
 }
 
 /** The program for a WHERE clause that folded to FALSE: no event can match. */
@@ -79,4 +92,11 @@ function neverMatches(): Codegen {
   const g = new Codegen();
   g.emit(comment('WHERE is always false', mov.imm(R0, 0)), exit());
   return g;
+}
+
+/** The program producing results, on the plan's source. */
+function programFor(plan: KernelPlan, windowed: boolean): Codegen {
+  const mode = plan.mode;
+  if (plan.filter?.kind === 'const') return neverMatches();
+  return mode.kind === 'aggregate' ? emitAggregateProgram(plan, mode, windowed) : emitStreamProgram(plan, mode, windowed);
 }

@@ -10,6 +10,7 @@ import { FormatParseError, parseFormat } from './format.js';
 import type { Hook } from './hook.js';
 import type { EventSource, KernelTable, TableResolution } from './table.js';
 import { tracepointColumns } from './tracepoint-columns.js';
+import { probeColumn } from './probe-name.js';
 import type { BinaryFile, UprobeResolution } from './probe-tables.js';
 import { DEFAULT_PROFILE_HZ, PROFILE_TABLE, profileTable, resolveUprobe } from './probe-tables.js';
 import type { SyscallResolution } from './syscall-table.js';
@@ -28,6 +29,8 @@ export interface CatalogEnv {
 }
 
 export const TRACEPOINT_PREFIX = 'tracepoint.';
+/** The table-name part that stands for every event of a category. */
+const WILDCARD = '*';
 
 export class Catalog {
   private readonly cache = new Map<string, TableResolution>();
@@ -134,6 +137,7 @@ export class Catalog {
     if (curated) return this.fromCurated(curated);
     if (name.startsWith(TRACEPOINT_PREFIX)) {
       const parts = name.slice(TRACEPOINT_PREFIX.length).split('.');
+      if (parts.length === 2 && parts[0] && parts[1] === WILDCARD) return this.fromCategory(name, parts[0]);
       if (parts.length === 2 && parts[0] && parts[1]) return this.fromTracepoint(name, parts[0], parts[1]);
     }
     return { kind: 'unknown', name };
@@ -179,6 +183,25 @@ export class Catalog {
       if (e instanceof MissingFieldError || e instanceof FormatParseError) return { kind: 'unavailable', name: t.name, reason: e.message };
       throw e;
     }
+  }
+
+  /** `tracepoint.<category>.*`: every event of the category, one program each, with `probe` and the common columns. */
+  private fromCategory(name: string, category: string): TableResolution {
+    this.tracepoints ??= this.env.listTracepoints();
+    const sources: EventSource[] = this.tracepoints
+      .filter((t) => t.category === category)
+      .map((t) => ({ kind: 'tracepoint' as const, category, event: t.event }))
+      .sort((a, b) => a.event.localeCompare(b.event));
+    const [first, ...rest] = sources;
+    if (first === undefined) return { kind: 'unknown', name };
+    const table: KernelTable = {
+      name,
+      description: `every tracepoint of ${category} (${sources.length} events), one program on each`,
+      source: first,
+      also: rest,
+      columns: withStackColumns([...COMMON_COLUMNS, probeColumn(sources)]),
+    };
+    return { kind: 'table', table };
   }
 
   private fromTracepoint(name: string, category: string, event: string): TableResolution {

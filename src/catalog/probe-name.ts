@@ -1,6 +1,8 @@
 // The `probe` column's text: an event named as bpftrace's `probe` builtin names it, so counts per
 // probe can be set beside bpftrace's.
+import type { Column } from './column.js';
 import type { EventSource } from './table.js';
+import { STRING } from './types.js';
 import { assertNever } from '../diag/assert-never.js';
 
 export function probeName(source: EventSource | undefined): string {
@@ -12,4 +14,10 @@ export function probeName(source: EventSource | undefined): string {
     default:
       return assertNever(source);
   }
+}
+
+/** `probe` for a table whose program runs on each of `sources`: room for the longest name and its NUL. */
+export function probeColumn(sources: readonly EventSource[]): Column {
+  const longest = Math.max(...sources.map((s) => Buffer.byteLength(probeName(s))));
+  return { name: 'probe', type: STRING, source: { kind: 'probe-name', size: (longest + 1 + 7) & ~7 }, description: 'the event, as bpftrace\'s probe names it' };
 }

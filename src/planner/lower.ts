@@ -72,6 +72,7 @@ function kernelPlan(s: SplitQuery, mode: AggregateMode | StreamMode, reads: read
     ...(taskOffsets ? { taskOffsets } : {}),
     ...regOffsetsFor(reads, env, s.bound.query),
     ...execArgsOffsetsFor(reads, env, s.bound.query),
+    ...(table.also && table.also.length > 0 ? { also: table.also } : {}),
     ...(table.pairing ? { pairing: { ...table.pairing, maxEntries: opts.maxEntries ?? DEFAULT_MAX_PAIRS } } : {}),
     columns: reads,
   };

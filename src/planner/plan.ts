@@ -65,6 +65,8 @@ export interface PlannedPairing extends Pairing {
 
 export interface KernelPlan {
   readonly source: EventSource;
+  /** More events the same program runs on, one copy each, sharing its maps (see KernelTable.also). */
+  readonly also?: readonly EventSource[];
   /** Conjuncts of WHERE the kernel evaluates; events failing them never leave the kernel. */
   readonly filter?: KExpr;
   readonly mode: AggregateMode | StreamMode;

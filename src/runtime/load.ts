@@ -12,7 +12,7 @@ export interface Attached {
   readonly scope: KernelScope;
   /** By the names the compiled program gives them. */
   readonly maps: ReadonlyMap<string, BpfMap>;
-  /** The entry programs, then the program producing results. */
+  /** The entry programs, the copies on the other events (siblings), then the program producing results. */
   readonly programs: readonly BpfProgram[];
   /** CLOCK_MONOTONIC ns just before the program producing results was attached: no event of it is older. */
   readonly attachedMono: bigint;
@@ -29,6 +29,7 @@ export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram): Attached
       maps: prog.maps,
       programs: [
         ...prog.entries.map((e) => ({ name: e.name, type: programTypeOf(e.source), assembled: e.assembled, license: 'GPL' })),
+        ...prog.siblings.map((s) => ({ name: s.name, type: programTypeOf(s.source), assembled: s.assembled, license: 'GPL' })),
         { name: prog.name, type: programTypeOf(plan.source), assembled: prog.assembled, license: 'GPL' },
       ],
       mapNamePrefix: 'bpfql_',
@@ -36,7 +37,8 @@ export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram): Attached
     // The entry side first, so that exits find their entries from the start.
     prog.entries.forEach((e, i) => scope.add(attachSource(loaded.programs[i]!, e.source)));
     const attachedMono = process.hrtime.bigint();
-    scope.add(attachSource(loaded.programs[prog.entries.length]!, plan.source));
+    prog.siblings.forEach((s, i) => scope.add(attachSource(loaded.programs[prog.entries.length + i]!, s.source)));
+    scope.add(attachSource(loaded.programs[prog.entries.length + prog.siblings.length]!, plan.source));
     return { scope, maps: loaded.maps, programs: loaded.programs, attachedMono };
   } catch (e) {
     scope.closeAll();

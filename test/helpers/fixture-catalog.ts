@@ -28,8 +28,6 @@ const FIXTURES: Readonly<Record<string, string>> = {
   'syscalls/sys_exit_newfstatat': 'sys_exit_newfstatat',
   'syscalls/sys_enter_exit_group': 'sys_enter_exit_group',
   'syscalls/sys_exit_exit_group': 'sys_exit_exit_group',
-  'syscalls/sys_enter_execve': 'sys_enter_execve',
-  'syscalls/sys_exit_execve': 'sys_exit_execve',
   'block/block_rq_issue': 'block_rq_issue',
   'block/block_io_start': 'block_io_start',
   'block/block_rq_complete': 'block_rq_complete',

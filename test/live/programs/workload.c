@@ -4,6 +4,7 @@
 //   workload getppid N     N getppid(2) calls
 //   workload refused N M   N getppid(2) calls, then M kill(2)s of a pid that cannot exist (ESRCH)
 //   workload sleep N MS    N sleeps of MS milliseconds
+//   workload spawn N       N children one after another, each executing /bin/true, waited for
 //   workload stat N M      N newfstatat(2)s of "/" (0), then M of a path that does not exist (ENOENT)
 //   workload touch N       writes one byte to each of N fresh anonymous pages (N page faults)
 //   workload exit CODE MS  sleeps MS milliseconds, then exits with CODE
@@ -62,6 +63,15 @@ int main(int argc, char **argv) {
     for (long i = 0; i < n; i++) syscall(SYS_getppid);
     // Beyond pid_max's ceiling (4194304): the kernel answers ESRCH.
     for (long i = 0; i < arg; i++) if (syscall(SYS_kill, 0x7fffffff, 0) != -1) return 14;
+  } else if (strcmp(what, "spawn") == 0) {
+    for (long i = 0; i < n; i++) {
+      pid_t child = fork();
+      if (child == 0) {
+        execl("/bin/true", "true", (char *)NULL);
+        _exit(127);
+      }
+      if (waitpid(child, NULL, 0) != child) return 17;
+    }
   } else if (strcmp(what, "stat") == 0) {
     struct stat st;
     // The system call itself: glibc's stat() may use statx instead.
