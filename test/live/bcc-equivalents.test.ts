@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Engine, type EngineOptions } from '../../src/engine/engine.js';
 import { CommandCgroup, findCgroup2 } from '../../src/kernel/cgroup.js';
 import type { Bucket } from '../../src/catalog/types.js';
+import { typeInto } from '../helpers/bash.js';
 import { Workload, workloadSkip } from '../helpers/c-workload.js';
 import { fromRoot } from '../helpers/paths.js';
 import type { QueryRun } from '../helpers/query-during.js';
@@ -95,7 +96,7 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
         shellPid = s.pid;
         assert.equal(await s.done, 0);
       });
-      assert.deepEqual(rows.filter((r) => r.comm === prog.comm).map((r) => [r.filename, r.ppid]), [[prog.path, shellPid], [prog.path, shellPid], [prog.path, shellPid]]);
+      assert.deepEqual(rows.filter((r) => r.comm === prog.comm).map((r) => [r.filename, r.ppid, r.argv]), Array.from({ length: 3 }, () => [prog.path, shellPid, [prog.path]]));
     } finally {
       prog.remove();
     }
@@ -188,6 +189,35 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
     const { rows, port } = await connections(5, (port) => runTool('tcpconnect', () => connectAll(port, 5)));
     assert.deepEqual(rows.filter((r) => r.dport === port).map((r) => [r.pid, r.saddr, r.daddr]), Array.from({ length: 5 }, () => [process.pid, '127.0.0.1', '127.0.0.1']));
   },
+  async statsnoop() {
+    const w = await Workload.start('bqstatsnoop', ['stat', '5', '3']);
+    try {
+      const rows = await runTool('statsnoop', () => w.go());
+      assert.deepEqual(rows.filter((r) => r.comm === w.comm).map((r) => [r.pid, r.ret, r.filename]), [
+        ...Array.from({ length: 5 }, () => [w.pid, 0, '/']),
+        ...Array.from({ length: 3 }, () => [w.pid, -2, '/nonexistent/bpfql']),
+      ]);
+    } finally {
+      w.remove();
+    }
+  },
+  async killsnoop() {
+    const w = await Workload.start('bqkillsnoop', ['refused', '0', '4']);
+    try {
+      const rows = await runTool('killsnoop', () => w.go());
+      // kill(0x7fffffff, 0): no such process, ESRCH.
+      assert.deepEqual(rows.filter((r) => r.comm === w.comm).map((r) => [r.pid, r.target, r.sig, r.ret]), Array.from({ length: 4 }, () => [w.pid, 0x7fffffff, 0, -3]));
+    } finally {
+      w.remove();
+    }
+  },
+  async bashreadline() {
+    const mark = `bpfql-${process.pid}-${Date.now()}`;
+    const lines = [`echo ${mark} > /dev/null`, `: ${mark} again`];
+    const rows = await runTool('bashreadline', () => typeInto('/bin/bash', [...lines, 'exit']));
+    // Other shells on the machine may be read from too: this one's lines, in order, once each.
+    assert.deepEqual(rows.map((r) => r.line).filter((l) => typeof l === 'string' && l.includes(mark)), lines);
+  },
   async tcplife() {
     const started = performance.now();
     const { rows, port } = await connections(5, (port) => runTool('tcplife', () => connectAll(port, 5), 100));
@@ -207,7 +237,7 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
 };
 
 test('the README lists a query for each bcc tool, and this file checks every query it lists', () => {
-  for (const tool of ['execsnoop', 'opensnoop', 'syscount', 'biolatency', 'runqlat', 'tcpconnect', 'tcplife', 'stackcount']) assert.ok(QUERIES.has(tool), tool);
+  for (const tool of ['execsnoop', 'opensnoop', 'syscount', 'biolatency', 'runqlat', 'tcpconnect', 'tcplife', 'stackcount', 'statsnoop', 'killsnoop', 'bashreadline']) assert.ok(QUERIES.has(tool), tool);
   for (const tool of QUERIES.keys()) assert.ok(tool in CHECKS, `README lists ${tool}: add a check for it to test/live/bcc-equivalents.test.ts`);
 });
 

@@ -3,12 +3,13 @@
 // returns must be exactly those, and bpftrace's on the same run the same.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Engine } from '../../src/engine/engine.js';
+import { typeInto } from '../helpers/bash.js';
 import { Bpftrace, bpftraceSkip } from '../helpers/bpftrace.js';
 import { CProgram } from '../helpers/c-program.js';
 import { queryDuring } from '../helpers/query-during.js';
@@ -74,16 +75,6 @@ test('uretprobe: ret_str reads what a function returning char * returned', { ski
     await engine.close();
   }
 });
-
-/** Runs `bash -i` on a terminal (`script` makes one), so it reads with readline, typing `lines`. */
-function typeInto(bash: string, lines: readonly string[]): Promise<void> {
-  const child = spawn('/usr/bin/script', ['-qfec', `${bash} --norc --noprofile -i`, '/dev/null'], { stdio: ['pipe', 'ignore', 'ignore'], env: { PATH: '/usr/bin:/bin', TERM: 'dumb' } });
-  child.stdin.end(lines.map((l) => `${l}\n`).join(''));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bash exited with ${code}`))));
-  });
-}
 
 test('bashreadline: the lines a real bash -i reads, from its readline\'s return', { skip }, async () => {
   // A copy of bash of its own: the probe is on its file, so no other shell's lines are seen.
