@@ -22,6 +22,6 @@ export function execArgsText(buf: Buffer, at: number): string[] {
       from = i + 1;
     }
   }
-  if (cut) args[args.length - 1] += CUT_MARK;
+  if (cut) args.push(`${args.pop() ?? ''}${CUT_MARK}`);
   return args;
 }

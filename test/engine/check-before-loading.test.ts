@@ -76,6 +76,8 @@ test('unknown tables get kernel and DuckDB names; bpftrace probes get bpfql\'s s
     assert.equal(tp.code, 'probe-spelling');
     assert.ok(tp.code === 'probe-spelling' && tp.params.instead === 'tracepoint.syscalls.sys_enter_openat');
     assert.equal(at('SELECT count(*) FROM tracepoint:syscalls:sys_enter_openat', tp), 'tracepoint:syscalls:sys_enter_openat');
+    const ur = await diagnosticOf(engine, 'SELECT count(*) FROM uretprobe:/bin/bash:readline');
+    assert.ok(ur.code === 'probe-spelling' && ur.params.instead === "uretprobe('/bin/bash', 'readline')");
     const kp = await diagnosticOf(engine, 'SELECT count(*) FROM kprobe:vfs_read');
     assert.ok(kp.code === 'probe-spelling' && /kprobes .* do not attach/.test(kp.params.reason ?? ''));
     const dotted = await diagnosticOf(engine, 'SELECT * FROM syscalls.openat');

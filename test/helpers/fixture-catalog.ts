@@ -62,10 +62,11 @@ export function fixtureCatalog(overrides: Readonly<Record<string, string | undef
 }
 
 /** Offsets as on the development machine's kernel; the real ones come from BTF. */
-const TASK_STRUCT: Readonly<Record<string, number>> = { real_parent: 1280, tgid: 1268, exit_code: 1204, start_time: 1768 };
+const TASK_STRUCT: Readonly<Record<string, number>> = { real_parent: 1280, tgid: 1268, exit_code: 1204, start_time: 1768, mm: 1136 };
+const MM_STRUCT: Readonly<Record<string, number>> = { arg_start: 488, arg_end: 496 };
 /** struct pt_regs on x86_64 (the uapi layout). */
-const PT_REGS: Readonly<Record<string, number>> = { r9: 64, r8: 72, cx: 88, dx: 96, si: 104, di: 112, ip: 128, sp: 152 };
-const STRUCTS: Readonly<Record<string, Readonly<Record<string, number>>>> = { task_struct: TASK_STRUCT, pt_regs: PT_REGS };
+const PT_REGS: Readonly<Record<string, number>> = { r9: 64, r8: 72, ax: 80, cx: 88, dx: 96, si: 104, di: 112, ip: 128, sp: 152 };
+const STRUCTS: Readonly<Record<string, Readonly<Record<string, number>>>> = { task_struct: TASK_STRUCT, mm_struct: MM_STRUCT, pt_regs: PT_REGS };
 
 export const fixturePlannerEnv: PlannerEnv = {
   memberOffset(struct, member) {

@@ -55,8 +55,7 @@ after(() => prog?.remove());
 function cutLongArgs(): string[] {
   const bytes = Buffer.from(['long', ...Array<string>(LONG_ARGS).fill(LONG_ARG)].map((a) => `${a}\0`).join('')).subarray(0, ARGV_BYTES);
   const args = bytes.toString('latin1').split('\0');
-  args[args.length - 1] += CUT_MARK;
-  return args;
+  return [...args.slice(0, -1), `${args[args.length - 1]!}${CUT_MARK}`];
 }
 
 test('exec argv: 100 execs with hostile arguments give exactly those lists; a long list is cut where the row says', { skip }, async () => {

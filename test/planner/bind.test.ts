@@ -31,7 +31,7 @@ test('bind writes out GROUP BY ALL, * EXCLUDE and qualifiers before anything els
   assert.equal(all.query.groupByAll, undefined);
   const star = bound('SELECT * EXCLUDE (ts, filename) FROM exec');
   assert.equal(grouping(star), 'rows');
-  assert.deepEqual(star.query.items.map((i) => (i.kind === 'expr' ? printExpr(i.expr) : '*')), ['cpu', 'pid', 'tid', 'ppid', 'uid', 'gid', 'comm', 'cgroup_id']);
+  assert.deepEqual(star.query.items.map((i) => (i.kind === 'expr' ? printExpr(i.expr) : '*')), ['cpu', 'pid', 'tid', 'ppid', 'uid', 'gid', 'comm', 'cgroup_id', 'argv']);
 });
 
 test('bind refuses a column that is neither a key nor aggregated, at the column', () => {

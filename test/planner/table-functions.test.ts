@@ -122,3 +122,17 @@ test('filters on stacks stay in DuckDB: their text exists only after the run', (
   // No stack column read, no stack map.
   assert.equal(compileKernelPlan(plan('SELECT count(*) FROM profile').kernel, 'profile').maps.some((m) => m.type === 'stack_trace'), false);
 });
+
+test('uretprobe(binary, symbol): returns paired with the calls by thread; ret, ret_str (not in *) and latency_ns', () => {
+  const p = plan(`SELECT ret, ret_str, latency_ns FROM uretprobe('${prog.path}', 'target')`);
+  const offset = ElfFile.parse(prog.bytes()).fileOffsetOf(ElfFile.parse(prog.bytes()).find('target')!.address)!;
+  assert.deepEqual(p.kernel.source, { kind: 'uprobe', binary: prog.path, symbol: 'target', offset, retprobe: true });
+  assert.deepEqual(p.kernel.pairing?.entries, [{ source: { kind: 'uprobe', binary: prog.path, symbol: 'target', offset } }]);
+  assert.equal(describeSource(p.kernel.source), `uretprobe ${prog.path}:target (file offset 0x${offset.toString(16)})`);
+  assert.deepEqual(p.kernel.regOffsets, { ax: 80 });
+  assert.equal(compileKernelPlan(p.kernel, p.table).entries.length, 1);
+  assert.ok(!plan(`SELECT * FROM uretprobe('${prog.path}', 'target')`).kernelColumns.some((c) => c.name === 'ret_str'));
+  assert.deepEqual(planError(`SELECT count(*) FROM uretprobe('${prog.path}', 'targte')`), {
+    code: 'bad-argument', text: `'targte'`, params: { name: 'uretprobe', reason: `'${prog.path}' has no function 'targte'; did you mean 'target'?` },
+  });
+});
