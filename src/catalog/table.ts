@@ -92,5 +92,6 @@ export function describeSource(s: EventSource): string {
 }
 
 export function describeTableSource(t: KernelTable): string {
+  if (t.also && t.also.length > 0) return `${[t.source, ...t.also].map(describeSource).join(', ')} (one program on each)`;
   return t.pairing ? `${t.pairing.entries.map((e) => describeSource(e.source)).join(', ')} paired with ${describeSource(t.source)}` : describeSource(t.source);
 }

@@ -16,7 +16,8 @@ export function dottedName(tokens: readonly SqlToken[], i: number): { name: stri
   let j = i;
   for (;;) {
     const t = tokens[j];
-    const part = t && tokenName(t);
+    // `*` after a dot stands for every event of a category (`tracepoint.sched.*`).
+    const part = t && (parts.length > 0 && isSymbol(t, '*') ? '*' : tokenName(t));
     if (part === undefined) return parts.length === 0 ? undefined : { name: parts.join('.'), next: j };
     parts.push(part);
     j++;

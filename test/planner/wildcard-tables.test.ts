@@ -65,4 +65,5 @@ test('probe is compared in the kernel; SELECT * has the common columns and probe
 test('a category with no events is an unknown table with the closest names; the query is a kernel statement', () => {
   assert.throws(() => plan('SELECT count(*) FROM tracepoint.schde.*'), (e: unknown) => e instanceof QueryError && e.diagnostics[0]!.code === 'unknown-table');
   assert.equal(classify('SELECT count(*) FROM tracepoint.sched.*', fixtureCatalog()), 'kernel');
+  assert.equal(classify('DESCRIBE tracepoint.sched.*', fixtureCatalog()), 'kernel');
 });
