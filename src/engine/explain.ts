@@ -46,6 +46,8 @@ export function explainPlan(plan: Plan, program: CompiledProgram): string {
     out.push(`entry:   ${e.name} on ${describeSource(e.source)}, ${e.assembled.slots} instructions; ${opens}`);
     out.push(disassemble(e.assembled));
   }
+  // The copies on a wildcard table's other events differ only in the name they write as `probe`.
+  for (const s of program.siblings) out.push(`copy:    ${s.name} on ${describeSource(s.source)}, ${s.assembled.slots} instructions`);
   out.push('== duckdb ==');
   if (plan.residualFilters.length > 0) out.push(`filters kept for DuckDB: ${plan.residualFilters.join(' AND ')}`);
   out.push(plan.residualSql);
