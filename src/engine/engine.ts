@@ -43,6 +43,9 @@ import { LiveRows, type RowSink } from './live-rows.js';
 import { isStreamable } from '../planner/streamable.js';
 import { assertNever } from '../diag/assert-never.js';
 
+/** How often a query whose rows are shown live reads its ring buffer (otherwise every 50 ms). */
+const LIVE_POLL_MS = 10;
+
 export interface EngineOptions extends PlanOptions {
   /** A DuckDB file to keep results in; in memory when absent. */
   readonly db?: string;
@@ -278,6 +281,8 @@ export class Engine {
         until: shown ? Promise.race([end.ended, shown.full]) : end.ended,
         ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
         ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
+        // Rows someone watches live (a pipe, an alert) are read sooner than rows only stored.
+        ...(shown ? { pollMs: LIVE_POLL_MS } : {}),
         onRows: async (batch) => {
           if (shown) shown.show(await result.loadAndSelect(batch));
           else await result.load(batch);
@@ -290,7 +295,7 @@ export class Engine {
           : {}),
         onAttached: () => {
           ctx.onAttached?.();
-          result.prepare().catch(() => undefined);
+          (shown ? result.prepareBatches() : result.prepare()).catch(() => undefined);
         },
         ...(plan.everyMs !== undefined
           ? {
