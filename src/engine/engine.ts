@@ -67,6 +67,11 @@ export interface RunContext {
    * as they arrive, and the outcome says `streamed`. Other statements ignore it.
    */
   readonly onRows?: RowSink;
+  /**
+   * Rows that went to onRows are also kept for the result (`last`) unless this is false: a
+   * watch that runs for days keeps none, so its memory stays flat (its result is then empty).
+   */
+  readonly keepStreamed?: boolean;
 }
 
 /** How a running kernel query is doing, for live views. */
@@ -284,7 +289,7 @@ export class Engine {
         // Rows someone watches live (a pipe, an alert) are read sooner than rows only stored.
         ...(shown ? { pollMs: LIVE_POLL_MS } : {}),
         onRows: async (batch) => {
-          if (shown) shown.show(await result.loadAndSelect(batch));
+          if (shown) shown.show(await result.loadAndSelect(batch, ctx.keepStreamed !== false));
           else await result.load(batch);
         },
         ...(onTick

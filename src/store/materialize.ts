@@ -134,11 +134,12 @@ export class Materialization {
   }
 
   /**
-   * Appends kernel rows and gives the residual's rows of them alone: for a query whose rows each
-   * come from one kernel row (planner/streamable.ts), the rows it adds to the result, in order.
+   * Appends kernel rows (unless not to `keep` them) and gives the residual's rows of them alone:
+   * for a query whose rows each come from one kernel row (planner/streamable.ts), the rows it adds
+   * to the result, in order.
    */
-  async loadAndSelect(batch: ColumnBatch): Promise<QueryResult> {
-    await this.load(batch);
+  async loadAndSelect(batch: ColumnBatch, keep: boolean): Promise<QueryResult> {
+    if (keep) await this.load(batch);
     await this.prepareBatches();
     await this.session.run(`DELETE FROM ${this.batchTable}`);
     await this.session.appendColumns(this.batchTable, batch);
