@@ -106,6 +106,11 @@ export class Engine {
     return new Engine(session, catalog, plannerEnv, opts);
   }
 
+  /** The cgroup every kernel query is limited to, if any. */
+  get cgroupId(): bigint | undefined {
+    return this.opts.cgroupId;
+  }
+
   /** Runs one statement (no trailing script splitting). */
   async execute(text: string, ctx: RunContext = {}): Promise<Outcome> {
     if (mentionsCatalogTables(text)) await this.catalogTables();
