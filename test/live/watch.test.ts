@@ -38,13 +38,13 @@ test('two rules: 3 execs from a temp dir and 3 SIGKILLs to the unique comm give 
     for (let i = 0; i < 3; i++) {
       const ran = spawn(runner);
       await new Promise((resolve) => ran.on('close', resolve));
-      expected.push({ rule: 'exec_from_tmp', pid: ran.pid, comm: runner.slice(dir.length + 1), filename: runner });
+      expected.push({ rule: 'exec_from_tmp', severity: 'medium', kind: 'alert', pid: ran.pid, comm: runner.slice(dir.length + 1), filename: runner });
       await waitFor(`exec alert ${i + 1}`, () => alerts().length === expected.length, 10_000);
       const sleeper = spawn(victim, ['30']);
       await sleep(100);
       sleeper.kill('SIGKILL');
       await new Promise((resolve) => sleeper.on('close', resolve));
-      expected.push({ rule: 'sigkill', target_pid: sleeper.pid, target_comm: victimComm, signal: 'SIGKILL' });
+      expected.push({ rule: 'sigkill', severity: 'medium', kind: 'alert', target_pid: sleeper.pid, target_comm: victimComm, signal: 'SIGKILL' });
       await waitFor(`kill alert ${i + 1}`, () => alerts().length === expected.length, 10_000);
     }
     await sleep(300);
