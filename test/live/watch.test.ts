@@ -7,6 +7,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { join } from 'node:path';
 import { CLI, sleep, startCli, waitFor } from '../helpers/cli.js';
 import { fromRoot } from '../helpers/paths.js';
+import { getppidTimes } from '../helpers/getppid.js';
+import { ruleSummaries, startWatch } from '../helpers/watch.js';
 import { kernelSkip, uniqueComm } from '../helpers/workload.js';
 
 const skip = kernelSkip();
@@ -96,6 +98,36 @@ test("the README's sample rules file runs: bpfql watch --duration 1s exits 0 wit
     assert.match(r.stderr, /^\{"rule":"exec_from_tmp","alerts":\d+,/m);
     assert.match(r.stderr, /^\{"rule":"sigkill","alerts":\d+,/m);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a counting rule: GROUP BY comm HAVING count(*) > 100 EVERY 2s alerts once per busy comm per window, with its count; a quiet comm never', { skip }, async () => {
+  const dir = mkdtempSync('/tmp/bpfql-watch-');
+  const busy = uniqueComm('bz');
+  const quiet = uniqueComm('qt');
+  const rules = join(dir, 'rules.sql');
+  writeFileSync(rules, `CREATE RULE busy SEVERITY low AS
+  SELECT comm, count(*) AS n FROM tracepoint.syscalls.sys_enter_getppid
+  WHERE comm IN ('${busy}', '${quiet}') GROUP BY comm HAVING count(*) > 100 EVERY 2s;\n`);
+  const w = startWatch([rules]);
+  try {
+    await w.attached();
+    // 1000 calls take well under a millisecond: one 2 s window holds them all.
+    await getppidTimes(busy, 1000).done;
+    await getppidTimes(quiet, 50).done;
+    await waitFor('the busy alert', () => w.lines().some((l) => l['kind'] === 'alert'), 10_000);
+    // The next window closes without either comm in it.
+    await sleep(2500);
+    w.signal('SIGINT');
+    assert.equal(await w.closed, 0, w.stderr());
+    const alerts = w.lines().filter((l) => l['kind'] === 'alert');
+    assert.deepEqual(alerts.map(({ rule, severity, comm, n }) => ({ rule, severity, comm, n })), [{ rule: 'busy', severity: 'low', comm: busy, n: 1000 }]);
+    assert.match(String(alerts[0]!['window_start']), /^\d{4}-/);
+    assert.equal(ruleSummaries(w.stderr()).get('busy')?.['alerts'], 1);
+  } finally {
+    w.signal('SIGKILL');
+    await w.closed;
     rmSync(dir, { recursive: true, force: true });
   }
 });
