@@ -88,6 +88,9 @@ export type Outcome =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'done'; readonly message: string; readonly kernel?: KernelRunInfo };
 
+/** How often a query whose rows are shown live drains its ring (the default is 50 ms). */
+const LIVE_POLL_MS = 10;
+
 export class Engine {
   /** bpfql_tables and bpfql_columns, once made (see catalogTables). */
   private catalogTablesMade: Promise<void> | undefined;
@@ -283,6 +286,8 @@ export class Engine {
         until: shown ? Promise.race([end.ended, shown.full]) : end.ended,
         ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
         ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
+        // Rows shown as they happen are read off the ring sooner than rows only stored.
+        ...(shown ? { pollMs: LIVE_POLL_MS } : {}),
         onRows: async (batch) => {
           if (shown) shown.show(await result.loadAndSelect(batch));
           else await result.load(batch);
