@@ -64,6 +64,11 @@ export interface RunContext {
    * as they arrive, and the outcome says `streamed`. Other statements ignore it.
    */
   readonly onRows?: RowSink;
+  /**
+   * The table a bare kernel query's result replaces, `last` when absent. Queries that run at
+   * once (bpfql watch's rules) each need their own: EVERY reads each window back from it.
+   */
+  readonly resultTable?: string;
 }
 
 /** How a running kernel query is doing, for live views. */
@@ -242,11 +247,13 @@ export class Engine {
       }
       case 'query': {
         const live = ctx.onRows && new LiveRows(ctx.onRows);
-        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table: 'last' }, live);
-        const result = await this.session.run('SELECT * FROM last');
-        if (!live?.active) return { kind: 'rows', result, kernel: info, table: 'last' };
+        const name = ctx.resultTable ?? 'last';
+        const table = quoteIdent(name);
+        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table }, live);
+        const result = await this.session.run(`SELECT * FROM ${table}`);
+        if (!live?.active) return { kind: 'rows', result, kernel: info, table: name };
         live.begin(result.columns);
-        return { kind: 'rows', result, kernel: info, table: 'last', streamed: true };
+        return { kind: 'rows', result, kernel: info, table: name, streamed: true };
       }
       case 'create-table-as': {
         const info = await this.runQuery(stmt.query, text, ctx, { kind: 'create', table: quoteIdent(stmt.table) });

@@ -4,6 +4,7 @@
 // rule's rows, is refused, pointed at in the file.
 import { diagnostic, QueryError } from '../../diag/diagnostic.js';
 import type { Engine } from '../../engine/engine.js';
+import { shiftDiagnostics } from '../../engine/engine.js';
 import type { Plan } from '../../planner/plan.js';
 import { itemName } from '../../planner/residual.js';
 import { isStreamable } from '../../planner/streamable.js';
@@ -30,11 +31,6 @@ export class BadRule extends Error {
     super(`rule ${rule} cannot run`);
     this.name = 'BadRule';
   }
-}
-
-function shifted(e: unknown, by: number): unknown {
-  if (!(e instanceof QueryError)) return e;
-  return new QueryError(e.diagnostics.map((d) => ({ ...d, span: { start: d.span.start + by, end: d.span.end + by } })));
 }
 
 /** The names of a query's result columns, lower case (a star gives the kernel's). */
@@ -86,7 +82,7 @@ export async function readEachRule(engine: Engine, script: string): Promise<(Rul
       });
     } catch (e) {
       const name = /^\s*CREATE\s+RULE\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(piece.text)?.[1] ?? `#${i + 1}`;
-      out.push(new BadRule(name, shifted(e, piece.start)));
+      out.push(new BadRule(name, shiftDiagnostics(e, piece.start)));
     }
   }
   return out;

@@ -27,8 +27,13 @@ export interface RunOptions {
   readonly say: (text: string) => void;
 }
 
+/** Runs so far: each run's result table is its own, even a restarted rule's. */
+let runs = 0;
+
 export function runRule(rule: Rule, o: RunOptions): RunningRule {
   const controller = new AbortController();
+  // The rule's rows are kept only while it runs; each run has its table (EVERY reads windows back).
+  const table = `bpfql_watch_${++runs}`;
   let stopped: string | undefined;
   const alerts = ruleAlerts(rule, o.writers);
   const execution = o.engine.execute(rule.query, {
@@ -41,8 +46,9 @@ export function runRule(rule: Rule, o: RunOptions): RunningRule {
       alerts.rows(r.rows);
     },
     onAttached: o.onAttached,
+    resultTable: table,
   });
-  const done = execution.then(
+  const ran = execution.then(
     (outcome: Outcome) => {
       alerts.finish();
       const kernel = outcome.kind === 'text' ? undefined : outcome.kernel;
@@ -61,6 +67,10 @@ export function runRule(rule: Rule, o: RunOptions): RunningRule {
       return false;
     },
   );
+  const done = ran.then(async (ok) => {
+    await o.engine.execute(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    return ok;
+  });
   return {
     rule,
     alerts,

@@ -139,14 +139,16 @@ async function watch(opts: WatchOptions & { readonly rulesFile: string }): Promi
     set = ruleSet;
     // Reloads run one after another, each on the file as it is when it starts.
     let reloading = Promise.resolve();
-    process.on('SIGHUP', () => {
+    const onReload = (): void => {
       reloading = reloading.then(() => ruleSet.reload(opts.rulesFile, opts.verbose));
-    });
+    };
+    process.on('SIGHUP', onReload);
     ruleSet.start(rules, () => {
       allAttached();
       if (opts.verbose) say(`bpfql: attached, ${rules.length} rules\n`);
     });
     await ruleSet.allEnded;
+    process.off('SIGHUP', onReload);
     await reloading;
   } finally {
     await engine.close();
