@@ -132,3 +132,21 @@ test('a counting rule: GROUP BY comm HAVING count(*) > 100 EVERY 2s alerts once 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a PER key the rule does not select, and a bad SEVERITY, fail the file with their code and place', { skip }, async () => {
+  const dir = mkdtempSync('/tmp/bpfql-watch-');
+  const rules = join(dir, 'rules.sql');
+  try {
+    writeFileSync(rules, 'CREATE RULE r LIMIT 3 PER comm EVERY 1m AS\n  SELECT pid FROM exec;\n');
+    const r = await startCli(['watch', rules]).done;
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`^${rules}:1:27: error\\[unknown-column\\]: unknown column 'comm' in table 'exec'`, 'm'));
+    writeFileSync(rules, 'CREATE RULE r SEVERITY urgent AS SELECT pid FROM exec;\n');
+    const s = await startCli(['watch', rules]).done;
+    assert.equal(s.code, 2);
+    assert.match(s.stderr, new RegExp(`^${rules}:1:24: error\\[bad-severity\\]: SEVERITY must be one of low, medium, high, critical, not 'urgent'`, 'm'));
+    assert.doesNotMatch(r.stderr + s.stderr, /attached,|\n\s+at /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
