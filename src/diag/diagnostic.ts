@@ -33,6 +33,10 @@ export interface DiagnosticParams {
   'duration-too-long': { readonly text: string; readonly max: string };
   'bad-limit': { readonly text: string };
   'unsupported': { readonly feature: string };
+  /** A rule's SEVERITY that is not one of the levels. */
+  'bad-severity': { readonly text: string; readonly allowed: readonly string[] };
+  /** A rule option (SEVERITY, LIMIT … EVERY) given twice. */
+  'duplicate-rule-option': { readonly option: string };
   /** DuckDB refused the part of the query it computes (or a plain DuckDB statement); its sentence, internal names replaced. */
   'duckdb-error': { readonly kind: string; readonly message: string };
   /** `comm = "bash"`: double quotes name a column in SQL; the user meant a string. */

@@ -72,6 +72,11 @@ export interface RunContext {
    * watch that runs for days keeps none, so its memory stays flat (its result is then empty).
    */
   readonly keepStreamed?: boolean;
+  /**
+   * The table a bare kernel query's result replaces, `last` when absent. Queries that run at
+   * once (bpfql watch's rules) each need their own: EVERY reads each window back from it.
+   */
+  readonly resultTable?: string;
 }
 
 /** How a running kernel query is doing, for live views. */
@@ -112,6 +117,11 @@ export class Engine {
     // DuckDB loads on first use; these statements run first when it does.
     const session = await Session.open(opts.db, [RUNS_TABLE_SQL, decoderMacrosSql(), ...duckdbAggregateMacros()]);
     return new Engine(session, catalog, plannerEnv, opts);
+  }
+
+  /** The cgroup every kernel query is limited to, if any. */
+  get cgroupId(): bigint | undefined {
+    return this.opts.cgroupId;
   }
 
   /** Runs one statement (no trailing script splitting). */
@@ -242,11 +252,13 @@ export class Engine {
       }
       case 'query': {
         const live = ctx.onRows && new LiveRows(ctx.onRows);
-        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table: 'last' }, live);
-        const result = await this.session.run('SELECT * FROM last');
-        if (!live?.active) return { kind: 'rows', result, kernel: info, table: 'last' };
+        const name = ctx.resultTable ?? 'last';
+        const table = quoteIdent(name);
+        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table }, live);
+        const result = await this.session.run(`SELECT * FROM ${table}`);
+        if (!live?.active) return { kind: 'rows', result, kernel: info, table: name };
         live.begin(result.columns);
-        return { kind: 'rows', result, kernel: info, table: 'last', streamed: true };
+        return { kind: 'rows', result, kernel: info, table: name, streamed: true };
       }
       case 'create-table-as': {
         const info = await this.runQuery(stmt.query, text, ctx, { kind: 'create', table: quoteIdent(stmt.table) });
