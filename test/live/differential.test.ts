@@ -19,7 +19,7 @@ const skip = kernelSkip() || workloadSkip();
 test(`${QUERIES} generated queries give the same result planned and streamed`, { skip, timeout: 180_000 }, async () => {
   const s = await runDiff(campaignSeeds(SEED, QUERIES), PER_ROUND);
   assert.equal(s.results.length, QUERIES);
-  assert.equal(s.failures.length, 0, `seed ${SEED}:\n${s.failures.map(describeFailure).join('\n\n')}`);
+  assert.equal(s.failures.length, 0, `seed ${SEED}:\n${s.failures.map((f) => describeFailure(f)).join('\n\n')}`);
   // Both plans were exercised, and most queries had rows to compare.
   assert.ok((s.plannedModes.get('aggregate') ?? 0) >= QUERIES / 5, JSON.stringify([...s.plannedModes]));
   assert.ok((s.plannedModes.get('stream') ?? 0) >= QUERIES / 5, JSON.stringify([...s.plannedModes]));
