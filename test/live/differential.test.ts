@@ -59,10 +59,11 @@ test('a paired row has the comm of its exit: execve into a new name is kept by W
   const child = childComm(names, 0);
   const exact = (n: number): ('exact')[] => Array.from({ length: n }, () => 'exact' as const);
   const query = (seed: number, table: string, sql: string, columns: number, scoped: boolean): DiffQuery => ({ seed, table, scoped, embedded: false, sql, kinds: exact(columns) });
-  // The child's execve enters under the workload's comm and returns under the child's: the row is the child's.
+  // The child's execve enters under the workload's comm and returns under the child's: the row is
+  // the child's. (ret makes the query pair; on sys_enter alone the row would be the old name's.)
   const execs = `HAVING count(*) = ${EXEC_TIMES[0]}`;
   const queries = [
-    query(1, 'syscalls', `SELECT comm, count(*) AS n FROM syscalls WHERE comm = '${child}' AND syscall = 'execve' GROUP BY comm ${execs}`, 2, true),
+    query(1, 'syscalls', `SELECT comm, count(*) AS n FROM syscalls WHERE comm = '${child}' AND syscall = 'execve' AND ret = 0 GROUP BY comm ${execs}`, 2, true),
     query(2, 'syscalls', `SELECT comm, ret, latency_ns >= 0 AS t FROM syscalls WHERE comm = '${child}' AND id = 59`, 3, true),
     // requested is never NULL: the filter folds to FALSE, in the exit program and the entry program alike.
     query(3, 'read', `SELECT requested, count(*) AS n FROM read WHERE comm LIKE '${names.comm}%' AND requested IS NULL GROUP BY requested`, 2, false),
