@@ -10,6 +10,7 @@ import type { Plan } from '../planner/plan.js';
 import type { PlannerEnv } from '../planner/offsets.js';
 import type { PlanOptions } from '../planner/planner.js';
 import { planQuery } from '../planner/planner.js';
+import { checkFunctionNames } from '../planner/function-names.js';
 import type { QueryResult } from '../store/session.js';
 import { Session } from '../store/session.js';
 import { classify } from './classify.js';
@@ -342,11 +343,14 @@ export class Engine {
   }
 
   /**
-   * What must hold before a program is loaded: the database opens, and DuckDB accepts the
-   * query's DuckDB part (skipped when nothing in it is DuckDB's to judge, so that a pure kernel
+   * What must hold before a program is loaded: the database opens, every function it calls exists,
+   * and DuckDB accepts the query's DuckDB part (skipped when nothing in it is DuckDB's to judge, so that a pure kernel
    * query does not wait for DuckDB to load before attaching).
    */
   private async checkBeforeLoading(q: SelectQuery, plan: Plan, text: string, target: Target): Promise<void> {
+    // A fresh in-memory database has only DuckDB's functions and bpfql's: a name none of them has
+    // is found from the list, without waiting for DuckDB to load.
+    if (this.opts.db === undefined && !this.session.started) checkFunctionNames(q);
     if (this.opts.db !== undefined) await this.session.ready();
     if (duckdbMayRefuse(q, plan, target)) await checkDuckdbPart(this.session, plan, text, target);
   }
