@@ -19,6 +19,7 @@ import { outputPathProblem } from './output-path.js';
 import { provenance } from './provenance.js';
 import { runMain } from './run/cli.js';
 import { watchMain } from './watch/watch.js';
+import { serveMain } from './serve/serve.js';
 import { Stdout } from './stdout.js';
 import { VERSION } from '../engine/version.js';
 import { assertNever } from '../diag/assert-never.js';
@@ -190,6 +191,7 @@ export async function main(): Promise<void> {
 async function command(): Promise<number> {
   if (process.argv[2] === 'run') return runMain(process.argv.slice(3));
   if (process.argv[2] === 'watch') return watchMain(process.argv.slice(3));
+  if (process.argv[2] === 'serve') return serveMain(process.argv.slice(3));
   let opts: CliOptions;
   try {
     opts = parseCli(process.argv.slice(2));

@@ -27,7 +27,7 @@ import type { Completeness } from '../runtime/completeness.js';
 import { explainPlan } from './explain.js';
 import { kernelCatalog, kernelPlannerEnv } from '../runtime/kernel-env.js';
 import { runKernel } from '../runtime/kernel-run.js';
-import type { KernelProgress, Window } from '../runtime/run-options.js';
+import type { KernelProgress, Window, WindowHealth } from '../runtime/run-options.js';
 import { Materialization, type Target } from '../store/materialize.js';
 import { recordRun, RUNS_TABLE_SQL } from '../store/runs-table.js';
 import { quoteIdent } from '../query/quote.js';
@@ -57,8 +57,13 @@ export interface RunContext {
   readonly onTick?: (progress: Progress) => void;
   /** Called when a kernel query's program is attached. */
   readonly onAttached?: () => void;
-  /** EVERY: called with each window's rows as it closes. */
-  readonly onWindow?: (rows: QueryResult) => void;
+  /** EVERY: called with each window's rows as it closes, and its bounds and the programs' health then. */
+  readonly onWindow?: (rows: QueryResult, window: ClosedWindow) => void;
+  /**
+   * EVERY, for queries that run for days (`bpfql serve`): the windows go to this table, made
+   * for the query, which holds the latest window only; otherwise every window is kept in `last`.
+   */
+  readonly latestWindowIn?: string;
   /**
    * A bare query whose rows each come from one event (planner/streamable.ts): its rows go here
    * as they arrive, and the outcome says `streamed`. Other statements ignore it.
@@ -80,6 +85,13 @@ export interface KernelRunInfo {
   readonly endedAt: Date;
   /** Rows or groups the kernel produced. */
   readonly kernelRows: number;
+}
+
+/** A window as onWindow gets it: its bounds (µs of the wall clock) and the programs' health when it closed. */
+export interface ClosedWindow {
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly health: WindowHealth;
 }
 
 export type Outcome =
@@ -234,11 +246,12 @@ export class Engine {
       }
       case 'query': {
         const live = ctx.onRows && new LiveRows(ctx.onRows);
-        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table: 'last' }, live);
-        const result = await this.session.run('SELECT * FROM last');
-        if (!live?.active) return { kind: 'rows', result, kernel: info, table: 'last' };
+        const table = ctx.latestWindowIn === undefined ? 'last' : quoteIdent(ctx.latestWindowIn);
+        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table }, live, ctx.latestWindowIn !== undefined);
+        const result = await this.session.run(`SELECT * FROM ${table}`);
+        if (!live?.active) return { kind: 'rows', result, kernel: info, table };
         live.begin(result.columns);
-        return { kind: 'rows', result, kernel: info, table: 'last', streamed: true };
+        return { kind: 'rows', result, kernel: info, table, streamed: true };
       }
       case 'create-table-as': {
         const info = await this.runQuery(stmt.query, text, ctx, { kind: 'create', table: quoteIdent(stmt.table) });
@@ -257,16 +270,18 @@ export class Engine {
    * Runs the kernel part of a query, its rows loaded into DuckDB, then the residual SQL over them
    * into the target table. With EVERY, the residual runs once per window as it closes, each
    * window's rows appended to the target with window_start and window_end. Given `live`, a
-   * streamable query also shows each batch's rows there as it arrives.
+   * streamable query also shows each batch's rows there as it arrives. `latestOnly`: each window
+   * replaces the one before in the target.
    */
-  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target, live?: LiveRows): Promise<KernelRunInfo> {
+  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target, live?: LiveRows, latestOnly = false): Promise<KernelRunInfo> {
     const { plan, program } = this.prepare(q);
     if (live && isStreamable(q, plan)) live.start(q.limit?.value);
     const shown = live?.active ? live : undefined;
     await this.checkBeforeLoading(q, plan, text, target);
     checkMapMemory(program.maps, possibleCpus(), memoryAvailable());
     const onTick = ctx.onTick;
-    const result = Materialization.start(this.session, { columns: plan.kernelColumns, sql: plan.residualSql }, target, plan.everyMs !== undefined);
+    const windows = plan.everyMs === undefined ? 'none' : latestOnly ? 'latest' : 'all';
+    const result = Materialization.start(this.session, { columns: plan.kernelColumns, sql: plan.residualSql }, target, windows);
     const end = endOf(ctx);
     try {
       // DuckDB's tables are made once the program is attached: loading DuckDB must not delay the
@@ -299,7 +314,7 @@ export class Engine {
                 onWindow: async (w: Window) => {
                   if (w.aggregate) await result.load(w.aggregate);
                   await result.materialize(w);
-                  if (ctx.onWindow) ctx.onWindow(await result.windowRows(w));
+                  if (ctx.onWindow) ctx.onWindow(await result.windowRows(w), w);
                 },
               },
             }
