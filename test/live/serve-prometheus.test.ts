@@ -106,7 +106,11 @@ test('two bpfql serve hosts scraped by Prometheus: sum by (host, comm) (bpfql_ex
       assert.equal(await h.serve!.exit, 0, h.serve!.stderr());
     }
   } finally {
-    prom?.kill('SIGTERM');
+    if (prom !== undefined && prom.exitCode === null) {
+      const closed = new Promise((resolve) => prom!.once('close', resolve));
+      prom.kill('SIGTERM');
+      await closed;
+    }
     for (const h of hosts) {
       h.serve?.kill('SIGKILL');
       await h.serve?.exit;

@@ -75,7 +75,7 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
   }
   const v = parsed.values;
   const host = v.host ?? hostname();
-  if (host === '' || /[\x00-\x1f]/.test(host)) throw new UsageError('--host needs a name without control characters');
+  if (host === '' || /\p{Cc}/u.test(host)) throw new UsageError('--host needs a name without control characters');
   if (parsed.positionals.length > 1) throw new UsageError('give one config file');
   if (!v.help && parsed.positionals.length === 0) throw new UsageError('give the config file');
   const maxKeys = v['max-keys'] === undefined ? undefined : maxKeysOf(v['max-keys']);

@@ -13,7 +13,7 @@ import { splitStatements } from '../../query/split.js';
 
 export interface Metric {
   readonly name: string;
-  /** The statement as written: a reload keeps a metric running when this is unchanged. */
+  /** The statement as written (comments before it left out): a reload keeps a metric running while this is unchanged. */
   readonly text: string;
   readonly shape: MetricShape;
 }
@@ -32,6 +32,8 @@ async function checkMetric(engine: Engine, text: string, names: Set<string>, fam
   if (names.has(def.name)) {
     throw new QueryError([diagnostic('bad-metric-name', { name: def.name, reason: 'duplicate' }, def.nameSpan)]);
   }
+  // The query was parsed in the metric's text: the engine's diagnostics point into that text.
+  await engine.check(def.query, text);
   const shape = metricShape(def, text);
   for (const c of shape.columns) {
     if (c.kind === 'label') continue;
@@ -42,11 +44,9 @@ async function checkMetric(engine: Engine, text: string, names: Set<string>, fam
       throw new QueryError([diagnostic('metric-column', { column: c.name, reason: `its series ${family} are ${owner === '' ? 'bpfql\'s own' : `metric ${owner}'s`}` }, item.span)]);
     }
   }
-  // The query was parsed in the metric's text: the engine's diagnostics point into that text.
-  await engine.check(def.query, text);
   names.add(def.name);
   for (const c of shape.columns) if (c.kind !== 'label') families.set(familyName(def.name, c.name, c.kind), def.name);
-  return { name: def.name, text: text.trim(), shape };
+  return { name: def.name, text: text.slice(def.span.start, def.span.end), shape };
 }
 
 /** The metrics of `script`, in order; throws a BadMetric (its error positioned in the script), or a QueryError for a file without metrics. */
@@ -59,7 +59,7 @@ export async function readMetrics(engine: Engine, script: string): Promise<Metri
     try {
       metrics.push(await checkMetric(engine, piece.text, names, families));
     } catch (e) {
-      const name = /^\s*CREATE\s+METRIC\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(piece.text)?.[1] ?? `#${i + 1}`;
+      const name = /\bCREATE\s+METRIC\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(piece.text)?.[1] ?? `#${i + 1}`;
       throw new BadMetric(name, shiftDiagnostics(e, piece.start));
     }
   }

@@ -36,7 +36,7 @@ export class MetricSet {
 
   private start(metric: Metric): StandingQuery {
     const q = new StandingQuery(this.engine, metric, this.opts);
-    q.done.then(
+    void q.done.then(
       () => undefined,
       (e: unknown) => {
         if (this.running.get(metric.name) !== q) return;

@@ -3,6 +3,7 @@
 // and handed to every WindowSink. A service: SIGTERM and SIGINT end it cleanly (exit 0), SIGHUP
 // reads the file again (see metric-set.ts); a file that does not check never stops what runs.
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { Engine } from '../../engine/engine.js';
 import { ExitCode, reportError } from '../../engine/report-error.js';
 import { enableRunTimeStats, runTimeStatsOn } from '../../kernel/run-time-stats.js';
@@ -46,7 +47,31 @@ function windowSinks(_opts: ServeOptions): WindowSink[] {
   return [];
 }
 
+/**
+ * What the signals do. Handlers are installed first of all, so that a SIGTERM or SIGHUP while
+ * starting is not the default death: an end asked for then ends the server once it is up, and
+ * a reload then is moot (the file is being read).
+ */
+interface Signals {
+  endAsked: boolean;
+  end: () => void;
+  reload: () => void;
+}
+
+function handleSignals(): Signals {
+  const signals: Signals = {
+    endAsked: false,
+    end: () => void (signals.endAsked = true),
+    reload: () => undefined,
+  };
+  process.on('SIGTERM', () => signals.end());
+  process.on('SIGINT', () => signals.end());
+  process.on('SIGHUP', () => signals.reload());
+  return signals;
+}
+
 async function serve(opts: ServeOptions & { readonly configFile: string }): Promise<number> {
+  const signals = handleSignals();
   const engine = await Engine.open(opts.maxKeys === undefined ? {} : { maxEntries: opts.maxKeys });
   let stopStats: (() => void) | undefined;
   try {
@@ -60,10 +85,8 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
     }
     const startMs = Date.now();
     const sinks = windowSinks(opts);
-    let metrics: MetricSet | undefined;
-    const families = (): MetricFamily[] => (metrics === undefined ? [] : [...metrics.families(), ...healthFamilies(metrics.queries.map((q) => q.health()), startMs)]);
     let attached = 0;
-    metrics = new MetricSet(engine, {
+    const set = new MetricSet(engine, {
       constLabels: [['host', opts.host]],
       maxSeries: opts.maxSeries,
       runTime: () => opts.bpfStats || runTimeStatsOn(),
@@ -76,7 +99,8 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
         if (opts.verbose) say(`bpfql serve: attached ${++attached} metric(s)`);
       },
     }, say);
-    let server;
+    const families = (): MetricFamily[] => [...set.families(), ...healthFamilies(set.queries.map((q) => q.health()), startMs)];
+    let server: Server;
     try {
       const bound = await listen(opts.listen, families);
       server = bound.server;
@@ -85,15 +109,14 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
       say(`error: cannot listen on ${opts.listen.host}:${opts.listen.port}: ${e instanceof Error ? e.message : String(e)}`);
       return ExitCode.runtime;
     }
-    await metrics.apply(first);
-    const set = metrics;
+    await set.apply(first);
     // Signals are handled one at a time, in order: a reload in progress finishes before the end.
     let queue = Promise.resolve();
     const ended = new Promise<void>((resolve) => {
-      const end = (): void => {
+      signals.end = (): void => {
         queue = queue.then(resolve);
       };
-      const reload = (): void => {
+      signals.reload = (): void => {
         queue = queue.then(async () => {
           const next = await load(engine, opts.configFile);
           if (next === undefined) {
@@ -104,9 +127,7 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
           say(`bpfql serve: reloaded: ${c.kept} kept, ${c.restarted} restarted, ${c.started} started, ${c.stopped} stopped`);
         }).catch((e: unknown) => say(`bpfql serve: reload failed: ${reportError(e, '').text}`));
       };
-      process.on('SIGTERM', end);
-      process.on('SIGINT', end);
-      process.on('SIGHUP', reload);
+      if (signals.endAsked) signals.end();
     });
     await ended;
     await close(server);

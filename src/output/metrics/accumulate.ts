@@ -87,8 +87,8 @@ export class MetricAccumulator {
   windows = 0;
 
   constructor(readonly shape: MetricShape, private readonly opts: AccumulatorOptions) {
-    this.states = shape.columns.map(stateOf).filter((s) => s !== undefined);
-    this.labels = shape.columns.filter((c) => c.kind === 'label');
+    this.states = shape.columns.map(stateOf).filter((s): s is ColumnState => s !== undefined);
+    this.labels = shape.columns.filter((c): c is MetricColumn & { kind: 'label' } => c.kind === 'label');
   }
 
   get startMs(): number {
@@ -148,7 +148,7 @@ export class MetricAccumulator {
 
   /** The families as they now stand, one per value column, in the query's order. */
   families(): MetricFamily[] {
-    return this.states.map((s) => ({
+    return this.states.map((s): MetricFamily => ({
       name: familyName(this.shape.metric, s.column.name, s.kind),
       help: `${s.column.name} of bpfql metric ${this.shape.metric}`,
       type: s.kind,
@@ -162,16 +162,16 @@ export class MetricAccumulator {
     switch (s.kind) {
       case 'counter':
       case 'gauge':
-        return [...s.series].map(([key, value]) => ({ kind: 'number', labels: labels(key), value }));
+        return [...s.series].map(([key, value]): Point => ({ kind: 'number', labels: labels(key), value }));
       case 'histogram':
-        return [...s.series].map(([key, h]) => {
+        return [...s.series].map(([key, h]): Point => {
           let count = 0;
           const buckets = [...h.buckets].sort((a, b) => a[0] - b[0]).map(([le, c]) => ({ le, count: (count += c) }));
           if (buckets[buckets.length - 1]?.le !== Infinity) buckets.push({ le: Infinity, count });
           return { kind: 'histogram', labels: labels(key), buckets, sum: h.sum, count };
         });
       case 'summary':
-        return [...s.series].map(([key, sm]) => ({ kind: 'summary', labels: labels(key), quantiles: [{ q: s.column.q, value: sm.value }], sum: sm.sum, count: sm.count }));
+        return [...s.series].map(([key, sm]): Point => ({ kind: 'summary', labels: labels(key), quantiles: [{ q: s.column.q, value: sm.value }], sum: sm.sum, count: sm.count }));
       default:
         return assertNever(s);
     }

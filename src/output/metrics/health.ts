@@ -1,7 +1,7 @@
 // bpfql's own health as metric families, one series per standing query (label `metric`): what
 // the kernel could not record (from each run's completeness), windows closed, series dropped by
 // the cap, programs attached, and the time its programs ran in the kernel when BPF stats are on.
-import type { Label, MetricFamily } from './model.js';
+import type { Label, MetricFamily, Point } from './model.js';
 
 /** How one standing query is doing, as its latest window left it (counts since it started). */
 export interface MetricHealth {
@@ -42,19 +42,19 @@ function label(h: MetricHealth): readonly Label[] {
 
 /** The health families of `queries`; run time only when some query has it. */
 export function healthFamilies(queries: readonly MetricHealth[], startMs: number): MetricFamily[] {
-  const families: MetricFamily[] = COUNTERS.map(([field, name, help]) => ({
+  const families = COUNTERS.map(([field, name, help]): MetricFamily => ({
     name, help, type: 'counter', startMs,
-    points: queries.map((h) => ({ kind: 'number', labels: label(h), value: h[field] })),
+    points: queries.map((h): Point => ({ kind: 'number', labels: label(h), value: h[field] })),
   }));
   families.push({
     name: 'bpfql_programs_attached', help: 'BPF programs attached', type: 'gauge', startMs,
-    points: queries.map((h) => ({ kind: 'number', labels: label(h), value: h.programs })),
+    points: queries.map((h): Point => ({ kind: 'number', labels: label(h), value: h.programs })),
   });
   const timed = queries.filter((h) => h.runTimeNs !== undefined);
   if (timed.length > 0) {
     families.push({
       name: 'bpfql_query_run_time_seconds', help: 'Time the query\'s programs ran in the kernel (BPF stats)', type: 'counter', startMs,
-      points: timed.map((h) => ({ kind: 'number', labels: label(h), value: h.runTimeNs! / 1e9 })),
+      points: timed.map((h): Point => ({ kind: 'number', labels: label(h), value: h.runTimeNs! / 1e9 })),
     });
   }
   return families;

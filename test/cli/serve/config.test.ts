@@ -40,7 +40,7 @@ test('a file of metrics: each column a label, counter, gauge, histogram or summa
   const script = [
     'CREATE METRIC execs AS SELECT comm, count(*) AS total, max(pid) AS top_pid FROM exec GROUP BY comm EVERY 10s;',
     '-- latency',
-    'CREATE METRIC opens AS SELECT hist(pid) AS pids, p99(pid) FROM syscalls.sys_enter_openat EVERY 5s;',
+    'CREATE METRIC opens AS SELECT hist(pid) AS pids, p99(pid) FROM open EVERY 5s;',
   ].join('\n');
   const metrics = await withEngine((e) => readMetrics(e, script));
   assert.deepEqual(metrics.map((m) => m.name), ['execs', 'opens']);
@@ -57,8 +57,8 @@ test('a file of metrics: each column a label, counter, gauge, histogram or summa
   ]);
   assert.equal(metrics[1]!.shape.written, 2);
   assert.equal(metrics[1]!.shape.query,
-    'SELECT hist(pid) AS pids, p99(pid), sum(pid) AS __serve_0, count(pid) AS __serve_1, sum(pid) AS __serve_2, count(pid) AS __serve_3 FROM syscalls.sys_enter_openat EVERY 5s');
-  assert.equal(metrics[1]!.text, 'CREATE METRIC opens AS SELECT hist(pid) AS pids, p99(pid) FROM syscalls.sys_enter_openat EVERY 5s;');
+    'SELECT hist(pid) AS pids, p99(pid), sum(pid) AS __serve_0, count(pid) AS __serve_1, sum(pid) AS __serve_2, count(pid) AS __serve_3 FROM open EVERY 5s');
+  assert.equal(metrics[1]!.text, 'CREATE METRIC opens AS SELECT hist(pid) AS pids, p99(pid) FROM open EVERY 5s');
 });
 
 test('a metric without EVERY: metric-needs-every over its query, at its line and column in the file', async () => {
