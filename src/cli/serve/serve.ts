@@ -8,7 +8,7 @@ import { Engine } from '../../engine/engine.js';
 import { ExitCode, reportError } from '../../engine/report-error.js';
 import { enableRunTimeStats, runTimeStatsOn } from '../../kernel/run-time-stats.js';
 import { healthFamilies } from '../../output/metrics/health.js';
-import type { MetricFamily, WindowSink } from '../../output/metrics/model.js';
+import type { Label, MetricFamily, WindowSink } from '../../output/metrics/model.js';
 import { UsageError } from '../args.js';
 import type { ServeOptions } from './args.js';
 import { parseServeArgs, SERVE_USAGE } from './args.js';
@@ -86,8 +86,9 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
     const startMs = Date.now();
     const sinks = windowSinks(opts);
     let attached = 0;
+    const constLabels: readonly Label[] = [['host', opts.host]];
     const set = new MetricSet(engine, {
-      constLabels: [['host', opts.host]],
+      constLabels,
       maxSeries: opts.maxSeries,
       runTime: () => opts.bpfStats || runTimeStatsOn(),
       onWindow: (w) => {
@@ -99,7 +100,7 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
         if (opts.verbose) say(`bpfql serve: attached ${++attached} metric(s)`);
       },
     }, say);
-    const families = (): MetricFamily[] => [...set.families(), ...healthFamilies(set.queries.map((q) => q.health()), startMs)];
+    const families = (): MetricFamily[] => [...set.families(), ...healthFamilies(set.queries.map((q) => q.health()), startMs, constLabels)];
     let server: Server;
     try {
       const bound = await listen(opts.listen, families);

@@ -36,12 +36,9 @@ const COUNTERS: readonly (readonly [Field, string, string])[] = [
 /** Every health family name, so that no metric's family takes one. */
 export const HEALTH_FAMILIES: readonly string[] = [...COUNTERS.map((c) => c[1]), 'bpfql_programs_attached', 'bpfql_query_run_time_seconds'];
 
-function label(h: MetricHealth): readonly Label[] {
-  return [['metric', h.metric]];
-}
-
-/** The health families of `queries`; run time only when some query has it. */
-export function healthFamilies(queries: readonly MetricHealth[], startMs: number): MetricFamily[] {
+/** The health families of `queries`, each series labelled `constLabels` (host) and metric; run time only when some query has it. */
+export function healthFamilies(queries: readonly MetricHealth[], startMs: number, constLabels: readonly Label[]): MetricFamily[] {
+  const label = (h: MetricHealth): readonly Label[] => [...constLabels, ['metric', h.metric]];
   const families = COUNTERS.map(([field, name, help]): MetricFamily => ({
     name, help, type: 'counter', startMs,
     points: queries.map((h): Point => ({ kind: 'number', labels: label(h), value: h[field] })),

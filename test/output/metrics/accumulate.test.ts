@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { familyName, MetricAccumulator } from '../../../src/output/metrics/accumulate.js';
+import { HEALTH_FAMILIES, healthFamilies } from '../../../src/output/metrics/health.js';
 import type { MetricShape } from '../../../src/output/metrics/shape.js';
 
 const SHAPE: MetricShape = {
@@ -83,4 +84,14 @@ test('the series cap: label sets beyond it are dropped in every window and count
   acc.add([['c', 1, 1], ['a', 1, 1], ['d', 1, 1]]);
   assert.deepEqual(acc.families()[0]!.points.map((p) => [p.labels[1]![1], p.kind === 'number' ? p.value : -1]), [['a', 2], ['b', 1]]);
   assert.equal(acc.dropped, 3);
+});
+
+test('health families: a series per metric with the host label, run time only when measured', () => {
+  const h = { metric: 'execs', startMs: 0, windows: 3, seriesDropped: 1, lostRecords: 2, failedUpdates: 0, unmatchedEvents: 0, lostStacks: 0, skippedEvents: 4, programs: 1 };
+  const families = healthFamilies([h], 0, [['host', 'a']]);
+  assert.deepEqual(families.map((f) => f.name), HEALTH_FAMILIES.filter((n) => n !== 'bpfql_query_run_time_seconds'));
+  assert.deepEqual(families[0]!.points, [{ kind: 'number', labels: [['host', 'a'], ['metric', 'execs']], value: 3 }]);
+  assert.deepEqual(families.find((f) => f.name === 'bpfql_skipped_events')!.points.map((p) => p.kind === 'number' && p.value), [4]);
+  const timed = healthFamilies([{ ...h, runTimeNs: 2_500_000_000 }], 0, []);
+  assert.deepEqual(timed.find((f) => f.name === 'bpfql_query_run_time_seconds')!.points, [{ kind: 'number', labels: [['metric', 'execs']], value: 2.5 }]);
 });
