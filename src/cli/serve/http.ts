@@ -7,8 +7,19 @@ import type { MetricFamily } from '../../output/metrics/model.js';
 import { CONTENT_TYPE, expositionFor, renderFamilies } from '../../output/metrics/prometheus.js';
 import type { ListenAddress } from './args.js';
 
-/** Limits on clients: a request's headers must arrive in 5 s and fit in 16 KiB, the whole request in 10 s. */
-const LIMITS = { headersTimeout: 5_000, requestTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024, maxConnections: 64 } as const;
+export interface ClientLimits {
+  readonly headersTimeout: number;
+  readonly requestTimeout: number;
+  readonly keepAliveTimeout: number;
+  readonly maxHeaderSize: number;
+  readonly maxConnections: number;
+}
+
+/**
+ * Limits on clients: a request's headers must arrive in 5 s and fit in 16 KiB, the whole request
+ * in 10 s, at most 64 connections. Node checks the timeouts every second here (30 s by default).
+ */
+export const LIMITS: ClientLimits = { headersTimeout: 5_000, requestTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024, maxConnections: 64 };
 
 function reply(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
@@ -37,10 +48,15 @@ function handler(families: () => readonly MetricFamily[]): (req: IncomingMessage
 }
 
 /** Listens on `at`; resolves with the server and the address taken (port 0 gets a free one). */
-export function listen(at: ListenAddress, families: () => readonly MetricFamily[]): Promise<{ server: Server; address: string }> {
-  const server = createServer({ maxHeaderSize: LIMITS.maxHeaderSize, requestTimeout: LIMITS.requestTimeout, headersTimeout: LIMITS.headersTimeout }, handler(families));
-  server.keepAliveTimeout = LIMITS.keepAliveTimeout;
-  server.maxConnections = LIMITS.maxConnections;
+export function listen(at: ListenAddress, families: () => readonly MetricFamily[], limits = LIMITS): Promise<{ server: Server; address: string }> {
+  const server = createServer({
+    maxHeaderSize: limits.maxHeaderSize,
+    requestTimeout: limits.requestTimeout,
+    headersTimeout: limits.headersTimeout,
+    connectionsCheckingInterval: Math.min(1_000, limits.headersTimeout),
+  }, handler(families));
+  server.keepAliveTimeout = limits.keepAliveTimeout;
+  server.maxConnections = limits.maxConnections;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(at.port, at.host, () => {
