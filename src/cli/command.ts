@@ -189,6 +189,7 @@ async function command(): Promise<number> {
   // The subcommands are loaded only when asked for: a plain query must not wait for their modules.
   if (process.argv[2] === 'run') return (await import('./run/cli.js')).runMain(process.argv.slice(3));
   if (process.argv[2] === 'watch') return (await import('./watch/watch.js')).watchMain(process.argv.slice(3));
+  if (process.argv[2] === 'serve') return (await import('./serve/serve.js')).serveMain(process.argv.slice(3));
   let opts: CliOptions;
   try {
     opts = parseCli(process.argv.slice(2));

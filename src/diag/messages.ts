@@ -48,6 +48,11 @@ const renderers: Renderers = {
     `'${p.probe}' is bpftrace's spelling of a probe` +
     (p.instead === undefined ? '' : `; in bpfql it is ${p.instead}`) +
     (p.reason === undefined ? '' : `; ${p.reason}`),
+  'bad-metric-name': (p) => p.reason === 'duplicate'
+    ? `a second metric named '${p.name}'`
+    : `'${p.name}' is not a metric name: use letters, digits, _ and :, not starting with a digit`,
+  'metric-needs-every': (p) => `metric ${p.metric} needs EVERY (e.g. EVERY 10s): a metric is exposed window by window`,
+  'metric-column': (p) => `column ${p.column} cannot be a metric: ${p.reason}`,
 };
 
 export function messageOf(d: Diagnostic): string {

@@ -28,7 +28,7 @@ import type { Completeness } from '../runtime/completeness.js';
 import { explainPlan } from './explain.js';
 import { kernelCatalog, kernelPlannerEnv } from '../runtime/kernel-env.js';
 import { runKernel } from '../runtime/kernel-run.js';
-import type { KernelProgress, Window } from '../runtime/run-options.js';
+import type { KernelProgress, Window, WindowHealth } from '../runtime/run-options.js';
 import { Materialization, type Target } from '../store/materialize.js';
 import { recordRun, RUNS_TABLE_SQL } from '../store/runs-table.js';
 import { quoteIdent } from '../query/quote.js';
@@ -61,8 +61,14 @@ export interface RunContext {
   readonly onTick?: (progress: Progress) => void;
   /** Called when a kernel query's program is attached. */
   readonly onAttached?: () => void;
-  /** EVERY: called with each window's rows as it closes. */
-  readonly onWindow?: (rows: QueryResult) => void;
+  /** EVERY: called with each window's rows as it closes, and its bounds and the programs' health then. */
+  readonly onWindow?: (rows: QueryResult, window: ClosedWindow) => void;
+  /**
+   * For queries that run for days at once (`bpfql serve`'s metrics, `bpfql watch`'s rules): the
+   * result goes to this table, made for the query instead of `last`, and with EVERY it holds the
+   * latest window only (otherwise every window is kept).
+   */
+  readonly latestWindowIn?: string;
   /**
    * A bare query whose rows each come from one event (planner/streamable.ts): its rows go here
    * as they arrive, and the outcome says `streamed`. Other statements ignore it.
@@ -73,11 +79,6 @@ export interface RunContext {
    * watch that runs for days keeps none, so its memory stays flat (its result is then empty).
    */
   readonly keepStreamed?: boolean;
-  /**
-   * The table a bare kernel query's result replaces, `last` when absent. Queries that run at
-   * once (bpfql watch's rules) each need their own: EVERY reads each window back from it.
-   */
-  readonly resultTable?: string;
 }
 
 /** How a running kernel query is doing, for live views. */
@@ -94,6 +95,13 @@ export interface KernelRunInfo {
   readonly endedAt: Date;
   /** Rows or groups the kernel produced. */
   readonly kernelRows: number;
+}
+
+/** A window as onWindow gets it: its bounds (µs of the wall clock) and the programs' health when it closed. */
+export interface ClosedWindow {
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly health: WindowHealth;
 }
 
 export type Outcome =
@@ -253,9 +261,9 @@ export class Engine {
       }
       case 'query': {
         const live = ctx.onRows && new LiveRows(ctx.onRows);
-        const name = ctx.resultTable ?? 'last';
+        const name = ctx.latestWindowIn ?? 'last';
         const table = quoteIdent(name);
-        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table }, live);
+        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table }, live, ctx.latestWindowIn !== undefined);
         const result = await this.session.run(`SELECT * FROM ${table}`);
         if (!live?.active) return { kind: 'rows', result, kernel: info, table: name };
         live.begin(result.columns);
@@ -278,16 +286,18 @@ export class Engine {
    * Runs the kernel part of a query, its rows loaded into DuckDB, then the residual SQL over them
    * into the target table. With EVERY, the residual runs once per window as it closes, each
    * window's rows appended to the target with window_start and window_end. Given `live`, a
-   * streamable query also shows each batch's rows there as it arrives.
+   * streamable query also shows each batch's rows there as it arrives. `latestOnly`: each window
+   * replaces the one before in the target.
    */
-  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target, live?: LiveRows): Promise<KernelRunInfo> {
+  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target, live?: LiveRows, latestOnly = false): Promise<KernelRunInfo> {
     const { plan, program } = this.prepare(q);
     if (live && isStreamable(q, plan)) live.start(q.limit?.value);
     const shown = live?.active ? live : undefined;
     await this.checkBeforeLoading(q, plan, text, target);
     checkMapMemory(program.maps, possibleCpus(), memoryAvailable());
     const onTick = ctx.onTick;
-    const result = Materialization.start(this.session, { columns: plan.kernelColumns, sql: plan.residualSql }, target, plan.everyMs !== undefined);
+    const windows = plan.everyMs === undefined ? 'none' : latestOnly ? 'latest' : 'all';
+    const result = Materialization.start(this.session, { columns: plan.kernelColumns, sql: plan.residualSql }, target, windows);
     const end = endOf(ctx);
     try {
       // DuckDB's tables are made once the program is attached: loading DuckDB must not delay the
@@ -322,7 +332,7 @@ export class Engine {
                 onWindow: async (w: Window) => {
                   if (w.aggregate) await result.load(w.aggregate);
                   await result.materialize(w);
-                  if (ctx.onWindow) ctx.onWindow(await result.windowRows(w));
+                  if (ctx.onWindow) ctx.onWindow(await result.windowRows(w), w);
                 },
               },
             }

@@ -20,6 +20,7 @@ export const BpfCmd = {
   MAP_LOOKUP_BATCH: 24,
   MAP_LOOKUP_AND_DELETE_BATCH: 25,
   LINK_CREATE: 28,
+  ENABLE_STATS: 32,
 } as const;
 
 /** Update flags of MAP_UPDATE_ELEM. */
@@ -274,3 +275,8 @@ export function readObjectName(buf: Buffer, offset: number): string {
   const end = field.indexOf(0);
   return field.toString('latin1', 0, end === -1 ? OBJ_NAME_LEN : end);
 }
+
+// ---- BPF_ENABLE_STATS -----------------------------------------------------------------------
+
+/** attr.enable_stats: the kind of statistics; BPF_STATS_RUN_TIME (0) is the only one. */
+export const EnableStats = { type: 0, size: 4, RUN_TIME: 0 } as const;

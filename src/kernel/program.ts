@@ -76,12 +76,25 @@ export class BpfProgram {
    * does not nest tracing programs): bpf_prog_info.recursion_misses, at the offset BTF gives.
    */
   recursionMisses(): number {
+    return this.infoField('recursion_misses');
+  }
+
+  /**
+   * Nanoseconds the program has run: bpf_prog_info.run_time_ns, counted only while the
+   * kernel.bpf_stats_enabled sysctl is on (0 otherwise).
+   */
+  runTimeNs(): number {
+    return this.infoField('run_time_ns');
+  }
+
+  /** A u64 member of the program's bpf_prog_info, at the offset BTF gives. */
+  private infoField(member: string): number {
     const btf = vmlinuxBtf();
     const info = Buffer.alloc(btf.structSize('bpf_prog_info'));
     const s = sys();
     const r = s.bpf(BpfCmd.OBJ_GET_INFO_BY_FD, objInfoAttr(this.fd, s.address(info), info.length), ObjInfo.size);
     if (r < 0) throw new KernelError('BPF_OBJ_GET_INFO_BY_FD', -r, { subject: `program '${this.spec.name}'` });
-    return Number(info.readBigUInt64LE(btf.memberOffset('bpf_prog_info', 'recursion_misses')));
+    return Number(info.readBigUInt64LE(btf.memberOffset('bpf_prog_info', member)));
   }
 
   /**

@@ -94,3 +94,6 @@ export interface RuleDefinition {
   readonly query: SelectQuery;
   readonly span: Span;
 }
+
+/** `CREATE METRIC name AS <query>`: one standing query of a `bpfql serve` config file. */
+export type MetricDefinition = RuleDefinition;

@@ -4,7 +4,7 @@
 import type { IToken } from 'chevrotain';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import { cover, span, type Span } from '../diag/span.js';
-import type { Duration, Expr, OrderItem, RuleDefinition, RuleRateLimit, SelectItem, SelectQuery, Severity, Statement, TableRef } from './ast.js';
+import type { Duration, Expr, MetricDefinition, OrderItem, RuleDefinition, RuleRateLimit, SelectItem, SelectQuery, Severity, Statement, TableRef } from './ast.js';
 import { SEVERITIES } from './ast.js';
 import { ExpressionGrammar } from './expression-grammar.js';
 import * as T from './lexer.js';
@@ -370,6 +370,19 @@ export class BpfqlParser extends ExpressionGrammar {
   private duplicateOption(option: string, first: IToken, last: IToken): never {
     throw new QueryError([diagnostic('duplicate-rule-option', { option }, span(first.startOffset, tokenSpan(last).end))]);
   }
+
+  /** `CREATE METRIC name AS <query>` with an optional trailing `;`: a statement of a `bpfql serve` config file only. */
+  readonly metricDefinition = this.RULE('metricDefinition', (): MetricDefinition => {
+    const start = this.CONSUME(T.Create);
+    this.CONSUME(T.Metric);
+    const name = this.CONSUME(T.Name);
+    this.CONSUME(T.As);
+    const query = this.SUBRULE(this.select);
+    this.OPTION(() => this.CONSUME(T.Semicolon));
+    return this.ACTION((): MetricDefinition => ({
+      name: nameOf(name), nameSpan: tokenSpan(name), query, span: span(start.startOffset, query.span.end),
+    }));
+  });
 
   /** An expression alone, for tests and the REPL. */
   readonly standaloneExpression = this.RULE('standaloneExpression', (): Expr => this.SUBRULE(this.expression));

@@ -48,7 +48,7 @@ export function runRule(rule: Rule, o: RunOptions): RunningRule {
       alerts.rows(r.rows);
     },
     onAttached: o.onAttached,
-    resultTable: table,
+    latestWindowIn: table,
   });
   const ran = execution.then(
     (outcome: Outcome) => {
