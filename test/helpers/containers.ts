@@ -89,8 +89,11 @@ export class Container {
     return shell(`echo $$ > ${join(this.dir, 'cgroup.procs')} && exec unshare --pid --mount --uts --net --fork /bin/sh -c '${quoted}'`);
   }
 
-  /** Removes the cgroup and the runtime's files of it, as `docker rm` does once it exited. */
-  async remove(): Promise<void> {
+  /**
+   * Removes the cgroup, as the runtime does when the container exits, and (unless `keepFiles`)
+   * the runtime's files of it, as `docker rm` does.
+   */
+  async remove(opts: { readonly keepFiles?: boolean } = {}): Promise<void> {
     for (let i = 0; ; i++) {
       try {
         rmdirSync(this.dir);
@@ -102,7 +105,7 @@ export class Container {
       }
     }
     this.host.forget(this.dir);
-    rmSync(join(this.host.files, 'docker', 'containers', this.id), { recursive: true, force: true });
+    if (opts.keepFiles !== true) rmSync(join(this.host.files, 'docker', 'containers', this.id), { recursive: true, force: true });
   }
 }
 
