@@ -24,7 +24,7 @@ test('DESCRIBE tracepoint.syscalls.sys_enter_openat lists the live format\'s fie
   const engine = await Engine.open();
   try {
     const described = await rows(engine, 'DESCRIBE tracepoint.syscalls.sys_enter_openat');
-    assert.deepEqual(described.slice(9).filter((r) => r[0] !== 'kstack' && r[0] !== 'ustack'), [
+    assert.deepEqual(described.slice(COMMON_COLUMNS.length).filter((r) => r[0] !== 'kstack' && r[0] !== 'ustack'), [
       ['__syscall_nr', 's32', 'int'],
       ['dfd', 's32', 'int'],
       ['filename', 'string', 'user string (const char *)'],
