@@ -90,11 +90,33 @@ export function parseContainerLogName(name: string): { readonly container: strin
 
 /**
  * Whether `text` matches SQL LIKE `pattern` (`%` any run, `_` one character; no escape
- * character), as DuckDB decides it: the whole text, case-sensitively.
+ * character), as DuckDB decides it: the whole text, case-sensitively. Greedy with one point to
+ * return to (the last `%`), so a hostile pattern costs at most text × pattern steps, never the
+ * exponential time of a backtracking regular expression.
  */
 export function likeMatches(text: string, pattern: string): boolean {
-  const body = pattern.replace(/[%_.*+?^${}()|[\]\\]/g, (ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : `\\${ch}`));
-  return new RegExp(`^${body}$`, 'su').test(text);
+  const t = Array.from(text);
+  const p = Array.from(pattern);
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let resume = 0;
+  while (i < t.length) {
+    if (j < p.length && p[j] !== '%' && (p[j] === '_' || p[j] === t[i])) {
+      i++;
+      j++;
+    } else if (j < p.length && p[j] === '%') {
+      star = j++;
+      resume = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (j < p.length && p[j] === '%') j++;
+  return j === p.length;
 }
 
 /** The shortest prefix of a container id that `container_id = '<prefix>'` accepts, as `docker ps` shows ids. */

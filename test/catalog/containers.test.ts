@@ -46,4 +46,12 @@ test('container_id matches the whole id or a prefix of 12 characters or more; LI
   assert.ok(likeMatches('/a.b/c', '/a_b/_'));
   assert.ok(!likeMatches('/axb/c', '/a.b/c'));
   assert.ok(likeMatches('line\nbreak', 'line%'));
+  assert.ok(likeMatches('abcabd', '%ab_'));
+  assert.ok(!likeMatches('abc', 'a%c%d'));
+  assert.ok(likeMatches('', '%%'));
+  assert.ok(!likeMatches('x', ''));
+  // Many wildcards over a long path take no time to refuse.
+  const started = performance.now();
+  assert.ok(!likeMatches('a'.repeat(4000), `${'%a'.repeat(30)}b`));
+  assert.ok(performance.now() - started < 1000);
 });

@@ -168,3 +168,38 @@ test('GROUP BY container_name over 200 short-lived containers, 10 execs each, ex
     host.remove();
   }
 });
+
+test('the same results with the cgroup filters and grouping in the kernel as with DuckDB doing all of it', { skip }, async () => {
+  const host = new ContainerHost();
+  const prog = new NamedProgram(uniqueComm('bqd'));
+  const kernel = await Engine.open();
+  const duck = await Engine.open({ kernelFilter: false, kernelAggregation: false });
+  try {
+    host.env();
+    const a = host.container('docker', { name: 'a' });
+    const b = host.container('docker', { name: 'b' });
+    const c = host.container('cri-o');
+    const workload = async (): Promise<void> => {
+      await Promise.all([execs(a, prog, 5), execs(b, prog, 6), execs(c, prog, 7)]);
+    };
+    const queries: [string, unknown[]][] = [
+      [`SELECT container_runtime, count(*) AS n, max(pid) > 0 AS p FROM exec WHERE cgroup LIKE '${host.parent}/%' AND comm = '${prog.comm}' GROUP BY container_runtime ORDER BY n`,
+        [['cri-o', 7, true], ['docker', 11, true]]],
+      [`SELECT container_name, count(*) AS n FROM exec WHERE container_id = '${a.id.slice(0, 12)}' AND comm = '${prog.comm}' GROUP BY container_name`, [['a', 5]]],
+    ];
+    for (const [sql, expected] of queries) {
+      const inKernel = await during(kernel, sql, workload);
+      assert.equal(inKernel.kind === 'rows' && inKernel.kernel?.plan.kernel.mode.kind, 'aggregate', sql);
+      assert.deepEqual(rows(inKernel), expected, sql);
+      const inDuckdb = await during(duck, sql, workload);
+      assert.equal(inDuckdb.kind === 'rows' && inDuckdb.kernel?.plan.kernel.mode.kind, 'stream', sql);
+      assert.deepEqual(rows(inDuckdb), expected, sql);
+    }
+    for (const x of [a, b, c]) await x.remove();
+  } finally {
+    await kernel.close();
+    await duck.close();
+    prog.remove();
+    host.remove();
+  }
+});
