@@ -74,11 +74,6 @@ export class CgroupNames implements CgroupText {
     }
   }
 
-  /** The path of a known cgroup (without walking for it). */
-  pathOf(id: bigint): string | undefined {
-    return this.known.get(id)?.path;
-  }
-
   /** Every cgroup known so far. */
   all(): CgroupInfo[] {
     return [...this.known.keys()].map((id) => this.info(id)!);
@@ -162,7 +157,7 @@ export function attrText(i: CgroupInfo, attr: CgroupAttr): string | null {
 }
 
 /** The columns of the `cgroups` table, in order. */
-export const CGROUPS_TABLE_COLUMNS = [
+const CGROUPS_TABLE_COLUMNS = [
   { name: 'id', type: U64 },
   { name: 'path', type: STRING },
   { name: 'container_runtime', type: STRING },

@@ -6,7 +6,7 @@ import { duckdbType } from '../catalog/types.js';
 import { quoteIdent } from '../query/quote.js';
 import type { Session } from './session.js';
 
-export const CGROUPS_TABLE = 'cgroups';
+const CGROUPS_TABLE = 'cgroups';
 
 /** Adds the run's cgroups (a batch of the table's columns) to `cgroups`, made if it is not there. */
 export async function recordCgroups(session: Session, batch: ColumnBatch): Promise<void> {
