@@ -13,6 +13,7 @@ import { aggregateMaps, emitAggregateProgram } from './aggregate-program.js';
 import { Codegen } from './codegen.js';
 import { STAT_COUNT, STATS_MAP } from './stats.js';
 import { stackMaps, usesStacks } from './stacks.js';
+import { cgroupSetMaps } from './cgroup-sets.js';
 import { emitStreamProgram, RING_MAP } from './stream-program.js';
 
 /** A further program of the query, on another event (an entry event of a paired table). */
@@ -57,6 +58,7 @@ export function compileKernelPlan(plan: KernelPlan, table: string, opts: Compile
     maps.unshift({ name: RING_MAP, type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: mode.ringBytes });
   }
   if (usesStacks(plan.columns)) maps.push(...stackMaps());
+  maps.push(...cgroupSetMaps(plan.columns));
   const entries: CompiledEntryProgram[] = [];
   if (plan.pairing) {
     const p = plan.pairing;

@@ -2,7 +2,7 @@
 // strings, task_struct members, …) are fetched once into stack slots before any expression runs,
 // so expression code never calls helpers and may use every scratch register. Integer record
 // fields are loaded straight from the context, saved entry fields from the entry copy.
-import { Helper, add, and, arsh, call, comment, jle, label, ldx, lsh, mov, mov32, rsh, st, stx, sub } from '../bpf/index.js';
+import { Helper, add, and, arsh, call, comment, jeq, jle, label, ldMap, ldx, lsh, mov, mov32, rsh, st, stx, sub } from '../bpf/index.js';
 import type { Reg } from '../bpf/register.js';
 import { R0, R1, R2, R3, R6, R10 } from '../bpf/register.js';
 import type { Builtin, Column, StackSpace } from '../catalog/column.js';
@@ -39,6 +39,7 @@ export class Values {
   private readonly stringSlots = new Map<string, number>();
   private readonly taskSlots = new Map<string, number>();
   private readonly stackSlots = new Map<string, number>();
+  private readonly cgroupSetSlots = new Map<string, number>();
   private latencySlot: number | undefined;
 
   private readonly taskOffsets: TaskOffsets | undefined;
@@ -67,6 +68,8 @@ export class Values {
         case 'task': this.fetchTask(c.name, s.path, s.size, s.elapsed === true); break;
         case 'latency': this.fetchLatency(); break;
         case 'stack': this.fetchStack(c.name, s.space); break;
+        case 'cgroup': if (!s.entry) this.fetchHelper('cgroup_id'); break;
+        case 'cgroup-set': this.fetchCgroupSet(c.name, s.map, s.entry === true); break;
         case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string':
           this.fetchString(c);
           break;
@@ -135,6 +138,15 @@ export class Values {
         g.emit(comment(`${c.name}: stack id`, ldx.dw(dst, R10, slot)));
         return;
       }
+      case 'cgroup':
+        g.emit(comment(`${c.name}: named from the cgroup id`, ldx.dw(dst, R10, this.cgroupIdSlot(s.entry === true))));
+        return;
+      case 'cgroup-set': {
+        const slot = this.cgroupSetSlots.get(s.map);
+        if (slot === undefined) throw new Error(`${c.name} was not fetched`);
+        g.emit(comment(c.name, ldx.dw(dst, R10, slot)));
+        return;
+      }
       case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'byte-array': case 'address': case 'data-loc-bytes':
         throw new Error(`${c.name} is a string or bytes`);
       default:
@@ -179,6 +191,30 @@ export class Values {
     const slot = this.g.frame.alloc(8, name);
     this.stackSlots.set(space, slot);
     emitStackId(this.g, space, slot);
+  }
+
+  /** Where the cgroup id is: the current task's (fetched), or the entry task's in the entry copy. */
+  private cgroupIdSlot(entry: boolean): number {
+    return entry ? this.entry() + taskValueOffset(this.layout(), 'cgroup_id') : this.slot('cgroup_id');
+  }
+
+  /** 1 when the task's cgroup id is a key of the hash map `map`, else 0 (see cgroup-sets.ts). */
+  private fetchCgroupSet(name: string, map: string, entry: boolean): void {
+    if (this.cgroupSetSlots.has(map)) return;
+    if (!entry) this.fetchHelper('cgroup_id');
+    const g = this.g;
+    const slot = g.frame.alloc(8, name);
+    this.cgroupSetSlots.set(map, slot);
+    const found = g.fresh(`${map}_found`);
+    g.emit(
+      comment(`${name}: look the cgroup id up`, ldMap(R1, map)),
+      mov.reg(R2, R10), add.imm(R2, this.cgroupIdSlot(entry)),
+      call(Helper.mapLookupElem),
+      jeq.imm(R0, 0, found),
+      mov.imm(R0, 1),
+      label(found),
+      stx.dw(R10, slot, R0),
+    );
   }
 
   private fetchLatency(): void {
@@ -257,6 +293,7 @@ export class Values {
         g.emit(ldx.dw(R3, R10, this.entry() + this.layout().fields[s.index]!), comment(`${c.name}: user string saved at entry`, call(Helper.probeReadUserStr)));
         return;
       case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address': case 'data-loc-bytes':
+      case 'cgroup': case 'cgroup-set':
         throw new Error(`${c.name} is not a string`);
       default:
         return assertNever(s);

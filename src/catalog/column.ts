@@ -1,4 +1,5 @@
 // A column of a kernel table: its SQL type and where the kernel program finds its value.
+import type { CgroupAttr } from './containers.js';
 import type { DecoderName } from './decoders.js';
 import type { ValueType } from './types.js';
 
@@ -54,7 +55,28 @@ export type ColumnSource =
    * The id of the kernel or user call stack in the program's stack map (bpf_get_stackid). The
    * kernel keys and records carry the id; user space turns it into symbolised text after reading.
    */
-  | { readonly kind: 'stack'; readonly space: StackSpace };
+  | { readonly kind: 'stack'; readonly space: StackSpace }
+  /**
+   * Text about the cgroup v2 of the task (its path, container, pod): the kernel keys and records
+   * carry the 8-byte cgroup id; user space names it (runtime/cgroup-names.ts), as it names stacks.
+   * With `entry`, the cgroup of the task that ran a paired table's entry event (see entry-builtin).
+   */
+  | { readonly kind: 'cgroup'; readonly attr: CgroupAttr; readonly entry?: true }
+  /**
+   * Whether the task's cgroup is in a set of cgroups the runtime keeps in the hash map `map` (1) or
+   * not (0): a filter on the cgroup text columns, held in the kernel (see planner/cgroup-filters.ts).
+   * The runtime fills the map with the ids whose `attr` matches when the query starts, and adds
+   * cgroups made while it runs.
+   */
+  | { readonly kind: 'cgroup-set'; readonly map: string; readonly filter: CgroupFilter; readonly entry?: true };
+
+/** A filter on a cgroup text column that the kernel answers with a set of cgroup ids. */
+export interface CgroupFilter {
+  readonly attr: CgroupAttr;
+  /** `equals`: `=` (container_id also by a prefix of 12+ characters); `like`: SQL LIKE. */
+  readonly match: 'equals' | 'like';
+  readonly value: string;
+}
 
 export type StackSpace = 'kernel' | 'user';
 

@@ -17,6 +17,10 @@ export function kernelNullValue(c: Column): bigint | undefined {
   const s = c.source;
   switch (s.kind) {
     case 'stack': return NO_STACK_ID;
+    // Whether a cgroup has a container or pod is known in user space only; pushdown keeps
+    // IS NULL on these columns for DuckDB (see planner/cgroup-filters.ts) and never asks here.
+    case 'cgroup': case 'cgroup-set':
+      throw new Error(`'${c.name}' is named in user space: its NULLs are not a kernel value`);
     // Helpers, record fields (integers, byte arrays, addresses), task_struct members and registers
     // always give a value, and a paired table's rows are completed pairs, whose entry values and
     // latency are always there. A string or byte run the kernel cannot read is empty, in both plans.

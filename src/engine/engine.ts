@@ -31,6 +31,8 @@ import { runKernel } from '../runtime/kernel-run.js';
 import type { KernelProgress, Window, WindowHealth } from '../runtime/run-options.js';
 import { Materialization, type Target } from '../store/materialize.js';
 import { recordRun, RUNS_TABLE_SQL } from '../store/runs-table.js';
+import { recordCgroups } from '../store/cgroups-table.js';
+import { cgroupsBatch } from '../runtime/cgroup-names.js';
 import { quoteIdent } from '../query/quote.js';
 import { createCatalogTables, describeTable, mentionsCatalogTables, showTables } from './catalog-statements.js';
 import { decoderMacrosSql } from '../catalog/decoders.js';
@@ -345,6 +347,7 @@ export class Engine {
       if (plan.everyMs === undefined) await result.materialize();
       const info: KernelRunInfo = { plan, program, completeness: run.completeness, startedAt: run.startedAt, endedAt: run.endedAt, kernelRows: run.rows };
       await recordRun(this.session, { query: text, table: target.table, mode: plan.kernel.mode.kind, startedAt: info.startedAt, endedAt: info.endedAt, kernelRows: info.kernelRows, losses: info.completeness });
+      if (run.cgroups) await recordCgroups(this.session, cgroupsBatch(run.cgroups));
       return info;
     } finally {
       end.release();

@@ -12,6 +12,9 @@ function fieldLine(f: KernelField): string {
   if (f.expr.kind === 'column' && f.expr.column.source.kind === 'stack') {
     return `${f.name} ${f.expr.column.source.space} stack id @${f.offset} = ${f.expr.column.name} (symbolised after the run)`;
   }
+  if (f.expr.kind === 'column' && f.expr.column.source.kind === 'cgroup') {
+    return `${f.name} cgroup id @${f.offset} = ${f.expr.column.name} (named in user space)`;
+  }
   return `${f.name} ${typeName(f.type)}${f.type.kind === 'string' ? `[${f.width}]` : ''} @${f.offset} = ${printKExpr(f.expr)}`;
 }
 

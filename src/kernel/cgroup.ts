@@ -100,12 +100,15 @@ function errnoOf(e: unknown): number {
   return e instanceof Error && 'errno' in e && typeof e.errno === 'number' ? Math.abs(e.errno) : Errno.EINVAL;
 }
 
-/** Where cgroup v2 is mounted on this machine; a KernelError when it is not. */
-export function findCgroup2(): string {
+/**
+ * Where cgroup v2 is mounted on this machine; a KernelError when it is not, saying what needed it
+ * (`purpose`, after "and").
+ */
+export function findCgroup2(purpose = 'bpfql run traces a command through its own cgroup v2'): string {
   const mountPoint = cgroup2MountPoint(readFileSync('/proc/self/mountinfo', 'utf8'));
   if (mountPoint === undefined) {
     throw new KernelError('cgroup2', Errno.ENOENT, {
-      message: 'no cgroup v2 hierarchy is mounted, and bpfql run traces a command through its own cgroup v2',
+      message: `no cgroup v2 hierarchy is mounted, and ${purpose}`,
       hint: 'mount one: mkdir -p /sys/fs/cgroup/unified && mount -t cgroup2 none /sys/fs/cgroup/unified',
     });
   }

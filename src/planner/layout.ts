@@ -19,7 +19,7 @@ export function align8(n: number): number {
 
 /** Whether the kernel keeps the column's value in a buffer (strings, addresses, BLOBs), not a register. */
 export function isBufferColumn(c: Column): boolean {
-  return (c.type.kind === 'string' || c.type.kind === 'bytes') && c.source.kind !== 'stack';
+  return (c.type.kind === 'string' || c.type.kind === 'bytes') && c.source.kind !== 'stack' && c.source.kind !== 'cgroup';
 }
 
 /** Bytes a string, address or byte-array column takes in a key or record (always a multiple of 8). */
@@ -33,8 +33,8 @@ export function stringCapacity(c: Column): number {
     // Its length (8 bytes), then the bytes.
     case 'data-loc-bytes': return 8 + DATA_LOC_BYTES;
     case 'data-loc-string': case 'user-string': case 'entry-user-string': return STRING_CAPACITY;
-    // A stack is its 8-byte id in the kernel; its text is made in user space.
-    case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': return 8;
+    // A stack is its 8-byte id in the kernel, a cgroup text column the cgroup id; the text is made in user space.
+    case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': return 8;
   }
 }
 

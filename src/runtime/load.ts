@@ -19,10 +19,11 @@ export interface Attached {
 }
 
 /**
- * Everything up to attached: returns the live objects, owned by the returned scope. Throws
+ * Everything up to attached: returns the live objects, owned by the returned scope. `beforeAttach`
+ * may fill maps the programs read from the first event on. Throws
  * KernelError (VerifierError when the verifier rejects a program), with nothing left open.
  */
-export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram): Attached {
+export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram, beforeAttach?: (maps: ReadonlyMap<string, BpfMap>) => void): Attached {
   const scope = new KernelScope();
   try {
     const loaded = scope.add(Collection.load({
@@ -33,6 +34,7 @@ export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram): Attached
       ],
       mapNamePrefix: 'bpfql_',
     }));
+    beforeAttach?.(loaded.maps);
     // The entry side first, so that exits find their entries from the start.
     prog.entries.forEach((e, i) => scope.add(attachSource(loaded.programs[i]!, e.source)));
     const attachedMono = process.hrtime.bigint();

@@ -1,6 +1,7 @@
 // What running a compiled query takes and gives: the options of runKernel, what it reports while
 // it runs, and its result.
 import type { ColumnBatch } from '../catalog/types.js';
+import type { CgroupInfo } from './cgroup-names.js';
 import type { Completeness } from './completeness.js';
 
 export interface KernelRunOptions {
@@ -67,6 +68,8 @@ export interface KernelRunResult {
   readonly completeness: Completeness;
   readonly startedAt: Date;
   readonly endedAt: Date;
+  /** The cgroups the run knew of (at its start and made during it), when the query named cgroup columns. */
+  readonly cgroups?: readonly CgroupInfo[];
   /** Closes programs, links and maps. Call after the results have been shown. */
   readonly teardown: () => void;
 }
