@@ -8,7 +8,8 @@ import type { CuratedTable, EntryRef, TracepointRef } from './curated.js';
 import { MissingFieldError } from './curated.js';
 import { FormatParseError, parseFormat } from './format.js';
 import type { Hook } from './hook.js';
-import type { EventSource, KernelTable, TableResolution } from './table.js';
+import type { Column } from './column.js';
+import type { EventSource, KernelTable, OtherEvent, TableResolution } from './table.js';
 import { tracepointColumns } from './tracepoint-columns.js';
 import type { BinaryFile, UprobeResolution } from './probe-tables.js';
 import { DEFAULT_PROFILE_HZ, PROFILE_TABLE, profileTable, resolveUprobe } from './probe-tables.js';
@@ -134,13 +135,21 @@ export class Catalog {
       const source = (r: TracepointRef): EventSource => ({ kind: raw === undefined ? 'tracepoint' : 'raw-tracepoint', category: r.category, event: r.event });
       const common = COMMON_COLUMNS.map((c) => shape.common?.find((o) => o.name === c.name) ?? c);
       const pairEntries = entries.map((e) => ({ source: source(e), ...(e.restamp ? { restamp: true } : {}) }));
+      const columns = withStackColumns([...common, ...shape.columns]);
+      const also: OtherEvent[] = [];
+      for (const o of t.also ?? []) {
+        const otherText = this.env.readFormat(o.event.category, o.event.event);
+        if (otherText === undefined) return missing(o.event);
+        also.push({ source: source(o.event), columns: sameColumns(t.name, columns, withStackColumns([...common, ...o.columns(parseFormat(otherText))])) });
+      }
       const table: KernelTable = {
         name: t.name,
         description: t.description,
         source: source(t.event),
-        columns: withStackColumns([...common, ...shape.columns]),
+        columns,
         ...(shape.pairing && pairEntries.length > 0 ? { pairing: { entries: pairEntries, ...shape.pairing } } : {}),
         ...(shape.where ? { where: shape.where } : {}),
+        ...(also.length > 0 ? { also } : {}),
       };
       return { kind: 'table', table };
     } catch (e) {
@@ -166,4 +175,14 @@ export class Catalog {
       throw e;
     }
   }
+}
+
+/**
+ * A further event's columns, checked against the table's: the same names, types and decoders in
+ * the same order, so one plan fits every event. A difference is a bug in the table's definition.
+ */
+function sameColumns(table: string, columns: readonly Column[], other: readonly Column[]): readonly Column[] {
+  const shape = (cs: readonly Column[]): string => JSON.stringify(cs.map((c) => [c.name, c.type, c.decode ?? null, c.hidden ?? false]));
+  if (shape(columns) !== shape(other)) throw new Error(`${table}: its events' columns differ: ${shape(columns)} and ${shape(other)}`);
+  return other;
 }

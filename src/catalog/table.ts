@@ -70,6 +70,19 @@ export interface KernelTable {
    * for tables over part of an event's records (tcp_connect: transitions into SYN_SENT).
    */
   readonly where?: readonly TableCondition[];
+  /** More events whose records are rows too (never with pairing or where). */
+  readonly also?: readonly OtherEvent[];
+}
+
+/**
+ * A further event whose records are rows of the same table (tcp_reset: resets sent and resets
+ * received). It has a column of every name the table has, of the same type, read where this
+ * event keeps it (often a `constant` telling the events apart); the query's program runs on it
+ * too, sharing the maps.
+ */
+export interface OtherEvent {
+  readonly source: EventSource;
+  readonly columns: readonly Column[];
 }
 
 /** What the catalog says about a name. */
@@ -90,5 +103,6 @@ export function describeSource(s: EventSource): string {
 }
 
 export function describeTableSource(t: KernelTable): string {
-  return t.pairing ? `${t.pairing.entries.map((e) => describeSource(e.source)).join(', ')} paired with ${describeSource(t.source)}` : describeSource(t.source);
+  if (t.pairing) return `${t.pairing.entries.map((e) => describeSource(e.source)).join(', ')} paired with ${describeSource(t.source)}`;
+  return [t.source, ...(t.also ?? []).map((o) => o.source)].map(describeSource).join(' and ');
 }

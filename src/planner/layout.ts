@@ -34,7 +34,7 @@ export function stringCapacity(c: Column): number {
     case 'data-loc-bytes': return 8 + DATA_LOC_BYTES;
     case 'data-loc-string': case 'user-string': case 'entry-user-string': return STRING_CAPACITY;
     // A stack is its 8-byte id in the kernel; its text is made in user space.
-    case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': return 8;
+    case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': case 'constant': case 'pointee': return 8;
   }
 }
 

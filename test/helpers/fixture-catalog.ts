@@ -28,6 +28,14 @@ const FIXTURES: Readonly<Record<string, string>> = {
   'exceptions/page_fault_user': 'page_fault_user',
   'signal/signal_generate': 'signal_generate',
   'oom/mark_victim': 'mark_victim',
+  'tcp/tcp_retransmit_skb': 'tcp_retransmit_skb',
+  'tcp/tcp_send_reset': 'tcp_send_reset',
+  'tcp/tcp_receive_reset': 'tcp_receive_reset',
+  'skb/kfree_skb': 'kfree_skb',
+  'net/net_dev_xmit': 'net_dev_xmit',
+  'net/netif_receive_skb': 'netif_receive_skb',
+  'sock/sock_send_length': 'sock_send_length',
+  'sock/sock_recv_length': 'sock_recv_length',
 };
 
 /** The text of a fixture format file, by its file name. */
