@@ -137,6 +137,9 @@ export class Catalog {
       const pairEntries = entries.map((e) => ({ source: source(e), ...(e.restamp ? { restamp: true } : {}) }));
       const columns = withStackColumns([...common, ...shape.columns]);
       const also: OtherEvent[] = [];
+      // Each event's program finds the table's conditions by column name.
+      const unnamed = (t.also ?? []).length > 0 ? shape.where?.find((w) => !columns.includes(w.column)) : undefined;
+      if (unnamed) throw new Error(`${t.name}: its condition on ${unnamed.column.name} is not on a column of the table`);
       for (const o of t.also ?? []) {
         const otherText = this.env.readFormat(o.event.category, o.event.event);
         if (otherText === undefined) return missing(o.event);

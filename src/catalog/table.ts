@@ -56,8 +56,10 @@ export interface Pairing {
   readonly reopen?: { readonly key: readonly FieldRef[]; readonly field: FieldRef; readonly mask: number };
 }
 
-/** A condition on one integer column: its value is one of `oneOf`. */
-export interface TableCondition { readonly column: Column; readonly oneOf: readonly bigint[] }
+/** A condition on one integer column: its value is one of `oneOf`, or above `above`. */
+export type TableCondition =
+  | { readonly column: Column; readonly oneOf: readonly bigint[] }
+  | { readonly column: Column; readonly above: bigint };
 
 export interface KernelTable {
   readonly name: string;
@@ -70,7 +72,7 @@ export interface KernelTable {
    * for tables over part of an event's records (tcp_connect: transitions into SYN_SENT).
    */
   readonly where?: readonly TableCondition[];
-  /** More events whose records are rows too (never with pairing or where). */
+  /** More events whose records are rows too (never with pairing; `where` columns are table columns, found by name on each). */
   readonly also?: readonly OtherEvent[];
 }
 

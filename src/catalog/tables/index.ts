@@ -7,6 +7,7 @@ import { forkTable } from './fork.js';
 import { oomKillTable, pageFaultsTable, signalsTable } from './misc.js';
 import { netDevTable, packetDropsTable } from './net.js';
 import { openTable } from './open.js';
+import { socketIoTable } from './socket-io.js';
 import { readTable, writeTable } from './read-write.js';
 import { runqLatencyTable, schedSwitchTable } from './sched.js';
 import { syscallsTable } from './syscalls.js';
@@ -15,5 +16,6 @@ import { tcpResetTable, tcpRetransmitTable } from './tcp-errors.js';
 
 export const CURATED_TABLES: readonly CuratedTable[] = [
   execTable, exitTable, forkTable, openTable, syscallsTable, readTable, writeTable, tcpConnectTable, tcpStateTable,
-  tcpRetransmitTable, tcpResetTable, packetDropsTable, netDevTable, blockIoTable, schedSwitchTable, runqLatencyTable, pageFaultsTable, signalsTable, oomKillTable,
+  tcpRetransmitTable, tcpResetTable, packetDropsTable, netDevTable, socketIoTable,
+  blockIoTable, schedSwitchTable, runqLatencyTable, pageFaultsTable, signalsTable, oomKillTable,
 ];
