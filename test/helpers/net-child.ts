@@ -34,6 +34,10 @@ export class NetChild {
     private readonly exited: Promise<void>,
   ) {}
 
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   /** What bpf_get_current_cgroup_id() gives in the child. */
   get cgroupId(): bigint {
     return this.cgroup.id;

@@ -5,6 +5,8 @@
 //                             the client writes the size and the server answers with reply(size)
 //   serve <host> <port>       a server as above, until killed
 //   send <host> <port> <size> one such client connection
+//   udp <host> <port> <n>     n datagrams of 1 byte, a millisecond apart (to a port nobody listens on)
+import { createSocket } from 'node:dgram';
 import { createConnection, createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -36,6 +38,17 @@ function send(host: string, port: number, size: number): Promise<Transfer> {
   });
 }
 
+async function datagrams(host: string, port: number, n: number): Promise<void> {
+  const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  // An ICMP port unreachable coming back is an error event on some systems: not this test's concern.
+  socket.on('error', () => {});
+  for (let i = 0; i < n; i++) {
+    await new Promise<void>((resolve, reject) => socket.send(Buffer.from([i & 255]), port, host, (e) => (e ? reject(e) : resolve())));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  socket.close();
+}
+
 async function job(args: readonly string[]): Promise<Transfer[]> {
   const [mode = '', host = '', ...rest] = args;
   const numbers = rest.map(Number);
@@ -51,6 +64,9 @@ async function job(args: readonly string[]): Promise<Transfer[]> {
       return new Promise(() => {});
     case 'send':
       return [await send(host, numbers[0]!, numbers[1]!)];
+    case 'udp':
+      await datagrams(host, numbers[0]!, numbers[1]!);
+      return [];
     default:
       throw new Error(`unknown mode ${mode}`);
   }

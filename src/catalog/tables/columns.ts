@@ -104,10 +104,3 @@ export function sockaddrFamilyColumn(format: TracepointFormat, field: string, na
 export function sockaddrPortColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
   return { name, type: U16, source: { kind: 'field', offset: sockaddrField(format, field) + 2, size: 2, signed: false, bigEndian: true }, description };
 }
-
-/** An integer field the kernel keeps in network byte order (`__be16 protocol`), as its value. */
-export function networkOrderColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
-  const c = intColumn(format, field, name, description);
-  if (c.source.kind !== 'field') throw new MissingFieldError(`${field} (as an integer)`, format.name);
-  return { ...c, source: { ...c.source, bigEndian: true } };
-}

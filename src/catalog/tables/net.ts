@@ -6,7 +6,7 @@ import { intColumn } from '../curated.js';
 import { DIRECTION } from '../decoders.js';
 import type { TracepointFormat } from '../format.js';
 import { U64 } from '../types.js';
-import { constantColumn, decodedColumn, networkOrderColumn, stringColumn } from './columns.js';
+import { constantColumn, decodedColumn, stringColumn } from './columns.js';
 
 export const packetDropsTable: CuratedTable = {
   name: 'packet_drops',
@@ -16,7 +16,7 @@ export const packetDropsTable: CuratedTable = {
     return {
       columns: [
         decodedColumn(format, 'reason', 'reason', 'drop-reason', 'why: the kernel\'s skb_drop_reason (NO_SOCKET, NETFILTER_DROP, …)'),
-        networkOrderColumn(format, 'protocol', 'protocol', 'EtherType of the packet: 2048 IPv4, 34525 IPv6, 2054 ARP'),
+        intColumn(format, 'protocol', 'protocol', 'EtherType of the packet: 2048 IPv4, 34525 IPv6, 2054 ARP'),
         intColumn(format, 'location', 'location', 'address of the kernel code that dropped it', U64),
         intColumn(format, 'rx_sk', 'skaddr', 'kernel address of the receiving socket (0 when none)', U64),
       ],
