@@ -158,8 +158,10 @@ test('tcp_retransmit: none on a clean veth link, some through a rule dropping a 
 tracepoint:tcp:tcp_retransmit_skb /args->dport == ${lossy} || args->sport == ${lossy}/ { @lossy = count(); }`,
       `SELECT family, state, sport = ${clean} OR dport = ${clean} AS clean, count(*) AS n FROM tcp_retransmit WHERE saddr = '${link.addrA}' OR saddr = '${link.addrB}' GROUP BY ALL`,
       async () => {
-        await transfer(link, clean, 2_000_000);
-        await transfer(link, lossy, 2_000_000);
+        // 10 MB: some 160 segments of 64 kB (the veth pair offloads segmentation), so that a tenth
+        // of them lost is never none.
+        await transfer(link, clean, 10_000_000);
+        await transfer(link, lossy, 10_000_000);
       },
     );
     assert.deepEqual(run.kernel.plan.residualFilters, []);
