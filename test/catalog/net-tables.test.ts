@@ -30,13 +30,13 @@ test('tcp_reset: resets sent read their ends from sockaddrs (ports in network or
   const shape = ['direction u8 constant direction', 'skaddr u64 field', 'family u16 field address-family', 'saddr string address', 'daddr string address', 'sport u16 field', 'dport u16 field'];
   assert.deepEqual(own(t.columns), shape);
   assert.equal(t.also?.length, 1);
-  assert.deepEqual(own(t.also![0]!.columns), shape);
+  assert.deepEqual(own(t.also[0]!.columns), shape);
   const sent = new Map(t.columns.map((c) => [c.name, c.source]));
   // struct sockaddr_in6 saddr at 32, daddr at 60 in tcp_send_reset's record.
   assert.deepEqual(sent.get('saddr'), { kind: 'address', offset: 32, family: 32, sockaddr: true });
   assert.deepEqual(sent.get('dport'), { kind: 'field', offset: 62, size: 2, signed: false, bigEndian: true });
   assert.deepEqual(sent.get('direction'), { kind: 'constant', value: 0n });
-  const received = new Map(t.also![0]!.columns.map((c) => [c.name, c.source]));
+  const received = new Map(t.also[0]!.columns.map((c) => [c.name, c.source]));
   assert.deepEqual(received.get('direction'), { kind: 'constant', value: 1n });
   assert.deepEqual(received.get('dport'), { kind: 'field', offset: 18, size: 2, signed: false });
 });
