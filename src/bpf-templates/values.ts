@@ -43,6 +43,7 @@ export class Values {
   private readonly taskSlots = new Map<string, number>();
   private readonly stackSlots = new Map<string, number>();
   private readonly pointeeSlots = new Map<string, number>();
+  private readonly unalignedSlots = new Map<string, number>();
   private latencySlot: number | undefined;
 
   private readonly taskOffsets: TaskOffsets | undefined;
@@ -65,7 +66,10 @@ export class Values {
     for (const c of columns) {
       const s = c.source;
       switch (s.kind) {
-        case 'field': case 'entry-field': case 'entry-builtin': case 'ctx-reg': case 'constant': break;
+        case 'field':
+          if (s.offset % s.size !== 0) this.fetchUnaligned(c.name, s.offset, s.size);
+          break;
+        case 'entry-field': case 'entry-builtin': case 'ctx-reg': case 'constant': break;
         case 'builtin':
           if (s.name === 'comm') this.fetchString(c);
           else this.fetchHelper(BUILTIN_VALUE[s.name]);
@@ -94,11 +98,15 @@ export class Values {
     const s = c.source;
     const g = this.g;
     switch (s.kind) {
-      case 'field':
-        g.emit(comment(`${c.name}: record field at ${s.offset}`, ldx[LOAD[s.size]](dst, R6, s.offset)));
+      case 'field': {
+        const copy = this.unalignedSlots.get(c.name);
+        g.emit(copy === undefined
+          ? comment(`${c.name}: record field at ${s.offset}`, ldx[LOAD[s.size]](dst, R6, s.offset))
+          : comment(`${c.name}: copied from ${s.offset}`, ldx.dw(dst, R10, copy)));
         if (s.bigEndian && s.size !== 1) g.emit(comment('network byte order', BE[s.size](dst)));
         if (s.signed && s.size !== 8) signExtend(g, dst, s.size);
         return;
+      }
       case 'entry-field':
         // The entry program saved it extended to 64 bits from its real width (see pairing.ts).
         g.emit(comment(`${c.name}: saved at entry`, ldx.dw(dst, R10, this.entry() + this.layout().fields[s.index]!)));
@@ -236,6 +244,19 @@ export class Values {
     if (elapsed) {
       g.emit(comment(`${name}: time since it`, call(Helper.ktimeGetNs)), ldx.dw(R1, R10, slot), sub.reg(R0, R1), stx.dw(R10, slot, R0));
     }
+  }
+
+  /**
+   * A record field at an offset that is no multiple of its size (`__u8 saddr[4]` at 22), which the
+   * verifier does not let a program load whole: copied byte by byte into a zeroed word.
+   */
+  private fetchUnaligned(name: string, offset: number, size: number): void {
+    if (this.unalignedSlots.has(name)) return;
+    const g = this.g;
+    const slot = g.frame.alloc(8, name);
+    this.unalignedSlots.set(name, slot);
+    g.emit(comment(`fetch ${name}: unaligned at ${offset}`, st.dw(R10, slot, 0)));
+    for (let i = 0; i < size; i++) g.emit(ldx.b(R1, R6, offset + i), stx.b(R10, slot + i, R1));
   }
 
   private memberOffset(path: MemberPath): number {
