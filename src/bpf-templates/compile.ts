@@ -11,6 +11,7 @@ import { entryFilter } from './entry-filter.js';
 import type { KExpr } from '../planner/kexpr.js';
 import { aggregateMaps, emitAggregateProgram } from './aggregate-program.js';
 import { Codegen } from './codegen.js';
+import { planAtEvent } from './other-events.js';
 import { STAT_COUNT, STATS_MAP } from './stats.js';
 import { stackMaps, usesStacks } from './stacks.js';
 import { cgroupSetMaps } from './cgroup-sets.js';
@@ -34,6 +35,8 @@ export interface CompiledProgram {
   readonly stackBytes: number;
   /** The programs on a paired table's entry events. */
   readonly entries: readonly CompiledEntryProgram[];
+  /** The same program on the table's further events (KernelPlan.also), producing results too. */
+  readonly others: readonly CompiledEntryProgram[];
   /** Compiled for EVERY: aggregates double-buffered, stream records stamped (see the templates). */
   readonly windowed: boolean;
 }
@@ -50,7 +53,7 @@ export function objectName(table: string): string {
 export function compileKernelPlan(plan: KernelPlan, table: string, opts: CompileOptions = {}): CompiledProgram {
   const mode = plan.mode;
   const windowed = opts.windowed ?? false;
-  const g = plan.filter?.kind === 'const' ? neverMatches() : mode.kind === 'aggregate' ? emitAggregateProgram(plan, mode, windowed) : emitStreamProgram(plan, mode, windowed);
+  const g = resultProgram(plan, windowed);
   const maps: MapSpec[] = [{ name: STATS_MAP, type: 'percpu_array', keySize: 4, valueSize: STAT_COUNT * 8, maxEntries: 1 }];
   if (mode.kind === 'aggregate') {
     maps.unshift(...aggregateMaps(mode, windowed));
@@ -73,7 +76,19 @@ export function compileKernelPlan(plan: KernelPlan, table: string, opts: Compile
       entries.push({ name, source: e.source, assembled: assemble(code.items), ...(filter ? { filter } : {}) });
     });
   }
-  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, windowed, entries };
+  if (plan.pairing && plan.also) throw new Error(`${table}: a paired table has one exit event`);
+  const others = (plan.also ?? []).map((event, i) => {
+    const code = resultProgram(planAtEvent(plan, event), windowed);
+    return { name: `${objectName(table).slice(0, 11).replace(/_$/, '')}_ev${i + 1}`, source: event.source, assembled: assemble(code.items) };
+  });
+  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, windowed, entries, others };
+}
+
+/** The program that turns the plan's events into results: aggregates or stream records. */
+function resultProgram(plan: KernelPlan, windowed: boolean): Codegen {
+  const mode = plan.mode;
+  if (plan.filter?.kind === 'const') return neverMatches();
+  return mode.kind === 'aggregate' ? emitAggregateProgram(plan, mode, windowed) : emitStreamProgram(plan, mode, windowed);
 }
 
 /** The program for a WHERE clause that folded to FALSE: no event can match. */

@@ -8,7 +8,8 @@ import type { CuratedTable, EntryRef, TracepointRef } from './curated.js';
 import { MissingFieldError } from './curated.js';
 import { FormatParseError, parseFormat } from './format.js';
 import type { Hook } from './hook.js';
-import type { EventSource, KernelTable, TableResolution } from './table.js';
+import type { Column } from './column.js';
+import type { EventSource, KernelTable, OtherEvent, TableResolution } from './table.js';
 import { tracepointColumns } from './tracepoint-columns.js';
 import type { BinaryFile, UprobeResolution } from './probe-tables.js';
 import { DEFAULT_PROFILE_HZ, PROFILE_TABLE, profileTable, resolveUprobe } from './probe-tables.js';
@@ -138,13 +139,24 @@ export class Catalog {
       const source = this.sourceFor(onRaw, t.btf === true, [t.event, ...entries]);
       const common = COMMON_COLUMNS.map((c) => shape.common?.find((o) => o.name === c.name) ?? c);
       const pairEntries = entries.map((e) => ({ source: source(e), ...(e.restamp ? { restamp: true } : {}) }));
+      const columns = withStackColumns([...common, ...shape.columns]);
+      const also: OtherEvent[] = [];
+      // Each event's program finds the table's conditions by column name.
+      const unnamed = (t.also ?? []).length > 0 ? shape.where?.find((w) => !columns.includes(w.column)) : undefined;
+      if (unnamed) throw new Error(`${t.name}: its condition on ${unnamed.column.name} is not on a column of the table`);
+      for (const o of t.also ?? []) {
+        const otherText = this.env.readFormat(o.event.category, o.event.event);
+        if (otherText === undefined) return missing(o.event);
+        also.push({ source: source(o.event), columns: sameColumns(t.name, columns, withStackColumns([...common, ...o.columns(parseFormat(otherText))])) });
+      }
       const table: KernelTable = {
         name: t.name,
         description: t.description,
         source: source(t.event),
-        columns: withStackColumns([...common, ...shape.columns]),
+        columns,
         ...(shape.pairing && pairEntries.length > 0 ? { pairing: { entries: pairEntries, ...shape.pairing } } : {}),
         ...(shape.where ? { where: shape.where } : {}),
+        ...(also.length > 0 ? { also } : {}),
       };
       const entry = entries.length === 1 ? entries[0] : undefined;
       if (t.entryOnly === undefined || entry === undefined || first === undefined) return { kind: 'table', table };
@@ -189,4 +201,14 @@ export class Catalog {
       throw e;
     }
   }
+}
+
+/**
+ * A further event's columns, checked against the table's: the same names, types and decoders in
+ * the same order, so one plan fits every event. A difference is a bug in the table's definition.
+ */
+function sameColumns(table: string, columns: readonly Column[], other: readonly Column[]): readonly Column[] {
+  const shape = (cs: readonly Column[]): string => JSON.stringify(cs.map((c) => [c.name, c.type, c.decode ?? null, c.hidden ?? false]));
+  if (shape(columns) !== shape(other)) throw new Error(`${table}: its events' columns differ: ${shape(columns)} and ${shape(other)}`);
+  return other;
 }

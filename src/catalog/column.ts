@@ -9,10 +9,25 @@ export type Builtin = 'ts' | 'cpu' | 'pid' | 'tid' | 'uid' | 'gid' | 'comm' | 'c
 /** The builtins that name a task: what a paired table's entry event can save about its task. */
 export type TaskBuiltin = Exclude<Builtin, 'ts' | 'cpu'>;
 
+/**
+ * Members of kernel structs, each embedded in the one before: `[['sock', '__sk_common'],
+ * ['sock_common', 'skc_dport']]` is sk->__sk_common.skc_dport. Their offsets come from BTF at plan
+ * time and add up.
+ */
+export type MemberPath = readonly (readonly [struct: string, member: string])[];
+
+/** The name a member path's offset goes by in a plan. */
+export function memberPathKey(path: MemberPath): string {
+  return path.map(([s, m]) => `${s}.${m}`).join('/');
+}
+
+/** Where a socket keeps an address: IPv4 (4 bytes) and IPv6 (16), one read by the socket's family. */
+export interface SocketAddressPaths { readonly v4: MemberPath; readonly v6: MemberPath }
+
 export type ColumnSource =
   | { readonly kind: 'builtin'; readonly name: Builtin }
   /** An integer field of the tracepoint record. */
-  | { readonly kind: 'field'; readonly offset: number; readonly size: 1 | 2 | 4 | 8; readonly signed: boolean }
+  | { readonly kind: 'field'; readonly offset: number; readonly size: 1 | 2 | 4 | 8; readonly signed: boolean; readonly bigEndian?: true }
   /** A char array inside the record. */
   | { readonly kind: 'char-array'; readonly offset: number; readonly size: number }
   /** Bytes of the record as they are (a BLOB). */
@@ -20,8 +35,18 @@ export type ColumnSource =
   /**
    * A 16-byte IPv6 address of the record, shown as text. With `family` (the offset of a u16
    * address family), an AF_INET socket's address (kept IPv4-mapped in the 16 bytes) shows dotted.
+   * With `sockaddr`, `offset` is a struct sockaddr_in or sockaddr_in6 in the record (the family
+   * first, at `family` too; the IPv4 address at 4, the IPv6 one at 8), made into the same bytes.
+   * With `socket`, `offset` is the record's pointer to a struct sock and the address is read there
+   * (bpf_probe_read_kernel), IPv4 or IPv6 by the record's family, again into the same bytes.
    */
-  | { readonly kind: 'address'; readonly offset: number; readonly family?: number }
+  | { readonly kind: 'address'; readonly offset: number; readonly family?: number; readonly sockaddr?: true; readonly socket?: SocketAddressPaths }
+  /**
+   * An integer in a kernel struct the record points to: the pointer field at `pointer`, then
+   * `path` (read with bpf_probe_read_kernel; 0 when the pointer is NULL). `bigEndian` when the
+   * struct keeps it in network order (a socket's remote port).
+   */
+  | { readonly kind: 'pointee'; readonly pointer: number; readonly path: MemberPath; readonly size: 1 | 2 | 4 | 8; readonly signed: boolean; readonly bigEndian?: true }
   /** The bytes a `__data_loc` field of the record locates (a BLOB; at most DATA_LOC_BYTES of them). */
   | { readonly kind: 'data-loc-bytes'; readonly offset: number }
   /** A `__data_loc char[]` string of the record. */
@@ -51,6 +76,11 @@ export type ColumnSource =
    * time): a uprobe's arguments are in di, si, dx, cx, r8, r9 on x86_64.
    */
   | { readonly kind: 'ctx-reg'; readonly member: string }
+  /**
+   * A value fixed by the event a row comes from: a table over several events (see
+   * KernelTable.also) says which one with it (tcp_reset's direction, sent or received).
+   */
+  | { readonly kind: 'constant'; readonly value: bigint }
   /**
    * The id of the kernel or user call stack in the program's stack map (bpf_get_stackid). The
    * kernel keys and records carry the id; user space turns it into symbolised text after reading.

@@ -23,6 +23,13 @@ export interface TableShape {
   readonly where?: readonly TableCondition[];
 }
 
+/** A further event of a table over several (see KernelTable.also): its columns, from its own format. */
+export interface CuratedOtherEvent {
+  readonly event: TracepointRef;
+  /** The table's columns (beyond the common ones), each read where this event keeps it. */
+  columns(format: TracepointFormat): readonly Column[];
+}
+
 export interface CuratedTable {
   readonly name: string;
   readonly description: string;
@@ -55,6 +62,8 @@ export interface CuratedTable {
    * columns are the ones beyond the common ones whose values the entry already has.
    */
   readonly entryOnly?: { build(entry: TracepointFormat): TableShape; raw(): TableShape };
+  /** More events whose records are rows too, each with a column of every name the table has. */
+  readonly also?: readonly CuratedOtherEvent[];
 }
 
 export class MissingFieldError extends Error {

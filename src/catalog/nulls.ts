@@ -26,7 +26,7 @@ export function kernelNullValue(c: Column): bigint | undefined {
     // latency are always there. A string or byte run the kernel cannot read is empty, in both plans.
     case 'builtin': case 'field': case 'char-array': case 'byte-array': case 'address':
     case 'data-loc-string': case 'data-loc-bytes': case 'user-string': case 'task':
-    case 'entry-field': case 'entry-builtin': case 'entry-user-string': case 'latency': case 'ctx-reg':
+    case 'entry-field': case 'entry-builtin': case 'entry-user-string': case 'latency': case 'ctx-reg': case 'constant': case 'pointee':
       return undefined;
     default:
       return assertNever(s);

@@ -61,8 +61,10 @@ export interface Pairing {
   readonly reopen?: { readonly key: readonly FieldRef[]; readonly field: FieldRef; readonly mask: number };
 }
 
-/** A condition on one integer column: its value is one of `oneOf` (none of them when `negated`). */
-export interface TableCondition { readonly column: Column; readonly oneOf: readonly bigint[]; readonly negated?: boolean }
+/** A condition on one integer column: its value is one of `oneOf` (none of them when `negated`), or above `above`. */
+export type TableCondition =
+  | { readonly column: Column; readonly oneOf: readonly bigint[]; readonly negated?: boolean }
+  | { readonly column: Column; readonly above: bigint };
 
 export interface KernelTable {
   readonly name: string;
@@ -81,6 +83,19 @@ export interface KernelTable {
    * runs on it: one program, no pairing map (planner/entry-only.ts).
    */
   readonly entryOnly?: KernelTable;
+  /** More events whose records are rows too (never with pairing; `where` columns are table columns, found by name on each). */
+  readonly also?: readonly OtherEvent[];
+}
+
+/**
+ * A further event whose records are rows of the same table (tcp_reset: resets sent and resets
+ * received). It has a column of every name the table has, of the same type, read where this
+ * event keeps it (often a `constant` telling the events apart); the query's program runs on it
+ * too, sharing the maps.
+ */
+export interface OtherEvent {
+  readonly source: EventSource;
+  readonly columns: readonly Column[];
 }
 
 /** What the catalog says about a name. */
@@ -105,7 +120,9 @@ export function describeSource(s: EventSource): string {
  * A table's events, paired or not; a table with an entry-only form says when the entry runs alone.
  */
 export function describeTableSource(t: KernelTable): string {
-  const events = t.pairing ? `${t.pairing.entries.map((e) => describeSource(e.source)).join(', ')} paired with ${describeSource(t.source)}` : describeSource(t.source);
+  const events = t.pairing
+    ? `${t.pairing.entries.map((e) => describeSource(e.source)).join(', ')} paired with ${describeSource(t.source)}`
+    : [t.source, ...(t.also ?? []).map((o) => o.source)].map(describeSource).join(' and ');
   const alone = t.entryOnly;
   if (alone === undefined) return events;
   const exitOnly = t.columns.filter((c) => !alone.columns.some((e) => e.name === c.name)).map((c) => c.name);

@@ -37,14 +37,15 @@ function columnDescription(c: Column): string {
 
 /** Where a table's rows come from, including the conditions that make it a part of its event. */
 function sourceText(t: KernelTable): string {
-  const where = (t.where ?? []).map((w) => `${w.column.name} ${w.negated === true ? 'NOT IN' : 'IN'} (${w.oneOf.join(', ')})`);
+  const where = (t.where ?? []).map((w) => ('above' in w ? `${w.column.name} > ${w.above}` : `${w.column.name} ${w.negated === true ? 'NOT IN' : 'IN'} (${w.oneOf.join(', ')})`));
   return where.length > 0 ? `${describeTableSource(t)} where ${where.join(' and ')}` : describeTableSource(t);
 }
 
 function curatedSource(t: CuratedTable): string {
   const exit = `tracepoint ${t.event.category}:${t.event.event}`;
   const entries = (t.entries ?? []).map((e) => `tracepoint ${e.category}:${e.event}`);
-  return entries.length > 0 ? `${entries.join(', ')} paired with ${exit}` : exit;
+  if (entries.length > 0) return `${entries.join(', ')} paired with ${exit}`;
+  return [exit, ...(t.also ?? []).map((o) => `tracepoint ${o.event.category}:${o.event.event}`)].join(' and ');
 }
 
 interface TableRow {

@@ -49,6 +49,10 @@ export function explainPlan(plan: Plan, program: CompiledProgram): string {
     out.push(`entry:   ${e.name} on ${describeSource(e.source)}, ${e.assembled.slots} instructions; ${opens}`);
     out.push(disassemble(e.assembled));
   }
+  for (const o of program.others) {
+    out.push(`also:    ${o.name} on ${describeSource(o.source)}, ${o.assembled.slots} instructions`);
+    out.push(disassemble(o.assembled));
+  }
   out.push('== duckdb ==');
   if (plan.residualFilters.length > 0) out.push(`filters kept for DuckDB: ${plan.residualFilters.join(' AND ')}`);
   out.push(plan.residualSql);

@@ -1,6 +1,6 @@
 // The plan: what runs in the kernel and what DuckDB computes on top. Plain, serialisable data.
 import type { Column } from '../catalog/column.js';
-import type { EventSource, Pairing } from '../catalog/table.js';
+import type { EventSource, OtherEvent, Pairing } from '../catalog/table.js';
 import type { ResultColumn, ValueType } from '../catalog/types.js';
 import type { AggregateParams } from '../functions/aggregate.js';
 import type { AggregateName } from '../functions/registry.js';
@@ -49,6 +49,9 @@ export interface StreamMode {
 /** Byte offsets of task_struct member paths (key: the path joined with '.'), read from BTF. */
 export type TaskOffsets = Readonly<Record<string, readonly number[]>>;
 
+/** Byte offsets of member paths in structs records point to (key: memberPathKey), summed from BTF. */
+export type MemberOffsets = Readonly<Record<string, number>>;
+
 /** Byte offsets of struct pt_regs members (the registers a probe reads), by member name, from BTF. */
 export type RegOffsets = Readonly<Record<string, number>>;
 
@@ -67,8 +70,11 @@ export interface KernelPlan {
   readonly mode: AggregateMode | StreamMode;
   readonly taskOffsets?: TaskOffsets;
   readonly regOffsets?: RegOffsets;
+  readonly memberOffsets?: MemberOffsets;
   /** For paired tables: the entry events, what they save, and how many pairs may be open at once. */
   readonly pairing?: PlannedPairing;
+  /** The table's further events: the same program runs on each, over its own columns (see OtherEvent). */
+  readonly also?: readonly OtherEvent[];
   /** Every column the program reads, for EXPLAIN. */
   readonly columns: readonly Column[];
 }

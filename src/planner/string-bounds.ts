@@ -17,7 +17,7 @@ function textIsKept(c: Column): boolean {
   switch (c.source.kind) {
     case 'address': case 'stack': case 'cgroup': case 'cgroup-set': return false;
     case 'builtin': case 'entry-builtin': case 'char-array': case 'byte-array': case 'data-loc-string': case 'user-string':
-    case 'entry-user-string': case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'data-loc-bytes':
+    case 'entry-user-string': case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'data-loc-bytes': case 'constant': case 'pointee':
       return true;
   }
 }

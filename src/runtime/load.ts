@@ -1,5 +1,5 @@
 // Loading a compiled query and attaching it: its maps and programs as one collection, then the
-// entry programs attached, then the program producing results.
+// entry programs attached, then the programs producing results.
 import type { CompiledProgram } from '../bpf-templates/compile.js';
 import type { BpfMap } from '../kernel/map.js';
 import type { BpfProgram } from '../kernel/program.js';
@@ -12,9 +12,9 @@ export interface Attached {
   readonly scope: KernelScope;
   /** By the names the compiled program gives them. */
   readonly maps: ReadonlyMap<string, BpfMap>;
-  /** The entry programs, then the program producing results. */
+  /** The entry programs, then the program producing results, then its copies on the table's further events. */
   readonly programs: readonly BpfProgram[];
-  /** CLOCK_MONOTONIC ns just before the program producing results was attached: no event of it is older. */
+  /** CLOCK_MONOTONIC ns just before the programs producing results were attached: no event of them is older. */
   readonly attachedMono: bigint;
 }
 
@@ -31,6 +31,7 @@ export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram, beforeAtt
       programs: [
         ...prog.entries.map((e) => ({ name: e.name, ...programOf(e.source), assembled: e.assembled, license: 'GPL' })),
         { name: prog.name, ...programOf(plan.source), assembled: prog.assembled, license: 'GPL' },
+        ...prog.others.map((e) => ({ name: e.name, ...programOf(e.source), assembled: e.assembled, license: 'GPL' })),
       ],
       mapNamePrefix: 'bpfql_',
     }));
@@ -39,6 +40,7 @@ export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram, beforeAtt
     prog.entries.forEach((e, i) => scope.add(attachSource(loaded.programs[i]!, e.source)));
     const attachedMono = process.hrtime.bigint();
     scope.add(attachSource(loaded.programs[prog.entries.length]!, plan.source));
+    prog.others.forEach((e, i) => scope.add(attachSource(loaded.programs[prog.entries.length + 1 + i]!, e.source)));
     return { scope, maps: loaded.maps, programs: loaded.programs, attachedMono };
   } catch (e) {
     scope.closeAll();

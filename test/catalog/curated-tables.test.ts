@@ -91,10 +91,10 @@ test('tcp_state and tcp_connect: addresses are text made from the 16-byte fields
   ]);
   assert.deepEqual(column(s, 'saddr').source, { kind: 'address', offset: 40, family: 28 });
   assert.deepEqual(column(s, 'daddr').source, { kind: 'address', offset: 56, family: 28 });
-  assert.deepEqual(s.where?.map((w) => [w.column.name, w.oneOf]), [['protocol', [6n]]]);
+  assert.deepEqual(s.where?.map((w) => [w.column.name, 'oneOf' in w ? w.oneOf : w.above]), [['protocol', [6n]]]);
   const c = table('tcp_connect');
   assert.deepEqual(own(c), ['skaddr u64 field', 'family u16 field address-family', 'saddr string address', 'daddr string address', 'dport u16 field']);
-  assert.deepEqual(c.where?.map((w) => [w.column.name, w.column.source, w.oneOf]), [
+  assert.deepEqual(c.where?.map((w) => [w.column.name, w.column.source, 'oneOf' in w ? w.oneOf : w.above]), [
     ['protocol', { kind: 'field', offset: 30, size: 2, signed: false }, [6n]],
     ['newstate', { kind: 'field', offset: 20, size: 4, signed: true }, [2n]],
   ]);

@@ -28,6 +28,14 @@ const FIXTURES: Readonly<Record<string, string>> = {
   'exceptions/page_fault_user': 'page_fault_user',
   'signal/signal_generate': 'signal_generate',
   'oom/mark_victim': 'mark_victim',
+  'tcp/tcp_retransmit_skb': 'tcp_retransmit_skb',
+  'tcp/tcp_send_reset': 'tcp_send_reset',
+  'tcp/tcp_receive_reset': 'tcp_receive_reset',
+  'skb/kfree_skb': 'kfree_skb',
+  'net/net_dev_xmit': 'net_dev_xmit',
+  'net/netif_receive_skb': 'netif_receive_skb',
+  'sock/sock_send_length': 'sock_send_length',
+  'sock/sock_recv_length': 'sock_recv_length',
 };
 
 /** The text of a fixture format file, by its file name. */
@@ -61,7 +69,11 @@ export function fixtureCatalog(overrides: Readonly<Record<string, string | undef
 const TASK_STRUCT: Readonly<Record<string, number>> = { real_parent: 1280, tgid: 1268, exit_code: 1204, start_time: 1768 };
 /** struct pt_regs on x86_64 (the uapi layout). */
 const PT_REGS: Readonly<Record<string, number>> = { r9: 64, r8: 72, cx: 88, dx: 96, si: 104, di: 112, ip: 128, sp: 152 };
-const STRUCTS: Readonly<Record<string, Readonly<Record<string, number>>>> = { task_struct: TASK_STRUCT, pt_regs: PT_REGS };
+/** The socket members socket_io reads, as on the development machine's kernel. */
+const SOCK: Readonly<Record<string, number>> = { __sk_common: 0 };
+const SOCK_COMMON: Readonly<Record<string, number>> = { skc_daddr: 0, skc_rcv_saddr: 4, skc_dport: 12, skc_v6_daddr: 56, skc_v6_rcv_saddr: 72 };
+const INET_SOCK: Readonly<Record<string, number>> = { inet_sport: 814 };
+const STRUCTS: Readonly<Record<string, Readonly<Record<string, number>>>> = { task_struct: TASK_STRUCT, pt_regs: PT_REGS, sock: SOCK, sock_common: SOCK_COMMON, inet_sock: INET_SOCK };
 
 export const fixturePlannerEnv: PlannerEnv = {
   memberOffset(struct, member) {
