@@ -48,6 +48,8 @@ interface Current {
   readonly columnsKey: string;
   readonly openedMs: number;
   rows: number;
+  /** Windows in the table not yet in the file: their write failed (a full disk), the next one takes them. */
+  unwritten: number;
 }
 
 /** Why a window's columns cannot go into the history, or undefined if they can. */
@@ -106,7 +108,10 @@ export class HistorySink implements WindowSink {
     const parts = [metricPart(w.metric), this.hostPart, datePart(w.endMs)];
     const columnsKey = JSON.stringify(w.columns);
     let cur = this.current.get(w.metric);
-    if (cur !== undefined && (cur.parts.join('/') !== parts.join('/') || cur.columnsKey !== columnsKey)) {
+    if (cur !== undefined && (cur.parts.join('/') !== parts.join('/') || cur.columnsKey !== columnsKey || cur.rows >= this.maxFileRows)) {
+      // Only failed writes leave a file past its size (a written one is retired at once): its
+      // unwritten windows are given up here, so that failing writes do not hold ever more rows.
+      if (cur.unwritten > 0) this.report(`--store: ${cur.unwritten} window(s) of ${w.metric} given up after failed writes`);
       await this.retire(w.metric);
       cur = undefined;
     }
@@ -119,8 +124,10 @@ export class HistorySink implements WindowSink {
       await this.session.run(`INSERT INTO ${quoteIdent(cur.table)} VALUES ${values.join(', ')}`);
     }
     cur.rows += w.rows.length;
+    cur.unwritten++;
     // Should the write fail (a full disk), the window stays in the table and goes out with the next.
     await this.writeFile(cur);
+    cur.unwritten = 0;
     if (cur.rows >= this.maxFileRows || this.now() - cur.openedMs >= this.maxFileAgeMs) await this.retire(w.metric);
   }
 
@@ -129,7 +136,7 @@ export class HistorySink implements WindowSink {
     const defs = [...columns.map((c) => `${quoteIdent(c.name)} ${c.type}`), ...ADDED.map((a) => `${a} TIMESTAMP`)];
     await this.session.run(`CREATE TABLE ${quoteIdent(table)} (${defs.join(', ')})`);
     const openedMs = this.now();
-    const cur: Current = { parts, file: `${openedMs}-${randomBytes(4).toString('hex')}.parquet`, table, columnsKey, openedMs, rows: 0 };
+    const cur: Current = { parts, file: `${openedMs}-${randomBytes(4).toString('hex')}.parquet`, table, columnsKey, openedMs, rows: 0, unwritten: 0 };
     this.current.set(metric, cur);
     return cur;
   }
@@ -146,10 +153,11 @@ export class HistorySink implements WindowSink {
   private writeFile(cur: Current): Promise<void> {
     return this.root.within(cur.parts, async (dirFd) => {
       const temp = `.${cur.file}.${randomBytes(6).toString('hex')}.tmp`;
-      // Made here, exclusively and not through a link, so that DuckDB writes into bpfql's own file.
+      // Made here, exclusively and not through a link, so that DuckDB writes into bpfql's own file
+      // (and straight into it: its own temporary name for an existing target would be left on a failure).
       closeSync(openSync(fdPath(dirFd, temp), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o640));
       try {
-        await this.session.run(`COPY ${quoteIdent(cur.table)} TO ${quoteString(fdPath(dirFd, temp))} (FORMAT parquet)`);
+        await this.session.run(`COPY ${quoteIdent(cur.table)} TO ${quoteString(fdPath(dirFd, temp))} (FORMAT parquet, USE_TMP_FILE false)`);
         renameSync(fdPath(dirFd, temp), fdPath(dirFd, cur.file));
       } catch (e) {
         try {

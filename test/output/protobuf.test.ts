@@ -42,7 +42,7 @@ test('an embedded message is length-delimited ("testing" inside field 3 of field
 });
 
 test('packed repeated fixed64 and double: one length-delimited field of 8-byte values', () => {
-  assert.equal(hex(new ProtoWriter().packedFixed64(6, [1n, 2n]).bytes()), `3210${'0100000000000000'}${'0200000000000000'}`);
+  assert.equal(hex(new ProtoWriter().packedFixed64(6, [1n, 2n]).bytes()), '3210' + '0100000000000000' + '0200000000000000');
   assert.equal(hex(new ProtoWriter().packedDouble(7, [1]).bytes()), '3a08000000000000f03f');
   assert.equal(hex(new ProtoWriter().packedDouble(7, []).bytes()), '3a00');
 });

@@ -3,7 +3,8 @@
 // escaped or refused; a link planted under DIR refused, the place it points to untouched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistorySink } from '../../src/store/history-sink.js';
@@ -12,6 +13,7 @@ import { HistoryPathError, escapePartitionValue, hostPart } from '../../src/stor
 import { Session } from '../../src/store/session.js';
 import { quoteString } from '../../src/query/quote.js';
 import { historyWindow } from '../helpers/history-windows.js';
+import { withFullDisk } from '../helpers/full-disk.js';
 
 async function withStore(f: (dir: string, s: Session) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bpfql-store-'));
@@ -128,3 +130,26 @@ test('a column named like a partition key or an added column is refused, and the
     assert.equal(reports.length, 1);
     assert.match(reports[0]!, /its column 'Host' is a name --store gives a column of its own/);
   }));
+
+const root = process.getuid?.() === 0;
+
+test('a full disk: the window that does not fit is reported, the files keep whole windows, and later windows go on', { skip: root ? false : 'mounting a tmpfs needs root' }, () =>
+  withStore((dir, s) =>
+    withFullDisk(dir.replace(/\/history$/, ''), async (mnt) => {
+      const history = join(mnt, 'history');
+      const { sink, reports } = sinkIn(s, history, { maxFileRows: 1000 });
+      sink.window(historyWindow(0, 0));
+      // Random text does not compress: 3,000 rows of it are far more than the 64 KiB disk.
+      const big = historyWindow(0, 1);
+      sink.window({ ...big, rows: Array.from({ length: 3000 }, (_, j) => [0, 1, j, randomBytes(50).toString('hex'), []]) });
+      await sink.flushed();
+      assert.equal(reports.length, 1);
+      assert.match(reports[0]!, /^--store: window of sizes ending .* not written: .*No space left on device/);
+      assert.deepEqual(await readBack(s, history), expectedRows('node-1', [[0, 0]]));
+      // The next window finds the file past its size with a window never written: that one is given up, the new one written.
+      sink.window(historyWindow(0, 2));
+      await sink.close();
+      assert.deepEqual(reports.slice(1), ['--store: 1 window(s) of sizes given up after failed writes']);
+      assert.deepEqual(await readBack(s, history), expectedRows('node-1', [[0, 0], [0, 2]]));
+      assert.deepEqual(readdirSync(history, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tmp')), []);
+    })));

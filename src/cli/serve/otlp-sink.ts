@@ -210,7 +210,10 @@ export class OtlpSink implements WindowSink {
   private sleep(ms: number): Promise<void> {
     const signal = this.stop.signal;
     return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
+      if (signal.aborted) {
+        resolve();
+        return;
+      }
       const done = (): void => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
