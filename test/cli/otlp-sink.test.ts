@@ -178,3 +178,13 @@ test('backoff doubles up to its cap with half of it random; Retry-After reads se
   assert.equal(retryAfterMs('soon', now, b), undefined);
   assert.equal(retryAfterMs(null, now, b), undefined);
 });
+
+test('a server that exposes the exporter counters itself does not get them twice in a push', () =>
+  withReceiver(() => ({ status: 200 }), async (r) => {
+    const sink = sinkFor(r.url);
+    sink.window(windowAt(START + 10_000), [...familiesWith(1), ...sink.health()]);
+    await r.waitFor(1);
+    await sink.close();
+    const names = decodeMetricsRequest(r.requests[0]!.body).metrics.map((m) => m.name);
+    assert.deepEqual(names, ['bpfql_execs', 'bpfql_otlp_sent_windows', 'bpfql_otlp_dropped_windows', 'bpfql_otlp_retries']);
+  }));

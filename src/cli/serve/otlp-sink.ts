@@ -179,10 +179,17 @@ export class OtlpSink implements WindowSink {
     }
   }
 
-  /** The request body: the batch, the newest window also carrying the exporter's own counters. */
+  /**
+   * The request body: the batch, the newest window also carrying the exporter's own counters
+   * (unless the server already put them among the families it exposes).
+   */
   private encode(batch: readonly MetricsSnapshot[]): Uint8Array {
     const last = batch.length - 1;
-    const withHealth = batch.map((s, i) => (i === last ? { timeMs: s.timeMs, families: [...s.families, ...this.health()] } : s));
+    const withHealth = batch.map((s, i) => {
+      if (i !== last) return s;
+      const own = this.health().filter((h) => !s.families.some((f) => f.name === h.name));
+      return { timeMs: s.timeMs, families: [...s.families, ...own] };
+    });
     return encodeMetricsRequest(withHealth, this.opts.resource);
   }
 
