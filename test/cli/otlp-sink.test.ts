@@ -188,3 +188,26 @@ test('a server that exposes the exporter counters itself does not get them twice
     const names = decodeMetricsRequest(r.requests[0]!.body).metrics.map((m) => m.name);
     assert.deepEqual(names, ['bpfql_execs', 'bpfql_otlp_sent_windows', 'bpfql_otlp_dropped_windows', 'bpfql_otlp_retries']);
   }));
+
+test('windows of several metrics closing together while a push is in flight are one snapshot, the latest', async () => {
+  let release: (() => void) | undefined;
+  const firstHeld = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await withReceiver(async (n) => {
+    if (n === 1) await firstHeld;
+    return { status: 200 };
+  }, async (r) => {
+    const sink = sinkFor(r.url);
+    sink.window(windowAt(START + 10_000), familiesWith(1));
+    await r.waitFor(1);
+    sink.window(windowAt(START + 20_000), familiesWith(2));
+    sink.window(windowAt(START + 20_004), familiesWith(3));
+    release?.();
+    await r.waitFor(2);
+    await sink.close();
+    const req = decodeMetricsRequest(r.requests[1]!.body);
+    assert.deepEqual(req.metrics.find((m) => m.name === 'bpfql_execs')?.points.map((p) => p.timeMs), [START + 20_004]);
+    assert.deepEqual(pushed(r.requests[1]!.body, START + 20_004), familiesWith(3));
+  });
+});

@@ -3,7 +3,8 @@
 // writes files, while this holds timers, a queue and sockets for the life of the process.
 //
 // One push per window close; windows that close while a push is in flight (or waiting to retry)
-// wait in a bounded queue and all go in the next push, one data point per window. A collector that
+// wait in a bounded queue and all go in the next push, one data point per window (windows closing
+// within coalesceMs of each other are one). A collector that
 // is down fills the queue: the oldest window is dropped for each new one, and the drops are
 // counted in bpfql_otlp_dropped_windows_total, which every push carries (and health() gives).
 import type { MetricFamily, MetricWindow, WindowSink } from '../../output/metrics/model.js';
@@ -24,6 +25,8 @@ export interface OtlpSinkOptions {
   /** Tries of one push (the first and its retries) before its windows are dropped. */
   readonly attempts?: number;
   readonly backoff?: Backoff;
+  /** Windows waiting whose ends are closer than this are pushed as one snapshot, the later. */
+  readonly coalesceMs?: number;
   /** How long close() may take to push what is pending. */
   readonly closeDeadlineMs?: number;
   /** Where failures are told (the server's stderr); each failed push once. */
@@ -73,6 +76,7 @@ export class OtlpSink implements WindowSink {
   private readonly attempts: number;
   private readonly backoff: Backoff;
   private readonly closeDeadlineMs: number;
+  private readonly coalesceMs: number;
   private readonly report: (message: string) => void;
   private readonly random: () => number;
 
@@ -82,12 +86,20 @@ export class OtlpSink implements WindowSink {
     this.attempts = opts.attempts ?? 5;
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
     this.closeDeadlineMs = opts.closeDeadlineMs ?? 5_000;
+    this.coalesceMs = opts.coalesceMs ?? 250;
     this.report = opts.report ?? ((): void => undefined);
     this.random = opts.random ?? Math.random;
   }
 
   window(window: MetricWindow, families: readonly MetricFamily[]): void {
     if (this.closing !== undefined) return;
+    const newest = this.pending.at(-1);
+    // Metrics started together close their windows together: one snapshot, the later, holds them
+    // all (families are every metric's state), so a burst of closes is one data point per series.
+    if (newest !== undefined && Math.abs(window.endMs - newest.timeMs) < this.coalesceMs) {
+      this.pending[this.pending.length - 1] = { timeMs: Math.max(window.endMs, newest.timeMs), families };
+      return;
+    }
     this.pending.push({ timeMs: window.endMs, families });
     if (this.pending.length > this.queueLimit) {
       this.pending.shift();
@@ -105,7 +117,7 @@ export class OtlpSink implements WindowSink {
       name, help, type: 'counter', startMs: this.startMs, points: [{ kind: 'number', labels: [], value }],
     });
     return [
-      counter('bpfql_otlp_sent_windows', 'Windows the OTLP collector accepted.', this.sent),
+      counter('bpfql_otlp_sent_windows', 'Windows the OTLP collector accepted (windows closing together count once).', this.sent),
       counter('bpfql_otlp_dropped_windows', 'Windows never delivered to the OTLP collector (queue full, rejected, retries exhausted, or pending at exit).', this.dropped),
       counter('bpfql_otlp_retries', 'OTLP pushes tried again after a failure.', this.retries),
     ];
