@@ -18,7 +18,7 @@ import type { QueryColumn } from '../output/result.js';
 import { fdPath } from '../output/safe-file.js';
 import { quoteIdent, quoteString } from '../query/quote.js';
 import { HistoryRoot, datePart, hostPart, metricPart } from './history-paths.js';
-import type { Session } from './session.js';
+import { Session } from './session.js';
 import { castLiteral } from './sql-literal.js';
 
 export interface HistoryOptions {
@@ -70,8 +70,22 @@ export class HistorySink implements WindowSink {
   private readonly report: (message: string) => void;
   private readonly now: () => number;
 
+  /**
+   * A sink with a DuckDB of its own (closed with it), so that rewriting a large file never holds
+   * up the server's queries, which share theirs.
+   */
+  static async open(opts: HistoryOptions): Promise<HistorySink> {
+    const session = await Session.open();
+    try {
+      return new HistorySink(session, opts, true);
+    } catch (e) {
+      await session.close();
+      throw e;
+    }
+  }
+
   /** Throws HistoryPathError for a host name no directory can carry or a DIR that cannot be made. */
-  constructor(private readonly session: Session, opts: HistoryOptions) {
+  constructor(private readonly session: Session, opts: HistoryOptions, private readonly ownsSession = false) {
     this.hostPart = hostPart(opts.host);
     this.root = new HistoryRoot(opts.dir);
     this.maxFileRows = opts.maxFileRows ?? 100_000;
@@ -99,6 +113,7 @@ export class HistorySink implements WindowSink {
     await this.queue;
     for (const metric of [...this.current.keys()]) await this.retire(metric);
     this.root.close();
+    if (this.ownsSession) await this.session.close();
   }
 
   private async write(w: MetricWindow): Promise<void> {

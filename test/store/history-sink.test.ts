@@ -153,3 +153,12 @@ test('a full disk: the window that does not fit is reported, the files keep whol
       assert.deepEqual(await readBack(s, history), expectedRows('node-1', [[0, 0], [0, 2]]));
       assert.deepEqual(readdirSync(history, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tmp')), []);
     })));
+
+test('HistorySink.open: a DuckDB of its own, closed with the sink; the windows read back', () =>
+  withStore(async (dir, s) => {
+    const sink = await HistorySink.open({ dir, host: 'node-1' });
+    sink.window(historyWindow(0, 0));
+    await sink.close();
+    assert.deepEqual(await readBack(s, dir), expectedRows('node-1', [[0, 0]]));
+    await assert.rejects(HistorySink.open({ dir, host: '' }), /host name is empty/);
+  }));
