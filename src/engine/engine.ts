@@ -43,6 +43,9 @@ import { LiveRows, type RowSink } from './live-rows.js';
 import { isStreamable } from '../planner/streamable.js';
 import { assertNever } from '../diag/assert-never.js';
 
+/** How often a query whose rows are shown live reads its ring buffer (otherwise every 50 ms). */
+const LIVE_POLL_MS = 10;
+
 export interface EngineOptions extends PlanOptions {
   /** A DuckDB file to keep results in; in memory when absent. */
   readonly db?: string;
@@ -64,6 +67,11 @@ export interface RunContext {
    * as they arrive, and the outcome says `streamed`. Other statements ignore it.
    */
   readonly onRows?: RowSink;
+  /**
+   * Rows that went to onRows are also kept for the result (`last`) unless this is false: a
+   * watch that runs for days keeps none, so its memory stays flat (its result is then empty).
+   */
+  readonly keepStreamed?: boolean;
 }
 
 /** How a running kernel query is doing, for live views. */
@@ -278,8 +286,10 @@ export class Engine {
         until: shown ? Promise.race([end.ended, shown.full]) : end.ended,
         ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
         ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
+        // Rows someone watches live (a pipe, an alert) are read sooner than rows only stored.
+        ...(shown ? { pollMs: LIVE_POLL_MS } : {}),
         onRows: async (batch) => {
-          if (shown) shown.show(await result.loadAndSelect(batch));
+          if (shown) shown.show(await result.loadAndSelect(batch, ctx.keepStreamed !== false));
           else await result.load(batch);
         },
         ...(onTick
@@ -290,7 +300,7 @@ export class Engine {
           : {}),
         onAttached: () => {
           ctx.onAttached?.();
-          result.prepare().catch(() => undefined);
+          (shown ? result.prepareBatches() : result.prepare()).catch(() => undefined);
         },
         ...(plan.everyMs !== undefined
           ? {

@@ -86,6 +86,8 @@ async function watch(opts: WatchOptions & { readonly rulesFile: string }): Promi
         signal: controller.signal,
         until: ended,
         onRows: sink,
+        // A watch runs for days: its alerts are written, not kept.
+        keepStreamed: false,
         onAttached: () => {
           if (++attachedCount < rules.length) return;
           allAttached();
