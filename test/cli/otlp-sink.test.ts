@@ -179,14 +179,15 @@ test('backoff doubles up to its cap with half of it random; Retry-After reads se
   assert.equal(retryAfterMs(null, now, b), undefined);
 });
 
-test('a server that exposes the exporter counters itself does not get them twice in a push', () =>
+test('a server that exposes the exporter counters itself (with its labels) does not get them twice in a push', () =>
   withReceiver(() => ({ status: 200 }), async (r) => {
-    const sink = sinkFor(r.url);
+    const sink = sinkFor(r.url, { labels: [['host', 'h1']] });
     sink.window(windowAt(START + 10_000), [...familiesWith(1), ...sink.health()]);
     await r.waitFor(1);
     await sink.close();
-    const names = decodeMetricsRequest(r.requests[0]!.body).metrics.map((m) => m.name);
-    assert.deepEqual(names, ['bpfql_execs', 'bpfql_otlp_sent_windows', 'bpfql_otlp_dropped_windows', 'bpfql_otlp_retries']);
+    const metrics = decodeMetricsRequest(r.requests[0]!.body).metrics;
+    assert.deepEqual(metrics.map((m) => m.name), ['bpfql_execs', 'bpfql_otlp_sent_windows', 'bpfql_otlp_dropped_windows', 'bpfql_otlp_retries']);
+    assert.deepEqual(metrics[1]!.points.map((p) => p.point.labels), [[['host', 'h1']]]);
   }));
 
 test('windows of several metrics closing together while a push is in flight are one snapshot, the latest', async () => {

@@ -7,7 +7,7 @@
 // within coalesceMs of each other are one). A collector that
 // is down fills the queue: the oldest window is dropped for each new one, and the drops are
 // counted in bpfql_otlp_dropped_windows_total, which every push carries (and health() gives).
-import type { MetricFamily, MetricWindow, WindowSink } from '../../output/metrics/model.js';
+import type { Label, MetricFamily, MetricWindow, WindowSink } from '../../output/metrics/model.js';
 import type { MetricsSnapshot, OtlpResource } from '../../output/metrics/otlp.js';
 import { encodeMetricsRequest } from '../../output/metrics/otlp.js';
 import type { Backoff } from './backoff.js';
@@ -31,6 +31,8 @@ export interface OtlpSinkOptions {
   readonly closeDeadlineMs?: number;
   /** Where failures are told (the server's stderr); each failed push once. */
   readonly report?: (message: string) => void;
+  /** The labels of the exporter's own series (the server's host label). */
+  readonly labels?: readonly Label[];
   readonly random?: () => number;
 }
 
@@ -114,7 +116,7 @@ export class OtlpSink implements WindowSink {
   /** The exporter's own counters, as families (pushed with every request; the server may expose them too). */
   health(): MetricFamily[] {
     const counter = (name: string, help: string, value: number): MetricFamily => ({
-      name, help, type: 'counter', startMs: this.startMs, points: [{ kind: 'number', labels: [], value }],
+      name, help, type: 'counter', startMs: this.startMs, points: [{ kind: 'number', labels: this.opts.labels ?? [], value }],
     });
     return [
       counter('bpfql_otlp_sent_windows', 'Windows the OTLP collector accepted (windows closing together count once).', this.sent),
