@@ -1,7 +1,7 @@
 // The catalog: resolves table names to kernel tables. It reads the running kernel only through
 // the CatalogEnv it is given, so tests build it over fixture text.
 import { closest } from '../diag/messages.js';
-import { COMMON_COLUMNS } from './common-columns.js';
+import { COMMON_COLUMNS, TASK_COLUMNS } from './common-columns.js';
 import { withStackColumns } from './stack-columns.js';
 import { CURATED_TABLES } from './tables/index.js';
 import type { CuratedTable, EntryRef, TracepointRef } from './curated.js';
@@ -23,6 +23,8 @@ export interface CatalogEnv {
   readBinary(name: string): BinaryFile | undefined;
   /** Which hook tables go on; cheapest when absent. */
   readonly hook?: Hook;
+  /** The BTF id of the typedef `btf_trace_<event>` (tp_btf programs); undefined without BTF or without the typedef. */
+  btfTracepoint?(event: string): number | undefined;
 }
 
 export const TRACEPOINT_PREFIX = 'tracepoint.';
@@ -128,10 +130,12 @@ export class Catalog {
       const differs = entryFormats.findIndex((f) => JSON.stringify(f.fields) !== JSON.stringify(first?.fields));
       if (differs >= 0) return { kind: 'unavailable', name: t.name, reason: `${entries[differs]!.category}:${entries[differs]!.event} records differ from ${entries[0]!.category}:${entries[0]!.event}` };
       // The formats are read and checked either way: they say the kernel has the events.
-      const classic = t.build(parseFormat(text), first);
+      const format = parseFormat(text);
+      const classic = t.build(format, first);
       const raw = (this.env.hook ?? 'cheapest') === 'cheapest' ? t.raw : undefined;
-      const shape = raw === undefined ? classic : raw();
-      const source = (r: TracepointRef): EventSource => ({ kind: raw === undefined ? 'tracepoint' : 'raw-tracepoint', category: r.category, event: r.event });
+      const shape = raw === undefined ? classic : raw(format);
+      const onRaw = raw !== undefined;
+      const source = this.sourceFor(onRaw, t.btf === true, [t.event, ...entries]);
       const common = COMMON_COLUMNS.map((c) => shape.common?.find((o) => o.name === c.name) ?? c);
       const pairEntries = entries.map((e) => ({ source: source(e), ...(e.restamp ? { restamp: true } : {}) }));
       const table: KernelTable = {
@@ -142,11 +146,30 @@ export class Catalog {
         ...(shape.pairing && pairEntries.length > 0 ? { pairing: { entries: pairEntries, ...shape.pairing } } : {}),
         ...(shape.where ? { where: shape.where } : {}),
       };
-      return { kind: 'table', table };
+      const entry = entries.length === 1 ? entries[0] : undefined;
+      if (t.entryOnly === undefined || entry === undefined || first === undefined) return { kind: 'table', table };
+      const alone = onRaw ? t.entryOnly.raw() : t.entryOnly.build(first);
+      const entryOnly: KernelTable = {
+        name: t.name,
+        description: t.description,
+        source: source(entry),
+        columns: [...TASK_COLUMNS, ...alone.columns],
+        ...(alone.where ? { where: alone.where } : {}),
+      };
+      return { kind: 'table', table: { ...table, entryOnly } };
     } catch (e) {
       if (e instanceof MissingFieldError || e instanceof FormatParseError) return { kind: 'unavailable', name: t.name, reason: e.message };
       throw e;
     }
+  }
+
+  /** How a table's events are hooked: classic, raw, or (for `btf` tables, when BTF has every event) tp_btf. */
+  private sourceFor(onRaw: boolean, btf: boolean, events: readonly TracepointRef[]): (r: TracepointRef) => EventSource {
+    const plain = (r: TracepointRef): EventSource => ({ kind: onRaw ? 'raw-tracepoint' : 'tracepoint', category: r.category, event: r.event });
+    if (!onRaw || !btf || this.env.btfTracepoint === undefined) return plain;
+    const ids = new Map(events.map((e) => [e.event, this.env.btfTracepoint?.(e.event)]));
+    if ([...ids.values()].some((id) => id === undefined)) return plain;
+    return (r) => ({ kind: 'btf-tracepoint', category: r.category, event: r.event, btfId: ids.get(r.event)! });
   }
 
   private fromTracepoint(name: string, category: string, event: string): TableResolution {

@@ -15,3 +15,9 @@ export const COMMON_COLUMNS: readonly Column[] = [
 ];
 
 export const COMMON_COLUMN_NAMES: ReadonlySet<string> = new Set(COMMON_COLUMNS.map((c) => c.name));
+
+/**
+ * The common columns that describe the task rather than the moment: the entry of a paired table
+ * already has them for its pair (ts and cpu are the exit's, and may differ).
+ */
+export const TASK_COLUMNS: readonly Column[] = COMMON_COLUMNS.filter((c) => c.name !== 'ts' && c.name !== 'cpu');

@@ -1,6 +1,6 @@
 // A lazy reader of raw BTF (the kernel's own type information, /sys/kernel/btf/vmlinux), for the
-// struct offsets programs need. It answers only "where is this member" and "how big is this
-// struct": the type section is walked once to find where each type record starts, names are
+// struct offsets programs need. It answers only "where is this member", "how big is this
+// struct" and "which id has this typedef": the type section is walked once to find where each type record starts, names are
 // compared as bytes, and nothing else is decoded.
 import { readFileSync } from 'node:fs';
 import { Errno, KernelError } from './errors.js';
@@ -10,6 +10,8 @@ export interface Btf {
   memberOffset(struct: string, member: string): number;
   /** sizeof(struct). */
   structSize(struct: string): number;
+  /** The type id of typedef `name` (a tp_btf program names its event by `btf_trace_<event>`'s); undefined when there is none. */
+  typedefId(name: string): number | undefined;
 }
 
 const MAGIC = 0xeb9f;
@@ -98,6 +100,16 @@ class BtfReader implements Btf {
 
   structSize(struct: string): number {
     return this.view.getUint32(this.offsetOf(this.composite(struct)) + 8, true);
+  }
+
+  typedefId(name: string): number | undefined {
+    const offsets = this.index();
+    const wanted = this.encoder.encode(name);
+    for (let id = 1; id < offsets.length; id++) {
+      const at = offsets[id]!;
+      if (((this.view.getUint32(at + 4, true) >>> 24) & 0x1f) === Kind.TYPEDEF && this.nameIs(this.view.getUint32(at, true), wanted)) return id;
+    }
+    return undefined;
   }
 
   /** One pass over the type section: where each record starts, and which are structs or unions. */

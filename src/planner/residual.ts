@@ -32,7 +32,7 @@ function residualSelect(p: ResidualParts): string {
 }
 
 /** The name DuckDB gives a SELECT item: its alias, a column's own name, else the expression's text. */
-function itemName(item: Extract<SelectItem, { kind: 'expr' }>): string {
+export function itemName(item: Extract<SelectItem, { kind: 'expr' }>): string {
   if (item.alias) return item.alias;
   if (item.expr.kind === 'column') return item.expr.name.toLowerCase();
   return printExpr(item.expr);

@@ -6,7 +6,7 @@ import { GracePeriod } from '../kernel/grace-period.js';
 import { RingBuffer } from '../kernel/ringbuf.js';
 import type { StreamMode } from '../planner/plan.js';
 import { readAggregates } from './aggregate-run.js';
-import { readStats } from './read-stats.js';
+import { readHealth, readStats } from './read-stats.js';
 import { RingReader } from './ring-reader.js';
 import type { Every, KernelRunOptions } from './run-options.js';
 import { sleep, type Collected, type Running } from './running.js';
@@ -38,7 +38,7 @@ export async function streamWindows(run: Running, mode: StreamMode, opts: Kernel
   const closeWindows = async (closed: readonly ClosedWindow[]): Promise<void> => {
     for (const w of closed) {
       await handOn(w.rows);
-      await every.onWindow(w.range);
+      await every.onWindow({ ...w.range, health: readHealth(run.stats, run.programs) });
     }
   };
   /** Reads every record of an event before now. */
@@ -104,7 +104,7 @@ export async function aggregateWindows(run: Running, opts: KernelRunOptions, eve
       slot.setMap(0, buffers[active]!);
       const aggregate = readAggregates(run.plan, buffers[1 - active]!, true, run.stacks);
       total += aggregate.rowCount;
-      queue.push({ startUs: wallUs(startMono, run.wallOffset), endUs: wallUs(endMono, run.wallOffset), aggregate });
+      queue.push({ startUs: wallUs(startMono, run.wallOffset), endUs: wallUs(endMono, run.wallOffset), health: readHealth(run.stats, run.programs), aggregate });
       startMono = endMono;
       while (nextEnd <= endMono) nextEnd += period;
     }

@@ -23,6 +23,15 @@ export const kernelCatalogEnv: CatalogEnv = {
   },
   listTracepoints: () => listTracepoints(),
   readBinary,
+  btfTracepoint(event) {
+    try {
+      return vmlinuxBtf().typedefId(`btf_trace_${event}`);
+    } catch (e) {
+      // Without BTF the table goes on the plain raw tracepoint.
+      if (e instanceof KernelError && e.op === 'BTF') return undefined;
+      throw e;
+    }
+  },
 };
 
 /** The first bytes of every ELF file. */

@@ -6,7 +6,7 @@ import type { BpfProgram } from '../kernel/program.js';
 import { Collection } from '../kernel/collection.js';
 import { KernelScope } from '../kernel/scope.js';
 import type { KernelPlan } from '../planner/plan.js';
-import { attachSource, programTypeOf } from './attach-source.js';
+import { attachSource, programOf } from './attach-source.js';
 
 export interface Attached {
   readonly scope: KernelScope;
@@ -28,8 +28,8 @@ export function loadAndAttach(plan: KernelPlan, prog: CompiledProgram): Attached
     const loaded = scope.add(Collection.load({
       maps: prog.maps,
       programs: [
-        ...prog.entries.map((e) => ({ name: e.name, type: programTypeOf(e.source), assembled: e.assembled, license: 'GPL' })),
-        { name: prog.name, type: programTypeOf(plan.source), assembled: prog.assembled, license: 'GPL' },
+        ...prog.entries.map((e) => ({ name: e.name, ...programOf(e.source), assembled: e.assembled, license: 'GPL' })),
+        { name: prog.name, ...programOf(plan.source), assembled: prog.assembled, license: 'GPL' },
       ],
       mapNamePrefix: 'bpfql_',
     }));

@@ -33,10 +33,19 @@ export interface Every {
   readonly onWindow: (w: Window) => Promise<void>;
 }
 
+/** How the query's programs were doing when a window closed: counts since they were attached. */
+export interface WindowHealth {
+  readonly completeness: Completeness;
+  readonly programs: number;
+  /** Nanoseconds the programs ran (BPF stats; 0 while kernel.bpf_stats_enabled is off). */
+  readonly runTimeNs: number;
+}
+
 /** A window's time range, in microseconds of the wall clock (Unix epoch), end excluded. */
 export interface Window {
   readonly startUs: number;
   readonly endUs: number;
+  readonly health: WindowHealth;
   readonly aggregate?: ColumnBatch;
 }
 

@@ -5,6 +5,13 @@ import { emptyColumnData, type ColumnBatch, type ResultColumn } from '../catalog
 import { KERNEL_TABLE } from '../planner/plan.js';
 import type { QueryResult, Session } from './session.js';
 
+/**
+ * How windows are kept: no EVERY; every window appended to the target; or the latest window
+ * alone (a standing query: each window's rows replace the last's, tables and all, so DuckDB
+ * holds no more for a query that runs for days than for one window).
+ */
+export type Windows = 'none' | 'all' | 'latest';
+
 /** Where a kernel query's result goes. */
 export type Target = { readonly kind: 'replace' | 'create' | 'insert'; readonly table: string };
 
@@ -49,16 +56,15 @@ export class Materialization {
     private readonly kernelTable: string,
     private readonly residual: Residual,
     private readonly target: Target,
-    /** EVERY: the result is materialized window by window. */
-    private readonly windowed: boolean,
+    private readonly windows: Windows,
   ) {
     this.sql = residualOver(residual.sql, kernelTable);
     this.batchTable = `${kernelTable}_batch`;
   }
 
   /** Names the kernel rows' table (unique in the session); nothing is made before prepare(). */
-  static start(session: Session, residual: Residual, target: Target, windowed: boolean): Materialization {
-    return new Materialization(session, session.internalName('k'), residual, target, windowed);
+  static start(session: Session, residual: Residual, target: Target, windows: Windows): Materialization {
+    return new Materialization(session, session.internalName('k'), residual, target, windows);
   }
 
   /**
@@ -69,7 +75,7 @@ export class Materialization {
   prepare(): Promise<void> {
     this.made ??= (async () => {
       await this.session.createTable(this.kernelTable, this.residual.columns, { replace: true });
-      if (this.windowed && this.target.kind !== 'insert') {
+      if (this.windows !== 'none' && this.target.kind !== 'insert') {
         const create = this.target.kind === 'replace' ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE';
         await this.session.run(`${create} ${this.target.table} AS ${windowedSql(this.sql, '0', '0')} LIMIT 0`);
       }
@@ -115,7 +121,14 @@ export class Materialization {
       await this.session.run(`${into} ${this.sql}`);
       return;
     }
-    await this.session.run(`INSERT INTO ${table} ${windowedSql(this.sql, String(window.startUs), String(window.endUs))}`);
+    const rows = windowedSql(this.sql, String(window.startUs), String(window.endUs));
+    if (this.windows === 'latest') {
+      // New tables rather than DELETE: deleted rows of an in-memory table are not given back.
+      await this.session.run(`CREATE OR REPLACE TABLE ${table} AS ${rows}`);
+      await this.session.createTable(this.kernelTable, this.residual.columns, { replace: true });
+      return;
+    }
+    await this.session.run(`INSERT INTO ${table} ${rows}`);
     await this.session.run(`DELETE FROM ${this.kernelTable}`);
   }
 

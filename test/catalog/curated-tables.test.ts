@@ -31,8 +31,10 @@ test('exit: exit code and lifetime from task_struct, last_thread from the record
   const t = table('exit');
   assert.deepEqual(own(t), ['exit_code s32 task', 'lifetime_ns u64 task', 'last_thread u8 field']);
   assert.deepEqual(column(t, 'lifetime_ns').source, { kind: 'task', path: ['start_time'], size: 8, signed: false, elapsed: true });
-  assert.deepEqual(column(t, 'last_thread').source, { kind: 'field', offset: 32, size: 1, signed: false });
-  assert.deepEqual(t.source, { kind: 'tracepoint', category: 'sched', event: 'sched_process_exit' });
+  // The record's field on the classic hook; the raw tracepoint's second argument otherwise (test/catalog/hook.test.ts).
+  assert.deepEqual(column(t, 'last_thread').source, { kind: 'field', offset: 8, size: 1, signed: false });
+  assert.deepEqual(column(table('exit', fixtureCatalog({}, 'tracepoint')), 'last_thread').source, { kind: 'field', offset: 32, size: 1, signed: false });
+  assert.deepEqual(t.source, { kind: 'raw-tracepoint', category: 'sched', event: 'sched_process_exit' });
 });
 
 test('fork: the child from the record, the parent in the common columns', () => {

@@ -55,7 +55,7 @@ test('DESCRIBE of a curated table shows decoded columns as text and where the ro
       ['ret', 's64', 'return value, or -errno'],
       ['latency_ns', 'u64', 'nanoseconds from entry to return'],
       ...STACKS,
-      ['(source)', '', 'raw tracepoint raw_syscalls:sys_enter paired with raw tracepoint raw_syscalls:sys_exit'],
+      ['(source)', '', 'raw tracepoint raw_syscalls:sys_enter paired with raw tracepoint raw_syscalls:sys_exit; raw tracepoint raw_syscalls:sys_enter alone when a query reads none of ts, cpu, ret, latency_ns, kstack, ustack'],
     ]);
     const connect = await rows(engine, 'DESCRIBE tcp_connect');
     assert.deepEqual(connect.at(-1), ['(source)', '', 'tracepoint sock:inet_sock_set_state where protocol IN (6) and newstate IN (2)']);
@@ -67,12 +67,14 @@ test('SHOW TABLES lists each curated table with whether it is available, and why
   await withEngine(async (engine) => {
     const shown = await rows(engine, 'SHOW TABLES');
     const kernel = shown.filter((r) => r[1] === 'kernel');
-    assert.deepEqual(kernel.find((r) => r[0] === 'block_io'), ['block_io', 'kernel', false, 'unavailable: this kernel has no tracepoint block:block_rq_issue']);
-    assert.deepEqual(kernel.find((r) => r[0] === 'exit'), ['exit', 'kernel', true, 'thread and process exits, with exit code and lifetime (sched:sched_process_exit)']);
+    assert.deepEqual(kernel.find((r) => r[0] === 'block_io'), ['block_io', 'kernel', false, 'unavailable: this kernel has no tracepoint block:block_rq_issue', null]);
+    assert.deepEqual(kernel.find((r) => r[0] === 'exit'), ['exit', 'kernel', true, 'thread and process exits, with exit code and lifetime (sched:sched_process_exit)', 'raw tracepoint']);
+    assert.deepEqual(kernel.find((r) => r[0] === 'syscalls')?.[4], 'raw tracepoint');
+    assert.deepEqual(kernel.find((r) => r[0] === 'exec')?.[4], 'tracepoint');
     for (const name of ['exec', 'exit', 'fork', 'open', 'syscalls', 'read', 'write', 'tcp_connect', 'tcp_state', 'sched_switch', 'runq_latency', 'page_faults', 'signals', 'oom_kill']) {
       assert.equal(kernel.find((r) => r[0] === name)?.[2], true, name);
     }
-    assert.deepEqual(shown.find((r) => r[0] === 'tracepoint.<category>.<event>'), ['tracepoint.<category>.<event>', 'kernel', true, '20 tracepoints (listed in bpfql_tables)']);
+    assert.deepEqual(shown.find((r) => r[0] === 'tracepoint.<category>.<event>'), ['tracepoint.<category>.<event>', 'kernel', true, '20 tracepoints (listed in bpfql_tables)', 'tracepoint']);
     assert.deepEqual(shown.filter((r) => r[1] === 'catalog').map((r) => r[0]), ['bpfql_tables', 'bpfql_columns']);
     assert.deepEqual(shown.filter((r) => r[1] === 'duckdb').map((r) => r[0]), ['bpfql_runs']);
   });
