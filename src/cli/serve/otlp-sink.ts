@@ -13,6 +13,7 @@ import { encodeMetricsRequest } from '../../output/metrics/otlp.js';
 import type { Backoff } from './backoff.js';
 import { DEFAULT_BACKOFF, backoffMs, retryAfterMs } from './backoff.js';
 import { assertNever } from '../../diag/assert-never.js';
+import { UsageError } from '../args.js';
 
 export interface OtlpSinkOptions {
   /** The collector's /v1/metrics URL (otlpMetricsUrl). */
@@ -48,10 +49,10 @@ export function otlpMetricsUrl(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new Error(`--otlp needs a URL such as http://127.0.0.1:4318, not '${text}'`);
+    throw new UsageError(`--otlp needs a URL such as http://127.0.0.1:4318, not '${text}'`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--otlp needs an http:// or https:// URL, not '${text}'`);
-  if (url.username !== '' || url.password !== '') throw new Error('--otlp takes no user or password in the URL (they would show in ps)');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--otlp needs an http:// or https:// URL, not '${text}'`);
+  if (url.username !== '' || url.password !== '') throw new UsageError('--otlp takes no user or password in the URL (they would show in ps)');
   if (!url.pathname.endsWith('/v1/metrics')) url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/metrics`;
   return url;
 }
