@@ -38,7 +38,8 @@ export function checkTarget(path: string): void {
   if (st.isDirectory()) throw new OutputFileError(path, 'it is a directory');
 }
 
-const fdPath = (fd: number, name?: string): string => `/proc/self/fd/${fd}${name === undefined ? '' : `/${name}`}`;
+/** A name in the directory open at `fd`, reached through that fd: a rename of the directory does not move it. */
+export const fdPath = (fd: number, name?: string): string => `/proc/self/fd/${fd}${name === undefined ? '' : `/${name}`}`;
 
 /** The mode a newly created file gets under the process's umask. */
 function createMode(): number {

@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { maxKeysOf, UsageError } from '../args.js';
+import { otlpMetricsUrl } from './otlp-sink.js';
 
 export interface ListenAddress {
   readonly host: string;
@@ -15,6 +16,10 @@ export interface ServeOptions {
   /** The `host` label of every series. */
   readonly host: string;
   readonly maxSeries: number;
+  /** --otlp: the collector's /v1/metrics URL every window is pushed to. */
+  readonly otlp?: URL;
+  /** --store: the directory every window's rows are kept under, as Parquet. */
+  readonly store?: string;
   /** --bpf-stats: turn the kernel's run-time statistics on while serving. */
   readonly bpfStats: boolean;
   readonly maxKeys?: number;
@@ -35,6 +40,8 @@ options:
   --listen HOST:PORT   where to serve (default ${DEFAULT_LISTEN}, loopback; 0.0.0.0:9435 or [::]:9435 for every interface)
   --host NAME          the host label of every series (default: this machine's name)
   --max-series N       label sets kept per metric (default ${DEFAULT_MAX_SERIES}); rows of more are dropped and counted
+  --otlp URL           also push every window to an OpenTelemetry collector over OTLP/HTTP (e.g. http://127.0.0.1:4318)
+  --store DIR          also keep every window's rows as Parquet under DIR/metric=NAME/host=HOST/date=YYYY-MM-DD/
   --bpf-stats          turn the kernel's BPF run-time statistics on while serving (bpfql_query_run_time_seconds_total)
   --max-keys N         keys of in-kernel aggregation maps (default 65536)
   -v, --verbose        say on stderr when metrics are attached, restarted and stopped
@@ -64,6 +71,8 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
         listen: { type: 'string', default: DEFAULT_LISTEN },
         host: { type: 'string' },
         'max-series': { type: 'string' },
+        otlp: { type: 'string' },
+        store: { type: 'string' },
         'bpf-stats': { type: 'boolean', default: false },
         'max-keys': { type: 'string' },
         verbose: { type: 'boolean', short: 'v', default: false },
@@ -79,6 +88,7 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
   if (parsed.positionals.length > 1) throw new UsageError('give one config file');
   if (!v.help && parsed.positionals.length === 0) throw new UsageError('give the config file');
   const maxKeys = v['max-keys'] === undefined ? undefined : maxKeysOf(v['max-keys']);
+  if (v.store === '') throw new UsageError('--store needs a directory');
   return {
     ...(parsed.positionals[0] !== undefined ? { configFile: parsed.positionals[0] } : {}),
     listen: listenAddressOf(v.listen),
@@ -86,6 +96,8 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
     maxSeries: v['max-series'] === undefined ? DEFAULT_MAX_SERIES : maxSeriesOf(v['max-series']),
     bpfStats: v['bpf-stats'],
     ...(maxKeys !== undefined ? { maxKeys } : {}),
+    ...(v.otlp !== undefined ? { otlp: otlpMetricsUrl(v.otlp) } : {}),
+    ...(v.store !== undefined ? { store: v.store } : {}),
     verbose: v.verbose,
     help: v.help,
   };

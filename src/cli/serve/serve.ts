@@ -16,6 +16,10 @@ import type { Metric } from './config.js';
 import { BadMetric, readMetrics } from './config.js';
 import { close, listen } from './http.js';
 import { MetricSet } from './metric-set.js';
+import { OtlpSink } from './otlp-sink.js';
+import { VERSION } from '../../engine/version.js';
+import { HistoryPathError } from '../../store/history-paths.js';
+import { HistorySink } from '../../store/history-sink.js';
 
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -39,12 +43,22 @@ async function load(engine: Engine, file: string): Promise<Metric[] | undefined>
   }
 }
 
+/** Where each closed window goes besides the Prometheus endpoint, and the health families they add. */
+interface Sinks {
+  readonly sinks: readonly WindowSink[];
+  readonly health: () => MetricFamily[];
+}
+
 /**
- * Where each closed window goes besides the Prometheus endpoint. Each other way of serving
- * metrics (OTLP push, Parquet history) is one line here.
+ * The sinks of --otlp and --store, one each. Each other way of serving metrics is one line here.
+ * Throws HistoryPathError when --store's DIR or the host name cannot be used.
  */
-function windowSinks(_opts: ServeOptions): WindowSink[] {
-  return [];
+async function windowSinks(opts: ServeOptions, labels: readonly Label[]): Promise<Sinks> {
+  const otlp = opts.otlp === undefined ? undefined : new OtlpSink({
+    url: opts.otlp, resource: { hostName: opts.host, serviceVersion: VERSION }, labels, report: say,
+  });
+  const store = opts.store === undefined ? undefined : await HistorySink.open({ dir: opts.store, host: opts.host, report: say });
+  return { sinks: [otlp, store].filter((s) => s !== undefined), health: () => otlp?.health() ?? [] };
 }
 
 /**
@@ -84,9 +98,17 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
       return ExitCode.runtime;
     }
     const startMs = Date.now();
-    const sinks = windowSinks(opts);
-    let attached = 0;
     const constLabels: readonly Label[] = [['host', opts.host]];
+    let sinks: readonly WindowSink[];
+    let sinkHealth: () => MetricFamily[];
+    try {
+      ({ sinks, health: sinkHealth } = await windowSinks(opts, constLabels));
+    } catch (e) {
+      if (!(e instanceof HistoryPathError)) throw e;
+      say(`error: ${e.message}`);
+      return ExitCode.runtime;
+    }
+    let attached = 0;
     const set = new MetricSet(engine, {
       constLabels,
       maxSeries: opts.maxSeries,
@@ -100,7 +122,7 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
         if (opts.verbose) say(`bpfql serve: attached ${++attached} metric(s)`);
       },
     }, say);
-    const families = (): MetricFamily[] => [...set.families(), ...healthFamilies(set.queries.map((q) => q.health()), startMs, constLabels)];
+    const families = (): MetricFamily[] => [...set.families(), ...healthFamilies(set.queries.map((q) => q.health()), startMs, constLabels), ...sinkHealth()];
     let server: Server;
     try {
       const bound = await listen(opts.listen, families);
@@ -108,6 +130,7 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
       say(`bpfql serve: listening on http://${bound.address}/metrics`);
     } catch (e) {
       say(`error: cannot listen on ${opts.listen.host}:${opts.listen.port}: ${e instanceof Error ? e.message : String(e)}`);
+      await Promise.all(sinks.map((s) => s.close()));
       return ExitCode.runtime;
     }
     await set.apply(first);

@@ -27,3 +27,11 @@ test('bad flags are usage errors', () => {
   assert.throws(() => parseServeArgs(['--nope', 'a.sql']), UsageError);
   assert.deepEqual(parseServeArgs(['--host', 'b', '--max-series', '5', '--bpf-stats', 'a.sql']).maxSeries, 5);
 });
+
+test('--otlp takes an http(s) URL (OTLP\'s /v1/metrics added to a base) and --store a directory', () => {
+  const o = parseServeArgs(['--otlp', 'http://127.0.0.1:4318', '--store', '/var/lib/bpfql', 'a.sql']);
+  assert.equal(o.otlp?.href, 'http://127.0.0.1:4318/v1/metrics');
+  assert.equal(o.store, '/var/lib/bpfql');
+  assert.throws(() => parseServeArgs(['--otlp', 'grpc://c:4317', 'a.sql']), (e: unknown) => e instanceof UsageError && /--otlp needs an http:\/\/ or https:\/\/ URL/.test(e.message));
+  assert.throws(() => parseServeArgs(['--store', '', 'a.sql']), (e: unknown) => e instanceof UsageError && /--store needs a directory/.test(e.message));
+});
