@@ -1,7 +1,7 @@
 // `npm run bench`: measures bpfql against no tracing, hand-made floors and bpftrace on this
 // machine, prints one table and writes bench/out/results.json. Progress goes to stderr.
 //
-//   node dist/bench/main.js [--quick] [--rounds N] [--calls N] [--only overhead,startup,streaming,arrow]
+//   node dist/bench/main.js [--quick] [--rounds N] [--calls N] [--only overhead,startup,streaming,arrow,alerts]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../src/engine/engine.js';
 import { kernelCatalog } from '../src/runtime/kernel-env.js';
 import { listPrograms } from '../src/kernel/objects.js';
+import { measureAlertLatency } from './alerts.js';
 import { measureArrowIngest } from './arrow-ingest.js';
 import { measureDetach } from './detach.js';
 import { describeMachine, loadAverage, machineLine } from './machine.js';
@@ -22,7 +23,7 @@ import { measureStreaming, STREAM_RATES } from './streaming.js';
 import { bpfqlQueries, bpfqlStreamQuery, bpfqlSyscallsQueries, bpftraceQueries, bpftraceVersion } from './tools.js';
 import { buildWorkload } from './workload.js';
 
-const PARTS = ['overhead', 'startup', 'streaming', 'arrow'] as const;
+const PARTS = ['overhead', 'startup', 'streaming', 'arrow', 'alerts'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Settings {
@@ -31,6 +32,7 @@ interface Settings {
   readonly streamRounds: number;
   readonly arrowRows: number;
   readonly parts: ReadonlySet<Part>;
+  readonly quick: boolean;
 }
 
 function settings(argv: readonly string[]): Settings {
@@ -54,6 +56,7 @@ function settings(argv: readonly string[]): Settings {
     streamRounds: quick ? 1 : 3,
     arrowRows: quick ? 1_000_000 : 4_000_000,
     parts: new Set(parts as Part[]),
+    quick,
   };
 }
 
@@ -106,6 +109,8 @@ async function main(): Promise<void> {
       `(every thread ${w.cpu === undefined ? '' : 'pinned to CPU 0 '}at nice -20); delivered = rows in DuckDB / ` +
       `(go → query done); lost from the kernel's counter; delivered + lost = calls checked; ${s.streamRounds} rounds`,
     '5: VmHWM of the tool\'s process just before SIGINT; 6: SIGINT → exit seen by the parent',
+    `7: \`bpfql watch\` with one rule on the workload's getppid calls, made evenly spaced (clock_nanosleep to absolute deadlines); ` +
+      'latency = the time this process reads an alert line minus the event\'s ts; CPU from /proc/<pid>/stat (10 ms ticks)',
   ];
   const programsAtStart = isRoot ? othersPrograms() : [];
   if (bpftrace === undefined) skipped.push('bpftrace not installed: its rows are empty (apt-get install bpftrace)');
@@ -163,6 +168,11 @@ async function main(): Promise<void> {
     }
   } finally {
     await engine.close();
+  }
+  if (isRoot && s.parts.has('alerts')) {
+    log('7. event → alert latency');
+    const events = s.quick ? 2_000 : 10_000;
+    results = { ...results, alerts: await measureAlertLatency(root, w, { rate: 1_000, events, cpu: w.cpu === undefined ? undefined : 0 }) };
   }
   results = { ...results, loadAverage: { start: loadStart, end: loadAverage() }, othersPrograms: { start: programsAtStart, end: isRoot ? othersPrograms() : [] } };
 

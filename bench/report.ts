@@ -1,5 +1,6 @@
 // Turns the measurements into the one table the bench prints: every figure with its spread, the
 // issue's figure from another machine where there is one, the target and whether it was met.
+import type { AlertLatency } from './alerts.js';
 import type { ArrowIngestResult } from './arrow-ingest.js';
 import type { DetachTiming } from './detach.js';
 import type { Machine } from './machine.js';
@@ -27,6 +28,7 @@ export interface BenchResults {
   readonly imports?: readonly ImportTiming[];
   readonly streaming?: readonly StreamResult[];
   readonly arrow?: ArrowIngestResult;
+  readonly alerts?: AlertLatency;
 }
 
 export type Verdict = 'met' | 'MISSED' | 'UNVERIFIED' | 'NOT REACHED' | '';
@@ -319,6 +321,19 @@ function exitSection(r: BenchResults, o: OverheadResult, bpftraceMissing: boolea
   return { title: '6. Exit: SIGINT → process gone (results printed in between)', rows };
 }
 
+function alertsSection(a: AlertLatency): Section {
+  const l = a.latencyMs;
+  return {
+    title: `7. Alerts: event → alert line read from \`bpfql watch\` (NDJSON), ${a.events.toLocaleString('en-US')} events at ${a.rate.toLocaleString('en-US')}/s`,
+    rows: [
+      row(`latency, p50 (alerts read: ${a.received.toLocaleString('en-US')} of ${a.events.toLocaleString('en-US')})`, ms(l.median), { spread: spreadOf(l, ms), verdict: a.received === a.events ? '' : 'MISSED' }),
+      row('latency, p99', ms(l.p99), { target: '≤ 50 ms', verdict: verdict(l.p99 <= 50) }),
+      row('latency, max', ms(l.max)),
+      row('bpfql CPU while alerting (all threads, share of one CPU)', `${(100 * a.cpuShare).toFixed(1)} %`),
+    ],
+  };
+}
+
 export function sections(r: BenchResults): Section[] {
   const missing = r.machine.bpftrace === undefined;
   const out: Section[] = [];
@@ -327,6 +342,7 @@ export function sections(r: BenchResults): Section[] {
   if (r.streaming) out.push(streamingSection(r.streaming));
   if (r.arrow) out.push(arrowSection(r.arrow));
   if (r.overhead) out.push(memorySection(r.overhead, missing), exitSection(r, r.overhead, missing));
+  if (r.alerts) out.push(alertsSection(r.alerts));
   return out;
 }
 

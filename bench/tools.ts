@@ -97,7 +97,7 @@ export function bpfqlStreamQuery(root: string): ToolQuery {
   );
 }
 
-export const BY_COMM_SYSCALLS = 'FROM syscalls (entry and exit), count by comm';
+export const BY_COMM_SYSCALLS = 'FROM syscalls, count by comm (sys_enter alone since pay-for-use)';
 export const FILTERED_SYSCALLS = `FROM syscalls, comm = '${WORKLOAD_COMM}', count by syscall`;
 
 /** The same two queries over the curated `syscalls` table, for a catalog that has it. */

@@ -8,6 +8,9 @@
  *                              "<calls> <wall ns> <thread CPU ns>".
  *   bpfql-workload tick        about 10000 calls per second until killed, so a tool that just
  *                              attached counts an event within ~0.1 ms.
+ *   bpfql-workload spaced R N  reads the go line, then makes N calls evenly spaced at R per
+ *                              second (each at its own absolute deadline, so one late wake-up
+ *                              does not shift the rest); prints "<calls> <wall ns>".
  *
  * The binary's name is its comm, which the filtered queries select on.
  */
@@ -28,7 +31,7 @@ static long long clock_ns(clockid_t clock) {
 static long long now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
 
 static void usage(void) {
-  fprintf(stderr, "usage: bpfql-workload loop N | rate R N | tick\n");
+  fprintf(stderr, "usage: bpfql-workload loop N | rate R N | tick | spaced R N\n");
   exit(2);
 }
 
@@ -67,6 +70,22 @@ static void rate(long long r, long long n) {
   printf("%lld %lld %lld\n", n, elapsed, cpu);
 }
 
+static void spaced(long long r, long long n) {
+  char line[64];
+  if (r <= 0 || fgets(line, sizeof line, stdin) == NULL) exit(3);
+  struct timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  long long start_ns = (long long)start.tv_sec * 1000000000LL + start.tv_nsec;
+  for (long long i = 0; i < n; i++) {
+    long long due = start_ns + (long long)((double)i * 1e9 / (double)r);
+    struct timespec at = {due / 1000000000LL, due % 1000000000LL};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) != 0) {
+    }
+    syscall(SYS_getppid);
+  }
+  printf("%lld %lld\n", n, now_ns() - start_ns);
+}
+
 static void tick(void) {
   struct timespec pause = {0, 100000};
   for (;;) {
@@ -80,6 +99,7 @@ int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "loop") == 0) loop(count_arg(argv[2]));
   else if (argc == 4 && strcmp(argv[1], "rate") == 0) rate(count_arg(argv[2]), count_arg(argv[3]));
   else if (argc == 2 && strcmp(argv[1], "tick") == 0) tick();
+  else if (argc == 4 && strcmp(argv[1], "spaced") == 0) spaced(count_arg(argv[2]), count_arg(argv[3]));
   else usage();
   return 0;
 }

@@ -83,3 +83,11 @@ export function startPaced(w: Workload, rate: number, n: number): PacedRun {
   });
   return { child, go: () => child.stdin.end('go\n'), done };
 }
+
+/** `n` getppid calls evenly spaced at `rate` per second, starting when go() is called. */
+export function startSpaced(w: Workload, rate: number, n: number): { readonly go: () => void; readonly done: Promise<void> } {
+  const [cmd, args] = pinned(w, ['spaced', String(rate), String(n)]);
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const done = collect(child).then(() => undefined);
+  return { go: () => child.stdin.end('go\n'), done };
+}

@@ -11,8 +11,10 @@ import { entryFilter } from './entry-filter.js';
 import type { KExpr } from '../planner/kexpr.js';
 import { aggregateMaps, emitAggregateProgram } from './aggregate-program.js';
 import { Codegen } from './codegen.js';
+import { planAtEvent } from './other-events.js';
 import { STAT_COUNT, STATS_MAP } from './stats.js';
 import { stackMaps, usesStacks } from './stacks.js';
+import { cgroupSetMaps } from './cgroup-sets.js';
 import { emitStreamProgram, RING_MAP } from './stream-program.js';
 
 /** A further program of the query, on another event (an entry event of a paired table). */
@@ -24,12 +26,6 @@ export interface CompiledEntryProgram {
   readonly filter?: KExpr;
 }
 
-export interface CompiledSibling {
-  readonly name: string;
-  readonly source: EventSource;
-  readonly assembled: Assembled;
-}
-
 export interface CompiledProgram {
   /** Kernel object name (15 characters at most), so our programs are recognisable in bpftool. */
   readonly name: string;
@@ -39,8 +35,8 @@ export interface CompiledProgram {
   readonly stackBytes: number;
   /** The programs on a paired table's entry events. */
   readonly entries: readonly CompiledEntryProgram[];
-  /** The same program on the plan's other events (KernelPlan.also), each made for its event. */
-  readonly siblings: readonly CompiledSibling[];
+  /** The same program on the table's further events (KernelPlan.also), producing results too. */
+  readonly others: readonly CompiledEntryProgram[];
   /** Compiled for EVERY: aggregates double-buffered, stream records stamped (see the templates). */
   readonly windowed: boolean;
 }
@@ -57,7 +53,7 @@ export function objectName(table: string): string {
 export function compileKernelPlan(plan: KernelPlan, table: string, opts: CompileOptions = {}): CompiledProgram {
   const mode = plan.mode;
   const windowed = opts.windowed ?? false;
-  const g = programFor(plan, windowed);
+  const g = resultProgram(plan, windowed);
   const maps: MapSpec[] = [{ name: STATS_MAP, type: 'percpu_array', keySize: 4, valueSize: STAT_COUNT * 8, maxEntries: 1 }];
   if (mode.kind === 'aggregate') {
     maps.unshift(...aggregateMaps(mode, windowed));
@@ -65,6 +61,7 @@ export function compileKernelPlan(plan: KernelPlan, table: string, opts: Compile
     maps.unshift({ name: RING_MAP, type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: mode.ringBytes });
   }
   if (usesStacks(plan.columns)) maps.push(...stackMaps());
+  maps.push(...cgroupSetMaps(plan.columns));
   const entries: CompiledEntryProgram[] = [];
   if (plan.pairing) {
     const p = plan.pairing;
@@ -79,12 +76,21 @@ export function compileKernelPlan(plan: KernelPlan, table: string, opts: Compile
       entries.push({ name, source: e.source, assembled: assemble(code.items), ...(filter ? { filter } : {}) });
     });
   }
-  // Each event's copy differs only in what it knows of its event (its `probe`).
-  const siblings = (plan.also ?? []).map((source, i): CompiledSibling => {
-    const copy = programFor({ ...plan, source }, windowed);
-    return { name: `${objectName(table).slice(0, 10).replace(/_$/, '')}_p${i + 1}`, source, assembled: assemble(copy.items) };
+  if (plan.pairing && plan.also) throw new Error(`${table}: a paired table has one exit event`);
+  const others = (plan.also ?? []).map((event, i) => {
+    const code = resultProgram(planAtEvent(plan, event), windowed);
+    // Distinct names within the kernel's 15 characters, however many events (a wildcard table's hundreds).
+    const suffix = `_ev${i + 1}`;
+    return { name: `${objectName(table).slice(0, 15 - suffix.length).replace(/_$/, '')}${suffix}`, source: event.source, assembled: assemble(code.items) };
   });
-  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, windowed, entries, siblings };
+  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, windowed, entries, others };
+}
+
+/** The program that turns the plan's events into results: aggregates or stream records. */
+function resultProgram(plan: KernelPlan, windowed: boolean): Codegen {
+  const mode = plan.mode;
+  if (plan.filter?.kind === 'const') return neverMatches();
+  return mode.kind === 'aggregate' ? emitAggregateProgram(plan, mode, windowed) : emitStreamProgram(plan, mode, windowed);
 }
 
 /** The program for a WHERE clause that folded to FALSE: no event can match. */
@@ -92,11 +98,4 @@ function neverMatches(): Codegen {
   const g = new Codegen();
   g.emit(comment('WHERE is always false', mov.imm(R0, 0)), exit());
   return g;
-}
-
-/** The program producing results, on the plan's source. */
-function programFor(plan: KernelPlan, windowed: boolean): Codegen {
-  const mode = plan.mode;
-  if (plan.filter?.kind === 'const') return neverMatches();
-  return mode.kind === 'aggregate' ? emitAggregateProgram(plan, mode, windowed) : emitStreamProgram(plan, mode, windowed);
 }

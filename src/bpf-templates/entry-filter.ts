@@ -4,6 +4,7 @@
 // dropped as out of the query's window. The exit program still evaluates the whole filter.
 import type { Column } from '../catalog/column.js';
 import type { KExpr } from '../planner/kexpr.js';
+import { mapColumns } from '../planner/kexpr.js';
 import type { KernelPlan, PlannedPairing } from '../planner/plan.js';
 import { assertNever } from '../diag/assert-never.js';
 
@@ -24,6 +25,8 @@ function atEntry(c: Column, p: PlannedPairing): Column | undefined {
     }
     case 'entry-builtin':
       return { ...c, source: { kind: 'builtin', name: s.name } };
+    case 'constant': case 'constant-text':
+      return c;
     case 'builtin':
       // The row's task values are the exit's. execve and prctl(PR_SET_NAME) change comm during
       // the call, setuid() the uid and gid, so filtering those at entry would drop pairs the
@@ -33,32 +36,11 @@ function atEntry(c: Column, p: PlannedPairing): Column | undefined {
       return p.key.kind === 'thread' && (s.name === 'pid' || s.name === 'tid' || s.name === 'cgroup_id') ? c : undefined;
     case 'field': case 'char-array': case 'byte-array': case 'address': case 'data-loc-string':
     case 'data-loc-bytes': case 'user-string': case 'task':
-    case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack': case 'exec-args': case 'reg-user-string': case 'probe-name':
+    case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': case 'pointee':
+    case 'exec-args': case 'reg-user-string':
       return undefined;
     default:
       return assertNever(s);
-  }
-}
-
-/** `e` with every column as the entry sees it, or undefined when some column is not known there. */
-function rewrite(e: KExpr, p: PlannedPairing): KExpr | undefined {
-  switch (e.kind) {
-    case 'const': return e;
-    case 'column': case 'string-match': {
-      const column = atEntry(e.column, p);
-      return column ? { ...e, column } : undefined;
-    }
-    case 'neg': case 'bitnot': case 'not': {
-      const operand = rewrite(e.operand, p);
-      return operand ? { ...e, operand } : undefined;
-    }
-    case 'arith': case 'compare': case 'and': case 'or': {
-      const left = rewrite(e.left, p);
-      const right = rewrite(e.right, p);
-      return left && right ? { ...e, left, right } : undefined;
-    }
-    default:
-      return assertNever(e);
   }
 }
 
@@ -73,7 +55,7 @@ export function entryFilter(plan: KernelPlan, p: PlannedPairing): KExpr | undefi
   const parts = conjuncts(plan.filter).flatMap((c) => {
     // A constant conjunct is true here: a false one folds the whole filter (see compileKernelPlan).
     if (c.kind === 'const') return [];
-    const r = rewrite(c, p);
+    const r = mapColumns(c, (col) => atEntry(col, p));
     return r ? [r] : [];
   });
   return parts.reduce<KExpr | undefined>((acc, c) => (acc ? { kind: 'and', left: acc, right: c, signed: false } : c), undefined);

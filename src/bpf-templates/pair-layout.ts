@@ -22,7 +22,10 @@ export interface PairLayout {
 
 export function pairLayout(p: PlannedPairing, columns: readonly Column[]): PairLayout {
   const wanted = new Set<SavedTaskValue>();
-  for (const c of columns) if (c.source.kind === 'entry-builtin') wanted.add(TASK_VALUE[c.source.name]);
+  for (const c of columns) {
+    if (c.source.kind === 'entry-builtin') wanted.add(TASK_VALUE[c.source.name]);
+    if ((c.source.kind === 'cgroup' || c.source.kind === 'cgroup-set') && c.source.entry) wanted.add('cgroup_id');
+  }
   const fields = p.saved.map((_, i) => 8 + 8 * i);
   let size = 8 + 8 * p.saved.length;
   const task = new Map<SavedTaskValue, number>();

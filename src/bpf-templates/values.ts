@@ -2,14 +2,14 @@
 // strings, task_struct members, …) are fetched once into stack slots before any expression runs,
 // so expression code never calls helpers and may use every scratch register. Integer record
 // fields are loaded straight from the context, saved entry fields from the entry copy.
-import { Helper, add, and, arsh, call, comment, jle, label, ldx, lsh, mov, mov32, rsh, st, stx, sub } from '../bpf/index.js';
+import { Helper, add, and, arsh, be16, be32, be64, call, comment, jeq, jle, ja, label, lddw, ldMap, ldx, lsh, mov, mov32, rsh, st, stx, sub } from '../bpf/index.js';
 import type { Reg } from '../bpf/register.js';
-import { R0, R1, R2, R3, R6, R10 } from '../bpf/register.js';
-import type { Builtin, Column, StackSpace } from '../catalog/column.js';
-import type { EventSource } from '../catalog/table.js';
-import { probeName } from '../catalog/probe-name.js';
-import type { ExecArgsOffsets, RegOffsets, TaskOffsets } from '../planner/plan.js';
+import { R0, R1, R2, R3, R4, R6, R10 } from '../bpf/register.js';
+import type { Builtin, Column, MemberPath, SocketAddressPaths, StackSpace } from '../catalog/column.js';
+import { memberPathKey } from '../catalog/column.js';
+import type { ExecArgsOffsets, MemberOffsets, RegOffsets, TaskOffsets } from '../planner/plan.js';
 import { DATA_LOC_BYTES, stringCapacity } from '../planner/layout.js';
+import { AF_INET } from '../catalog/addresses.js';
 import type { Codegen } from './codegen.js';
 import { emitStackId } from './stacks.js';
 import type { PairLayout } from './pair-layout.js';
@@ -35,30 +35,33 @@ const HELPER_OF: { readonly [V in HelperValue]: number } = {
 };
 
 const LOAD = { 1: 'b', 2: 'h', 4: 'w', 8: 'dw' } as const;
+const BE = { 2: be16, 4: be32, 8: be64 } as const;
 
 export class Values {
   private readonly helperSlots = new Map<HelperValue, number>();
   private readonly stringSlots = new Map<string, number>();
   private readonly taskSlots = new Map<string, number>();
   private readonly stackSlots = new Map<string, number>();
+  private readonly cgroupSetSlots = new Map<string, number>();
+  private readonly pointeeSlots = new Map<string, number>();
+  private readonly unalignedSlots = new Map<string, number>();
   private latencySlot: number | undefined;
 
   private readonly taskOffsets: TaskOffsets | undefined;
   private readonly regOffsets: RegOffsets | undefined;
+  private readonly memberOffsets: MemberOffsets | undefined;
   private readonly argsOffsets: ExecArgsOffsets | undefined;
-  private readonly source: EventSource | undefined;
 
   constructor(
     private readonly g: Codegen,
-    /** The plan's: struct offsets, and the event the program is on (for `probe`). */
-    offsets: { readonly taskOffsets?: TaskOffsets; readonly regOffsets?: RegOffsets; readonly execArgsOffsets?: ExecArgsOffsets; readonly source?: EventSource },
+    offsets: { readonly taskOffsets?: TaskOffsets; readonly regOffsets?: RegOffsets; readonly memberOffsets?: MemberOffsets; readonly execArgsOffsets?: ExecArgsOffsets },
     /** A paired table's exit program: the entry it took (see EntryCopy). */
     private readonly entryCopy?: EntryCopy,
   ) {
     this.taskOffsets = offsets.taskOffsets;
     this.regOffsets = offsets.regOffsets;
+    this.memberOffsets = offsets.memberOffsets;
     this.argsOffsets = offsets.execArgsOffsets;
-    this.source = offsets.source;
   }
 
   /** Where the arguments of an exec-args column are (it is written straight into its record). */
@@ -72,16 +75,22 @@ export class Values {
     for (const c of columns) {
       const s = c.source;
       switch (s.kind) {
+        case 'field':
+          if (s.offset % s.size !== 0) this.fetchUnaligned(c.name, s.offset, s.size);
+          break;
         // exec-args goes straight into the record (see exec-args.ts).
-        case 'field': case 'entry-field': case 'entry-builtin': case 'ctx-reg': case 'exec-args': break;
+        case 'entry-field': case 'entry-builtin': case 'ctx-reg': case 'constant': case 'exec-args': break;
         case 'builtin':
           if (s.name === 'comm') this.fetchString(c);
           else this.fetchHelper(BUILTIN_VALUE[s.name]);
           break;
         case 'task': this.fetchTask(c.name, s.path, s.size, s.elapsed === true); break;
+        case 'pointee': this.fetchPointee(c.name, s.pointer, s.path, s.size); break;
         case 'latency': this.fetchLatency(); break;
         case 'stack': this.fetchStack(c.name, s.space); break;
-        case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': case 'probe-name':
+        case 'cgroup': if (!s.entry) this.fetchHelper('cgroup_id'); break;
+        case 'cgroup-set': this.fetchCgroupSet(c.name, s.map, s.entry === true); break;
+        case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': case 'constant-text':
           this.fetchString(c);
           break;
         case 'byte-array': case 'address':
@@ -101,10 +110,15 @@ export class Values {
     const s = c.source;
     const g = this.g;
     switch (s.kind) {
-      case 'field':
-        g.emit(comment(`${c.name}: record field at ${s.offset}`, ldx[LOAD[s.size]](dst, R6, s.offset)));
+      case 'field': {
+        const copy = this.unalignedSlots.get(c.name);
+        g.emit(copy === undefined
+          ? comment(`${c.name}: record field at ${s.offset}`, ldx[LOAD[s.size]](dst, R6, s.offset))
+          : comment(`${c.name}: copied from ${s.offset}`, ldx.dw(dst, R10, copy)));
+        if (s.bigEndian && s.size !== 1) g.emit(comment('network byte order', BE[s.size](dst)));
         if (s.signed && s.size !== 8) signExtend(g, dst, s.size);
         return;
+      }
       case 'entry-field':
         // The entry program saved it extended to 64 bits from its real width (see pairing.ts).
         g.emit(comment(`${c.name}: saved at entry`, ldx.dw(dst, R10, this.entry() + this.layout().fields[s.index]!)));
@@ -140,13 +154,35 @@ export class Values {
       case 'ctx-reg':
         g.emit(comment(`${c.name}: register ${s.member}`, ldx.dw(dst, R6, this.regOffset(s.member))));
         return;
+      case 'constant':
+        g.emit(comment(`${c.name}: fixed by the event`, lddw(dst, s.value)));
+        return;
+      case 'pointee': {
+        const slot = this.pointeeSlots.get(c.name);
+        if (slot === undefined) throw new Error(`${c.name} was not fetched`);
+        // Read into a zeroed word: the bytes above the value are 0.
+        g.emit(comment(c.name, ldx.dw(dst, R10, slot)));
+        if (s.bigEndian && s.size !== 1) g.emit(comment('network byte order', BE[s.size](dst)));
+        if (s.signed && s.size !== 8) signExtend(g, dst, s.size);
+        return;
+      }
       case 'stack': {
         const slot = this.stackSlots.get(s.space);
         if (slot === undefined) throw new Error(`${c.name} was not fetched`);
         g.emit(comment(`${c.name}: stack id`, ldx.dw(dst, R10, slot)));
         return;
       }
-      case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'byte-array': case 'address': case 'data-loc-bytes': case 'exec-args': case 'reg-user-string': case 'probe-name':
+      case 'cgroup':
+        g.emit(comment(`${c.name}: named from the cgroup id`, ldx.dw(dst, R10, this.cgroupIdSlot(s.entry === true))));
+        return;
+      case 'cgroup-set': {
+        const slot = this.cgroupSetSlots.get(s.map);
+        if (slot === undefined) throw new Error(`${c.name} was not fetched`);
+        g.emit(comment(c.name, ldx.dw(dst, R10, slot)));
+        return;
+      }
+      case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'byte-array': case 'address': case 'data-loc-bytes':
+      case 'exec-args': case 'reg-user-string': case 'constant-text':
         throw new Error(`${c.name} is a string or bytes`);
       default:
         return assertNever(s);
@@ -198,6 +234,30 @@ export class Values {
     emitStackId(this.g, space, slot);
   }
 
+  /** Where the cgroup id is: the current task's (fetched), or the entry task's in the entry copy. */
+  private cgroupIdSlot(entry: boolean): number {
+    return entry ? this.entry() + taskValueOffset(this.layout(), 'cgroup_id') : this.slot('cgroup_id');
+  }
+
+  /** 1 when the task's cgroup id is a key of the hash map `map`, else 0 (see cgroup-sets.ts). */
+  private fetchCgroupSet(name: string, map: string, entry: boolean): void {
+    if (this.cgroupSetSlots.has(map)) return;
+    if (!entry) this.fetchHelper('cgroup_id');
+    const g = this.g;
+    const slot = g.frame.alloc(8, name);
+    this.cgroupSetSlots.set(map, slot);
+    const found = g.fresh(`${map}_found`);
+    g.emit(
+      comment(`${name}: look the cgroup id up`, ldMap(R1, map)),
+      mov.reg(R2, R10), add.imm(R2, this.cgroupIdSlot(entry)),
+      call(Helper.mapLookupElem),
+      jeq.imm(R0, 0, found),
+      mov.imm(R0, 1),
+      label(found),
+      stx.dw(R10, slot, R0),
+    );
+  }
+
   private fetchLatency(): void {
     if (this.latencySlot !== undefined) return;
     const slot = this.g.frame.alloc(8, 'latency');
@@ -236,6 +296,62 @@ export class Values {
   }
 
   /**
+   * A record field at an offset that is no multiple of its size (`__u8 saddr[4]` at 22), which the
+   * verifier does not let a program load whole: copied byte by byte into a zeroed word.
+   */
+  private fetchUnaligned(name: string, offset: number, size: number): void {
+    if (this.unalignedSlots.has(name)) return;
+    const g = this.g;
+    const slot = g.frame.alloc(8, name);
+    this.unalignedSlots.set(name, slot);
+    g.emit(comment(`fetch ${name}: unaligned at ${offset}`, st.dw(R10, slot, 0)));
+    for (let i = 0; i < size; i++) g.emit(ldx.b(R1, R6, offset + i), stx.b(R10, slot + i, R1));
+  }
+
+  private memberOffset(path: MemberPath): number {
+    const off = this.memberOffsets?.[memberPathKey(path)];
+    if (off === undefined) throw new Error(`no BTF offset for ${memberPathKey(path)}`);
+    return off;
+  }
+
+  /** `size` bytes at `path` in the struct the record's pointer at `pointer` points to, in a zeroed word. */
+  private fetchPointee(name: string, pointer: number, path: MemberPath, size: number): void {
+    if (this.pointeeSlots.has(name)) return;
+    const g = this.g;
+    const slot = g.frame.alloc(8, name);
+    this.pointeeSlots.set(name, slot);
+    g.emit(
+      comment(`fetch ${name}: through the record's pointer at ${pointer}`, st.dw(R10, slot, 0)),
+      mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, size),
+      ldx.dw(R3, R6, pointer), add.imm(R3, this.memberOffset(path)),
+      call(Helper.probeReadKernel),
+    );
+  }
+
+  /**
+   * A socket's address, through the record's pointer to its struct sock: the IPv6 one, or the
+   * IPv4 one made IPv4-mapped (as sockaddr addresses are), by the record's family after it.
+   */
+  private fetchSocketAddress(name: string, pointer: number, family: number, paths: SocketAddressPaths, slot: number): void {
+    const g = this.g;
+    g.emit(
+      comment(`${name}: the socket's family`, ldx.h(R4, R6, family)),
+      stx.h(R10, slot + 16, R4),
+      comment(`${name}: the record's struct sock pointer`, ldx.dw(R3, R6, pointer)),
+      mov.reg(R1, R10), add.imm(R1, slot),
+      jeq.imm(R4, AF_INET, `${name}_v4`),
+      mov.imm(R2, 16), add.imm(R3, this.memberOffset(paths.v6)),
+      comment(`${name}: IPv6 address`, call(Helper.probeReadKernel)),
+      ja(`${name}_done`),
+      label(`${name}_v4`),
+      comment(`${name}: ::ffff: then the IPv4 address`, st.h(R10, slot + 10, -1)),
+      add.imm(R1, 12), mov.imm(R2, 4), add.imm(R3, this.memberOffset(paths.v4)),
+      call(Helper.probeReadKernel),
+      label(`${name}_done`),
+    );
+  }
+
+  /**
    * A zeroed stack buffer of the column's capacity, or undefined when the column already has one.
    * Zeroed first: strings and bytes compare and group by whole words, so bytes past the value must be 0.
    */
@@ -253,8 +369,8 @@ export class Values {
     const slot = this.clearedBuffer(c);
     if (slot === undefined) return;
     const g = this.g;
-    if (c.source.kind === 'probe-name') {
-      emitConstantText(g, probeName(this.source), slot);
+    if (c.source.kind === 'constant-text') {
+      emitConstantText(g, c.source.value, slot);
       return;
     }
     const cap = stringCapacity(c);
@@ -280,7 +396,8 @@ export class Values {
       case 'reg-user-string':
         g.emit(ldx.dw(R3, R6, this.regOffset(s.member)), comment(`${c.name}: user string at register ${s.member}`, call(Helper.probeReadUserStr)));
         return;
-      case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address': case 'data-loc-bytes': case 'exec-args':
+      case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address': case 'data-loc-bytes': case 'constant': case 'pointee':
+      case 'cgroup': case 'cgroup-set': case 'exec-args':
         throw new Error(`${c.name} is not a string read by a helper`);
       default:
         return assertNever(s);
@@ -302,6 +419,14 @@ export class Values {
     const slot = this.clearedBuffer(c);
     if (slot === undefined) return;
     const g = this.g;
+    if (s.kind === 'address' && s.sockaddr) {
+      fetchSockaddr(g, g.fresh(c.name), s.offset, slot);
+      return;
+    }
+    if (s.kind === 'address' && s.socket && s.family !== undefined) {
+      this.fetchSocketAddress(g.fresh(c.name), s.offset, s.family, s.socket, slot);
+      return;
+    }
     const size = s.kind === 'address' ? 16 : s.size;
     if (size > 0) {
       g.emit(mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, size), mov.reg(R3, R6), add.imm(R3, s.offset), comment(`${c.name}: ${size} bytes of the record`, call(Helper.probeReadKernel)));
@@ -310,6 +435,24 @@ export class Values {
       g.emit(comment(`${c.name}: the socket's family`, ldx.h(R1, R6, s.family)), stx.h(R10, slot + 16, R1));
     }
   }
+}
+
+// A struct sockaddr_in or sockaddr_in6 of the record as an address column's bytes: the IPv6
+// address, or the IPv4 one IPv4-mapped (::ffff:a.b.c.d, as sockets keep it), then the family.
+function fetchSockaddr(g: Codegen, name: string, offset: number, slot: number): void {
+  g.emit(
+    comment(`${name}: sockaddr family`, ldx.h(R1, R6, offset)),
+    stx.h(R10, slot + 16, R1),
+    jeq.imm(R1, AF_INET, `${name}_v4`),
+    mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, 16), mov.reg(R3, R6), add.imm(R3, offset + 8),
+    comment(`${name}: sin6_addr`, call(Helper.probeReadKernel)),
+    ja(`${name}_done`),
+    label(`${name}_v4`),
+    comment(`${name}: ::ffff: then sin_addr`, st.h(R10, slot + 10, -1)),
+    ldx.w(R1, R6, offset + 4),
+    stx.w(R10, slot + 12, R1),
+    label(`${name}_done`),
+  );
 }
 
 // The `__data_loc` bytes of a record: the u32 at the field holds their offset in the record (low

@@ -1,14 +1,15 @@
 // The catalog: resolves table names to kernel tables. It reads the running kernel only through
 // the CatalogEnv it is given, so tests build it over fixture text.
 import { closest } from '../diag/messages.js';
-import { COMMON_COLUMNS } from './common-columns.js';
+import { COMMON_COLUMNS, TASK_COLUMNS } from './common-columns.js';
 import { withStackColumns } from './stack-columns.js';
 import { CURATED_TABLES } from './tables/index.js';
 import type { CuratedTable, EntryRef, TracepointRef } from './curated.js';
 import { MissingFieldError } from './curated.js';
 import { FormatParseError, parseFormat } from './format.js';
 import type { Hook } from './hook.js';
-import type { EventSource, KernelTable, TableResolution } from './table.js';
+import type { Column } from './column.js';
+import type { EventSource, KernelTable, OtherEvent, TableResolution } from './table.js';
 import { tracepointColumns } from './tracepoint-columns.js';
 import { probeColumn } from './probe-name.js';
 import type { BinaryFile, UprobeResolution } from './probe-tables.js';
@@ -26,6 +27,8 @@ export interface CatalogEnv {
   readBinary(name: string): BinaryFile | undefined;
   /** Which hook tables go on; cheapest when absent. */
   readonly hook?: Hook;
+  /** The BTF id of the typedef `btf_trace_<event>` (tp_btf programs); undefined without BTF or without the typedef. */
+  btfTracepoint?(event: string): number | undefined;
 }
 
 export const TRACEPOINT_PREFIX = 'tracepoint.';
@@ -164,44 +167,79 @@ export class Catalog {
       const differs = entryFormats.findIndex((f) => JSON.stringify(f.fields) !== JSON.stringify(first?.fields));
       if (differs >= 0) return { kind: 'unavailable', name: t.name, reason: `${entries[differs]!.category}:${entries[differs]!.event} records differ from ${entries[0]!.category}:${entries[0]!.event}` };
       // The formats are read and checked either way: they say the kernel has the events.
-      const classic = t.build(parseFormat(text), first);
+      const format = parseFormat(text);
+      const classic = t.build(format, first);
       const raw = (this.env.hook ?? 'cheapest') === 'cheapest' ? t.raw : undefined;
-      const shape = raw === undefined ? classic : raw();
-      const source = (r: TracepointRef): EventSource => ({ kind: raw === undefined ? 'tracepoint' : 'raw-tracepoint', category: r.category, event: r.event });
+      const shape = raw === undefined ? classic : raw(format);
+      const onRaw = raw !== undefined;
+      const source = this.sourceFor(onRaw, t.btf === true, [t.event, ...entries]);
       const common = COMMON_COLUMNS.map((c) => shape.common?.find((o) => o.name === c.name) ?? c);
       const pairEntries = entries.map((e) => ({ source: source(e), ...(e.restamp ? { restamp: true } : {}) }));
+      const columns = withStackColumns([...common, ...shape.columns]);
+      const also: OtherEvent[] = [];
+      // Each event's program finds the table's conditions by column name.
+      const unnamed = (t.also ?? []).length > 0 ? shape.where?.find((w) => !columns.includes(w.column)) : undefined;
+      if (unnamed) throw new Error(`${t.name}: its condition on ${unnamed.column.name} is not on a column of the table`);
+      for (const o of t.also ?? []) {
+        const otherText = this.env.readFormat(o.event.category, o.event.event);
+        if (otherText === undefined) return missing(o.event);
+        also.push({ source: source(o.event), columns: sameColumns(t.name, columns, withStackColumns([...common, ...o.columns(parseFormat(otherText))])) });
+      }
       const table: KernelTable = {
         name: t.name,
         description: t.description,
         source: source(t.event),
-        columns: withStackColumns([...common, ...shape.columns]),
+        columns,
         ...(shape.pairing && pairEntries.length > 0 ? { pairing: { entries: pairEntries, ...shape.pairing } } : {}),
         ...(shape.where ? { where: shape.where } : {}),
+        ...(also.length > 0 ? { also } : {}),
       };
-      return { kind: 'table', table };
+      const entry = entries.length === 1 ? entries[0] : undefined;
+      if (t.entryOnly === undefined || entry === undefined || first === undefined) return { kind: 'table', table };
+      const alone = onRaw ? t.entryOnly.raw() : t.entryOnly.build(first);
+      const entryOnly: KernelTable = {
+        name: t.name,
+        description: t.description,
+        source: source(entry),
+        columns: [...TASK_COLUMNS, ...alone.columns],
+        ...(alone.where ? { where: alone.where } : {}),
+      };
+      return { kind: 'table', table: { ...table, entryOnly } };
     } catch (e) {
       if (e instanceof MissingFieldError || e instanceof FormatParseError) return { kind: 'unavailable', name: t.name, reason: e.message };
       throw e;
     }
   }
 
-  /** `tracepoint.<category>.*`: every event of the category, one program each, with `probe` and the common columns. */
+  /**
+   * `tracepoint.<category>.*`: every event of the category, the first the table's source and the
+   * others further events (KernelTable.also), each with the common columns and its own `probe`.
+   */
   private fromCategory(name: string, category: string): TableResolution {
     this.tracepoints ??= this.env.listTracepoints();
-    const sources: EventSource[] = this.tracepoints
-      .filter((t) => t.category === category)
-      .map((t) => ({ kind: 'tracepoint' as const, category, event: t.event }))
-      .sort((a, b) => a.event.localeCompare(b.event));
-    const [first, ...rest] = sources;
+    const events: TracepointRef[] = this.tracepoints.filter((t) => t.category === category).sort((a, b) => a.event.localeCompare(b.event));
+    const at = (r: TracepointRef): OtherEvent => ({
+      source: { kind: 'tracepoint', category, event: r.event },
+      columns: withStackColumns([...COMMON_COLUMNS, probeColumn(r, events)]),
+    });
+    const [first, ...rest] = events.map(at);
     if (first === undefined) return { kind: 'unknown', name };
     const table: KernelTable = {
       name,
-      description: `every tracepoint of ${category} (${sources.length} events), one program on each`,
-      source: first,
-      also: rest,
-      columns: withStackColumns([...COMMON_COLUMNS, probeColumn(sources)]),
+      description: `every tracepoint of ${category} (${events.length} events), one program on each`,
+      ...first,
+      ...(rest.length > 0 ? { also: rest } : {}),
     };
     return { kind: 'table', table };
+  }
+
+  /** How a table's events are hooked: classic, raw, or (for `btf` tables, when BTF has every event) tp_btf. */
+  private sourceFor(onRaw: boolean, btf: boolean, events: readonly TracepointRef[]): (r: TracepointRef) => EventSource {
+    const plain = (r: TracepointRef): EventSource => ({ kind: onRaw ? 'raw-tracepoint' : 'tracepoint', category: r.category, event: r.event });
+    if (!onRaw || !btf || this.env.btfTracepoint === undefined) return plain;
+    const ids = new Map(events.map((e) => [e.event, this.env.btfTracepoint?.(e.event)]));
+    if ([...ids.values()].some((id) => id === undefined)) return plain;
+    return (r) => ({ kind: 'btf-tracepoint', category: r.category, event: r.event, btfId: ids.get(r.event)! });
   }
 
   private fromTracepoint(name: string, category: string, event: string): TableResolution {
@@ -221,4 +259,14 @@ export class Catalog {
       throw e;
     }
   }
+}
+
+/**
+ * A further event's columns, checked against the table's: the same names, types and decoders in
+ * the same order, so one plan fits every event. A difference is a bug in the table's definition.
+ */
+function sameColumns(table: string, columns: readonly Column[], other: readonly Column[]): readonly Column[] {
+  const shape = (cs: readonly Column[]): string => JSON.stringify(cs.map((c) => [c.name, c.type, c.decode ?? null, c.hidden ?? false]));
+  if (shape(columns) !== shape(other)) throw new Error(`${table}: its events' columns differ: ${shape(columns)} and ${shape(other)}`);
+  return other;
 }

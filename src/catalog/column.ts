@@ -1,4 +1,5 @@
 // A column of a kernel table: its SQL type and where the kernel program finds its value.
+import type { CgroupAttr } from './containers.js';
 import type { DecoderName } from './decoders.js';
 import type { ValueType } from './types.js';
 
@@ -8,10 +9,25 @@ export type Builtin = 'ts' | 'cpu' | 'pid' | 'tid' | 'uid' | 'gid' | 'comm' | 'c
 /** The builtins that name a task: what a paired table's entry event can save about its task. */
 export type TaskBuiltin = Exclude<Builtin, 'ts' | 'cpu'>;
 
+/**
+ * Members of kernel structs, each embedded in the one before: `[['sock', '__sk_common'],
+ * ['sock_common', 'skc_dport']]` is sk->__sk_common.skc_dport. Their offsets come from BTF at plan
+ * time and add up.
+ */
+export type MemberPath = readonly (readonly [struct: string, member: string])[];
+
+/** The name a member path's offset goes by in a plan. */
+export function memberPathKey(path: MemberPath): string {
+  return path.map(([s, m]) => `${s}.${m}`).join('/');
+}
+
+/** Where a socket keeps an address: IPv4 (4 bytes) and IPv6 (16), one read by the socket's family. */
+export interface SocketAddressPaths { readonly v4: MemberPath; readonly v6: MemberPath }
+
 export type ColumnSource =
   | { readonly kind: 'builtin'; readonly name: Builtin }
   /** An integer field of the tracepoint record. */
-  | { readonly kind: 'field'; readonly offset: number; readonly size: 1 | 2 | 4 | 8; readonly signed: boolean }
+  | { readonly kind: 'field'; readonly offset: number; readonly size: 1 | 2 | 4 | 8; readonly signed: boolean; readonly bigEndian?: true }
   /** A char array inside the record. */
   | { readonly kind: 'char-array'; readonly offset: number; readonly size: number }
   /** Bytes of the record as they are (a BLOB). */
@@ -19,8 +35,18 @@ export type ColumnSource =
   /**
    * A 16-byte IPv6 address of the record, shown as text. With `family` (the offset of a u16
    * address family), an AF_INET socket's address (kept IPv4-mapped in the 16 bytes) shows dotted.
+   * With `sockaddr`, `offset` is a struct sockaddr_in or sockaddr_in6 in the record (the family
+   * first, at `family` too; the IPv4 address at 4, the IPv6 one at 8), made into the same bytes.
+   * With `socket`, `offset` is the record's pointer to a struct sock and the address is read there
+   * (bpf_probe_read_kernel), IPv4 or IPv6 by the record's family, again into the same bytes.
    */
-  | { readonly kind: 'address'; readonly offset: number; readonly family?: number }
+  | { readonly kind: 'address'; readonly offset: number; readonly family?: number; readonly sockaddr?: true; readonly socket?: SocketAddressPaths }
+  /**
+   * An integer in a kernel struct the record points to: the pointer field at `pointer`, then
+   * `path` (read with bpf_probe_read_kernel; 0 when the pointer is NULL). `bigEndian` when the
+   * struct keeps it in network order (a socket's remote port).
+   */
+  | { readonly kind: 'pointee'; readonly pointer: number; readonly path: MemberPath; readonly size: 1 | 2 | 4 | 8; readonly signed: boolean; readonly bigEndian?: true }
   /** The bytes a `__data_loc` field of the record locates (a BLOB; at most DATA_LOC_BYTES of them). */
   | { readonly kind: 'data-loc-bytes'; readonly offset: number }
   /** A `__data_loc char[]` string of the record. */
@@ -49,12 +75,6 @@ export type ColumnSource =
    * members' offsets from BTF), at most ARGV_BYTES of them (see exec-args.ts).
    */
   | { readonly kind: 'exec-args' }
-  /**
-   * The name of the event the program is on, as bpftrace's `probe` says it
-   * (`tracepoint:sched:sched_switch`): a table over several events runs one program per event,
-   * and each writes its own. `size` is the longest name's bytes, its NUL and padding to 8.
-   */
-  | { readonly kind: 'probe-name'; readonly size: number }
   /** Nanoseconds from the entry event to this one. */
   | { readonly kind: 'latency' }
   /**
@@ -68,10 +88,42 @@ export type ColumnSource =
    */
   | { readonly kind: 'reg-user-string'; readonly member: string }
   /**
+   * A value fixed by the event a row comes from: a table over several events (see
+   * KernelTable.also) says which one with it (tcp_reset's direction, sent or received).
+   */
+  | { readonly kind: 'constant'; readonly value: bigint }
+  /**
+   * Text fixed by the event a row comes from, as `constant` is a number: a wildcard table's
+   * `probe` (`tracepoint:sched:sched_switch`). `size` is the room every event of the table gives
+   * it (the longest text's bytes, its NUL, padding to 8), so that their records are laid out alike.
+   */
+  | { readonly kind: 'constant-text'; readonly value: string; readonly size: number }
+  /**
    * The id of the kernel or user call stack in the program's stack map (bpf_get_stackid). The
    * kernel keys and records carry the id; user space turns it into symbolised text after reading.
    */
-  | { readonly kind: 'stack'; readonly space: StackSpace };
+  | { readonly kind: 'stack'; readonly space: StackSpace }
+  /**
+   * Text about the cgroup v2 of the task (its path, container, pod): the kernel keys and records
+   * carry the 8-byte cgroup id; user space names it (runtime/cgroup-names.ts), as it names stacks.
+   * With `entry`, the cgroup of the task that ran a paired table's entry event (see entry-builtin).
+   */
+  | { readonly kind: 'cgroup'; readonly attr: CgroupAttr; readonly entry?: true }
+  /**
+   * Whether the task's cgroup is in a set of cgroups the runtime keeps in the hash map `map` (1) or
+   * not (0): a filter on the cgroup text columns, held in the kernel (see planner/cgroup-filters.ts).
+   * The runtime fills the map with the ids whose `attr` matches when the query starts, and adds
+   * cgroups made while it runs.
+   */
+  | { readonly kind: 'cgroup-set'; readonly map: string; readonly filter: CgroupFilter; readonly entry?: true };
+
+/** A filter on a cgroup text column that the kernel answers with a set of cgroup ids. */
+export interface CgroupFilter {
+  readonly attr: CgroupAttr;
+  /** `equals`: `=` (container_id also by a prefix of 12+ characters); `like`: SQL LIKE. */
+  readonly match: 'equals' | 'like';
+  readonly value: string;
+}
 
 export type StackSpace = 'kernel' | 'user';
 

@@ -23,6 +23,13 @@ export interface TableShape {
   readonly where?: readonly TableCondition[];
 }
 
+/** A further event of a table over several (see KernelTable.also): its columns, from its own format. */
+export interface CuratedOtherEvent {
+  readonly event: TracepointRef;
+  /** The table's columns (beyond the common ones), each read where this event keeps it. */
+  columns(format: TracepointFormat): readonly Column[];
+}
+
 export interface CuratedTable {
   readonly name: string;
   readonly description: string;
@@ -39,9 +46,24 @@ export interface CuratedTable {
   /**
    * The same table on the raw tracepoints of the same events, where the catalog's hook allows
    * them: the context is each event's TP_PROTO arguments (8 bytes each) instead of its formatted
-   * record, which costs less per event. Every column keeps its name, type and values.
+   * record, which costs less per event. Every column keeps its name, type and values. `event` is
+   * the event's format (its fields say which arguments this kernel's event has).
    */
-  readonly raw?: () => TableShape;
+  readonly raw?: (event: TracepointFormat) => TableShape;
+  /**
+   * The raw shape goes on BTF-typed raw tracepoints (tp_btf) where the kernel's BTF has the
+   * events: for tables whose columns read BTF already, so that finding the events' BTF ids costs
+   * nothing more. Other tables stay on plain raw tracepoints, which need no BTF at all.
+   */
+  readonly btf?: true;
+  /**
+   * For a table with one entry event: the table on that event alone (KernelTable.entryOnly), from
+   * the entry's format on the classic hook and from its TP_PROTO arguments on the raw one. Its
+   * columns are the ones beyond the common ones whose values the entry already has.
+   */
+  readonly entryOnly?: { build(entry: TracepointFormat): TableShape; raw(): TableShape };
+  /** More events whose records are rows too, each with a column of every name the table has. */
+  readonly also?: readonly CuratedOtherEvent[];
 }
 
 export class MissingFieldError extends Error {

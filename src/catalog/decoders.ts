@@ -7,7 +7,7 @@
 import { SYSCALLS_X86_64 } from './syscall-names-x86_64.js';
 import { quoteString } from '../query/quote.js';
 
-export type DecoderName = 'syscall' | 'ipv4' | 'tcp-state' | 'dev' | 'signal' | 'address-family';
+export type DecoderName = 'syscall' | 'ipv4' | 'tcp-state' | 'dev' | 'signal' | 'address-family' | 'direction' | 'drop-reason';
 
 export interface Decoder {
   readonly name: DecoderName;
@@ -84,6 +84,12 @@ const SIGNALS: readonly (readonly [number, string])[] = [
 
 const ADDRESS_FAMILIES: readonly (readonly [number, string])[] = [[1, 'AF_UNIX'], [2, 'AF_INET'], [10, 'AF_INET6']];
 
+/** Which way data or a packet went, for tables over a pair of events (see DIRECTION). */
+const DIRECTIONS: readonly (readonly [number, string])[] = [[0, 'send'], [1, 'receive']];
+
+/** The raw values of the `direction` decoder, for the tables' constant columns. */
+export const DIRECTION = { send: 0n, receive: 1n } as const;
+
 const U32_MAX = 0xffffffffn;
 
 /**
@@ -124,6 +130,29 @@ const dev: Decoder = {
   names: [],
 };
 
+/**
+ * The running kernel's `enum skb_drop_reason` (from BTF; see provideDropReasons), named as the
+ * kfree_skb tracepoint prints them: `SKB_DROP_REASON_NO_SOCKET` shows as `NO_SOCKET`. Reasons of
+ * other subsystems (values with bits above the low 16) show as numbers.
+ */
+let dropReasonEntries: readonly (readonly [number, string])[] = [];
+let dropReasonDecoder: Decoder | undefined;
+
+const SUBSYSTEM_SHIFT = 16n;
+
+/** Gives the kernel's skb_drop_reason enum (name and value of each member), once BTF is read. */
+export function provideDropReasons(members: readonly (readonly [bigint, string])[]): void {
+  dropReasonEntries = members
+    .filter(([v]) => v >= 0n && v < 1n << SUBSYSTEM_SHIFT)
+    .map(([v, name]) => [Number(v), name.replace(/^SKB_DROP_REASON_/, '').replace(/^SKB_/, '')] as const);
+  dropReasonDecoder = undefined;
+}
+
+function dropReasons(): Decoder {
+  dropReasonDecoder ??= enumDecoder('drop-reason', 'bpfql_drop_reason', 'drop reason name (the kernel\'s skb_drop_reason, without SKB_DROP_REASON_)', dropReasonEntries, 'reason_');
+  return dropReasonDecoder;
+}
+
 export const DECODERS: { readonly [N in DecoderName]: Decoder } = {
   'syscall': enumDecoder('syscall', 'bpfql_syscall_name', 'syscall name', syscallEntries(), 'syscall_'),
   'ipv4': ipv4,
@@ -131,6 +160,10 @@ export const DECODERS: { readonly [N in DecoderName]: Decoder } = {
   'dev': dev,
   'signal': enumDecoder('signal', 'bpfql_signal_name', 'signal name', SIGNALS, 'SIG'),
   'address-family': enumDecoder('address-family', 'bpfql_address_family', 'address family name', ADDRESS_FAMILIES, 'AF_'),
+  'direction': enumDecoder('direction', 'bpfql_direction', "'send' or 'receive'", DIRECTIONS, 'direction_'),
+  get 'drop-reason'(): Decoder {
+    return dropReasons();
+  },
 };
 
 /** The statements that define every decoder's macro in a DuckDB session (temporary: never saved). */

@@ -17,12 +17,17 @@ export function kernelNullValue(c: Column): bigint | undefined {
   const s = c.source;
   switch (s.kind) {
     case 'stack': return NO_STACK_ID;
+    // Whether a cgroup has a container or pod is known in user space only; pushdown keeps
+    // IS NULL on these columns for DuckDB (see planner/cgroup-filters.ts) and never asks here.
+    case 'cgroup': case 'cgroup-set':
+      throw new Error(`'${c.name}' is named in user space: its NULLs are not a kernel value`);
     // Helpers, record fields (integers, byte arrays, addresses), task_struct members and registers
     // always give a value, and a paired table's rows are completed pairs, whose entry values and
     // latency are always there. A string or byte run the kernel cannot read is empty, in both plans.
     case 'builtin': case 'field': case 'char-array': case 'byte-array': case 'address':
     case 'data-loc-string': case 'data-loc-bytes': case 'user-string': case 'task':
-    case 'entry-field': case 'entry-builtin': case 'entry-user-string': case 'latency': case 'ctx-reg': case 'exec-args': case 'reg-user-string': case 'probe-name':
+    case 'entry-field': case 'entry-builtin': case 'entry-user-string': case 'latency': case 'ctx-reg': case 'constant': case 'pointee':
+    case 'exec-args': case 'reg-user-string': case 'constant-text':
       return undefined;
     default:
       return assertNever(s);

@@ -1,23 +1,15 @@
-// The `probe` column's text: an event named as bpftrace's `probe` builtin names it, so counts per
-// probe can be set beside bpftrace's.
+// The `probe` column of a wildcard table (`tracepoint.<category>.*`): each event's rows carry its
+// name as bpftrace's `probe` builtin says it, so counts per probe can be set beside bpftrace's.
 import type { Column } from './column.js';
-import type { EventSource } from './table.js';
+import type { TracepointRef } from './curated.js';
 import { STRING } from './types.js';
-import { assertNever } from '../diag/assert-never.js';
 
-export function probeName(source: EventSource | undefined): string {
-  if (source === undefined) throw new Error('probe needs the event the program is on');
-  switch (source.kind) {
-    case 'tracepoint': case 'raw-tracepoint': return `tracepoint:${source.category}:${source.event}`;
-    case 'perf-sample': return `profile:hz:${source.frequencyHz}`;
-    case 'uprobe': return `${source.retprobe === true ? 'uretprobe' : 'uprobe'}:${source.binary}:${source.symbol}`;
-    default:
-      return assertNever(source);
-  }
+export function probeName(r: TracepointRef): string {
+  return `tracepoint:${r.category}:${r.event}`;
 }
 
-/** `probe` for a table whose program runs on each of `sources`: room for the longest name and its NUL. */
-export function probeColumn(sources: readonly EventSource[]): Column {
-  const longest = Math.max(...sources.map((s) => Buffer.byteLength(probeName(s))));
-  return { name: 'probe', type: STRING, source: { kind: 'probe-name', size: (longest + 1 + 7) & ~7 }, description: 'the event, as bpftrace\'s probe names it' };
+/** `probe` on event `r` of a table over all of `events`: room for the longest name and its NUL. */
+export function probeColumn(r: TracepointRef, events: readonly TracepointRef[]): Column {
+  const longest = Math.max(...events.map((e) => Buffer.byteLength(probeName(e))));
+  return { name: 'probe', type: STRING, source: { kind: 'constant-text', value: probeName(r), size: (longest + 1 + 7) & ~7 }, description: 'the event, as bpftrace\'s probe names it' };
 }

@@ -9,6 +9,11 @@ export type EventSource =
    * context is the event's TP_PROTO arguments, 8 bytes each, and no record is formatted.
    */
   | { readonly kind: 'raw-tracepoint'; readonly category: string; readonly event: string }
+  /**
+   * The same raw tracepoint for a BTF-typed program (tp_btf): loaded with the BTF id of the
+   * typedef `btf_trace_<event>`, it reads the same arguments, and the verifier knows their types.
+   */
+  | { readonly kind: 'btf-tracepoint'; readonly category: string; readonly event: string; readonly btfId: number }
   /** Software cpu-clock samples on every CPU, `frequencyHz` times a second (the profile table). */
   | { readonly kind: 'perf-sample'; readonly frequencyHz: number }
   /**
@@ -56,8 +61,10 @@ export interface Pairing {
   readonly reopen?: { readonly key: readonly FieldRef[]; readonly field: FieldRef; readonly mask: number };
 }
 
-/** A condition on one integer column: its value is one of `oneOf`. */
-export interface TableCondition { readonly column: Column; readonly oneOf: readonly bigint[] }
+/** A condition on one integer column: its value is one of `oneOf` (none of them when `negated`), or above `above`. */
+export type TableCondition =
+  | { readonly column: Column; readonly oneOf: readonly bigint[]; readonly negated?: boolean }
+  | { readonly column: Column; readonly above: bigint };
 
 export interface KernelTable {
   readonly name: string;
@@ -65,13 +72,33 @@ export interface KernelTable {
   readonly source: EventSource;
   readonly columns: readonly Column[];
   readonly pairing?: Pairing;
-  /** More events the table's program runs on, one copy of it each, all sharing its maps (`tracepoint.sched.*`). */
-  readonly also?: readonly EventSource[];
   /**
    * Conditions every row of the table meets, evaluated in the kernel whatever the query says:
    * for tables over part of an event's records (tcp_connect: transitions into SYN_SENT).
    */
   readonly where?: readonly TableCondition[];
+  /**
+   * For a paired table: the same rows seen on the entry event alone, with only the columns whose
+   * values the entry already has. A query that reads nothing else (no `ret`, no `latency_ns`)
+   * runs on it: one program, no pairing map (planner/entry-only.ts).
+   */
+  readonly entryOnly?: KernelTable;
+  /**
+   * More events whose records are rows too (tcp_reset's two directions, every event of
+   * `tracepoint.sched.*`); never with pairing; `where` columns are table columns, found by name on each.
+   */
+  readonly also?: readonly OtherEvent[];
+}
+
+/**
+ * A further event whose records are rows of the same table (tcp_reset: resets sent and resets
+ * received). It has a column of every name the table has, of the same type, read where this
+ * event keeps it (often a `constant` telling the events apart); the query's program runs on it
+ * too, sharing the maps.
+ */
+export interface OtherEvent {
+  readonly source: EventSource;
+  readonly columns: readonly Column[];
 }
 
 /** What the catalog says about a name. */
@@ -84,6 +111,7 @@ export function describeSource(s: EventSource): string {
   switch (s.kind) {
     case 'tracepoint': return `tracepoint ${s.category}:${s.event}`;
     case 'raw-tracepoint': return `raw tracepoint ${s.category}:${s.event}`;
+    case 'btf-tracepoint': return `BTF-typed raw tracepoint (tp_btf) ${s.category}:${s.event}`;
     case 'perf-sample': return `cpu-clock sampling at ${s.frequencyHz} Hz on every CPU`;
     case 'uprobe': return `${s.retprobe === true ? 'uretprobe' : 'uprobe'} ${s.binary}:${s.symbol} (file offset 0x${s.offset.toString(16)})`;
     default:
@@ -91,7 +119,28 @@ export function describeSource(s: EventSource): string {
   }
 }
 
+/**
+ * A table's events, paired or not; a table with an entry-only form says when the entry runs alone.
+ */
 export function describeTableSource(t: KernelTable): string {
-  if (t.also && t.also.length > 0) return `${[t.source, ...t.also].map(describeSource).join(', ')} (one program on each)`;
-  return t.pairing ? `${t.pairing.entries.map((e) => describeSource(e.source)).join(', ')} paired with ${describeSource(t.source)}` : describeSource(t.source);
+  const events = t.pairing
+    ? `${t.pairing.entries.map((e) => describeSource(e.source)).join(', ')} paired with ${describeSource(t.source)}`
+    : [t.source, ...(t.also ?? []).map((o) => o.source)].map(describeSource).join(' and ');
+  const alone = t.entryOnly;
+  if (alone === undefined) return events;
+  const exitOnly = t.columns.filter((c) => !alone.columns.some((e) => e.name === c.name)).map((c) => c.name);
+  return `${events}; ${describeSource(alone.source)} alone when a query reads none of ${exitOnly.join(', ')}`;
+}
+
+/** The kind of hook a source's program goes on, as SHOW TABLES names it. */
+export function hookName(s: EventSource): string {
+  switch (s.kind) {
+    case 'tracepoint': return 'tracepoint';
+    case 'raw-tracepoint': return 'raw tracepoint';
+    case 'btf-tracepoint': return 'tp_btf';
+    case 'perf-sample': return 'perf event';
+    case 'uprobe': return s.retprobe === true ? 'uretprobe' : 'uprobe';
+    default:
+      return assertNever(s);
+  }
 }

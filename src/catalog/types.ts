@@ -77,6 +77,22 @@ export type ColumnData =
 
 export interface ResultColumn { readonly name: string; readonly type: ValueType }
 
+/** A column of no values, in the ColumnData kind a column of type `t` travels in. */
+export function emptyColumnData(t: ValueType): ColumnData {
+  switch (t.kind) {
+    case 'int': return t.bits === 64 ? { kind: 'int64', values: [] } : { kind: 'number', values: [] };
+    case 'timestamp': return { kind: 'int64', values: [] };
+    case 'float': return { kind: 'number', values: [] };
+    case 'string': return { kind: 'string', values: [] };
+    case 'bool': return { kind: 'bool', values: [] };
+    case 'bytes': return { kind: 'bytes', values: [] };
+    case 'buckets': return { kind: 'buckets', values: [] };
+    case 'strings': return { kind: 'strings', values: [] };
+    default:
+      return assertNever(t);
+  }
+}
+
 /** Decoded rows in columnar form, as they leave the kernel and before they enter DuckDB. */
 export interface ColumnBatch {
   readonly columns: readonly ResultColumn[];

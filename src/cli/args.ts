@@ -48,6 +48,9 @@ export const USAGE = `usage: bpfql [options] "QUERY; ..."     run statements (ke
        bpfql watch [--format NAME] [--duration D] RULES.sql
                                            run the rules (CREATE RULE name AS SELECT ...) of a file at once,
                                            each row of any rule an alert the moment it happens
+       bpfql serve [--listen HOST:PORT] [--host NAME] [--max-series N] CONFIG.sql
+                                           serve the metrics (CREATE METRIC name AS SELECT ... EVERY d) of a
+                                           file for Prometheus on /metrics; SIGHUP reloads the file
 
 options:
   -f, --file FILE.sql              read the statements from FILE ('-' for standard input)

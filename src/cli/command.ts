@@ -6,7 +6,6 @@ import { Engine, shiftDiagnostics } from '../engine/engine.js';
 import type { Completeness } from '../runtime/completeness.js';
 import { describeCompleteness, isComplete } from '../runtime/completeness.js';
 import { splitStatements } from '../query/split.js';
-import { exportQuery } from '../output/export.js';
 import { exportExtensionsText, exportFormatOf, textFormat } from '../output/formats.js';
 import { checkTarget, OutputFileError } from '../output/safe-file.js';
 import type { CompletenessNote, ResultWriter, TextSink } from '../output/writer.js';
@@ -16,9 +15,6 @@ import type { CliOptions } from './args.js';
 import { parseCli, USAGE, UsageError } from './args.js';
 import { ExitCode, reportError } from '../engine/report-error.js';
 import { outputPathProblem } from './output-path.js';
-import { provenance } from './provenance.js';
-import { runMain } from './run/cli.js';
-import { watchMain } from './watch/watch.js';
 import { Stdout } from './stdout.js';
 import { VERSION } from '../engine/version.js';
 import { assertNever } from '../diag/assert-never.js';
@@ -156,6 +152,8 @@ async function run(opts: CliOptions): Promise<number> {
     }
     if (opts.output !== undefined && last && last.outcome.kind === 'rows') {
       const sql = last.outcome.table ? `SELECT * FROM ${last.outcome.table}` : last.text;
+      // Loaded only here, after the run: a query without -o never waits for them.
+      const [{ exportQuery }, { provenance }] = await Promise.all([import('../output/export.js'), import('./provenance.js')]);
       await exportQuery(engine.session, sql, opts.output, { metadata: provenance(last.text, last.outcome.kernel) });
       process.stderr.write(`wrote ${last.outcome.result.rows.length} rows to ${opts.output}\n`);
     }
@@ -188,8 +186,10 @@ export async function main(): Promise<void> {
 }
 
 async function command(): Promise<number> {
-  if (process.argv[2] === 'run') return runMain(process.argv.slice(3));
-  if (process.argv[2] === 'watch') return watchMain(process.argv.slice(3));
+  // The subcommands are loaded only when asked for: a plain query must not wait for their modules.
+  if (process.argv[2] === 'run') return (await import('./run/cli.js')).runMain(process.argv.slice(3));
+  if (process.argv[2] === 'watch') return (await import('./watch/watch.js')).watchMain(process.argv.slice(3));
+  if (process.argv[2] === 'serve') return (await import('./serve/serve.js')).serveMain(process.argv.slice(3));
   let opts: CliOptions;
   try {
     opts = parseCli(process.argv.slice(2));

@@ -35,6 +35,10 @@ export interface DiagnosticParams {
   'duration-too-long': { readonly text: string; readonly max: string };
   'bad-limit': { readonly text: string };
   'unsupported': { readonly feature: string };
+  /** A rule's SEVERITY that is not one of the levels. */
+  'bad-severity': { readonly text: string; readonly allowed: readonly string[] };
+  /** A rule option (SEVERITY, LIMIT … EVERY) given twice. */
+  'duplicate-rule-option': { readonly option: string };
   /** DuckDB refused the part of the query it computes (or a plain DuckDB statement); its sentence, internal names replaced. */
   'duckdb-error': { readonly kind: string; readonly message: string };
   /** `comm = "bash"`: double quotes name a column in SQL; the user meant a string. */
@@ -45,6 +49,12 @@ export interface DiagnosticParams {
   'bad-ordinal': { readonly clause: string; readonly position: string; readonly items: number };
   /** A bpftrace-style probe (`tracepoint:syscalls:sys_enter_openat`, `kprobe:vfs_read`): bpfql's spelling, or what this kernel lacks. */
   'probe-spelling': { readonly probe: string; readonly instead?: string; readonly reason?: string };
+  /** `bpfql serve`: a metric name Prometheus refuses, or one given twice in a file. */
+  'bad-metric-name': { readonly name: string; readonly reason: 'invalid' | 'duplicate' };
+  /** `bpfql serve`: a metric's query has no EVERY, so it never closes a window to expose. */
+  'metric-needs-every': { readonly metric: string };
+  /** `bpfql serve`: a SELECT item that is neither a label (no aggregate) nor one aggregate a metric can be. */
+  'metric-column': { readonly column: string; readonly reason: string };
 }
 
 export type DiagnosticCode = keyof DiagnosticParams;

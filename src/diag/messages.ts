@@ -37,6 +37,8 @@ const renderers: Renderers = {
   'duration-too-long': (p) => `duration '${p.text}' is too long: the longest is ${p.max}`,
   'bad-limit': (p) => `LIMIT needs a positive whole number, not '${p.text}'`,
   'unsupported': (p) => `${p.feature} is not supported`,
+  'bad-severity': (p) => `SEVERITY must be one of ${p.allowed.join(', ')}, not '${p.text}'`,
+  'duplicate-rule-option': (p) => `a rule takes ${p.option} once`,
   'duckdb-error': (p) => `${p.message} (DuckDB ${p.kind.toLowerCase()} error)`,
   'double-quoted-string': (p) => `double quotes name a column; use '${p.name.replaceAll("'", "''")}' for a string`,
   'never-matches': (p) =>
@@ -47,6 +49,11 @@ const renderers: Renderers = {
     `'${p.probe}' is bpftrace's spelling of a probe` +
     (p.instead === undefined ? '' : `; in bpfql it is ${p.instead}`) +
     (p.reason === undefined ? '' : `; ${p.reason}`),
+  'bad-metric-name': (p) => p.reason === 'duplicate'
+    ? `a second metric named '${p.name}'`
+    : `'${p.name}' is not a metric name: use letters, digits, _ and :, not starting with a digit`,
+  'metric-needs-every': (p) => `metric ${p.metric} needs EVERY (e.g. EVERY 10s): a metric is exposed window by window`,
+  'metric-column': (p) => `column ${p.column} cannot be a metric: ${p.reason}`,
 };
 
 export function messageOf(d: Diagnostic): string {

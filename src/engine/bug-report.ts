@@ -24,9 +24,9 @@ export class VerifierBugError extends Error {
   }
 }
 
-/** The text of the report on `error`, raised loading `program` (or one of its entry programs) for `query`. */
+/** The text of the report on `error`, raised loading `program` (or one of its entry or further programs) for `query`. */
 export function verifierReport(query: string, program: CompiledProgram, error: VerifierError, at: Date): string {
-  const rejected: { name: string; assembled: Assembled } = program.entries.find((e) => e.name === error.program) ?? program;
+  const rejected: { name: string; assembled: Assembled } = [...program.entries, ...program.others].find((e) => e.name === error.program) ?? program;
   const logLines = error.log.split('\n').filter((l) => l.trim() !== '').length;
   return [
     "bpfql bug report: the kernel's verifier rejected a program bpfql generated.",

@@ -7,7 +7,7 @@ import type { CuratedTable } from '../catalog/curated.js';
 import { DECODERS } from '../catalog/decoders.js';
 import { CURATED_TABLES } from '../catalog/tables/index.js';
 import type { KernelTable, TableResolution } from '../catalog/table.js';
-import { describeTableSource } from '../catalog/table.js';
+import { describeTableSource, hookName } from '../catalog/table.js';
 import type { ColumnBatch, ColumnData, ResultColumn } from '../catalog/types.js';
 import { BOOL, STRING, typeName } from '../catalog/types.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
@@ -37,14 +37,15 @@ function columnDescription(c: Column): string {
 
 /** Where a table's rows come from, including the conditions that make it a part of its event. */
 function sourceText(t: KernelTable): string {
-  const where = (t.where ?? []).map((w) => `${w.column.name} IN (${w.oneOf.join(', ')})`);
+  const where = (t.where ?? []).map((w) => ('above' in w ? `${w.column.name} > ${w.above}` : `${w.column.name} ${w.negated === true ? 'NOT IN' : 'IN'} (${w.oneOf.join(', ')})`));
   return where.length > 0 ? `${describeTableSource(t)} where ${where.join(' and ')}` : describeTableSource(t);
 }
 
 function curatedSource(t: CuratedTable): string {
   const exit = `tracepoint ${t.event.category}:${t.event.event}`;
   const entries = (t.entries ?? []).map((e) => `tracepoint ${e.category}:${e.event}`);
-  return entries.length > 0 ? `${entries.join(', ')} paired with ${exit}` : exit;
+  if (entries.length > 0) return `${entries.join(', ')} paired with ${exit}`;
+  return [exit, ...(t.also ?? []).map((o) => `tracepoint ${o.event.category}:${o.event.event}`)].join(' and ');
 }
 
 interface TableRow {
@@ -81,15 +82,21 @@ function curatedRows(catalog: Catalog): TableRow[] {
   return catalog.curatedNames().map((name) => tableRow(name, 'curated', catalog.resolve(name)));
 }
 
+/** The hook an available kernel table's program goes on (its events' kind); null for the rest. */
+function hookOf(catalog: Catalog, name: string): string | null {
+  const r = catalog.resolve(name);
+  return r.kind === 'table' ? hookName(r.table.source) : null;
+}
+
 export async function showTables(catalog: Catalog, session: Session): Promise<QueryResult> {
-  const rows: unknown[][] = curatedRows(catalog).map((t) => [t.name, 'kernel', t.available, t.available ? t.description : `unavailable: ${t.reason}`]);
-  rows.push([`${TRACEPOINT_PREFIX}<category>.<event>`, 'kernel', true, `${catalog.tracepointNames().length} tracepoints (listed in bpfql_tables)`]);
-  rows.push(['bpfql_tables', 'catalog', true, 'every kernel table: name, kind, source, available, reason, description']);
-  rows.push(['bpfql_columns', 'catalog', true, 'every column of every available kernel table: table_name, column_name, type, description']);
+  const rows: unknown[][] = curatedRows(catalog).map((t) => [t.name, 'kernel', t.available, t.available ? t.description : `unavailable: ${t.reason}`, hookOf(catalog, t.name)]);
+  rows.push([`${TRACEPOINT_PREFIX}<category>.<event>`, 'kernel', true, `${catalog.tracepointNames().length} tracepoints (listed in bpfql_tables)`, 'tracepoint']);
+  rows.push(['bpfql_tables', 'catalog', true, 'every kernel table: name, kind, source, available, reason, description', null]);
+  rows.push(['bpfql_columns', 'catalog', true, 'every column of every available kernel table: table_name, column_name, type, description', null]);
   const duck = await session.run("SELECT DISTINCT table_name FROM information_schema.tables WHERE table_name NOT LIKE '__bpfql_%' AND table_name NOT IN ('bpfql_tables', 'bpfql_columns') ORDER BY table_name");
-  for (const [name] of duck.rows) rows.push([String(name), 'duckdb', true, '']);
+  for (const [name] of duck.rows) rows.push([String(name), 'duckdb', true, '', null]);
   return {
-    columns: [{ name: 'name', type: 'VARCHAR' }, { name: 'kind', type: 'VARCHAR' }, { name: 'available', type: 'BOOLEAN' }, { name: 'description', type: 'VARCHAR' }],
+    columns: [{ name: 'name', type: 'VARCHAR' }, { name: 'kind', type: 'VARCHAR' }, { name: 'available', type: 'BOOLEAN' }, { name: 'description', type: 'VARCHAR' }, { name: 'hook', type: 'VARCHAR' }],
     rows,
   };
 }

@@ -10,6 +10,7 @@ import type { Plan } from '../planner/plan.js';
 import type { PlannerEnv } from '../planner/offsets.js';
 import type { PlanOptions } from '../planner/planner.js';
 import { planQuery } from '../planner/planner.js';
+import { checkFunctionNames } from '../planner/function-names.js';
 import type { QueryResult } from '../store/session.js';
 import { Session } from '../store/session.js';
 import { classify } from './classify.js';
@@ -27,9 +28,11 @@ import type { Completeness } from '../runtime/completeness.js';
 import { explainPlan } from './explain.js';
 import { kernelCatalog, kernelPlannerEnv } from '../runtime/kernel-env.js';
 import { runKernel } from '../runtime/kernel-run.js';
-import type { KernelProgress, Window } from '../runtime/run-options.js';
+import type { KernelProgress, Window, WindowHealth } from '../runtime/run-options.js';
 import { Materialization, type Target } from '../store/materialize.js';
 import { recordRun, RUNS_TABLE_SQL } from '../store/runs-table.js';
+import { recordCgroups } from '../store/cgroups-table.js';
+import { cgroupsBatch } from '../runtime/cgroup-names.js';
 import { quoteIdent } from '../query/quote.js';
 import { createCatalogTables, describeTable, mentionsCatalogTables, showTables } from './catalog-statements.js';
 import { decoderMacrosSql } from '../catalog/decoders.js';
@@ -42,6 +45,9 @@ import { verifierBugOr } from './bug-report.js';
 import { LiveRows, type RowSink } from './live-rows.js';
 import { isStreamable } from '../planner/streamable.js';
 import { assertNever } from '../diag/assert-never.js';
+
+/** How often a query whose rows are shown live reads its ring buffer (otherwise every 50 ms). */
+const LIVE_POLL_MS = 10;
 
 export interface EngineOptions extends PlanOptions {
   /** A DuckDB file to keep results in; in memory when absent. */
@@ -57,13 +63,24 @@ export interface RunContext {
   readonly onTick?: (progress: Progress) => void;
   /** Called when a kernel query's program is attached. */
   readonly onAttached?: () => void;
-  /** EVERY: called with each window's rows as it closes. */
-  readonly onWindow?: (rows: QueryResult) => void;
+  /** EVERY: called with each window's rows as it closes, and its bounds and the programs' health then. */
+  readonly onWindow?: (rows: QueryResult, window: ClosedWindow) => void;
+  /**
+   * For queries that run for days at once (`bpfql serve`'s metrics, `bpfql watch`'s rules): the
+   * result goes to this table, made for the query instead of `last`, and with EVERY it holds the
+   * latest window only (otherwise every window is kept).
+   */
+  readonly latestWindowIn?: string;
   /**
    * A bare query whose rows each come from one event (planner/streamable.ts): its rows go here
    * as they arrive, and the outcome says `streamed`. Other statements ignore it.
    */
   readonly onRows?: RowSink;
+  /**
+   * Rows that went to onRows are also kept for the result (`last`) unless this is false: a
+   * watch that runs for days keeps none, so its memory stays flat (its result is then empty).
+   */
+  readonly keepStreamed?: boolean;
 }
 
 /** How a running kernel query is doing, for live views. */
@@ -80,6 +97,13 @@ export interface KernelRunInfo {
   readonly endedAt: Date;
   /** Rows or groups the kernel produced. */
   readonly kernelRows: number;
+}
+
+/** A window as onWindow gets it: its bounds (µs of the wall clock) and the programs' health when it closed. */
+export interface ClosedWindow {
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly health: WindowHealth;
 }
 
 export type Outcome =
@@ -104,6 +128,11 @@ export class Engine {
     // DuckDB loads on first use; these statements run first when it does.
     const session = await Session.open(opts.db, [RUNS_TABLE_SQL, decoderMacrosSql(), ...duckdbAggregateMacros()]);
     return new Engine(session, catalog, plannerEnv, opts);
+  }
+
+  /** The cgroup every kernel query is limited to, if any. */
+  get cgroupId(): bigint | undefined {
+    return this.opts.cgroupId;
   }
 
   /** Runs one statement (no trailing script splitting). */
@@ -234,11 +263,13 @@ export class Engine {
       }
       case 'query': {
         const live = ctx.onRows && new LiveRows(ctx.onRows);
-        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table: 'last' }, live);
-        const result = await this.session.run('SELECT * FROM last');
-        if (!live?.active) return { kind: 'rows', result, kernel: info, table: 'last' };
+        const name = ctx.latestWindowIn ?? 'last';
+        const table = quoteIdent(name);
+        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table }, live, ctx.latestWindowIn !== undefined);
+        const result = await this.session.run(`SELECT * FROM ${table}`);
+        if (!live?.active) return { kind: 'rows', result, kernel: info, table: name };
         live.begin(result.columns);
-        return { kind: 'rows', result, kernel: info, table: 'last', streamed: true };
+        return { kind: 'rows', result, kernel: info, table: name, streamed: true };
       }
       case 'create-table-as': {
         const info = await this.runQuery(stmt.query, text, ctx, { kind: 'create', table: quoteIdent(stmt.table) });
@@ -257,16 +288,18 @@ export class Engine {
    * Runs the kernel part of a query, its rows loaded into DuckDB, then the residual SQL over them
    * into the target table. With EVERY, the residual runs once per window as it closes, each
    * window's rows appended to the target with window_start and window_end. Given `live`, a
-   * streamable query also shows each batch's rows there as it arrives.
+   * streamable query also shows each batch's rows there as it arrives. `latestOnly`: each window
+   * replaces the one before in the target.
    */
-  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target, live?: LiveRows): Promise<KernelRunInfo> {
+  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target, live?: LiveRows, latestOnly = false): Promise<KernelRunInfo> {
     const { plan, program } = this.prepare(q);
     if (live && isStreamable(q, plan)) live.start(q.limit?.value);
     const shown = live?.active ? live : undefined;
     await this.checkBeforeLoading(q, plan, text, target);
     checkMapMemory(program.maps, possibleCpus(), memoryAvailable());
     const onTick = ctx.onTick;
-    const result = Materialization.start(this.session, { columns: plan.kernelColumns, sql: plan.residualSql }, target, plan.everyMs !== undefined);
+    const windows = plan.everyMs === undefined ? 'none' : latestOnly ? 'latest' : 'all';
+    const result = Materialization.start(this.session, { columns: plan.kernelColumns, sql: plan.residualSql }, target, windows);
     const end = endOf(ctx);
     try {
       // DuckDB's tables are made once the program is attached: loading DuckDB must not delay the
@@ -278,8 +311,10 @@ export class Engine {
         until: shown ? Promise.race([end.ended, shown.full]) : end.ended,
         ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
         ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
+        // Rows someone watches live (a pipe, an alert) are read sooner than rows only stored.
+        ...(shown ? { pollMs: LIVE_POLL_MS } : {}),
         onRows: async (batch) => {
-          if (shown) shown.show(await result.loadAndSelect(batch));
+          if (shown) shown.show(await result.loadAndSelect(batch, ctx.keepStreamed !== false));
           else await result.load(batch);
         },
         ...(onTick
@@ -290,7 +325,7 @@ export class Engine {
           : {}),
         onAttached: () => {
           ctx.onAttached?.();
-          result.prepare().catch(() => undefined);
+          (shown ? result.prepareBatches() : result.prepare()).catch(() => undefined);
         },
         ...(plan.everyMs !== undefined
           ? {
@@ -299,7 +334,7 @@ export class Engine {
                 onWindow: async (w: Window) => {
                   if (w.aggregate) await result.load(w.aggregate);
                   await result.materialize(w);
-                  if (ctx.onWindow) ctx.onWindow(await result.windowRows(w));
+                  if (ctx.onWindow) ctx.onWindow(await result.windowRows(w), w);
                 },
               },
             }
@@ -312,6 +347,7 @@ export class Engine {
       if (plan.everyMs === undefined) await result.materialize();
       const info: KernelRunInfo = { plan, program, completeness: run.completeness, startedAt: run.startedAt, endedAt: run.endedAt, kernelRows: run.rows };
       await recordRun(this.session, { query: text, table: target.table, mode: plan.kernel.mode.kind, startedAt: info.startedAt, endedAt: info.endedAt, kernelRows: info.kernelRows, losses: info.completeness });
+      if (run.cgroups) await recordCgroups(this.session, cgroupsBatch(run.cgroups));
       return info;
     } finally {
       end.release();
@@ -320,11 +356,14 @@ export class Engine {
   }
 
   /**
-   * What must hold before a program is loaded: the database opens, and DuckDB accepts the
-   * query's DuckDB part (skipped when nothing in it is DuckDB's to judge, so that a pure kernel
+   * What must hold before a program is loaded: the database opens, every function it calls exists,
+   * and DuckDB accepts the query's DuckDB part (skipped when nothing in it is DuckDB's to judge, so that a pure kernel
    * query does not wait for DuckDB to load before attaching).
    */
   private async checkBeforeLoading(q: SelectQuery, plan: Plan, text: string, target: Target): Promise<void> {
+    // A fresh in-memory database has only DuckDB's functions and bpfql's: a name none of them has
+    // is found from the list, without waiting for DuckDB to load.
+    if (this.opts.db === undefined && !this.session.started) checkFunctionNames(q);
     if (this.opts.db !== undefined) await this.session.ready();
     if (duckdbMayRefuse(q, plan, target)) await checkDuckdbPart(this.session, plan, text, target);
   }

@@ -12,6 +12,9 @@ function fieldLine(f: KernelField): string {
   if (f.expr.kind === 'column' && f.expr.column.source.kind === 'stack') {
     return `${f.name} ${f.expr.column.source.space} stack id @${f.offset} = ${f.expr.column.name} (symbolised after the run)`;
   }
+  if (f.expr.kind === 'column' && f.expr.column.source.kind === 'cgroup') {
+    return `${f.name} cgroup id @${f.offset} = ${f.expr.column.name} (named in user space)`;
+  }
   return `${f.name} ${typeName(f.type)}${f.type.kind === 'string' ? `[${f.width}]` : ''} @${f.offset} = ${printKExpr(f.expr)}`;
 }
 
@@ -46,8 +49,10 @@ export function explainPlan(plan: Plan, program: CompiledProgram): string {
     out.push(`entry:   ${e.name} on ${describeSource(e.source)}, ${e.assembled.slots} instructions; ${opens}`);
     out.push(disassemble(e.assembled));
   }
-  // The copies on a wildcard table's other events differ only in the name they write as `probe`.
-  for (const s of program.siblings) out.push(`copy:    ${s.name} on ${describeSource(s.source)}, ${s.assembled.slots} instructions`);
+  for (const o of program.others) {
+    out.push(`also:    ${o.name} on ${describeSource(o.source)}, ${o.assembled.slots} instructions`);
+    out.push(disassemble(o.assembled));
+  }
   out.push('== duckdb ==');
   if (plan.residualFilters.length > 0) out.push(`filters kept for DuckDB: ${plan.residualFilters.join(' AND ')}`);
   out.push(plan.residualSql);

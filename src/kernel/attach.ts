@@ -1,6 +1,6 @@
 // Attaching loaded programs to events. Each attachment is held by fds (a perf event and its BPF
 // link, or a raw tracepoint link); closing them detaches, and so does the kernel when the process dies.
-import { BpfCmd, RawTracepointOpen, attrWithString, fillRawTracepointOpenAttr } from './bpf-cmd.js';
+import { AttachType, BpfCmd, LinkCreate, RawTracepointOpen, attrWithString, fillRawTracepointOpenAttr, linkCreateAttr } from './bpf-cmd.js';
 import { possibleCpuList } from './cpus.js';
 import { Errno, KernelError } from './errors.js';
 import {
@@ -65,6 +65,17 @@ export function attachRawTracepoint(prog: BpfProgram, name: string): Attachment 
       hint: fd === -Errno.ENOENT ? `this kernel has no raw tracepoint '${name}'` : undefined,
     });
   }
+  return new FdAttachment([fd]);
+}
+
+/**
+ * Runs a tp_btf program on the raw tracepoint it was loaded for (its attach BTF id names it):
+ * BPF_LINK_CREATE with no target, attach type BPF_TRACE_RAW_TP.
+ */
+export function attachBtfTracepoint(prog: BpfProgram, event: string): Attachment {
+  requireType(prog, 'tracing', 'attaching to a BTF-typed raw tracepoint');
+  const fd = sys().bpf(BpfCmd.LINK_CREATE, linkCreateAttr(prog.fd, 0, AttachType.TRACE_RAW_TP), LinkCreate.size);
+  if (fd < 0) throw new KernelError('BPF_LINK_CREATE', -fd, { subject: `BTF-typed raw tracepoint ${event}` });
   return new FdAttachment([fd]);
 }
 

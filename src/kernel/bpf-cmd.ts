@@ -20,6 +20,7 @@ export const BpfCmd = {
   MAP_LOOKUP_BATCH: 24,
   MAP_LOOKUP_AND_DELETE_BATCH: 25,
   LINK_CREATE: 28,
+  ENABLE_STATS: 32,
 } as const;
 
 /** Update flags of MAP_UPDATE_ELEM. */
@@ -152,6 +153,7 @@ export const ProgLoad = {
   progFlags: 44,
   progName: 48,
   expectedAttachType: 68,
+  attachBtfId: 108,
   logTrueSize: 140,
   size: 144,
 } as const;
@@ -168,6 +170,8 @@ export interface ProgLoadFields {
   readonly logLevel: number;
   readonly logBuf: bigint;
   readonly logSize: number;
+  /** Tracing programs: the attach type they are loaded for and the BTF id of what they attach to. */
+  readonly attach?: { readonly type: number; readonly btfId: number };
 }
 
 /** Fills a zeroed ProgLoad.size buffer (see attrWithString for the license). */
@@ -180,6 +184,10 @@ export function fillProgLoadAttr(attr: Buffer, f: ProgLoadFields): void {
   attr.writeUInt32LE(f.logSize, ProgLoad.logSize);
   attr.writeBigUInt64LE(f.logBuf, ProgLoad.logBuf);
   writeName(attr, ProgLoad.progName, f.name);
+  if (f.attach) {
+    attr.writeUInt32LE(f.attach.type, ProgLoad.expectedAttachType);
+    attr.writeUInt32LE(f.attach.btfId, ProgLoad.attachBtfId);
+  }
 }
 
 /** The log size the kernel needed (kernels from 6.4 fill it in; older ones leave 0). */
@@ -223,8 +231,8 @@ export function fillRawTracepointOpenAttr(attr: Buffer, name: bigint, progFd: nu
 /** The fields common to every link kind; a perf-event link needs nothing past them. */
 export const LinkCreate = { progFd: 0, targetFd: 4, attachType: 8, flags: 12, size: 16 } as const;
 
-/** enum bpf_attach_type values of the links bpfql creates. */
-export const AttachType = { PERF_EVENT: 41 } as const;
+/** enum bpf_attach_type values of the links bpfql creates (TRACE_RAW_TP: tp_btf programs). */
+export const AttachType = { TRACE_RAW_TP: 23, PERF_EVENT: 41 } as const;
 
 export function linkCreateAttr(progFd: number, targetFd: number, attachType: number): Buffer {
   const attr = Buffer.alloc(LinkCreate.size);
@@ -267,3 +275,8 @@ export function readObjectName(buf: Buffer, offset: number): string {
   const end = field.indexOf(0);
   return field.toString('latin1', 0, end === -1 ? OBJ_NAME_LEN : end);
 }
+
+// ---- BPF_ENABLE_STATS -----------------------------------------------------------------------
+
+/** attr.enable_stats: the kind of statistics; BPF_STATS_RUN_TIME (0) is the only one. */
+export const EnableStats = { type: 0, size: 4, RUN_TIME: 0 } as const;

@@ -1,6 +1,6 @@
 // A lazy reader of raw BTF (the kernel's own type information, /sys/kernel/btf/vmlinux), for the
-// struct offsets programs need. It answers only "where is this member" and "how big is this
-// struct": the type section is walked once to find where each type record starts, names are
+// struct offsets programs need. It answers only "where is this member", "how big is this
+// struct", "which id has this typedef" and "what does this enum name": the type section is walked once to find where each type record starts, names are
 // compared as bytes, and nothing else is decoded.
 import { readFileSync } from 'node:fs';
 import { Errno, KernelError } from './errors.js';
@@ -10,6 +10,10 @@ export interface Btf {
   memberOffset(struct: string, member: string): number;
   /** sizeof(struct). */
   structSize(struct: string): number;
+  /** The type id of typedef `name` (a tp_btf program names its event by `btf_trace_<event>`'s); undefined when there is none. */
+  typedefId(name: string): number | undefined;
+  /** The names and values of `enum name` (the kernel's own spelling of each name), in order. */
+  enumValues(name: string): readonly (readonly [value: bigint, name: string])[];
 }
 
 const MAGIC = 0xeb9f;
@@ -69,6 +73,7 @@ class BtfReader implements Btf {
   /** Byte offset of each type record, by type id (id 0 is void and has none). */
   private offsets: Uint32Array | undefined;
   private readonly composites: number[] = [];
+  private readonly enums: number[] = [];
   private readonly byName = new Map<string, number>();
   private readonly encoder = new TextEncoder();
 
@@ -100,6 +105,43 @@ class BtfReader implements Btf {
     return this.view.getUint32(this.offsetOf(this.composite(struct)) + 8, true);
   }
 
+  typedefId(name: string): number | undefined {
+    const offsets = this.index();
+    const wanted = this.encoder.encode(name);
+    for (let id = 1; id < offsets.length; id++) {
+      const at = offsets[id]!;
+      if (((this.view.getUint32(at + 4, true) >>> 24) & 0x1f) === Kind.TYPEDEF && this.nameIs(this.view.getUint32(at, true), wanted)) return id;
+    }
+    return undefined;
+  }
+
+  enumValues(name: string): readonly (readonly [bigint, string])[] {
+    this.index();
+    const wanted = this.encoder.encode(name);
+    const id = this.enums.find((e) => this.nameIs(this.view.getUint32(this.offsets![e]!, true), wanted) && (this.view.getUint32(this.offsets![e]! + 4, true) & 0xffff) > 0);
+    if (id === undefined) throw btfError(`the kernel's BTF has no enum '${name}'`);
+    const at = this.offsetOf(id);
+    const info = this.view.getUint32(at + 4, true);
+    const wide = ((info >>> 24) & 0x1f) === Kind.ENUM64;
+    // The kind flag says the values are signed.
+    const signed = (info & 0x80000000) !== 0;
+    const out: (readonly [bigint, string])[] = [];
+    for (let i = 0; i < (info & 0xffff); i++) {
+      const m = at + TYPE_HEADER + (wide ? 12 : 8) * i;
+      const low = BigInt(signed && !wide ? this.view.getInt32(m + 4, true) : this.view.getUint32(m + 4, true));
+      const value = wide ? (BigInt(signed ? this.view.getInt32(m + 8, true) : this.view.getUint32(m + 8, true)) << 32n) | low : low;
+      out.push([value, this.stringAt(this.view.getUint32(m, true))]);
+    }
+    return out;
+  }
+
+  /** The NUL-terminated string at `nameOff` of the string section. */
+  private stringAt(nameOff: number): string {
+    const start = this.stringsStart + nameOff;
+    const end = this.bytes.indexOf(0, start);
+    return new TextDecoder().decode(this.bytes.subarray(start, end < 0 || end > this.stringsEnd ? this.stringsEnd : end));
+  }
+
   /** One pass over the type section: where each record starts, and which are structs or unions. */
   private index(): Uint32Array {
     if (this.offsets !== undefined) return this.offsets;
@@ -116,6 +158,7 @@ class BtfReader implements Btf {
       const info = view.getUint32(at + 4, true);
       const kind = (info >>> 24) & 0x1f;
       if (kind === Kind.STRUCT || kind === Kind.UNION) this.composites.push(id);
+      else if (kind === Kind.ENUM || kind === Kind.ENUM64) this.enums.push(id);
       at += TYPE_HEADER + trailingBytes(kind, info & 0xffff);
     }
     this.offsets = offsets.subarray(0, id);

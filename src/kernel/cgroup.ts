@@ -1,7 +1,7 @@
 // The cgroup v2 a traced command runs in (`bpfql run`). Every process the command starts inherits
 // its cgroup, and bpf_get_current_cgroup_id() returns the id of that cgroup (the inode number of
 // its directory), so one comparison in the kernel keeps the command's events and drops the rest.
-import { mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Errno, KernelError } from './errors.js';
 
@@ -100,14 +100,35 @@ function errnoOf(e: unknown): number {
   return e instanceof Error && 'errno' in e && typeof e.errno === 'number' ? Math.abs(e.errno) : Errno.EINVAL;
 }
 
-/** Where cgroup v2 is mounted on this machine; a KernelError when it is not. */
-export function findCgroup2(): string {
+/**
+ * Where cgroup v2 is mounted on this machine; a KernelError when it is not, saying what needed it
+ * (`purpose`, after "and").
+ */
+export function findCgroup2(purpose = 'bpfql run traces a command through its own cgroup v2'): string {
   const mountPoint = cgroup2MountPoint(readFileSync('/proc/self/mountinfo', 'utf8'));
   if (mountPoint === undefined) {
     throw new KernelError('cgroup2', Errno.ENOENT, {
-      message: 'no cgroup v2 hierarchy is mounted, and bpfql run traces a command through its own cgroup v2',
+      message: `no cgroup v2 hierarchy is mounted, and ${purpose}`,
       hint: 'mount one: mkdir -p /sys/fs/cgroup/unified && mount -t cgroup2 none /sys/fs/cgroup/unified',
     });
   }
   return mountPoint;
+}
+
+/**
+ * The id of an existing cgroup v2 directory (what bpf_get_current_cgroup_id() returns for its
+ * processes: the directory's inode number), or why `dir` is not one.
+ */
+export function cgroupV2Id(dir: string): bigint | string {
+  const mountPoint = cgroup2MountPoint(readFileSync('/proc/self/mountinfo', 'utf8'));
+  if (mountPoint === undefined) return 'no cgroup v2 hierarchy is mounted';
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch (e) {
+    return `cannot find ${dir}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (real !== mountPoint && !real.startsWith(`${mountPoint}/`)) return `${dir} is not under the cgroup v2 hierarchy (${mountPoint})`;
+  if (!existsSync(join(real, 'cgroup.procs'))) return `${dir} is not a cgroup (it has no cgroup.procs)`;
+  return statSync(real, { bigint: true }).ino;
 }

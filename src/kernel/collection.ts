@@ -10,6 +10,8 @@ import { KernelScope, type Closeable } from './scope.js';
 export interface CollectionProgram {
   readonly name: string;
   readonly type: ProgramType;
+  /** A tracing program's attach target (see ProgramSpec). */
+  readonly attachBtfId?: number;
   /** Its map references name maps of the same collection, by their names in `maps`. */
   readonly assembled: Assembled;
   readonly license: string;
@@ -50,7 +52,7 @@ export class Collection implements Closeable {
       }
       const fds = new Map([...maps].map(([name, m]) => [name, m.fd]));
       const programs = spec.programs.map((p) =>
-        scope.add(BpfProgram.load({ name: p.name, type: p.type, insns: encode(p.assembled, fds), license: p.license })));
+        scope.add(BpfProgram.load({ name: p.name, type: p.type, ...(p.attachBtfId !== undefined ? { attachBtfId: p.attachBtfId } : {}), insns: encode(p.assembled, fds), license: p.license })));
       return new Collection(scope, maps, programs);
     } catch (e) {
       scope.closeAll();

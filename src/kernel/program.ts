@@ -1,17 +1,22 @@
 // Loading programs. The first attempt asks for no verifier log (the log costs time even when the
 // program is fine); only when the kernel refuses is the program loaded again with a log, so the
 // error can say why.
-import { BpfCmd, INSN_SIZE, ObjInfo, ProgLoad, ProgTestRun, attrWithString, fillProgLoadAttr, logTrueSize, objInfoAttr, progTestRunAttr } from './bpf-cmd.js';
+import { AttachType, BpfCmd, INSN_SIZE, ObjInfo, ProgLoad, ProgTestRun, attrWithString, fillProgLoadAttr, logTrueSize, objInfoAttr, progTestRunAttr } from './bpf-cmd.js';
 import { vmlinuxBtf } from './btf.js';
 import { Errno, KernelError, VerifierError } from './errors.js';
 import { sys } from './sys.js';
 
-/** kprobe: the type of programs on uprobes too (their context is struct pt_regs). */
-export type ProgramType = 'tracepoint' | 'raw_tracepoint' | 'perf_event' | 'kprobe';
+/**
+ * kprobe: the type of programs on uprobes too (their context is struct pt_regs). tracing: here
+ * only BTF-typed raw tracepoints (tp_btf), loaded for BPF_TRACE_RAW_TP.
+ */
+export type ProgramType = 'tracepoint' | 'raw_tracepoint' | 'perf_event' | 'kprobe' | 'tracing';
 
 export interface ProgramSpec {
   readonly name: string;
   readonly type: ProgramType;
+  /** A tracing program: the vmlinux BTF id of the typedef `btf_trace_<event>` of its raw tracepoint. */
+  readonly attachBtfId?: number;
   /** Raw little-endian struct bpf_insn array, 8 bytes per slot. */
   readonly insns: Buffer;
   readonly license: string;
@@ -23,6 +28,7 @@ export const programTypeIds: { readonly [T in ProgramType]: number } = {
   tracepoint: 5,
   perf_event: 7,
   raw_tracepoint: 17,
+  tracing: 26,
 };
 
 /** First verifier log buffer: enough for the log of a rejected program of a few thousand insns. */
@@ -70,12 +76,25 @@ export class BpfProgram {
    * does not nest tracing programs): bpf_prog_info.recursion_misses, at the offset BTF gives.
    */
   recursionMisses(): number {
+    return this.infoField('recursion_misses');
+  }
+
+  /**
+   * Nanoseconds the program has run: bpf_prog_info.run_time_ns, counted only while the
+   * kernel.bpf_stats_enabled sysctl is on (0 otherwise).
+   */
+  runTimeNs(): number {
+    return this.infoField('run_time_ns');
+  }
+
+  /** A u64 member of the program's bpf_prog_info, at the offset BTF gives. */
+  private infoField(member: string): number {
     const btf = vmlinuxBtf();
     const info = Buffer.alloc(btf.structSize('bpf_prog_info'));
     const s = sys();
     const r = s.bpf(BpfCmd.OBJ_GET_INFO_BY_FD, objInfoAttr(this.fd, s.address(info), info.length), ObjInfo.size);
     if (r < 0) throw new KernelError('BPF_OBJ_GET_INFO_BY_FD', -r, { subject: `program '${this.spec.name}'` });
-    return Number(info.readBigUInt64LE(btf.memberOffset('bpf_prog_info', 'recursion_misses')));
+    return Number(info.readBigUInt64LE(btf.memberOffset('bpf_prog_info', member)));
   }
 
   /**
@@ -116,6 +135,7 @@ function attempt(spec: ProgramSpec, logLevel: number, log: Buffer): Attempt {
     logLevel,
     logBuf: log.length === 0 ? 0n : s.address(log),
     logSize: log.length,
+    ...(spec.attachBtfId !== undefined ? { attach: { type: AttachType.TRACE_RAW_TP, btfId: spec.attachBtfId } } : {}),
   });
   const r = s.bpf(BpfCmd.PROG_LOAD, attr, ProgLoad.size);
   return r >= 0 ? { fd: r, errno: 0, trueSize: 0 } : { fd: -1, errno: -r, trueSize: logTrueSize(attr) };

@@ -110,6 +110,40 @@ function waitWithLibuv(koffi: KoffiModule, fd: number, timeoutMs: number, signal
   });
 }
 
+/** The socket calls of unix-datagram.ts: each the result or -errno. Not part of Sys: no query makes them. */
+export interface LibcSockets {
+  socket(domain: number, type: number, protocol: number): number;
+  connect(fd: number, addr: Buffer, length: number): number;
+  bind(fd: number, addr: Buffer, length: number): number;
+  send(fd: number, data: Buffer, length: number, flags: number): number;
+  recv(fd: number, into: Buffer, length: number, flags: number): number;
+  close(fd: number): number;
+}
+
+let sockets: LibcSockets | undefined;
+
+export function libcSockets(): LibcSockets {
+  if (sockets !== undefined) return sockets;
+  const koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
+  const libc = koffi.load('libc.so.6');
+  const check = (r: number): number => (r < 0 ? -koffi.errno() : r);
+  const socket = libc.func('socket', 'int', ['int', 'int', 'int']);
+  const connect = libc.func('connect', 'int', ['int', 'void *', 'uint32']);
+  const bind = libc.func('bind', 'int', ['int', 'void *', 'uint32']);
+  const send = libc.func('send', 'long', ['int', 'void *', 'size_t', 'int']);
+  const recv = libc.func('recv', 'long', ['int', 'void *', 'size_t', 'int']);
+  const close = libc.func('close', 'int', ['int']);
+  sockets = {
+    socket: (domain, type, protocol) => check(socket(domain, type, protocol) as number),
+    connect: (fd, addr, length) => check(connect(fd, addr, length) as number),
+    bind: (fd, addr, length) => check(bind(fd, addr, length) as number),
+    send: (fd, data, length, flags) => check(send(fd, data, length, flags) as number),
+    recv: (fd, into, length, flags) => check(recv(fd, into, length, flags) as number),
+    close: (fd) => check(close(fd) as number),
+  };
+  return sockets;
+}
+
 let real: Sys | undefined;
 let current: Sys | undefined;
 

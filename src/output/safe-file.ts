@@ -6,7 +6,7 @@
 // replaces a link rather than following it, and a failed write leaves nothing behind. Both
 // directories are held open and reached through /proc/self/fd, so renaming them while bpfql writes
 // does not move the write elsewhere.
-import { closeSync, chmodSync, constants, lstatSync, mkdtempSync, openSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, chmodSync, constants, fstatSync, lstatSync, mkdtempSync, openSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 
 /** A target bpfql refuses to write (a symlink or a directory), or a write that failed, said for the user. */
@@ -38,7 +38,8 @@ export function checkTarget(path: string): void {
   if (st.isDirectory()) throw new OutputFileError(path, 'it is a directory');
 }
 
-const fdPath = (fd: number, name?: string): string => `/proc/self/fd/${fd}${name === undefined ? '' : `/${name}`}`;
+/** A name in the directory open at `fd`, reached through that fd: a rename of the directory does not move it. */
+export const fdPath = (fd: number, name?: string): string => `/proc/self/fd/${fd}${name === undefined ? '' : `/${name}`}`;
 
 /** The mode a newly created file gets under the process's umask. */
 function createMode(): number {
@@ -141,6 +142,25 @@ export function replaceFileText(path: string, text: string): void {
 export function appendFileText(path: string, text: string, mode = 0o666): void {
   checkTarget(path);
   writeWhole(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, mode, text, path);
+}
+
+/**
+ * Opens `path` to append to it for as long as the caller writes (an alert log), creating it 0600
+ * (it may hold what the alerts saw). As appendFileText, a symlink at `path` is refused, and so is
+ * anything but a regular file or a character device (a FIFO would block the writer). Returns the fd.
+ */
+export function openAppendOnly(path: string): number {
+  checkTarget(path);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+    const st = fstatSync(fd);
+    if (!st.isFile() && !st.isCharacterDevice()) throw new Error('it is not a regular file');
+    return fd;
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    throw new OutputFileError(path, reason(e));
+  }
 }
 
 /** Opens `file` with `flags` and writes all of `text` (a short write is written on); errors name `shown`. */

@@ -39,7 +39,11 @@ export interface BoundQuery {
 }
 
 export function bind(parsed: SelectQuery, catalog: Catalog): BoundQuery {
-  const table = resolveTable(parsed, catalog);
+  return bindTo(parsed, resolveTable(parsed, catalog));
+}
+
+/** Binds the query to `table`, whatever its FROM names (the planner's choice of a cheaper form of it). */
+export function bindTo(parsed: SelectQuery, table: KernelTable): BoundQuery {
   const query = writeOutShorthands(unqualified(parsed), table);
   const scope = new Scope(table);
   const aliases = query.items.flatMap((i) => (i.kind === 'expr' && i.alias ? [i.alias] : []));

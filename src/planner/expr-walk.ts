@@ -1,5 +1,16 @@
 // Small exhaustive helpers over AST expressions: children, structural keys and rewriting.
-import type { Expr } from '../query/ast.js';
+import type { Expr, SelectQuery } from '../query/ast.js';
+
+/** Every expression of a query, in clause order: SELECT list, WHERE, GROUP BY, HAVING, ORDER BY. */
+export function queryExprs(q: SelectQuery): Expr[] {
+  return [
+    ...q.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])),
+    ...(q.where ? [q.where] : []),
+    ...q.groupBy,
+    ...(q.having ? [q.having] : []),
+    ...q.orderBy.map((o) => o.expr),
+  ];
+}
 
 export function children(e: Expr): Expr[] {
   switch (e.kind) {

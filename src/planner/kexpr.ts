@@ -2,6 +2,7 @@
 // comparisons, and string comparisons against constants. Produced by pushdown, consumed by
 // bpf-templates. Plain data.
 import type { Column } from '../catalog/column.js';
+import { assertNever } from '../diag/assert-never.js';
 import type { ComparisonOp, IntegerArithmeticOp } from '../query/operators.js';
 
 /** Integer arithmetic is 64-bit; `signed` decides comparisons, division and right shifts. */
@@ -44,6 +45,33 @@ export function columnsOf(e: KExpr, out: Column[] = []): Column[] {
     case 'arith': case 'compare': case 'and': case 'or': columnsOf(e.left, out); columnsOf(e.right, out); break;
   }
   return out;
+}
+
+/**
+ * `e` with each column replaced by `f`'s answer, or undefined when `f` has none for some column
+ * (the expression cannot be evaluated where the columns come from elsewhere).
+ */
+export function mapColumns(e: KExpr, f: (c: Column) => Column): KExpr;
+export function mapColumns(e: KExpr, f: (c: Column) => Column | undefined): KExpr | undefined;
+export function mapColumns(e: KExpr, f: (c: Column) => Column | undefined): KExpr | undefined {
+  switch (e.kind) {
+    case 'const': return e;
+    case 'column': case 'string-match': {
+      const column = f(e.column);
+      return column ? { ...e, column } : undefined;
+    }
+    case 'neg': case 'bitnot': case 'not': {
+      const operand = mapColumns(e.operand, f);
+      return operand ? { ...e, operand } : undefined;
+    }
+    case 'arith': case 'compare': case 'and': case 'or': {
+      const left = mapColumns(e.left, f);
+      const right = mapColumns(e.right, f);
+      return left && right ? { ...e, left, right } : undefined;
+    }
+    default:
+      return assertNever(e);
+  }
 }
 
 /** True for expressions whose value is 0 or 1. */

@@ -20,22 +20,22 @@ export function align8(n: number): number {
 
 /** Whether the kernel keeps the column's value in a buffer (strings, addresses, BLOBs), not a register. */
 export function isBufferColumn(c: Column): boolean {
-  return (c.type.kind === 'string' || c.type.kind === 'bytes' || c.type.kind === 'strings') && c.source.kind !== 'stack';
+  return (c.type.kind === 'string' || c.type.kind === 'bytes' || c.type.kind === 'strings') && c.source.kind !== 'stack' && c.source.kind !== 'cgroup';
 }
 
 /** Bytes a string, address or byte-array column takes in a key or record (always a multiple of 8). */
 export function stringCapacity(c: Column): number {
   switch (c.source.kind) {
     case 'builtin': case 'entry-builtin': return COMM_CAPACITY;
-    case 'char-array': case 'probe-name': return align8(c.source.size);
+    case 'char-array': case 'constant-text': return align8(c.source.size);
     // A flexible array (size 0) still takes a word, which stays zero.
     case 'byte-array': return Math.max(8, align8(c.source.size));
     case 'address': return addressWidth(c.source.family !== undefined);
     // Its length (8 bytes), then the bytes.
     case 'data-loc-bytes': return 8 + DATA_LOC_BYTES;
     case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': return STRING_CAPACITY;
-    // A stack is its 8-byte id in the kernel; its text is made in user space.
-    case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': return 8;
+    // A stack is its 8-byte id in the kernel, a cgroup text column the cgroup id; the text is made in user space.
+    case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': case 'constant': case 'pointee': return 8;
     // Their length (8 bytes), then the bytes.
     case 'exec-args': return 8 + ARGV_BYTES;
   }

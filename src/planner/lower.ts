@@ -14,6 +14,7 @@ import type { PlannerEnv } from './offsets.js';
 import { offsetFor } from './offsets.js';
 import type { AggregateMode, KernelPlan, StreamMode, TaskOffsets } from './plan.js';
 import { DEFAULT_MAX_PAIRS } from './plan.js';
+import { memberOffsetsFor } from './member-offsets.js';
 import { regOffsetsFor } from './reg-offsets.js';
 import type { SplitQuery } from './split.js';
 
@@ -72,8 +73,10 @@ function kernelPlan(s: SplitQuery, mode: AggregateMode | StreamMode, reads: read
     ...(taskOffsets ? { taskOffsets } : {}),
     ...regOffsetsFor(reads, env, s.bound.query),
     ...execArgsOffsetsFor(reads, env, s.bound.query),
-    ...(table.also && table.also.length > 0 ? { also: table.also } : {}),
+    // The table's further events read the same columns where they keep them, through other paths maybe.
+    ...memberOffsetsFor([...reads, ...(table.also ?? []).flatMap((o) => o.columns.filter((c) => reads.some((r) => r.name === c.name)))], env, s.bound.query),
     ...(table.pairing ? { pairing: { ...table.pairing, maxEntries: opts.maxEntries ?? DEFAULT_MAX_PAIRS } } : {}),
+    ...(table.also ? { also: table.also } : {}),
     columns: reads,
   };
 }

@@ -6,7 +6,7 @@ import type { Column } from '../catalog/column.js';
 import type { Span } from '../diag/span.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import type { SelectQuery } from '../query/ast.js';
-import { columnRefs } from './expr-walk.js';
+import { columnRefs, queryExprs } from './expr-walk.js';
 
 export interface PlannerEnv {
   /**
@@ -26,14 +26,7 @@ export class OffsetUnavailableError extends Error {
 
 /** Where a query asks for column `name`: its first reference, else the `*` that brings it in, else the table. */
 function spanOfColumn(q: SelectQuery, name: string): Span {
-  const exprs = [
-    ...q.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])),
-    ...(q.where ? [q.where] : []),
-    ...q.groupBy,
-    ...(q.having ? [q.having] : []),
-    ...q.orderBy.map((o) => o.expr),
-  ];
-  for (const e of exprs) {
+  for (const e of queryExprs(q)) {
     const ref = columnRefs(e).find((r) => r.name.toLowerCase() === name);
     if (ref) return ref.span;
   }

@@ -1,6 +1,6 @@
 // The plan: what runs in the kernel and what DuckDB computes on top. Plain, serialisable data.
 import type { Column } from '../catalog/column.js';
-import type { EventSource, Pairing } from '../catalog/table.js';
+import type { EventSource, OtherEvent, Pairing } from '../catalog/table.js';
 import type { ResultColumn, ValueType } from '../catalog/types.js';
 import type { AggregateParams } from '../functions/aggregate.js';
 import type { AggregateName } from '../functions/registry.js';
@@ -49,6 +49,9 @@ export interface StreamMode {
 /** Byte offsets of task_struct member paths (key: the path joined with '.'), read from BTF. */
 export type TaskOffsets = Readonly<Record<string, readonly number[]>>;
 
+/** Byte offsets of member paths in structs records point to (key: memberPathKey), summed from BTF. */
+export type MemberOffsets = Readonly<Record<string, number>>;
+
 /** Byte offsets of struct pt_regs members (the registers a probe reads), by member name, from BTF. */
 export type RegOffsets = Readonly<Record<string, number>>;
 
@@ -65,16 +68,17 @@ export interface PlannedPairing extends Pairing {
 
 export interface KernelPlan {
   readonly source: EventSource;
-  /** More events the same program runs on, one copy each, sharing its maps (see KernelTable.also). */
-  readonly also?: readonly EventSource[];
   /** Conjuncts of WHERE the kernel evaluates; events failing them never leave the kernel. */
   readonly filter?: KExpr;
   readonly mode: AggregateMode | StreamMode;
   readonly taskOffsets?: TaskOffsets;
   readonly regOffsets?: RegOffsets;
+  readonly memberOffsets?: MemberOffsets;
   readonly execArgsOffsets?: ExecArgsOffsets;
   /** For paired tables: the entry events, what they save, and how many pairs may be open at once. */
   readonly pairing?: PlannedPairing;
+  /** The table's further events: the same program runs on each, over its own columns (see OtherEvent). */
+  readonly also?: readonly OtherEvent[];
   /** Every column the program reads, for EXPLAIN. */
   readonly columns: readonly Column[];
 }

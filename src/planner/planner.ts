@@ -6,6 +6,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { SelectQuery } from '../query/ast.js';
 import { printExpr } from '../query/print.js';
 import { bind } from './bind.js';
+import { onEntryAlone } from './entry-only.js';
 import type { LowerOptions } from './lower.js';
 import { lower } from './lower.js';
 import type { PlannerEnv } from './offsets.js';
@@ -17,7 +18,7 @@ import { split } from './split.js';
 export type PlanOptions = SplitOptions & LowerOptions;
 
 export function planQuery(query: SelectQuery, catalog: Catalog, env: PlannerEnv, opts: PlanOptions = {}): Plan {
-  const bound = bind(query, catalog);
+  const bound = onEntryAlone(bind(query, catalog));
   const placed = split(bound, opts);
   const { kernel, kernelColumns, limit } = lower(placed, env, opts);
   const residualSql = residual(placed);

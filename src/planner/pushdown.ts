@@ -13,6 +13,7 @@ import { isBoolean } from './kexpr.js';
 import { stringCapacity } from './layout.js';
 import type { Scope } from './scope.js';
 import { decodedEquality } from './decoded-columns.js';
+import { cgroupRefusal } from './cgroup-filters.js';
 import { kernelNullValue } from '../catalog/nulls.js';
 
 export type Offer = { readonly ok: true; readonly expr: KExpr } | { readonly ok: false; readonly reason: string };
@@ -164,6 +165,7 @@ export class Pushdown {
         if (!c) return refuse(`'${e.name}' is not a column of the kernel table`);
         if (c.decode) return refuse(`'${c.name}' is text made from a raw value: the kernel only compares it with text constants`);
         if (c.source.kind === 'stack') return stackRefusal(c);
+        if (c.source.kind === 'cgroup') return refuse(cgroupRefusal(c));
         // A column narrower than 64 bits widens to a signed 64-bit value (every value it holds
         // fits), so arithmetic and comparisons on it are signed, as on DuckDB's BIGINT it lands as.
         if (c.type.kind === 'int') return accept({ kind: 'column', column: c, signed: c.type.signed || c.type.bits < 64 });
@@ -202,6 +204,7 @@ export class Pushdown {
     if (e.operand.kind === 'column') {
       const c = this.scope.column(e.operand);
       if (!c) return refuse(`'${e.operand.name}' is not a column of the kernel table`);
+      if (c.source.kind === 'cgroup') return refuse(cgroupRefusal(c));
       const nullValue = kernelNullValue(c);
       if (nullValue === undefined) return accept(bool(e.negated));
       const raw: KExpr = { kind: 'column', column: c, signed: true };
@@ -309,6 +312,7 @@ export class Pushdown {
     if (colSide.kind !== 'column' || constSide.kind !== 'literal' || constSide.value.type !== 'string') return undefined;
     const c = this.scope.column(colSide);
     if (c?.source.kind === 'stack') return stackRefusal(c);
+    if (c?.source.kind === 'cgroup') return refuse(cgroupRefusal(c));
     if (!c || !isStringColumn(c)) return undefined;
     if (isAddress(c)) return accept(addressMatch(c, constSide.value.value, op === '!='));
     return accept(stringMatch(c, 'equals', constSide.value.value, op === '!='));
@@ -319,6 +323,7 @@ export class Pushdown {
     if (e.operand.kind !== 'column' || e.pattern.kind !== 'literal' || e.pattern.value.type !== 'string') return refuse('LIKE runs in the kernel only as column LIKE \'prefix%\'');
     const c = this.scope.column(e.operand);
     if (c?.source.kind === 'stack') return stackRefusal(c);
+    if (c?.source.kind === 'cgroup') return refuse(cgroupRefusal(c));
     if (!c || !isStringColumn(c)) return refuse('LIKE needs a string column');
     if (isAddress(c)) return refuse(`'${c.name}' is text made from an address's bytes: the kernel only compares it with a whole address`);
     const p = e.pattern.value.value;

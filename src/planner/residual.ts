@@ -7,6 +7,10 @@ import { printExpr } from '../query/print.js';
 import { quoteIdent } from '../query/quote.js';
 import { isAggregate } from './aggregate-calls.js';
 import { decodedKey, decodedStar, decodeForDuckDB } from './decoded-columns.js';
+import { containerIdPrefixes, isCgroupKey, mergedAggregate } from './cgroup-filters.js';
+import { duckdbType } from '../catalog/types.js';
+import { resultType } from '../functions/aggregate.js';
+import { aggregateFunction } from '../functions/registry.js';
 import { exprKey, mapChildren } from './expr-walk.js';
 import { KERNEL_TABLE } from './plan.js';
 import { Scope } from './scope.js';
@@ -32,7 +36,7 @@ function residualSelect(p: ResidualParts): string {
 }
 
 /** The name DuckDB gives a SELECT item: its alias, a column's own name, else the expression's text. */
-function itemName(item: Extract<SelectItem, { kind: 'expr' }>): string {
+export function itemName(item: Extract<SelectItem, { kind: 'expr' }>): string {
   if (item.alias) return item.alias;
   if (item.expr.kind === 'column') return item.expr.name.toLowerCase();
   return printExpr(item.expr);
@@ -45,26 +49,33 @@ export function residual(s: SplitQuery): string {
   const limit = q.limit ? { limit: q.limit.value } : {};
   switch (work.kind) {
     case 'aggregate': {
-      // The SELECT list, HAVING and ORDER BY over the kernel's key and aggregate columns.
+      // The SELECT list, HAVING and ORDER BY over the kernel's key and aggregate columns. Grouped
+      // by a cgroup text column, the kernel's groups are per cgroup: DuckDB merges those that share the text.
+      const merged = work.keys.some(isCgroupKey);
       const rewrite = (e: Expr): Expr => {
         const key = work.keys.find((k) => exprKey(k.of) === exprKey(e));
         if (key) return decodedKey(key.of, { kind: 'column', name: key.name, span: e.span }, scope);
         const aggregate = isAggregate(e) ? work.aggregates.find((a) => exprKey(a.call) === exprKey(e)) : undefined;
-        if (aggregate) return { kind: 'column', name: aggregate.name, span: e.span };
+        if (aggregate) {
+          const column: Expr = { kind: 'column', name: aggregate.name, span: e.span };
+          return merged ? mergedAggregate(aggregate.fn, column, duckdbType(resultType(aggregateFunction(aggregate.fn), aggregate.arg?.signed ?? true))) : column;
+        }
         return mapChildren(e, rewrite);
       };
       const sql = (e: Expr): string => printExpr(rewrite(e));
+      const having = q.having ? sql(q.having) : undefined;
       return residualSelect({
         items: q.items.map((i) => (i.kind === 'expr' ? `${sql(i.expr)} AS ${quoteIdent(itemName(i))}` : '*')),
-        where: q.having ? [sql(q.having)] : [],
-        groupBy: [],
+        where: having !== undefined && !merged ? [having] : [],
+        groupBy: merged ? work.keys.map((k) => quoteIdent(k.name)) : [],
+        ...(having !== undefined && merged ? { having } : {}),
         orderBy: q.orderBy.map((o) => `${sql(o.expr)}${o.descending ? ' DESC' : ''}`),
         ...limit,
       });
     }
     case 'stream': {
       // Decoded columns reach DuckDB raw: it decodes them; GROUP BY, HAVING and ORDER BY may name aliases instead.
-      const sql = (e: Expr, names: readonly string[] = []): string => printExpr(decodeForDuckDB(e, scope, names));
+      const sql = (e: Expr, names: readonly string[] = []): string => printExpr(containerIdPrefixes(decodeForDuckDB(e, scope, names), scope, names));
       return residualSelect({
         items: q.items.map((i) => (i.kind === 'expr' ? `${sql(i.expr)} AS ${quoteIdent(itemName(i))}` : decodedStar(work.columns))),
         where: s.kept.map((k) => sql(k.expr)),

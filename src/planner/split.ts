@@ -15,6 +15,7 @@ import type { KernelAggregate } from './aggregate-states.js';
 import { layoutStates } from './aggregate-states.js';
 import type { BoundQuery, Grouping } from './bind.js';
 import { decodedKernelValue, tableConditions } from './decoded-columns.js';
+import { cgroupSetMap, cgroupSetTest, isCgroupKey, isMergeable } from './cgroup-filters.js';
 import { exprSlots } from './expr-cost.js';
 import { columnRefs, exprKey } from './expr-walk.js';
 import type { KExpr } from './kexpr.js';
@@ -86,9 +87,17 @@ function splitWhere(bound: BoundQuery, scope: Scope, pushdown: Pushdown, opts: S
   const kept: KeptFilter[] = [];
   // Jumps span the whole program, so its expressions share one budget; DuckDB filters the rest.
   let slots = 0;
+  let sets = 0;
   for (const c of bound.query.where ? conjuncts(bound.query.where) : []) {
     if (opts.kernelFilter === false) {
       kept.push({ expr: c, reason: 'filtering in the kernel is off' });
+      continue;
+    }
+    const set = cgroupSetTest(c, scope, cgroupSetMap(sets));
+    if (set && slots + exprSlots(set) <= EXPRESSION_SLOTS) {
+      pushed.push(set);
+      slots += exprSlots(set);
+      sets++;
       continue;
     }
     const offer = pushdown.offer(c);
@@ -134,6 +143,11 @@ function aggregateInKernel(grouping: Grouped, filter: KExpr | undefined, kept: r
     if (a.kind === 'refused') return a;
     aggregates.push(a.aggregate);
   }
+  const byCgroup = keys.find(isCgroupKey);
+  const unmergeable = byCgroup && aggregates.find((a) => !isMergeable(a.fn));
+  if (byCgroup && unmergeable) {
+    return refused(`${unmergeable.fn}() per ${printExpr(byCgroup.of)}: the kernel groups by cgroup, and several cgroups can share one ${printExpr(byCgroup.of)}; DuckDB merges only count, sum, min and max of them`);
+  }
   return fitRefusal(filter, keys, aggregates) ?? { kind: 'aggregate', keys, aggregates };
 }
 
@@ -143,6 +157,8 @@ function kernelValue(e: Expr, scope: Scope, pushdown: Pushdown): { readonly kind
   if (decoded) return { kind: 'value', value: decoded };
   if (e.kind === 'column') {
     const col = scope.find(e.name);
+    // The kernel groups by the cgroup id; DuckDB merges the groups of cgroups that share a text.
+    if (col?.source.kind === 'cgroup') return { kind: 'value', value: { expr: { kind: 'column', column: col, signed: false }, type: col.type, width: 8 } };
     if (col && (col.type.kind === 'string' || col.type.kind === 'bytes')) return { kind: 'value', value: { expr: { kind: 'column', column: col, signed: false }, type: col.type, width: stringCapacity(col) } };
     if (col && col.type.kind === 'timestamp') return refused(`'${col.name}' becomes a wall-clock time only after the run`);
   }

@@ -68,10 +68,32 @@ export type Statement =
 
 export type StatementKind = Statement['kind'];
 
-/** `CREATE RULE name AS <query>`: one named query of a rules file (`bpfql watch`). */
+/** How serious a rule's alerts are, least first (syslog maps them to its own levels). */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** `LIMIT n [PER key, …] EVERY d` before a rule's AS: at most n alerts per key in each window of d. */
+export interface RuleRateLimit {
+  readonly count: number;
+  /** The columns of the rule's rows whose values make the key; none: one key for the whole rule. */
+  readonly per: readonly { readonly name: string; readonly span: Span }[];
+  readonly every: Duration;
+  readonly span: Span;
+}
+
+/**
+ * `CREATE RULE name [SEVERITY level] [LIMIT n [PER key, …] EVERY d] AS <query>`: one named query
+ * of a rules file (`bpfql watch`). The options stand before AS so that they cannot be read as the
+ * query's own LIMIT or EVERY.
+ */
 export interface RuleDefinition {
   readonly name: string;
   readonly nameSpan: Span;
+  readonly severity?: { readonly level: Severity; readonly span: Span };
+  readonly rateLimit?: RuleRateLimit;
   readonly query: SelectQuery;
   readonly span: Span;
 }
+
+/** `CREATE METRIC name AS <query>`: one standing query of a `bpfql serve` config file. */
+export type MetricDefinition = RuleDefinition;

@@ -65,6 +65,9 @@ export const Show = keyword('SHOW', true);
 export const Tables = keyword('TABLES', true);
 export const Describe = keyword('DESCRIBE', true);
 export const Rule = keyword('RULE', true);
+export const Severity = keyword('SEVERITY', true);
+export const Per = keyword('PER', true);
+export const Metric = keyword('METRIC', true);
 
 // Numbers must not run into letters: `10s` is one Duration token, `10x` too (the parser reports
 // it as a bad duration rather than the lexer as two tokens).

@@ -37,3 +37,18 @@ export function splitStatements(script: string): StatementText[] {
   finish(script.length);
   return pieces;
 }
+
+/**
+ * The bounds of the statement holding offset `at`: after the last code `;` before it, up to the
+ * first code `;` after it (or the script's end). A `;` inside a string, quoted name or comment
+ * does not end a statement, as in splitStatements.
+ */
+export function statementAround(script: string, at: number): { readonly start: number; readonly end: number } {
+  let start = 0;
+  for (const t of scanSql(script)) {
+    if (t.kind !== 'symbol' || t.text !== ';') continue;
+    if (t.start < at) start = t.end;
+    else return { start, end: t.start };
+  }
+  return { start, end: script.length };
+}

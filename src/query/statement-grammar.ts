@@ -4,7 +4,8 @@
 import type { IToken } from 'chevrotain';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
 import { cover, span, type Span } from '../diag/span.js';
-import type { Duration, Expr, OrderItem, RuleDefinition, SelectItem, SelectQuery, Statement, TableRef } from './ast.js';
+import type { Duration, Expr, MetricDefinition, OrderItem, RuleDefinition, RuleRateLimit, SelectItem, SelectQuery, Severity, Statement, TableRef } from './ast.js';
+import { SEVERITIES } from './ast.js';
 import { ExpressionGrammar } from './expression-grammar.js';
 import * as T from './lexer.js';
 import { durationMs, MAX_DURATION_MS, MAX_DURATION_TEXT } from './duration.js';
@@ -306,15 +307,83 @@ export class BpfqlParser extends ExpressionGrammar {
     return body;
   });
 
-  /** `CREATE RULE name AS <query>` with an optional trailing `;`: a statement of a rules file only. */
+  /**
+   * `CREATE RULE name [SEVERITY level] [LIMIT n [PER key, …] EVERY d] AS <query>` with an
+   * optional trailing `;`: a statement of a rules file only. Each option at most once, in any order.
+   */
   readonly ruleDefinition = this.RULE('ruleDefinition', (): RuleDefinition => {
     const start = this.CONSUME(T.Create);
     this.CONSUME(T.Rule);
     const name = this.CONSUME(T.Name);
+    let severity: RuleDefinition['severity'];
+    let rateLimit: RuleRateLimit | undefined;
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const keyword = this.CONSUME(T.Severity);
+            const level = this.CONSUME2(T.Name);
+            this.ACTION(() => {
+              if (severity !== undefined) this.duplicateOption('SEVERITY', keyword, level);
+              severity = { level: this.severityLevel(level), span: tokenSpan(level) };
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const limitKeyword = this.LA(1);
+            const limit = this.SUBRULE(this.limitClause);
+            const per: { name: string; span: Span }[] = [];
+            this.OPTION(() => {
+              this.CONSUME(T.Per);
+              this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => {
+                const key = this.CONSUME3(T.Name);
+                this.ACTION(() => per.push({ name: nameOf(key), span: tokenSpan(key) }));
+              } });
+            });
+            this.CONSUME(T.Every);
+            const every = this.SUBRULE(this.duration);
+            this.ACTION(() => {
+              const s = span(limitKeyword.startOffset, every.span.end);
+              if (rateLimit !== undefined) throw new QueryError([diagnostic('duplicate-rule-option', { option: 'LIMIT' }, s)]);
+              rateLimit = { count: limit.value, per, every, span: s };
+            });
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.As);
+    const query = this.SUBRULE(this.select);
+    this.OPTION2(() => this.CONSUME(T.Semicolon));
+    return this.ACTION((): RuleDefinition => ({
+      name: nameOf(name),
+      nameSpan: tokenSpan(name),
+      ...(severity !== undefined ? { severity } : {}),
+      ...(rateLimit !== undefined ? { rateLimit } : {}),
+      query,
+      span: span(start.startOffset, query.span.end),
+    }));
+  });
+
+  private severityLevel(token: IToken): Severity {
+    const level = SEVERITIES.find((l) => l === nameOf(token).toLowerCase());
+    if (level === undefined) throw new QueryError([diagnostic('bad-severity', { text: token.image, allowed: SEVERITIES }, tokenSpan(token))]);
+    return level;
+  }
+
+  private duplicateOption(option: string, first: IToken, last: IToken): never {
+    throw new QueryError([diagnostic('duplicate-rule-option', { option }, span(first.startOffset, tokenSpan(last).end))]);
+  }
+
+  /** `CREATE METRIC name AS <query>` with an optional trailing `;`: a statement of a `bpfql serve` config file only. */
+  readonly metricDefinition = this.RULE('metricDefinition', (): MetricDefinition => {
+    const start = this.CONSUME(T.Create);
+    this.CONSUME(T.Metric);
+    const name = this.CONSUME(T.Name);
     this.CONSUME(T.As);
     const query = this.SUBRULE(this.select);
     this.OPTION(() => this.CONSUME(T.Semicolon));
-    return this.ACTION((): RuleDefinition => ({
+    return this.ACTION((): MetricDefinition => ({
       name: nameOf(name), nameSpan: tokenSpan(name), query, span: span(start.startOffset, query.span.end),
     }));
   });

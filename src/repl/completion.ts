@@ -3,6 +3,7 @@
 // dotted segment at a time, so two thousand tracepoints read as a few dozen categories.
 import { AGGREGATE_FUNCTIONS } from '../functions/names.js';
 import { FORMATS, META_NAMES } from './meta.js';
+import { statementAround } from '../query/split.js';
 
 export interface CompletionNames {
   /** Kernel tables (curated, then tracepoint.<category>.<event>) and DuckDB tables. */
@@ -64,10 +65,10 @@ export function complete(text: string, cursor: number, names: CompletionNames): 
   const before = text.slice(0, cursor);
   const start = before.search(/[\w.]*$/);
   const prefix = before.slice(start);
-  // The statement around the cursor: from the last ';' before it to the next one after it.
-  const stmtStart = before.lastIndexOf(';') + 1;
-  const nextSemi = text.indexOf(';', cursor);
-  const statement = text.slice(stmtStart, nextSemi === -1 ? text.length : nextSemi);
+  // The statement around the cursor, found by the SQL scanner (a ';' in a string is not an end).
+  const around = statementAround(text, cursor);
+  const stmtStart = around.start;
+  const statement = text.slice(around.start, around.end);
   const lead = before.slice(stmtStart, start);
 
   if (/^\s*$/.test(lead) && prefix.startsWith('.')) return { start, candidates: matching(META_NAMES, prefix) };

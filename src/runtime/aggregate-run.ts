@@ -8,14 +8,14 @@ import { decodeAggregates, type MapChunk } from './decode-aggregates.js';
 import { readStats } from './read-stats.js';
 import type { KernelRunOptions } from './run-options.js';
 import { sleep, type Collected, type Running } from './running.js';
-import type { StackText } from './symbolize.js';
+import type { RowNames } from './row-names.js';
 
 /** @param stacks names stack ids, for plans with stack columns (see stackTextFor). */
-export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false, stacks?: StackText): ColumnBatch {
+export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false, names: RowNames = {}): ColumnBatch {
   if (plan.mode.kind !== 'aggregate') throw new Error('not an aggregate plan');
   const chunks: MapChunk[] = [];
   agg.forEachBatch((keys, values, count) => chunks.push({ keys: Buffer.from(keys), values: Buffer.from(values), count }), { drain });
-  return decodeAggregates(plan.mode, chunks, possibleCpus(), stacks);
+  return decodeAggregates(plan.mode, chunks, possibleCpus(), names);
 }
 
 /** The map is read once, when the query ends (and for live views as it runs). */
@@ -26,10 +26,10 @@ export async function aggregate(run: Running, opts: KernelRunOptions): Promise<C
     // run.stopped may have changed while awaiting; narrowing does not see that.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (opts.onTick && !run.stopped) {
-      const snapshot = readAggregates(run.plan, agg, false, run.stacks);
+      const snapshot = readAggregates(run.plan, agg, false, run.names);
       await opts.onTick({ rows: snapshot.rowCount, elapsedMs: performance.now() - run.started, completeness: readStats(run.stats, run.programs), snapshot });
     }
   }
-  const aggregate = readAggregates(run.plan, agg, false, run.stacks);
+  const aggregate = readAggregates(run.plan, agg, false, run.names);
   return { aggregate, rows: aggregate.rowCount };
 }

@@ -6,7 +6,8 @@ import { addressText } from '../catalog/addresses.js';
 import type { StackSpace } from '../catalog/column.js';
 import type { Bucket, ColumnBatch, ColumnData, ResultColumn, ValueType } from '../catalog/types.js';
 import type { AggregateMode, KernelField } from '../planner/plan.js';
-import type { StackText } from './symbolize.js';
+import type { RowNames } from './row-names.js';
+import type { CgroupAttr } from '../catalog/containers.js';
 import { execArgsText } from './exec-args-text.js';
 import { assertNever } from '../diag/assert-never.js';
 
@@ -33,8 +34,8 @@ export class FieldColumns {
   private readonly bytes: (Uint8Array | null)[][];
   private readonly lists: (readonly string[] | null)[][];
 
-  /** @param stacks names the stack ids of stack columns (the kernel stores ids, DuckDB gets text). */
-  constructor(private readonly fields: readonly KernelField[], private readonly stacks?: StackText) {
+  /** @param names names the stack ids and cgroup ids of stack and cgroup columns (the kernel stores ids, DuckDB gets text). */
+  constructor(private readonly fields: readonly KernelField[], private readonly names: RowNames = {}) {
     this.ints = fields.map(() => []);
     this.strings = fields.map(() => []);
     this.bytes = fields.map(() => []);
@@ -47,10 +48,11 @@ export class FieldColumns {
       const at = base + f.offset;
       const source = f.expr.kind === 'column' ? f.expr.column.source : undefined;
       if (source?.kind === 'stack') this.strings[i]!.push(this.stackText(source.space, buf.readBigInt64LE(at)));
+      else if (source?.kind === 'cgroup') this.strings[i]!.push(this.cgroupText(source.attr, buf.readBigUInt64LE(at)));
       else if (source?.kind === 'address') this.strings[i]!.push(addressText(buf.subarray(at, at + f.width), source.family !== undefined));
       else if (source?.kind === 'byte-array') this.bytes[i]!.push(new Uint8Array(buf.subarray(at, at + source.size)));
-      // A __data_loc array: its length in the first word, then its bytes.
       else if (source?.kind === 'exec-args') this.lists[i]!.push(execArgsText(buf, at));
+      // A __data_loc array: its length in the first word, then its bytes.
       else if (source?.kind === 'data-loc-bytes') this.bytes[i]!.push(new Uint8Array(buf.subarray(at + 8, at + 8 + Number(buf.readBigUInt64LE(at)))));
       else if (f.type.kind === 'string') this.strings[i]!.push(readCString(buf, at, f.width));
       else this.ints[i]!.push(readInt(buf, at, f));
@@ -58,8 +60,13 @@ export class FieldColumns {
   }
 
   private stackText(space: StackSpace, id: bigint): string | null {
-    if (!this.stacks) throw new Error('stack columns need the stack map to be decoded');
-    return this.stacks.text(space, id);
+    if (!this.names.stacks) throw new Error('stack columns need the stack map to be decoded');
+    return this.names.stacks.text(space, id);
+  }
+
+  private cgroupText(attr: CgroupAttr, id: bigint): string | null {
+    if (!this.names.cgroups) throw new Error('cgroup columns need the cgroup names to be decoded');
+    return this.names.cgroups.text(attr, id);
   }
 
   data(adjustTs: (mono: bigint) => bigint): ColumnData[] {
@@ -74,8 +81,8 @@ export class FieldColumns {
   }
 }
 
-export function decodeAggregates(mode: AggregateMode, chunks: readonly MapChunk[], cpus: number, stacks?: StackText): ColumnBatch {
-  const keys = new FieldColumns(mode.keys, stacks);
+export function decodeAggregates(mode: AggregateMode, chunks: readonly MapChunk[], cpus: number, names: RowNames = {}): ColumnBatch {
+  const keys = new FieldColumns(mode.keys, names);
   const results: AggregateValue[][] = mode.aggregates.map(() => []);
   const slot = (mode.valueSize + 7) & ~7;
   let rows = 0;

@@ -2,14 +2,14 @@
 import type { ColumnBatch } from '../catalog/types.js';
 import type { StreamMode } from '../planner/plan.js';
 import { FieldColumns } from './decode-aggregates.js';
-import type { StackText } from './symbolize.js';
+import type { RowNames } from './row-names.js';
 
 export class RecordDecoder {
   private cols: FieldColumns;
   private rows = 0;
 
-  constructor(private readonly mode: StreamMode, private readonly tsOffset: bigint, private readonly stacks?: StackText) {
-    this.cols = new FieldColumns(mode.fields, stacks);
+  constructor(private readonly mode: StreamMode, private readonly tsOffset: bigint, private readonly names: RowNames = {}) {
+    this.cols = new FieldColumns(mode.fields, names);
   }
 
   get pending(): number {
@@ -28,7 +28,7 @@ export class RecordDecoder {
       data: this.cols.data((mono) => mono + this.tsOffset),
       rowCount: this.rows,
     };
-    this.cols = new FieldColumns(this.mode.fields, this.stacks);
+    this.cols = new FieldColumns(this.mode.fields, this.names);
     this.rows = 0;
     return batch;
   }

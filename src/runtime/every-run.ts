@@ -6,7 +6,7 @@ import { GracePeriod } from '../kernel/grace-period.js';
 import { RingBuffer } from '../kernel/ringbuf.js';
 import type { StreamMode } from '../planner/plan.js';
 import { readAggregates } from './aggregate-run.js';
-import { readStats } from './read-stats.js';
+import { readHealth, readStats } from './read-stats.js';
 import { RingReader } from './ring-reader.js';
 import type { Every, KernelRunOptions } from './run-options.js';
 import { sleep, type Collected, type Running } from './running.js';
@@ -22,7 +22,7 @@ import { WindowQueue } from './window-queue.js';
 export async function streamWindows(run: Running, mode: StreamMode, opts: KernelRunOptions, every: Every): Promise<Collected> {
   const ring = run.scope.add(new RingBuffer(run.maps.get(RING_MAP)!));
   const grace = run.scope.add(GracePeriod.create());
-  const windows = new StreamWindows(mode, windowStampOffset(mode), BigInt(every.ms) * 1_000_000n, run.attachedMono, run.wallOffset, run.nominalEnd, run.stacks);
+  const windows = new StreamWindows(mode, windowStampOffset(mode), BigInt(every.ms) * 1_000_000n, run.attachedMono, run.wallOffset, run.nominalEnd, run.names);
   const limit = opts.rowLimit ?? Infinity;
   let rows = 0;
   let data: Buffer | undefined;
@@ -38,7 +38,7 @@ export async function streamWindows(run: Running, mode: StreamMode, opts: Kernel
   const closeWindows = async (closed: readonly ClosedWindow[]): Promise<void> => {
     for (const w of closed) {
       await handOn(w.rows);
-      await every.onWindow(w.range);
+      await every.onWindow({ ...w.range, health: readHealth(run.stats, run.programs) });
     }
   };
   /** Reads every record of an event before now. */
@@ -102,9 +102,9 @@ export async function aggregateWindows(run: Running, opts: KernelRunOptions, eve
       const endMono = process.hrtime.bigint();
       active = 1 - active;
       slot.setMap(0, buffers[active]!);
-      const aggregate = readAggregates(run.plan, buffers[1 - active]!, true, run.stacks);
+      const aggregate = readAggregates(run.plan, buffers[1 - active]!, true, run.names);
       total += aggregate.rowCount;
-      queue.push({ startUs: wallUs(startMono, run.wallOffset), endUs: wallUs(endMono, run.wallOffset), aggregate });
+      queue.push({ startUs: wallUs(startMono, run.wallOffset), endUs: wallUs(endMono, run.wallOffset), health: readHealth(run.stats, run.programs), aggregate });
       startMono = endMono;
       while (nextEnd <= endMono) nextEnd += period;
     }

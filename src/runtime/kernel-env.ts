@@ -1,10 +1,11 @@
 // The catalog and planner environments over the running kernel: tracefs for formats, BTF for
-// struct offsets. Read lazily, only what a query needs.
+// struct offsets and enum names. Read lazily, only what a query needs.
 import { closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import type { CatalogEnv } from '../catalog/catalog.js';
 import type { BinaryFile } from '../catalog/probe-tables.js';
 import { Catalog } from '../catalog/catalog.js';
+import { provideDropReasons } from '../catalog/decoders.js';
 import { parseHook } from '../catalog/hook.js';
 import { vmlinuxBtf } from '../kernel/btf.js';
 import { listTracepoints, readFormat } from '../kernel/tracefs.js';
@@ -23,6 +24,15 @@ export const kernelCatalogEnv: CatalogEnv = {
   },
   listTracepoints: () => listTracepoints(),
   readBinary,
+  btfTracepoint(event) {
+    try {
+      return vmlinuxBtf().typedefId(`btf_trace_${event}`);
+    } catch (e) {
+      // Without BTF the table goes on the plain raw tracepoint.
+      if (e instanceof KernelError && e.op === 'BTF') return undefined;
+      throw e;
+    }
+  },
 };
 
 /** The first bytes of every ELF file. */
@@ -69,7 +79,23 @@ export const kernelPlannerEnv: PlannerEnv = {
   },
 };
 
-/** The running kernel's catalog, on the hook BPFQL_HOOK asks for (read here, once per catalog). */
+/**
+ * Gives the decoders the running kernel's enums they name values by (packet_drops' reason). Without
+ * BTF the values show as numbers; nothing else needs it.
+ */
+function provideKernelEnums(): void {
+  try {
+    provideDropReasons(vmlinuxBtf().enumValues('skb_drop_reason'));
+  } catch (e) {
+    if (!(e instanceof KernelError && e.op === 'BTF')) throw e;
+  }
+}
+
+/**
+ * The running kernel's catalog, on the hook BPFQL_HOOK asks for (read here, once per catalog),
+ * with the kernel's enums given to the decoders first.
+ */
 export function kernelCatalog(): Catalog {
+  provideKernelEnums();
   return new Catalog({ ...kernelCatalogEnv, hook: parseHook(process.env['BPFQL_HOOK']) });
 }

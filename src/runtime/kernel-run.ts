@@ -6,23 +6,29 @@ import { STATS_MAP } from '../bpf-templates/stats.js';
 import type { KernelPlan } from '../planner/plan.js';
 import { aggregate } from './aggregate-run.js';
 import { aggregateWindows, streamWindows } from './every-run.js';
-import { loadAndAttach } from './load.js';
+import { type Attached, loadAndAttach } from './load.js';
+import { CgroupRun, needsCgroups } from './cgroup-run.js';
 import { afterMs } from './long-timer.js';
 import { readStats } from './read-stats.js';
 import type { KernelRunOptions, KernelRunResult } from './run-options.js';
 import type { Running } from './running.js';
 import { stackTextFor } from './stack-text.js';
 import { stream } from './stream-run.js';
-
-/** Nanoseconds to add to bpf_ktime_get_ns (CLOCK_MONOTONIC) to get wall-clock time. */
-function monotonicToWallOffset(): bigint {
-  return BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
-}
+import { monotonicToWallOffset } from './clock.js';
 
 /** Throws KernelError (VerifierError when the verifier rejects a program) with nothing left loaded. */
 export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: KernelRunOptions): Promise<KernelRunResult> {
   if (opts.every !== undefined && !prog.windowed) throw new Error('EVERY needs a program compiled with windowed');
-  const { scope, maps, programs, attachedMono } = loadAndAttach(plan, prog);
+  // Cgroup names are watched from before the program runs, and its cgroup sets filled before it is attached.
+  const cgroups = needsCgroups(plan.columns) ? CgroupRun.start() : undefined;
+  let attached: Attached;
+  try {
+    attached = loadAndAttach(plan, prog, (m) => cgroups?.fillSets(plan.columns, m));
+  } catch (e) {
+    cgroups?.close();
+    throw e;
+  }
+  const { scope, maps, programs, attachedMono } = attached;
   const startedAt = new Date();
   // One offset for the rows' timestamps and the windows' bounds, so a row's ts and its window agree exactly.
   const wallOffset = monotonicToWallOffset();
@@ -30,6 +36,7 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
   const stats = maps.get(STATS_MAP)!;
   // Read while the run's processes are likely still alive: user stacks are named from their mappings.
   const stacks = stackTextFor(maps);
+  const names = { ...(stacks ? { stacks } : {}), ...(cgroups ? { cgroups: cgroups.names } : {}) };
   // FOR counts from the moment of attaching: that long of events, whatever loading took.
   const nominalEnd = opts.durationMs === undefined ? undefined : attachedMono + BigInt(opts.durationMs) * 1_000_000n;
   let cancelTimer = (): void => undefined;
@@ -38,7 +45,7 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
   });
   try {
     const started = performance.now();
-    const run: Running = { plan, maps, programs, stats, stacks, scope, attachedMono, wallOffset, nominalEnd, started, stopped: false, ended: Promise.resolve() };
+    const run: Running = { plan, maps, programs, stats, names, scope, attachedMono, wallOffset, nominalEnd, started, stopped: false, ended: Promise.resolve() };
     run.ended = Promise.race([opts.until, timedOut]).then(() => {
       run.stopped = true;
     });
@@ -50,11 +57,20 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
         : opts.every
           ? await aggregateWindows(run, opts, opts.every)
           : await aggregate(run, opts);
-    return { ...result, completeness: readStats(stats, programs), startedAt, endedAt: new Date(), teardown: () => scope.closeAll() };
+    return {
+      ...result,
+      completeness: readStats(stats, programs),
+      startedAt,
+      endedAt: new Date(),
+      ...(cgroups ? { cgroups: cgroups.all() } : {}),
+      teardown: () => scope.closeAll(),
+    };
   } catch (e) {
     scope.closeAll();
     throw e;
   } finally {
     cancelTimer();
+    // Every row is named by now: the watch ends with the run, not with the teardown.
+    cgroups?.close();
   }
 }

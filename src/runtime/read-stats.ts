@@ -5,6 +5,7 @@ import { possibleCpus } from '../kernel/cpus.js';
 import type { BpfMap } from '../kernel/map.js';
 import type { BpfProgram } from '../kernel/program.js';
 import type { Completeness } from './completeness.js';
+import type { WindowHealth } from './run-options.js';
 
 /** Events skipped by the kernel (another BPF program was running on the CPU), over the query's programs. */
 function missedEvents(programs: readonly BpfProgram[]): number {
@@ -34,4 +35,18 @@ export function readStats(stats: BpfMap, programs: readonly BpfProgram[]): Compl
     }
   }
   return { lostRecords: Number(lost), failedUpdates: Number(full), lostPairs: Number(lostPairs), lostStacks: Number(lostStacks), missedEvents: missedEvents(programs) };
+}
+
+/** Nanoseconds the programs ran (BPF stats), 0 where the kernel cannot say. */
+function runTimeNs(programs: readonly BpfProgram[]): number {
+  try {
+    return programs.reduce((n, p) => n + p.runTimeNs(), 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** The query's health as a window closes: cheap enough to read once per window. */
+export function readHealth(stats: BpfMap, programs: readonly BpfProgram[]): WindowHealth {
+  return { completeness: readStats(stats, programs), programs: programs.length, runTimeNs: runTimeNs(programs) };
 }

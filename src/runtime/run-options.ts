@@ -1,6 +1,7 @@
 // What running a compiled query takes and gives: the options of runKernel, what it reports while
 // it runs, and its result.
 import type { ColumnBatch } from '../catalog/types.js';
+import type { CgroupInfo } from './cgroup-names.js';
 import type { Completeness } from './completeness.js';
 
 export interface KernelRunOptions {
@@ -33,10 +34,19 @@ export interface Every {
   readonly onWindow: (w: Window) => Promise<void>;
 }
 
+/** How the query's programs were doing when a window closed: counts since they were attached. */
+export interface WindowHealth {
+  readonly completeness: Completeness;
+  readonly programs: number;
+  /** Nanoseconds the programs ran (BPF stats; 0 while kernel.bpf_stats_enabled is off). */
+  readonly runTimeNs: number;
+}
+
 /** A window's time range, in microseconds of the wall clock (Unix epoch), end excluded. */
 export interface Window {
   readonly startUs: number;
   readonly endUs: number;
+  readonly health: WindowHealth;
   readonly aggregate?: ColumnBatch;
 }
 
@@ -58,6 +68,8 @@ export interface KernelRunResult {
   readonly completeness: Completeness;
   readonly startedAt: Date;
   readonly endedAt: Date;
+  /** The cgroups the run knew of (at its start and made during it), when the query named cgroup columns. */
+  readonly cgroups?: readonly CgroupInfo[];
   /** Closes programs, links and maps. Call after the results have been shown. */
   readonly teardown: () => void;
 }

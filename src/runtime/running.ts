@@ -4,14 +4,15 @@ import type { BpfMap } from '../kernel/map.js';
 import type { BpfProgram } from '../kernel/program.js';
 import type { KernelScope } from '../kernel/scope.js';
 import type { KernelPlan } from '../planner/plan.js';
-import type { StackText } from './symbolize.js';
+import type { RowNames } from './row-names.js';
 
 export interface Running {
   readonly plan: KernelPlan;
   readonly maps: ReadonlyMap<string, BpfMap>;
   readonly programs: readonly BpfProgram[];
   readonly stats: BpfMap;
-  readonly stacks: StackText | undefined;
+  /** Names the stack and cgroup ids of the plan's keys and records. */
+  readonly names: RowNames;
   readonly scope: KernelScope;
   readonly attachedMono: bigint;
   readonly wallOffset: bigint;

@@ -11,7 +11,7 @@ import { sleep, type Collected, type Running } from './running.js';
 /** Reads the ring until the query ends or the row limit is reached. */
 export async function stream(run: Running, mode: StreamMode, opts: KernelRunOptions): Promise<Collected> {
   const ring = run.scope.add(new RingBuffer(run.maps.get(RING_MAP)!));
-  const decoder = new RecordDecoder(mode, run.wallOffset, run.stacks);
+  const decoder = new RecordDecoder(mode, run.wallOffset, run.names);
   const limit = opts.rowLimit ?? Infinity;
   let rows = 0;
   // The ring hands every record in the same view of its data area: wrap it once, not per record.

@@ -10,7 +10,7 @@
 import type { ColumnBatch } from '../catalog/types.js';
 import type { StreamMode } from '../planner/plan.js';
 import { RecordDecoder } from './decode-records.js';
-import type { StackText } from './symbolize.js';
+import type { RowNames } from './row-names.js';
 
 /** A window's time range in microseconds of the wall clock (Unix epoch). */
 export interface WindowRange {
@@ -48,7 +48,7 @@ export class StreamWindows {
     attachedMono: bigint,
     private readonly wallOffset: bigint,
     nominalEndMono: bigint | undefined,
-    private readonly stacks?: StackText,
+    private readonly names: RowNames = {},
   ) {
     this.baseMono = this.toWholeUs(attachedMono);
     if (nominalEndMono !== undefined) this.last = this.windowOf(this.toWholeUs(nominalEndMono) - 1n);
@@ -63,7 +63,7 @@ export class StreamWindows {
     const k = Math.min(this.last, Math.max(this.first, this.windowOf(ts)));
     let decoder = this.open.get(k);
     if (decoder === undefined) {
-      decoder = new RecordDecoder(this.mode, this.wallOffset, this.stacks);
+      decoder = new RecordDecoder(this.mode, this.wallOffset, this.names);
       this.open.set(k, decoder);
     }
     decoder.push(data, offset);

@@ -1,9 +1,16 @@
 // Where a kernel query's rows become its result. The rows are loaded into a table of their own,
 // named here, and the plan's residual SQL (written over KERNEL_TABLE) runs over that table into
 // the target: once when the query ends, or with EVERY once per window as each window closes.
-import type { ColumnBatch, ResultColumn } from '../catalog/types.js';
+import { emptyColumnData, type ColumnBatch, type ResultColumn } from '../catalog/types.js';
 import { KERNEL_TABLE } from '../planner/plan.js';
 import type { QueryResult, Session } from './session.js';
+
+/**
+ * How windows are kept: no EVERY; every window appended to the target; or the latest window
+ * alone (a standing query: each window's rows replace the last's, tables and all, so DuckDB
+ * holds no more for a query that runs for days than for one window).
+ */
+export type Windows = 'none' | 'all' | 'latest';
 
 /** Where a kernel query's result goes. */
 export type Target = { readonly kind: 'replace' | 'create' | 'insert'; readonly table: string };
@@ -49,16 +56,15 @@ export class Materialization {
     private readonly kernelTable: string,
     private readonly residual: Residual,
     private readonly target: Target,
-    /** EVERY: the result is materialized window by window. */
-    private readonly windowed: boolean,
+    private readonly windows: Windows,
   ) {
     this.sql = residualOver(residual.sql, kernelTable);
     this.batchTable = `${kernelTable}_batch`;
   }
 
   /** Names the kernel rows' table (unique in the session); nothing is made before prepare(). */
-  static start(session: Session, residual: Residual, target: Target, windowed: boolean): Materialization {
-    return new Materialization(session, session.internalName('k'), residual, target, windowed);
+  static start(session: Session, residual: Residual, target: Target, windows: Windows): Materialization {
+    return new Materialization(session, session.internalName('k'), residual, target, windows);
   }
 
   /**
@@ -69,12 +75,31 @@ export class Materialization {
   prepare(): Promise<void> {
     this.made ??= (async () => {
       await this.session.createTable(this.kernelTable, this.residual.columns, { replace: true });
-      if (this.windowed && this.target.kind !== 'insert') {
+      if (this.windows !== 'none' && this.target.kind !== 'insert') {
         const create = this.target.kind === 'replace' ? 'CREATE OR REPLACE TABLE' : 'CREATE TABLE';
         await this.session.run(`${create} ${this.target.table} AS ${windowedSql(this.sql, '0', '0')} LIMIT 0`);
       }
     })();
     return this.made;
+  }
+
+  /**
+   * For a streamed query, before its first event: everything loadAndSelect needs is made and the
+   * residual runs once over no rows, so that the first rows shown do not wait for DuckDB to load
+   * and plan (about 300 ms on this machine's first batch otherwise, most of it loading Arrow).
+   */
+  prepareBatches(): Promise<void> {
+    this.batchMade ??= (async () => {
+      await this.prepare();
+      await this.session.createTable(this.batchTable, this.residual.columns, { replace: true });
+      // Every step of loadAndSelect once, over no rows: Arrow loads, the appenders open, DuckDB plans.
+      const none: ColumnBatch = { columns: this.residual.columns, data: this.residual.columns.map((c) => emptyColumnData(c.type)), rowCount: 0 };
+      await this.session.appendColumns(this.kernelTable, none);
+      await this.session.run(`DELETE FROM ${this.batchTable}`);
+      await this.session.appendColumns(this.batchTable, none);
+      await this.session.run(residualOver(this.residual.sql, this.batchTable));
+    })();
+    return this.batchMade;
   }
 
   /** Appends kernel rows. */
@@ -96,7 +121,14 @@ export class Materialization {
       await this.session.run(`${into} ${this.sql}`);
       return;
     }
-    await this.session.run(`INSERT INTO ${table} ${windowedSql(this.sql, String(window.startUs), String(window.endUs))}`);
+    const rows = windowedSql(this.sql, String(window.startUs), String(window.endUs));
+    if (this.windows === 'latest') {
+      // New tables rather than DELETE: deleted rows of an in-memory table are not given back.
+      await this.session.run(`CREATE OR REPLACE TABLE ${table} AS ${rows}`);
+      await this.session.createTable(this.kernelTable, this.residual.columns, { replace: true });
+      return;
+    }
+    await this.session.run(`INSERT INTO ${table} ${rows}`);
     await this.session.run(`DELETE FROM ${this.kernelTable}`);
   }
 
@@ -115,13 +147,13 @@ export class Materialization {
   }
 
   /**
-   * Appends kernel rows and gives the residual's rows of them alone: for a query whose rows each
-   * come from one kernel row (planner/streamable.ts), the rows it adds to the result, in order.
+   * Appends kernel rows (unless not to `keep` them) and gives the residual's rows of them alone:
+   * for a query whose rows each come from one kernel row (planner/streamable.ts), the rows it adds
+   * to the result, in order.
    */
-  async loadAndSelect(batch: ColumnBatch): Promise<QueryResult> {
-    await this.load(batch);
-    this.batchMade ??= this.session.createTable(this.batchTable, this.residual.columns, { replace: true });
-    await this.batchMade;
+  async loadAndSelect(batch: ColumnBatch, keep: boolean): Promise<QueryResult> {
+    if (keep) await this.load(batch);
+    await this.prepareBatches();
     await this.session.run(`DELETE FROM ${this.batchTable}`);
     await this.session.appendColumns(this.batchTable, batch);
     return this.session.run(residualOver(this.residual.sql, this.batchTable));

@@ -48,6 +48,11 @@ export class Session {
     return `__bpfql_${kind}${++this.internalTables}`;
   }
 
+  /** Whether DuckDB has been asked for yet: until then no SQL has run, the user's or bpfql's. */
+  get started(): boolean {
+    return this.connected !== undefined;
+  }
+
   /** Starts loading DuckDB now, so that it is ready when the first result arrives. */
   warm(): void {
     this.connect().catch(() => undefined);

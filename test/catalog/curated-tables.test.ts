@@ -31,8 +31,10 @@ test('exit: exit code and lifetime from task_struct, last_thread from the record
   const t = table('exit');
   assert.deepEqual(own(t), ['exit_code s32 task', 'lifetime_ns u64 task', 'last_thread u8 field']);
   assert.deepEqual(column(t, 'lifetime_ns').source, { kind: 'task', path: ['start_time'], size: 8, signed: false, elapsed: true });
-  assert.deepEqual(column(t, 'last_thread').source, { kind: 'field', offset: 32, size: 1, signed: false });
-  assert.deepEqual(t.source, { kind: 'tracepoint', category: 'sched', event: 'sched_process_exit' });
+  // The record's field on the classic hook; the raw tracepoint's second argument otherwise (test/catalog/hook.test.ts).
+  assert.deepEqual(column(t, 'last_thread').source, { kind: 'field', offset: 8, size: 1, signed: false });
+  assert.deepEqual(column(table('exit', fixtureCatalog({}, 'tracepoint')), 'last_thread').source, { kind: 'field', offset: 32, size: 1, signed: false });
+  assert.deepEqual(t.source, { kind: 'raw-tracepoint', category: 'sched', event: 'sched_process_exit' });
 });
 
 test('fork: the child from the record, the parent in the common columns', () => {
@@ -89,10 +91,10 @@ test('tcp_state and tcp_connect: addresses are text made from the 16-byte fields
   ]);
   assert.deepEqual(column(s, 'saddr').source, { kind: 'address', offset: 40, family: 28 });
   assert.deepEqual(column(s, 'daddr').source, { kind: 'address', offset: 56, family: 28 });
-  assert.deepEqual(s.where?.map((w) => [w.column.name, w.oneOf]), [['protocol', [6n]]]);
+  assert.deepEqual(s.where?.map((w) => [w.column.name, 'oneOf' in w ? w.oneOf : w.above]), [['protocol', [6n]]]);
   const c = table('tcp_connect');
   assert.deepEqual(own(c), ['skaddr u64 field', 'family u16 field address-family', 'saddr string address', 'daddr string address', 'dport u16 field']);
-  assert.deepEqual(c.where?.map((w) => [w.column.name, w.column.source, w.oneOf]), [
+  assert.deepEqual(c.where?.map((w) => [w.column.name, w.column.source, 'oneOf' in w ? w.oneOf : w.above]), [
     ['protocol', { kind: 'field', offset: 30, size: 2, signed: false }, [6n]],
     ['newstate', { kind: 'field', offset: 20, size: 4, signed: true }, [2n]],
   ]);

@@ -65,6 +65,8 @@ test('every DuckDB macro computes what decode() does, and encode() inverts it', 
       'dev': [0n, 254n << 20n, (8n << 20n) | 17n, 0xffffffffn],
       'signal': [0n, 1n, 9n, 15n, 31n, 32n, 34n, 64n],
       'address-family': [0n, 1n, 2n, 10n, 44n],
+      'direction': [0n, 1n, 2n],
+      'drop-reason': [0n, 2n, 3n, 70000n],
     };
     for (const [name, values] of Object.entries(samples) as [DecoderName, readonly bigint[]][]) {
       const d = DECODERS[name];

@@ -52,7 +52,7 @@ test('with exec unavailable, SHOW TABLES says why and other tables still plan', 
   try {
     const shown = await engine.execute('SHOW TABLES');
     assert.equal(shown.kind, 'rows');
-    assert.deepEqual(shown.result.rows.find((r) => r[0] === 'exec'), ['exec', 'kernel', false, 'unavailable: this kernel has no tracepoint sched:sched_process_exec']);
+    assert.deepEqual(shown.result.rows.find((r) => r[0] === 'exec'), ['exec', 'kernel', false, 'unavailable: this kernel has no tracepoint sched:sched_process_exec', null]);
     const { plan } = engine.prepare(parseQuery('SELECT comm, count(*) FROM tracepoint.syscalls.sys_enter_openat GROUP BY comm'));
     assert.equal(plan.kernel.mode.kind, 'aggregate');
   } finally {

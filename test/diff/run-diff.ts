@@ -4,17 +4,17 @@
 // other disagreement is a failure.
 import { caseSeed } from '../fuzz/rng.js';
 import { generateQuery, namesStack, statementOf } from './gen.js';
-import { DiffRunner, type CaseResult } from './runner.js';
+import { DiffRunner, type CaseResult, type Comparison } from './runner.js';
 import type { WorkloadNames } from './workload-spec.js';
 
 export interface DiffSummary {
   readonly results: readonly CaseResult[];
   readonly failures: readonly CaseResult[];
-  /** How the planned side ran, by plan mode. */
+  /** How the first side ran, by plan mode. */
   readonly plannedModes: ReadonlyMap<string, number>;
   /** Queries run again, scoped to the workload's cgroup, after losing events. */
   readonly rerun: number;
-  /** Queries not compared because their groups outnumbered the planned side's map (the README's limit). */
+  /** Queries not compared because their groups outnumbered the first side's map (the README's limit). */
   readonly mapFull: number;
   /** Queries not compared because a side's stack map turned stacks away (see Verdict). */
   readonly stacksLost: number;
@@ -31,9 +31,9 @@ export function campaignSeeds(seed: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => caseSeed(seed, i));
 }
 
-export async function runDiff(seeds: readonly number[], perRound: number, onRound?: (done: number, results: readonly CaseResult[]) => void): Promise<DiffSummary> {
+export async function runDiff(seeds: readonly number[], perRound: number, onRound?: (done: number, results: readonly CaseResult[]) => void, comparison: Comparison = 'plans'): Promise<DiffSummary> {
   const began = performance.now();
-  const runner = DiffRunner.open();
+  const runner = DiffRunner.open(comparison);
   const final: CaseResult[] = [];
   let rerun = 0;
   try {
@@ -70,10 +70,10 @@ export async function runDiff(seeds: readonly number[], perRound: number, onRoun
 }
 
 /** A failure as the runner prints it: how to replay it, the query and what differed. */
-export function describeFailure(r: CaseResult): string {
+export function describeFailure(r: CaseResult, flags = ''): string {
   const detail = r.verdict.kind === 'agree' ? '' : r.verdict.detail;
   const scope = r.query.scoped ? ', scoped to the workload\'s cgroup' : '';
-  return `[${r.verdict.kind}] case seed ${r.query.seed}${scope} (replay: node dist/test/diff/main.js --case-seed ${r.query.seed})\n  ${statementOf(r.query)}\n${detail}`;
+  return `[${r.verdict.kind}] case seed ${r.query.seed}${scope} (replay: node dist/test/diff/main.js --case-seed ${r.query.seed}${flags})\n  ${statementOf(r.query)}\n${detail}`;
 }
 
 /** What a campaign covered, one line per table and per feature: queries, and those with rows to compare. */

@@ -1,9 +1,13 @@
-// Runs differential queries. A round attaches every query of a batch twice at the same time,
-// planned as usual and forced to stream raw rows (DuckDB computing filters, groups and
-// aggregates), then runs the workload once, ends them all once it has exited, and compares each
-// query's two results. The workload's events are in the kernel (maps updated, records committed)
+// Runs differential queries. A round attaches every query of a batch twice at the same time, on
+// the two sides of its comparison: planned as usual and forced to stream raw rows (DuckDB
+// computing filters, groups and aggregates), or planned as usual on the cheapest hooks and on the
+// classic tracepoints; then it runs the workload once, ends them all once it has exited, and
+// compares each query's two results. The workload's events are in the kernel (maps updated, records committed)
 // before its exit is seen, so the maps read and the ring buffers drained after that hold them all.
+import { Catalog } from '../../src/catalog/catalog.js';
+import type { Hook } from '../../src/catalog/hook.js';
 import { Engine, type EngineOptions, type KernelRunInfo, type RunContext } from '../../src/engine/engine.js';
+import { kernelCatalog, kernelCatalogEnv } from '../../src/runtime/kernel-env.js';
 import { VerifierBugError } from '../../src/engine/bug-report.js';
 import type { QueryResult } from '../../src/store/session.js';
 import { compareResults } from './compare.js';
@@ -12,12 +16,24 @@ import { mergeWindows } from './windows.js';
 import type { WorkloadNames } from './workload-spec.js';
 import { DiffWorkload } from './workload.js';
 
-/** The planned side as usual; the streamed side with nothing of the query in the kernel. */
+/**
+ * How each side runs its query: planned as usual (on the hook BPFQL_HOOK asks for), with nothing
+ * of the query in the kernel, or planned as usual on a given hook.
+ */
 export const MODES = {
-  planned: {},
-  streamed: { kernelFilter: false, kernelAggregation: false },
-} as const satisfies Record<string, EngineOptions>;
+  planned: { options: {} },
+  streamed: { options: { kernelFilter: false, kernelAggregation: false } },
+  cheapest: { options: {}, hook: 'cheapest' },
+  classic: { options: {}, hook: 'tracepoint' },
+} as const satisfies Record<string, { readonly options: EngineOptions; readonly hook?: Hook }>;
 export type Mode = keyof typeof MODES;
+
+/** What a campaign compares: the planner's split (kernel against DuckDB), or the hooks (cheapest against classic). */
+export const COMPARISONS = {
+  plans: ['planned', 'streamed'],
+  hooks: ['cheapest', 'classic'],
+} as const satisfies Record<string, readonly [Mode, Mode]>;
+export type Comparison = keyof typeof COMPARISONS;
 
 /** Events the kernel may still be delivering after the workload exits (none expected; a margin). */
 const GRACE_MS = 20;
@@ -29,7 +45,7 @@ export type Verdict =
   | { readonly kind: 'error'; readonly detail: string }
   /** A side lost records or map updates: its result is not the whole truth, so nothing was compared. */
   | { readonly kind: 'incomplete'; readonly detail: string }
-  /** The planned side's map held as many groups as it may (a documented limit, reported as such): nothing compared. */
+  /** The first side's map held as many groups as it may (a documented limit, reported as such): nothing compared. */
   | { readonly kind: 'map-full'; readonly detail: string }
   /**
    * A side's stack map turned stacks away (their hash slot held another stack; counted as lost
@@ -41,11 +57,11 @@ export type Verdict =
 export interface CaseResult {
   readonly query: DiffQuery;
   readonly verdict: Verdict;
-  /** How the planned side ran: 'aggregate' (in the kernel) or 'stream'. */
+  /** How the first side ran: 'aggregate' (in the kernel) or 'stream'. */
   readonly plannedMode?: string;
-  /** Rows of the streamed result (a campaign of empty results would compare little). */
+  /** Rows of the second side's result (a campaign of empty results would compare little). */
   readonly rows?: number;
-  /** With EVERY: the distinct windows each side's rows fell in (planned, streamed). */
+  /** With EVERY: the distinct windows each side's rows fell in (first, second). */
   readonly windows?: readonly [number, number];
 }
 
@@ -76,17 +92,19 @@ export class DiffRunner {
   /** Engines by mode, machine-wide and scoped to the workload's cgroup (made when first needed). */
   private readonly engines = new Map<string, Promise<Engine>>();
 
-  private constructor(private readonly workload: DiffWorkload) {}
+  private constructor(private readonly workload: DiffWorkload, private readonly sides: readonly [Mode, Mode]) {}
 
-  static open(): DiffRunner {
-    return new DiffRunner(DiffWorkload.compile());
+  static open(comparison: Comparison = 'plans'): DiffRunner {
+    return new DiffRunner(DiffWorkload.compile(), COMPARISONS[comparison]);
   }
 
   private engine(mode: Mode, scoped: boolean): Promise<Engine> {
     const key = `${mode}${scoped ? ' scoped' : ''}`;
     let engine = this.engines.get(key);
     if (!engine) {
-      engine = Engine.open({ ...MODES[mode], ...(scoped ? { cgroupId: this.workload.cgroupId } : {}) });
+      const m: { readonly options: EngineOptions; readonly hook?: Hook } = MODES[mode];
+      const catalog = m.hook === undefined ? kernelCatalog() : new Catalog({ ...kernelCatalogEnv, hook: m.hook });
+      engine = Engine.open({ ...m.options, ...(scoped ? { cgroupId: this.workload.cgroupId } : {}) }, catalog);
       this.engines.set(key, engine);
     }
     return engine;
@@ -120,28 +138,29 @@ export class DiffRunner {
     }
   }
 
-  private async verdict(query: DiffQuery, planned: Side, streamed: Side): Promise<CaseResult> {
-    const a = await planned.done;
-    const b = await streamed.done;
+  private async verdict(query: DiffQuery, first: Side, second: Side): Promise<CaseResult> {
+    const a = await first.done;
+    const b = await second.done;
+    const [one, two] = this.sides;
     const plannedMode = 'info' in a ? { plannedMode: a.info.plan.kernel.mode.kind } : {};
     if ('error' in a || 'error' in b) {
-      const detail = [['planned', a] as const, ['streamed', b] as const].flatMap(([mode, s]) => ('error' in s ? [`${mode}: ${describeError(s.error)}`] : [])).join('\n');
+      const detail = [[one, a] as const, [two, b] as const].flatMap(([mode, s]) => ('error' in s ? [`${mode}: ${describeError(s.error)}`] : [])).join('\n');
       return { query, verdict: { kind: 'error', detail }, ...plannedMode };
     }
     if (mapFull(a.info) && a.info.completeness.lostRecords === 0 && !lossOf(b.info)) {
       return { query, verdict: { kind: 'map-full', detail: `${a.info.kernelRows} groups filled the map; ${a.info.completeness.failedUpdates} updates failed` }, ...plannedMode };
     }
     const stacksLost = [a.info.completeness.lostStacks, b.info.completeness.lostStacks];
-    if (stacksLost[0]! > 0 || stacksLost[1]! > 0) return { query, verdict: { kind: 'stacks-lost', detail: `planned lost ${stacksLost[0]} stacks, streamed ${stacksLost[1]}` }, ...plannedMode };
+    if (stacksLost[0]! > 0 || stacksLost[1]! > 0) return { query, verdict: { kind: 'stacks-lost', detail: `${one} lost ${stacksLost[0]} stacks, ${two} ${stacksLost[1]}` }, ...plannedMode };
     const loss = [lossOf(a.info), lossOf(b.info)];
-    if (loss[0] || loss[1]) return { query, verdict: { kind: 'incomplete', detail: `planned: ${loss[0] ?? 'complete'}; streamed: ${loss[1] ?? 'complete'}` }, ...plannedMode };
+    if (loss[0] || loss[1]) return { query, verdict: { kind: 'incomplete', detail: `${one}: ${loss[0] ?? 'complete'}; ${two}: ${loss[1] ?? 'complete'}` }, ...plannedMode };
     if (query.every) {
       const merged = [mergeWindows(a.result, query.every.merge), mergeWindows(b.result, query.every.merge)] as const;
-      const bad = [['planned', merged[0]] as const, ['streamed', merged[1]] as const].flatMap(([mode, m]) => ('error' in m ? [`${mode}: ${m.error}`] : []));
+      const bad = [[one, merged[0]] as const, [two, merged[1]] as const].flatMap(([mode, m]) => ('error' in m ? [`${mode}: ${m.error}`] : []));
       if ('error' in merged[0] || 'error' in merged[1]) return { query, verdict: { kind: 'mismatch', detail: `bad windows: ${bad.join('; ')}` }, ...plannedMode };
       const mismatch = compareResults(merged[0].result, merged[1].result, query.kinds);
       const windows = { windows: [merged[0].windows, merged[1].windows] as const };
-      return { query, verdict: mismatch === undefined ? { kind: 'agree' } : { kind: 'mismatch', detail: `over all windows (planned ${merged[0].windows}, streamed ${merged[1].windows}): ${mismatch}` }, ...plannedMode, rows: merged[1].result.rows.length, ...windows };
+      return { query, verdict: mismatch === undefined ? { kind: 'agree' } : { kind: 'mismatch', detail: `over all windows (${one} ${merged[0].windows}, ${two} ${merged[1].windows}): ${mismatch}` }, ...plannedMode, rows: merged[1].result.rows.length, ...windows };
     }
     const mismatch = compareResults(a.result, b.result, query.kinds);
     return { query, verdict: mismatch === undefined ? { kind: 'agree' } : { kind: 'mismatch', detail: mismatch }, ...plannedMode, rows: b.result.rows.length };
@@ -151,18 +170,18 @@ export class DiffRunner {
   async round(queries: readonly DiffQuery[], names: WorkloadNames): Promise<CaseResult[]> {
     let end!: () => void;
     const until = new Promise<void>((resolve) => (end = resolve));
-    const sides: { planned: Side; streamed: Side }[] = [];
+    const sides: (readonly [Side, Side])[] = [];
     try {
-      for (const q of queries) sides.push({ planned: await this.start('planned', q, until), streamed: await this.start('streamed', q, until) });
+      for (const q of queries) sides.push([await this.start(this.sides[0], q, until), await this.start(this.sides[1], q, until)]);
       // Every program attached (or failed to load) before the first event.
-      await Promise.all(sides.flatMap((s) => [s.planned, s.streamed]).map((s) => Promise.race([s.attached, s.done])));
+      await Promise.all(sides.flat().map((s) => Promise.race([s.attached, s.done])));
       await this.workload.run(names);
       await new Promise((resolve) => setTimeout(resolve, GRACE_MS));
     } finally {
       end();
     }
     const results: CaseResult[] = [];
-    for (const [i, q] of queries.entries()) results.push(await this.verdict(q, sides[i]!.planned, sides[i]!.streamed));
+    for (const [i, q] of queries.entries()) results.push(await this.verdict(q, ...sides[i]!));
     for (const e of this.engines.values()) (await e).teardownKernel();
     return results;
   }

@@ -28,7 +28,11 @@ const STACKS = [
   ['ustack', 'string', `user call stack of the task the event ran in, ${NOTE}`],
 ];
 
-const COMMON = ['ts timestamp', 'cpu u32', 'pid s32', 'tid s32', 'ppid s32', 'uid u32', 'gid u32', 'comm string', 'cgroup_id u64'];
+const COMMON = [
+  'ts timestamp', 'cpu u32', 'pid s32', 'tid s32', 'ppid s32', 'uid u32', 'gid u32', 'comm string', 'cgroup_id u64',
+  // Named from the cgroup id in user space, left out of * (see test/planner/cgroup-filters.test.ts).
+  'cgroup string', 'container_id string', 'container_runtime string', 'container_name string', 'pod_uid string', 'pod_name string', 'pod_namespace string',
+];
 
 test('DESCRIBE of a tracepoint lists its format fields with their types', async () => {
   await withEngine(async (engine) => {
@@ -55,7 +59,7 @@ test('DESCRIBE of a curated table shows decoded columns as text and where the ro
       ['ret', 's64', 'return value, or -errno'],
       ['latency_ns', 'u64', 'nanoseconds from entry to return'],
       ...STACKS,
-      ['(source)', '', 'raw tracepoint raw_syscalls:sys_enter paired with raw tracepoint raw_syscalls:sys_exit'],
+      ['(source)', '', 'raw tracepoint raw_syscalls:sys_enter paired with raw tracepoint raw_syscalls:sys_exit; raw tracepoint raw_syscalls:sys_enter alone when a query reads none of ts, cpu, ret, latency_ns, kstack, ustack'],
     ]);
     const connect = await rows(engine, 'DESCRIBE tcp_connect');
     assert.deepEqual(connect.at(-1), ['(source)', '', 'tracepoint sock:inet_sock_set_state where protocol IN (6) and newstate IN (2)']);
@@ -67,12 +71,14 @@ test('SHOW TABLES lists each curated table with whether it is available, and why
   await withEngine(async (engine) => {
     const shown = await rows(engine, 'SHOW TABLES');
     const kernel = shown.filter((r) => r[1] === 'kernel');
-    assert.deepEqual(kernel.find((r) => r[0] === 'block_io'), ['block_io', 'kernel', false, 'unavailable: this kernel has no tracepoint block:block_rq_issue']);
-    assert.deepEqual(kernel.find((r) => r[0] === 'exit'), ['exit', 'kernel', true, 'thread and process exits, with exit code and lifetime (sched:sched_process_exit)']);
-    for (const name of ['exec', 'exit', 'fork', 'open', 'syscalls', 'read', 'write', 'tcp_connect', 'tcp_state', 'sched_switch', 'runq_latency', 'page_faults', 'signals', 'oom_kill']) {
+    assert.deepEqual(kernel.find((r) => r[0] === 'block_io'), ['block_io', 'kernel', false, 'unavailable: this kernel has no tracepoint block:block_rq_issue', null]);
+    assert.deepEqual(kernel.find((r) => r[0] === 'exit'), ['exit', 'kernel', true, 'thread and process exits, with exit code and lifetime (sched:sched_process_exit)', 'raw tracepoint']);
+    assert.deepEqual(kernel.find((r) => r[0] === 'syscalls')?.[4], 'raw tracepoint');
+    assert.deepEqual(kernel.find((r) => r[0] === 'exec')?.[4], 'tracepoint');
+    for (const name of ['exec', 'exit', 'fork', 'open', 'syscalls', 'read', 'write', 'tcp_connect', 'tcp_state', 'tcp_retransmit', 'tcp_reset', 'packet_drops', 'net_dev', 'socket_io', 'sched_switch', 'runq_latency', 'page_faults', 'signals', 'oom_kill']) {
       assert.equal(kernel.find((r) => r[0] === name)?.[2], true, name);
     }
-    assert.deepEqual(shown.find((r) => r[0] === 'tracepoint.<category>.<event>'), ['tracepoint.<category>.<event>', 'kernel', true, '26 tracepoints (listed in bpfql_tables)']);
+    assert.deepEqual(shown.find((r) => r[0] === 'tracepoint.<category>.<event>'), ['tracepoint.<category>.<event>', 'kernel', true, '34 tracepoints (listed in bpfql_tables)', 'tracepoint']);
     assert.deepEqual(shown.filter((r) => r[1] === 'catalog').map((r) => r[0]), ['bpfql_tables', 'bpfql_columns']);
     assert.deepEqual(shown.filter((r) => r[1] === 'duckdb').map((r) => r[0]), ['bpfql_runs']);
   });
@@ -83,14 +89,14 @@ test('bpfql_tables and bpfql_columns are DuckDB tables, made when first named', 
     const catalogTables = "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'bpfql%' ORDER BY 1";
     assert.deepEqual(await rows(engine, catalogTables), [['bpfql_runs']]);
     assert.deepEqual(await rows(engine, 'SELECT kind, available, count(*) FROM bpfql_tables GROUP BY ALL ORDER BY ALL'), [
-      ['curated', false, 1], ['curated', true, 15], ['tracepoint', true, 26],
+      ['curated', false, 1], ['curated', true, 20], ['tracepoint', true, 34],
     ]);
     assert.deepEqual(await rows(engine, 'SELECT name, source, reason FROM bpfql_tables WHERE NOT available'), [
       ['block_io', 'tracepoint block:block_rq_issue, tracepoint block:block_io_start paired with tracepoint block:block_rq_complete', 'this kernel has no tracepoint block:block_rq_issue'],
     ]);
     assert.deepEqual(await rows(engine, "SELECT source FROM bpfql_tables WHERE name = 'tracepoint.sock.inet_sock_set_state'"), [['tracepoint sock:inet_sock_set_state']]);
     assert.deepEqual(
-      await rows(engine, "SELECT column_name, type FROM bpfql_columns WHERE table_name = 'tracepoint.syscalls.sys_enter_openat' AND column_name NOT IN (SELECT column_name FROM bpfql_columns WHERE table_name = 'exec' LIMIT 9)"),
+      await rows(engine, `SELECT column_name, type FROM bpfql_columns WHERE table_name = 'tracepoint.syscalls.sys_enter_openat' AND column_name NOT IN (SELECT column_name FROM bpfql_columns WHERE table_name = 'exec' LIMIT ${COMMON.length})`),
       [['__syscall_nr', 's32'], ['dfd', 's32'], ['filename', 'string'], ['flags', 's32'], ['mode', 'u16'], ['kstack', 'string'], ['ustack', 'string']],
     );
     assert.deepEqual(await rows(engine, "SELECT type FROM bpfql_columns WHERE table_name = 'tcp_state' AND column_name = 'daddr'"), [['string']]);

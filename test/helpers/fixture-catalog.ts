@@ -34,6 +34,14 @@ const FIXTURES: Readonly<Record<string, string>> = {
   'exceptions/page_fault_user': 'page_fault_user',
   'signal/signal_generate': 'signal_generate',
   'oom/mark_victim': 'mark_victim',
+  'tcp/tcp_retransmit_skb': 'tcp_retransmit_skb',
+  'tcp/tcp_send_reset': 'tcp_send_reset',
+  'tcp/tcp_receive_reset': 'tcp_receive_reset',
+  'skb/kfree_skb': 'kfree_skb',
+  'net/net_dev_xmit': 'net_dev_xmit',
+  'net/netif_receive_skb': 'netif_receive_skb',
+  'sock/sock_send_length': 'sock_send_length',
+  'sock/sock_recv_length': 'sock_recv_length',
 };
 
 /** The text of a fixture format file, by its file name. */
@@ -42,10 +50,10 @@ export function fixtureFormat(name: string): string {
 }
 
 /**
- * A catalog over the fixtures. `overrides`, by 'category/event', replaces a format's text, or with
+ * A catalog over the fixtures, on `hook`, with `btfIds` as its BTF's btf_trace_<event> typedefs. `overrides`, by 'category/event', replaces a format's text, or with
  * undefined removes the tracepoint, as a kernel without it would.
  */
-export function fixtureCatalog(overrides: Readonly<Record<string, string | undefined>> = {}, hook?: Hook): Catalog {
+export function fixtureCatalog(overrides: Readonly<Record<string, string | undefined>> = {}, hook?: Hook, btfIds?: Readonly<Record<string, number>>): Catalog {
   const present = Object.keys(FIXTURES).filter((k) => !(k in overrides) || overrides[k] !== undefined);
   return new Catalog({
     readFormat(category, event) {
@@ -58,6 +66,8 @@ export function fixtureCatalog(overrides: Readonly<Record<string, string | undef
     // Binaries are real files: uprobe tests compile their own.
     readBinary,
     ...(hook === undefined ? {} : { hook }),
+    // BTF ids of btf_trace_<event> typedefs by event; without them the kernel has no BTF.
+    ...(btfIds === undefined ? {} : { btfTracepoint: (event: string) => btfIds[event] }),
   });
 }
 
@@ -66,7 +76,13 @@ const TASK_STRUCT: Readonly<Record<string, number>> = { real_parent: 1280, tgid:
 const MM_STRUCT: Readonly<Record<string, number>> = { arg_start: 488, arg_end: 496 };
 /** struct pt_regs on x86_64 (the uapi layout). */
 const PT_REGS: Readonly<Record<string, number>> = { r9: 64, r8: 72, ax: 80, cx: 88, dx: 96, si: 104, di: 112, ip: 128, sp: 152 };
-const STRUCTS: Readonly<Record<string, Readonly<Record<string, number>>>> = { task_struct: TASK_STRUCT, mm_struct: MM_STRUCT, pt_regs: PT_REGS };
+/** The socket members socket_io reads, as on the development machine's kernel. */
+const SOCK: Readonly<Record<string, number>> = { __sk_common: 0 };
+const SOCK_COMMON: Readonly<Record<string, number>> = { skc_daddr: 0, skc_rcv_saddr: 4, skc_dport: 12, skc_v6_daddr: 56, skc_v6_rcv_saddr: 72 };
+const INET_SOCK: Readonly<Record<string, number>> = { inet_sport: 814 };
+const STRUCTS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  task_struct: TASK_STRUCT, mm_struct: MM_STRUCT, pt_regs: PT_REGS, sock: SOCK, sock_common: SOCK_COMMON, inet_sock: INET_SOCK,
+};
 
 export const fixturePlannerEnv: PlannerEnv = {
   memberOffset(struct, member) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { attachPerfSampling, attachRawTracepoint } from '../../src/kernel/attach.js';
+import { attachBtfTracepoint, attachPerfSampling, attachRawTracepoint } from '../../src/kernel/attach.js';
 import { BpfCmd } from '../../src/kernel/bpf-cmd.js';
 import { possibleCpuList } from '../../src/kernel/cpus.js';
 import { KernelError } from '../../src/kernel/errors.js';
@@ -159,4 +159,18 @@ test('BpfCmd numbers match the kernel enum', () => {
     [BpfCmd.MAP_CREATE, BpfCmd.PROG_LOAD, BpfCmd.PROG_GET_NEXT_ID, BpfCmd.OBJ_GET_INFO_BY_FD, BpfCmd.RAW_TRACEPOINT_OPEN, BpfCmd.MAP_LOOKUP_BATCH, BpfCmd.LINK_CREATE],
     [0, 5, 11, 15, 17, 24, 28],
   );
+});
+
+test('a tp_btf program attaches through BPF_LINK_CREATE with no target and BPF_TRACE_RAW_TP', () => {
+  const { fake, prog } = loaded('tracing');
+  fake.onBpf = () => 45;
+  const link = attachBtfTracepoint(prog, 'sched_process_exit');
+  const call = fake.bpfCalls.at(-1)!;
+  assert.equal(call.cmd, BpfCmd.LINK_CREATE);
+  assert.deepEqual([call.attr.readUInt32LE(0), call.attr.readUInt32LE(4), call.attr.readUInt32LE(8)], [PROG_FD, 0, 23]);
+  link.close();
+  assert.deepEqual(fake.closed, [45]);
+  fake.onBpf = () => -22;
+  assert.throws(() => attachBtfTracepoint(prog, 'sched_process_exit'), (e: unknown) => e instanceof KernelError && e.op === 'BPF_LINK_CREATE' && /BTF-typed raw tracepoint sched_process_exit/.test(e.message));
+  assert.throws(() => attachBtfTracepoint(loaded('raw_tracepoint').prog, 'x'), /attaching to a BTF-typed raw tracepoint needs a tracing program/);
 });

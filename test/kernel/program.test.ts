@@ -144,3 +144,13 @@ test('refuses instruction bytes that are not whole instructions', () => {
   assert.throws(() => BpfProgram.load({ name: 'p', type: 'tracepoint', insns: Buffer.alloc(12), license: 'GPL' }), RangeError);
   assert.throws(() => BpfProgram.load({ name: 'p', type: 'tracepoint', insns: Buffer.alloc(0), license: 'GPL' }), RangeError);
 });
+
+test('a tp_btf program loads as a tracing program for BPF_TRACE_RAW_TP, with the BTF id of its event', () => {
+  const f = fake();
+  f.onBpf = () => PROG_FD;
+  BpfProgram.load({ name: 'q_exit', type: 'tracing', attachBtfId: 10294, insns, license: 'GPL' });
+  const attr = f.bpfCalls[0]!.attr;
+  assert.equal(attr.readUInt32LE(ProgLoad.progType), 26); // BPF_PROG_TYPE_TRACING
+  assert.equal(attr.readUInt32LE(68), 23); // expected_attach_type BPF_TRACE_RAW_TP
+  assert.equal(attr.readUInt32LE(108), 10294); // attach_btf_id
+});

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encode } from '../../src/bpf/index.js';
 import type { CompiledProgram } from '../../src/bpf-templates/compile.js';
-import { programTypeOf } from '../../src/runtime/attach-source.js';
+import { programOf } from '../../src/runtime/attach-source.js';
 import { VerifierError } from '../../src/kernel/errors.js';
 import { BpfMap, type MapSpec } from '../../src/kernel/map.js';
 import { BpfProgram } from '../../src/kernel/program.js';
@@ -40,7 +40,7 @@ class MapPool {
 }
 
 function load(name: string, source: EventSource, insns: Buffer): void {
-  BpfProgram.load({ name, type: programTypeOf(source), insns, license: 'GPL' }).close();
+  BpfProgram.load({ name, ...programOf(source), insns, license: 'GPL' }).close();
 }
 
 test(`the verifier accepts the programs of ${PROGRAMS} fuzzed queries`, { skip: kernelSkip(), timeout: 600_000 }, () => {

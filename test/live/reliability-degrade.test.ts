@@ -66,7 +66,8 @@ test("a kernel without exec's tracepoint: exec is unavailable with the reason (e
     const shown = await inMountNamespace(hide, ['--format', 'csv', 'SHOW TABLES']).done;
     assert.equal(shown.code, 0, shown.stderr);
     const lines = shown.stdout.split('\n');
-    assert.ok(lines.includes('exec,kernel,false,unavailable: this kernel has no tracepoint sched:sched_process_exec'), shown.stdout);
+    // The last column, the hook, is empty for a table that is unavailable.
+    assert.ok(lines.includes('exec,kernel,false,unavailable: this kernel has no tracepoint sched:sched_process_exec,'), shown.stdout);
     assert.ok(lines.some((l) => l.startsWith('exit,kernel,true,')), shown.stdout);
   }));
 

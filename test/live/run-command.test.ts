@@ -104,7 +104,8 @@ test('syscalls and read of a traced command are complete: other processes\' call
   // The command's cat reads 10 bytes from a pipe that a shell fills a line at a time; other
   // processes make calls all the while, and some are in flight when the queries attach and end.
   const r = await bpfqlRun([
-    '-e', 'CREATE TABLE calls AS SELECT count(*) AS n FROM syscalls',
+    // latency_ns makes syscalls pair entries with exits (a count alone runs on sys_enter, with no pairs).
+    '-e', 'CREATE TABLE calls AS SELECT count(*) AS n, max(latency_ns) AS slowest FROM syscalls',
     '-e', 'CREATE TABLE reads AS SELECT sum(returned) AS bytes FROM read WHERE fd = 0',
     '--assert', 'SELECT sum(lost_pairs) = 0 AND sum(lost_records) = 0 AND sum(failed_map_updates) = 0 AS ok FROM bpfql_runs',
     '--assert', 'SELECT bytes = 10 AS ok, bytes FROM reads',

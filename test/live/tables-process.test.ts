@@ -1,22 +1,32 @@
-// `exit` and `fork` against workloads whose exits and forks are known exactly.
+// `exit` and `fork` against workloads whose exits and forks are known exactly; exit on both hooks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Catalog } from '../../src/catalog/catalog.js';
+import type { Hook } from '../../src/catalog/hook.js';
+import { describeSource } from '../../src/catalog/table.js';
 import { Engine } from '../../src/engine/engine.js';
+import { kernelCatalogEnv } from '../../src/runtime/kernel-env.js';
 import { Workload, workloadSkip } from '../helpers/c-workload.js';
 import { queryDuring } from '../helpers/query-during.js';
 import { kernelSkip, uniqueComm } from '../helpers/workload.js';
 
 const skip = kernelSkip() || workloadSkip();
 
-test('exit: exit status, killing signal and lifetime of two processes', { skip }, async () => {
+/** exit's event on each hook: tp_btf where the kernel's BTF has it (this one's does), and the classic tracepoint. */
+const EXIT_SOURCES: readonly (readonly [Hook, string])[] = [
+  ['cheapest', 'BTF-typed raw tracepoint (tp_btf) sched:sched_process_exit'],
+  ['tracepoint', 'tracepoint sched:sched_process_exit'],
+];
+
+for (const [hook, source] of EXIT_SOURCES) test(`exit on the ${hook} hook: exit status, killing signal and lifetime of two processes`, { skip }, async () => {
   const exitingStarted = process.hrtime.bigint();
   const exiting = await Workload.start('bqexit', ['exit', '7', '60']);
   const killed = await Workload.start('bqkill', ['exit', '0', '0']);
-  const engine = await Engine.open();
+  const engine = await Engine.open({}, new Catalog({ ...kernelCatalogEnv, hook }));
   try {
     const started = process.hrtime.bigint();
     const run = await queryDuring(
@@ -28,6 +38,7 @@ test('exit: exit status, killing signal and lifetime of two processes', { skip }
         assert.deepEqual(await killed.exited, { code: null, signal: 'SIGKILL' });
       },
     );
+    assert.equal(describeSource(run.kernel.plan.kernel.source), source);
     assert.deepEqual(run.rows.map((r) => [r[0], r[1], r[2], r[4]]), [
       [exiting.comm, 7, 0, 1],
       [killed.comm, 0, 9, 1],
@@ -42,6 +53,21 @@ test('exit: exit status, killing signal and lifetime of two processes', { skip }
     await engine.close();
     exiting.remove();
     killed.remove();
+  }
+});
+
+const THREADS = 5;
+
+for (const [hook, source] of EXIT_SOURCES) test(`exit on the ${hook} hook: a process's threads exit before it, the last one with last_thread`, { skip }, async () => {
+  const w = await Workload.start('bqthr', ['blocked', String(THREADS)]);
+  const engine = await Engine.open({}, new Catalog({ ...kernelCatalogEnv, hook }));
+  try {
+    const run = await queryDuring(engine, `SELECT last_thread, count(*), count(DISTINCT tid) FROM exit WHERE comm = '${w.comm}' AND pid = ${w.pid} GROUP BY last_thread ORDER BY last_thread`, () => w.go());
+    assert.equal(describeSource(run.kernel.plan.kernel.source), source);
+    assert.deepEqual(run.rows.map((r) => [...r]), [[0, THREADS, THREADS], [1, 1, 1]]);
+  } finally {
+    await engine.close();
+    w.remove();
   }
 });
 

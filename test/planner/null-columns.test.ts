@@ -67,7 +67,9 @@ test('count(x) of every column that may be NULL, in every curated table, is plan
   const tables = curatedTables();
   assert.ok(tables.length >= 15, `${tables.length} curated tables`);
   for (const table of tables) {
-    for (const c of table.columns) {
+    // The cgroup text columns are NULL or not by their cgroup's name, known in user space only:
+    // count() of them is DuckDB's (test/planner/cgroup-filters.test.ts).
+    for (const c of table.columns.filter((x: Column) => x.source.kind !== 'cgroup')) {
       const mode = aggregateMode(plan(`SELECT count(${c.name}) AS n FROM ${table.name}`));
       const [slot] = mode.aggregates;
       const nullValue = kernelNullValue(c);
@@ -89,7 +91,7 @@ test('count(x) of every column that may be NULL, in every curated table, is plan
 test('a column that may be NULL is never a kernel value: only IS [NOT] NULL tests it there', () => {
   for (const table of curatedTables()) {
     const pushdown = new Pushdown(new Scope(table));
-    for (const c of table.columns.filter((x: Column) => kernelNullValue(x) !== undefined)) {
+    for (const c of table.columns.filter((x: Column) => x.source.kind !== 'cgroup' && kernelNullValue(x) !== undefined)) {
       const ref = { kind: 'column', name: c.name, span: { start: 0, end: 0 } } as const;
       assert.equal(pushdown.offer(ref).ok, false, c.name);
       const test = pushdown.offer({ kind: 'is-null', operand: ref, negated: false, span: ref.span });
@@ -105,7 +107,7 @@ test('IS [NOT] NULL on a stack runs in the kernel; on a column that always has a
   assert.equal(printKExpr(p.kernel.filter!), `((kstack = ${NO_STACK_ID}) AND (ustack != ${NO_STACK_ID}))`);
   assert.deepEqual(p.residualFilters, []);
   // comm and a decoded column always have a value.
-  assert.equal(plan("SELECT count(*) AS n FROM syscalls WHERE comm IS NOT NULL AND syscall IS NOT NULL").kernel.filter, undefined);
+  assert.equal(plan("SELECT count(*) AS n FROM syscalls WHERE comm IS NOT NULL AND syscall IS NOT NULL AND ret IS NOT NULL").kernel.filter, undefined);
   assert.equal(printKExpr(plan('SELECT count(*) AS n FROM exec WHERE comm IS NULL').kernel.filter!), '0');
 });
 

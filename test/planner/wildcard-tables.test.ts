@@ -1,5 +1,5 @@
 // `tracepoint.<category>.*`: every event of a category as one table, one program per event
-// sharing one set of maps, each writing its own event's name into `probe`.
+// sharing one set of maps (KernelTable.also), each writing its own event's name into `probe`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryError } from '../../src/diag/diagnostic.js';
@@ -38,20 +38,23 @@ function withoutTextStores(lines: readonly string[]): string[] {
 
 const SCHED = ['sched_process_exec', 'sched_process_exit', 'sched_process_fork', 'sched_switch', 'sched_wakeup', 'sched_wakeup_new'];
 
-test('tracepoint.sched.*: the common columns and probe; the first event is the source, the others run copies', () => {
+test('tracepoint.sched.*: the common columns and probe; the first event is the source, the others further events', () => {
   const p = plan('SELECT probe, count(*) FROM tracepoint.sched.* GROUP BY probe');
   assert.deepEqual(p.kernel.source, { kind: 'tracepoint', category: 'sched', event: SCHED[0] });
-  assert.deepEqual(p.kernel.also?.map((s) => s.kind === 'tracepoint' && s.event), SCHED.slice(1));
+  assert.deepEqual(p.kernel.also?.map((o) => o.source.kind === 'tracepoint' && o.source.event), SCHED.slice(1));
   assert.equal(p.kernel.mode.kind, 'aggregate');
   const compiled = compileKernelPlan(p.kernel, p.table);
-  assert.equal(compiled.siblings.length, SCHED.length - 1);
+  assert.equal(compiled.others.length, SCHED.length - 1);
   // Each copy writes its own event's name (4 bytes a store) and is otherwise the same program.
   const first = disassemble(compiled.assembled).split('\n');
-  const wakeup = disassemble(compiled.siblings[SCHED.indexOf('sched_wakeup') - 1]!.assembled).split('\n');
+  const wakeup = disassemble(compiled.others[SCHED.indexOf('sched_wakeup') - 1]!.assembled).split('\n');
   assert.equal(storedText(first), 'tracepoint:sched:sched_process_exec');
   assert.equal(storedText(wakeup), 'tracepoint:sched:sched_wakeup');
   assert.deepEqual(withoutTextStores(first), withoutTextStores(wakeup));
-  assert.ok(new Set([compiled.name, ...compiled.siblings.map((s) => s.name)]).size === SCHED.length);
+  // Names the kernel keeps whole (15 characters), one for each program.
+  const names = [compiled.name, ...compiled.others.map((s) => s.name)];
+  assert.equal(new Set(names).size, SCHED.length);
+  for (const n of names) assert.ok(n.length <= 15, n);
 });
 
 test('probe is compared in the kernel; SELECT * has the common columns and probe', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { QueryError } from '../../src/diag/diagnostic.js';
 import { parseStatement } from '../../src/query/parse.js';
-import { splitStatements } from '../../src/query/split.js';
+import { splitStatements, statementAround } from '../../src/query/split.js';
 
 test('splits on semicolons, trims whitespace, keeps offsets into the script', () => {
   const script = '  SELECT 1 FROM a;\n\nSHOW TABLES ;DESCRIBE exec';
@@ -58,4 +58,12 @@ test('a diagnostic in a piece maps back into the script by adding start', () => 
     const d = e.diagnostics[0]!;
     assert.equal(script.slice(piece.start + d.span.start, piece.start + d.span.end), '10x');
   }
+});
+
+test('statementAround: the statement holding an offset, semicolons in strings and comments ignored', () => {
+  const script = "SELECT ';' FROM a; SELECT 1 -- ;\n; SELECT 2";
+  assert.deepEqual(statementAround(script, 3), { start: 0, end: 17 });
+  assert.deepEqual(statementAround(script, 20), { start: 18, end: 33 });
+  assert.deepEqual(statementAround(script, script.length), { start: 34, end: script.length });
+  assert.deepEqual(statementAround('', 0), { start: 0, end: 0 });
 });

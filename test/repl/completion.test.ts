@@ -28,6 +28,9 @@ test('elsewhere: columns of the tables in the statement, then functions, then ke
   assert.deepEqual(candidates('select c| from exec'), ['comm', 'cpu', 'count', 'case', 'cast', 'copy', 'create']);
   assert.deepEqual(candidates('SELECT comm FROM exec WHERE fi|'), ['filename', 'first']);
   assert.deepEqual(candidates('SELECT n FROM last; SELECT c| FROM exec'), ['comm', 'cpu', 'count', 'case', 'cast', 'copy', 'create']);
+  // A ';' inside a string does not end the statement: the columns still come from `exec`.
+  assert.deepEqual(candidates("SELECT C| FROM exec WHERE comm = 'a;b'"), ['comm', 'cpu', 'count', 'CASE', 'CAST', 'COPY', 'CREATE']);
+  assert.deepEqual(candidates("SELECT comm FROM exec WHERE comm <> ';' AND fi|"), ['filename', 'first']);
   assert.deepEqual(candidates('SELECT comm FROM exec GROUP B|'), ['BY']);
   assert.deepEqual(candidates('SELECT comm FROM exec order |'), ['BY']);
   assert.deepEqual(candidates('SELECT comm FROM exec WHERE B|'), ['bit_and', 'bit_or', 'bit_xor', 'bool_and', 'bool_or', 'BETWEEN', 'BY']);

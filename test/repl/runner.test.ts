@@ -201,8 +201,9 @@ test('EVERY: on screen each window is shown as it closes and not again at the en
       names: async () => ({ tables: [], columnsOf: () => [] }),
       release: () => undefined,
       async execute(_text: string, ctx: RunContext): Promise<Outcome> {
-        ctx.onWindow?.(window(4));
-        ctx.onWindow?.(window(6));
+        const health = { completeness: COMPLETE, programs: 1, runTimeNs: 0 };
+        ctx.onWindow?.(window(4), { startUs: 0, endUs: 1_000_000, health });
+        ctx.onWindow?.(window(6), { startUs: 1_000_000, endUs: 2_000_000, health });
         return { kind: 'rows', result: all, kernel: info, table: 'last' };
       },
     };

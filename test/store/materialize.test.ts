@@ -38,7 +38,7 @@ test('residualOver reads the kernel rows from the table given', () => {
 
 test('the residual runs over every row loaded, into a new or replaced target; the kernel table goes', async () => {
   await withSession(async (s) => {
-    const m = Materialization.start(s, residual, { kind: 'replace', table: 'last' }, false);
+    const m = Materialization.start(s, residual, { kind: 'replace', table: 'last' }, 'none');
     await m.load(batch([['sh', 1], ['cat', 2]]));
     await m.load(batch([['sh', 3]]));
     await m.materialize();
@@ -47,7 +47,7 @@ test('the residual runs over every row loaded, into a new or replaced target; th
     await m.drop();
     assert.deepEqual(await tables(s), ['last']);
 
-    const again = Materialization.start(s, residual, { kind: 'replace', table: 'last' }, false);
+    const again = Materialization.start(s, residual, { kind: 'replace', table: 'last' }, 'none');
     await again.load(batch([['ls', 4]]));
     await again.materialize();
     await again.drop();
@@ -57,16 +57,16 @@ test('the residual runs over every row loaded, into a new or replaced target; th
 
 test('CREATE TABLE refuses a table that exists; INSERT INTO appends', async () => {
   await withSession(async (s) => {
-    const create = Materialization.start(s, residual, { kind: 'create', table: 't' }, false);
+    const create = Materialization.start(s, residual, { kind: 'create', table: 't' }, 'none');
     await create.load(batch([['sh', 1]]));
     await create.materialize();
     await create.drop();
-    const insert = Materialization.start(s, residual, { kind: 'insert', table: 't' }, false);
+    const insert = Materialization.start(s, residual, { kind: 'insert', table: 't' }, 'none');
     await insert.load(batch([['cat', 2], ['cat', 3]]));
     await insert.materialize();
     await insert.drop();
     assert.deepEqual((await s.run('SELECT * FROM t ORDER BY comm')).rows, [['cat', 2], ['sh', 1]]);
-    const twice = Materialization.start(s, residual, { kind: 'create', table: 't' }, false);
+    const twice = Materialization.start(s, residual, { kind: 'create', table: 't' }, 'none');
     await assert.rejects(twice.materialize(), /already exists/);
     await twice.drop();
   });
@@ -74,7 +74,7 @@ test('CREATE TABLE refuses a table that exists; INSERT INTO appends', async () =
 
 test('windowed: the target is made first, and each window adds its rows with its bounds', async () => {
   await withSession(async (s) => {
-    const m = Materialization.start(s, residual, { kind: 'replace', table: 'last' }, true);
+    const m = Materialization.start(s, residual, { kind: 'replace', table: 'last' }, 'all');
     await m.prepare();
     const made = await s.run('SELECT * FROM last');
     assert.deepEqual(made.columns.map((c) => `${c.name} ${c.type}`), ['window_start TIMESTAMP', 'window_end TIMESTAMP', 'comm VARCHAR', 'n BIGINT']);
@@ -95,10 +95,25 @@ test('windowed: the target is made first, and each window adds its rows with its
   });
 });
 
+test('latest windows: each window replaces the one before, and the kernel rows go with it', async () => {
+  await withSession(async (s) => {
+    const m = Materialization.start(s, residual, { kind: 'replace', table: 'latest_w' }, 'latest');
+    await m.load(batch([['sh', 1], ['sh', 2]]));
+    await m.materialize({ startUs: 1_000_000, endUs: 2_000_000 });
+    assert.deepEqual((await s.run('SELECT * FROM latest_w')).rows, [['1970-01-01 00:00:01', '1970-01-01 00:00:02', 'sh', 2]]);
+    await m.load(batch([['cat', 3]]));
+    await m.materialize({ startUs: 2_000_000, endUs: 3_000_000 });
+    assert.deepEqual((await s.run('SELECT * FROM latest_w')).rows, [['1970-01-01 00:00:02', '1970-01-01 00:00:03', 'cat', 1]]);
+    assert.deepEqual((await m.windowRows({ startUs: 2_000_000, endUs: 3_000_000 })).rows, [['1970-01-01 00:00:02', '1970-01-01 00:00:03', 'cat', 1]]);
+    await m.drop();
+    assert.deepEqual(await tables(s), ['latest_w']);
+  });
+});
+
 test('windowed INSERT INTO appends to the table that is there', async () => {
   await withSession(async (s) => {
     await s.run('CREATE TABLE w (window_start TIMESTAMP, window_end TIMESTAMP, comm VARCHAR, n BIGINT)');
-    const m = Materialization.start(s, residual, { kind: 'insert', table: 'w' }, true);
+    const m = Materialization.start(s, residual, { kind: 'insert', table: 'w' }, 'all');
     await m.load(batch([['sh', 1]]));
     await m.materialize({ startUs: 0, endUs: 1_000_000 });
     await m.drop();
@@ -108,7 +123,7 @@ test('windowed INSERT INTO appends to the table that is there', async () => {
 
 test('a preview is the residual over a snapshot alone, and leaves no table behind', async () => {
   await withSession(async (s) => {
-    const m = Materialization.start(s, residual, { kind: 'replace', table: 'last' }, false);
+    const m = Materialization.start(s, residual, { kind: 'replace', table: 'last' }, 'none');
     await m.load(batch([['sh', 1]]));
     assert.deepEqual((await m.preview(batch([['cat', 1], ['cat', 2]]))).rows, [['cat', 2]]);
     assert.deepEqual(await tables(s), ['__bpfql_k1']);
@@ -118,8 +133,8 @@ test('a preview is the residual over a snapshot alone, and leaves no table behin
 
 test('each query of a session gets a kernel table of its own', async () => {
   await withSession(async (s) => {
-    const a = Materialization.start(s, residual, { kind: 'create', table: 'a' }, false);
-    const b = Materialization.start(s, residual, { kind: 'create', table: 'b' }, false);
+    const a = Materialization.start(s, residual, { kind: 'create', table: 'a' }, 'none');
+    const b = Materialization.start(s, residual, { kind: 'create', table: 'b' }, 'none');
     await Promise.all([a.load(batch([['sh', 1]])), b.load(batch([['cat', 2], ['ls', 3]]))]);
     await Promise.all([a.materialize(), b.materialize()]);
     assert.deepEqual((await s.run('SELECT * FROM a')).rows, [['sh', 1]]);

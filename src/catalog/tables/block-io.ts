@@ -14,11 +14,13 @@ import { decodedColumn, entryColumn, latencyColumn, stringColumn } from './colum
 
 const SUBMITTER: readonly TaskBuiltin[] = ['pid', 'tid', 'uid', 'gid', 'comm', 'cgroup_id'];
 
-/** The common columns that name a task, as the submitter's. */
+/** The common columns that name a task or its cgroup, as the submitter's. */
 function submitterColumns(): Column[] {
-  return COMMON_COLUMNS.flatMap((c) => {
+  return COMMON_COLUMNS.flatMap((c): Column[] => {
+    const description = `${c.description}, of the task that submitted the request`;
+    if (c.source.kind === 'cgroup') return [{ ...c, source: { ...c.source, entry: true }, description }];
     const name = SUBMITTER.find((b) => b === c.name);
-    return name ? [{ ...c, source: { kind: 'entry-builtin', name }, description: `${c.description}, of the task that submitted the request` }] : [];
+    return name ? [{ ...c, source: { kind: 'entry-builtin', name }, description }] : [];
   });
 }
 

@@ -8,7 +8,7 @@ import type { TracepointFormat } from '../format.js';
 import { fieldColumn } from '../tracepoint-columns.js';
 import type { FieldRef } from '../table.js';
 import type { ValueType } from '../types.js';
-import { STRING, U64 } from '../types.js';
+import { STRING, U16, U64, U8 } from '../types.js';
 
 /** A string field (char array or __data_loc string) as a column of the given name. */
 export function stringColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
@@ -70,4 +70,37 @@ export function renamedTracepoint(name: string, description: string, category: s
       };
     },
   };
+}
+
+/**
+ * A column whose value is fixed by the event (see the `constant` source): which of a table's
+ * events a row came from, as a decoder names it.
+ */
+export function constantColumn(name: string, value: bigint, decode: DecoderName, description: string): Column {
+  return { name, type: U8, source: { kind: 'constant', value }, description, decode };
+}
+
+/** A `struct sockaddr_in` or `sockaddr_in6` field (`__u8 saddr[28]`), checked for its room. */
+function sockaddrField(format: TracepointFormat, field: string): number {
+  const f = requireField(format, field);
+  if (f.size < SOCKADDR_IN6_SIZE) throw new MissingFieldError(`${field} (a sockaddr_in6)`, format.name);
+  return f.offset;
+}
+
+const SOCKADDR_IN6_SIZE = 28;
+
+/** The address of a sockaddr field, shown as socketAddressColumn shows a socket's. */
+export function sockaddrAddressColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
+  const offset = sockaddrField(format, field);
+  return { name, type: STRING, source: { kind: 'address', offset, family: offset, sockaddr: true }, description };
+}
+
+/** The address family of a sockaddr field (its first u16). */
+export function sockaddrFamilyColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
+  return { name, type: U16, source: { kind: 'field', offset: sockaddrField(format, field), size: 2, signed: false }, description, decode: 'address-family' };
+}
+
+/** The port of a sockaddr field: the u16 after the family, in network byte order. */
+export function sockaddrPortColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
+  return { name, type: U16, source: { kind: 'field', offset: sockaddrField(format, field) + 2, size: 2, signed: false, bigEndian: true }, description };
 }

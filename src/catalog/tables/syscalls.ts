@@ -2,7 +2,8 @@
 // raw_syscalls:sys_exit on the same thread. A call already in flight when the query starts has
 // no entry and lies outside the query's window; exit and exit_group never return, so their
 // entries are not kept (they would sit in the pairing map for ever).
-import type { CuratedTable } from '../curated.js';
+import type { Column } from '../column.js';
+import type { CuratedTable, TableShape } from '../curated.js';
 import { fieldRef, intColumn, requireEntry } from '../curated.js';
 import { DECODERS } from '../decoders.js';
 import { S64 } from '../types.js';
@@ -30,6 +31,19 @@ const SYSCALL_NUMBER = 'syscall number';
 const RETURN_VALUE = 'return value, or -errno';
 const LATENCY = 'nanoseconds from entry to return';
 
+/**
+ * The calls seen at sys_enter, given its id column. These are the pairs' rows, but a call counts
+ * when it enters: one still blocked when the query ends counts here and makes no pair. exit and
+ * exit_group, which never return and so never make a pair, are left out here too.
+ */
+function entryAlone(id: Column): TableShape {
+  const never = neverReturning();
+  return {
+    columns: [{ ...id, name: 'syscall', description: SYSCALL_NAME, decode: 'syscall' }, id],
+    ...(never.length > 0 ? { where: [{ column: id, oneOf: never, negated: true }] } : {}),
+  };
+}
+
 export const syscallsTable: CuratedTable = {
   name: 'syscalls',
   description: 'every system call with its result and latency (raw_syscalls:sys_enter/sys_exit)',
@@ -47,6 +61,14 @@ export const syscallsTable: CuratedTable = {
       ],
       pairing: { key: { kind: 'thread' }, saved: [], ...(never.length > 0 ? { never: { field: fieldRef(entry, 'id'), values: never } } : {}) },
     };
+  },
+  entryOnly: {
+    build(entry) {
+      return entryAlone(intColumn(entry, 'id', 'id', SYSCALL_NUMBER, S64));
+    },
+    raw() {
+      return entryAlone({ name: 'id', type: S64, source: { kind: 'field', ...RAW_ENTER_ID }, description: SYSCALL_NUMBER });
+    },
   },
   raw() {
     const never = neverReturning();

@@ -23,7 +23,8 @@ function tcpOnly(format: TracepointFormat): TableCondition {
   return { column: intColumn(format, 'protocol', 'protocol', 'IP protocol'), oneOf: [IPPROTO_TCP] };
 }
 
-function socketColumns(format: TracepointFormat): Column[] {
+/** The socket's kernel address, family and both addresses, from the fields TCP tracepoints share. */
+export function socketColumns(format: TracepointFormat): Column[] {
   return [
     intColumn(format, 'skaddr', 'skaddr', 'kernel address of the socket: the same for every change of one connection', U64),
     decodedColumn(format, 'family', 'family', 'address-family', 'AF_INET or AF_INET6'),

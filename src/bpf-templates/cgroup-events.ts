@@ -1,0 +1,70 @@
+// The programs that keep cgroup names current while a query runs: on cgroup:cgroup_mkdir and
+// cgroup:cgroup_rmdir of the v2 hierarchy they write the cgroup's id, the time and its path to a
+// ring buffer, which user space reads (runtime/cgroup-watch.ts). A container made and removed
+// during the query is named all the same, though its directory is gone by the time its rows are.
+import type { Item } from '../bpf/index.js';
+import { Helper, add, and, call, comment, exit, jeq, jne, label, ldMap, ldx, mov, st, stx } from '../bpf/index.js';
+import { R0, R1, R2, R3, R6, R7 } from '../bpf/register.js';
+import type { MapSpec } from '../bpf/map-spec.js';
+import type { TracepointFormat } from '../catalog/format.js';
+
+export const CGROUP_EVENTS_MAP = 'cgroup_events';
+/** Room for thousands of events between two reads, which come every few milliseconds. */
+export const CGROUP_EVENTS_BYTES = 1 << 20;
+/** Bytes of a path kept; a longer one is cut (the kernel's own tracepoint keeps at most PATH_MAX). */
+export const CGROUP_PATH_BYTES = 256;
+
+export type CgroupEventKind = 'mkdir' | 'rmdir';
+export const CGROUP_EVENT_KINDS: readonly CgroupEventKind[] = ['mkdir', 'rmdir'];
+
+/** A record: u64 kind (its index in CGROUP_EVENT_KINDS), u64 cgroup id, u64 CLOCK_MONOTONIC ns, the NUL-terminated path. */
+export const CGROUP_RECORD = { kind: 0, id: 8, time: 16, path: 24, size: 24 + CGROUP_PATH_BYTES } as const;
+
+/** BPF_RB_NO_WAKEUP: user space reads on its own clock. */
+const RB_NO_WAKEUP = 1;
+/** /proc/<pid>/cgroup lists the v2 hierarchy as hierarchy 0; v1 hierarchies have ids of 1 and up. */
+const V2_HIERARCHY = 0;
+
+export const cgroupEventsMap: MapSpec = { name: CGROUP_EVENTS_MAP, type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: CGROUP_EVENTS_BYTES };
+
+function fieldOffset(format: TracepointFormat, name: string): number {
+  const f = format.fields.find((x) => x.name === name);
+  if (!f) throw new Error(`cgroup:${format.name} has no field '${name}'`);
+  return f.offset;
+}
+
+/** The program for one of the two events, whose record layout `format` gives. */
+export function cgroupEventProgram(kind: CgroupEventKind, format: TracepointFormat): Item[] {
+  const root = fieldOffset(format, 'root');
+  const id = fieldOffset(format, 'id');
+  const path = fieldOffset(format, 'path');
+  return [
+    comment('r6 = context', mov.reg(R6, R1)),
+    comment('v2 hierarchy only', ldx.w(R1, R6, root)),
+    jne.imm(R1, V2_HIERARCHY, 'out'),
+    comment('reserve a record', ldMap(R1, CGROUP_EVENTS_MAP)),
+    mov.imm(R2, CGROUP_RECORD.size),
+    mov.imm(R3, 0),
+    call(Helper.ringbufReserve),
+    jeq.imm(R0, 0, 'out'),
+    mov.reg(R7, R0),
+    st.dw(R7, CGROUP_RECORD.kind, CGROUP_EVENT_KINDS.indexOf(kind)),
+    ldx.dw(R1, R6, id),
+    stx.dw(R7, CGROUP_RECORD.id, R1),
+    call(Helper.ktimeGetNs),
+    stx.dw(R7, CGROUP_RECORD.time, R0),
+    comment('path: __data_loc string, its offset in the low 16 bits', mov.reg(R1, R7)),
+    add.imm(R1, CGROUP_RECORD.path),
+    mov.imm(R2, CGROUP_PATH_BYTES),
+    ldx.w(R3, R6, path),
+    and.imm(R3, 0xffff),
+    add.reg(R3, R6),
+    call(Helper.probeReadKernelStr),
+    mov.reg(R1, R7),
+    mov.imm(R2, RB_NO_WAKEUP),
+    call(Helper.ringbufSubmit),
+    label('out'),
+    mov.imm(R0, 0),
+    exit(),
+  ];
+}

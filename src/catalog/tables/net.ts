@@ -1,0 +1,45 @@
+// Packets: the ones the kernel drops, with its reason (skb:kfree_skb, as dropwatch and bcc's
+// tcpdrop), and the ones devices send and receive (net:net_dev_xmit, net:netif_receive_skb).
+import type { Column } from '../column.js';
+import type { CuratedTable } from '../curated.js';
+import { intColumn } from '../curated.js';
+import { DIRECTION } from '../decoders.js';
+import type { TracepointFormat } from '../format.js';
+import { U64 } from '../types.js';
+import { constantColumn, decodedColumn, stringColumn } from './columns.js';
+
+export const packetDropsTable: CuratedTable = {
+  name: 'packet_drops',
+  description: 'packets the kernel dropped, with its reason (skb:kfree_skb); kstack says where',
+  event: { category: 'skb', event: 'kfree_skb' },
+  build(format) {
+    return {
+      columns: [
+        decodedColumn(format, 'reason', 'reason', 'drop-reason', 'why: the kernel\'s skb_drop_reason (NO_SOCKET, NETFILTER_DROP, …)'),
+        intColumn(format, 'protocol', 'protocol', 'EtherType of the packet: 2048 IPv4, 34525 IPv6, 2054 ARP'),
+        intColumn(format, 'location', 'location', 'address of the kernel code that dropped it', U64),
+        intColumn(format, 'rx_sk', 'skaddr', 'kernel address of the receiving socket (0 when none)', U64),
+      ],
+    };
+  },
+};
+
+const DEVICE_DIRECTION = "'send' for packets a device transmitted, 'receive' for packets it received";
+
+function deviceColumns(format: TracepointFormat, direction: bigint): Column[] {
+  return [
+    constantColumn('direction', direction, 'direction', DEVICE_DIRECTION),
+    stringColumn(format, 'name', 'device', 'network device name (lo, eth0, …)'),
+    intColumn(format, 'len', 'len', 'packet length in bytes'),
+  ];
+}
+
+export const netDevTable: CuratedTable = {
+  name: 'net_dev',
+  description: 'packets sent (net:net_dev_xmit) and received (net:netif_receive_skb) by network devices',
+  event: { category: 'net', event: 'net_dev_xmit' },
+  build(format) {
+    return { columns: deviceColumns(format, DIRECTION.send) };
+  },
+  also: [{ event: { category: 'net', event: 'netif_receive_skb' }, columns: (format) => deviceColumns(format, DIRECTION.receive) }],
+};

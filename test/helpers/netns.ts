@@ -1,0 +1,71 @@
+// Two network namespaces joined by a veth pair, made for one test and removed by it: traffic
+// that crosses a real device, and a place for nftables rules that drop some of it.
+import { execFileSync } from 'node:child_process';
+
+let made = 0;
+
+function ip(...args: string[]): void {
+  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+function mac(ns: string, dev: string): string {
+  const [link] = JSON.parse(execFileSync('ip', ['-j', '-n', ns, 'link', 'show', dev], { encoding: 'utf8' })) as { address: string }[];
+  if (!link) throw new Error(`no device ${dev} in ${ns}`);
+  return link.address;
+}
+
+export class VethPair {
+  private constructor(
+    /** Namespace and device names (devices: 15 characters at most). */
+    readonly nsA: string,
+    readonly nsB: string,
+    readonly devA: string,
+    readonly devB: string,
+    readonly addrA: string,
+    readonly addrB: string,
+  ) {}
+
+  /** Namespaces <tag>a/<tag>b with devices up, IPv4 only (no IPv6 chatter on the link), neighbours fixed. */
+  static create(): VethPair {
+    const n = ++made;
+    const tag = `bq${process.pid % 100000}n${n}`;
+    const subnet = `10.${200 + (n % 50)}.${process.pid % 250}`;
+    const p = new VethPair(`${tag}a`, `${tag}b`, `${tag}va`, `${tag}vb`, `${subnet}.1`, `${subnet}.2`);
+    try {
+      ip('netns', 'add', p.nsA);
+      ip('netns', 'add', p.nsB);
+      ip('link', 'add', p.devA, 'netns', p.nsA, 'type', 'veth', 'peer', 'name', p.devB, 'netns', p.nsB);
+      for (const [ns, dev, addr] of [[p.nsA, p.devA, p.addrA], [p.nsB, p.devB, p.addrB]] as const) {
+        // No tail loss probes either: they send a segment again where nothing was lost, when ACKs
+        // are late on a busy machine, and a clean link must show no retransmits.
+        execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1', 'net.ipv4.tcp_early_retrans=0']);
+        ip('-n', ns, 'addr', 'add', `${addr}/24`, 'dev', dev);
+        ip('-n', ns, 'link', 'set', 'lo', 'up');
+        ip('-n', ns, 'link', 'set', dev, 'up');
+      }
+      // Each end knows the other's MAC from the start: no ARP on the link while a test counts packets.
+      ip('-n', p.nsA, 'neigh', 'add', p.addrB, 'lladdr', mac(p.nsB, p.devB), 'dev', p.devA, 'nud', 'permanent');
+      ip('-n', p.nsB, 'neigh', 'add', p.addrA, 'lladdr', mac(p.nsA, p.devA), 'dev', p.devB, 'nud', 'permanent');
+    } catch (e) {
+      p.remove();
+      throw e;
+    }
+    return p;
+  }
+
+  /** Runs nft with `args` in namespace B. */
+  nftB(...args: string[]): void {
+    execFileSync('ip', ['netns', 'exec', this.nsB, 'nft', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+
+  /** Removes both namespaces (the veth pair goes with them). */
+  remove(): void {
+    for (const ns of [this.nsA, this.nsB]) {
+      try {
+        ip('netns', 'del', ns);
+      } catch {
+        // Never made, or already gone.
+      }
+    }
+  }
+}
