@@ -3,7 +3,7 @@
 // query into a table of its own; the statement, with those subqueries replaced by the tables,
 // then goes to DuckDB.
 import type { Catalog } from '../catalog/catalog.js';
-import { codeTokens, isWord, scanSql } from '../query/scan.js';
+import { codeTokens, isWord } from '../query/scan.js';
 import { classify } from './classify.js';
 
 export interface Subquery {
@@ -16,18 +16,23 @@ export interface Subquery {
 /** The innermost parenthesised SELECTs that name a kernel table, in order. */
 export function kernelSubqueries(sql: string, catalog: Catalog): Subquery[] {
   const found: Subquery[] = [];
+  // The code tokens of the whole text, scanned once: what follows a '(' is its first token (a
+  // token of the text between the parentheses would be read again at every ')' otherwise).
+  const tokens = codeTokens(sql);
   const open: number[] = [];
-  for (const t of scanSql(sql)) {
-    if (t.kind !== 'symbol') continue;
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'symbol') return;
     if (t.text === '(') {
-      open.push(t.end);
+      open.push(i);
     } else if (t.text === ')' && open.length > 0) {
-      const start = open.pop()!;
-      const text = sql.slice(start, t.start);
+      const at = open.pop()!;
+      const start = tokens[at]!.end;
       const nested = found.some((f) => f.start >= start && f.end <= t.start);
-      if (!nested && isWord(codeTokens(text)[0], 'select') && classify(text, catalog) === 'kernel') found.push({ start, end: t.start, text });
+      if (nested || !isWord(tokens[at + 1], 'select')) return;
+      const text = sql.slice(start, t.start);
+      if (classify(text, catalog) === 'kernel') found.push({ start, end: t.start, text });
     }
-  }
+  });
   return found;
 }
 

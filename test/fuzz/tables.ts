@@ -18,7 +18,9 @@ const LIBC = { binary: '/usr/lib/x86_64-linux-gnu/libc.so.6', symbol: 'malloc' }
 export function tableShapes(catalog: Catalog): TableShape[] {
   const out: TableShape[] = [];
   const tables: { from: string; table: KernelTable }[] = [];
-  for (const name of [...catalog.curatedNames(), ...catalog.tracepointNames()]) {
+  // Each category's wildcard table too: one program per event (KernelTable.also), all to verify.
+  const wildcards = [...new Set(catalog.tracepointNames().map((n) => n.slice(0, n.lastIndexOf('.'))))].map((c) => `${c}.*`);
+  for (const name of [...catalog.curatedNames(), ...catalog.tracepointNames(), ...wildcards]) {
     const r = catalog.resolve(name);
     if (r.kind === 'table') tables.push({ from: name, table: r.table });
   }

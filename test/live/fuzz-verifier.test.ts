@@ -1,7 +1,8 @@
 // The verifier accepts what the code generator makes of fuzzed queries: the programs of the first
 // PROGRAMS cases of a fixed seed that plan and compile (grammar-valid queries and their mutants,
 // with every plan option) are loaded into the kernel, not attached. A rejection prints the case's
-// replay seed, the query and the end of the verifier log. Needs root.
+// replay seed, the query and the end of the verifier log. A table over several events has each
+// event's program loaded. Needs root.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encode } from '../../src/bpf/index.js';
@@ -62,6 +63,7 @@ test(`the verifier accepts the programs of ${PROGRAMS} fuzzed queries`, { skip: 
       try {
         for (const e of program.entries) load(e.name, e.source, encode(e.assembled, fds));
         load(program.name, plan.kernel.source, encode(program.assembled, fds));
+        for (const o of program.others) load(o.name, o.source, encode(o.assembled, fds));
       } catch (e) {
         if (!(e instanceof VerifierError)) throw e;
         rejections.push(`case ${index} (replay: node dist/test/fuzz/main.js --case-seed ${fuzz.seed})\n  query: ${fuzz.text}\n  ${e.message}\n  ${e.tail(25).split('\n').join('\n  ')}`);
