@@ -1,6 +1,7 @@
 // Turns the measurements into the one table the bench prints: every figure with its spread, the
 // issue's figure from another machine where there is one, the target and whether it was met.
 import type { AlertLatency } from './alerts.js';
+import type { ScrapeResult, ServeRun } from './serve.js';
 import type { ArrowIngestResult } from './arrow-ingest.js';
 import type { DetachTiming } from './detach.js';
 import type { Machine } from './machine.js';
@@ -29,6 +30,8 @@ export interface BenchResults {
   readonly streaming?: readonly StreamResult[];
   readonly arrow?: ArrowIngestResult;
   readonly alerts?: AlertLatency;
+  readonly scrape?: ScrapeResult;
+  readonly serve?: ServeRun;
 }
 
 export type Verdict = 'met' | 'MISSED' | 'UNVERIFIED' | 'NOT REACHED' | '';
@@ -334,6 +337,19 @@ function alertsSection(a: AlertLatency): Section {
   };
 }
 
+function serveSection(scrape: ScrapeResult | undefined, s: ServeRun | undefined): Section {
+  const rows: Row[] = [];
+  if (s) {
+    const rss = s.rssAfterWarmup;
+    rows.push(row(`server CPU beyond the kernel-side cost (workload made ${(s.achievedRate / 1000).toFixed(0)}k calls/s)`, `${(100 * s.cpuShare).toFixed(2)} % of one CPU`, { target: '< 2 %', verdict: verdict(s.cpuShare < 0.02) }));
+    rows.push(row(`server RSS after warm-up (${rss.n} samples, every 10 s)`, mb(rss.median), { spread: `${mb(rss.min)} – ${mb(rss.max)}` }));
+    rows.push(row('  RSS growth after warm-up (max − min)', mb(rss.max - rss.min), { target: 'flat within 10 MB', verdict: verdict(rss.max - rss.min <= 10e6) }));
+    rows.push(row(`  scrape of the live server (${s.liveSeries} series)`, ms(s.liveScrapeMs.median), { spread: spreadOf(s.liveScrapeMs, ms) }));
+  }
+  if (scrape) rows.push(row(`scrape of ${scrape.series.toLocaleString('en-US')} series (${(scrape.bytes / 1e6).toFixed(1)} MB of text)`, ms(scrape.ms.median), { spread: spreadOf(scrape.ms, ms) }));
+  return { title: `8. bpfql serve${s ? `: ${s.minutes} min, 10 standing queries under ${(s.rate / 1000).toFixed(0)}k getppid/s` : ''}`, rows };
+}
+
 export function sections(r: BenchResults): Section[] {
   const missing = r.machine.bpftrace === undefined;
   const out: Section[] = [];
@@ -343,6 +359,7 @@ export function sections(r: BenchResults): Section[] {
   if (r.arrow) out.push(arrowSection(r.arrow));
   if (r.overhead) out.push(memorySection(r.overhead, missing), exitSection(r, r.overhead, missing));
   if (r.alerts) out.push(alertsSection(r.alerts));
+  if (r.scrape || r.serve) out.push(serveSection(r.scrape, r.serve));
   return out;
 }
 
