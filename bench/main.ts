@@ -21,7 +21,7 @@ import { killLiveChildren } from './procs.js';
 import { renderTable, sections, type BenchResults } from './report.js';
 import { measureFreshStartup, measureImports, measureStages, measureTextToAttached } from './startup.js';
 import { measureStreaming, STREAM_RATES } from './streaming.js';
-import { bpfqlQueries, bpfqlStreamQuery, bpfqlSyscallsQueries, bpftraceQueries, bpftraceVersion } from './tools.js';
+import { bpfqlCgroupQuery, bpfqlQueries, bpfqlStreamQuery, bpfqlSyscallsQueries, bpftraceQueries, bpftraceVersion } from './tools.js';
 import { buildWorkload } from './workload.js';
 
 const PARTS = ['overhead', 'startup', 'streaming', 'arrow', 'alerts', 'serve'] as const;
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
       { kind: 'reference', id: 'hand', program: 'hand-count-by-comm' },
       ...bpfqlQueries(root).map((query, i): OverheadConfig => ({ kind: 'tool', id: `bpfql${i}`, query })),
       { kind: 'tool', id: 'stream', query: bpfqlStreamQuery(root) },
+      { kind: 'tool', id: 'cgroup', query: bpfqlCgroupQuery(root) },
       // The curated table, where this build's catalog has it.
       ...(hasSyscalls
         ? bpfqlSyscallsQueries(root).map((query, i): OverheadConfig => ({ kind: 'tool', id: `syscalls${i}`, query }))

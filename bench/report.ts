@@ -9,7 +9,7 @@ import type { ConfigResult, OverheadResult, ToolRun } from './overhead.js';
 import type { FreshStartup, ImportTiming, InProcessStartup, Stages } from './startup.js';
 import { summarize, type Summary } from './stats.js';
 import type { StreamResult } from './streaming.js';
-import { BY_COMM, FILTERED, type ToolName } from './tools.js';
+import { BY_COMM, CGROUP_FILTERED, FILTERED, type ToolName } from './tools.js';
 
 export interface BenchResults {
   readonly startedAt: string;
@@ -150,6 +150,11 @@ function overheadSection(o: OverheadResult, bpftraceMissing: boolean): Section {
   }
   const floor = added(findReference(o, 'empty-tracepoint'));
   const byComm = added(findTool(o, 'bpfql', BY_COMM));
+  const cgroupFiltered = added(findTool(o, 'bpfql', CGROUP_FILTERED));
+  if (byComm && cgroupFiltered) {
+    const extra = cgroupFiltered.median - byComm.median;
+    rows.push(row('  container filter (cgroup set lookup) − unfiltered, count by comm', plusNs(extra), { target: 'within 10 ns', verdict: verdict(Math.abs(extra) <= 10) }));
+  }
   if (floor && hand && byComm) {
     rows.push(row('  bpfql\'s program above the floor, count by comm', plusNs(byComm.median - floor.median), {
       issue: '',
