@@ -1,7 +1,7 @@
 // `npm run bench`: measures bpfql against no tracing, hand-made floors and bpftrace on this
 // machine, prints one table and writes bench/out/results.json. Progress goes to stderr.
 //
-//   node dist/bench/main.js [--quick] [--rounds N] [--calls N] [--serve-minutes N] [--only overhead,startup,streaming,arrow,alerts,serve]
+//   node dist/bench/main.js [--quick] [--rounds N] [--calls N] [--serve-minutes N] [--only overhead,startup,streaming,arrow,alerts,serve,net]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
@@ -13,6 +13,7 @@ import { kernelCatalog } from '../src/runtime/kernel-env.js';
 import { listPrograms } from '../src/kernel/objects.js';
 import { measureAlertLatency } from './alerts.js';
 import { measureScrape, measureServe } from './serve.js';
+import { measureSocketIo } from './socket-io.js';
 import { measureArrowIngest } from './arrow-ingest.js';
 import { measureDetach } from './detach.js';
 import { describeMachine, loadAverage, machineLine } from './machine.js';
@@ -24,7 +25,7 @@ import { measureStreaming, STREAM_RATES } from './streaming.js';
 import { bpfqlCgroupQuery, bpfqlQueries, bpfqlStreamQuery, bpfqlSyscallsQueries, bpftraceQueries, bpftraceVersion } from './tools.js';
 import { buildWorkload } from './workload.js';
 
-const PARTS = ['overhead', 'startup', 'streaming', 'arrow', 'alerts', 'serve'] as const;
+const PARTS = ['overhead', 'startup', 'streaming', 'arrow', 'alerts', 'serve', 'net'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Settings {
@@ -117,6 +118,8 @@ async function main(): Promise<void> {
     `8: \`bpfql serve\` with 10 standing queries (EVERY 10s) while the workload makes 100,000 getppid/s (paced); after 30 s of warm-up, ` +
       'the server\'s CPU (all threads, /proc/<pid>/stat) over the run and its RSS and a scrape every 10 s; the 10,000-series scrape ' +
       'renders families made by serve\'s accumulator through serve\'s HTTP handler on loopback',
+    '9: bench/transfer.c moves 2 GB over one loopback TCP connection (64 KiB writes, a reader thread) as fast as it can; ' +
+      'each run with `SELECT comm, sum(bytes) … FROM socket_io … GROUP BY comm` attached (started 3 s after the CLI attached: it loads DuckDB meanwhile) sits between two without, and counts against their mean',
   ];
   const programsAtStart = isRoot ? othersPrograms() : [];
   if (bpftrace === undefined) skipped.push('bpftrace not installed: its rows are empty (apt-get install bpftrace)');
@@ -180,6 +183,10 @@ async function main(): Promise<void> {
     log('7. event → alert latency');
     const events = s.quick ? 2_000 : 10_000;
     results = { ...results, alerts: await measureAlertLatency(root, w, { rate: 1_000, events, cpu: w.cpu === undefined ? undefined : 0 }) };
+  }
+  if (isRoot && s.parts.has('net')) {
+    log('9. socket_io aggregation on a loopback transfer');
+    results = { ...results, socketIo: await measureSocketIo(root, { rounds: s.quick ? 3 : 7, bytes: 2_000_000_000 }) };
   }
   if (s.parts.has('serve')) {
     log('8. bpfql serve: scrape of 10,000 series');

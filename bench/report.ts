@@ -2,6 +2,7 @@
 // issue's figure from another machine where there is one, the target and whether it was met.
 import type { AlertLatency } from './alerts.js';
 import type { ScrapeResult, ServeRun } from './serve.js';
+import { throughputDrop, type SocketIoResult } from './socket-io.js';
 import type { ArrowIngestResult } from './arrow-ingest.js';
 import type { DetachTiming } from './detach.js';
 import type { Machine } from './machine.js';
@@ -32,6 +33,7 @@ export interface BenchResults {
   readonly alerts?: AlertLatency;
   readonly scrape?: ScrapeResult;
   readonly serve?: ServeRun;
+  readonly socketIo?: SocketIoResult;
 }
 
 export type Verdict = 'met' | 'MISSED' | 'UNVERIFIED' | 'NOT REACHED' | '';
@@ -355,6 +357,23 @@ function serveSection(scrape: ScrapeResult | undefined, s: ServeRun | undefined)
   return { title: `8. bpfql serve${s ? `: ${s.minutes} min, 10 standing queries under ${(s.rate / 1000).toFixed(0)}k getppid/s` : ''}`, rows };
 }
 
+function socketIoSection(r: SocketIoResult): Section {
+  const gbps = (v: number): string => `${(v / 1e9).toFixed(2)} GB/s`;
+  const untraced = summarize(r.untraced);
+  const traced = summarize(r.traced);
+  const drop = throughputDrop(r);
+  // Both ends count: each byte is sent once and received once.
+  const exact = r.counted.filter((c) => c === 2 * r.bytesPerRun).length;
+  return {
+    title: `9. socket_io: a ${(r.bytesPerRun / 1e9).toFixed(0)} GB loopback transfer with and without sum(bytes) by comm in the kernel`,
+    rows: [
+      row('transfer, untraced', gbps(untraced.median), { spread: spreadOf(untraced, gbps) }),
+      row(`transfer, socket_io attached (bytes counted exactly in ${exact} of ${r.counted.length} runs)`, gbps(traced.median), { spread: spreadOf(traced, gbps), verdict: exact === r.counted.length ? '' : 'UNVERIFIED' }),
+      row('  throughput lost to tracing (median of paired runs)', `${(100 * drop).toFixed(1)} %`, { target: '< 3 %', verdict: verdict(drop < 0.03) }),
+    ],
+  };
+}
+
 export function sections(r: BenchResults): Section[] {
   const missing = r.machine.bpftrace === undefined;
   const out: Section[] = [];
@@ -365,6 +384,7 @@ export function sections(r: BenchResults): Section[] {
   if (r.overhead) out.push(memorySection(r.overhead, missing), exitSection(r, r.overhead, missing));
   if (r.alerts) out.push(alertsSection(r.alerts));
   if (r.scrape || r.serve) out.push(serveSection(r.scrape, r.serve));
+  if (r.socketIo) out.push(socketIoSection(r.socketIo));
   return out;
 }
 
