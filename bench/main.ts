@@ -1,7 +1,7 @@
 // `npm run bench`: measures bpfql against no tracing, hand-made floors and bpftrace on this
 // machine, prints one table and writes bench/out/results.json. Progress goes to stderr.
 //
-//   node dist/bench/main.js [--quick] [--rounds N] [--calls N] [--only overhead,startup,streaming,arrow,alerts]
+//   node dist/bench/main.js [--quick] [--rounds N] [--calls N] [--serve-minutes N] [--only overhead,startup,streaming,arrow,alerts,serve,net]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
@@ -12,6 +12,8 @@ import { Engine } from '../src/engine/engine.js';
 import { kernelCatalog } from '../src/runtime/kernel-env.js';
 import { listPrograms } from '../src/kernel/objects.js';
 import { measureAlertLatency } from './alerts.js';
+import { measureScrape, measureServe } from './serve.js';
+import { measureSocketIo } from './socket-io.js';
 import { measureArrowIngest } from './arrow-ingest.js';
 import { measureDetach } from './detach.js';
 import { describeMachine, loadAverage, machineLine } from './machine.js';
@@ -20,10 +22,10 @@ import { killLiveChildren } from './procs.js';
 import { renderTable, sections, type BenchResults } from './report.js';
 import { measureFreshStartup, measureImports, measureStages, measureTextToAttached } from './startup.js';
 import { measureStreaming, STREAM_RATES } from './streaming.js';
-import { bpfqlQueries, bpfqlStreamQuery, bpfqlSyscallsQueries, bpftraceQueries, bpftraceVersion } from './tools.js';
+import { bpfqlCgroupQuery, bpfqlQueries, bpfqlStreamQuery, bpfqlSyscallsQueries, bpftraceQueries, bpftraceVersion } from './tools.js';
 import { buildWorkload } from './workload.js';
 
-const PARTS = ['overhead', 'startup', 'streaming', 'arrow', 'alerts'] as const;
+const PARTS = ['overhead', 'startup', 'streaming', 'arrow', 'alerts', 'serve', 'net'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Settings {
@@ -33,12 +35,13 @@ interface Settings {
   readonly arrowRows: number;
   readonly parts: ReadonlySet<Part>;
   readonly quick: boolean;
+  readonly serveMinutes: number;
 }
 
 function settings(argv: readonly string[]): Settings {
   const { values } = parseArgs({
     args: [...argv],
-    options: { quick: { type: 'boolean', default: false }, rounds: { type: 'string' }, calls: { type: 'string' }, only: { type: 'string' } },
+    options: { quick: { type: 'boolean', default: false }, rounds: { type: 'string' }, calls: { type: 'string' }, only: { type: 'string' }, 'serve-minutes': { type: 'string' } },
   });
   const parts = values.only === undefined ? [...PARTS] : values.only.split(',');
   const unknown = parts.find((p) => !(PARTS as readonly string[]).includes(p));
@@ -57,6 +60,7 @@ function settings(argv: readonly string[]): Settings {
     arrowRows: quick ? 1_000_000 : 4_000_000,
     parts: new Set(parts as Part[]),
     quick,
+    serveMinutes: positive('serve-minutes', values['serve-minutes'], quick ? 1 : 10),
   };
 }
 
@@ -111,6 +115,11 @@ async function main(): Promise<void> {
     '5: VmHWM of the tool\'s process just before SIGINT; 6: SIGINT → exit seen by the parent',
     `7: \`bpfql watch\` with one rule on the workload's getppid calls, made evenly spaced (clock_nanosleep to absolute deadlines); ` +
       'latency = the time this process reads an alert line minus the event\'s ts; CPU from /proc/<pid>/stat (10 ms ticks)',
+    `8: \`bpfql serve\` with 10 standing queries (EVERY 10s) while the workload makes 100,000 getppid/s (paced); after 30 s of warm-up, ` +
+      'the server\'s CPU (all threads, /proc/<pid>/stat) over the run and its RSS and a scrape every 10 s; the 10,000-series scrape ' +
+      'renders families made by serve\'s accumulator through serve\'s HTTP handler on loopback',
+    '9: bench/transfer.c moves 2 GB over one loopback TCP connection (64 KiB writes, a reader thread) as fast as it can; ' +
+      'each run with `SELECT comm, sum(bytes) … FROM socket_io … GROUP BY comm` attached (started 3 s after the CLI attached: it loads DuckDB meanwhile) sits between two without, and counts against their mean',
   ];
   const programsAtStart = isRoot ? othersPrograms() : [];
   if (bpftrace === undefined) skipped.push('bpftrace not installed: its rows are empty (apt-get install bpftrace)');
@@ -128,6 +137,7 @@ async function main(): Promise<void> {
       { kind: 'reference', id: 'hand', program: 'hand-count-by-comm' },
       ...bpfqlQueries(root).map((query, i): OverheadConfig => ({ kind: 'tool', id: `bpfql${i}`, query })),
       { kind: 'tool', id: 'stream', query: bpfqlStreamQuery(root) },
+      { kind: 'tool', id: 'cgroup', query: bpfqlCgroupQuery(root) },
       // The curated table, where this build's catalog has it.
       ...(hasSyscalls
         ? bpfqlSyscallsQueries(root).map((query, i): OverheadConfig => ({ kind: 'tool', id: `syscalls${i}`, query }))
@@ -173,6 +183,18 @@ async function main(): Promise<void> {
     log('7. event → alert latency');
     const events = s.quick ? 2_000 : 10_000;
     results = { ...results, alerts: await measureAlertLatency(root, w, { rate: 1_000, events, cpu: w.cpu === undefined ? undefined : 0 }) };
+  }
+  if (isRoot && s.parts.has('net')) {
+    log('9. socket_io aggregation on a loopback transfer');
+    results = { ...results, socketIo: await measureSocketIo(root, { rounds: s.quick ? 3 : 7, bytes: 2_000_000_000 }) };
+  }
+  if (s.parts.has('serve')) {
+    log('8. bpfql serve: scrape of 10,000 series');
+    results = { ...results, scrape: await measureScrape(10_000, s.quick ? 5 : 20) };
+    if (isRoot) {
+      log(`8. bpfql serve: ${s.serveMinutes} min, 10 standing queries, 100,000 getppid/s`);
+      results = { ...results, serve: await measureServe(root, w, { minutes: s.serveMinutes, rate: 100_000, cpu: w.cpu === undefined ? undefined : 0 }) };
+    }
   }
   results = { ...results, loadAverage: { start: loadStart, end: loadAverage() }, othersPrograms: { start: programsAtStart, end: isRoot ? othersPrograms() : [] } };
 

@@ -1,6 +1,8 @@
 // Turns the measurements into the one table the bench prints: every figure with its spread, the
 // issue's figure from another machine where there is one, the target and whether it was met.
 import type { AlertLatency } from './alerts.js';
+import type { ScrapeResult, ServeRun } from './serve.js';
+import { throughputDrop, type SocketIoResult } from './socket-io.js';
 import type { ArrowIngestResult } from './arrow-ingest.js';
 import type { DetachTiming } from './detach.js';
 import type { Machine } from './machine.js';
@@ -8,7 +10,7 @@ import type { ConfigResult, OverheadResult, ToolRun } from './overhead.js';
 import type { FreshStartup, ImportTiming, InProcessStartup, Stages } from './startup.js';
 import { summarize, type Summary } from './stats.js';
 import type { StreamResult } from './streaming.js';
-import { BY_COMM, FILTERED, type ToolName } from './tools.js';
+import { BY_COMM, CGROUP_FILTERED, FILTERED, type ToolName } from './tools.js';
 
 export interface BenchResults {
   readonly startedAt: string;
@@ -29,6 +31,9 @@ export interface BenchResults {
   readonly streaming?: readonly StreamResult[];
   readonly arrow?: ArrowIngestResult;
   readonly alerts?: AlertLatency;
+  readonly scrape?: ScrapeResult;
+  readonly serve?: ServeRun;
+  readonly socketIo?: SocketIoResult;
 }
 
 export type Verdict = 'met' | 'MISSED' | 'UNVERIFIED' | 'NOT REACHED' | '';
@@ -147,6 +152,11 @@ function overheadSection(o: OverheadResult, bpftraceMissing: boolean): Section {
   }
   const floor = added(findReference(o, 'empty-tracepoint'));
   const byComm = added(findTool(o, 'bpfql', BY_COMM));
+  const cgroupFiltered = added(findTool(o, 'bpfql', CGROUP_FILTERED));
+  if (byComm && cgroupFiltered) {
+    const extra = cgroupFiltered.median - byComm.median;
+    rows.push(row('  container filter (cgroup set lookup) − unfiltered, count by comm', plusNs(extra), { target: 'within 10 ns', verdict: verdict(Math.abs(extra) <= 10) }));
+  }
   if (floor && hand && byComm) {
     rows.push(row('  bpfql\'s program above the floor, count by comm', plusNs(byComm.median - floor.median), {
       issue: '',
@@ -334,6 +344,36 @@ function alertsSection(a: AlertLatency): Section {
   };
 }
 
+function serveSection(scrape: ScrapeResult | undefined, s: ServeRun | undefined): Section {
+  const rows: Row[] = [];
+  if (s) {
+    const rss = s.rssAfterWarmup;
+    rows.push(row(`server CPU beyond the kernel-side cost (workload made ${(s.achievedRate / 1000).toFixed(0)}k calls/s)`, `${(100 * s.cpuShare).toFixed(2)} % of one CPU`, { target: '< 2 %', verdict: verdict(s.cpuShare < 0.02) }));
+    rows.push(row(`server RSS after warm-up (${rss.n} samples, every 10 s)`, mb(rss.median), { spread: `${mb(rss.min)} – ${mb(rss.max)}` }));
+    rows.push(row('  RSS growth after warm-up (max − min)', mb(rss.max - rss.min), { target: 'flat within 10 MB', verdict: verdict(rss.max - rss.min <= 10e6) }));
+    rows.push(row(`  scrape of the live server (${s.liveSeries} series)`, ms(s.liveScrapeMs.median), { spread: spreadOf(s.liveScrapeMs, ms) }));
+  }
+  if (scrape) rows.push(row(`scrape of ${scrape.series.toLocaleString('en-US')} series (${(scrape.bytes / 1e6).toFixed(1)} MB of text)`, ms(scrape.ms.median), { spread: spreadOf(scrape.ms, ms) }));
+  return { title: `8. bpfql serve${s ? `: ${s.minutes} min, 10 standing queries under ${(s.rate / 1000).toFixed(0)}k getppid/s` : ''}`, rows };
+}
+
+function socketIoSection(r: SocketIoResult): Section {
+  const gbps = (v: number): string => `${(v / 1e9).toFixed(2)} GB/s`;
+  const untraced = summarize(r.untraced);
+  const traced = summarize(r.traced);
+  const drop = throughputDrop(r);
+  // Both ends count: each byte is sent once and received once.
+  const exact = r.counted.filter((c) => c === 2 * r.bytesPerRun).length;
+  return {
+    title: `9. socket_io: a ${(r.bytesPerRun / 1e9).toFixed(0)} GB loopback transfer with and without sum(bytes) by comm in the kernel`,
+    rows: [
+      row('transfer, untraced', gbps(untraced.median), { spread: spreadOf(untraced, gbps) }),
+      row(`transfer, socket_io attached (bytes counted exactly in ${exact} of ${r.counted.length} runs)`, gbps(traced.median), { spread: spreadOf(traced, gbps), verdict: exact === r.counted.length ? '' : 'UNVERIFIED' }),
+      row('  throughput lost to tracing (median of paired runs)', `${(100 * drop).toFixed(1)} %`, { target: '< 3 %', verdict: verdict(drop < 0.03) }),
+    ],
+  };
+}
+
 export function sections(r: BenchResults): Section[] {
   const missing = r.machine.bpftrace === undefined;
   const out: Section[] = [];
@@ -343,6 +383,8 @@ export function sections(r: BenchResults): Section[] {
   if (r.arrow) out.push(arrowSection(r.arrow));
   if (r.overhead) out.push(memorySection(r.overhead, missing), exitSection(r, r.overhead, missing));
   if (r.alerts) out.push(alertsSection(r.alerts));
+  if (r.scrape || r.serve) out.push(serveSection(r.scrape, r.serve));
+  if (r.socketIo) out.push(socketIoSection(r.socketIo));
   return out;
 }
 

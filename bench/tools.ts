@@ -1,6 +1,7 @@
 // The tracing tools compared, as command lines, and how to read from each one's output how many
 // events it counted for the workload (the check that it really was attached the whole time).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GETPPID_ID, WORKLOAD_COMM } from './workload.js';
 
@@ -106,6 +107,18 @@ export function bpfqlSyscallsQueries(root: string): ToolQuery[] {
     bpfql(root, BY_COMM_SYSCALLS, 'SELECT comm, count(*) AS n FROM syscalls GROUP BY comm', 'comm', WORKLOAD_COMM),
     bpfql(root, FILTERED_SYSCALLS, `SELECT syscall, count(*) AS n FROM syscalls WHERE comm = '${WORKLOAD_COMM}' GROUP BY syscall`, 'syscall', 'getppid'),
   ];
+}
+
+export const CGROUP_FILTERED = 'count by comm, cgroup = the workload\'s (a container filter: cgroup id set in the kernel)';
+
+/**
+ * Count by comm kept to the bench's own cgroup v2 (the workload inherits it), as a container
+ * filter is: the planner turns `cgroup = '…'` into a lookup of the cgroup id in a set map.
+ */
+export function bpfqlCgroupQuery(root: string): ToolQuery {
+  const line = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::'));
+  const path = line === undefined ? '/' : line.slice(3);
+  return bpfql(root, CGROUP_FILTERED, `SELECT comm, count(*) AS n FROM tracepoint.raw_syscalls.sys_enter WHERE cgroup = '${path.replaceAll("'", "''")}' GROUP BY comm`, 'comm', WORKLOAD_COMM);
 }
 
 export function bpftraceQueries(): ToolQuery[] {

@@ -68,13 +68,28 @@ export class TypeChecker {
    */
   constructor(private readonly scope: Scope, private readonly aliases: ReadonlyMap<string, Expr> = new Map(), private readonly aliasesFirst = false) {}
 
+  /** Aliases whose expressions are being checked, innermost last. */
+  private readonly expanding = new Set<string>();
+
+  private expand(name: string, aliased: Expr): Coarse {
+    this.expanding.add(name);
+    try {
+      return this.check(aliased);
+    } finally {
+      this.expanding.delete(name);
+    }
+  }
+
   /** The coarse type of `e`; throws QueryError('type-mismatch') at the first bad operand. */
   check(e: Expr): Coarse {
     switch (e.kind) {
       case 'column': {
-        const aliased = this.aliases.get(e.name.toLowerCase());
+        const name = e.name.toLowerCase();
+        // An alias being expanded names the column inside its own expression
+        // (`sum(bytes) AS bytes ORDER BY bytes`), never itself again.
+        const aliased = this.expanding.has(name) ? undefined : this.aliases.get(name);
         const c = this.aliasesFirst && aliased ? undefined : this.scope.find(e.name);
-        if (!c) return aliased && aliased !== e ? this.check(aliased) : 'unknown';
+        if (!c) return aliased && aliased !== e ? this.expand(name, aliased) : 'unknown';
         if (c.decode) return 'string';
         switch (c.type.kind) {
           case 'int': return 'integer';

@@ -48,3 +48,11 @@ test('hist() and lhist() of a DOUBLE (a / b) are errors at the argument; // keep
   // `//` is arithmetic: its operands are numbers.
   assert.deepEqual(typeError('SELECT comm // 2 FROM exec'), { text: 'comm', message: "'//' expects numbers but got text" });
 });
+
+test('an alias named like a column it aggregates: inside its expression the name is the column', () => {
+  // Expanding `pid` in ORDER BY to sum(pid) once, not again inside it (this used to recurse
+  // until the stack ran out: a stack trace instead of a plan).
+  assert.equal(typeError('SELECT comm, sum(pid) AS pid FROM exec GROUP BY comm ORDER BY pid'), undefined);
+  assert.equal(typeError('SELECT comm, sum(pid) AS pid FROM exec GROUP BY comm HAVING pid > 3'), undefined);
+  assert.deepEqual(typeError("SELECT comm, sum(pid) AS pid FROM exec GROUP BY comm HAVING pid > 'x' || comm")?.text, "'x' || comm");
+});
