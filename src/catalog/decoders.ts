@@ -135,22 +135,29 @@ const dev: Decoder = {
  * kfree_skb tracepoint prints them: `SKB_DROP_REASON_NO_SOCKET` shows as `NO_SOCKET`. Reasons of
  * other subsystems (values with bits above the low 16) show as numbers.
  */
-let dropReasonEntries: readonly (readonly [number, string])[] = [];
+let dropReasonMembers: () => readonly (readonly [bigint, string])[] = () => [];
 let dropReasonDecoder: Decoder | undefined;
 
 const SUBSYSTEM_SHIFT = 16n;
 
-/** Gives the kernel's skb_drop_reason enum (name and value of each member), once BTF is read. */
-export function provideDropReasons(members: readonly (readonly [bigint, string])[]): void {
-  dropReasonEntries = members
-    .filter(([v]) => v >= 0n && v < 1n << SUBSYSTEM_SHIFT)
-    .map(([v, name]) => [Number(v), name.replace(/^SKB_DROP_REASON_/, '').replace(/^SKB_/, '')] as const);
+/**
+ * Gives the way to the kernel's skb_drop_reason enum (name and value of each member). It is asked
+ * only when a drop reason is first named: reading BTF takes ~70 ms, which no other query waits for.
+ */
+export function provideDropReasons(members: () => readonly (readonly [bigint, string])[]): void {
+  dropReasonMembers = members;
   dropReasonDecoder = undefined;
 }
 
 function dropReasons(): Decoder {
-  dropReasonDecoder ??= enumDecoder('drop-reason', 'bpfql_drop_reason', 'drop reason name (the kernel\'s skb_drop_reason, without SKB_DROP_REASON_)', dropReasonEntries, 'reason_');
+  dropReasonDecoder ??= enumDecoder('drop-reason', 'bpfql_drop_reason', 'drop reason name (the kernel\'s skb_drop_reason, without SKB_DROP_REASON_)', dropReasonEntries(dropReasonMembers()), 'reason_');
   return dropReasonDecoder;
+}
+
+function dropReasonEntries(members: readonly (readonly [bigint, string])[]): (readonly [number, string])[] {
+  return members
+    .filter(([v]) => v >= 0n && v < 1n << SUBSYSTEM_SHIFT)
+    .map(([v, name]) => [Number(v), name.replace(/^SKB_DROP_REASON_/, '').replace(/^SKB_/, '')] as const);
 }
 
 export const DECODERS: { readonly [N in DecoderName]: Decoder } = {

@@ -126,7 +126,7 @@ export class Engine {
 
   static async open(opts: EngineOptions = {}, catalog: Catalog = kernelCatalog(), plannerEnv: PlannerEnv = kernelPlannerEnv): Promise<Engine> {
     // DuckDB loads on first use; these statements run first when it does.
-    const session = await Session.open(opts.db, [RUNS_TABLE_SQL, decoderMacrosSql(), ...duckdbAggregateMacros()]);
+    const session = await Session.open(opts.db, () => [RUNS_TABLE_SQL, decoderMacrosSql(), ...duckdbAggregateMacros()]);
     return new Engine(session, catalog, plannerEnv, opts);
   }
 

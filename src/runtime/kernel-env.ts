@@ -80,15 +80,18 @@ export const kernelPlannerEnv: PlannerEnv = {
 };
 
 /**
- * Gives the decoders the running kernel's enums they name values by (packet_drops' reason). Without
- * BTF the values show as numbers; nothing else needs it.
+ * Gives the decoders the way to the running kernel's enums they name values by (packet_drops'
+ * reason), read when first needed. Without BTF the values show as numbers; nothing else needs it.
  */
 function provideKernelEnums(): void {
-  try {
-    provideDropReasons(vmlinuxBtf().enumValues('skb_drop_reason'));
-  } catch (e) {
-    if (!(e instanceof KernelError && e.op === 'BTF')) throw e;
-  }
+  provideDropReasons(() => {
+    try {
+      return vmlinuxBtf().enumValues('skb_drop_reason');
+    } catch (e) {
+      if (!(e instanceof KernelError && e.op === 'BTF')) throw e;
+      return [];
+    }
+  });
 }
 
 /**

@@ -30,13 +30,14 @@ export class Session {
   /** Tables of bpfql's own named so far (see internalName). */
   private internalTables = 0;
 
-  private constructor(private readonly path: string, private readonly initSql: readonly string[]) {}
+  private constructor(private readonly path: string, private readonly initSql: () => readonly string[]) {}
 
   /**
    * `:memory:` by default; a file path keeps the database across runs. DuckDB itself is loaded
-   * on first use (or warm()), then `initSql` runs before anything else.
+   * on first use (or warm()), then the statements `initSql` gives run before anything else (made
+   * then, not now: making them may read the kernel's BTF, which a query need not wait for).
    */
-  static open(path = ':memory:', initSql: readonly string[] = []): Promise<Session> {
+  static open(path = ':memory:', initSql: () => readonly string[] = () => []): Promise<Session> {
     return Promise.resolve(new Session(path, initSql));
   }
 
@@ -69,7 +70,7 @@ export class Session {
       const instance = await DuckDBInstance.create(this.path);
       try {
         const connection = await instance.connect();
-        for (const sql of this.initSql) await connection.run(sql);
+        for (const sql of this.initSql()) await connection.run(sql);
         return { instance, connection, scratch: new Scratch(), openAppender: (c, t, sc) => TableAppender.open(c, t, sc), plainValue };
       } catch (e) {
         instance.closeSync();

@@ -59,7 +59,7 @@ test('net_dev and packet_drops: devices by name both ways; drops with their reas
 });
 
 test('drop reasons are the kernel\'s enum, named without SKB_DROP_REASON_, other subsystems\' as numbers', () => {
-  provideDropReasons([[0n, 'SKB_NOT_DROPPED_YET'], [2n, 'SKB_DROP_REASON_NOT_SPECIFIED'], [3n, 'SKB_DROP_REASON_NO_SOCKET'], [0xffff0000n, 'SKB_DROP_REASON_SUBSYS_MASK']]);
+  provideDropReasons(() => [[0n, 'SKB_NOT_DROPPED_YET'], [2n, 'SKB_DROP_REASON_NOT_SPECIFIED'], [3n, 'SKB_DROP_REASON_NO_SOCKET'], [0xffff0000n, 'SKB_DROP_REASON_SUBSYS_MASK']]);
   const d = DECODERS['drop-reason'];
   assert.equal(d.decode(3n), 'NO_SOCKET');
   assert.equal(d.decode(0n), 'NOT_DROPPED_YET');

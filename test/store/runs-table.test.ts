@@ -16,10 +16,10 @@ test('an old bpfql_runs gains lost_stacks, and runs are recorded by column name'
   const dir = mkdtempSync(join(tmpdir(), 'bpfql-runs-'));
   const file = join(dir, 'old.duckdb');
   try {
-    const old = await Session.open(file, [BEFORE_LOST_STACKS, "INSERT INTO bpfql_runs VALUES (1, 'q', 't', 'stream', now()::TIMESTAMP, now()::TIMESTAMP, 5, 0, 0, 0, 0)"]);
+    const old = await Session.open(file, () => [BEFORE_LOST_STACKS, "INSERT INTO bpfql_runs VALUES (1, 'q', 't', 'stream', now()::TIMESTAMP, now()::TIMESTAMP, 5, 0, 0, 0, 0)"]);
     await old.run('SELECT 1');
     await old.close();
-    const s = await Session.open(file, [RUNS_TABLE_SQL]);
+    const s = await Session.open(file, () => [RUNS_TABLE_SQL]);
     try {
       await recordRun(s, {
         query: 'SELECT kstack FROM exec', table: 'r2', mode: 'aggregate', startedAt: new Date(0), endedAt: new Date(1000), kernelRows: 3,
