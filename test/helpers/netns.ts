@@ -53,6 +53,16 @@ export class VethPair {
     return p;
   }
 
+  /**
+   * A retransmission timeout of at least 5 s on the link (both ends' route): on a busy machine an
+   * ACK can come later than the 200 ms minimum, and TCP then sends again what was never lost.
+   * A link meant to show no retransmits needs this; a lossy one recovers sooner without it.
+   */
+  patientRetransmits(): void {
+    const subnet = `${this.addrA.slice(0, this.addrA.lastIndexOf('.'))}.0/24`;
+    for (const [ns, dev] of [[this.nsA, this.devA], [this.nsB, this.devB]] as const) ip('-n', ns, 'route', 'replace', subnet, 'dev', dev, 'rto_min', '5s');
+  }
+
   /** Runs nft with `args` in namespace B. */
   nftB(...args: string[]): void {
     execFileSync('ip', ['netns', 'exec', this.nsB, 'nft', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
