@@ -16,6 +16,8 @@ export interface AlertLatency {
   readonly received: number;
   /** Milliseconds from the event to its alert line being read. */
   readonly latencyMs: Summary & { readonly p99: number; readonly max: number };
+  /** p99 of the events after the first second: the steady state, without any start-up delay. */
+  readonly steadyP99Ms: number;
   /** CPU bpfql used (all threads) per second of wall time while the events came, as a fraction of one CPU. */
   readonly cpuShare: number;
 }
@@ -90,9 +92,17 @@ export async function measureAlertLatency(root: string, w: Workload, opts: { rea
       const cpuShare = (cpuSeconds(t.pid) - cpuBefore) / ((performance.now() - started) / 1000);
       await interruptAndTime(t);
       if (latencies.length === 0) throw new Error(`no alerts were read: ${stderr.trim()}`);
-      const sorted = [...latencies].sort((a, b) => a - b);
-      const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
-      return { rate: opts.rate, events: opts.events, received: latencies.length, latencyMs: { ...summarize(latencies), p99, max: sorted[sorted.length - 1]! }, cpuShare };
+      const p99 = (values: readonly number[]): number => {
+        const sorted = [...values].sort((a, b) => a - b);
+        return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
+      };
+      const steady = latencies.slice(opts.rate);
+      return {
+        rate: opts.rate, events: opts.events, received: latencies.length,
+        latencyMs: { ...summarize(latencies), p99: p99(latencies), max: Math.max(...latencies) },
+        steadyP99Ms: steady.length > 0 ? p99(steady) : NaN,
+        cpuShare,
+      };
     } finally {
       if (t.child.exitCode === null) t.child.kill('SIGKILL');
     }

@@ -338,6 +338,7 @@ function alertsSection(a: AlertLatency): Section {
     rows: [
       row(`latency, p50 (alerts read: ${a.received.toLocaleString('en-US')} of ${a.events.toLocaleString('en-US')})`, ms(l.median), { spread: spreadOf(l, ms), verdict: a.received === a.events ? '' : 'MISSED' }),
       row('latency, p99', ms(l.p99), { target: '≤ 50 ms', verdict: verdict(l.p99 <= 50) }),
+      row('  p99 of the events after the first second', ms(a.steadyP99Ms)),
       row('latency, max', ms(l.max)),
       row('bpfql CPU while alerting (all threads, share of one CPU)', `${(100 * a.cpuShare).toFixed(1)} %`),
     ],

@@ -81,6 +81,11 @@ export interface RunContext {
    * watch that runs for days keeps none, so its memory stays flat (its result is then empty).
    */
   readonly keepStreamed?: boolean;
+  /**
+   * Load DuckDB and ready the per-batch path before attaching, not after: for a watch that runs
+   * for days the first alerts matter more than the half second before the kernel counts.
+   */
+  readonly readyBeforeAttach?: boolean;
 }
 
 /** How a running kernel query is doing, for live views. */
@@ -307,6 +312,7 @@ export class Engine {
       // runs, and DuckDB's first load would hold the event loop up for a while (a second on a
       // busy machine), so with EVERY it loads first.
       if (plan.everyMs !== undefined) await result.prepare();
+      if (shown && ctx.readyBeforeAttach === true) await result.prepareBatches();
       const run = await runKernel(plan.kernel, program, {
         until: shown ? Promise.race([end.ended, shown.full]) : end.ended,
         ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),

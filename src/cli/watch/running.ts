@@ -42,6 +42,8 @@ export function runRule(rule: Rule, o: RunOptions): RunningRule {
     onRows: alerts,
     // A watch runs for days: a streamed rule's alerts are written, not kept.
     keepStreamed: false,
+    // Alerts are prompt from the first event on: DuckDB is ready before the rule is attached.
+    readyBeforeAttach: true,
     // A counting rule: each closed window's rows are its alerts.
     onWindow: (r) => {
       alerts.begin(r.columns);
