@@ -149,7 +149,7 @@ export function tableConditions(table: KernelTable): KExpr[] {
     const signed = cond.column.type.kind === 'int' && cond.column.type.signed;
     const one = (v: bigint, op: '=' | '>' = '='): KExpr => ({ kind: 'compare', op, left: { kind: 'column', column: cond.column, signed }, right: { kind: 'const', value: v, signed }, signed });
     if ('above' in cond) return one(cond.above, '>');
-    const any = cond.oneOf.slice(1).reduce<KExpr>((acc, v) => ({ kind: 'or', left: acc, right: one(v), signed: false }), one(cond.oneOf[0]!));
-    return cond.negated === true ? { kind: 'not', operand: any, signed: false } : any;
+    const oneOfThem = cond.oneOf.slice(1).reduce<KExpr>((acc, v) => ({ kind: 'or', left: acc, right: one(v), signed: false }), one(cond.oneOf[0]!));
+    return cond.negated === true ? { kind: 'not', operand: oneOfThem, signed: false } : oneOfThem;
   });
 }

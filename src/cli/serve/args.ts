@@ -6,7 +6,7 @@ import { otlpMetricsUrl } from './otlp-sink.js';
 
 export interface ListenAddress {
   readonly host: string;
-  /** 0: any free port (the one taken is said on stderr). */
+  /** 0: a free port chosen by the kernel (the one taken is said on stderr). */
   readonly port: number;
 }
 
