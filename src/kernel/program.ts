@@ -123,7 +123,21 @@ interface Attempt {
   readonly trueSize: number;
 }
 
+/**
+ * The verifier gives up with EAGAIN when a signal arrives while it works (a child's SIGCHLD, a
+ * profiler's SIGPROF, a resized terminal's SIGWINCH); nothing is wrong with the program, so the
+ * load is tried again, a bounded number of times.
+ */
+const SIGNAL_RETRIES = 5;
+
 function attempt(spec: ProgramSpec, logLevel: number, log: Buffer): Attempt {
+  for (let tries = 1; ; tries++) {
+    const r = attemptOnce(spec, logLevel, log);
+    if (r.errno !== Errno.EAGAIN || tries > SIGNAL_RETRIES) return r;
+  }
+}
+
+function attemptOnce(spec: ProgramSpec, logLevel: number, log: Buffer): Attempt {
   const s = sys();
   const { attr, text: license } = attrWithString(ProgLoad.size, spec.license);
   fillProgLoadAttr(attr, {

@@ -154,3 +154,22 @@ test('a tp_btf program loads as a tracing program for BPF_TRACE_RAW_TP, with the
   assert.equal(attr.readUInt32LE(68), 23); // expected_attach_type BPF_TRACE_RAW_TP
   assert.equal(attr.readUInt32LE(108), 10294); // attach_btf_id
 });
+
+test('a load the verifier gave up on because a signal arrived (EAGAIN) is tried again', () => {
+  const f = fake();
+  const EAGAIN = 11;
+  let calls = 0;
+  f.onBpf = () => (++calls <= 2 ? -EAGAIN : PROG_FD);
+  const prog = BpfProgram.load({ name: 'interrupted', type: 'raw_tracepoint', insns, license: 'GPL' });
+  assert.equal(prog.fd, PROG_FD);
+  assert.equal(f.bpfCalls.length, 3);
+});
+
+test('a load that keeps failing with EAGAIN stops after a bounded number of tries', () => {
+  const f = fake();
+  const EAGAIN = 11;
+  f.onBpf = () => -EAGAIN;
+  assert.throws(() => BpfProgram.load({ name: 'always', type: 'raw_tracepoint', insns, license: 'GPL' }), KernelError);
+  // 6 tries without a log, then 6 with one (the log stays empty, so the error is the errno's).
+  assert.equal(f.bpfCalls.length, 12);
+});
