@@ -3,6 +3,7 @@
 // Latency is the time a line is read here minus the event's own `ts` (the kernel's clock turned
 // into wall time by bpfql), so it covers the ring buffer, decoding, the rule and the write.
 import { spawn } from 'node:child_process';
+import { CLI } from '../test/helpers/cli.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,12 +58,12 @@ function waitFor(t: Tracked, text: RegExp, timeoutMs: number, stderr: () => stri
   });
 }
 
-export async function measureAlertLatency(root: string, w: Workload, opts: { readonly rate: number; readonly events: number; readonly cpu: number | undefined }): Promise<AlertLatency> {
+export async function measureAlertLatency(w: Workload, opts: { readonly rate: number; readonly events: number; readonly cpu: number | undefined }): Promise<AlertLatency> {
   const dir = mkdtempSync(join(tmpdir(), 'bpfql-bench-alerts-'));
   try {
     const rules = join(dir, 'rules.sql');
     writeFileSync(rules, `CREATE RULE bench_latency AS SELECT ts FROM tracepoint.raw_syscalls.sys_enter WHERE comm = '${WORKLOAD_COMM}' AND id = ${GETPPID_ID};\n`);
-    const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+    const cli = CLI;
     const cmd = opts.cpu === undefined ? [process.execPath, cli] : ['taskset', '-c', String(opts.cpu), process.execPath, cli];
     const child = spawn(cmd[0]!, [...cmd.slice(1), 'watch', '--format', 'ndjson', '-v', rules], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

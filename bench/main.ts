@@ -135,12 +135,12 @@ async function main(): Promise<void> {
       { kind: 'reference', id: 'empty', program: 'empty-tracepoint' },
       { kind: 'reference', id: 'empty-raw', program: 'empty-raw-tracepoint' },
       { kind: 'reference', id: 'hand', program: 'hand-count-by-comm' },
-      ...bpfqlQueries(root).map((query, i): OverheadConfig => ({ kind: 'tool', id: `bpfql${i}`, query })),
-      { kind: 'tool', id: 'stream', query: bpfqlStreamQuery(root) },
-      { kind: 'tool', id: 'cgroup', query: bpfqlCgroupQuery(root) },
+      ...bpfqlQueries().map((query, i): OverheadConfig => ({ kind: 'tool', id: `bpfql${i}`, query })),
+      { kind: 'tool', id: 'stream', query: bpfqlStreamQuery() },
+      { kind: 'tool', id: 'cgroup', query: bpfqlCgroupQuery() },
       // The curated table, where this build's catalog has it.
       ...(hasSyscalls
-        ? bpfqlSyscallsQueries(root).map((query, i): OverheadConfig => ({ kind: 'tool', id: `syscalls${i}`, query }))
+        ? bpfqlSyscallsQueries().map((query, i): OverheadConfig => ({ kind: 'tool', id: `syscalls${i}`, query }))
         : []),
       ...(bpftrace ? bpftraceQueries().map((query, i): OverheadConfig => ({ kind: 'tool', id: `bpftrace${i}`, query })) : []),
     ];
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
   if (isRoot && s.parts.has('alerts')) {
     log('7. event → alert latency');
     const events = s.quick ? 2_000 : 10_000;
-    results = { ...results, alerts: await measureAlertLatency(root, w, { rate: 1_000, events, cpu: w.cpu === undefined ? undefined : 0 }) };
+    results = { ...results, alerts: await measureAlertLatency(w, { rate: 1_000, events, cpu: w.cpu === undefined ? undefined : 0 }) };
   }
   if (isRoot && s.parts.has('net')) {
     log('9. socket_io aggregation on a loopback transfer');
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     results = { ...results, scrape: await measureScrape(10_000, s.quick ? 5 : 20) };
     if (isRoot) {
       log(`8. bpfql serve: ${s.serveMinutes} min, 10 standing queries, 100,000 getppid/s`);
-      results = { ...results, serve: await measureServe(root, w, { minutes: s.serveMinutes, rate: 100_000, cpu: w.cpu === undefined ? undefined : 0 }) };
+      results = { ...results, serve: await measureServe(w, { minutes: s.serveMinutes, rate: 100_000, cpu: w.cpu === undefined ? undefined : 0 }) };
     }
   }
   results = { ...results, loadAverage: { start: loadStart, end: loadAverage() }, othersPrograms: { start: programsAtStart, end: isRoot ? othersPrograms() : [] } };

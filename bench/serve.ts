@@ -3,6 +3,7 @@
 // The kernel-side cost (the programs) is paid by the traced workload, not by the server: the
 // server's own CPU is what it adds beyond that.
 import { spawn } from 'node:child_process';
+import { CLI } from '../test/helpers/cli.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -71,12 +72,12 @@ function timedGet(url: string): Promise<{ ms: number; body: string }> {
   });
 }
 
-export async function measureServe(root: string, w: Workload, opts: { readonly minutes: number; readonly rate: number; readonly cpu: number | undefined }): Promise<ServeRun> {
+export async function measureServe(w: Workload, opts: { readonly minutes: number; readonly rate: number; readonly cpu: number | undefined }): Promise<ServeRun> {
   const dir = mkdtempSync(join(tmpdir(), 'bpfql-bench-serve-'));
   try {
     const config = join(dir, 'metrics.sql');
     writeFileSync(config, `${METRICS.join('\n')}\n`);
-    const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+    const cli = CLI;
     const cmd = opts.cpu === undefined ? [process.execPath, cli] : ['taskset', '-c', String(opts.cpu), process.execPath, cli];
     const child = spawn(cmd[0]!, [...cmd.slice(1), 'serve', '--listen', '127.0.0.1:0', '--host', 'bench', '-v', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

@@ -2,6 +2,7 @@
 // the transfer's throughput with the query attached against without, rounds interleaved so both
 // see the same drift. The query's own sum for the transfer is checked against the bytes moved.
 import { execFileSync, spawn } from 'node:child_process';
+import { CLI } from '../test/helpers/cli.js';
 import { join } from 'node:path';
 import { collect, interruptAndTime, sleep, track } from './procs.js';
 import { median } from './stats.js';
@@ -32,9 +33,9 @@ async function transfer(path: string, bytes: number): Promise<number> {
   return Number(stdout.trim());
 }
 
-async function tracedTransfer(root: string, path: string, bytes: number): Promise<{ rate: number; counted: number }> {
+async function tracedTransfer(path: string, bytes: number): Promise<{ rate: number; counted: number }> {
   const query = `SELECT comm, sum(bytes) AS moved FROM socket_io WHERE comm = '${TRANSFER_COMM}' GROUP BY comm FOR 120s`;
-  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), '--verbose', '--format', 'json', query], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--verbose', '--format', 'json', query], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   const t = track(child);
@@ -63,7 +64,7 @@ export async function measureSocketIo(root: string, opts: { readonly rounds: num
   const ratios: number[] = [];
   const counted: number[] = [];
   for (let i = 0; i < opts.rounds; i++) {
-    const run = await tracedTransfer(root, path, opts.bytes);
+    const run = await tracedTransfer(path, opts.bytes);
     untraced.push(await transfer(path, opts.bytes));
     traced.push(run.rate);
     counted.push(run.counted);

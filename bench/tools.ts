@@ -1,8 +1,8 @@
 // The tracing tools compared, as command lines, and how to read from each one's output how many
 // events it counted for the workload (the check that it really was attached the whole time).
 import { execFileSync } from 'node:child_process';
+import { CLI } from '../test/helpers/cli.js';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { GETPPID_ID, WORKLOAD_COMM } from './workload.js';
 
 export type ToolName = 'bpfql' | 'bpftrace';
@@ -29,13 +29,13 @@ export function bpftraceVersion(): string | undefined {
 }
 
 /** Queries that run until SIGINT; FOR 60s only bounds a run the bench failed to stop. */
-function bpfql(root: string, what: string, query: string, key: string, value: string | number): ToolQuery {
+function bpfql(what: string, query: string, key: string, value: string | number): ToolQuery {
   const text = `${query} FOR 60s`;
   return {
     tool: 'bpfql',
     what,
     command: process.execPath,
-    args: [join(root, 'dist', 'src', 'cli', 'main.js'), '--format', 'json', text],
+    args: [CLI, '--format', 'json', text],
     text,
     workloadCount(stdout) {
       let rows: unknown;
@@ -68,11 +68,10 @@ function bpftrace(what: string, program: string, key: string): ToolQuery {
 export const BY_COMM = 'count by comm';
 export const FILTERED = `comm = '${WORKLOAD_COMM}', count by syscall id`;
 
-export function bpfqlQueries(root: string): ToolQuery[] {
+export function bpfqlQueries(): ToolQuery[] {
   return [
-    bpfql(root, BY_COMM, 'SELECT comm, count(*) AS n FROM tracepoint.raw_syscalls.sys_enter GROUP BY comm', 'comm', WORKLOAD_COMM),
+    bpfql(BY_COMM, 'SELECT comm, count(*) AS n FROM tracepoint.raw_syscalls.sys_enter GROUP BY comm', 'comm', WORKLOAD_COMM),
     bpfql(
-      root,
       FILTERED,
       `SELECT id, count(*) AS n FROM tracepoint.raw_syscalls.sys_enter WHERE comm = '${WORKLOAD_COMM}' GROUP BY id`,
       'id',
@@ -88,9 +87,8 @@ export const STREAMED = `comm = '${WORKLOAD_COMM}' AND id = ${GETPPID_ID}, rows 
  * through the ring buffer into DuckDB: the per-event cost of streaming. The row with d = 1
  * holds the count.
  */
-export function bpfqlStreamQuery(root: string): ToolQuery {
+export function bpfqlStreamQuery(): ToolQuery {
   return bpfql(
-    root,
     STREAMED,
     `SELECT count(DISTINCT id) AS d, count(*) AS n FROM tracepoint.raw_syscalls.sys_enter WHERE comm = '${WORKLOAD_COMM}' AND id = ${GETPPID_ID}`,
     'd',
@@ -102,10 +100,10 @@ export const BY_COMM_SYSCALLS = 'FROM syscalls, count by comm (sys_enter alone s
 export const FILTERED_SYSCALLS = `FROM syscalls, comm = '${WORKLOAD_COMM}', count by syscall`;
 
 /** The same two queries over the curated `syscalls` table, for a catalog that has it. */
-export function bpfqlSyscallsQueries(root: string): ToolQuery[] {
+export function bpfqlSyscallsQueries(): ToolQuery[] {
   return [
-    bpfql(root, BY_COMM_SYSCALLS, 'SELECT comm, count(*) AS n FROM syscalls GROUP BY comm', 'comm', WORKLOAD_COMM),
-    bpfql(root, FILTERED_SYSCALLS, `SELECT syscall, count(*) AS n FROM syscalls WHERE comm = '${WORKLOAD_COMM}' GROUP BY syscall`, 'syscall', 'getppid'),
+    bpfql(BY_COMM_SYSCALLS, 'SELECT comm, count(*) AS n FROM syscalls GROUP BY comm', 'comm', WORKLOAD_COMM),
+    bpfql(FILTERED_SYSCALLS, `SELECT syscall, count(*) AS n FROM syscalls WHERE comm = '${WORKLOAD_COMM}' GROUP BY syscall`, 'syscall', 'getppid'),
   ];
 }
 
@@ -115,10 +113,10 @@ export const CGROUP_FILTERED = 'count by comm, cgroup = the workload\'s (a conta
  * Count by comm kept to the bench's own cgroup v2 (the workload inherits it), as a container
  * filter is: the planner turns `cgroup = '…'` into a lookup of the cgroup id in a set map.
  */
-export function bpfqlCgroupQuery(root: string): ToolQuery {
+export function bpfqlCgroupQuery(): ToolQuery {
   const line = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::'));
   const path = line === undefined ? '/' : line.slice(3);
-  return bpfql(root, CGROUP_FILTERED, `SELECT comm, count(*) AS n FROM tracepoint.raw_syscalls.sys_enter WHERE cgroup = '${path.replaceAll("'", "''")}' GROUP BY comm`, 'comm', WORKLOAD_COMM);
+  return bpfql(CGROUP_FILTERED, `SELECT comm, count(*) AS n FROM tracepoint.raw_syscalls.sys_enter WHERE cgroup = '${path.replaceAll("'", "''")}' GROUP BY comm`, 'comm', WORKLOAD_COMM);
 }
 
 export function bpftraceQueries(): ToolQuery[] {

@@ -1,10 +1,11 @@
 // The built CLI as a child process, for tests that signal it, watch its memory or run it as
-// another user. Needs `npm run build` (dist/) like the other CLI tests.
+// another user. Needs `npm run build` (dist/): the tests run the bundle `bpfql` ships.
 import { spawn } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { fromRoot } from './paths.js';
 
-export const CLI = fromRoot('dist', 'src', 'cli', 'main.js');
+/** The `bpfql` command as installed: the bundle scripts/bundle.mjs makes of the built CLI. */
+export const CLI = fromRoot('dist', 'bundle', 'cli', 'main.js');
 
 export interface CliExit {
   readonly code: number | null;
@@ -34,7 +35,7 @@ export interface CliSpawnOptions {
 const ATTACHED = /^bpfql: attached/m;
 const ATTACHED_LINES = /^bpfql: attached.*\n/gm;
 
-/** Starts `node dist/src/cli/main.js ...args`, collecting its output. */
+/** Starts `node CLI ...args`, collecting its output. */
 export function startCli(args: readonly string[], opts: CliSpawnOptions = {}): CliChild {
   const argv = [...(opts.wrapper ?? []), process.execPath, CLI, ...(opts.verbose ? ['--verbose'] : []), ...args];
   const child = spawn(argv[0]!, argv.slice(1), {

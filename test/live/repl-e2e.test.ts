@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromRoot } from '../helpers/paths.js';
+import { CLI } from '../helpers/cli.js';
 import { execTimes, kernelSkip, NamedProgram, uniqueComm } from '../helpers/workload.js';
 
 function skipReason(): string | false {
@@ -16,7 +17,6 @@ function skipReason(): string | false {
 }
 
 const skip = skipReason();
-const CLI = fromRoot('dist', 'src', 'cli', 'main.js');
 
 /** One tmux session of our own, addressed by its unique name only. */
 class Terminal {

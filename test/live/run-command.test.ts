@@ -7,11 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cgroup2MountPoint } from '../../src/kernel/cgroup.js';
-import { fromRoot } from '../helpers/paths.js';
+import { CLI } from '../helpers/cli.js';
 import { kernelSkip, shell } from '../helpers/workload.js';
 
 const skip = kernelSkip();
-const CLI = fromRoot('dist', 'src', 'cli', 'main.js');
 
 interface Finished {
   /** bpfql's pid, which names its cgroup. */

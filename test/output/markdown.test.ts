@@ -16,7 +16,7 @@ import type { TranscriptItem } from '../../src/repl/runner.js';
 import { Runner } from '../../src/repl/runner.js';
 import { Session } from '../../src/store/session.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js';
-import { fromRoot } from '../helpers/paths.js';
+import { CLI } from '../helpers/cli.js';
 
 const r: QueryResult = {
   columns: [
@@ -76,7 +76,7 @@ test('-o results.md writes the same table, and so does bpfql --format markdown o
     const want = '| n | s |\n| ---: | --- |\n| 1 | x\\|y |\n| 22 |  |\n';
     await exportQuery(s, `${sql};`, join(dir, 'results.md'));
     assert.equal(readFileSync(join(dir, 'results.md'), 'utf8'), want);
-    const cli = spawnSync(process.execPath, [fromRoot('dist', 'src', 'cli', 'main.js'), '--format', 'markdown', sql], { encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [CLI, '--format', 'markdown', sql], { encoding: 'utf8' });
     assert.equal(cli.status, 0, cli.stderr);
     assert.equal(cli.stdout, want);
   } finally {
