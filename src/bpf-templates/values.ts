@@ -16,6 +16,9 @@ import type { PairLayout } from './pair-layout.js';
 import { taskValueOffset } from './pair-layout.js';
 import { assertNever } from '../diag/assert-never.js';
 
+/** The kernel's comm buffer, NUL included (TASK_COMM_LEN). */
+const TASK_COMM_LEN = 16;
+
 /** Where a paired table's exit program copied the entry's value, and how that value is laid out. */
 export interface EntryCopy {
   readonly slot: number;
@@ -361,6 +364,9 @@ export class Values {
     const cap = stringCapacity(c);
     const slot = g.frame.alloc(cap, c.name);
     this.stringSlots.set(c.name, slot);
+    // bpf_get_current_comm fills the whole buffer it is given (the name, then NULs) when the
+    // buffer is no longer than the kernel's comm: clearing it first would only cost time.
+    if (c.source.kind === 'builtin' && cap <= TASK_COMM_LEN) return slot;
     for (let i = 0; i < cap; i += 8) g.emit(i === 0 ? comment(`${c.name}: clear buffer`, st.dw(R10, slot, 0)) : st.dw(R10, slot + i, 0));
     return slot;
   }
