@@ -21,6 +21,15 @@ CREATE RULE kill_init SEVERITY critical LIMIT 10 PER comm EVERY 1m AS
   SELECT pid, uid, comm, sig FROM tracepoint.syscalls.sys_enter_kill
   WHERE tp_pid = 1 AND sig IN (9, 19);
 
+-- SIGKILL (9) or SIGSTOP (19) sent to a process whose loss blinds or locks out the host: init,
+-- logging and audit daemons, sshd, the container runtime. Matched by the target's command name,
+-- which its owner chooses: keep the list to what this host runs.
+CREATE RULE kill_critical SEVERITY critical LIMIT 10 PER comm EVERY 1m AS
+  SELECT pid, uid, comm, target_pid, target_comm, signal FROM signals
+  WHERE signo IN (9, 19)
+    AND target_comm IN ('systemd', 'init', 'systemd-journal', 'systemd-logind', 'sshd', 'auditd',
+                        'rsyslogd', 'syslog-ng', 'containerd', 'dockerd', 'kubelet');
+
 -- Changes of user, group or capabilities (whether they succeed or not: ret says).
 CREATE RULE credential_change SEVERITY high LIMIT 10 PER comm EVERY 1m AS
   SELECT pid, uid, comm, syscall, ret FROM syscalls
@@ -37,6 +46,19 @@ CREATE RULE write_sensitive SEVERITY high LIMIT 10 PER comm EVERY 1m AS
 CREATE RULE module_load SEVERITY critical LIMIT 10 PER comm EVERY 1m AS
   SELECT pid, uid, comm, syscall, ret FROM syscalls WHERE syscall IN ('init_module', 'finit_module');
 
--- An anonymous in-memory file: the first step of running a program that never touches the disk.
-CREATE RULE memfd_create SEVERITY medium LIMIT 10 PER comm EVERY 1m AS
-  SELECT pid, uid, comm, ret FROM syscalls WHERE syscall = 'memfd_create';
+-- A new TCP listening socket (listen(2) moves it to LISTEN): a backdoor or a bind shell. Seen in
+-- the listening process, with the address and port it listens on.
+CREATE RULE listening_socket SEVERITY medium LIMIT 10 PER comm EVERY 1m AS
+  SELECT pid, uid, comm, family, saddr, sport FROM tcp_state WHERE newstate = 'LISTEN';
+
+-- A program run from memory (memfd_create, then exec of that file): it never touches the disk.
+-- The kernel names the file: fexecve (execveat with an empty path) of a memfd makes the comm
+-- 'memfd:NAME' (6.14 and later) and the filename /dev/fd/N; an exec by path names /dev/fd/N or
+-- /proc/<pid>/fd/N (comm N). Any exec through an fd path is therefore caught, except
+-- /proc/self/exe (runc, browsers re-run themselves so) and systemd's own executor (systemd 255
+-- and later starts each service through it by fd; its comm is cut to 15 characters).
+CREATE RULE memfd_exec SEVERITY high LIMIT 10 PER comm EVERY 1m AS
+  SELECT pid, ppid, uid, comm, filename FROM exec
+  WHERE comm LIKE 'memfd:%'
+     OR (filename LIKE '/dev/fd/%' AND comm <> 'systemd-executo')
+     OR (filename LIKE '/proc/%' AND filename <> '/proc/self/exe');

@@ -16,6 +16,7 @@ import { parseCli, USAGE, UsageError } from './args.js';
 import { ExitCode, reportError } from '../engine/report-error.js';
 import { outputPathProblem } from './output-path.js';
 import { Stdout } from './stdout.js';
+import { LiveExport } from './live-export.js';
 import { VERSION } from '../engine/version.js';
 import { assertNever } from '../diag/assert-never.js';
 
@@ -126,16 +127,19 @@ async function run(opts: CliOptions): Promise<number> {
   let incomplete = false;
   try {
     const statements = splitStatements(script);
-    let last: { outcome: Outcome; text: string } | undefined;
+    let last: { outcome: Outcome; text: string; file?: LiveExport } | undefined;
+    // -o to a format that streams: a streamed query's rows go into the file as they arrive too.
+    const fileFormat = opts.output === undefined ? undefined : exportFormatOf(opts.output);
     for (const stmt of statements) {
       let outcome: Outcome;
       // A query whose rows each come from one event prints them as they arrive.
       const live = writer(opts, out, true);
+      const file = opts.output !== undefined && fileFormat?.kind === 'text' && fileFormat.streams ? new LiveExport(opts.output, fileFormat, () => controller.abort()) : undefined;
       try {
         // Some formats (the table) show each EVERY window as it closes; others print the whole result once.
         const windows = textFormat(opts.format).liveWindows ? { onWindow: (rows: QueryResult) => writeResult(writer(opts, out), rows) } : {};
         const attached = opts.verbose ? { onAttached: () => process.stderr.write(`bpfql: attached, ${Math.round(performance.now())} ms after start\n`) } : {};
-        outcome = await engine.execute(stmt.text, { signal: controller.signal, onRows: live, ...windows, ...attached });
+        outcome = await engine.execute(stmt.text, { signal: controller.signal, onRows: file ? file.tee(live) : live, ...windows, ...attached });
       } catch (e) {
         const r = reportError(shiftDiagnostics(e, stmt.start), script);
         process.stderr.write(`${r.text}\n`);
@@ -147,10 +151,14 @@ async function run(opts: CliOptions): Promise<number> {
       // kept, they would go on firing, and a tracepoint takes at most 64 programs (E2BIG).
       engine.teardownKernel();
       if (outcome.kind !== 'text' && outcome.kernel && !isComplete(outcome.kernel.completeness)) incomplete = true;
-      last = { outcome, text: stmt.text };
+      last = { outcome, text: stmt.text, ...(file?.begun ? { file } : {}) };
       if (controller.signal.aborted) break;
     }
-    if (opts.output !== undefined && last && last.outcome.kind === 'rows') {
+    if (last?.file !== undefined) {
+      const failure = last.file.failure;
+      if (failure !== undefined) throw failure;
+      process.stderr.write(`wrote ${last.file.rows} rows to ${opts.output}\n`);
+    } else if (opts.output !== undefined && last && last.outcome.kind === 'rows') {
       const sql = last.outcome.table ? `SELECT * FROM ${last.outcome.table}` : last.text;
       // Loaded only here, after the run: a query without -o never waits for them.
       const [{ exportQuery }, { provenance }] = await Promise.all([import('../output/export.js'), import('./provenance.js')]);

@@ -5,8 +5,9 @@
 // the final rename stays on one filesystem, and renamed over the target once complete: a rename
 // replaces a link rather than following it, and a failed write leaves nothing behind. Both
 // directories are held open and reached through /proc/self/fd, so renaming them while bpfql writes
-// does not move the write elsewhere.
-import { closeSync, chmodSync, constants, fstatSync, lstatSync, mkdtempSync, openSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+// does not move the write elsewhere. Rows a query streams to a file go to the target itself, as
+// they arrive (openEmptied), so they can be read while it runs.
+import { closeSync, chmodSync, constants, fstatSync, ftruncateSync, lstatSync, mkdtempSync, openSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 
 /** A target bpfql refuses to write (a symlink or a directory), or a write that failed, said for the user. */
@@ -156,6 +157,29 @@ export function openAppendOnly(path: string): number {
     fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
     const st = fstatSync(fd);
     if (!st.isFile() && !st.isCharacterDevice()) throw new Error('it is not a regular file');
+    return fd;
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    throw new OutputFileError(path, reason(e));
+  }
+}
+
+/**
+ * Opens `path` for writing from its start, emptied (created under the umask if absent): for rows
+ * written to the named file as they arrive, where a staged copy renamed at the end would show
+ * nothing until then. Refused, before anything is emptied: a symlink (O_NOFOLLOW), anything but a
+ * regular file or a character device, and a regular file with other hard links (a link planted in
+ * a shared directory must not make root empty another file).
+ */
+export function openEmptied(path: string): number {
+  checkTarget(path);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, createMode());
+    const st = fstatSync(fd);
+    if (!st.isFile() && !st.isCharacterDevice()) throw new Error('it is not a regular file');
+    if (st.isFile() && st.nlink > 1) throw new Error('it has other hard links, which bpfql does not write through');
+    if (st.isFile()) ftruncateSync(fd, 0);
     return fd;
   } catch (e) {
     if (fd !== undefined) closeSync(fd);

@@ -12,6 +12,8 @@ import { formatResult } from '../output/result-text.js';
 import { appendFileText } from '../output/safe-file.js';
 import { displayText } from '../output/display-text.js';
 import type { Backend } from './backend.js';
+import type { StreamedRows } from './latest-rows.js';
+import { LatestRows } from './latest-rows.js';
 import type { MetaCommand } from './meta.js';
 import { HELP, parseMeta } from './meta.js';
 import { inputKind } from './statement.js';
@@ -35,6 +37,8 @@ export interface Running {
   /** A kernel query whose program is attached. */
   readonly attached: boolean;
   readonly progress?: Progress;
+  /** A streamed query: its latest rows, shown as they come. */
+  readonly streamed?: StreamedRows;
   /** Ctrl-C was pressed; the result is being collected. */
   readonly stopping: boolean;
 }
@@ -52,7 +56,7 @@ export interface Settings {
   readonly timer: boolean;
 }
 
-/** Rows shown on screen in table format; the rest stay in DuckDB. */
+/** Rows shown on screen in table format (and kept for the live view of a streamed query); the rest stay in DuckDB. */
 export const SCREEN_ROWS = 100;
 /** Stream mode ticks arrive every 50 ms; the screen needs a few a second. */
 const TICK_MS = 200;
@@ -119,16 +123,20 @@ export class Runner {
     // EVERY on screen in a format that shows windows live (the table): each window as it closes,
     // rather than all at the end.
     const windowsLive = textFormat(this.settings.format).liveWindows && this.settings.output === undefined;
+    // A query whose rows each come from one event shows them scrolling by as they arrive.
+    const latest = new LatestRows(SCREEN_ROWS);
     try {
       const outcome = await this.backend.execute(text, {
         signal: controller.signal,
         ...(windowsLive ? { onWindow: (rows: QueryResult) => this.print([{ kind: 'table', result: rows }]) } : {}),
         onAttached: () => this.current && this.update({ ...this.current, attached: true }),
+        onRows: latest,
         onTick: (progress) => {
           const now = performance.now();
           if (!this.current || now - this.lastTick < TICK_MS) return;
           this.lastTick = now;
-          this.update({ ...this.current, progress });
+          const streamed = latest.snapshot();
+          this.update({ ...this.current, progress, ...(streamed ? { streamed } : {}) });
         },
       });
       this.update(undefined);

@@ -16,6 +16,8 @@ export interface LayoutOptions {
   readonly width: number;
   /** Show at most this many rows (the live view); the footer says how many there are. */
   readonly maxRows?: number;
+  /** The footer's text, instead of the row count. */
+  readonly footer?: string;
 }
 
 const QUANTILE_NAME = /^(?:p\d+|quantile\w*|approx_quantile|median)\(/i;
@@ -60,7 +62,7 @@ export function tableLines(r: QueryResult, opts: LayoutOptions): TableLine[] {
   });
   const scalar: QueryResult = { columns, rows: rows.map((row) => pick.map((p) => p(row))) };
   const text = formatResult(scalar, 'table', { maxWidth: opts.width }).split('\n');
-  const footerText = rows.length < r.rows.length ? `(showing ${rows.length} of ${r.rows.length} rows)` : text[text.length - 1]!;
+  const footerText = opts.footer !== undefined ? opts.footer : rows.length < r.rows.length ? `(showing ${rows.length} of ${r.rows.length} rows)` : text[text.length - 1]!;
   const hasTable = columns.length > 0;
 
   const out: TableLine[] = [];

@@ -2,83 +2,21 @@
 // watch the live count, press Ctrl-C, read the result and `last`, leave with .quit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromRoot } from '../helpers/paths.js';
 import { CLI } from '../helpers/cli.js';
+import { Terminal, tmuxSkip } from '../helpers/terminal.js';
 import { execTimes, kernelSkip, NamedProgram, uniqueComm } from '../helpers/workload.js';
 
-function skipReason(): string | false {
-  const kernel = kernelSkip();
-  if (kernel) return kernel;
-  return spawnSync('tmux', ['-V']).status === 0 ? false : 'the REPL end-to-end test drives a terminal with tmux, which is not installed';
-}
-
-const skip = skipReason();
-
-/** One tmux session of our own, addressed by its unique name only. */
-class Terminal {
-  readonly name = `bpfql-repl-e2e-${process.pid}`;
-
-  constructor(command: string) {
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '120', '-y', '40', '-c', fromRoot(), command]);
-  }
-
-  /** Types text literally, then Enter. tmux reads a ';' ending an argument as a command separator: escape it. */
-  type(text: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', '--', text.endsWith(';') ? `${text.slice(0, -1)}\\;` : text]);
-    this.key('Enter');
-  }
-
-  key(name: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, name]);
-  }
-
-  /** The screen and its scrollback, as plain text. */
-  screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name, '-S', '-500'], { encoding: 'utf8' });
-  }
-
-  /**
-   * The screen, or '' when the session ended between the check and the capture (seen once in
-   * ten runs, as the REPL left on .quit): gone is what the last wait waits for.
-   */
-  screenIfAlive(): string {
-    try {
-      return this.screen();
-    } catch (e) {
-      if (this.alive()) throw e;
-      return '';
-    }
-  }
-
-  alive(): boolean {
-    return spawnSync('tmux', ['has-session', '-t', this.name]).status === 0;
-  }
-
-  close(): void {
-    if (this.alive()) execFileSync('tmux', ['kill-session', '-t', this.name]);
-  }
-
-  async waitFor(what: string, cond: (screen: string) => boolean, timeoutMs = 45_000): Promise<string> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const s = this.alive() ? this.screenIfAlive() : '';
-      if (cond(s)) return s;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+const skip = kernelSkip() || tmuxSkip();
 
 const count = (s: string, needle: string): number => s.split(needle).length - 1;
 
 test('REPL: a kernel query counts live, Ctrl-C keeps its result, SELECT * FROM last reads it, .quit leaves', { skip }, async () => {
   const prog = new NamedProgram(uniqueComm('re'));
   const state = mkdtempSync(join(tmpdir(), 'bpfql-repl-state-'));
-  const term = new Terminal(`env XDG_STATE_HOME=${state} ${process.execPath} ${CLI}`);
+  const term = new Terminal(`env XDG_STATE_HOME=${state} ${process.execPath} ${CLI}`, 'repl-e2e');
   try {
     await term.waitFor('the prompt', (s) => /^bpfql> *$/m.test(s));
     const query = `SELECT comm, count(*) AS n FROM exec WHERE comm = '${prog.comm}' GROUP BY comm;`;

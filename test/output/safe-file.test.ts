@@ -3,11 +3,11 @@
 // leaves nothing behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportQuery } from '../../src/output/export.js';
-import { appendFileText, OutputFileError, replaceFileText } from '../../src/output/safe-file.js';
+import { appendFileText, openEmptied, OutputFileError, replaceFileText } from '../../src/output/safe-file.js';
 import { Session } from '../../src/store/session.js';
 import { withFullDisk } from '../helpers/full-disk.js';
 
@@ -133,4 +133,22 @@ test('appending refuses a symlink, even a dangling one, and creates the file wit
     appendFileText(file, 'b\n', 0o600);
     assert.equal(readFileSync(file, 'utf8'), 'a\nb\n');
     assert.equal(statSync(file).mode & 0o777, 0o600);
+  }));
+
+test('a file emptied for streamed rows: an existing one is emptied in place; a symlink, a hard-linked file or a directory is refused untouched', () =>
+  withDir(async (dir) => {
+    const out = join(dir, 'rows.ndjson');
+    writeFileSync(out, 'old rows\n');
+    const fd = openEmptied(out);
+    closeSync(fd);
+    assert.equal(readFileSync(out, 'utf8'), '');
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'secret\n');
+    symlinkSync(victim, join(dir, 'link.ndjson'));
+    linkSync(victim, join(dir, 'hard.ndjson'));
+    mkdirSync(join(dir, 'dir.ndjson'));
+    for (const [name, why] of [['link.ndjson', 'it is a symbolic link'], ['hard.ndjson', 'it has other hard links'], ['dir.ndjson', 'it is a directory']] as const) {
+      assert.throws(() => openEmptied(join(dir, name)), (e: unknown) => e instanceof OutputFileError && e.message.startsWith(`cannot write ${join(dir, name)}: ${why}`));
+    }
+    assert.equal(readFileSync(victim, 'utf8'), 'secret\n');
   }));

@@ -89,6 +89,30 @@ test('LiveView: a streamed query counts its events; before the program is attach
   unmount();
 });
 
+test('LiveView: a streamed query shows its latest rows that fit, the rows counted beside the events', () => {
+  const columns = [{ name: 'pid', type: 'INTEGER' }, { name: 'comm', type: 'VARCHAR' }];
+  const streamed = { columns, rows: Array.from({ length: 40 }, (_, i) => [1000 + 60 + i, 'true']), total: 100 };
+  const running = { statement: 'SELECT pid, comm FROM exec', startedAt: 0, attached: true, stopping: false, streamed, progress: { elapsedMs: 3_000, rows: 100, events: 100, completeness: COMPLETE } };
+  // 12 lines of terminal: 5 rows fit under the status, statement, header and rule.
+  const { lastFrame, rerender, unmount } = render(<LiveView running={running} width={99} height={12} />);
+  assert.equal(plain(lastFrame()), [
+    '● running  3.0s  ·  100 events  ·  100 rows  ·  0 lost  Ctrl-C stops and keeps the result',
+    'SELECT pid, comm FROM exec',
+    ' pid | comm',
+    '-----+-----',
+    '1095 | true',
+    '1096 | true',
+    '1097 | true',
+    '1098 | true',
+    '1099 | true',
+    '(the latest 5 of 100 rows)',
+  ].join('\n'));
+  // Fewer rows than fit: all of them, counted as any result.
+  rerender(<LiveView running={{ ...running, streamed: { columns, rows: [[7, 'sh']], total: 1 } }} width={99} height={12} />);
+  assert.match(plain(lastFrame()), / 1 row {2}· {2}0 lost[^]*pid \| comm\n-+\+-+\n {2}7 \| sh\n\(1 row\)$/);
+  unmount();
+});
+
 /** A backend answering like DuckDB for `SELECT <n> AS <name>;`, and like a kernel query for `KERNEL`. */
 function fakeBackend(): { backend: Backend; executed: string[] } {
   const executed: string[] = [];

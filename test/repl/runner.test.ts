@@ -188,6 +188,28 @@ test('a kernel query shows its progress while it runs; interrupt ends it, keeps 
   });
 });
 
+test('a streamed query: its rows reach the live view with the next tick, the latest 100 of them, all counted', async () => {
+  const columns = [{ name: 'pid', type: 'INTEGER' }];
+  const rows = Array.from({ length: 250 }, (_, i) => [i]);
+  const backend: Backend = {
+    names: async () => ({ tables: [], columnsOf: () => [] }),
+    release: () => undefined,
+    async execute(_text: string, ctx: RunContext): Promise<Outcome> {
+      ctx.onAttached?.();
+      ctx.onRows?.begin(columns);
+      ctx.onRows?.rows(rows.slice(0, 200));
+      ctx.onRows?.rows(rows.slice(200));
+      ctx.onTick?.({ elapsedMs: 900, rows: 250, events: 250, completeness: COMPLETE });
+      return { kind: 'rows', result: { columns, rows }, table: 'last', streamed: true };
+    },
+  };
+  const { rec, hooks } = record();
+  await new Runner(backend, hooks).submit('SELECT pid FROM exec');
+  const shown = rec.running.find((r) => r?.streamed !== undefined)?.streamed;
+  assert.deepEqual(shown, { columns, rows: rows.slice(150), total: 250 });
+  assert.deepEqual(withoutIds(rec.items).slice(1), [{ kind: 'table', result: { columns, rows } }]);
+});
+
 test('EVERY: on screen each window is shown as it closes and not again at the end; in CSV once at the end', async () => {
   await withEngine(async (engine) => {
     const stmt = parseStatement('SELECT count(*) AS n FROM exec EVERY 1s');

@@ -8,6 +8,8 @@ export interface ResultTableProps {
   readonly result: QueryResult;
   readonly width: number;
   readonly maxRows?: number;
+  /** Said under the rows instead of their count (the live view of a stream shows its latest rows). */
+  readonly footer?: string;
 }
 
 const STYLE: Readonly<Record<LineKind, { readonly bold?: boolean; readonly dimColor?: boolean; readonly color?: string }>> = {
@@ -19,8 +21,8 @@ const STYLE: Readonly<Record<LineKind, { readonly bold?: boolean; readonly dimCo
   footer: { dimColor: true },
 };
 
-export function ResultTable({ result, width, maxRows }: ResultTableProps) {
-  const lines = tableLines(result, { width, ...(maxRows !== undefined ? { maxRows } : {}) });
+export function ResultTable({ result, width, maxRows, footer }: ResultTableProps) {
+  const lines = tableLines(result, { width, ...(maxRows !== undefined ? { maxRows } : {}), ...(footer !== undefined ? { footer } : {}) });
   return (
     <Box flexDirection="column">
       {lines.map((l, i) => (
