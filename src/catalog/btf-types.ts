@@ -6,8 +6,11 @@ import { assertNever } from '../diag/assert-never.js';
 export type CType =
   /** Integers, bool, char and enums, by their width and sign; `name` as C spells it. */
   | { readonly kind: 'int'; readonly name: string; readonly size: number; readonly signed: boolean }
-  /** A struct or union, by its BTF id (anonymous ones have the name ''). Its members: BtfTypes.members. */
-  | { readonly kind: 'struct'; readonly id: number; readonly name: string; readonly size: number; readonly union: boolean }
+  /**
+   * A struct or union, by its BTF id (anonymous ones have the name '', or with `typedef` the name
+   * of the typedef that names them: atomic_t). Its members: BtfTypes.members.
+   */
+  | { readonly kind: 'struct'; readonly id: number; readonly name: string; readonly size: number; readonly union: boolean; readonly typedef?: true }
   | { readonly kind: 'pointer'; readonly to: CType }
   | { readonly kind: 'array'; readonly element: CType; readonly length: number }
   | { readonly kind: 'void' }
@@ -42,7 +45,7 @@ export interface BtfTypes {
 export function cTypeText(t: CType): string {
   switch (t.kind) {
     case 'int': return t.name;
-    case 'struct': return `${t.union ? 'union' : 'struct'} ${t.name === '' ? '(anonymous)' : t.name}`;
+    case 'struct': return t.typedef === true ? t.name : `${t.union ? 'union' : 'struct'} ${t.name === '' ? '(anonymous)' : t.name}`;
     case 'pointer': {
       const inner = cTypeText(t.to);
       return inner.endsWith('*') ? `${inner}*` : `${inner} *`;

@@ -32,6 +32,8 @@ export interface DiagnosticParams {
   'arguments-with-fields': { readonly argument: string; readonly field: string };
   /** A query reads a tracepoint's BTF arguments where the table cannot go on tp_btf. */
   'arguments-need-raw-hook': { readonly argument: string; readonly reason: string };
+  /** `DESCRIBE STRUCT name` of a struct the kernel's BTF lacks (or no BTF at all). */
+  'unknown-struct': { readonly name: string; readonly reason: string };
   'type-mismatch': { readonly operator: string; readonly expected: string; readonly found: string };
   'wrong-arity': { readonly name: string; readonly expected: string; readonly found: number };
   'bad-argument': { readonly name: string; readonly reason: string };

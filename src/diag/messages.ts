@@ -33,6 +33,7 @@ const renderers: Renderers = {
     `'${p.argument}' is an argument of the event, read on the tp_btf hook, and '${p.field}' a field of its formatted record, read on the classic tracepoint hook; ` +
     'a query reads one kind or the other (the record\'s fields are mostly the arguments\' members: read those through the arguments)',
   'arguments-need-raw-hook': (p) => `argument '${p.argument}' is read on the tp_btf hook: ${p.reason}`,
+  'unknown-struct': (p) => `no struct '${p.name}': ${p.reason}`,
   'type-mismatch': (p) => `'${p.operator}' expects ${p.expected} but got ${p.found}`,
   'wrong-arity': (p) => `${p.name}() takes ${p.expected} argument(s) but was given ${p.found}`,
   'bad-argument': (p) => `bad argument to ${p.name}(): ${p.reason}`,

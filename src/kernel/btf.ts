@@ -207,7 +207,7 @@ class BtfReader implements Btf {
     let id = struct.id;
     // A forward declaration (`struct foo;`) has its members under the full definition's id.
     if (this.kindOf(id) === Kind.FWD || (this.view.getUint32(this.offsetOf(id) + 4, true) & 0xffff) === 0) {
-      if (struct.name === '') return [];
+      if (struct.name === '' || struct.typedef === true) return [];
       id = this.composite(struct.name);
     }
     return this.membersOf(id, 0);
@@ -268,7 +268,7 @@ class BtfReader implements Btf {
       case Kind.TYPEDEF: {
         const t = this.ctype(next, depth + 1);
         if (t.kind === 'int') return { ...t, name };
-        if (t.kind === 'struct' && t.name === '') return { ...t, name };
+        if (t.kind === 'struct' && t.name === '') return { ...t, name, typedef: true };
         return t;
       }
       case Kind.VOLATILE: case Kind.CONST: case Kind.RESTRICT: case Kind.TYPE_TAG:

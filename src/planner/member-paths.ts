@@ -46,10 +46,7 @@ export function resolvePath(parts: readonly NamePart[], start: PathStart, btf: B
     const part = parts[i]!;
     const before = parts.slice(0, i);
     const holder = membersHolder(type);
-    if (holder === undefined) {
-      if (type.kind === 'array') throw new QueryError([diagnostic('unsupported-member', { path: text(before), type: cTypeText(type), reason: 'a path does not index arrays' }, part.span)]);
-      throw new QueryError([diagnostic('no-members', { path: text(before), type: cTypeText(type) }, part.span)]);
-    }
+    if (holder === undefined) throw new QueryError([diagnostic('no-members', { path: text(before), type: cTypeText(type) }, part.span)]);
     // The start's own pointer is the first one read; every later pointer ends a hop.
     if (holder.follow && i > 1) {
       hops.push(offset);

@@ -72,7 +72,9 @@ export type Statement =
   | { readonly kind: 'create-table-as'; readonly table: string; readonly query: SelectQuery; readonly span: Span }
   | { readonly kind: 'insert-into'; readonly table: string; readonly query: SelectQuery; readonly span: Span }
   | { readonly kind: 'show-tables'; readonly span: Span }
-  | { readonly kind: 'describe'; readonly table: TableRef; readonly span: Span };
+  | { readonly kind: 'describe'; readonly table: TableRef; readonly span: Span }
+  /** `DESCRIBE STRUCT task_struct`: a kernel struct's members, from BTF. */
+  | { readonly kind: 'describe-struct'; readonly struct: NamePart; readonly span: Span };
 
 export type StatementKind = Statement['kind'];
 
