@@ -256,7 +256,9 @@ export class Catalog {
     const btfId = this.env.btfTracepoint?.(event);
     if (args === undefined || btfId === undefined) return undefined;
     if ((this.env.hook ?? 'cheapest') === 'tracepoint') return { args };
-    const taken = new Set(classic.columns.map((c) => c.name));
+    // The common columns keep their names; an argument named like a record field is a column here
+    // (which of the two a query means, planner/typed-fields.ts says).
+    const taken = new Set(withStackColumns(COMMON_COLUMNS).map((c) => c.name));
     const argColumns = args.flatMap((a) => {
       const c = taken.has(a.name) ? undefined : argColumn(a);
       return c === undefined ? [] : [c];

@@ -104,8 +104,8 @@ export interface TypedEvent {
   readonly args: readonly TracepointArg[];
   /**
    * The table on tp_btf: the common columns and the arguments a value can be read from (integers
-   * and pointers; an argument named like a record field or common column is left out). Absent
-   * when BPFQL_HOOK=tracepoint keeps every table on the classic hook.
+   * and pointers; an argument named like a common column is left out). Absent when
+   * BPFQL_HOOK=tracepoint keeps every table on the classic hook.
    */
   readonly table?: KernelTable;
 }

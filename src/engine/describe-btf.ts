@@ -20,7 +20,7 @@ export function typedRows(t: KernelTable): string[][] {
   const args = (t.typed?.args ?? []).map((a) => {
     const type = cTypeText(a.type);
     const where = t.typed?.table === undefined ? 'not readable while BPFQL_HOOK=tracepoint' : 'read on the tp_btf hook, with no record field in the query';
-    const shadowed = t.columns.some((c) => c.name === a.name) ? `; the name is the record field's, so the argument's members only` : '';
+    const shadowed = t.columns.some((c) => c.name === a.name) ? '; a record field has the name too: it means the argument in a query that reads another argument' : '';
     return [a.name, type, `argument ${a.index} of the event (BTF), ${where}${shadowed}${membersHint(type)}`];
   });
   const current = t.columns.some((c) => c.name === CURRENT) ? [] : [[CURRENT, 'struct task_struct *', `the task the event runs in${membersHint('struct task_struct *')}`]];

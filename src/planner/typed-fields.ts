@@ -2,13 +2,15 @@
 // argument of the table's event (`next.comm` on tracepoint.sched.sched_switch) or `current` (the
 // current task, on every table) is a member path, resolved through BTF (member-paths.ts) into a
 // column of its own, named by the path. Other dotted names keep their meaning (`t.c` is c).
-// Names the table defines win: an argument named like a record field or common column is not
-// reachable by that name, and `current` is the current task only where nothing else has that name.
+// Names the table defines win: an argument named like a common column is not reachable by that
+// name, and `current` is the current task only where nothing else has that name.
 //
 // Pay for what the query uses: a `tracepoint.<category>.<event>` query that reads no field of the
 // formatted record (only common columns, arguments and member paths) runs on the event's tp_btf
 // hook (KernelTable.typed); one that reads a record field stays on the classic hook, and one that
-// reads both is refused with the reason.
+// reads both is refused with the reason. A name that is both a record field and an argument
+// (inet_sock_set_state's newstate) follows the rest of the query: the argument where the query
+// reads another argument, else the record field, as before arguments were columns.
 import type { TracepointArg } from '../catalog/btf-types.js';
 import { ARG_SLOT } from '../catalog/arg-columns.js';
 import type { Column } from '../catalog/column.js';
@@ -43,12 +45,12 @@ function isTableName(name: string, table: KernelTable): boolean {
   return name === table.name || name === table.name.split('.').pop();
 }
 
-/** A plain name that is an argument of the event and no column of its classic table. */
-function plainArg(ref: ColumnRef, table: KernelTable): TracepointArg | undefined {
+/** A plain name that is an argument of the event; `shared` when a record field has the name too. */
+function plainArg(ref: ColumnRef, table: KernelTable): { readonly arg: TracepointArg; readonly shared: boolean } | undefined {
   if (ref.parts !== undefined) return undefined;
   const name = ref.name.toLowerCase();
-  if (table.columns.some((c) => c.name === name)) return undefined;
-  return table.typed?.args.find((a) => a.name === name);
+  const arg = table.typed?.table?.columns.some((c) => c.name === name) === true || table.typed?.table === undefined ? table.typed?.args.find((a) => a.name === name) : undefined;
+  return arg === undefined ? undefined : { arg, shared: table.columns.some((c) => c.name === name) };
 }
 
 function typesOf(env: PlannerEnv, path: string, span: Span): ReturnType<PlannerEnv['btfTypes']> {
@@ -98,9 +100,11 @@ export function withTypedFields(q: SelectQuery, table: KernelTable, env: Planner
   const refs = queryExprs(q).flatMap((e) => columnRefs(e));
   const paths = new Map<string, Column>();
   let argument: { readonly name: string; readonly span: Span } | undefined;
+  let shared = false;
   for (const ref of refs) {
     const arg = plainArg(ref, table);
-    if (arg !== undefined) argument ??= { name: arg.name, span: ref.span };
+    if (arg !== undefined && arg.shared) shared = true;
+    else if (arg !== undefined) argument ??= { name: arg.arg.name, span: ref.span };
     const found = startOf(ref, table);
     if (found === undefined) {
       const first = ref.parts?.[0];
@@ -118,11 +122,11 @@ export function withTypedFields(q: SelectQuery, table: KernelTable, env: Planner
     paths.set(name, resolvePath(parts, pathStart(found.start, btf, parts[0]!.span), btf));
   }
   const query = paths.size === 0 ? q : rewrite(q, table);
-  return { query, table: withColumns(onHook(q, refs, table, argument), [...paths.values()]) };
+  return { query, table: withColumns(onHook(q, refs, table, argument, shared), [...paths.values()]) };
 }
 
 /** The table the query runs on: tp_btf when it reads no record field, else classic (see the top). */
-function onHook(q: SelectQuery, refs: readonly ColumnRef[], table: KernelTable, argument: { readonly name: string; readonly span: Span } | undefined): KernelTable {
+function onHook(q: SelectQuery, refs: readonly ColumnRef[], table: KernelTable, argument: { readonly name: string; readonly span: Span } | undefined, shared: boolean): KernelTable {
   const typed = table.typed;
   if (typed === undefined) return table;
   if (typed.table === undefined) {
@@ -130,9 +134,8 @@ function onHook(q: SelectQuery, refs: readonly ColumnRef[], table: KernelTable, 
     return table;
   }
   const field = firstRecordField(q, refs, table, typed.table);
-  if (field === undefined) return typed.table;
-  if (argument !== undefined) throw new QueryError([diagnostic('arguments-with-fields', { argument: argument.name, field: field.name }, argument.span)]);
-  return table;
+  if (field !== undefined && argument !== undefined) throw new QueryError([diagnostic('arguments-with-fields', { argument: argument.name, field: field.name }, argument.span)]);
+  return field !== undefined || (shared && argument === undefined) ? table : typed.table;
 }
 
 function rewrite(q: SelectQuery, table: KernelTable): SelectQuery {

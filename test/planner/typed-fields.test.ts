@@ -85,8 +85,12 @@ test('hook choice: common columns alone and arguments go on tp_btf, record field
   assert.equal(plan(`SELECT comm, count(*) ${SWITCH} GROUP BY comm`).kernel.source.kind, 'btf-tracepoint');
   assert.equal(plan(`SELECT next_comm, count(*) ${SWITCH} GROUP BY next_comm`).kernel.source.kind, 'tracepoint');
   assert.equal(plan(`SELECT * ${SWITCH}`).kernel.source.kind, 'tracepoint');
-  // A record field named like an argument is the record field.
+  // A name that is a record field and an argument: the record field alone, the argument beside other arguments.
   assert.equal(plan(`SELECT prev_state ${SWITCH}`).kernel.source.kind, 'tracepoint');
+  const beside = plan(`SELECT next.comm, prev_state ${SWITCH}`);
+  assert.equal(beside.kernel.source.kind, 'btf-tracepoint');
+  assert.deepEqual(source(beside, 'prev_state'), { kind: 'field', offset: 24, size: 4, signed: false });
+  assert.deepEqual(source(plan('SELECT skb.len, reason FROM tracepoint.skb.kfree_skb'), 'reason'), { kind: 'field', offset: 24, size: 4, signed: false });
   // Forced classic, or without BTF for the event: the classic hook.
   assert.equal(plan(`SELECT comm ${SWITCH}`, 'tracepoint').kernel.source.kind, 'tracepoint');
   assert.equal(plan(`SELECT comm ${SWITCH}`, undefined, {}).kernel.source.kind, 'tracepoint');
