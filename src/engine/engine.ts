@@ -126,7 +126,7 @@ export class Engine {
   private constructor(
     readonly session: Session,
     readonly catalog: Catalog,
-    private readonly plannerEnv: PlannerEnv,
+    readonly plannerEnv: PlannerEnv,
     private readonly opts: EngineOptions,
   ) {}
 

@@ -35,6 +35,22 @@ function membersHolder(t: CType): { readonly struct: Extract<CType, { kind: 'str
 }
 
 /**
+ * The member names a path may go on with after `parts` (the first is the start's name), for
+ * completion: the members of the struct it reaches; none when it reaches no struct or names no member.
+ */
+export function membersAfter(parts: readonly string[], start: PathStart, btf: BtfTypes): readonly string[] {
+  let type = start.type;
+  for (const name of parts.slice(1)) {
+    const holder = membersHolder(type);
+    const member = holder === undefined ? undefined : btf.members(holder.struct).find((m) => m.name.toLowerCase() === name.toLowerCase());
+    if (member === undefined) return [];
+    type = member.type;
+  }
+  const holder = membersHolder(type);
+  return holder === undefined ? [] : btf.members(holder.struct).map((m) => m.name);
+}
+
+/**
  * The column reading `parts` (the first is the start's name) from `start`. Throws a QueryError on
  * the first part that names no member, goes into what has none, or is not a value bpfql reads.
  */

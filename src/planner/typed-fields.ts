@@ -21,7 +21,7 @@ import type { Span } from '../diag/span.js';
 import type { Expr, SelectQuery } from '../query/ast.js';
 import { columnRefs, mapChildren, queryExprs } from './expr-walk.js';
 import type { PathStart } from './member-paths.js';
-import { pathName, resolvePath } from './member-paths.js';
+import { membersAfter, pathName, resolvePath } from './member-paths.js';
 import type { PlannerEnv } from './offsets.js';
 import { OffsetUnavailableError } from './offsets.js';
 
@@ -136,6 +136,16 @@ function onHook(q: SelectQuery, refs: readonly ColumnRef[], table: KernelTable, 
   const field = firstRecordField(q, refs, table, typed.table);
   if (field !== undefined && argument !== undefined) throw new QueryError([diagnostic('arguments-with-fields', { argument: argument.name, field: field.name }, argument.span)]);
   return field !== undefined || (shared && argument === undefined) ? table : typed.table;
+}
+
+/** For completion: the members after the dotted `parts` of a path on `table` (`next` → prio, comm, …). */
+export function completeMembers(table: KernelTable, parts: readonly string[], env: PlannerEnv): readonly string[] {
+  const first = parts[0]?.toLowerCase();
+  const arg = table.typed?.args.find((a) => a.name === first);
+  const start = arg ?? (first === CURRENT && !table.columns.some((c) => c.name === CURRENT) ? 'current' : undefined);
+  if (start === undefined) return [];
+  const btf = env.btfTypes();
+  return membersAfter(parts, pathStart(start, btf, { start: 0, end: 0 }), btf);
 }
 
 function rewrite(q: SelectQuery, table: KernelTable): SelectQuery {

@@ -83,7 +83,7 @@ test('next.comm, next.prio and prev.comm equal bpftrace\'s record fields; prev.r
     assert.equal(comm, w.comm);
     assert.equal(Number(parent), process.pid);
     assert.equal(Number(currentParent), process.pid);
-    assert.deepEqual(new Map([[String(comm), Number(n)]]), theirPrev);
+    assert.deepEqual(new Map([[w.comm, Number(n)]]), theirPrev);
     assert.ok(Number(n) >= SLEEPS);
     // The classic hook's record field counts what tp_btf's argument counted.
     assert.deepEqual(rowsOf(classic!).map((r) => [r[0], Number(r[1])]), [[comm, Number(n)]]);
