@@ -11,6 +11,7 @@ import type { ExecArgsOffsets, MemberOffsets, RegOffsets, TaskOffsets } from '..
 import { DATA_LOC_BYTES, stringCapacity } from '../planner/layout.js';
 import { AF_INET } from '../catalog/addresses.js';
 import type { Codegen } from './codegen.js';
+import { emitKernelPath } from './kernel-path.js';
 import { emitStackId } from './stacks.js';
 import type { PairLayout } from './pair-layout.js';
 import { taskValueOffset } from './pair-layout.js';
@@ -89,6 +90,7 @@ export class Values {
           break;
         case 'task': this.fetchTask(c.name, s.path, s.size, s.elapsed === true); break;
         case 'pointee': this.fetchPointee(c.name, s.pointer, s.path, s.size); break;
+        case 'kernel-path': this.fetchKernelPath(c, s); break;
         case 'latency': this.fetchLatency(); break;
         case 'stack': this.fetchStack(c.name, s.space); break;
         case 'cgroup': if (!s.entry) this.fetchHelper('cgroup_id'); break;
@@ -167,6 +169,14 @@ export class Values {
         g.emit(comment(c.name, ldx.dw(dst, R10, slot)));
         if (s.bigEndian && s.size !== 1) g.emit(comment('network byte order', BE[s.size](dst)));
         if (s.signed && s.size !== 8) signExtend(g, dst, s.size);
+        return;
+      }
+      case 'kernel-path': {
+        if (s.text === true) throw new Error(`${c.name} is a string`);
+        const slot = this.pointeeSlots.get(c.name);
+        if (slot === undefined) throw new Error(`${c.name} was not fetched`);
+        g.emit(comment(c.name, ldx.dw(dst, R10, slot)));
+        if (s.signed && s.size < 8) signExtend(g, dst, s.size as 1 | 2 | 4);
         return;
       }
       case 'stack': {
@@ -331,6 +341,19 @@ export class Values {
     );
   }
 
+  /** A BTF member path: its text into a cleared buffer, or its integer into a zeroed word. */
+  private fetchKernelPath(c: Column, s: Extract<Column['source'], { kind: 'kernel-path' }>): void {
+    if (s.text === true) {
+      const buffer = this.clearedBuffer(c);
+      if (buffer !== undefined) emitKernelPath(this.g, c.name, s, buffer, stringCapacity(c));
+      return;
+    }
+    if (this.pointeeSlots.has(c.name)) return;
+    const slot = this.g.frame.alloc(8, c.name);
+    this.pointeeSlots.set(c.name, slot);
+    emitKernelPath(this.g, c.name, s, slot, 8);
+  }
+
   /**
    * A socket's address, through the record's pointer to its struct sock: the IPv6 one, or the
    * IPv4 one made IPv4-mapped (as sockaddr addresses are), by the record's family after it.
@@ -403,7 +426,7 @@ export class Values {
         g.emit(ldx.dw(R3, R6, this.regOffset(s.member)), comment(`${c.name}: user string at register ${s.member}`, call(Helper.probeReadUserStr)));
         return;
       case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address': case 'data-loc-bytes': case 'constant': case 'pointee':
-      case 'cgroup': case 'cgroup-set': case 'exec-args':
+      case 'cgroup': case 'cgroup-set': case 'exec-args': case 'kernel-path':
         throw new Error(`${c.name} is not a string read by a helper`);
       default:
         return assertNever(s);

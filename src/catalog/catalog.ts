@@ -1,6 +1,8 @@
 // The catalog: resolves table names to kernel tables. It reads the running kernel only through
 // the CatalogEnv it is given, so tests build it over fixture text.
 import { closest } from '../diag/messages.js';
+import { argColumn } from './arg-columns.js';
+import type { TracepointArg } from './btf-types.js';
 import { COMMON_COLUMNS, TASK_COLUMNS } from './common-columns.js';
 import { withStackColumns } from './stack-columns.js';
 import { CURATED_TABLES } from './tables/index.js';
@@ -9,7 +11,7 @@ import { MissingFieldError } from './curated.js';
 import { FormatParseError, parseFormat } from './format.js';
 import type { Hook } from './hook.js';
 import type { Column } from './column.js';
-import type { EventSource, KernelTable, OtherEvent, TableResolution } from './table.js';
+import type { EventSource, KernelTable, OtherEvent, TableResolution, TypedEvent } from './table.js';
 import { tracepointColumns } from './tracepoint-columns.js';
 import { probeColumn } from './probe-name.js';
 import type { BinaryFile, UprobeResolution } from './probe-tables.js';
@@ -29,6 +31,8 @@ export interface CatalogEnv {
   readonly hook?: Hook;
   /** The BTF id of the typedef `btf_trace_<event>` (tp_btf programs); undefined without BTF or without the typedef. */
   btfTracepoint?(event: string): number | undefined;
+  /** The TP_PROTO arguments of `btf_trace_<event>` after its `void *`; undefined without BTF or without the typedef. */
+  btfTracepointArgs?(event: string): readonly TracepointArg[] | undefined;
 }
 
 export const TRACEPOINT_PREFIX = 'tracepoint.';
@@ -242,6 +246,32 @@ export class Catalog {
     return (r) => ({ kind: 'btf-tracepoint', category: r.category, event: r.event, btfId: ids.get(r.event)! });
   }
 
+  /**
+   * The event's arguments from BTF and its table on tp_btf (see TypedEvent); undefined when BTF
+   * has no `btf_trace_<event>` (events without a raw tracepoint of their own, such as each
+   * system call's, or a kernel without BTF), so the table stays on the classic hook.
+   */
+  private typedEvent(classic: KernelTable, category: string, event: string): TypedEvent | undefined {
+    const args = this.env.btfTracepointArgs?.(event);
+    const btfId = this.env.btfTracepoint?.(event);
+    if (args === undefined || btfId === undefined) return undefined;
+    if ((this.env.hook ?? 'cheapest') === 'tracepoint') return { args };
+    // The common columns keep their names; an argument named like a record field is a column here
+    // (which of the two a query means, planner/typed-fields.ts says).
+    const taken = new Set(withStackColumns(COMMON_COLUMNS).map((c) => c.name));
+    const argColumns = args.flatMap((a) => {
+      const c = taken.has(a.name) ? undefined : argColumn(a);
+      return c === undefined ? [] : [c];
+    });
+    const table: KernelTable = {
+      name: classic.name,
+      description: classic.description,
+      source: { kind: 'btf-tracepoint', category, event, btfId },
+      columns: withStackColumns([...COMMON_COLUMNS, ...argColumns]),
+    };
+    return { args, table };
+  }
+
   private fromTracepoint(name: string, category: string, event: string): TableResolution {
     const text = this.env.readFormat(category, event);
     if (text === undefined) return { kind: 'unknown', name };
@@ -253,7 +283,8 @@ export class Catalog {
         source: { kind: 'tracepoint', category, event },
         columns: withStackColumns([...COMMON_COLUMNS, ...tracepointColumns(format.fields)]),
       };
-      return { kind: 'table', table };
+      const typed = this.typedEvent(table, category, event);
+      return { kind: 'table', table: typed === undefined ? table : { ...table, typed } };
     } catch (e) {
       if (e instanceof FormatParseError) return { kind: 'unavailable', name, reason: e.message };
       throw e;

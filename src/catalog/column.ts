@@ -60,6 +60,15 @@ export type ColumnSource =
    * time from it to the event (a task's age when it exits).
    */
   | { readonly kind: 'task'; readonly path: readonly string[]; readonly size: 4 | 8; readonly signed: boolean; readonly elapsed?: boolean }
+  /**
+   * A value reached through kernel pointers, typed by BTF at plan time (`next.real_parent.tgid`,
+   * `current.comm`; see planner/typed-fields.ts): from the pointer argument at `from` in a raw
+   * tracepoint's context, or from the current task. Each hop is a byte offset in the struct
+   * reached so far; every hop but the last lands on a pointer, which is followed. The last hop's
+   * `size` bytes are the value: an integer, or with `text` a char array read up to its NUL. Read
+   * with bpf_probe_read_kernel, so a NULL pointer on the way reads as 0 (or '').
+   */
+  | { readonly kind: 'kernel-path'; readonly from: number | 'current'; readonly hops: readonly number[]; readonly size: number; readonly signed: boolean; readonly text?: true }
   /** A value the entry event of a paired table saved (see Pairing), by its index. */
   | { readonly kind: 'entry-field'; readonly index: number; readonly signed: boolean }
   /**

@@ -1,4 +1,5 @@
 // Kernel tables: an event source and the columns its events carry.
+import type { TracepointArg } from './btf-types.js';
 import type { Column } from './column.js';
 import { assertNever } from '../diag/assert-never.js';
 
@@ -88,6 +89,25 @@ export interface KernelTable {
    * `tracepoint.sched.*`); never with pairing; `where` columns are table columns, found by name on each.
    */
   readonly also?: readonly OtherEvent[];
+  /** A `tracepoint.<category>.<event>` table's TP_PROTO arguments, and its form on the raw hook. */
+  readonly typed?: TypedEvent;
+}
+
+/**
+ * What BTF says of a tracepoint's arguments. A query that reads them, or only the common columns,
+ * runs on `table`: the event's tp_btf hook, whose context is the arguments (8 bytes each) and
+ * where no record is formatted; a query that reads a record field stays on the classic hook
+ * (planner/typed-fields.ts).
+ */
+export interface TypedEvent {
+  /** TP_PROTO's arguments after the first (`void *`), from BTF. */
+  readonly args: readonly TracepointArg[];
+  /**
+   * The table on tp_btf: the common columns and the arguments a value can be read from (integers
+   * and pointers; an argument named like a common column is left out). Absent when
+   * BPFQL_HOOK=tracepoint keeps every table on the classic hook.
+   */
+  readonly table?: KernelTable;
 }
 
 /**

@@ -22,6 +22,18 @@ export interface DiagnosticParams {
   'table-unavailable': { readonly name: string; readonly reason: string };
   /** A column whose kernel facts (struct offsets from BTF) this kernel cannot give; the rest of the table works. */
   'column-unavailable': { readonly name: string; readonly reason: string };
+  /** A member path (`next.prioo`) names no member of the struct it reaches; `member` is the name written. */
+  'unknown-member': { readonly struct: string; readonly member: string; readonly suggestions: readonly string[] };
+  /** A member path goes on past a value that has no members (an integer, a char array, a pointer to one). */
+  'no-members': { readonly path: string; readonly type: string };
+  /** A member path ends on, or goes through, what bpfql does not read (an array, a bitfield, a struct as a whole). */
+  'unsupported-member': { readonly path: string; readonly type: string; readonly reason: string };
+  /** A query reads a tracepoint's BTF arguments (tp_btf) and fields of its formatted record (classic hook) at once. */
+  'arguments-with-fields': { readonly argument: string; readonly field: string };
+  /** A query reads a tracepoint's BTF arguments where the table cannot go on tp_btf. */
+  'arguments-need-raw-hook': { readonly argument: string; readonly reason: string };
+  /** `DESCRIBE STRUCT name` of a struct the kernel's BTF lacks (or no BTF at all). */
+  'unknown-struct': { readonly name: string; readonly reason: string };
   'type-mismatch': { readonly operator: string; readonly expected: string; readonly found: string };
   'wrong-arity': { readonly name: string; readonly expected: string; readonly found: number };
   'bad-argument': { readonly name: string; readonly reason: string };

@@ -26,6 +26,14 @@ const renderers: Renderers = {
   'unknown-syscall': (p) => `this kernel has no system call '${p.name}' with entry and exit tracepoints${didYouMean(p.suggestions)}`,
   'table-unavailable': (p) => `table '${p.name}' is not available on this kernel: ${p.reason}`,
   'column-unavailable': (p) => `column '${p.name}' is not available on this kernel: ${p.reason}`,
+  'unknown-member': (p) => `${p.struct} has no member '${p.member}'${didYouMean(p.suggestions)}`,
+  'no-members': (p) => `'${p.path}' is ${p.type}, which has no members`,
+  'unsupported-member': (p) => `'${p.path}' (${p.type}) cannot be read: ${p.reason}`,
+  'arguments-with-fields': (p) =>
+    `'${p.argument}' is an argument of the event, read on the tp_btf hook, and '${p.field}' a field of its formatted record, read on the classic tracepoint hook; ` +
+    'a query reads one kind or the other (the record\'s fields are mostly the arguments\' members: read those through the arguments)',
+  'arguments-need-raw-hook': (p) => `argument '${p.argument}' is read on the tp_btf hook: ${p.reason}`,
+  'unknown-struct': (p) => `no struct '${p.name}': ${p.reason}`,
   'type-mismatch': (p) => `'${p.operator}' expects ${p.expected} but got ${p.found}`,
   'wrong-arity': (p) => `${p.name}() takes ${p.expected} argument(s) but was given ${p.found}`,
   'bad-argument': (p) => `bad argument to ${p.name}(): ${p.reason}`,

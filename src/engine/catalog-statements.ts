@@ -15,6 +15,7 @@ import type { TableRef } from '../query/ast.js';
 import { codeTokens, tokenName } from '../query/scan.js';
 import type { QueryResult, Session } from '../store/session.js';
 import { assertNever } from '../diag/assert-never.js';
+import { typedRows } from './describe-btf.js';
 
 /** The catalog's own DuckDB tables, made the first time a statement names one. */
 export const CATALOG_TABLES = ['bpfql_tables', 'bpfql_columns'] as const;
@@ -105,8 +106,8 @@ export function describeTable(catalog: Catalog, ref: TableRef): QueryResult {
   const r = catalog.resolve(ref.name);
   if (r.kind === 'unknown') throw new QueryError([diagnostic('unknown-table', { name: ref.name, suggestions: catalog.suggest(ref.name) }, ref.span)]);
   if (r.kind === 'unavailable') throw new QueryError([diagnostic('table-unavailable', { name: r.name, reason: r.reason }, ref.span)]);
-  const rows = r.table.columns.map((c) => [c.name, columnTypeName(c), columnDescription(c)]);
-  rows.push(['(source)', '', sourceText(r.table)]);
+  const rows = [...r.table.columns.map((c) => [c.name, columnTypeName(c), columnDescription(c)]), ...typedRows(r.table)];
+  rows.push(['(source)', '', r.table.typed?.table === undefined ? sourceText(r.table) : `${sourceText(r.table)}; ${describeTableSource(r.table.typed.table)} when a query reads no record field`]);
   return { columns: [{ name: 'column', type: 'VARCHAR' }, { name: 'type', type: 'VARCHAR' }, { name: 'description', type: 'VARCHAR' }], rows };
 }
 

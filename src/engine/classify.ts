@@ -52,6 +52,7 @@ export function classify(sql: string, catalog: Catalog): StatementClass {
   const body = isSymbol(tokens[tokens.length - 1], ';') ? tokens.slice(0, -1) : tokens;
   if (body.length === 2 && isWord(body[0], 'show') && isWord(body[1], 'tables')) return 'kernel';
   if (isWord(body[0], 'describe') || isWord(body[0], 'desc')) {
+    if (isWord(body[1], 'struct') && body.length === 3) return 'kernel';
     const ref = dottedName(body, 1);
     return ref !== undefined && ref.next === body.length && catalog.isKernelTableName(ref.name) ? 'kernel' : 'duckdb';
   }

@@ -35,6 +35,7 @@ import { recordCgroups } from '../store/cgroups-table.js';
 import { cgroupsBatch } from '../runtime/cgroup-names.js';
 import { quoteIdent } from '../query/quote.js';
 import { createCatalogTables, describeTable, mentionsCatalogTables, showTables } from './catalog-statements.js';
+import { describeStruct } from './describe-btf.js';
 import { decoderMacrosSql } from '../catalog/decoders.js';
 import { duckdbAggregateMacros } from '../functions/duckdb-macros.js';
 import { runProgress, type RunProgress } from '../runtime/progress.js';
@@ -125,7 +126,7 @@ export class Engine {
   private constructor(
     readonly session: Session,
     readonly catalog: Catalog,
-    private readonly plannerEnv: PlannerEnv,
+    readonly plannerEnv: PlannerEnv,
     private readonly opts: EngineOptions,
   ) {}
 
@@ -261,6 +262,7 @@ export class Engine {
     switch (stmt.kind) {
       case 'show-tables': return { kind: 'rows', result: await showTables(this.catalog, this.session) };
       case 'describe': return { kind: 'rows', result: describeTable(this.catalog, stmt.table) };
+      case 'describe-struct': return { kind: 'rows', result: describeStruct(this.plannerEnv, stmt.struct) };
       case 'explain': {
         const { plan, program } = this.prepare(stmt.query);
         if (duckdbMayRefuse(stmt.query, plan, { kind: 'replace', table: 'last' })) await checkDuckdbPart(this.session, plan, text, { kind: 'replace', table: 'last' });

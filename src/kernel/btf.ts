@@ -3,9 +3,12 @@
 // struct", "which id has this typedef" and "what does this enum name": the type section is walked once to find where each type record starts, names are
 // compared as bytes, and nothing else is decoded.
 import { readFileSync } from 'node:fs';
+import type { BtfTypes, CMember, CType, TracepointArg } from '../catalog/btf-types.js';
 import { Errno, KernelError } from './errors.js';
 
-export interface Btf {
+type StructType = Extract<CType, { kind: 'struct' }>;
+
+export interface Btf extends BtfTypes {
   /** Byte offset of `member` in `struct` (a struct or union), looking inside anonymous members. */
   memberOffset(struct: string, member: string): number;
   /** sizeof(struct). */
@@ -14,6 +17,8 @@ export interface Btf {
   typedefId(name: string): number | undefined;
   /** The names and values of `enum name` (the kernel's own spelling of each name), in order. */
   enumValues(name: string): readonly (readonly [value: bigint, name: string])[];
+  /** The TP_PROTO arguments of `btf_trace_<event>` after its first (`void *`); undefined when BTF has no such typedef. */
+  tracepointArgs(event: string): readonly TracepointArg[] | undefined;
 }
 
 const MAGIC = 0xeb9f;
@@ -21,21 +26,32 @@ const TYPE_HEADER = 12;
 
 const Kind = {
   INT: 1,
+  PTR: 2,
   ARRAY: 3,
   STRUCT: 4,
   UNION: 5,
   ENUM: 6,
+  FWD: 7,
   TYPEDEF: 8,
   VOLATILE: 9,
   CONST: 10,
   RESTRICT: 11,
+  FUNC: 12,
   FUNC_PROTO: 13,
   VAR: 14,
   DATASEC: 15,
   DECL_TAG: 17,
   TYPE_TAG: 18,
+  FLOAT: 16,
   ENUM64: 19,
 } as const;
+
+/** INT's encoding bits (the word after the header): signed, and bool. */
+const INT_SIGNED = 1;
+const INT_BOOL = 4;
+
+/** How deep a type's C spelling is followed (pointers to pointers, typedef chains). */
+const MAX_TYPE_DEPTH = 16;
 
 /** Bytes that follow the 12-byte common header of a type of this kind with `vlen` items. */
 function trailingBytes(kind: number, vlen: number): number {
@@ -106,13 +122,36 @@ class BtfReader implements Btf {
   }
 
   typedefId(name: string): number | undefined {
+    return this.named(Kind.TYPEDEF, name);
+  }
+
+  /** The id of the type of `kind` named `name`. */
+  private named(kind: number, name: string): number | undefined {
     const offsets = this.index();
     const wanted = this.encoder.encode(name);
     for (let id = 1; id < offsets.length; id++) {
       const at = offsets[id]!;
-      if (((this.view.getUint32(at + 4, true) >>> 24) & 0x1f) === Kind.TYPEDEF && this.nameIs(this.view.getUint32(at, true), wanted)) return id;
+      if (((this.view.getUint32(at + 4, true) >>> 24) & 0x1f) === kind && this.nameIs(this.view.getUint32(at, true), wanted)) return id;
     }
     return undefined;
+  }
+
+  /**
+   * The parameter names of the function the kernel calls for a raw tracepoint (its typedef's
+   * prototype has none): `__bpf_trace_<event>`, else the `__probestub_<event>` newer kernels have.
+   */
+  private argNames(event: string): readonly string[] {
+    for (const fn of [`__bpf_trace_${event}`, `__probestub_${event}`]) {
+      const id = this.named(Kind.FUNC, fn);
+      if (id === undefined) continue;
+      const proto = this.resolve(this.view.getUint32(this.offsetOf(id) + 8, true));
+      if (proto === 0 || this.kindOf(proto) !== Kind.FUNC_PROTO) continue;
+      const at = this.offsetOf(proto);
+      const names: string[] = [];
+      for (let i = 0; i < (this.view.getUint32(at + 4, true) & 0xffff); i++) names.push(this.stringAt(this.view.getUint32(at + TYPE_HEADER + 8 * i, true)));
+      return names;
+    }
+    return [];
   }
 
   enumValues(name: string): readonly (readonly [bigint, string])[] {
@@ -133,6 +172,114 @@ class BtfReader implements Btf {
       out.push([value, this.stringAt(this.view.getUint32(m, true))]);
     }
     return out;
+  }
+
+  tracepointArgs(event: string): readonly TracepointArg[] | undefined {
+    const typedef = this.typedefId(`btf_trace_${event}`);
+    if (typedef === undefined) return undefined;
+    const ptr = this.view.getUint32(this.offsetOf(typedef) + 8, true);
+    const proto = ptr === 0 || this.kindOf(ptr) !== Kind.PTR ? 0 : this.resolve(this.view.getUint32(this.offsetOf(ptr) + 8, true));
+    if (proto === 0 || this.kindOf(proto) !== Kind.FUNC_PROTO) return undefined;
+    const at = this.offsetOf(proto);
+    const params = this.view.getUint32(at + 4, true) & 0xffff;
+    const names = this.argNames(event);
+    const out: TracepointArg[] = [];
+    for (let i = 1; i < params; i++) {
+      const p = at + TYPE_HEADER + 8 * i;
+      // A kernel whose BTF names no parameter still gives each argument a name: arg0, arg1, ….
+      const name = names.length === params && names[i] !== '' ? names[i]! : `arg${i - 1}`;
+      out.push({ name, type: this.ctype(this.view.getUint32(p + 4, true)), index: i - 1 });
+    }
+    return out;
+  }
+
+  struct(name: string): StructType | undefined {
+    try {
+      const t = this.ctype(this.composite(name));
+      return t.kind === 'struct' ? t : undefined;
+    } catch (e) {
+      if (e instanceof KernelError) return undefined;
+      throw e;
+    }
+  }
+
+  members(struct: StructType): readonly CMember[] {
+    let id = struct.id;
+    // A forward declaration (`struct foo;`) has its members under the full definition's id.
+    if (this.kindOf(id) === Kind.FWD || (this.view.getUint32(this.offsetOf(id) + 4, true) & 0xffff) === 0) {
+      if (struct.name === '' || struct.typedef === true) return [];
+      id = this.composite(struct.name);
+    }
+    return this.membersOf(id, 0);
+  }
+
+  private membersOf(id: number, base: number): CMember[] {
+    const at = this.offsetOf(id);
+    const info = this.view.getUint32(at + 4, true);
+    const kindFlag = (info & 0x80000000) !== 0;
+    const out: CMember[] = [];
+    for (let i = 0; i < (info & 0xffff); i++) {
+      const m = at + TYPE_HEADER + 12 * i;
+      const nameOff = this.view.getUint32(m, true);
+      const typeId = this.view.getUint32(m + 4, true);
+      const raw = this.view.getUint32(m + 8, true);
+      const bits = base + (kindFlag ? raw & 0xffffff : raw);
+      const inner = this.resolve(typeId);
+      const innerKind = inner === 0 ? 0 : this.kindOf(inner);
+      if (nameOff === 0) {
+        if (innerKind === Kind.STRUCT || innerKind === Kind.UNION) out.push(...this.membersOf(inner, bits));
+        continue;
+      }
+      const type = this.ctype(typeId);
+      // A bitfield: a width in the member (kind flag), or an INT narrower than its bytes.
+      const width = kindFlag ? raw >>> 24 : innerKind === Kind.INT ? this.view.getUint32(this.offsetOf(inner) + TYPE_HEADER, true) & 0xff : 0;
+      const bitfield = width !== 0 && (type.kind !== 'int' || width !== type.size * 8 || bits % 8 !== 0);
+      out.push({ name: this.stringAt(nameOff), type, offset: Math.floor(bits / 8), ...(bitfield ? { bitfield: true as const } : {}) });
+    }
+    return out;
+  }
+
+  /** The C type of type id `id`, typedefs kept as the names of integers and anonymous structs. */
+  private ctype(id: number, depth = 0): CType {
+    if (id === 0) return { kind: 'void' };
+    if (depth > MAX_TYPE_DEPTH) return { kind: 'other', text: '…' };
+    const at = this.offsetOf(id);
+    const info = this.view.getUint32(at + 4, true);
+    const kind = (info >>> 24) & 0x1f;
+    const name = this.stringAt(this.view.getUint32(at, true));
+    const next = this.view.getUint32(at + 8, true);
+    switch (kind) {
+      case Kind.INT: {
+        const encoding = this.view.getUint32(at + TYPE_HEADER, true) >>> 24;
+        return { kind: 'int', name, size: next, signed: (encoding & INT_SIGNED) !== 0 && (encoding & INT_BOOL) === 0 };
+      }
+      case Kind.ENUM: case Kind.ENUM64:
+        return { kind: 'int', name: `enum ${name}`, size: next, signed: (info & 0x80000000) !== 0 };
+      case Kind.STRUCT: case Kind.UNION:
+        return { kind: 'struct', id, name, size: next, union: kind === Kind.UNION };
+      case Kind.FWD:
+        return { kind: 'struct', id, name, size: 0, union: (info & 0x80000000) !== 0 };
+      case Kind.PTR:
+        return { kind: 'pointer', to: this.ctype(next, depth + 1) };
+      case Kind.ARRAY: {
+        const element = this.view.getUint32(at + TYPE_HEADER, true);
+        return { kind: 'array', element: this.ctype(element, depth + 1), length: this.view.getUint32(at + TYPE_HEADER + 8, true) };
+      }
+      case Kind.TYPEDEF: {
+        const t = this.ctype(next, depth + 1);
+        if (t.kind === 'int') return { ...t, name };
+        if (t.kind === 'struct' && t.name === '') return { ...t, name, typedef: true };
+        return t;
+      }
+      case Kind.VOLATILE: case Kind.CONST: case Kind.RESTRICT: case Kind.TYPE_TAG:
+        return this.ctype(next, depth + 1);
+      case Kind.FUNC_PROTO: case Kind.FUNC:
+        return { kind: 'other', text: 'function' };
+      case Kind.FLOAT:
+        return { kind: 'other', text: name };
+      default:
+        return { kind: 'other', text: name === '' ? `BTF kind ${kind}` : name };
+    }
   }
 
   /** The NUL-terminated string at `nameOff` of the string section. */

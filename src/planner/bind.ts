@@ -38,10 +38,6 @@ export interface BoundQuery {
   readonly grouping: Grouping;
 }
 
-export function bind(parsed: SelectQuery, catalog: Catalog): BoundQuery {
-  return bindTo(parsed, resolveTable(parsed, catalog));
-}
-
 /** Binds the query to `table`, whatever its FROM names (the planner's choice of a cheaper form of it). */
 export function bindTo(parsed: SelectQuery, table: KernelTable): BoundQuery {
   const query = writeOutShorthands(unqualified(parsed), table);
@@ -60,7 +56,8 @@ export function bindTo(parsed: SelectQuery, table: KernelTable): BoundQuery {
   return { table, query, aliases, grouping: grouping(query, scope, aliases) };
 }
 
-function resolveTable(q: SelectQuery, catalog: Catalog): KernelTable {
+/** The table FROM names; a QueryError when the catalog has none or this kernel cannot give it. */
+export function resolveTable(q: SelectQuery, catalog: Catalog): KernelTable {
   const from = q.from;
   if (from.kind === 'table-function') return resolveTableFunction(from, catalog);
   const r = catalog.resolve(from.name);

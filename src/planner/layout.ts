@@ -38,6 +38,7 @@ export function stringCapacity(c: Column): number {
     case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': case 'constant': case 'pointee': return 8;
     // Their length (8 bytes), then the bytes.
     case 'exec-args': return 8 + ARGV_BYTES;
+    case 'kernel-path': return c.source.text === true ? align8(c.source.size) : 8;
   }
 }
 

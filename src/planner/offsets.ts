@@ -2,6 +2,7 @@
 // of the PlannerEnv. When the kernel cannot say (no BTF, a renamed member), only the columns that
 // need the offset are lost: the query that names one gets a diagnostic at that column, and
 // every other query plans as before.
+import type { BtfTypes } from '../catalog/btf-types.js';
 import type { Column } from '../catalog/column.js';
 import type { Span } from '../diag/span.js';
 import { diagnostic, QueryError } from '../diag/diagnostic.js';
@@ -14,6 +15,11 @@ export interface PlannerEnv {
    * registers. Throws OffsetUnavailableError when the kernel cannot say (those columns are then unavailable).
    */
   memberOffset(struct: string, member: string): number;
+  /**
+   * The kernel's BTF types, for member paths (`next.comm`, `current.mm.total_vm`, see
+   * typed-fields.ts). Throws OffsetUnavailableError when the kernel has no BTF.
+   */
+  btfTypes(): BtfTypes;
 }
 
 /** Thrown by a PlannerEnv when an offset cannot be known; the message says why. */

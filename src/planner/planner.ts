@@ -5,7 +5,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { SelectQuery } from '../query/ast.js';
 import { printExpr } from '../query/print.js';
-import { bind } from './bind.js';
+import { bindTo, resolveTable } from './bind.js';
 import { onEntryAlone } from './entry-only.js';
 import type { LowerOptions } from './lower.js';
 import { lower } from './lower.js';
@@ -14,11 +14,13 @@ import type { Plan } from './plan.js';
 import { residual } from './residual.js';
 import type { SplitOptions } from './split.js';
 import { split } from './split.js';
+import { withTypedFields } from './typed-fields.js';
 
 export type PlanOptions = SplitOptions & LowerOptions;
 
 export function planQuery(query: SelectQuery, catalog: Catalog, env: PlannerEnv, opts: PlanOptions = {}): Plan {
-  const bound = onEntryAlone(bind(query, catalog));
+  const typed = withTypedFields(query, resolveTable(query, catalog), env);
+  const bound = onEntryAlone(bindTo(typed.query, typed.table));
   const placed = split(bound, opts);
   const { kernel, kernelColumns, limit } = lower(placed, env, opts);
   const residualSql = residual(placed);

@@ -12,8 +12,16 @@ export type Literal =
   | { readonly type: 'bool'; readonly value: boolean }
   | { readonly type: 'null' };
 
+/** One name of a dotted column reference, where it was written. */
+export interface NamePart { readonly name: string; readonly span: Span }
+
 export type Expr =
-  | { readonly kind: 'column'; readonly name: string; readonly qualifier?: string; readonly span: Span }
+  /**
+   * `c`, `t.c`, or a path `a.b.c…`: `parts` has every name of a dotted reference (the qualifier
+   * and name first, then the members a kernel struct path goes on through, see
+   * planner/typed-fields.ts); a plain name has none.
+   */
+  | { readonly kind: 'column'; readonly name: string; readonly qualifier?: string; readonly parts?: readonly NamePart[]; readonly span: Span }
   | { readonly kind: 'literal'; readonly value: Literal; readonly span: Span }
   | { readonly kind: 'unary'; readonly op: UnaryOp; readonly operand: Expr; readonly span: Span }
   | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly span: Span }
@@ -64,7 +72,9 @@ export type Statement =
   | { readonly kind: 'create-table-as'; readonly table: string; readonly query: SelectQuery; readonly span: Span }
   | { readonly kind: 'insert-into'; readonly table: string; readonly query: SelectQuery; readonly span: Span }
   | { readonly kind: 'show-tables'; readonly span: Span }
-  | { readonly kind: 'describe'; readonly table: TableRef; readonly span: Span };
+  | { readonly kind: 'describe'; readonly table: TableRef; readonly span: Span }
+  /** `DESCRIBE STRUCT task_struct`: a kernel struct's members, from BTF. */
+  | { readonly kind: 'describe-struct'; readonly struct: NamePart; readonly span: Span };
 
 export type StatementKind = Statement['kind'];
 

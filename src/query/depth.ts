@@ -49,7 +49,7 @@ export function checkStatementDepth(s: Statement): void {
     case 'describe':
       if (s.table.kind === 'table-function') s.table.args.forEach(checkExpressionDepth);
       return;
-    case 'show-tables':
+    case 'show-tables': case 'describe-struct':
       return;
   }
 }

@@ -119,7 +119,7 @@ export abstract class ExpressionGrammar extends EmbeddedActionsParser {
     return { args, distinct, star, close };
   });
 
-  /** A column `c`, a qualified column `t.c`, or a call `f(...)`. */
+  /** A column `c`, a qualified column `t.c`, a member path `a.b.c…`, or a call `f(...)`. */
   private readonly nameExpr = this.RULE('nameExpr', (): Expr => {
     const first = this.CONSUME(T.Name);
     return this.OR([
@@ -131,14 +131,21 @@ export abstract class ExpressionGrammar extends EmbeddedActionsParser {
       },
       {
         ALT: () => {
-          this.CONSUME(T.Dot);
-          const second = this.CONSUME2(T.Name);
-          return this.ACTION((): Expr => ({
-            kind: 'column',
-            name: nameOf(second),
-            qualifier: nameOf(first),
-            span: span(first.startOffset, tokenSpan(second).end),
-          }));
+          const rest: IToken[] = [];
+          this.AT_LEAST_ONE(() => {
+            this.CONSUME(T.Dot);
+            rest.push(this.CONSUME2(T.Name));
+          });
+          return this.ACTION((): Expr => {
+            const parts = [first, ...rest].map((t) => ({ name: nameOf(t), span: tokenSpan(t) }));
+            return {
+              kind: 'column',
+              name: parts[1]!.name,
+              qualifier: parts[0]!.name,
+              parts,
+              span: span(first.startOffset, parts[parts.length - 1]!.span.end),
+            };
+          });
         },
       },
       { ALT: () => this.ACTION((): Expr => ({ kind: 'column', name: nameOf(first), span: tokenSpan(first) })) },

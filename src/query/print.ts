@@ -87,6 +87,7 @@ function list(items: readonly Expr[]): string {
 export function printExpr(e: Expr): string {
   switch (e.kind) {
     case 'column':
+      if (e.parts !== undefined) return e.parts.map((p) => quoteIdent(p.name)).join('.');
       return e.qualifier === undefined ? quoteIdent(e.name) : `${quoteIdent(e.qualifier)}.${quoteIdent(e.name)}`;
     case 'literal':
       return printLiteral(e.value);

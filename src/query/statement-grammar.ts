@@ -291,10 +291,27 @@ export class BpfqlParser extends ExpressionGrammar {
       {
         ALT: () => {
           const start = this.CONSUME(T.Describe);
-          const table = this.SUBRULE(this.tableRef);
-          return this.ACTION((): Statement => ({
-            kind: 'describe', table, span: span(start.startOffset, table.span.end),
-          }));
+          return this.OR2([
+            {
+              // `struct` is no keyword (a column may be called so): before a second name, it is read as one.
+              GATE: () => this.LA(1).image.toLowerCase() === 'struct',
+              ALT: () => {
+                this.CONSUME3(T.Name);
+                const name = this.CONSUME4(T.Name);
+                return this.ACTION((): Statement => ({
+                  kind: 'describe-struct', struct: { name: nameOf(name), span: tokenSpan(name) }, span: span(start.startOffset, tokenSpan(name).end),
+                }));
+              },
+            },
+            {
+              ALT: () => {
+                const table = this.SUBRULE(this.tableRef);
+                return this.ACTION((): Statement => ({
+                  kind: 'describe', table, span: span(start.startOffset, table.span.end),
+                }));
+              },
+            },
+          ]);
         },
       },
     ]);

@@ -1,6 +1,7 @@
 // What the REPL needs from the engine, as an interface so components and the runner can be tested
 // with a fake. The REPL holds no compiler logic: statements go to Engine.execute, as in the CLI.
 import type { Engine, Outcome, RunContext } from '../engine/engine.js';
+import { completeMembers } from '../planner/typed-fields.js';
 import type { CompletionNames } from './completion.js';
 
 export interface Backend {
@@ -36,6 +37,10 @@ export function engineBackend(engine: Engine): Backend {
             return t.kind === 'table' ? t.table.columns.map((c) => c.name) : [];
           }, []);
         },
+        membersOf: (table, parts) => safely(() => {
+          const t = engine.catalog.resolve(table);
+          return t.kind === 'table' ? completeMembers(t.table, parts, engine.plannerEnv) : [];
+        }, []),
       };
     },
   };

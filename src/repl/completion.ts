@@ -10,6 +10,8 @@ export interface CompletionNames {
   readonly tables: readonly string[];
   /** The columns of a table, empty when it is unknown. */
   readonly columnsOf: (table: string) => readonly string[];
+  /** The kernel struct members after a path's dotted parts on a table (`next` → comm, prio, …); empty when none. */
+  readonly membersOf?: (table: string, parts: readonly string[]) => readonly string[];
 }
 
 export interface Completion {
@@ -80,8 +82,13 @@ export function complete(text: string, cursor: number, names: CompletionNames): 
   }
   if (TABLE_CONTEXT.test(lead)) return { start, candidates: oneSegment(matching(names.tables, prefix), prefix) };
   if (/\b(?:group|order)\s+$/i.test(lead)) return { start, candidates: matching(['BY'], prefix).map(keywordCase(prefix)) };
-  // A dotted word elsewhere is a qualified name we have nothing to offer for.
-  if (prefix.includes('.')) return { start, candidates: [] };
+  // A dotted word elsewhere is a member path (`next.pr` → next.prio) or a qualified name.
+  if (prefix.includes('.')) {
+    const parts = prefix.split('.');
+    const head = parts.slice(0, -1);
+    const members = tablesIn(statement).flatMap((t) => names.membersOf?.(t, head) ?? []);
+    return { start, candidates: matching(members.map((m) => `${head.join('.')}.${m}`), prefix) };
+  }
   const columns = tablesIn(statement).flatMap((t) => names.columnsOf(t));
   const kw = keywordCase(prefix);
   return {

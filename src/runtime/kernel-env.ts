@@ -33,6 +33,15 @@ export const kernelCatalogEnv: CatalogEnv = {
       throw e;
     }
   },
+  btfTracepointArgs(event) {
+    try {
+      return vmlinuxBtf().tracepointArgs(event);
+    } catch (e) {
+      // Without BTF the event's table has no typed arguments.
+      if (e instanceof KernelError && e.op === 'BTF') return undefined;
+      throw e;
+    }
+  },
 };
 
 /** The first bytes of every ELF file. */
@@ -74,6 +83,14 @@ export const kernelPlannerEnv: PlannerEnv = {
     } catch (e) {
       // No BTF, or BTF without this member: the columns that need it are unavailable, nothing else.
       if (e instanceof KernelError && e.op === 'BTF') throw new OffsetUnavailableError(`${struct}.${member} comes from BTF: ${e.message}${e.hint ? `; ${e.hint}` : ''}`);
+      throw e;
+    }
+  },
+  btfTypes() {
+    try {
+      return vmlinuxBtf();
+    } catch (e) {
+      if (e instanceof KernelError && e.op === 'BTF') throw new OffsetUnavailableError(`kernel struct members come from BTF: ${e.message}${e.hint ? `; ${e.hint}` : ''}`);
       throw e;
     }
   },

@@ -34,6 +34,9 @@ const COMMON = [
   'cgroup string', 'container_id string', 'container_runtime string', 'container_name string', 'pod_uid string', 'pod_name string', 'pod_namespace string',
 ];
 
+/** Every table's last row before its source: the current task, whose members paths read. */
+const CURRENT = ['current', 'struct task_struct *', 'the task the event runs in; members as <name>.<member> (DESCRIBE STRUCT task_struct)'];
+
 test('DESCRIBE of a tracepoint lists its format fields with their types', async () => {
   await withEngine(async (engine) => {
     const described = await rows(engine, 'DESCRIBE tracepoint.syscalls.sys_enter_openat');
@@ -45,6 +48,7 @@ test('DESCRIBE of a tracepoint lists its format fields with their types', async 
       ['flags', 's32', 'int'],
       ['mode', 'u16', 'umode_t'],
       ...STACKS,
+      CURRENT,
       ['(source)', '', 'tracepoint syscalls:sys_enter_openat'],
     ]);
   });
@@ -59,6 +63,7 @@ test('DESCRIBE of a curated table shows decoded columns as text and where the ro
       ['ret', 's64', 'return value, or -errno'],
       ['latency_ns', 'u64', 'nanoseconds from entry to return'],
       ...STACKS,
+      CURRENT,
       ['(source)', '', 'raw tracepoint raw_syscalls:sys_enter paired with raw tracepoint raw_syscalls:sys_exit; raw tracepoint raw_syscalls:sys_enter alone when a query reads none of ts, cpu, ret, latency_ns, kstack, ustack'],
     ]);
     const connect = await rows(engine, 'DESCRIBE tcp_connect');

@@ -8,6 +8,7 @@ import type { DiagnosticCode } from '../../src/diag/diagnostic.js';
 import { QueryError } from '../../src/diag/diagnostic.js';
 import { formatDiagnostic, messageOf } from '../../src/diag/messages.js';
 import { describeTable } from '../../src/engine/catalog-statements.js';
+import { describeStruct } from '../../src/engine/describe-btf.js';
 import { explainPlan } from '../../src/engine/explain.js';
 import type { Plan } from '../../src/planner/plan.js';
 import type { PlannerEnv } from '../../src/planner/offsets.js';
@@ -32,6 +33,7 @@ function runStages(text: string, catalog: Catalog, env: PlannerEnv, opts: PlanOp
   switch (stmt.kind) {
     case 'show-tables': return { kind: 'ok' };
     case 'describe': describeTable(catalog, stmt.table); return { kind: 'ok' };
+    case 'describe-struct': describeStruct(env, stmt.struct); return { kind: 'ok' };
     case 'query': case 'explain': case 'create-table-as': case 'insert-into': {
       const plan = planQuery(stmt.query, catalog, env, opts);
       const program = compileKernelPlan(plan.kernel, plan.table);

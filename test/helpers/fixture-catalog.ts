@@ -4,6 +4,7 @@ import type { Hook } from '../../src/catalog/hook.js';
 import { Catalog } from '../../src/catalog/catalog.js';
 import type { PlannerEnv } from '../../src/planner/offsets.js';
 import { readBinary } from '../../src/runtime/kernel-env.js';
+import { FIXTURE_ARGS, fixtureBtf } from './fixture-btf.js';
 import { fromRoot } from './paths.js';
 
 const FIXTURES: Readonly<Record<string, string>> = {
@@ -67,7 +68,7 @@ export function fixtureCatalog(overrides: Readonly<Record<string, string | undef
     readBinary,
     ...(hook === undefined ? {} : { hook }),
     // BTF ids of btf_trace_<event> typedefs by event; without them the kernel has no BTF.
-    ...(btfIds === undefined ? {} : { btfTracepoint: (event: string) => btfIds[event] }),
+    ...(btfIds === undefined ? {} : { btfTracepoint: (event: string) => btfIds[event], btfTracepointArgs: (event: string) => (btfIds[event] === undefined ? undefined : FIXTURE_ARGS[event]) }),
   });
 }
 
@@ -90,4 +91,5 @@ export const fixturePlannerEnv: PlannerEnv = {
     if (off === undefined) throw new Error(`no fixture offset for ${struct}.${member}`);
     return off;
   },
+  btfTypes: () => fixtureBtf,
 };

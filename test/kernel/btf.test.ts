@@ -81,3 +81,50 @@ test('refuses data that is not BTF', () => {
   assert.throws(() => parseBtf(new Uint8Array(32)), /magic 0xeb9f/);
   assert.throws(() => parseBtf(blob.subarray(0, 40)), /truncated BTF/);
 });
+
+// For tracepoint arguments and member paths:
+//   struct task { char comm[16]; int prio; struct task *parent; };   (32 bytes)
+//   typedef void (*btf_trace_ev)(void *, struct task *, int);       (no parameter names)
+//   void __bpf_trace_ev(void *__data, struct task *p, int n);        (the names)
+const typeStrings = ['int', 'char', 'task', 'comm', 'prio', 'parent', 'btf_trace_ev', '__data', 'p', 'n', '__bpf_trace_ev', 'pid_t'];
+const t = (name: string): number => str(typeStrings, name);
+const typed = buildBtf(
+  [
+    [t('int'), info(1, 0), 4, (1 << 24) | 32], // 1: int, signed
+    [t('char'), info(1, 0), 1, (1 << 24) | 8], // 2: char
+    [0, info(3, 0), 0, 2, 1, 16], // 3: char[16]
+    [t('task'), info(4, 3), 32, t('comm'), 3, 0, t('prio'), 12, 128, t('parent'), 5, 192], // 4: struct task
+    [0, info(2, 0), 4], // 5: struct task *
+    [0, info(13, 3), 0, 0, 7, 0, 5, 0, 1], // 6: void (void *, struct task *, int)
+    [0, info(2, 0), 0], // 7: void *
+    [0, info(2, 0), 6], // 8: pointer to 6
+    [t('btf_trace_ev'), info(8, 0), 8], // 9: typedef
+    [0, info(13, 3), 0, t('__data'), 7, t('p'), 5, t('n'), 1], // 10: the same prototype, named
+    [t('__bpf_trace_ev'), info(12, 0), 10], // 11: FUNC
+    [t('pid_t'), info(8, 0), 1], // 12: typedef int pid_t
+  ],
+  typeStrings,
+);
+
+test('a tracepoint\'s arguments: the typedef\'s types, the names of __bpf_trace_<event>\'s parameters', () => {
+  const btf = parseBtf(typed);
+  const task = { kind: 'struct', id: 4, name: 'task', size: 32, union: false } as const;
+  assert.deepEqual(btf.tracepointArgs('ev'), [
+    { name: 'p', type: { kind: 'pointer', to: task }, index: 0 },
+    { name: 'n', type: { kind: 'int', name: 'int', size: 4, signed: true }, index: 1 },
+  ]);
+  assert.equal(btf.tracepointArgs('other'), undefined);
+});
+
+test('a struct\'s members: char arrays, integers through typedefs, pointers; offsets in bytes', () => {
+  const btf = parseBtf(typed);
+  const task = btf.struct('task');
+  assert.ok(task);
+  assert.deepEqual(btf.members(task).map((m) => [m.name, m.type.kind, m.offset]), [['comm', 'array', 0], ['prio', 'int', 16], ['parent', 'pointer', 24]]);
+  assert.deepEqual(btf.members(task)[1]!.type, { kind: 'int', name: 'pid_t', size: 4, signed: true });
+  assert.equal(btf.struct('nope'), undefined);
+  // Anonymous members' members are in their place; a bitfield is marked.
+  const outer = parseBtf(blob);
+  const members = outer.members(outer.struct('outer')!);
+  assert.deepEqual(members.map((m) => [m.name, m.offset, m.bitfield ?? false]), [['x', 0, false], ['a', 4, false], ['b', 4, false], ['c', 8, false], ['d', 12, true], ['e', 12, true]]);
+});

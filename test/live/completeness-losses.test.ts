@@ -8,7 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Helper, add, assemble, call, comment, encode, exit, jeq, label, ldMap, ldx, mov, st, stx } from '../../src/bpf/index.js';
 import { R0, R1, R2, R10 } from '../../src/bpf/register.js';
+import { Catalog } from '../../src/catalog/catalog.js';
 import { Engine } from '../../src/engine/engine.js';
+import { kernelCatalogEnv } from '../../src/runtime/kernel-env.js';
 import { attachPerfSampling } from '../../src/kernel/attach.js';
 import { possibleCpus } from '../../src/kernel/cpus.js';
 import { BpfMap } from '../../src/kernel/map.js';
@@ -104,7 +106,9 @@ test('events the kernel skips (a tracepoint hit while another BPF program runs o
   // it back as it was.
   const printkEnable = '/sys/kernel/tracing/events/bpf_trace/bpf_trace_printk/enable';
   const wasEnabled = readFileSync(printkEnable, 'utf8');
-  const engine = await Engine.open();
+  // The classic hook skips a tracepoint hit inside any BPF program (bpf_prog_active); a query
+  // reading only common columns would go on tp_btf, which skips only its own program's recursion.
+  const engine = await Engine.open({}, new Catalog({ ...kernelCatalogEnv, hook: 'tracepoint' }));
   try {
     let attached!: () => void;
     const ready = new Promise<void>((resolve) => (attached = resolve));

@@ -1,6 +1,6 @@
 // Runs the planner's passes one by one over the fixture catalog, so each pass's output can be checked.
 import type { BoundQuery } from '../../src/planner/bind.js';
-import { bind } from '../../src/planner/bind.js';
+import { bindTo, resolveTable } from '../../src/planner/bind.js';
 import type { Lowered, LowerOptions } from '../../src/planner/lower.js';
 import { lower } from '../../src/planner/lower.js';
 import type { SplitOptions, SplitQuery } from '../../src/planner/split.js';
@@ -11,7 +11,7 @@ import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js
 export function bound(sql: string): BoundQuery {
   const s = parseStatement(sql);
   if (s.kind !== 'query') throw new Error(`'${sql}' is no query`);
-  return bind(s.query, fixtureCatalog());
+  return bindTo(s.query, resolveTable(s.query, fixtureCatalog()));
 }
 
 export function splitOf(sql: string, opts: SplitOptions = {}): SplitQuery {

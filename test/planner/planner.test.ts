@@ -77,7 +77,7 @@ test('sum, min, max, avg of expressions are kernel aggregates; HAVING and ORDER 
 
 test('ppid asks the environment for task_struct offsets; other queries do not', () => {
   let asked = 0;
-  const env = { memberOffset: (_s: string, m: string) => (asked++, m === 'real_parent' ? 8 : 4) };
+  const env = { ...fixturePlannerEnv, memberOffset: (_s: string, m: string) => (asked++, m === 'real_parent' ? 8 : 4) };
   const q = (sql: string) => {
     const s = parseStatement(sql);
     if (s.kind !== 'query') throw new Error('not a query');

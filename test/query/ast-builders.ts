@@ -24,8 +24,9 @@ export function stripSpans<T>(value: T): Unspanned<T> {
   return value as Unspanned<T>;
 }
 
+/** A column; qualified, its dotted parts are there too (as a member path's would be). */
 export const col = (name: string, qualifier?: string): Bare =>
-  qualifier === undefined ? { kind: 'column', name } : { kind: 'column', name, qualifier };
+  qualifier === undefined ? { kind: 'column', name } : { kind: 'column', name, qualifier, parts: [{ name: qualifier }, { name }] };
 export const int = (v: number | bigint): Bare => ({ kind: 'literal', value: { type: 'int', value: BigInt(v) } });
 export const float = (v: number): Bare => ({ kind: 'literal', value: { type: 'float', value: v } });
 export const str = (v: string): Bare => ({ kind: 'literal', value: { type: 'string', value: v } });

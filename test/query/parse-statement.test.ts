@@ -130,6 +130,20 @@ test('SHOW TABLES and DESCRIBE', () => {
     span: { start: 0, end: 38 },
   });
   assert.deepEqual(stripSpans(parseStatement('describe exit')), { kind: 'describe', table: { kind: 'table', name: 'exit' } });
+  assert.deepEqual(parseStatement('DESCRIBE STRUCT task_struct'), {
+    kind: 'describe-struct', struct: { name: 'task_struct', span: { start: 16, end: 27 } }, span: { start: 0, end: 27 },
+  });
+});
+
+test('a dotted path keeps every part with its span, the first two as qualifier and name', () => {
+  const text = 'SELECT next.real_parent.TGID FROM tracepoint.sched.sched_switch';
+  const item = select(text).items[0];
+  assert.ok(item?.kind === 'expr' && item.expr.kind === 'column');
+  const e = item.expr;
+  assert.equal(e.qualifier, 'next');
+  assert.equal(e.name, 'real_parent');
+  assert.deepEqual(e.parts?.map((p) => [p.name, slice(text, p.span)]), [['next', 'next'], ['real_parent', 'real_parent'], ['tgid', 'TGID']]);
+  assert.equal(slice(text, e.span), 'next.real_parent.TGID');
 });
 
 test('comments and newlines anywhere; spans stay offsets into the text', () => {

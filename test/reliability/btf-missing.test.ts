@@ -17,6 +17,9 @@ const noBtf: PlannerEnv = {
   memberOffset(struct, member) {
     throw new OffsetUnavailableError(`${struct}.${member} comes from BTF, and there is none`);
   },
+  btfTypes() {
+    throw new OffsetUnavailableError('kernel struct members come from BTF, and there is none');
+  },
 };
 
 function plan(sql: string): ReturnType<typeof planQuery> {

@@ -51,3 +51,22 @@ test('tables named after FROM and JOIN; the common prefix of candidates ignores 
   assert.equal(commonPrefix(['Comm', 'count']), 'Co');
   assert.equal(commonPrefix([]), '');
 });
+
+test('after a path\'s dot: the members of the struct it reaches, from the planner (BTF)', async () => {
+  const { completeMembers } = await import('../../src/planner/typed-fields.js');
+  const { fixtureCatalog, fixturePlannerEnv } = await import('../helpers/fixture-catalog.js');
+  const catalog = fixtureCatalog({}, undefined, { sched_switch: 1 });
+  const withMembers: CompletionNames = {
+    ...names,
+    membersOf: (table, parts) => {
+      const t = catalog.resolve(table);
+      return t.kind === 'table' ? completeMembers(t.table, parts, fixturePlannerEnv) : [];
+    },
+  };
+  const members = (text: string): readonly string[] => complete(at(text).text, at(text).cursor, withMembers).candidates;
+  assert.deepEqual(members('SELECT next.pr| FROM tracepoint.sched.sched_switch'), ['next.prio']);
+  assert.deepEqual(members('SELECT next.real_parent.t| FROM tracepoint.sched.sched_switch'), ['next.real_parent.tgid']);
+  assert.deepEqual(members('SELECT current.mm.| FROM exec'), ['current.mm.total_vm']);
+  assert.deepEqual(members('SELECT next.prio.| FROM tracepoint.sched.sched_switch'), []);
+  assert.deepEqual(members('SELECT nope.| FROM tracepoint.sched.sched_switch'), []);
+});

@@ -83,7 +83,7 @@ function queryOf(stmt: Statement): SelectQuery {
       throw unsupported('EXPLAIN in bpfql run (it traces nothing)', stmt);
     case 'show-tables':
       throw unsupported('SHOW TABLES in bpfql run (it traces nothing)', stmt);
-    case 'describe':
+    case 'describe': case 'describe-struct':
       throw unsupported('DESCRIBE in bpfql run (it traces nothing)', stmt);
     default:
       return assertNever(stmt);
