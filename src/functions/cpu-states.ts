@@ -17,7 +17,13 @@ export function mergeCounters(cpus: readonly CpuState[], n: number): bigint[] {
   const out: bigint[] = new Array<bigint>(n).fill(0n);
   for (const c of cpus) {
     if (c.count === 0n) continue;
-    for (let i = 0; i < n; i++) out[i]! += c.view.getBigUint64(c.offset + 8 * i, true);
+    for (let i = 0; i < n; i++) {
+      const at = c.offset + 8 * i;
+      // Most buckets of a histogram or quantile are empty: two 32-bit reads skip them without
+      // making a BigInt (thousands of buckets per key, read every window by bpfql serve).
+      if (c.view.getUint32(at, true) === 0 && c.view.getUint32(at + 4, true) === 0) continue;
+      out[i]! += c.view.getBigUint64(at, true);
+    }
   }
   return out;
 }
