@@ -62,8 +62,8 @@ export interface RunContext {
   readonly until?: Promise<unknown>;
   /** Called a few times a second while a kernel query runs (live views). */
   readonly onTick?: (progress: Progress) => void;
-  /** Called when a kernel query's program is attached. */
-  readonly onAttached?: () => void;
+  /** Called when a kernel query's programs (this many) are attached. */
+  readonly onAttached?: (programs: number) => void;
   /** EVERY: called with each window's rows as it closes, and its bounds and the programs' health then. */
   readonly onWindow?: (rows: QueryResult, window: ClosedWindow) => void;
   /**
@@ -72,6 +72,12 @@ export interface RunContext {
    * latest window only (otherwise every window is kept).
    */
   readonly latestWindowIn?: string;
+  /**
+   * With EVERY and onWindow: windows are not kept in any table, only handed to onWindow (the
+   * result is then empty). For `bpfql serve`, whose metrics keep what they need of each window:
+   * DuckDB runs one statement a window instead of three.
+   */
+  readonly keepWindows?: boolean;
   /**
    * A bare query whose rows each come from one event (planner/streamable.ts): its rows go here
    * as they arrive, and the outcome says `streamed`. Other statements ignore it.
@@ -305,7 +311,7 @@ export class Engine {
     await this.checkBeforeLoading(q, plan, text, target);
     checkMapMemory(program.maps, possibleCpus(), memoryAvailable());
     const onTick = ctx.onTick;
-    const windows = plan.everyMs === undefined ? 'none' : latestOnly ? 'latest' : 'all';
+    const windows = plan.everyMs === undefined ? 'none' : ctx.onWindow && ctx.keepWindows === false ? 'handed-on' : latestOnly ? 'latest' : 'all';
     const result = Materialization.start(this.session, { columns: plan.kernelColumns, sql: plan.residualSql }, target, windows);
     const end = endOf(ctx);
     try {
@@ -331,8 +337,8 @@ export class Engine {
                 onTick({ ...runProgress(plan.kernel.mode, p), ...(p.snapshot ? { current: await result.preview(p.snapshot) } : {}) }),
             }
           : {}),
-        onAttached: () => {
-          ctx.onAttached?.();
+        onAttached: (programs: number) => {
+          ctx.onAttached?.(programs);
           (shown ? result.prepareBatches() : result.prepare()).catch(() => undefined);
         },
         ...(plan.everyMs !== undefined
@@ -341,8 +347,8 @@ export class Engine {
                 ms: plan.everyMs,
                 onWindow: async (w: Window) => {
                   if (w.aggregate) await result.load(w.aggregate);
-                  await result.materialize(w);
-                  if (ctx.onWindow) ctx.onWindow(await result.windowRows(w), w);
+                  if (ctx.onWindow) ctx.onWindow(await result.windowResult(w), w);
+                  else await result.materialize(w);
                 },
               },
             }

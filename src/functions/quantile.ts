@@ -15,7 +15,7 @@ import type { Reg } from '../bpf/register.js';
 import { R1, R2, R3, R4, R5, R10 } from '../bpf/register.js';
 import type { AggregateEmit, AggregateFunction, AggregateParams, AggregateValue, CpuState, ParamLiteral, ParamProblem } from './aggregate.js';
 import { emitBump, emitLog2 } from './bucket-code.js';
-import { mergeCounters } from './cpu-states.js';
+import { nonZeroCounters } from './cpu-states.js';
 
 /** log2 of the sub-buckets per power of two. */
 const SUB_BITS = 5;
@@ -79,22 +79,19 @@ function emitLogLinear(e: AggregateEmit, value: Reg): Item[] {
   return out;
 }
 
-/** Bucket indexes in the order of the values they hold: negatives (largest magnitude first), then the rest. */
-function* valueOrder(signed: boolean): Generator<{ readonly slot: number; readonly bucket: number; readonly negative: boolean }> {
-  if (signed) for (let b = LOG_LINEAR_BUCKETS - 1; b >= 0; b--) yield { slot: LOG_LINEAR_BUCKETS + b, bucket: b, negative: true };
-  for (let b = 0; b < LOG_LINEAR_BUCKETS; b++) yield { slot: b, bucket: b, negative: false };
-}
-
 function finalizeQuantile(cpus: readonly CpuState[], signed: boolean, params: AggregateParams): AggregateValue {
   if (params.kind !== 'quantile') throw new Error(`quantiles need q, not ${params.kind} params`);
-  const counts = mergeCounters(cpus, (signed ? 2 : 1) * LOG_LINEAR_BUCKETS);
-  const n = counts.reduce((s, c) => s + c, 0n);
+  const counts = nonZeroCounters(cpus, (signed ? 2 : 1) * LOG_LINEAR_BUCKETS);
+  const n = counts.reduce((s, [, c]) => s + c, 0n);
   if (n === 0n) return null;
   const rank = discreteRank(n, params.q);
+  // In the order of the values the buckets hold: negatives (the mirrored half, largest magnitude
+  // first), then the rest.
+  const negatives = counts.filter(([slot]) => slot >= LOG_LINEAR_BUCKETS).reverse();
   let seen = 0n;
-  for (const { slot, bucket, negative } of valueOrder(signed)) {
-    seen += counts[slot]!;
-    if (seen > rank) return negative ? -logLinearEstimate(bucket) : logLinearEstimate(bucket);
+  for (const [slot, count] of [...negatives, ...counts.filter(([s]) => s < LOG_LINEAR_BUCKETS)]) {
+    seen += count;
+    if (seen > rank) return slot >= LOG_LINEAR_BUCKETS ? -logLinearEstimate(slot - LOG_LINEAR_BUCKETS) : logLinearEstimate(slot);
   }
   throw new Error('quantile rank beyond the counted values');
 }

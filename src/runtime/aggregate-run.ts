@@ -4,7 +4,7 @@ import type { ColumnBatch } from '../catalog/types.js';
 import { possibleCpus } from '../kernel/cpus.js';
 import type { BpfMap } from '../kernel/map.js';
 import type { KernelPlan } from '../planner/plan.js';
-import { decodeAggregates, type MapChunk } from './decode-aggregates.js';
+import { AggregateDecoder } from './decode-aggregates.js';
 import { readStats } from './read-stats.js';
 import type { KernelRunOptions } from './run-options.js';
 import { sleep, type Collected, type Running } from './running.js';
@@ -13,9 +13,12 @@ import type { RowNames } from './row-names.js';
 /** @param stacks names stack ids, for plans with stack columns (see stackTextFor). */
 export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false, names: RowNames = {}): ColumnBatch {
   if (plan.mode.kind !== 'aggregate') throw new Error('not an aggregate plan');
-  const chunks: MapChunk[] = [];
-  agg.forEachBatch((keys, values, count) => chunks.push({ keys: Buffer.from(keys), values: Buffer.from(values), count }), { drain });
-  return decodeAggregates(plan.mode, chunks, possibleCpus(), names);
+  // Each batch is decoded in place as it is read, not copied: the buffers are sized for a full
+  // batch (16 MB for a map of quantiles), and copying them each window cost a server of standing
+  // queries most of its CPU and tens of MB of RSS.
+  const decoder = new AggregateDecoder(plan.mode, possibleCpus(), names);
+  agg.forEachBatch((keys, values, count) => decoder.add({ keys, values, count }), { drain });
+  return decoder.finish();
 }
 
 /** The map is read once, when the query ends (and for live views as it runs). */

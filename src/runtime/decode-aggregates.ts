@@ -81,16 +81,30 @@ export class FieldColumns {
   }
 }
 
-export function decodeAggregates(mode: AggregateMode, chunks: readonly MapChunk[], cpus: number, names: RowNames = {}): ColumnBatch {
-  const keys = new FieldColumns(mode.keys, names);
-  const results: AggregateValue[][] = mode.aggregates.map(() => []);
-  const slot = (mode.valueSize + 7) & ~7;
-  let rows = 0;
-  for (const chunk of chunks) {
+/**
+ * Decodes a map's entries batch by batch as they are read: nothing of a batch's buffers is kept,
+ * so the map reader's buffers can be reused for the next batch without a copy (a map of
+ * quantiles holds 15 KB per key and CPU, read every window by bpfql serve).
+ */
+export class AggregateDecoder {
+  private readonly keys: FieldColumns;
+  private readonly results: AggregateValue[][];
+  private readonly slot: number;
+  private rows = 0;
+
+  constructor(private readonly mode: AggregateMode, private readonly cpus: number, names: RowNames = {}) {
+    this.keys = new FieldColumns(mode.keys, names);
+    this.results = mode.aggregates.map(() => []);
+    this.slot = (mode.valueSize + 7) & ~7;
+  }
+
+  /** Decodes `chunk.count` entries now; the chunk's buffers are not read afterwards. */
+  add(chunk: MapChunk): void {
+    const { mode, cpus, slot } = this;
+    const view = new DataView(chunk.values.buffer, chunk.values.byteOffset, chunk.values.byteLength);
     for (let i = 0; i < chunk.count; i++) {
-      keys.push(chunk.keys, i * mode.keySize);
+      this.keys.push(chunk.keys, i * mode.keySize);
       const base = i * slot * cpus;
-      const view = new DataView(chunk.values.buffer, chunk.values.byteOffset, chunk.values.byteLength);
       const perCpu = (offset: number): CpuState[] => {
         const out: CpuState[] = [];
         for (let c = 0; c < cpus; c++) {
@@ -100,19 +114,25 @@ export function decodeAggregates(mode: AggregateMode, chunks: readonly MapChunk[
         return out;
       };
       mode.aggregates.forEach((a, j) => {
-        results[j]!.push(aggregateFunction(a.fn).finalize(perCpu(a.offset), a.arg?.signed ?? false, a.params));
+        this.results[j]!.push(aggregateFunction(a.fn).finalize(perCpu(a.offset), a.arg?.signed ?? false, a.params));
       });
-      rows++;
+      this.rows++;
     }
   }
-  // Without GROUP BY, SQL gives one row even when nothing happened: counts are 0, the rest NULL.
-  if (mode.keys.length === 0 && rows === 0) {
-    mode.aggregates.forEach((a, j) => results[j]!.push(a.fn === 'count' ? 0n : null));
-    rows = 1;
+
+  /** The columns of every entry added. */
+  finish(): ColumnBatch {
+    const { mode, results } = this;
+    let rows = this.rows;
+    // Without GROUP BY, SQL gives one row even when nothing happened: counts are 0, the rest NULL.
+    if (mode.keys.length === 0 && rows === 0) {
+      mode.aggregates.forEach((a, j) => results[j]!.push(a.fn === 'count' ? 0n : null));
+      rows = 1;
+    }
+    const columns: ResultColumn[] = [...mode.keys.map((k) => ({ name: k.name, type: k.type })), ...mode.aggregates.map((a) => ({ name: a.name, type: a.resultType }))];
+    const aggData: ColumnData[] = mode.aggregates.map((a, j) => aggregateColumn(a.name, a.resultType, results[j]!));
+    return { columns, data: [...this.keys.data((t) => t), ...aggData], rowCount: rows };
   }
-  const columns: ResultColumn[] = [...mode.keys.map((k) => ({ name: k.name, type: k.type })), ...mode.aggregates.map((a) => ({ name: a.name, type: a.resultType }))];
-  const aggData: ColumnData[] = mode.aggregates.map((a, j) => aggregateColumn(a.name, a.resultType, results[j]!));
-  return { columns, data: [...keys.data((t) => t), ...aggData], rowCount: rows };
 }
 
 /** One aggregate's results as the column data its result type wants. */

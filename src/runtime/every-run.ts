@@ -12,6 +12,7 @@ import type { Every, KernelRunOptions } from './run-options.js';
 import { sleep, type Collected, type Running } from './running.js';
 import { StreamWindows, type ClosedWindow } from './stream-windows.js';
 import { WindowQueue } from './window-queue.js';
+import { afterMs } from './long-timer.js';
 
 /**
  * Stream mode: rows go to the window of their event time (see StreamWindows). A window is
@@ -92,9 +93,18 @@ export async function aggregateWindows(run: Running, opts: KernelRunOptions, eve
   let total = 0;
   // With FOR, the window its end falls in runs until the query has ended, its timer a little late.
   const cutsAt = (end: bigint): boolean => run.nominalEnd === undefined || end < run.nominalEnd;
+  // The loop sleeps until the next cut (or the end, or a failed window): a server of standing
+  // queries wakes once a window, not four times a second each. Live views get their ticks.
+  const tickMs = opts.onTick ? 250 : Infinity;
   for (let last = false; !last; ) {
     const waitMs = cutsAt(nextEnd) ? Number(nextEnd - process.hrtime.bigint()) / 1e6 : 250;
-    if (waitMs > 0) await Promise.race([run.ended, sleep(Math.min(250, waitMs))]);
+    if (waitMs > 0) {
+      // Cancelled on waking: a timer a window long left behind would hold the process up at its end.
+      let cancel = (): void => undefined;
+      const slept = new Promise<void>((resolve) => (cancel = afterMs(Math.min(tickMs, waitMs), resolve)));
+      await Promise.race([run.ended, queue.failed, slept]);
+      cancel();
+    }
     last = run.stopped;
     const now = process.hrtime.bigint();
     if ((now >= nextEnd && cutsAt(nextEnd)) || last) {

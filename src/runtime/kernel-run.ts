@@ -32,7 +32,7 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
   const startedAt = new Date();
   // One offset for the rows' timestamps and the windows' bounds, so a row's ts and its window agree exactly.
   const wallOffset = monotonicToWallOffset();
-  opts.onAttached?.();
+  opts.onAttached?.(programs.length);
   const stats = maps.get(STATS_MAP)!;
   // Read while the run's processes are likely still alive: user stacks are named from their mappings.
   const stacks = stackTextFor(maps);

@@ -17,8 +17,8 @@ export interface KernelRunOptions {
   readonly pollMs?: number;
   /** Called a few times a second while the query runs; awaited, so it may read the session. */
   readonly onTick?: (progress: KernelProgress) => void | Promise<void>;
-  /** Called once the program is attached and events are being counted. */
-  readonly onAttached?: () => void;
+  /** Called once the programs (this many) are attached and events are being counted. */
+  readonly onAttached?: (programs: number) => void;
   /**
    * EVERY (the program must be compiled with `windowed`): the query's result is cut into windows
    * of `ms`, back to back from the moment of attaching. As each closes, onWindow gets its time

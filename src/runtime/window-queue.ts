@@ -5,6 +5,9 @@ import type { Window } from './run-options.js';
 export class WindowQueue {
   private tail: Promise<void> = Promise.resolve();
   private failure: { readonly error: unknown } | undefined;
+  private signalFailure: () => void = () => undefined;
+  /** Resolves once a window's onWindow has thrown, so that a loop asleep until its next cut wakes for it. */
+  readonly failed: Promise<void> = new Promise((resolve) => (this.signalFailure = resolve));
   /** Rows of the windows pushed and not yet handed on, each window counting one at least. */
   pendingRows = 0;
 
@@ -17,6 +20,7 @@ export class WindowQueue {
       .then(() => (this.failure === undefined ? this.onWindow(w) : undefined))
       .catch((error: unknown) => {
         this.failure ??= { error };
+        this.signalFailure();
       })
       .finally(() => {
         this.pendingRows -= rows;

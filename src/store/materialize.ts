@@ -6,11 +6,12 @@ import { KERNEL_TABLE } from '../planner/plan.js';
 import type { QueryResult, Session } from './session.js';
 
 /**
- * How windows are kept: no EVERY; every window appended to the target; or the latest window
- * alone (a standing query: each window's rows replace the last's, tables and all, so DuckDB
- * holds no more for a query that runs for days than for one window).
+ * How windows are kept: no EVERY; every window appended to the target; the latest window alone
+ * (a standing query: each window's rows replace the last's, tables and all, so DuckDB holds no
+ * more for a query that runs for days than for one window); or none, each window's rows only
+ * handed on (`bpfql serve`'s metrics keep what they need of them: one statement a window, not three).
  */
-export type Windows = 'none' | 'all' | 'latest';
+export type Windows = 'none' | 'all' | 'latest' | 'handed-on';
 
 /** Where a kernel query's result goes. */
 export type Target = { readonly kind: 'replace' | 'create' | 'insert'; readonly table: string };
@@ -121,6 +122,7 @@ export class Materialization {
       await this.session.run(`${into} ${this.sql}`);
       return;
     }
+    if (this.windows === 'handed-on') throw new Error('a window handed on is closed by windowResult, not kept');
     const rows = windowedSql(this.sql, String(window.startUs), String(window.endUs));
     if (this.windows === 'latest') {
       // New tables rather than DELETE: deleted rows of an in-memory table are not given back.
@@ -132,9 +134,20 @@ export class Materialization {
     await this.session.run(`DELETE FROM ${this.kernelTable}`);
   }
 
-  /** The target's rows of one window, once it is materialized. */
-  windowRows(window: WindowBounds): Promise<QueryResult> {
-    return this.session.run(`SELECT * FROM ${this.target.table} WHERE window_start = make_timestamp(${window.startUs})`);
+  /**
+   * Closes one window (its kernel rows loaded) and gives its rows, window_start and window_end
+   * first: kept in the target as materialize keeps them and read back, or, handed on, from the
+   * residual itself with no table holding them (the kernel rows are cleared as 'latest' clears them).
+   */
+  async windowResult(window: WindowBounds): Promise<QueryResult> {
+    if (this.windows !== 'handed-on') {
+      await this.materialize(window);
+      return this.session.run(`SELECT * FROM ${this.target.table} WHERE window_start = make_timestamp(${window.startUs})`);
+    }
+    await this.prepare();
+    const rows = await this.session.run(windowedSql(this.sql, String(window.startUs), String(window.endUs)));
+    await this.session.createTable(this.kernelTable, this.residual.columns, { replace: true });
+    return rows;
   }
 
   /** The residual over `snapshot` alone, into no table: the result as it would be if the query ended now (live views). */

@@ -122,7 +122,7 @@ function fakeBackend(): { backend: Backend; executed: string[] } {
     async execute(text: string, ctx: RunContext): Promise<Outcome> {
       executed.push(text);
       if (text === 'KERNEL') {
-        ctx.onAttached?.();
+        ctx.onAttached?.(1);
         const current: QueryResult = { columns: [{ name: 'n', type: 'BIGINT' }], rows: [[41]] };
         ctx.onTick?.({ elapsedMs: 500, rows: 1, events: 41, completeness: COMPLETE, current });
         await new Promise<void>((resolve) => ctx.signal?.addEventListener('abort', () => resolve()));

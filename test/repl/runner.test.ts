@@ -160,7 +160,7 @@ test('a kernel query shows its progress while it runs; interrupt ends it, keeps 
       release: () => undefined,
       async execute(text: string, ctx: RunContext): Promise<Outcome> {
         calls.push(text);
-        ctx.onAttached?.();
+        ctx.onAttached?.(1);
         ctx.onTick?.({ elapsedMs: 1200, rows: 1, events: 3, completeness: COMPLETE, current: result });
         started();
         await new Promise<void>((resolve) => ctx.signal?.addEventListener('abort', () => resolve()));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { S64 } from '../../src/catalog/types.js';
 import type { AggregateMode } from '../../src/planner/plan.js';
 import { NO_PARAMS } from '../../src/functions/aggregate.js';
-import { decodeAggregates, readCString } from '../../src/runtime/decode-aggregates.js';
+import { AggregateDecoder, readCString } from '../../src/runtime/decode-aggregates.js';
 
 const arg = { kind: 'const', value: 1n, signed: true } as const;
 
@@ -20,7 +20,7 @@ const mode: AggregateMode = {
 };
 
 test('without GROUP BY an empty map still gives one row: count 0, other aggregates NULL', () => {
-  const batch = decodeAggregates(mode, [], 2);
+  const batch = new AggregateDecoder(mode, 2).finish();
   assert.equal(batch.rowCount, 1);
   assert.deepEqual(batch.data, [{ kind: 'int64', values: [0n] }, { kind: 'int64', values: [null] }]);
 });
@@ -32,8 +32,28 @@ test('one key over two CPUs: counts and sums add up', () => {
   values.writeBigInt64LE(30n, 8);
   values.writeBigUInt64LE(2n, 16);
   values.writeBigInt64LE(-5n, 24);
-  const batch = decodeAggregates(mode, [{ keys, values, count: 1 }], 2);
+  const decoder = new AggregateDecoder(mode, 2);
+  decoder.add({ keys, values, count: 1 });
+  const batch = decoder.finish();
   assert.deepEqual(batch.data, [{ kind: 'int64', values: [5n] }, { kind: 'int64', values: [25n] }]);
+});
+
+test('batches decoded as they are read: a batch\'s buffers reused for the next change nothing decoded', () => {
+  // One reused pair of buffers, as the map reader hands them: two entries of a batch read, then one.
+  const keys = Buffer.alloc(16);
+  const values = Buffer.alloc(64);
+  const fill = (entries: readonly (readonly [bigint, bigint, bigint, bigint])[]): void => {
+    values.fill(0);
+    entries.forEach((e, i) => e.forEach((v, w) => values.writeBigInt64LE(v, 32 * i + 8 * w)));
+  };
+  const decoder = new AggregateDecoder(mode, 2);
+  fill([[1n, 10n, 1n, 20n], [4n, 40n, 0n, 0n]]);
+  decoder.add({ keys, values, count: 2 });
+  fill([[7n, 70n, 2n, -2n]]);
+  decoder.add({ keys, values, count: 1 });
+  const batch = decoder.finish();
+  assert.equal(batch.rowCount, 3);
+  assert.deepEqual(batch.data, [{ kind: 'int64', values: [2n, 4n, 9n] }, { kind: 'int64', values: [30n, 40n, 68n] }]);
 });
 
 test('a string field is cut at its NUL, or at its width when it has none', () => {

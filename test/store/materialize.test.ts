@@ -84,12 +84,12 @@ test('windowed: the target is made first, and each window adds its rows with its
     // A window with no rows adds none.
     await m.materialize({ startUs: 2_000_000, endUs: 3_000_000 });
     await m.load(batch([['cat', 3]]));
-    await m.materialize({ startUs: 3_000_000, endUs: 4_000_000 });
+    // windowResult materializes the window and gives its rows alone.
+    assert.deepEqual((await m.windowResult({ startUs: 3_000_000, endUs: 4_000_000 })).rows, [['1970-01-01 00:00:03', '1970-01-01 00:00:04', 'cat', 1]]);
     assert.deepEqual((await s.run('SELECT * FROM last ORDER BY window_start')).rows, [
       ['1970-01-01 00:00:01', '1970-01-01 00:00:02', 'sh', 2],
       ['1970-01-01 00:00:03', '1970-01-01 00:00:04', 'cat', 1],
     ]);
-    assert.deepEqual((await m.windowRows({ startUs: 3_000_000, endUs: 4_000_000 })).rows, [['1970-01-01 00:00:03', '1970-01-01 00:00:04', 'cat', 1]]);
     await m.drop();
     assert.deepEqual(await tables(s), ['last']);
   });
@@ -102,11 +102,30 @@ test('latest windows: each window replaces the one before, and the kernel rows g
     await m.materialize({ startUs: 1_000_000, endUs: 2_000_000 });
     assert.deepEqual((await s.run('SELECT * FROM latest_w')).rows, [['1970-01-01 00:00:01', '1970-01-01 00:00:02', 'sh', 2]]);
     await m.load(batch([['cat', 3]]));
-    await m.materialize({ startUs: 2_000_000, endUs: 3_000_000 });
+    assert.deepEqual((await m.windowResult({ startUs: 2_000_000, endUs: 3_000_000 })).rows, [['1970-01-01 00:00:02', '1970-01-01 00:00:03', 'cat', 1]]);
     assert.deepEqual((await s.run('SELECT * FROM latest_w')).rows, [['1970-01-01 00:00:02', '1970-01-01 00:00:03', 'cat', 1]]);
-    assert.deepEqual((await m.windowRows({ startUs: 2_000_000, endUs: 3_000_000 })).rows, [['1970-01-01 00:00:02', '1970-01-01 00:00:03', 'cat', 1]]);
     await m.drop();
     assert.deepEqual(await tables(s), ['latest_w']);
+  });
+});
+
+test('windows handed on: each window\'s rows are given, exactly, and no table keeps them', async () => {
+  await withSession(async (s) => {
+    const m = Materialization.start(s, residual, { kind: 'replace', table: 'served' }, 'handed-on');
+    await m.load(batch([['sh', 1], ['sh', 2], ['cat', 5]]));
+    const first = await m.windowResult({ startUs: 1_000_000, endUs: 2_000_000 });
+    assert.deepEqual(first.columns.map((c) => c.name), ['window_start', 'window_end', 'comm', 'n']);
+    assert.deepEqual([...first.rows].sort(), [['1970-01-01 00:00:01', '1970-01-01 00:00:02', 'cat', 1], ['1970-01-01 00:00:01', '1970-01-01 00:00:02', 'sh', 2]]);
+    // The first window's kernel rows are gone: the second has its own alone.
+    await m.load(batch([['cat', 3]]));
+    assert.deepEqual((await m.windowResult({ startUs: 2_000_000, endUs: 3_000_000 })).rows, [['1970-01-01 00:00:02', '1970-01-01 00:00:03', 'cat', 1]]);
+    // A window with no rows gives none.
+    assert.deepEqual((await m.windowResult({ startUs: 3_000_000, endUs: 4_000_000 })).rows, []);
+    // The target exists (the query's result reads it) and stays empty.
+    assert.deepEqual((await s.run('SELECT * FROM served')).rows, []);
+    await assert.rejects(m.materialize({ startUs: 4_000_000, endUs: 5_000_000 }), /handed on/);
+    await m.drop();
+    assert.deepEqual(await tables(s), ['served']);
   });
 });
 

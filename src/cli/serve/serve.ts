@@ -91,6 +91,9 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
   try {
     const first = await load(engine, opts.configFile);
     if (first === undefined) return ExitCode.badQuery;
+    // A window's statements are small: DuckDB's pool of a thread per core (dozens on a fleet's
+    // hosts) would only add threads to wake and memory to hold. Windows need DuckDB loaded anyway.
+    await engine.session.run('SET threads = 1');
     try {
       if (opts.bpfStats) stopStats = enableRunTimeStats();
     } catch (e) {

@@ -28,6 +28,8 @@ export class StandingQuery {
   readonly accumulator: MetricAccumulator;
   private readonly controller = new AbortController();
   private latest: ClosedWindow['health'] | undefined;
+  /** Programs attached, known from the moment they are (before the first window closes). */
+  private attached = 0;
   /** Settles when the query has ended (stopped, or failed: then with its error). */
   readonly done: Promise<unknown>;
 
@@ -36,7 +38,12 @@ export class StandingQuery {
     this.done = engine.execute(metric.shape.query, {
       signal: this.controller.signal,
       latestWindowIn: windowTable(metric.name),
-      onAttached: opts.onAttached,
+      // The accumulator keeps what /metrics needs; --store writes the rows it is handed.
+      keepWindows: false,
+      onAttached: (programs) => {
+        this.attached = programs;
+        opts.onAttached();
+      },
       onWindow: (rows, w) => this.window(rows, w),
     });
   }
@@ -68,7 +75,7 @@ export class StandingQuery {
       unmatchedEvents: c?.lostPairs ?? 0,
       lostStacks: c?.lostStacks ?? 0,
       skippedEvents: c?.missedEvents ?? 0,
-      programs: this.latest?.programs ?? 0,
+      programs: this.latest?.programs ?? this.attached,
       ...(this.opts.runTime() ? { runTimeNs: this.latest?.runTimeNs ?? 0 } : {}),
     };
   }
