@@ -51,7 +51,8 @@ function conjuncts(e: KExpr): KExpr[] {
 /** The conjuncts of the plan's filter an entry event can evaluate, as one expression over its record. */
 export function entryFilter(plan: KernelPlan, p: PlannedPairing): KExpr | undefined {
   // A pair the exit event opens itself (reopen) never sees an entry filter: keep them all alike.
-  if (!plan.filter || p.reopen) return undefined;
+  // Nor does one whose task a later event replaces (tcp_life's owner): the opening task is not the row's.
+  if (!plan.filter || p.reopen || p.entries.some((e) => e.update?.task === true)) return undefined;
   const parts = conjuncts(plan.filter).flatMap((c) => {
     // A constant conjunct is true here: a false one folds the whole filter (see compileKernelPlan).
     if (c.kind === 'const') return [];
