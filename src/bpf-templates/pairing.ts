@@ -176,7 +176,6 @@ export function emitTakeEntry(g: Codegen, p: PlannedPairing, layout: PairLayout,
     emitValue(g, p, layout, valueSlot, false);
     emitInsert(g, keySlot, valueSlot, 'reopened');
   }
-  if (p.exitWhen) emitConditions(g, p.exitWhen, out);
   const keySlot = g.frame.alloc(pairKeySize(p), 'pair key');
   emitKey(g, p.key.kind === 'thread' ? 'thread' : p.key.exit, keySlot);
   g.emit(

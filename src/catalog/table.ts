@@ -82,8 +82,6 @@ export interface Pairing {
    * (tcp_life's bytes); a column reads counter k as entry-field `saved.length + k`.
    */
   readonly counters?: number;
-  /** Only exit records meeting every condition close a pair and are rows (tcp_life: changes into CLOSE). */
-  readonly exitWhen?: readonly FieldCondition[];
 }
 
 /** A condition on one integer column: its value is one of `oneOf` (none of them when `negated`), or above `above`. */
