@@ -36,7 +36,7 @@ function atEntry(c: Column, p: PlannedPairing): Column | undefined {
       return p.key.kind === 'thread' && (s.name === 'pid' || s.name === 'tid' || s.name === 'cgroup_id') ? c : undefined;
     case 'field': case 'char-array': case 'byte-array': case 'address': case 'data-loc-string':
     case 'data-loc-bytes': case 'user-string': case 'task':
-    case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': case 'pointee':
+    case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack': case 'kernel-symbol': case 'cgroup': case 'cgroup-set': case 'pointee':
     case 'exec-args': case 'reg-user-string':
       return undefined;
     default:

@@ -67,6 +67,13 @@ export function entryTaskColumns(whose: string): Column[] {
   });
 }
 
+/** A pointer field holding a kernel code address, shown as the function it is in (see the kernel-symbol source). */
+export function kernelSymbolColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
+  const f = requireField(format, field);
+  if (f.size !== 8 || f.offset % 8 !== 0) throw new MissingFieldError(`${field} (as an aligned 8-byte address)`, format.name);
+  return { name, type: STRING, source: { kind: 'kernel-symbol', offset: f.offset }, description };
+}
+
 export function latencyColumn(description: string): Column {
   return { name: 'latency_ns', type: U64, source: { kind: 'latency' }, description };
 }
