@@ -169,7 +169,7 @@ export class Pushdown {
         const c = this.scope.column(e);
         if (!c) return refuse(`'${e.name}' is not a column of the kernel table`);
         if (c.decode) return refuse(`'${c.name}' is text made from a raw value: the kernel only compares it with text constants`);
-        if (c && symbolised(c)) return stackRefusal(c);
+        if (symbolised(c)) return stackRefusal(c);
         if (c.source.kind === 'cgroup') return refuse(cgroupRefusal(c));
         // A column narrower than 64 bits widens to a signed 64-bit value (every value it holds
         // fits), so arithmetic and comparisons on it are signed, as on DuckDB's BIGINT it lands as.

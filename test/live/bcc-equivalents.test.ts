@@ -274,6 +274,7 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
         assert.equal(r.protocol, 2048);
         // Dropped by UDP's receive path, finding no socket for port 9.
         assert.match(String(r.kstack), /udp/);
+        assert.match(String(r.location), /^\w*udp\w*\+0x[0-9a-f]+$/);
       }
     } finally {
       await child.stop();
