@@ -6,6 +6,7 @@ import type { MapSpec } from '../bpf/map-spec.js';
 import type { KernelPlan } from '../planner/plan.js';
 import type { EventSource } from '../catalog/table.js';
 import { emitEntryProgram, pairKeySize, PAIRS_MAP } from './pairing.js';
+import { emitUpdateProgram } from './pair-update.js';
 import { pairLayout } from './pair-layout.js';
 import { entryFilter } from './entry-filter.js';
 import type { KExpr } from '../planner/kexpr.js';
@@ -71,6 +72,12 @@ export function compileKernelPlan(plan: KernelPlan, table: string, opts: Compile
       // Distinct from the exit program's name and each other's, within the kernel's 15 characters.
       const name = `${objectName(table).slice(0, 11).replace(/_$/, '')}_in${i}`;
       // A WHERE that is always false opens no pair either (the exit would never close it).
+      if (e.update) {
+        // It changes only pairs that are open, which the query's filter let open.
+        const code = plan.filter?.kind === 'const' ? neverMatches() : emitUpdateProgram(plan, p, e, e.update);
+        entries.push({ name, source: e.source, assembled: assemble(code.items) });
+        return;
+      }
       const filter = plan.filter?.kind === 'const' ? plan.filter : entryFilter(plan, p);
       const code = filter?.kind === 'const' ? neverMatches() : emitEntryProgram(plan, p, e, filter);
       entries.push({ name, source: e.source, assembled: assemble(code.items), ...(filter ? { filter } : {}) });

@@ -36,7 +36,7 @@ function atEntry(c: Column, p: PlannedPairing): Column | undefined {
       return p.key.kind === 'thread' && (s.name === 'pid' || s.name === 'tid' || s.name === 'cgroup_id') ? c : undefined;
     case 'field': case 'char-array': case 'byte-array': case 'address': case 'data-loc-string':
     case 'data-loc-bytes': case 'user-string': case 'task':
-    case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': case 'pointee':
+    case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack': case 'kernel-symbol': case 'cgroup': case 'cgroup-set': case 'pointee':
     case 'exec-args': case 'kernel-path': case 'reg-user-string':
       return undefined;
     default:
@@ -51,7 +51,8 @@ function conjuncts(e: KExpr): KExpr[] {
 /** The conjuncts of the plan's filter an entry event can evaluate, as one expression over its record. */
 export function entryFilter(plan: KernelPlan, p: PlannedPairing): KExpr | undefined {
   // A pair the exit event opens itself (reopen) never sees an entry filter: keep them all alike.
-  if (!plan.filter || p.reopen) return undefined;
+  // Nor does one whose task a later event replaces (tcp_life's owner): the opening task is not the row's.
+  if (!plan.filter || p.reopen || p.entries.some((e) => e.update?.task === true)) return undefined;
   const parts = conjuncts(plan.filter).flatMap((c) => {
     // A constant conjunct is true here: a false one folds the whole filter (see compileKernelPlan).
     if (c.kind === 'const') return [];

@@ -11,11 +11,12 @@ const TASK_VALUE: { readonly [B in TaskBuiltin]: SavedTaskValue } = {
 };
 
 /**
- * Where each part of a pair's value sits: the entry time at 0, the saved record fields (8 bytes
- * each), then the task values the query reads (comm takes 16 bytes).
+ * Where each part of a pair's value sits: the entry time at 0, the saved record fields and the
+ * counters (8 bytes each), then the task values the query reads (comm takes 16 bytes).
  */
 export interface PairLayout {
   readonly size: number;
+  /** The saved fields', then the counters' offsets (entry-field indexes). */
   readonly fields: readonly number[];
   readonly task: ReadonlyMap<SavedTaskValue, number>;
 }
@@ -26,8 +27,9 @@ export function pairLayout(p: PlannedPairing, columns: readonly Column[]): PairL
     if (c.source.kind === 'entry-builtin') wanted.add(TASK_VALUE[c.source.name]);
     if ((c.source.kind === 'cgroup' || c.source.kind === 'cgroup-set') && c.source.entry) wanted.add('cgroup_id');
   }
-  const fields = p.saved.map((_, i) => 8 + 8 * i);
-  let size = 8 + 8 * p.saved.length;
+  const slots = p.saved.length + (p.counters ?? 0);
+  const fields = Array.from({ length: slots }, (_, i) => 8 + 8 * i);
+  let size = 8 + 8 * slots;
   const task = new Map<SavedTaskValue, number>();
   for (const v of ['pid_tgid', 'uid_gid', 'cgroup_id', 'comm'] as const) {
     if (!wanted.has(v)) continue;

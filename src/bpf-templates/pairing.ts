@@ -23,6 +23,7 @@ import { Codegen, RegPool } from './codegen.js';
 import { SCRATCH_REGS } from '../planner/program-limits.js';
 import { ExprEmitter } from './expr.js';
 import { emitCountStat } from './stats.js';
+import { emitConditions } from './pair-conditions.js';
 import { Values } from './values.js';
 
 export const PAIRS_MAP = 'pairs';
@@ -41,7 +42,7 @@ export function pairKeySize(p: PlannedPairing): number {
 }
 
 /** Writes the pair key at R10+slot from the current thread or from record fields. */
-function emitKey(g: Codegen, fields: readonly FieldRef[] | 'thread', slot: number): void {
+export function emitKey(g: Codegen, fields: readonly FieldRef[] | 'thread', slot: number): void {
   if (fields === 'thread') {
     g.emit(comment('pair key: this thread', call(Helper.getCurrentPidTgid)), stx.dw(R10, slot, R0));
     return;
@@ -55,7 +56,7 @@ function entryKey(p: PlannedPairing): readonly FieldRef[] | 'thread' {
   return p.key.kind === 'thread' ? 'thread' : p.key.entry;
 }
 
-function loadField(g: Codegen, r: Reg, f: FieldRef & { readonly signed: boolean }): void {
+export function loadField(g: Codegen, r: Reg, f: FieldRef & { readonly signed: boolean }): void {
   g.emit(ldx[LOAD[f.size]](r, R6, f.offset));
   if (f.signed && f.size !== 8) {
     const shift = 64 - 8 * f.size;
@@ -63,22 +64,28 @@ function loadField(g: Codegen, r: Reg, f: FieldRef & { readonly signed: boolean 
   }
 }
 
-/** Fills the value at R10+slot: now, the saved fields (when `fields`), the current task's values. */
+/** Fills the value at R10+slot: now, the saved fields (when `fields`), zero counters, the current task's values. */
 function emitValue(g: Codegen, p: PlannedPairing, layout: PairLayout, slot: number, fields: boolean): void {
   g.emit(comment('entry time', call(Helper.ktimeGetNs)), stx.dw(R10, slot, R0));
-  p.saved.forEach((f, i) => {
-    if (fields) {
+  layout.fields.forEach((off, i) => {
+    const f = p.saved[i];
+    if (fields && f) {
       loadField(g, R1, f);
-      g.emit(comment(`save field at ${f.offset}`, stx.dw(R10, slot + layout.fields[i]!, R1)));
+      g.emit(comment(`save field at ${f.offset}`, stx.dw(R10, slot + off, R1)));
     } else {
-      g.emit(st.dw(R10, slot + layout.fields[i]!, 0));
+      g.emit(st.dw(R10, slot + off, 0));
     }
   });
+  emitTaskValues(g, layout, R10, slot);
+}
+
+/** Writes the current task's values the layout has into the value at `base`+`at` (the stack or a map value). */
+export function emitTaskValues(g: Codegen, layout: PairLayout, base: Reg, at: number): void {
   for (const [v, off] of layout.task) {
     if (v === 'comm') {
-      g.emit(comment('save the task\'s comm', mov.reg(R1, R10)), add.imm(R1, slot + off), mov.imm(R2, COMM_CAPACITY), call(Helper.getCurrentComm));
+      g.emit(comment('save the task\'s comm', mov.reg(R1, base)), add.imm(R1, at + off), mov.imm(R2, COMM_CAPACITY), call(Helper.getCurrentComm));
     } else {
-      g.emit(comment(`save the task's ${v}`, call(TASK_HELPER[v])), stx.dw(R10, slot + off, R0));
+      g.emit(comment(`save the task's ${v}`, call(TASK_HELPER[v])), stx.dw(base, at + off, R0));
     }
   }
 }
@@ -116,6 +123,7 @@ export function emitEntryProgram(plan: KernelPlan, p: PlannedPairing, entry: Pai
     return g;
   }
   g.emit(comment('r6 = context', mov.reg(R6, R1)));
+  if (entry.when) emitConditions(g, entry.when, 'out');
   if (p.never) {
     loadField(g, R1, p.never.field);
     for (const v of p.never.values) g.emit(comment(`${v} never returns`, jeq.imm(R1, Number(v), 'out')));

@@ -83,7 +83,7 @@ export class Values {
           if (s.offset % s.size !== 0) this.fetchUnaligned(c.name, s.offset, s.size);
           break;
         // exec-args goes straight into the record (see exec-args.ts).
-        case 'entry-field': case 'entry-builtin': case 'ctx-reg': case 'constant': case 'exec-args': break;
+        case 'entry-field': case 'entry-builtin': case 'ctx-reg': case 'constant': case 'exec-args': case 'kernel-symbol': break;
         case 'builtin':
           if (s.name === 'comm') this.fetchString(c);
           else this.fetchHelper(BUILTIN_VALUE[s.name]);
@@ -124,6 +124,9 @@ export class Values {
         if (s.signed && s.size !== 8) signExtend(g, dst, s.size);
         return;
       }
+      case 'kernel-symbol':
+        g.emit(comment(`${c.name}: kernel address at ${s.offset}, named after the run`, ldx.dw(dst, R6, s.offset)));
+        return;
       case 'entry-field':
         // The entry program saved it extended to 64 bits from its real width (see pairing.ts).
         g.emit(comment(`${c.name}: saved at entry`, ldx.dw(dst, R10, this.entry() + this.layout().fields[s.index]!)));
@@ -425,7 +428,7 @@ export class Values {
       case 'reg-user-string':
         g.emit(ldx.dw(R3, R6, this.regOffset(s.member)), comment(`${c.name}: user string at register ${s.member}`, call(Helper.probeReadUserStr)));
         return;
-      case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address': case 'data-loc-bytes': case 'constant': case 'pointee':
+      case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'kernel-symbol': case 'byte-array': case 'address': case 'data-loc-bytes': case 'constant': case 'pointee':
       case 'cgroup': case 'cgroup-set': case 'exec-args': case 'kernel-path':
         throw new Error(`${c.name} is not a string read by a helper`);
       default:

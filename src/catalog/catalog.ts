@@ -9,6 +9,7 @@ import { CURATED_TABLES } from './tables/index.js';
 import type { CuratedTable, EntryRef, TracepointRef } from './curated.js';
 import { MissingFieldError } from './curated.js';
 import { FormatParseError, parseFormat } from './format.js';
+import { pairEntry } from './pair-entries.js';
 import type { Hook } from './hook.js';
 import type { Column } from './column.js';
 import type { EventSource, KernelTable, OtherEvent, TableResolution, TypedEvent } from './table.js';
@@ -167,9 +168,12 @@ export class Catalog {
     }
     try {
       const entryFormats = entryTexts.map(parseFormat);
-      const first = entryFormats[0];
-      const differs = entryFormats.findIndex((f) => JSON.stringify(f.fields) !== JSON.stringify(first?.fields));
-      if (differs >= 0) return { kind: 'unavailable', name: t.name, reason: `${entries[differs]!.category}:${entries[differs]!.event} records differ from ${entries[0]!.category}:${entries[0]!.event}` };
+      // The events that open pairs share one format; events that update them have their own.
+      const opening = entryFormats.filter((_, i) => entries[i]!.update === undefined);
+      const first = opening[0];
+      const differs = opening.findIndex((f) => JSON.stringify(f.fields) !== JSON.stringify(first?.fields));
+      const openingRefs = entries.filter((e) => e.update === undefined);
+      if (differs >= 0) return { kind: 'unavailable', name: t.name, reason: `${openingRefs[differs]!.category}:${openingRefs[differs]!.event} records differ from ${openingRefs[0]!.category}:${openingRefs[0]!.event}` };
       // The formats are read and checked either way: they say the kernel has the events.
       const format = parseFormat(text);
       const classic = t.build(format, first);
@@ -178,7 +182,7 @@ export class Catalog {
       const onRaw = raw !== undefined;
       const source = this.sourceFor(onRaw, t.btf === true, [t.event, ...entries]);
       const common = COMMON_COLUMNS.map((c) => shape.common?.find((o) => o.name === c.name) ?? c);
-      const pairEntries = entries.map((e) => ({ source: source(e), ...(e.restamp ? { restamp: true } : {}) }));
+      const pairEntries = entries.map((e, i) => pairEntry(e, entryFormats[i]!, source(e)));
       const columns = withStackColumns([...common, ...shape.columns]);
       const also: OtherEvent[] = [];
       // Each event's program finds the table's conditions by column name.

@@ -113,6 +113,12 @@ export type ColumnSource =
    */
   | { readonly kind: 'stack'; readonly space: StackSpace }
   /**
+   * An 8-byte kernel code address at `offset` of the record (kfree_skb's `location`), shown as the
+   * function it is in (`name+0xoffset`), named after reading from /proc/kallsyms as kernel stack
+   * frames are; NULL when 0, its hex when no function holds it.
+   */
+  | { readonly kind: 'kernel-symbol'; readonly offset: number }
+  /**
    * Text about the cgroup v2 of the task (its path, container, pod): the kernel keys and records
    * carry the 8-byte cgroup id; user space names it (runtime/cgroup-names.ts), as it names stacks.
    * With `entry`, the cgroup of the task that ran a paired table's entry event (see entry-builtin).

@@ -8,8 +8,19 @@ import { assertNever } from '../diag/assert-never.js';
 
 export interface TracepointRef { readonly category: string; readonly event: string }
 
-/** An event that opens a pair of a paired table (see Pairing's PairEntry). */
-export interface EntryRef extends TracepointRef { readonly restamp?: boolean; readonly optional?: boolean }
+/** Which records of an event count, by field name (see FieldCondition). */
+export interface FieldValues { readonly field: string; readonly values: readonly bigint[] }
+
+/**
+ * An event that opens a pair of a paired table, or with `update` changes an open one (see
+ * Pairing's PairEntry), its fields named in its own format.
+ */
+export interface EntryRef extends TracepointRef {
+  readonly restamp?: boolean;
+  readonly optional?: boolean;
+  readonly when?: readonly FieldValues[];
+  readonly update?: { readonly key: readonly string[]; readonly task?: true; readonly add?: { readonly field: string; readonly counter: number } };
+}
 
 /** What a curated table builds from the formats of its events. */
 export interface TableShape {

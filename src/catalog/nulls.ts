@@ -17,6 +17,7 @@ export function kernelNullValue(c: Column): bigint | undefined {
   const s = c.source;
   switch (s.kind) {
     case 'stack': return NO_STACK_ID;
+    case 'kernel-symbol': return 0n;
     // Whether a cgroup has a container or pod is known in user space only; pushdown keeps
     // IS NULL on these columns for DuckDB (see planner/cgroup-filters.ts) and never asks here.
     case 'cgroup': case 'cgroup-set':

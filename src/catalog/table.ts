@@ -32,7 +32,22 @@ export type PairKey =
   /** Entry and exit carry the same identifying fields (block requests: dev and sector; wakeups: pid). */
   | { readonly kind: 'fields'; readonly entry: readonly FieldRef[]; readonly exit: readonly FieldRef[] };
 
-/** An event that opens a pair. */
+/** A record field holding one of `values`: which of an event's records take part in a pair. */
+export interface FieldCondition { readonly field: FieldRef; readonly values: readonly bigint[] }
+
+/**
+ * What an event that opens no pair does to an open one, found under `key` (fields of its own
+ * record, which may differ from the entries' format).
+ */
+export interface PairUpdate {
+  readonly key: readonly FieldRef[];
+  /** The pair takes this event's task, keeping its time (tcp_life: close(2) in the process that owns the connection). */
+  readonly task?: true;
+  /** Adds this field, when above 0 (failed calls return -errno), to the pair's counter `counter`. */
+  readonly add?: { readonly field: FieldRef & { readonly signed: boolean }; readonly counter: number };
+}
+
+/** An event that opens a pair, or with `update`, changes an open one. */
 export interface PairEntry {
   readonly source: EventSource;
   /**
@@ -40,6 +55,9 @@ export interface PairEntry {
    * opened it (a block request dispatched by a kworker keeps the process that submitted it).
    */
   readonly restamp?: boolean;
+  /** Only records meeting every condition count (tcp_life: changes into SYN_SENT or SYN_RECV of TCP sockets). */
+  readonly when?: readonly FieldCondition[];
+  readonly update?: PairUpdate;
 }
 
 /**
@@ -48,7 +66,7 @@ export interface PairEntry {
  * under the pair's key; the exit event (the table's `source`) takes them back.
  */
 export interface Pairing {
-  /** The events that open a pair; all have one record format (key and saved fields sit at the same offsets). */
+  /** The events that open a pair; all have one record format (key and saved fields sit at the same offsets); `update` ones have their own. */
   readonly entries: readonly PairEntry[];
   readonly key: PairKey;
   /** Entry record fields saved for the exit side (each kept as 8 bytes). */
@@ -60,6 +78,11 @@ export interface Pairing {
    * `mask`'s bits set: sched_switch puts a task that is still runnable back on the run queue.
    */
   readonly reopen?: { readonly key: readonly FieldRef[]; readonly field: FieldRef; readonly mask: number };
+  /**
+   * 8-byte counters after the saved fields, 0 when a pair opens, that `update` entries add to
+   * (tcp_life's bytes); a column reads counter k as entry-field `saved.length + k`.
+   */
+  readonly counters?: number;
 }
 
 /** A condition on one integer column: its value is one of `oneOf` (none of them when `negated`), or above `above`. */

@@ -20,7 +20,7 @@ export function align8(n: number): number {
 
 /** Whether the kernel keeps the column's value in a buffer (strings, addresses, BLOBs), not a register. */
 export function isBufferColumn(c: Column): boolean {
-  return (c.type.kind === 'string' || c.type.kind === 'bytes' || c.type.kind === 'strings') && c.source.kind !== 'stack' && c.source.kind !== 'cgroup';
+  return (c.type.kind === 'string' || c.type.kind === 'bytes' || c.type.kind === 'strings') && c.source.kind !== 'stack' && c.source.kind !== 'cgroup' && c.source.kind !== 'kernel-symbol';
 }
 
 /** Bytes a string, address or byte-array column takes in a key or record (always a multiple of 8). */
@@ -35,7 +35,9 @@ export function stringCapacity(c: Column): number {
     case 'data-loc-bytes': return 8 + DATA_LOC_BYTES;
     case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': return STRING_CAPACITY;
     // A stack is its 8-byte id in the kernel, a cgroup text column the cgroup id; the text is made in user space.
-    case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': case 'constant': case 'pointee': return 8;
+    case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': case 'constant': case 'pointee':
+    case 'kernel-symbol':
+      return 8;
     // Their length (8 bytes), then the bytes.
     case 'exec-args': return 8 + ARGV_BYTES;
     case 'kernel-path': return c.source.text === true ? align8(c.source.size) : 8;

@@ -143,7 +143,12 @@ function isAddress(c: Column): c is Column & { readonly source: { readonly kind:
 
 /** In the kernel a stack is only an id in the stack map; its text exists once the run is over. */
 function stackRefusal(c: Column): Offer {
-  return refuse(`'${c.name}' is a call stack, symbolised after the run, so DuckDB filters on it`);
+  return refuse(`'${c.name}' is ${c.source.kind === 'stack' ? 'a call stack' : 'a kernel address'}, symbolised after the run, so DuckDB filters on it`);
+}
+
+/** Columns whose text user space makes from kernel addresses. */
+function symbolised(c: Column): boolean {
+  return c.source.kind === 'stack' || c.source.kind === 'kernel-symbol';
 }
 
 export class Pushdown {
@@ -164,7 +169,7 @@ export class Pushdown {
         const c = this.scope.column(e);
         if (!c) return refuse(`'${e.name}' is not a column of the kernel table`);
         if (c.decode) return refuse(`'${c.name}' is text made from a raw value: the kernel only compares it with text constants`);
-        if (c.source.kind === 'stack') return stackRefusal(c);
+        if (symbolised(c)) return stackRefusal(c);
         if (c.source.kind === 'cgroup') return refuse(cgroupRefusal(c));
         // A column narrower than 64 bits widens to a signed 64-bit value (every value it holds
         // fits), so arithmetic and comparisons on it are signed, as on DuckDB's BIGINT it lands as.
@@ -311,7 +316,7 @@ export class Pushdown {
   private stringEquality(colSide: Expr, constSide: Expr, op: '=' | '!='): Offer | undefined {
     if (colSide.kind !== 'column' || constSide.kind !== 'literal' || constSide.value.type !== 'string') return undefined;
     const c = this.scope.column(colSide);
-    if (c?.source.kind === 'stack') return stackRefusal(c);
+    if (c && symbolised(c)) return stackRefusal(c);
     if (c?.source.kind === 'cgroup') return refuse(cgroupRefusal(c));
     if (!c || !isStringColumn(c)) return undefined;
     if (isAddress(c)) return accept(addressMatch(c, constSide.value.value, op === '!='));
@@ -322,7 +327,7 @@ export class Pushdown {
     if (e.caseInsensitive) return refuse('ILIKE runs in DuckDB');
     if (e.operand.kind !== 'column' || e.pattern.kind !== 'literal' || e.pattern.value.type !== 'string') return refuse('LIKE runs in the kernel only as column LIKE \'prefix%\'');
     const c = this.scope.column(e.operand);
-    if (c?.source.kind === 'stack') return stackRefusal(c);
+    if (c && symbolised(c)) return stackRefusal(c);
     if (c?.source.kind === 'cgroup') return refuse(cgroupRefusal(c));
     if (!c || !isStringColumn(c)) return refuse('LIKE needs a string column');
     if (isAddress(c)) return refuse(`'${c.name}' is text made from an address's bytes: the kernel only compares it with a whole address`);

@@ -48,6 +48,7 @@ export class FieldColumns {
       const at = base + f.offset;
       const source = f.expr.kind === 'column' ? f.expr.column.source : undefined;
       if (source?.kind === 'stack') this.strings[i]!.push(this.stackText(source.space, buf.readBigInt64LE(at)));
+      else if (source?.kind === 'kernel-symbol') this.strings[i]!.push(this.symbolText(buf.readBigUInt64LE(at)));
       else if (source?.kind === 'cgroup') this.strings[i]!.push(this.cgroupText(source.attr, buf.readBigUInt64LE(at)));
       else if (source?.kind === 'address') this.strings[i]!.push(addressText(buf.subarray(at, at + f.width), source.family !== undefined));
       else if (source?.kind === 'byte-array') this.bytes[i]!.push(new Uint8Array(buf.subarray(at, at + source.size)));
@@ -62,6 +63,11 @@ export class FieldColumns {
   private stackText(space: StackSpace, id: bigint): string | null {
     if (!this.names.stacks) throw new Error('stack columns need the stack map to be decoded');
     return this.names.stacks.text(space, id);
+  }
+
+  private symbolText(address: bigint): string | null {
+    if (!this.names.symbols) throw new Error('kernel address columns need the kernel\'s symbols to be decoded');
+    return address === 0n ? null : this.names.symbols.name(address);
   }
 
   private cgroupText(attr: CgroupAttr, id: bigint): string | null {

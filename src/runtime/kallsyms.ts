@@ -38,6 +38,15 @@ export class KernelSymbols {
     return this.names.length;
   }
 
+  /**
+   * An address as a kernel stack frame shows it: `function+0xoffset`, or its hex when no known
+   * function holds it. `back` bytes are looked up before it (see Symbolizer) and added back.
+   */
+  text(address: bigint, back = 0n): string {
+    const s = this.lookup(address - back);
+    return s ? `${s.name}+0x${(s.offset + back).toString(16)}` : `0x${address.toString(16)}`;
+  }
+
   /** The function an address is in, or undefined when it is in none known. */
   lookup(address: bigint): KernelSymbol | undefined {
     let lo = 0;

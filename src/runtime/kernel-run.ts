@@ -12,7 +12,7 @@ import { afterMs } from './long-timer.js';
 import { readStats } from './read-stats.js';
 import type { KernelRunOptions, KernelRunResult } from './run-options.js';
 import type { Running } from './running.js';
-import { stackTextFor } from './stack-text.js';
+import { kernelAddressTextFor, stackTextFor } from './stack-text.js';
 import { stream } from './stream-run.js';
 import { monotonicToWallOffset } from './clock.js';
 
@@ -36,7 +36,8 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
   const stats = maps.get(STATS_MAP)!;
   // Read while the run's processes are likely still alive: user stacks are named from their mappings.
   const stacks = stackTextFor(maps);
-  const names = { ...(stacks ? { stacks } : {}), ...(cgroups ? { cgroups: cgroups.names } : {}) };
+  const symbols = kernelAddressTextFor(plan.columns);
+  const names = { ...(stacks ? { stacks } : {}), ...(symbols ? { symbols } : {}), ...(cgroups ? { cgroups: cgroups.names } : {}) };
   // FOR counts from the moment of attaching: that long of events, whatever loading took.
   const nominalEnd = opts.durationMs === undefined ? undefined : attachedMono + BigInt(opts.durationMs) * 1_000_000n;
   let cancelTimer = (): void => undefined;

@@ -1,9 +1,13 @@
-// Stack text for a run's decoders: the symboliser over the run's stack map and /proc.
+// Stack text for a run's decoders: the symboliser over the run's stack map and /proc; kernel
+// addresses named from /proc/kallsyms the same way.
 import { readFileSync } from 'node:fs';
 import { STACK_DEPTH, STACK_PIDS_MAP, STACKS_MAP } from '../bpf-templates/stacks.js';
 import type { BpfMap } from '../kernel/map.js';
 import type { Mapping, StackStore, StackText, SymbolSources } from './symbolize.js';
 import { Symbolizer } from './symbolize.js';
+import { KernelSymbols } from './kallsyms.js';
+import type { KernelAddressText } from './row-names.js';
+import type { Column } from '../catalog/column.js';
 
 function readOrUndefined(path: string): Buffer | undefined {
   try {
@@ -42,6 +46,18 @@ function mapStackStore(stacks: BpfMap, pids: BpfMap): StackStore {
       if (!pids.lookup(key, pid)) return undefined;
       const v = pid.readUInt32LE(0);
       return v === 0 ? undefined : v;
+    },
+  };
+}
+
+/** Names for a run's kernel-symbol columns, from /proc/kallsyms read once, at the first name; undefined when it has none. */
+export function kernelAddressTextFor(columns: readonly Column[]): KernelAddressText | undefined {
+  if (!columns.some((c) => c.source.kind === 'kernel-symbol')) return undefined;
+  let symbols: KernelSymbols | undefined;
+  return {
+    name(address) {
+      symbols ??= KernelSymbols.parse(procSymbolSources.kallsyms() ?? '');
+      return symbols.text(address);
     },
   };
 }

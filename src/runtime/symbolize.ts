@@ -111,8 +111,7 @@ export class Symbolizer implements StackText {
 
   private kernelFrame(address: bigint, back: number): string {
     this.kernel ??= KernelSymbols.parse(this.sources.kallsyms() ?? '');
-    const s = this.kernel.lookup(address - BigInt(back));
-    return s ? `${s.name}+${hex(s.offset + BigInt(back))}` : hex(address);
+    return this.kernel.text(address, BigInt(back));
   }
 
   private userFrame(pid: number | undefined, address: number, back: number): string {

@@ -55,7 +55,7 @@ test('socket_io: ends read through the record\'s struct sock; only calls that mo
 
 test('net_dev and packet_drops: devices by name both ways; drops with their reason', () => {
   assert.deepEqual(own(table('net_dev').columns), ['direction u8 constant direction', 'device string data-loc-string', 'len u32 field']);
-  assert.deepEqual(own(table('packet_drops').columns), ['reason u32 field drop-reason', 'protocol u16 field', 'location u64 field', 'skaddr u64 field']);
+  assert.deepEqual(own(table('packet_drops').columns), ['reason u32 field drop-reason', 'protocol u16 field', 'location string kernel-symbol', 'skaddr u64 field']);
 });
 
 test('drop reasons are the kernel\'s enum, named without SKB_DROP_REASON_, other subsystems\' as numbers', () => {
@@ -66,4 +66,25 @@ test('drop reasons are the kernel\'s enum, named without SKB_DROP_REASON_, other
   assert.equal(d.decode(0x10001n), 'reason_65537');
   assert.equal(d.encode('NO_SOCKET'), 3n);
   assert.equal(d.encode('SUBSYS_MASK'), undefined);
+});
+
+test('tcp_life: opened by changes into SYN_SENT or SYN_RECV, owned by close(2), bytes added by sends and receives, ended by tcp_destroy_sock', () => {
+  const t = table('tcp_life');
+  assert.deepEqual(own(t.columns), [
+    'skaddr u64 field', 'family u16 field address-family', 'saddr string address', 'daddr string address', 'sport u16 field', 'dport u16 field',
+    'duration_ns u64 latency', 'tx_bytes u64 entry-field', 'rx_bytes u64 entry-field',
+  ]);
+  assert.deepEqual(t.source, { kind: 'tracepoint', category: 'tcp', event: 'tcp_destroy_sock' });
+  const p = t.pairing!;
+  // inet_sock_set_state: skaddr at 8, newstate at 20, protocol at 30; sock_*_length: sk at 8, protocol at 18, ret at 20.
+  const tcp = { field: { offset: 30, size: 2, signed: false }, values: [6n] };
+  assert.deepEqual(p.entries.map((e) => [e.source.kind === 'tracepoint' ? e.source.event : '', e.when, e.update]), [
+    ['inet_sock_set_state', [tcp, { field: { offset: 20, size: 4, signed: true }, values: [2n, 3n] }], undefined],
+    ['inet_sock_set_state', [tcp, { field: { offset: 20, size: 4, signed: true }, values: [4n, 9n] }], { key: [{ offset: 8, size: 8, signed: false }], task: true }],
+    ['sock_send_length', [{ field: { offset: 18, size: 2, signed: false }, values: [6n] }], { key: [{ offset: 8, size: 8, signed: false }], add: { field: { offset: 20, size: 4, signed: true }, counter: 0 } }],
+    ['sock_recv_length', [{ field: { offset: 18, size: 2, signed: false }, values: [6n] }], { key: [{ offset: 8, size: 8, signed: false }], add: { field: { offset: 20, size: 4, signed: true }, counter: 1 } }],
+  ]);
+  assert.equal(p.counters, 2);
+  // The owner columns are the pair's task, not the task that destroys the socket.
+  assert.deepEqual(t.columns.filter((c) => ['pid', 'comm', 'cgroup_id'].includes(c.name)).map((c) => c.source.kind), ['entry-builtin', 'entry-builtin', 'entry-builtin']);
 });

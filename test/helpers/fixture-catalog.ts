@@ -38,6 +38,7 @@ const FIXTURES: Readonly<Record<string, string>> = {
   'tcp/tcp_retransmit_skb': 'tcp_retransmit_skb',
   'tcp/tcp_send_reset': 'tcp_send_reset',
   'tcp/tcp_receive_reset': 'tcp_receive_reset',
+  'tcp/tcp_destroy_sock': 'tcp_destroy_sock',
   'skb/kfree_skb': 'kfree_skb',
   'net/net_dev_xmit': 'net_dev_xmit',
   'net/netif_receive_skb': 'netif_receive_skb',

@@ -17,6 +17,9 @@ export interface Transfer {
   readonly received: number;
   /** Milliseconds from connect(2) to the client's socket closed. */
   readonly ms: number;
+  /** CLOCK_MONOTONIC milliseconds at the start and end of `ms`, from the C peers (tcp-peers.ts). */
+  readonly start?: number;
+  readonly end?: number;
 }
 
 /** What the server writes back for a request of `size` bytes: different from it, and never 0. */
@@ -43,11 +46,13 @@ export class NetChild {
     return this.cgroup.id;
   }
 
-  /** Starts net-traffic.ts with `args`, in its own cgroup and, with `netns`, that namespace; resolves once it waits for go(). */
-  static async start(args: readonly string[], netns?: string): Promise<NetChild> {
+  /**
+   * Starts net-traffic.ts (or `program`, which talks the same way) with `args`, in its own cgroup
+   * and, with `netns`, that namespace; resolves once it waits for go().
+   */
+  static async start(args: readonly string[], netns?: string, program?: string): Promise<NetChild> {
     const cgroup = CommandCgroup.create(findCgroup2(), `bpfql-test-net-${process.pid}-${++made}`);
-    const script = fromRoot('dist', 'test', 'helpers', 'net-traffic.js');
-    const argv = [process.execPath, script, ...args];
+    const argv = [...(program === undefined ? [process.execPath, fromRoot('dist', 'test', 'helpers', 'net-traffic.js')] : [program]), ...args];
     const child = netns === undefined ? spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] }) : spawn('ip', ['netns', 'exec', netns, ...argv], { stdio: ['pipe', 'pipe', 'inherit'] });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     const lines: string[] = [];

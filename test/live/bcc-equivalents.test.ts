@@ -274,25 +274,30 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
         assert.equal(r.protocol, 2048);
         // Dropped by UDP's receive path, finding no socket for port 9.
         assert.match(String(r.kstack), /udp/);
+        assert.match(String(r.location), /^\w*udp\w*\+0x[0-9a-f]+$/);
       }
     } finally {
       await child.stop();
     }
   },
   async tcplife() {
-    const started = performance.now();
-    const { rows, port } = await connections(5, (port) => runTool('tcplife', () => connectAll(port, 5), 100));
-    // Every connection lived inside the test's own run: a bound the test measures, not a guess.
-    const elapsedMs = performance.now() - started;
-    const clients = rows.filter((r) => r.rport === port);
-    const servers = rows.filter((r) => r.lport === port);
-    assert.equal(clients.length, 5);
-    assert.equal(servers.length, 5);
-    for (const c of clients) {
-      assert.deepEqual([c.pid, c.laddr, c.raddr], [process.pid, '127.0.0.1', '127.0.0.1']);
-      // Each client's local port is a server side's remote port.
-      assert.equal(servers.filter((s) => s.rport === c.lport).length, 1);
-      assert.ok(Number(c.ms) >= 0 && Number(c.ms) <= elapsedMs, `lifetime ${c.ms} ms of a ${elapsedMs} ms run`);
+    const child = await NetChild.start(['loopback', '127.0.0.1', '1000', '250000']);
+    try {
+      let transfers: Transfer[] = [];
+      const rows = await runTool('tcplife', async () => (transfers = await child.go()));
+      // Client and server are one process here, and it owns both sockets of each connection.
+      const ours = rows.filter((r) => r.pid === child.pid);
+      assert.equal(ours.length, 2 * transfers.length);
+      for (const t of transfers) {
+        for (const [lport, rport, tx, rx] of [[t.clientPort, t.serverPort, t.sent, t.received], [t.serverPort, t.clientPort, t.received, t.sent]] as const) {
+          const row = ours.filter((r) => r.lport === lport && r.rport === rport);
+          assert.deepEqual(row.map((r) => [r.laddr, r.raddr, Number(r.tx_bytes), Number(r.rx_bytes)]), [['127.0.0.1', '127.0.0.1', tx, rx]], `${lport} → ${rport}`);
+          // The socket's life is inside the client's own connect-to-close, give or take the server's last ACK.
+          assert.ok(Number(row[0]!.ms) > 0 && Number(row[0]!.ms) <= t.ms + 5, `lifetime ${String(row[0]!.ms)} ms of a ${t.ms} ms connection`);
+        }
+      }
+    } finally {
+      await child.stop();
     }
   },
 };

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DECODERS } from '../../src/catalog/decoders.js';
@@ -95,7 +95,15 @@ tracepoint:tcp:tcp_send_reset /args->saddr[2] * 256 + args->saddr[3] == ${port}/
 
 const DATAGRAMS = 50;
 
-test(`packet_drops: ${DATAGRAMS} UDP datagrams to a port nobody listens on are ${DATAGRAMS} drops for NO_SOCKET, as bpftrace counts`, { skip, timeout: 120_000 }, async () => {
+/** Whether /proc/kallsyms has a function (a text symbol) of this name. */
+function kernelFunction(name: string): boolean {
+  return readFileSync('/proc/kallsyms', 'latin1').split('\n').some((l) => {
+    const [, type, sym] = l.split(/\s+/);
+    return sym === name && (type === 't' || type === 'T');
+  });
+}
+
+test(`packet_drops: ${DATAGRAMS} UDP datagrams to a port nobody listens on are ${DATAGRAMS} drops for NO_SOCKET in one kernel function, as bpftrace counts and names it`, { skip, timeout: 120_000 }, async () => {
   const port = await closedPort('127.0.0.1');
   const child = await NetChild.start(['udp', '127.0.0.1', String(port), String(DATAGRAMS)]);
   const engine = await Engine.open();
@@ -104,15 +112,20 @@ test(`packet_drops: ${DATAGRAMS} UDP datagrams to a port nobody listens on are $
     assert.notEqual(noSocket, undefined, 'the kernel\'s BTF names NO_SOCKET');
     const { run, theirs } = await withBpftrace(
       engine,
-      `tracepoint:skb:kfree_skb /cgroup == ${child.cgroupId} && args->reason == ${noSocket}/ { @drops = count(); }`,
-      `SELECT reason, protocol, count(*) AS n FROM packet_drops WHERE cgroup_id = ${child.cgroupId} AND reason = 'NO_SOCKET' GROUP BY reason, protocol`,
+      `tracepoint:skb:kfree_skb /cgroup == ${child.cgroupId} && args->reason == ${noSocket}/ { @drops[ksym(args->location)] = count(); }`,
+      `SELECT reason, protocol, location, count(*) AS n FROM packet_drops WHERE cgroup_id = ${child.cgroupId} AND reason = 'NO_SOCKET' GROUP BY reason, protocol, location`,
       () => child.go(),
     );
     assert.equal(run.kernel.plan.kernel.mode.kind, 'aggregate');
     assert.deepEqual(run.kernel.plan.residualFilters, []);
-    // EtherType 0x0800: IPv4.
-    assert.deepEqual(run.rows, [['NO_SOCKET', 2048, DATAGRAMS]]);
-    assert.deepEqual(theirs, new Map([['drops', DATAGRAMS]]));
+    // EtherType 0x0800: IPv4. Every datagram is dropped at the same place of UDP's receive path.
+    assert.equal(run.rows.length, 1, JSON.stringify(run.rows));
+    const [reason, protocol, location, n] = run.rows[0]!;
+    assert.deepEqual([reason, protocol, n], ['NO_SOCKET', 2048, DATAGRAMS]);
+    const fn = /^([\w.]+)\+0x[0-9a-f]+$/.exec(String(location))?.[1];
+    assert.ok(fn !== undefined && kernelFunction(fn), `location ${String(location)} is a kernel function and offset`);
+    assert.match(fn, /udp/);
+    assert.deepEqual(theirs, new Map([[`drops[${fn}]`, DATAGRAMS]]));
   } finally {
     await engine.close();
     await child.stop();

@@ -84,8 +84,10 @@ test('count(x) of every column that may be NULL, in every curated table, is plan
       assert.equal(mode.valueSize, 16);
     }
   }
-  // The stack columns, which every table has.
-  assert.deepEqual(nullable, tables.flatMap((t) => [`${t.name}.kstack`, `${t.name}.ustack`]));
+  // The stack columns, which every table has, and kernel addresses named after the run (NULL when 0).
+  const symbols = tables.flatMap((t) => t.columns.filter((c) => c.source.kind === 'kernel-symbol').map((c) => `${t.name}.${c.name}`));
+  assert.deepEqual(symbols, ['packet_drops.location']);
+  assert.deepEqual(nullable, tables.flatMap((t) => [...symbols.filter((s) => s.startsWith(`${t.name}.`)), `${t.name}.kstack`, `${t.name}.ustack`]));
 });
 
 test('a column that may be NULL is never a kernel value: only IS [NOT] NULL tests it there', () => {

@@ -195,7 +195,7 @@ test('a streamed query: its rows reach the live view with the next tick, the lat
     names: async () => ({ tables: [], columnsOf: () => [] }),
     release: () => undefined,
     async execute(_text: string, ctx: RunContext): Promise<Outcome> {
-      ctx.onAttached?.();
+      ctx.onAttached?.(1);
       ctx.onRows?.begin(columns);
       ctx.onRows?.rows(rows.slice(0, 200));
       ctx.onRows?.rows(rows.slice(200));

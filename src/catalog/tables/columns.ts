@@ -1,6 +1,7 @@
 // Column builders the curated tables share: each reads its field's offset and size from the
 // live format, so no table hard-codes where anything is.
-import type { Column } from '../column.js';
+import type { Column, TaskBuiltin } from '../column.js';
+import { COMMON_COLUMNS } from '../common-columns.js';
 import type { CuratedTable } from '../curated.js';
 import { intColumn, MissingFieldError, requireField } from '../curated.js';
 import type { DecoderName } from '../decoders.js';
@@ -49,6 +50,28 @@ export function entryColumn(saved: readonly (FieldRef & { readonly signed: boole
   if (!f) throw new Error(`no saved field ${index} for ${name}`);
   const t: ValueType = type ?? { kind: 'int', bits: (f.size * 8) as 8 | 16 | 32 | 64, signed: f.signed };
   return { name, type: t, source: { kind: 'entry-field', index, signed: f.signed }, description };
+}
+
+const ENTRY_TASK: readonly TaskBuiltin[] = ['pid', 'tid', 'uid', 'gid', 'comm', 'cgroup_id'];
+
+/**
+ * The common columns that name a task or its cgroup, as the entry's task (`whose`): a paired
+ * table's row is about the task that opened the pair (or took it over), not the exit's.
+ */
+export function entryTaskColumns(whose: string): Column[] {
+  return COMMON_COLUMNS.flatMap((c): Column[] => {
+    const description = `${c.description}, of ${whose}`;
+    if (c.source.kind === 'cgroup') return [{ ...c, source: { ...c.source, entry: true }, description }];
+    const name = ENTRY_TASK.find((b) => b === c.name);
+    return name ? [{ ...c, source: { kind: 'entry-builtin', name }, description }] : [];
+  });
+}
+
+/** A pointer field holding a kernel code address, shown as the function it is in (see the kernel-symbol source). */
+export function kernelSymbolColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
+  const f = requireField(format, field);
+  if (f.size !== 8 || f.offset % 8 !== 0) throw new MissingFieldError(`${field} (as an aligned 8-byte address)`, format.name);
+  return { name, type: STRING, source: { kind: 'kernel-symbol', offset: f.offset }, description };
 }
 
 export function latencyColumn(description: string): Column {

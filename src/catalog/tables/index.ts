@@ -12,10 +12,11 @@ import { readTable, writeTable } from './read-write.js';
 import { runqLatencyTable, schedSwitchTable } from './sched.js';
 import { syscallsTable } from './syscalls.js';
 import { tcpConnectTable, tcpStateTable } from './tcp.js';
+import { tcpLifeTable } from './tcp-life.js';
 import { tcpResetTable, tcpRetransmitTable } from './tcp-errors.js';
 
 export const CURATED_TABLES: readonly CuratedTable[] = [
   execTable, exitTable, forkTable, openTable, syscallsTable, readTable, writeTable, tcpConnectTable, tcpStateTable,
-  tcpRetransmitTable, tcpResetTable, packetDropsTable, netDevTable, socketIoTable,
+  tcpRetransmitTable, tcpResetTable, packetDropsTable, netDevTable, socketIoTable, tcpLifeTable,
   blockIoTable, schedSwitchTable, runqLatencyTable, pageFaultsTable, signalsTable, oomKillTable,
 ];

@@ -6,7 +6,7 @@ import { intColumn } from '../curated.js';
 import { DIRECTION } from '../decoders.js';
 import type { TracepointFormat } from '../format.js';
 import { U64 } from '../types.js';
-import { constantColumn, decodedColumn, stringColumn } from './columns.js';
+import { constantColumn, decodedColumn, kernelSymbolColumn, stringColumn } from './columns.js';
 
 export const packetDropsTable: CuratedTable = {
   name: 'packet_drops',
@@ -17,7 +17,7 @@ export const packetDropsTable: CuratedTable = {
       columns: [
         decodedColumn(format, 'reason', 'reason', 'drop-reason', 'why: the kernel\'s skb_drop_reason (NO_SOCKET, NETFILTER_DROP, …)'),
         intColumn(format, 'protocol', 'protocol', 'EtherType of the packet: 2048 IPv4, 34525 IPv6, 2054 ARP'),
-        intColumn(format, 'location', 'location', 'address of the kernel code that dropped it', U64),
+        kernelSymbolColumn(format, 'location', 'location', 'the kernel code that dropped it, as function+0xoffset (kstack says how it got there)'),
         intColumn(format, 'rx_sk', 'skaddr', 'kernel address of the receiving socket (0 when none)', U64),
       ],
     };

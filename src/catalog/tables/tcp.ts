@@ -11,10 +11,11 @@ import type { TableCondition } from '../table.js';
 import { U64 } from '../types.js';
 import { decodedColumn, socketAddressColumn } from './columns.js';
 
-const IPPROTO_TCP = 6n;
+export const IPPROTO_TCP = 6n;
 
-function encoded(name: 'tcp-state', text: string): bigint {
-  const v = DECODERS[name].encode(text);
+/** A TCP state's number, by the name the tcp-state decoder shows. */
+export function tcpState(text: string): bigint {
+  const v = DECODERS['tcp-state'].encode(text);
   if (v === undefined) throw new Error(`no TCP state ${text}`);
   return v;
 }
@@ -58,7 +59,7 @@ export const tcpConnectTable: CuratedTable = {
   build(format) {
     return {
       columns: [...socketColumns(format), intColumn(format, 'dport', 'dport', 'remote port')],
-      where: [tcpOnly(format), { column: intColumn(format, 'newstate', 'newstate', 'state after the change'), oneOf: [encoded('tcp-state', 'SYN_SENT')] }],
+      where: [tcpOnly(format), { column: intColumn(format, 'newstate', 'newstate', 'state after the change'), oneOf: [tcpState('SYN_SENT')] }],
     };
   },
 };
