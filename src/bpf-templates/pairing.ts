@@ -23,6 +23,7 @@ import { Codegen, RegPool } from './codegen.js';
 import { SCRATCH_REGS } from '../planner/program-limits.js';
 import { ExprEmitter } from './expr.js';
 import { emitCountStat } from './stats.js';
+import { emitStackId } from './stacks.js';
 import { Values } from './values.js';
 
 export const PAIRS_MAP = 'pairs';
@@ -63,7 +64,7 @@ function loadField(g: Codegen, r: Reg, f: FieldRef & { readonly signed: boolean 
   }
 }
 
-/** Fills the value at R10+slot: now, the saved fields (when `fields`), the current task's values. */
+/** Fills the value at R10+slot: now, the saved fields (when `fields`), the current task's values and stacks. R6 holds the context. */
 function emitValue(g: Codegen, p: PlannedPairing, layout: PairLayout, slot: number, fields: boolean): void {
   g.emit(comment('entry time', call(Helper.ktimeGetNs)), stx.dw(R10, slot, R0));
   p.saved.forEach((f, i) => {
@@ -81,6 +82,8 @@ function emitValue(g: Codegen, p: PlannedPairing, layout: PairLayout, slot: numb
       g.emit(comment(`save the task's ${v}`, call(TASK_HELPER[v])), stx.dw(R10, slot + off, R0));
     }
   }
+  // The task opening the pair is the current one: its stacks are where it is now.
+  for (const [space, off] of layout.stacks) emitStackId(g, space, slot + off);
 }
 
 /**

@@ -101,8 +101,10 @@ export type ColumnSource =
   /**
    * The id of the kernel or user call stack in the program's stack map (bpf_get_stackid). The
    * kernel keys and records carry the id; user space turns it into symbolised text after reading.
+   * With `entry`, the stack the entry event of a paired table took, saved with the pair (off_cpu:
+   * where the task was when it left the CPU, not where the task switched in is).
    */
-  | { readonly kind: 'stack'; readonly space: StackSpace }
+  | { readonly kind: 'stack'; readonly space: StackSpace; readonly entry?: true }
   /**
    * Text about the cgroup v2 of the task (its path, container, pod): the kernel keys and records
    * carry the 8-byte cgroup id; user space names it (runtime/cgroup-names.ts), as it names stacks.

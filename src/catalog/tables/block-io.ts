@@ -4,25 +4,10 @@
 // submitted the request (block:block_io_start runs in it; kernels before 6.5 lack that event,
 // and the task that issued it to the driver stands in), as biosnoop shows it; the task that ran
 // the completion is complete_pid / complete_comm.
-import type { Column } from '../column.js';
-import type { TaskBuiltin } from '../column.js';
-import { COMMON_COLUMNS } from '../common-columns.js';
 import type { CuratedTable } from '../curated.js';
 import { fieldRef, intColumn, requireEntry } from '../curated.js';
 import { S32, STRING, U64 } from '../types.js';
-import { decodedColumn, entryColumn, latencyColumn, stringColumn } from './columns.js';
-
-const SUBMITTER: readonly TaskBuiltin[] = ['pid', 'tid', 'uid', 'gid', 'comm', 'cgroup_id'];
-
-/** The common columns that name a task or its cgroup, as the submitter's. */
-function submitterColumns(): Column[] {
-  return COMMON_COLUMNS.flatMap((c): Column[] => {
-    const description = `${c.description}, of the task that submitted the request`;
-    if (c.source.kind === 'cgroup') return [{ ...c, source: { ...c.source, entry: true }, description }];
-    const name = SUBMITTER.find((b) => b === c.name);
-    return name ? [{ ...c, source: { kind: 'entry-builtin', name }, description }] : [];
-  });
-}
+import { decodedColumn, entryColumn, entryTaskColumns, latencyColumn, stringColumn } from './columns.js';
 
 export const blockIoTable: CuratedTable = {
   name: 'block_io',
@@ -43,7 +28,7 @@ export const blockIoTable: CuratedTable = {
         { name: 'complete_pid', type: S32, source: { kind: 'builtin', name: 'pid' }, description: 'process id of the task that ran the completion (often an interrupt in another task)' },
         { name: 'complete_comm', type: STRING, source: { kind: 'builtin', name: 'comm' }, description: 'its command name' },
       ],
-      common: submitterColumns(),
+      common: entryTaskColumns('of the task that submitted the request'),
       pairing: {
         key: { kind: 'fields', entry: [fieldRef(issue, 'dev'), fieldRef(issue, 'sector')], exit: [fieldRef(complete, 'dev'), fieldRef(complete, 'sector')] },
         saved,

@@ -1,6 +1,7 @@
 // Column builders the curated tables share: each reads its field's offset and size from the
 // live format, so no table hard-codes where anything is.
-import type { Column } from '../column.js';
+import type { Column, TaskBuiltin } from '../column.js';
+import { COMMON_COLUMNS } from '../common-columns.js';
 import type { CuratedTable } from '../curated.js';
 import { intColumn, MissingFieldError, requireField } from '../curated.js';
 import type { DecoderName } from '../decoders.js';
@@ -49,6 +50,21 @@ export function entryColumn(saved: readonly (FieldRef & { readonly signed: boole
   if (!f) throw new Error(`no saved field ${index} for ${name}`);
   const t: ValueType = type ?? { kind: 'int', bits: (f.size * 8) as 8 | 16 | 32 | 64, signed: f.signed };
   return { name, type: t, source: { kind: 'entry-field', index, signed: f.signed }, description };
+}
+
+const ENTRY_TASK: readonly TaskBuiltin[] = ['pid', 'tid', 'uid', 'gid', 'comm', 'cgroup_id'];
+
+/**
+ * The common columns that name a task or its cgroup, as the task that ran a paired table's entry
+ * event (saved with the pair); `whose` ends each description.
+ */
+export function entryTaskColumns(whose: string): Column[] {
+  return COMMON_COLUMNS.flatMap((c): Column[] => {
+    const description = `${c.description}, ${whose}`;
+    if (c.source.kind === 'cgroup') return [{ ...c, source: { ...c.source, entry: true }, description }];
+    const name = ENTRY_TASK.find((b) => b === c.name);
+    return name ? [{ ...c, source: { kind: 'entry-builtin', name }, description }] : [];
+  });
 }
 
 export function latencyColumn(description: string): Column {
