@@ -82,6 +82,6 @@ export function explainEmbedded(parts: readonly EmbeddedPart[], duckdbSql: strin
     out.push(explainPlan(p.plan, p.program));
   });
   out.push('== duckdb: the statement over the kernel queries\' tables ==');
-  out.push(duckdbSql);
+  out.push(duckdbSql.trim());
   return out.join('\n');
 }
