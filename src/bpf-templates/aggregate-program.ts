@@ -65,8 +65,8 @@ export function aggregateMaps(mode: AggregateMode, windowed = false): MapSpec[] 
   ];
 }
 
-export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode, windowed = false): Codegen {
-  const { g, values, expr } = emitPreamble(plan);
+export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode, windowed = false, gated = false): Codegen {
+  const { g, values, expr } = emitPreamble(plan, gated);
   // Slots reading another slot's state update nothing, so their argument is not needed.
   const updating = mode.aggregates.filter((a) => a.stateOf === undefined);
   const rest: Column[] = [];

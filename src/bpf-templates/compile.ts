@@ -15,6 +15,7 @@ import { Codegen } from './codegen.js';
 import { planAtEvent } from './other-events.js';
 import { STAT_COUNT, STATS_MAP } from './stats.js';
 import { stackMaps, usesStacks } from './stacks.js';
+import { gateMap } from './gate.js';
 import { cgroupSetMaps } from './cgroup-sets.js';
 import { emitStreamProgram, RING_MAP } from './stream-program.js';
 
@@ -40,11 +41,15 @@ export interface CompiledProgram {
   readonly others: readonly CompiledEntryProgram[];
   /** Compiled for EVERY: aggregates double-buffered, stream records stamped (see the templates). */
   readonly windowed: boolean;
+  /** Its result programs wait for the gate of a window shared with other queries (see gate.ts). */
+  readonly gated: boolean;
 }
 
 export interface CompileOptions {
   /** The query has EVERY: its result is cut into windows while it runs. */
   readonly windowed?: boolean;
+  /** The query shares its window with other kernel queries of one statement (see gate.ts). */
+  readonly gated?: boolean;
 }
 
 export function objectName(table: string): string {
@@ -54,7 +59,8 @@ export function objectName(table: string): string {
 export function compileKernelPlan(plan: KernelPlan, table: string, opts: CompileOptions = {}): CompiledProgram {
   const mode = plan.mode;
   const windowed = opts.windowed ?? false;
-  const g = resultProgram(plan, windowed);
+  const gated = opts.gated ?? false;
+  const g = resultProgram(plan, windowed, gated);
   const maps: MapSpec[] = [{ name: STATS_MAP, type: 'percpu_array', keySize: 4, valueSize: STAT_COUNT * 8, maxEntries: 1 }];
   if (mode.kind === 'aggregate') {
     maps.unshift(...aggregateMaps(mode, windowed));
@@ -62,6 +68,7 @@ export function compileKernelPlan(plan: KernelPlan, table: string, opts: Compile
     maps.unshift({ name: RING_MAP, type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: mode.ringBytes });
   }
   if (usesStacks(plan.columns)) maps.push(...stackMaps());
+  if (gated) maps.push(gateMap());
   maps.push(...cgroupSetMaps(plan.columns));
   const entries: CompiledEntryProgram[] = [];
   if (plan.pairing) {
@@ -85,19 +92,19 @@ export function compileKernelPlan(plan: KernelPlan, table: string, opts: Compile
   }
   if (plan.pairing && plan.also) throw new Error(`${table}: a paired table has one exit event`);
   const others = (plan.also ?? []).map((event, i) => {
-    const code = resultProgram(planAtEvent(plan, event), windowed);
+    const code = resultProgram(planAtEvent(plan, event), windowed, gated);
     // Distinct names within the kernel's 15 characters, however many events (a wildcard table's hundreds).
     const suffix = `_ev${i + 1}`;
     return { name: `${objectName(table).slice(0, 15 - suffix.length).replace(/_$/, '')}${suffix}`, source: event.source, assembled: assemble(code.items) };
   });
-  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, windowed, entries, others };
+  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, windowed, gated, entries, others };
 }
 
 /** The program that turns the plan's events into results: aggregates or stream records. */
-function resultProgram(plan: KernelPlan, windowed: boolean): Codegen {
+function resultProgram(plan: KernelPlan, windowed: boolean, gated: boolean): Codegen {
   const mode = plan.mode;
   if (plan.filter?.kind === 'const') return neverMatches();
-  return mode.kind === 'aggregate' ? emitAggregateProgram(plan, mode, windowed) : emitStreamProgram(plan, mode, windowed);
+  return mode.kind === 'aggregate' ? emitAggregateProgram(plan, mode, windowed, gated) : emitStreamProgram(plan, mode, windowed, gated);
 }
 
 /** The program for a WHERE clause that folded to FALSE: no event can match. */

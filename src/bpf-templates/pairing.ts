@@ -24,6 +24,7 @@ import { SCRATCH_REGS } from '../planner/program-limits.js';
 import { ExprEmitter } from './expr.js';
 import { emitCountStat } from './stats.js';
 import { emitConditions } from './pair-conditions.js';
+import { emitStackId } from './stacks.js';
 import { Values } from './values.js';
 
 export const PAIRS_MAP = 'pairs';
@@ -64,7 +65,7 @@ export function loadField(g: Codegen, r: Reg, f: FieldRef & { readonly signed: b
   }
 }
 
-/** Fills the value at R10+slot: now, the saved fields (when `fields`), zero counters, the current task's values. */
+/** Fills the value at R10+slot: now, the saved fields (when `fields`), zero counters, the current task's values and stacks. R6 holds the context. */
 function emitValue(g: Codegen, p: PlannedPairing, layout: PairLayout, slot: number, fields: boolean): void {
   g.emit(comment('entry time', call(Helper.ktimeGetNs)), stx.dw(R10, slot, R0));
   layout.fields.forEach((off, i) => {
@@ -77,6 +78,8 @@ function emitValue(g: Codegen, p: PlannedPairing, layout: PairLayout, slot: numb
     }
   });
   emitTaskValues(g, layout, R10, slot);
+  // The task opening the pair is the current one: its stacks are where it is now.
+  for (const [space, off] of layout.stacks) emitStackId(g, space, slot + off);
 }
 
 /** Writes the current task's values the layout has into the value at `base`+`at` (the stack or a map value). */

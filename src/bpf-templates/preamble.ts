@@ -9,6 +9,7 @@ import { Codegen, RegPool } from './codegen.js';
 import { SCRATCH_REGS } from '../planner/program-limits.js';
 import { ExprEmitter } from './expr.js';
 import { emitTakeEntry } from './pairing.js';
+import { emitGateCheck } from './gate.js';
 import { pairLayout } from './pair-layout.js';
 import type { EntryCopy } from './values.js';
 import { Values } from './values.js';
@@ -19,9 +20,11 @@ export interface Preamble {
   readonly expr: ExprEmitter;
 }
 
-export function emitPreamble(plan: KernelPlan): Preamble {
+/** `gated`: the program waits for its gate (see gate.ts) before anything else. */
+export function emitPreamble(plan: KernelPlan, gated = false): Preamble {
   const g = new Codegen();
   g.emit(comment('r6 = context', mov.reg(R6, R1)));
+  if (gated) emitGateCheck(g, 'out');
   let entry: EntryCopy | undefined;
   if (plan.pairing) {
     const layout = pairLayout(plan.pairing, plan.columns);

@@ -32,8 +32,8 @@ export function reservedRecordSize(mode: StreamMode, windowed: boolean): number 
   return windowed ? windowStampOffset(mode) + 8 : mode.recordSize;
 }
 
-export function emitStreamProgram(plan: KernelPlan, mode: StreamMode, windowed = false): Codegen {
-  const { g, values, expr } = emitPreamble(plan);
+export function emitStreamProgram(plan: KernelPlan, mode: StreamMode, windowed = false, gated = false): Codegen {
+  const { g, values, expr } = emitPreamble(plan, gated);
   const rest: Column[] = [];
   mode.fields.forEach((f) => columnsOf(f.expr, rest));
   if (windowed) rest.push(TS);

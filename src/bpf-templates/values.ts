@@ -14,7 +14,7 @@ import type { Codegen } from './codegen.js';
 import { emitKernelPath } from './kernel-path.js';
 import { emitStackId } from './stacks.js';
 import type { PairLayout } from './pair-layout.js';
-import { taskValueOffset } from './pair-layout.js';
+import { entryStackOffset, taskValueOffset } from './pair-layout.js';
 import { assertNever } from '../diag/assert-never.js';
 
 /** The kernel's comm buffer, NUL included (TASK_COMM_LEN). */
@@ -92,7 +92,7 @@ export class Values {
         case 'pointee': this.fetchPointee(c.name, s.pointer, s.path, s.size); break;
         case 'kernel-path': this.fetchKernelPath(c, s); break;
         case 'latency': this.fetchLatency(); break;
-        case 'stack': this.fetchStack(c.name, s.space); break;
+        case 'stack': if (!s.entry) this.fetchStack(c.name, s.space); break;
         case 'cgroup': if (!s.entry) this.fetchHelper('cgroup_id'); break;
         case 'cgroup-set': this.fetchCgroupSet(c.name, s.map, s.entry === true); break;
         case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': case 'constant-text':
@@ -183,6 +183,10 @@ export class Values {
         return;
       }
       case 'stack': {
+        if (s.entry) {
+          g.emit(comment(`${c.name}: stack id the entry took`, ldx.dw(dst, R10, this.entry() + entryStackOffset(this.layout(), s.space))));
+          return;
+        }
         const slot = this.stackSlots.get(s.space);
         if (slot === undefined) throw new Error(`${c.name} was not fetched`);
         g.emit(comment(`${c.name}: stack id`, ldx.dw(dst, R10, slot)));

@@ -110,8 +110,10 @@ export type ColumnSource =
   /**
    * The id of the kernel or user call stack in the program's stack map (bpf_get_stackid). The
    * kernel keys and records carry the id; user space turns it into symbolised text after reading.
+   * With `entry`, the stack the entry event of a paired table took, saved with the pair (off_cpu:
+   * where the task was when it left the CPU, not where the task switched in is).
    */
-  | { readonly kind: 'stack'; readonly space: StackSpace }
+  | { readonly kind: 'stack'; readonly space: StackSpace; readonly entry?: true }
   /**
    * An 8-byte kernel code address at `offset` of the record (kfree_skb's `location`), shown as the
    * function it is in (`name+0xoffset`), named after reading from /proc/kallsyms as kernel stack

@@ -10,6 +10,20 @@ const STACK_NOTE = 'frames innermost first, separated by \';\' (symbolised after
 const KSTACK: Column = { name: 'kstack', type: STRING, source: { kind: 'stack', space: 'kernel' }, description: `kernel call stack where the event fired, ${STACK_NOTE}` };
 const USTACK: Column = { name: 'ustack', type: STRING, source: { kind: 'stack', space: 'user' }, description: `user call stack of the task the event ran in, ${STACK_NOTE}` };
 
+/**
+ * The stack columns of a paired table whose entry event takes them (see the `stack` source's
+ * `entry`), left out of `*` as on other tables; `when` says when the entry took them.
+ */
+export function entryStackColumns(when: string): Column[] {
+  return (['kernel', 'user'] as const).map((space): Column => ({
+    name: space === 'kernel' ? KSTACK.name : USTACK.name,
+    type: STRING,
+    source: { kind: 'stack', space, entry: true },
+    description: `${space} call stack of the task ${when}, ${STACK_NOTE}`,
+    hidden: true,
+  }));
+}
+
 /** The stack columns as `profile` shows them: part of `*`. */
 export const SAMPLE_STACK_COLUMNS: readonly Column[] = [KSTACK, USTACK];
 

@@ -36,7 +36,7 @@ function usesDialect(tokens: readonly SqlToken[]): boolean {
 }
 
 /** Whether a table name after FROM/JOIN at token `i` is a kernel table or a bpftrace probe. */
-function namesKernelTable(tokens: readonly SqlToken[], i: number, catalog: Catalog): boolean {
+export function namesKernelTable(tokens: readonly SqlToken[], i: number, catalog: Catalog): boolean {
   const ref = dottedName(tokens, i);
   if (ref === undefined) return false;
   // `uprobe('/bin/bash', 'readline')`, `profile(99)`: a kernel table named by a call.

@@ -4,7 +4,7 @@
 import type { CompiledProgram } from '../bpf-templates/compile.js';
 import { compileKernelPlan } from '../bpf-templates/compile.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { SelectQuery, Statement } from '../query/ast.js';
+import type { Duration, SelectQuery, Statement } from '../query/ast.js';
 import { parseStatement } from '../query/parse.js';
 import type { Plan } from '../planner/plan.js';
 import type { PlannerEnv } from '../planner/offsets.js';
@@ -25,7 +25,8 @@ import { duckdbDiagnostic, duckdbFailure, locate } from './duckdb-error.js';
 import { dottedTableGuesses, probeSpelling } from './probe-spelling.js';
 import { doubleQuotedStrings } from './quoted-strings.js';
 import type { Completeness } from '../runtime/completeness.js';
-import { explainPlan } from './explain.js';
+import { explainEmbedded, explainPlan } from './explain.js';
+import { WindowAbandoned, WindowGate } from '../runtime/window-gate.js';
 import { kernelCatalog, kernelPlannerEnv } from '../runtime/kernel-env.js';
 import { runKernel } from '../runtime/kernel-run.js';
 import type { KernelProgress, Window, WindowHealth } from '../runtime/run-options.js';
@@ -158,9 +159,8 @@ export class Engine {
       try {
         stmt = parseStatement(text);
       } catch (e) {
-        const subs = kernelSubqueries(text, this.catalog);
-        if (!(e instanceof QueryError) || subs.length === 0) throw e;
-        return await this.executeEmbedded(text, subs, ctx);
+        if (!(e instanceof QueryError)) throw e;
+        return await this.executeEmbedded(text, e, ctx);
       }
       return await this.executeKernel(stmt, text, ctx);
     } catch (e) {
@@ -212,12 +212,21 @@ export class Engine {
     }));
   }
 
-  /** A statement with kernel queries inside: they run at the same time, then DuckDB runs the rest. */
-  private async executeEmbedded(statement: string, subs: readonly Subquery[], ctx: RunContext): Promise<Outcome> {
-    // `SELECT … FROM (SELECT … FROM exec) FOR 5s`: a FOR after the last subquery is the duration
-    // of every kernel query inside that has none of its own.
-    const outerFor = trailingFor(statement, subs[subs.length - 1]!.end);
+  /**
+   * A statement with kernel queries inside (`parseError` is why bpfql's grammar refused it whole):
+   * they run over one window, then DuckDB runs the rest. `EXPLAIN` before it explains each.
+   */
+  private async executeEmbedded(statement: string, parseError: QueryError, ctx: RunContext): Promise<Outcome> {
+    const first = codeTokens(statement)[0];
+    const explain = first !== undefined && first.kind === 'word' && first.text.toLowerCase() === 'explain';
+    const from = explain ? first.end : 0;
+    // `SELECT … FROM (SELECT … FROM exec) FOR 5s`: a FOR ending the statement is the duration of
+    // every kernel query inside that has none of its own.
+    const outerFor = trailingFor(statement, from);
     const text = outerFor ? statement.slice(0, outerFor.start) : statement;
+    const subs = kernelSubqueries(text.slice(from), this.catalog).map((s) => ({ ...s, start: s.start + from, end: s.end + from, shift: s.shift + from }));
+    // Nothing inside, or the statement is one kernel query: the grammar's diagnostic stands.
+    if (subs.length === 0 || (subs.length === 1 && text.slice(0, subs[0]!.start).trim() === '' && text.slice(subs[0]!.end).trim() === '')) throw parseError;
     const tables = subs.map(() => this.session.internalName('sub'));
     const queries = subs.map((s) => {
       try {
@@ -225,26 +234,39 @@ export class Engine {
         if (stmt.kind !== 'query') throw new QueryError([diagnostic('unsupported', { feature: `${stmt.kind} inside another statement` }, stmt.span)]);
         return outerFor && !stmt.query.for ? { ...stmt.query, for: outerFor.duration } : stmt.query;
       } catch (e) {
-        throw shiftDiagnostics(e, s.start);
+        throw shiftDiagnostics(e, s.shift);
       }
     });
+    oneDuration(queries, subs, outerFor?.duration);
+    const gated = subs.length > 1;
     // The statement around the subqueries is checked before any of them runs.
-    const plans = queries.map((q, i) => {
+    const prepared = queries.map((q, i) => {
       try {
-        return { plan: this.prepare(q).plan, table: tables[i]! };
+        return { ...this.prepare(q, {}, gated), table: tables[i]! };
       } catch (e) {
-        throw shiftDiagnostics(e, subs[i]!.start);
+        throw shiftDiagnostics(e, subs[i]!.shift);
       }
     });
-    await checkAround(this.session, plans, replaceSubqueries(text, subs, tables), statement);
+    const duckdbSql = replaceSubqueries(explain ? text.slice(from) : text, explain ? subs.map((s) => ({ ...s, start: s.start - from, end: s.end - from })) : subs, tables);
+    await checkAround(this.session, prepared, duckdbSql, statement);
+    if (explain) return { kind: 'text', text: explainEmbedded(subs.map((s, i) => ({ ...prepared[i]!, text: s.text })), duckdbSql, queries[0]!.for?.text) };
+    const end = endOf(ctx);
+    const gate = gated ? new WindowGate(subs.length, end.ended, queries[0]!.for?.ms) : undefined;
     try {
-      const infos = await Promise.all(queries.map((q, i) =>
-        this.runQuery(q, subs[i]!.text, ctx, { kind: 'create', table: tables[i]! }).catch((e: unknown) => {
-          throw shiftDiagnostics(e, subs[i]!.start);
-        })));
-      const result = await this.session.run(replaceSubqueries(text, subs, tables));
+      const settled = await Promise.allSettled(queries.map((q, i) => this.runQuery(q, subs[i]!.text, ctx, { kind: 'create', table: tables[i]! }, undefined, false, gate)));
+      // The failure of a query itself, not the others giving up on the window because of it.
+      const infos: KernelRunInfo[] = [];
+      let abandoned: unknown;
+      for (const [i, r] of settled.entries()) {
+        if (r.status === 'fulfilled') infos.push(r.value);
+        else if (r.reason instanceof WindowAbandoned) abandoned = r.reason;
+        else throw shiftDiagnostics(r.reason, subs[i]!.shift);
+      }
+      if (abandoned !== undefined) throw abandoned;
+      const result = await this.session.run(duckdbSql);
       return { kind: 'rows', result, kernel: mergeRuns(infos) };
     } finally {
+      end.release();
       for (const t of tables) await this.session.run(`DROP TABLE IF EXISTS ${t}`);
     }
   }
@@ -259,9 +281,9 @@ export class Engine {
   }
 
   /** Plans and compiles without running: for EXPLAIN and tests. */
-  prepare(q: SelectQuery, opts: PlanOptions = {}): { plan: Plan; program: CompiledProgram } {
+  prepare(q: SelectQuery, opts: PlanOptions = {}, gated = false): { plan: Plan; program: CompiledProgram } {
     const plan = planQuery(q, this.catalog, this.plannerEnv, { ...this.opts, ...opts });
-    return { plan, program: compileKernelPlan(plan.kernel, plan.table, { windowed: plan.everyMs !== undefined }) };
+    return { plan, program: compileKernelPlan(plan.kernel, plan.table, { windowed: plan.everyMs !== undefined, gated }) };
   }
 
   private async executeKernel(stmt: Statement, text: string, ctx: RunContext): Promise<Outcome> {
@@ -304,8 +326,8 @@ export class Engine {
    * streamable query also shows each batch's rows there as it arrives. `latestOnly`: each window
    * replaces the one before in the target.
    */
-  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target, live?: LiveRows, latestOnly = false): Promise<KernelRunInfo> {
-    const { plan, program } = this.prepare(q);
+  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target, live?: LiveRows, latestOnly = false, gate?: WindowGate): Promise<KernelRunInfo> {
+    const { plan, program } = this.prepare(q, {}, gate !== undefined);
     if (live && isStreamable(q, plan)) live.start(q.limit?.value);
     const shown = live?.active ? live : undefined;
     await this.checkBeforeLoading(q, plan, text, target);
@@ -323,6 +345,7 @@ export class Engine {
       if (shown && ctx.readyBeforeAttach === true) await result.prepareBatches();
       const run = await runKernel(plan.kernel, program, {
         until: shown ? Promise.race([end.ended, shown.full]) : end.ended,
+        ...(gate ? { gate } : {}),
         ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
         ...(plan.kernel.mode.kind === 'stream' && plan.limit !== undefined ? { rowLimit: plan.limit } : {}),
         // Rows someone watches live (a pipe, an alert) are read sooner than rows only stored.
@@ -421,10 +444,28 @@ function mergeRuns(infos: readonly KernelRunInfo[]): KernelRunInfo {
   };
 }
 
+/**
+ * The kernel queries of one statement run over one window: they must ask for one duration (a FOR
+ * after the statement gives it to all that have none).
+ */
+function oneDuration(queries: readonly SelectQuery[], subs: readonly Subquery[], outer: Duration | undefined): void {
+  const ms = queries[0]!.for?.ms;
+  const other = queries.findIndex((q) => q.for?.ms !== ms);
+  if (other < 0) return;
+  const own = queries[other]!.for;
+  // The outer FOR's span is the statement's already; a query's own is the query's.
+  const at = own === undefined ? span(subs[other]!.start, subs[other]!.end) : own === outer ? own.span : shiftSpan(own.span, subs[other]!.shift);
+  throw new QueryError([diagnostic('unsupported', { feature: 'kernel queries of different durations in one statement (they share one window: give FOR once, at the end)' }, at)]);
+}
+
+function shiftSpan(s: { readonly start: number; readonly end: number }, by: number): { start: number; end: number } {
+  return { start: s.start + by, end: s.end + by };
+}
+
 /** Moves diagnostics of a piece of a statement to where the piece stands in the statement. */
 export function shiftDiagnostics(e: unknown, by: number): unknown {
   if (!(e instanceof QueryError) || by === 0) return e;
-  return new QueryError(e.diagnostics.map((d) => ({ ...d, span: { start: d.span.start + by, end: d.span.end + by } })));
+  return new QueryError(e.diagnostics.map((d) => ({ ...d, span: shiftSpan(d.span, by) })));
 }
 
 /** `ended` resolves when the signal aborts or ctx.until resolves (FOR is runKernel's); `release` stops listening. */

@@ -58,3 +58,30 @@ export function explainPlan(plan: Plan, program: CompiledProgram): string {
   out.push(plan.residualSql);
   return out.join('\n');
 }
+
+/** A kernel query of a statement that holds several, as EXPLAIN shows it. */
+export interface EmbeddedPart {
+  readonly text: string;
+  readonly table: string;
+  readonly plan: Plan;
+  readonly program: CompiledProgram;
+}
+
+/**
+ * EXPLAIN of a statement with kernel queries inside: each query's plan, the window they share,
+ * and the statement DuckDB runs over their tables.
+ */
+export function explainEmbedded(parts: readonly EmbeddedPart[], duckdbSql: string, duration: string | undefined): string {
+  const span = duration === undefined ? 'until stopped' : `FOR ${duration}`;
+  const window = parts.length > 1
+    ? `== one window (${span}): ${parts.length} kernel queries, all attached first, then their gates opened together and closed together ==`
+    : `== one kernel query (${span}) ==`;
+  const out = [window];
+  parts.forEach((p, i) => {
+    out.push(`-- kernel query ${i + 1} of ${parts.length} into ${p.table}: ${p.text}`);
+    out.push(explainPlan(p.plan, p.program));
+  });
+  out.push('== duckdb: the statement over the kernel queries\' tables ==');
+  out.push(duckdbSql.trim());
+  return out.join('\n');
+}

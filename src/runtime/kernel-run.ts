@@ -15,20 +15,33 @@ import type { Running } from './running.js';
 import { kernelAddressTextFor, stackTextFor } from './stack-text.js';
 import { stream } from './stream-run.js';
 import { monotonicToWallOffset } from './clock.js';
+import { GATE_MAP } from '../bpf-templates/gate.js';
+import type { OpenWindow } from './window-gate.js';
 
 /** Throws KernelError (VerifierError when the verifier rejects a program) with nothing left loaded. */
 export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: KernelRunOptions): Promise<KernelRunResult> {
   if (opts.every !== undefined && !prog.windowed) throw new Error('EVERY needs a program compiled with windowed');
   // Cgroup names are watched from before the program runs, and its cgroup sets filled before it is attached.
   const cgroups = needsCgroups(plan.columns) ? CgroupRun.start() : undefined;
+  if (opts.gate !== undefined && !prog.gated) throw new Error('a shared window needs a program compiled gated');
   let attached: Attached;
+  let window: OpenWindow | undefined;
   try {
     attached = loadAndAttach(plan, prog, (m) => cgroups?.fillSets(plan.columns, m));
   } catch (e) {
     cgroups?.close();
+    opts.gate?.abandon();
     throw e;
   }
-  const { scope, maps, programs, attachedMono } = attached;
+  const { scope, maps, programs } = attached;
+  try {
+    window = opts.gate ? await opts.gate.join(maps.get(GATE_MAP)!) : undefined;
+  } catch (e) {
+    scope.closeAll();
+    cgroups?.close();
+    throw e;
+  }
+  const attachedMono = window?.startMono ?? attached.attachedMono;
   const startedAt = new Date();
   // One offset for the rows' timestamps and the windows' bounds, so a row's ts and its window agree exactly.
   const wallOffset = monotonicToWallOffset();
@@ -39,15 +52,15 @@ export async function runKernel(plan: KernelPlan, prog: CompiledProgram, opts: K
   const symbols = kernelAddressTextFor(plan.columns);
   const names = { ...(stacks ? { stacks } : {}), ...(symbols ? { symbols } : {}), ...(cgroups ? { cgroups: cgroups.names } : {}) };
   // FOR counts from the moment of attaching: that long of events, whatever loading took.
-  const nominalEnd = opts.durationMs === undefined ? undefined : attachedMono + BigInt(opts.durationMs) * 1_000_000n;
+  const nominalEnd = window ? window.nominalEnd : opts.durationMs === undefined ? undefined : attachedMono + BigInt(opts.durationMs) * 1_000_000n;
   let cancelTimer = (): void => undefined;
-  const timedOut = nominalEnd === undefined ? new Promise<void>(() => undefined) : new Promise<void>((resolve) => {
+  const timedOut = window || nominalEnd === undefined ? new Promise<void>(() => undefined) : new Promise<void>((resolve) => {
     cancelTimer = afterMs(Number(nominalEnd - process.hrtime.bigint()) / 1e6, resolve);
   });
   try {
     const started = performance.now();
     const run: Running = { plan, maps, programs, stats, names, scope, attachedMono, wallOffset, nominalEnd, started, stopped: false, ended: Promise.resolve() };
-    run.ended = Promise.race([opts.until, timedOut]).then(() => {
+    run.ended = (opts.gate ? opts.gate.ended : Promise.race([opts.until, timedOut])).then(() => {
       run.stopped = true;
     });
     const result =

@@ -3,6 +3,7 @@
 import type { ColumnBatch } from '../catalog/types.js';
 import type { CgroupInfo } from './cgroup-names.js';
 import type { Completeness } from './completeness.js';
+import type { WindowGate } from './window-gate.js';
 
 export interface KernelRunOptions {
   /** Resolves when the query should end (Ctrl-C, traced command exited). */
@@ -27,6 +28,12 @@ export interface KernelRunOptions {
    * the events counted between the two switches of map that bound it.
    */
   readonly every?: Every;
+  /**
+   * The window is shared with other queries of the statement (the program must be compiled
+   * gated): it opens when all are attached and ends when the gate says, not by `until` and
+   * `durationMs`.
+   */
+  readonly gate?: WindowGate;
 }
 
 export interface Every {

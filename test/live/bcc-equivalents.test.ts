@@ -157,6 +157,25 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
       assert.ok(await cgroup.remove(5000), `${cgroup.dir} still holds processes`);
     }
   },
+  async offcputime() {
+    // Where the workload waits, and how long: each of its 30 sleeps of 20 ms leaves the CPU
+    // through nanosleep (state S) and comes back at least 20 ms later; the cgroup holds only it.
+    const w = await Workload.start('bqoffcpu', ['sleep', '30', '20']);
+    const cgroup = CommandCgroup.create(findCgroup2(), `bpfql-test-offcputime-${process.pid}`);
+    try {
+      writeFileSync(cgroup.procsFile, String(w.pid));
+      const rows = await runTool('offcputime', () => w.go(), 0, { cgroupId: cgroup.id });
+      const sleeps = rows.filter((r) => /(^|;)do_nanosleep\+0x[0-9a-f]+;/.test(String(r.kstack)));
+      assert.equal(sleeps.length, 1, JSON.stringify(rows));
+      // A sleep the thread was preempted in before it slept shows as a preemption instead.
+      const n = Number(sleeps[0]!.n);
+      assert.ok(n <= 30 && n >= 30 - (rows.length - 1), JSON.stringify(rows));
+      assert.ok(Number(sleeps[0]!.off_us) >= n * 20_000, JSON.stringify(rows));
+    } finally {
+      w.remove();
+      assert.ok(await cgroup.remove(5000), `${cgroup.dir} still holds processes`);
+    }
+  },
   async biolatency() {
     const dir = mkdtempSync(join(tmpdir(), 'bpfql-biolatency-'));
     try {
@@ -303,7 +322,7 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
 };
 
 test('the README lists a query for each bcc tool, and this file checks every query it lists', () => {
-  for (const tool of ['execsnoop', 'opensnoop', 'syscount', 'biolatency', 'runqlat', 'tcpconnect', 'tcplife', 'stackcount', 'statsnoop', 'killsnoop', 'bashreadline', 'tcptop', 'tcpretrans', 'tcpdrop']) assert.ok(QUERIES.has(tool), tool);
+  for (const tool of ['execsnoop', 'opensnoop', 'syscount', 'biolatency', 'runqlat', 'tcpconnect', 'tcplife', 'stackcount', 'offcputime', 'statsnoop', 'killsnoop', 'bashreadline', 'tcptop', 'tcpretrans', 'tcpdrop']) assert.ok(QUERIES.has(tool), tool);
   for (const tool of QUERIES.keys()) assert.ok(tool in CHECKS, `README lists ${tool}: add a check for it to test/live/bcc-equivalents.test.ts`);
 });
 

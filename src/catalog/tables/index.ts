@@ -4,6 +4,7 @@ import { blockIoTable } from './block-io.js';
 import { execTable } from './exec.js';
 import { exitTable } from './exit.js';
 import { forkTable } from './fork.js';
+import { offCpuTable } from './off-cpu.js';
 import { oomKillTable, pageFaultsTable, signalsTable } from './misc.js';
 import { netDevTable, packetDropsTable } from './net.js';
 import { openTable } from './open.js';
@@ -18,5 +19,5 @@ import { tcpResetTable, tcpRetransmitTable } from './tcp-errors.js';
 export const CURATED_TABLES: readonly CuratedTable[] = [
   execTable, exitTable, forkTable, openTable, syscallsTable, readTable, writeTable, tcpConnectTable, tcpStateTable,
   tcpRetransmitTable, tcpResetTable, packetDropsTable, netDevTable, socketIoTable, tcpLifeTable,
-  blockIoTable, schedSwitchTable, runqLatencyTable, pageFaultsTable, signalsTable, oomKillTable,
+  blockIoTable, schedSwitchTable, runqLatencyTable, offCpuTable, pageFaultsTable, signalsTable, oomKillTable,
 ];
