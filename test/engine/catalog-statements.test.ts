@@ -94,7 +94,7 @@ test('bpfql_tables and bpfql_columns are DuckDB tables, made when first named', 
     const catalogTables = "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'bpfql%' ORDER BY 1";
     assert.deepEqual(await rows(engine, catalogTables), [['bpfql_runs']]);
     assert.deepEqual(await rows(engine, 'SELECT kind, available, count(*) FROM bpfql_tables GROUP BY ALL ORDER BY ALL'), [
-      ['curated', false, 1], ['curated', true, 21], ['tracepoint', true, 35],
+      ['curated', false, 1], ['curated', true, 22], ['tracepoint', true, 35],
     ]);
     assert.deepEqual(await rows(engine, 'SELECT name, source, reason FROM bpfql_tables WHERE NOT available'), [
       ['block_io', 'tracepoint block:block_rq_issue, tracepoint block:block_io_start paired with tracepoint block:block_rq_complete', 'this kernel has no tracepoint block:block_rq_issue'],
