@@ -2,6 +2,7 @@
 import { addressWidth } from '../catalog/addresses.js';
 import type { Column } from '../catalog/column.js';
 import { ARGV_BYTES } from '../catalog/column.js';
+import { FD_PATH_BYTES } from '../catalog/fd-path.js';
 import type { ValueType } from '../catalog/types.js';
 import { BOOL, S64, U64 } from '../catalog/types.js';
 import type { KExpr } from './kexpr.js';
@@ -38,6 +39,8 @@ export function stringCapacity(c: Column): number {
     case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': case 'constant': case 'pointee': return 8;
     // Their length (8 bytes), then the bytes.
     case 'exec-args': return 8 + ARGV_BYTES;
+    // A path: its header (8 bytes), then the names; an inode number is an integer.
+    case 'fd-file': return c.source.part === 'path' ? 8 + FD_PATH_BYTES : 8;
   }
 }
 

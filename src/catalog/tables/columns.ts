@@ -9,6 +9,7 @@ import { fieldColumn } from '../tracepoint-columns.js';
 import type { FieldRef } from '../table.js';
 import type { ValueType } from '../types.js';
 import { STRING, U16, U64, U8 } from '../types.js';
+import { CUT_PATH_MARK, FD_PATH_BYTES, FD_PATH_LEVELS } from '../fd-path.js';
 
 /** A string field (char array or __data_loc string) as a column of the given name. */
 export function stringColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
@@ -49,6 +50,22 @@ export function entryColumn(saved: readonly (FieldRef & { readonly signed: boole
   if (!f) throw new Error(`no saved field ${index} for ${name}`);
   const t: ValueType = type ?? { kind: 'int', bits: (f.size * 8) as 8 | 16 | 32 | 64, signed: f.signed };
   return { name, type: t, source: { kind: 'entry-field', index, signed: f.signed }, description };
+}
+
+/**
+ * `filename` and `inode` of the file an fd the entry saved (by its index) refers to, looked up in
+ * the task's file table when the call returns; only a query that names them pays for the lookup.
+ */
+export function fdFileColumns(fdIndex: number): Column[] {
+  return [
+    {
+      name: 'filename',
+      type: STRING,
+      source: { kind: 'fd-file', fdIndex, part: 'path' },
+      description: `path of the fd's file from the root of its mount tree (${FD_PATH_BYTES} bytes, ${FD_PATH_LEVELS} names and mounts at most: a longer one starts with '${CUT_PATH_MARK}'); pipe:[inode] or socket:[inode] for a pipe or socket, the bare name for other files outside any tree ([eventfd]); '' when the fd was not open at return`,
+    },
+    { name: 'inode', type: U64, source: { kind: 'fd-file', fdIndex, part: 'inode' }, description: 'inode number of the fd\'s file (0 when the fd was not open at return)' },
+  ];
 }
 
 export function latencyColumn(description: string): Column {
