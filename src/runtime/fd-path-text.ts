@@ -31,9 +31,11 @@ export function fdPathText(buf: Buffer, at: number): string {
     // A pipe's dentry has no name (its d_name is ''); a socket's is its protocol's.
     return prefix === undefined ? cString(bytes) : `${prefix}:[${header >> 8n}]`;
   }
-  const { whole, partial } = names(bytes);
+  // In a cut path, a name whose NUL is the room's last byte may have been cut there too.
+  const cut = header === BigInt(FdPathHeader.cut);
+  const { whole, partial } = names(cut ? bytes.subarray(0, FD_PATH_BYTES - 1) : bytes);
   const path = whole.reverse().join('/');
-  if (header === BigInt(FdPathHeader.root)) return `/${path}`;
+  if (!cut) return `/${path}`;
   // Cut: the names that did not fit are left out; a file whose own name did not fit shows its start.
   return whole.length > 0 ? `${CUT_PATH_MARK}${path}` : `${CUT_PATH_MARK}${partial}…`;
 }
