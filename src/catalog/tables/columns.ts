@@ -54,7 +54,8 @@ export function entryColumn(saved: readonly (FieldRef & { readonly signed: boole
 
 /**
  * `filename` and `inode` of the file an fd the entry saved (by its index) refers to, looked up in
- * the task's file table when the call returns; only a query that names them pays for the lookup.
+ * the task's file table when the call returns. Left out of `*`: only a query that names them pays
+ * for the lookup, and needs the kernel's BTF for it.
  */
 export function fdFileColumns(fdIndex: number): Column[] {
   return [
@@ -63,8 +64,9 @@ export function fdFileColumns(fdIndex: number): Column[] {
       type: STRING,
       source: { kind: 'fd-file', fdIndex, part: 'path' },
       description: `path of the fd's file from the root of its mount tree (${FD_PATH_BYTES} bytes, ${FD_PATH_LEVELS} names and mounts at most: a longer one starts with '${CUT_PATH_MARK}'); pipe:[inode] or socket:[inode] for a pipe or socket, the bare name for other files outside any tree ([eventfd]); '' when the fd was not open at return`,
+      hidden: true,
     },
-    { name: 'inode', type: U64, source: { kind: 'fd-file', fdIndex, part: 'inode' }, description: 'inode number of the fd\'s file (0 when the fd was not open at return)' },
+    { name: 'inode', type: U64, source: { kind: 'fd-file', fdIndex, part: 'inode' }, description: 'inode number of the fd\'s file (0 when the fd was not open at return)', hidden: true },
   ];
 }
 
