@@ -17,6 +17,7 @@ import { STAT_COUNT, STATS_MAP } from './stats.js';
 import { stackMaps, usesStacks } from './stacks.js';
 import { gateMap } from './gate.js';
 import { cgroupSetMaps } from './cgroup-sets.js';
+import { fdPathMaps, usesFdPath } from './fd-file.js';
 import { emitStreamProgram, RING_MAP } from './stream-program.js';
 
 /** A further program of the query, on another event (an entry event of a paired table). */
@@ -70,6 +71,7 @@ export function compileKernelPlan(plan: KernelPlan, table: string, opts: Compile
   if (usesStacks(plan.columns)) maps.push(...stackMaps());
   if (gated) maps.push(gateMap());
   maps.push(...cgroupSetMaps(plan.columns));
+  if (usesFdPath(plan.columns)) maps.push(...fdPathMaps());
   const entries: CompiledEntryProgram[] = [];
   if (plan.pairing) {
     const p = plan.pairing;

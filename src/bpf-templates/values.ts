@@ -7,12 +7,13 @@ import type { Reg } from '../bpf/register.js';
 import { R0, R1, R2, R3, R4, R6, R10 } from '../bpf/register.js';
 import type { Builtin, Column, MemberPath, SocketAddressPaths, StackSpace } from '../catalog/column.js';
 import { memberPathKey } from '../catalog/column.js';
-import type { ExecArgsOffsets, MemberOffsets, RegOffsets, TaskOffsets } from '../planner/plan.js';
+import type { ExecArgsOffsets, FdFileOffsets, MemberOffsets, RegOffsets, TaskOffsets } from '../planner/plan.js';
 import { DATA_LOC_BYTES, stringCapacity } from '../planner/layout.js';
 import { AF_INET } from '../catalog/addresses.js';
 import type { Codegen } from './codegen.js';
 import { emitKernelPath } from './kernel-path.js';
 import { emitStackId } from './stacks.js';
+import { emitFdFile, emitFdInode, emitFdPath } from './fd-file.js';
 import type { PairLayout } from './pair-layout.js';
 import { entryStackOffset, taskValueOffset } from './pair-layout.js';
 import { assertNever } from '../diag/assert-never.js';
@@ -49,16 +50,23 @@ export class Values {
   private readonly cgroupSetSlots = new Map<string, number>();
   private readonly pointeeSlots = new Map<string, number>();
   private readonly unalignedSlots = new Map<string, number>();
+  /** The struct file of a saved fd, and its inode number, by the fd's index in the entry. */
+  private readonly fileSlots = new Map<number, number>();
+  private readonly inodeSlots = new Map<number, number>();
   private latencySlot: number | undefined;
 
   private readonly taskOffsets: TaskOffsets | undefined;
   private readonly regOffsets: RegOffsets | undefined;
   private readonly memberOffsets: MemberOffsets | undefined;
   private readonly argsOffsets: ExecArgsOffsets | undefined;
+  private readonly fdOffsets: FdFileOffsets | undefined;
 
   constructor(
     private readonly g: Codegen,
-    offsets: { readonly taskOffsets?: TaskOffsets; readonly regOffsets?: RegOffsets; readonly memberOffsets?: MemberOffsets; readonly execArgsOffsets?: ExecArgsOffsets },
+    offsets: {
+      readonly taskOffsets?: TaskOffsets; readonly regOffsets?: RegOffsets; readonly memberOffsets?: MemberOffsets;
+      readonly execArgsOffsets?: ExecArgsOffsets; readonly fdFileOffsets?: FdFileOffsets;
+    },
     /** A paired table's exit program: the entry it took (see EntryCopy). */
     private readonly entryCopy?: EntryCopy,
   ) {
@@ -66,6 +74,7 @@ export class Values {
     this.regOffsets = offsets.regOffsets;
     this.memberOffsets = offsets.memberOffsets;
     this.argsOffsets = offsets.execArgsOffsets;
+    this.fdOffsets = offsets.fdFileOffsets;
   }
 
   /** Where the arguments of an exec-args column are (it is written straight into its record). */
@@ -89,6 +98,10 @@ export class Values {
           else this.fetchHelper(BUILTIN_VALUE[s.name]);
           break;
         case 'task': this.fetchTask(c.name, s.path, s.size, s.elapsed === true); break;
+        case 'fd-file':
+          if (s.part === 'path') this.fetchFdPath(c, s.fdIndex);
+          else this.fetchFdInode(s.fdIndex);
+          break;
         case 'pointee': this.fetchPointee(c.name, s.pointer, s.path, s.size); break;
         case 'kernel-path': this.fetchKernelPath(c, s); break;
         case 'latency': this.fetchLatency(); break;
@@ -129,7 +142,7 @@ export class Values {
         return;
       case 'entry-field':
         // The entry program saved it extended to 64 bits from its real width (see pairing.ts).
-        g.emit(comment(`${c.name}: saved at entry`, ldx.dw(dst, R10, this.entry() + this.layout().fields[s.index]!)));
+        g.emit(comment(`${c.name}: saved at entry`, ldx.dw(dst, R10, this.savedOffset(s.index))));
         return;
       case 'entry-builtin': {
         if (s.name === 'comm') throw new Error('comm is a string');
@@ -153,6 +166,13 @@ export class Values {
           if (s.signed) signExtend(g, dst, 4);
           else g.emit(mov32.reg(dst, dst));
         }
+        return;
+      }
+      case 'fd-file': {
+        if (s.part === 'path') throw new Error(`${c.name} is a string`);
+        const slot = this.inodeSlots.get(s.fdIndex);
+        if (slot === undefined) throw new Error(`${c.name} was not fetched`);
+        g.emit(comment(c.name, ldx.dw(dst, R10, slot)));
         return;
       }
       case 'latency':
@@ -227,6 +247,11 @@ export class Values {
   private entry(): number {
     if (this.entryCopy === undefined) throw new Error('no entry event for this table');
     return this.entryCopy.slot;
+  }
+
+  /** Where the entry copy holds the value the entry saved at `index` (extended to 64 bits). */
+  private savedOffset(index: number): number {
+    return this.entry() + this.layout().fields[index]!;
   }
 
   private layout(): PairLayout {
@@ -328,6 +353,38 @@ export class Values {
     for (let i = 0; i < size; i++) g.emit(ldx.b(R1, R6, offset + i), stx.b(R10, slot + i, R1));
   }
 
+  private fdFileOffsets(): FdFileOffsets {
+    if (this.fdOffsets === undefined) throw new Error('no offsets for the files of fds');
+    return this.fdOffsets;
+  }
+
+  /** The struct file the fd saved at entry (by index) names, once per fd. */
+  private fileSlot(fdIndex: number): number {
+    const known = this.fileSlots.get(fdIndex);
+    if (known !== undefined) return known;
+    const slot = this.g.frame.alloc(8, `file of fd ${fdIndex}`);
+    this.fileSlots.set(fdIndex, slot);
+    emitFdFile(this.g, this.fdFileOffsets(), (dst) => {
+      this.g.emit(comment('the fd, saved at entry', ldx.dw(dst, R10, this.savedOffset(fdIndex))));
+    }, slot);
+    return slot;
+  }
+
+  private fetchFdInode(fdIndex: number): void {
+    if (this.inodeSlots.has(fdIndex)) return;
+    const file = this.fileSlot(fdIndex);
+    const slot = this.g.frame.alloc(8, `inode of fd ${fdIndex}`);
+    this.inodeSlots.set(fdIndex, slot);
+    emitFdInode(this.g, this.fdFileOffsets(), file, slot);
+  }
+
+  private fetchFdPath(c: Column, fdIndex: number): void {
+    const file = this.fileSlot(fdIndex);
+    const slot = this.clearedBuffer(c);
+    if (slot === undefined) return;
+    emitFdPath(this.g, this.fdFileOffsets(), file, slot);
+  }
+
   private memberOffset(path: MemberPath): number {
     const off = this.memberOffsets?.[memberPathKey(path)];
     if (off === undefined) throw new Error(`no BTF offset for ${memberPathKey(path)}`);
@@ -427,13 +484,13 @@ export class Values {
         g.emit(ldx.dw(R3, R6, s.offset), comment(`${c.name}: user string`, call(Helper.probeReadUserStr)));
         return;
       case 'entry-user-string':
-        g.emit(ldx.dw(R3, R10, this.entry() + this.layout().fields[s.index]!), comment(`${c.name}: user string saved at entry`, call(Helper.probeReadUserStr)));
+        g.emit(ldx.dw(R3, R10, this.savedOffset(s.index)), comment(`${c.name}: user string saved at entry`, call(Helper.probeReadUserStr)));
         return;
       case 'reg-user-string':
         g.emit(ldx.dw(R3, R6, this.regOffset(s.member)), comment(`${c.name}: user string at register ${s.member}`, call(Helper.probeReadUserStr)));
         return;
       case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'kernel-symbol': case 'byte-array': case 'address': case 'data-loc-bytes': case 'constant': case 'pointee':
-      case 'cgroup': case 'cgroup-set': case 'exec-args': case 'kernel-path':
+      case 'cgroup': case 'cgroup-set': case 'exec-args': case 'kernel-path': case 'fd-file':
         throw new Error(`${c.name} is not a string read by a helper`);
       default:
         return assertNever(s);

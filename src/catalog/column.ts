@@ -84,6 +84,14 @@ export type ColumnSource =
    * members' offsets from BTF), at most ARGV_BYTES of them (see exec-args.ts).
    */
   | { readonly kind: 'exec-args' }
+  /**
+   * The file an fd of the current task refers to, found at the exit event of a paired table from
+   * the fd its entry saved (by index, see Pairing): current->files->fdt->fd[fd], checked against
+   * fdt->max_fds, through BTF offsets. `path`: where the file is, kept in the kernel as the names
+   * of its dentries from the file up (see fd-path.ts), made into text in user space; `inode`: its
+   * inode number.
+   */
+  | { readonly kind: 'fd-file'; readonly fdIndex: number; readonly part: FdFilePart }
   /** Nanoseconds from the entry event to this one. */
   | { readonly kind: 'latency' }
   /**
@@ -143,6 +151,8 @@ export interface CgroupFilter {
 }
 
 export type StackSpace = 'kernel' | 'user';
+
+export type FdFilePart = 'path' | 'inode';
 
 /**
  * Bytes of a program's arguments kept (room for 20 arguments of 127 bytes and their NULs): an

@@ -53,8 +53,8 @@ export class FormatParseError extends Error {
 
 const FIELD_LINE = /^\s*field:(.+);\s*offset:(\d+);\s*size:(\d+);\s*signed:(\d+);\s*$/;
 
-/** Syscall argument names that point to NUL-terminated user strings. */
-const USER_STRING_ARGS = new Set(['filename', 'pathname', 'path', 'oldname', 'newname', 'name', 'specialfile', 'library']);
+/** Syscall argument names that point to NUL-terminated user strings (`char *` ones: mount's dev_name, dir_name and type too). */
+const USER_STRING_ARGS = new Set(['filename', 'pathname', 'path', 'oldname', 'newname', 'name', 'specialfile', 'library', 'dev_name', 'dir_name', 'type']);
 
 export function parseFormat(text: string): TracepointFormat {
   let name = '';

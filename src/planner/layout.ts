@@ -2,6 +2,7 @@
 import { addressWidth } from '../catalog/addresses.js';
 import type { Column } from '../catalog/column.js';
 import { ARGV_BYTES } from '../catalog/column.js';
+import { FD_PATH_BYTES } from '../catalog/fd-path.js';
 import type { ValueType } from '../catalog/types.js';
 import { BOOL, S64, U64 } from '../catalog/types.js';
 import type { KExpr } from './kexpr.js';
@@ -41,6 +42,8 @@ export function stringCapacity(c: Column): number {
     // Their length (8 bytes), then the bytes.
     case 'exec-args': return 8 + ARGV_BYTES;
     case 'kernel-path': return c.source.text === true ? align8(c.source.size) : 8;
+    // A path: its header (8 bytes), then the names; an inode number is an integer.
+    case 'fd-file': return c.source.part === 'path' ? 8 + FD_PATH_BYTES : 8;
   }
 }
 

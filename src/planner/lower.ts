@@ -9,6 +9,7 @@ import type { KExpr } from './kexpr.js';
 import { columnsOf } from './kexpr.js';
 import { isBufferColumn, layoutFields, stringCapacity, widened } from './layout.js';
 import { execArgsOffsetsFor } from './exec-args-offsets.js';
+import { fdFileOffsetsFor } from './fd-file-offsets.js';
 import { DEFAULT_RING_BYTES, defaultMaxEntries } from './map-limits.js';
 import type { PlannerEnv } from './offsets.js';
 import { offsetFor } from './offsets.js';
@@ -73,6 +74,7 @@ function kernelPlan(s: SplitQuery, mode: AggregateMode | StreamMode, reads: read
     ...(taskOffsets ? { taskOffsets } : {}),
     ...regOffsetsFor(reads, env, s.bound.query),
     ...execArgsOffsetsFor(reads, env, s.bound.query),
+    ...fdFileOffsetsFor(reads, env, s.bound.query),
     // The table's further events read the same columns where they keep them, through other paths maybe.
     ...memberOffsetsFor([...reads, ...(table.also ?? []).flatMap((o) => o.columns.filter((c) => reads.some((r) => r.name === c.name)))], env, s.bound.query),
     ...(table.pairing ? { pairing: { ...table.pairing, maxEntries: opts.maxEntries ?? DEFAULT_MAX_PAIRS } } : {}),

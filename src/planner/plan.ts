@@ -58,6 +58,29 @@ export type RegOffsets = Readonly<Record<string, number>>;
 /** Where a program's arguments are: task_struct.mm, then mm_struct.arg_start and arg_end, from BTF. */
 export interface ExecArgsOffsets { readonly mm: number; readonly argStart: number; readonly argEnd: number }
 
+/**
+ * Where the file behind an fd is and what it says, from BTF (see bpf-templates/fd-file.ts): each
+ * offset is of a member in the struct the name says, `fdtMaxFds` of fdtable.max_fds and so on;
+ * `mountOfVfsmount` is where struct mount keeps its vfsmount, which file.f_path points to.
+ */
+export interface FdFileOffsets {
+  readonly taskFiles: number;
+  readonly filesFdt: number;
+  readonly fdtMaxFds: number;
+  readonly fdtFd: number;
+  readonly fileInode: number;
+  readonly inodeIno: number;
+  readonly inodeMode: number;
+  readonly fileDentry: number;
+  readonly fileVfsmount: number;
+  readonly dentryName: number;
+  readonly dentryParent: number;
+  readonly vfsmountRoot: number;
+  readonly mountOfVfsmount: number;
+  readonly mountParent: number;
+  readonly mountMountpoint: number;
+}
+
 /** Pairs open at once by default (entries waiting for their exit); --max-keys sets it too. */
 export const DEFAULT_MAX_PAIRS = 16384;
 
@@ -75,6 +98,7 @@ export interface KernelPlan {
   readonly regOffsets?: RegOffsets;
   readonly memberOffsets?: MemberOffsets;
   readonly execArgsOffsets?: ExecArgsOffsets;
+  readonly fdFileOffsets?: FdFileOffsets;
   /** For paired tables: the entry events, what they save, and how many pairs may be open at once. */
   readonly pairing?: PlannedPairing;
   /** The table's further events: the same program runs on each, over its own columns (see OtherEvent). */

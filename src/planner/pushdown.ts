@@ -141,6 +141,11 @@ function isAddress(c: Column): c is Column & { readonly source: { readonly kind:
   return c.source.kind === 'address';
 }
 
+/** In the kernel a file's path is its names from the file up; the text is made in user space. */
+function fdPathRefusal(c: Column): Offer {
+  return refuse(`'${c.name}' is a path put together in user space, so DuckDB compares it`);
+}
+
 /** In the kernel a stack is only an id in the stack map; its text exists once the run is over. */
 function stackRefusal(c: Column): Offer {
   return refuse(`'${c.name}' is ${c.source.kind === 'stack' ? 'a call stack' : 'a kernel address'}, symbolised after the run, so DuckDB filters on it`);
@@ -318,6 +323,7 @@ export class Pushdown {
     const c = this.scope.column(colSide);
     if (c && symbolised(c)) return stackRefusal(c);
     if (c?.source.kind === 'cgroup') return refuse(cgroupRefusal(c));
+    if (c?.source.kind === 'fd-file') return fdPathRefusal(c);
     if (!c || !isStringColumn(c)) return undefined;
     if (isAddress(c)) return accept(addressMatch(c, constSide.value.value, op === '!='));
     return accept(stringMatch(c, 'equals', constSide.value.value, op === '!='));
@@ -329,6 +335,7 @@ export class Pushdown {
     const c = this.scope.column(e.operand);
     if (c && symbolised(c)) return stackRefusal(c);
     if (c?.source.kind === 'cgroup') return refuse(cgroupRefusal(c));
+    if (c?.source.kind === 'fd-file') return fdPathRefusal(c);
     if (!c || !isStringColumn(c)) return refuse('LIKE needs a string column');
     if (isAddress(c)) return refuse(`'${c.name}' is text made from an address's bytes: the kernel only compares it with a whole address`);
     const p = e.pattern.value.value;

@@ -9,6 +9,7 @@ import type { AggregateMode, KernelField } from '../planner/plan.js';
 import type { RowNames } from './row-names.js';
 import type { CgroupAttr } from '../catalog/containers.js';
 import { execArgsText } from './exec-args-text.js';
+import { fdPathText } from './fd-path-text.js';
 import { assertNever } from '../diag/assert-never.js';
 
 export interface MapChunk {
@@ -53,6 +54,7 @@ export class FieldColumns {
       else if (source?.kind === 'address') this.strings[i]!.push(addressText(buf.subarray(at, at + f.width), source.family !== undefined));
       else if (source?.kind === 'byte-array') this.bytes[i]!.push(new Uint8Array(buf.subarray(at, at + source.size)));
       else if (source?.kind === 'exec-args') this.lists[i]!.push(execArgsText(buf, at));
+      else if (source?.kind === 'fd-file' && source.part === 'path') this.strings[i]!.push(fdPathText(buf, at));
       // A __data_loc array: its length in the first word, then its bytes.
       else if (source?.kind === 'data-loc-bytes') this.bytes[i]!.push(new Uint8Array(buf.subarray(at + 8, at + 8 + Number(buf.readBigUInt64LE(at)))));
       else if (f.type.kind === 'string') this.strings[i]!.push(readCString(buf, at, f.width));

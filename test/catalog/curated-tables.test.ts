@@ -73,11 +73,13 @@ test('syscalls on the classic hook: raw_syscalls records paired by thread, the n
   });
 });
 
-test('read and write: fd and requested bytes saved at entry, returned bytes at exit', () => {
+test('read and write: fd and requested bytes saved at entry, the fd\'s file, returned bytes at exit', () => {
   for (const name of ['read', 'write']) {
     const t = table(name);
     // `unsigned int fd`: the low 4 bytes of its 8-byte slot; `size_t count`: all 8.
-    assert.deepEqual(own(t), ['fd u32 entry-field', 'requested u64 entry-field', 'returned s64 field', 'latency_ns u64 latency']);
+    assert.deepEqual(own(t), ['fd u32 entry-field', 'requested u64 entry-field', 'filename string fd-file', 'inode u64 fd-file', 'returned s64 field', 'latency_ns u64 latency']);
+    // The file of the fd the entry saved first.
+    assert.deepEqual([column(t, 'filename').source, column(t, 'inode').source], [{ kind: 'fd-file', fdIndex: 0, part: 'path' }, { kind: 'fd-file', fdIndex: 0, part: 'inode' }]);
     assert.deepEqual(t.pairing?.saved, [{ offset: 16, size: 4, signed: false }, { offset: 32, size: 8, signed: false }]);
     assert.deepEqual(t.source, { kind: 'tracepoint', category: 'syscalls', event: `sys_exit_${name}` });
   }

@@ -27,6 +27,12 @@ const FIXTURES: Readonly<Record<string, string>> = {
   'syscalls/sys_exit_kill': 'sys_exit_kill',
   'syscalls/sys_enter_newfstatat': 'sys_enter_newfstatat',
   'syscalls/sys_exit_newfstatat': 'sys_exit_newfstatat',
+  'syscalls/sys_enter_fsync': 'sys_enter_fsync',
+  'syscalls/sys_exit_fsync': 'sys_exit_fsync',
+  'syscalls/sys_enter_mount': 'sys_enter_mount',
+  'syscalls/sys_exit_mount': 'sys_exit_mount',
+  'syscalls/sys_enter_close': 'sys_enter_close',
+  'syscalls/sys_exit_close': 'sys_exit_close',
   'syscalls/sys_enter_exit_group': 'sys_enter_exit_group',
   'syscalls/sys_exit_exit_group': 'sys_exit_exit_group',
   'block/block_rq_issue': 'block_rq_issue',
@@ -74,7 +80,7 @@ export function fixtureCatalog(overrides: Readonly<Record<string, string | undef
 }
 
 /** Offsets as on the development machine's kernel; the real ones come from BTF. */
-const TASK_STRUCT: Readonly<Record<string, number>> = { real_parent: 1280, tgid: 1268, exit_code: 1204, start_time: 1768, mm: 1136 };
+const TASK_STRUCT: Readonly<Record<string, number>> = { real_parent: 1280, tgid: 1268, exit_code: 1204, start_time: 1768, mm: 1136, files: 1824 };
 const MM_STRUCT: Readonly<Record<string, number>> = { arg_start: 488, arg_end: 496 };
 /** struct pt_regs on x86_64 (the uapi layout). */
 const PT_REGS: Readonly<Record<string, number>> = { r9: 64, r8: 72, ax: 80, cx: 88, dx: 96, si: 104, di: 112, ip: 128, sp: 152 };
@@ -82,8 +88,14 @@ const PT_REGS: Readonly<Record<string, number>> = { r9: 64, r8: 72, ax: 80, cx: 
 const SOCK: Readonly<Record<string, number>> = { __sk_common: 0 };
 const SOCK_COMMON: Readonly<Record<string, number>> = { skc_daddr: 0, skc_rcv_saddr: 4, skc_dport: 12, skc_v6_daddr: 56, skc_v6_rcv_saddr: 72 };
 const INET_SOCK: Readonly<Record<string, number>> = { inet_sport: 814 };
+/** What the files of fds are read through (kernel 6.18's offsets). */
+const FILE_STRUCTS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  files_struct: { fdt: 32 }, fdtable: { max_fds: 0, fd: 8 }, file: { f_inode: 32, f_path: 64 }, inode: { i_ino: 64, i_mode: 0 },
+  path: { dentry: 8, mnt: 0 }, dentry: { d_name: 32, d_parent: 24 }, qstr: { name: 8 }, vfsmount: { mnt_root: 0 },
+  mount: { mnt: 32, mnt_parent: 16, mnt_mountpoint: 24 },
+};
 const STRUCTS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  task_struct: TASK_STRUCT, mm_struct: MM_STRUCT, pt_regs: PT_REGS, sock: SOCK, sock_common: SOCK_COMMON, inet_sock: INET_SOCK,
+  task_struct: TASK_STRUCT, mm_struct: MM_STRUCT, pt_regs: PT_REGS, sock: SOCK, sock_common: SOCK_COMMON, inet_sock: INET_SOCK, ...FILE_STRUCTS,
 };
 
 export const fixturePlannerEnv: PlannerEnv = {

@@ -8,6 +8,8 @@ export interface QueryRun {
   readonly rows: QueryResult['rows'];
   readonly columns: readonly string[];
   readonly kernel: KernelRunInfo;
+  /** The whole result, for tests that format it. */
+  readonly result: QueryResult;
 }
 
 export async function queryDuring(engine: Engine, sql: string, workload: () => Promise<unknown>, settleMs = 0): Promise<QueryRun> {
@@ -18,5 +20,5 @@ export async function queryDuring(engine: Engine, sql: string, workload: () => P
   // The workload's own failure is the test's failure.
   await until;
   if (outcome.kind !== 'rows' || !outcome.kernel) throw new Error(`'${sql}' gave no kernel rows`);
-  return { rows: outcome.result.rows, columns: outcome.result.columns.map((c) => c.name), kernel: outcome.kernel };
+  return { rows: outcome.result.rows, columns: outcome.result.columns.map((c) => c.name), kernel: outcome.kernel, result: outcome.result };
 }

@@ -9,14 +9,14 @@ export function kernelSkip(): string | false {
   return process.getuid?.() === 0 ? false : 'kernel tests load BPF programs and need root';
 }
 
-/** A copy of /bin/true under a unique name, so its comm identifies this test's events. */
+/** A copy of /bin/true (or of `program`) under a unique name, so its comm identifies this test's events. */
 export class NamedProgram {
   readonly dir: string;
   readonly path: string;
-  constructor(readonly comm: string) {
+  constructor(readonly comm: string, program = '/bin/true') {
     this.dir = mkdtempSync(join(tmpdir(), 'bpfql-test-'));
     this.path = join(this.dir, comm);
-    copyFileSync('/bin/true', this.path);
+    copyFileSync(program, this.path);
   }
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });

@@ -15,10 +15,11 @@ import { Workload, workloadSkip } from '../helpers/c-workload.js';
 import type { Transfer } from '../helpers/net-child.js';
 import { NetChild } from '../helpers/net-child.js';
 import { VethPair } from '../helpers/netns.js';
+import { ABSENT_DIR, Mounter, MOUNT_SOURCE } from '../helpers/mounts.js';
 import { fromRoot } from '../helpers/paths.js';
 import type { QueryRun } from '../helpers/query-during.js';
 import { queryDuring } from '../helpers/query-during.js';
-import { execTimes, kernelSkip, NamedProgram, shell } from '../helpers/workload.js';
+import { execTimes, kernelSkip, NamedProgram, shell, uniqueComm } from '../helpers/workload.js';
 
 /** `- tool: \`query\`` lines between the README's bcc-queries markers. */
 function readmeQueries(): Map<string, string> {
@@ -299,6 +300,63 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
       await child.stop();
     }
   },
+  async filetop() {
+    const dd = new NamedProgram(uniqueComm('bqfiletop'), '/bin/dd');
+    try {
+      const src = join(dd.dir, 'source');
+      writeFileSync(src, Buffer.alloc(4 * 512));
+      const rows = await runTool('filetop', async () => assert.equal(await shell(`${dd.path} if=${src} of=${join(dd.dir, 'copy')} bs=512 count=4 2>/dev/null`).done, 0));
+      // dd's four reads of the source (count=4: it reads no further).
+      assert.deepEqual(rows.filter((r) => r.comm === dd.comm && r.filename === src).map((r) => [Number(r.reads), Number(r.bytes)]), [[4, 4 * 512]]);
+    } finally {
+      dd.remove();
+    }
+  },
+  async fileslower() {
+    const dd = new NamedProgram(uniqueComm('bqfileslow'), '/bin/dd');
+    try {
+      const fifo = join(dd.dir, 'fifo');
+      // Twice a pipe's 64 KiB in one write, to a reader that drains only after 300 ms: the write waits for it.
+      const script = `mkfifo ${fifo} && { (exec 3<${fifo}; sleep 0.3; cat <&3 >/dev/null) & ${dd.path} if=/dev/zero of=${fifo} bs=131072 count=1 2>/dev/null; wait; }`;
+      const rows = await runTool('fileslower', async () => assert.equal(await shell(script).done, 0));
+      const ours = rows.filter((r) => r.comm === dd.comm);
+      assert.deepEqual(ours.map((r) => [r.filename, Number(r.bytes)]), [[fifo, 131072]]);
+      assert.ok(Number(ours[0]!.ms) >= 250, `${String(ours[0]!.ms)} ms`);
+    } finally {
+      dd.remove();
+    }
+  },
+  async mountsnoop() {
+    const dir = mkdtempSync(join(tmpdir(), 'bpfql-mountsnoop-'));
+    const mounter = new Mounter();
+    try {
+      const rows = await runTool('mountsnoop', () => mounter.run(dir, 3));
+      assert.deepEqual(rows.filter((r) => r.comm === mounter.comm).map((r) => [r.ret, r.dev_name, r.dir_name, r.type]), [
+        ...Array.from({ length: 3 }, () => [0, MOUNT_SOURCE, dir, 'tmpfs']),
+        [-2, MOUNT_SOURCE, join(dir, ABSENT_DIR), 'tmpfs'],
+      ]);
+    } finally {
+      mounter.remove();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  async biosnoop() {
+    const dd = new NamedProgram(uniqueComm('bqbiosnoop'), '/bin/dd');
+    try {
+      const dev = statSync(dd.dir).dev;
+      const device = `${(dev >> 8) & 0xfff}:${(dev & 0xff) | ((dev >> 12) & 0xfff00)}`;
+      if (!existsSync(`/sys/dev/block/${device}`)) throw new Error(`${tmpdir()} is not on a block device: no block I/O to see`);
+      const rows = await runTool('biosnoop', async () => {
+        assert.equal(await shell(`${dd.path} if=/dev/zero of=${join(dd.dir, 'data')} bs=4096 count=20 oflag=direct 2>/dev/null`).done, 0);
+      }, 200);
+      const ours = rows.filter((r) => r.comm === dd.comm);
+      // Most of the 20 direct writes at least (see biolatency), each one request of 4096 bytes.
+      assert.ok(ours.length >= 10 && ours.length <= 20, `${ours.length} requests`);
+      for (const r of ours) assert.deepEqual([r.dev, String(r.op)[0], r.bytes], [device, 'W', 4096], JSON.stringify(r));
+    } finally {
+      dd.remove();
+    }
+  },
   async tcplife() {
     const child = await NetChild.start(['loopback', '127.0.0.1', '1000', '250000']);
     try {
@@ -322,7 +380,7 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
 };
 
 test('the README lists a query for each bcc tool, and this file checks every query it lists', () => {
-  for (const tool of ['execsnoop', 'opensnoop', 'syscount', 'biolatency', 'runqlat', 'tcpconnect', 'tcplife', 'stackcount', 'offcputime', 'statsnoop', 'killsnoop', 'bashreadline', 'tcptop', 'tcpretrans', 'tcpdrop']) assert.ok(QUERIES.has(tool), tool);
+  for (const tool of ['execsnoop', 'opensnoop', 'syscount', 'biolatency', 'runqlat', 'tcpconnect', 'tcplife', 'stackcount', 'offcputime', 'statsnoop', 'killsnoop', 'bashreadline', 'tcptop', 'tcpretrans', 'tcpdrop', 'filetop', 'fileslower', 'mountsnoop', 'biosnoop']) assert.ok(QUERIES.has(tool), tool);
   for (const tool of QUERIES.keys()) assert.ok(tool in CHECKS, `README lists ${tool}: add a check for it to test/live/bcc-equivalents.test.ts`);
 });
 

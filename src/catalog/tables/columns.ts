@@ -10,6 +10,7 @@ import { fieldColumn } from '../tracepoint-columns.js';
 import type { FieldRef } from '../table.js';
 import type { ValueType } from '../types.js';
 import { STRING, U16, U64, U8 } from '../types.js';
+import { CUT_PATH_MARK, FD_PATH_BYTES, FD_PATH_LEVELS } from '../fd-path.js';
 
 /** A string field (char array or __data_loc string) as a column of the given name. */
 export function stringColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
@@ -72,6 +73,24 @@ export function kernelSymbolColumn(format: TracepointFormat, field: string, name
   const f = requireField(format, field);
   if (f.size !== 8 || f.offset % 8 !== 0) throw new MissingFieldError(`${field} (as an aligned 8-byte address)`, format.name);
   return { name, type: STRING, source: { kind: 'kernel-symbol', offset: f.offset }, description };
+}
+
+/**
+ * `filename` and `inode` of the file an fd the entry saved (by its index) refers to, looked up in
+ * the task's file table when the call returns. Left out of `*`: only a query that names them pays
+ * for the lookup, and needs the kernel's BTF for it.
+ */
+export function fdFileColumns(fdIndex: number): Column[] {
+  return [
+    {
+      name: 'filename',
+      type: STRING,
+      source: { kind: 'fd-file', fdIndex, part: 'path' },
+      description: `path of the fd's file from the root of its mount tree (${FD_PATH_BYTES} bytes, ${FD_PATH_LEVELS} names and mounts at most: a longer one starts with '${CUT_PATH_MARK}'); pipe:[inode] or socket:[inode] for a pipe or socket, the bare name for other files outside any tree ([eventfd]); '' when the fd was not open at return`,
+      hidden: true,
+    },
+    { name: 'inode', type: U64, source: { kind: 'fd-file', fdIndex, part: 'inode' }, description: 'inode number of the fd\'s file (0 when the fd was not open at return)', hidden: true },
+  ];
 }
 
 export function latencyColumn(description: string): Column {
