@@ -12,6 +12,7 @@ import { DATA_LOC_BYTES, stringCapacity } from '../planner/layout.js';
 import { AF_INET } from '../catalog/addresses.js';
 import type { Codegen } from './codegen.js';
 import { emitStackId } from './stacks.js';
+import { CGROUP_SET_MORE_OFFSET, CGROUP_SET_SLOTS, hashMapOf } from './cgroup-sets.js';
 import type { PairLayout } from './pair-layout.js';
 import { taskValueOffset } from './pair-layout.js';
 import { assertNever } from '../diag/assert-never.js';
@@ -239,22 +240,37 @@ export class Values {
     return entry ? this.entry() + taskValueOffset(this.layout(), 'cgroup_id') : this.slot('cgroup_id');
   }
 
-  /** 1 when the task's cgroup id is a key of the hash map `map`, else 0 (see cgroup-sets.ts). */
+  /**
+   * 1 when the task's cgroup id is in set `map`, else 0 (see cgroup-sets.ts): compared with each
+   * slot of the set's array, then, only when its `more` flag is up, looked up in its hash map.
+   */
   private fetchCgroupSet(name: string, map: string, entry: boolean): void {
     if (this.cgroupSetSlots.has(map)) return;
     if (!entry) this.fetchHelper('cgroup_id');
     const g = this.g;
     const slot = g.frame.alloc(8, name);
     this.cgroupSetSlots.set(map, slot);
+    const id = this.cgroupIdSlot(entry);
     const found = g.fresh(`${map}_found`);
+    const done = g.fresh(`${map}_done`);
     g.emit(
-      comment(`${name}: look the cgroup id up`, ldMap(R1, map)),
-      mov.reg(R2, R10), add.imm(R2, this.cgroupIdSlot(entry)),
+      comment(`${name}: the set's slots (an array lookup, inlined by the verifier)`, st.dw(R10, slot, 0)),
+      ldMap(R1, map), mov.reg(R2, R10), add.imm(R2, slot),
       call(Helper.mapLookupElem),
-      jeq.imm(R0, 0, found),
-      mov.imm(R0, 1),
+      jeq.imm(R0, 0, done),
+      ldx.dw(R1, R10, id),
+    );
+    for (let i = 0; i < CGROUP_SET_SLOTS; i++) g.emit(ldx.dw(R2, R0, i * 8), jeq.reg(R1, R2, found));
+    g.emit(
+      ldx.dw(R2, R0, CGROUP_SET_MORE_OFFSET),
+      jeq.imm(R2, 0, done),
+      comment(`${name}: more ids than slots: the set's hash map`, ldMap(R1, hashMapOf(map))),
+      mov.reg(R2, R10), add.imm(R2, id),
+      call(Helper.mapLookupElem),
+      jeq.imm(R0, 0, done),
       label(found),
-      stx.dw(R10, slot, R0),
+      st.dw(R10, slot, 1),
+      label(done),
     );
   }
 

@@ -33,7 +33,7 @@ test('other uses of the cgroup columns are DuckDB\'s: !=, NOT LIKE, IS NULL, OR,
   assert.equal(n.work.kind === 'stream' ? n.work.reason : '', REFUSED('pod_uid'));
 });
 
-test('the cgroup columns are left out of *, carried as the cgroup id, and a set is a hash map of ids', () => {
+test('the cgroup columns are left out of *, carried as the cgroup id, and a set is slots of ids in an array, then a hash map', () => {
   const stmt = parseStatement(`SELECT container_id, pod_name FROM exec WHERE container_id = '${ID}'`);
   if (stmt.kind !== 'query') throw new Error('not a query');
   const plan = planQuery(stmt.query, fixtureCatalog(), fixturePlannerEnv);
@@ -41,7 +41,10 @@ test('the cgroup columns are left out of *, carried as the cgroup id, and a set 
   assert.equal(mode.kind, 'stream');
   if (mode.kind === 'stream') assert.deepEqual(mode.fields.map((f) => [f.name, f.width]), [['container_id', 8], ['pod_name', 8]]);
   const program = compileKernelPlan(plan.kernel, plan.table);
-  assert.deepEqual(program.maps.filter((m) => m.name.startsWith('cgset')), [{ name: 'cgset0', type: 'hash', keySize: 8, valueSize: 1, maxEntries: 65536 }]);
+  assert.deepEqual(program.maps.filter((m) => m.name.startsWith('cg')), [
+    { name: 'cgset0', type: 'array', keySize: 4, valueSize: 72, maxEntries: 1 },
+    { name: 'cghash0', type: 'hash', keySize: 8, valueSize: 1, maxEntries: 65536, flags: 1 },
+  ]);
   // A whole id or a prefix means the same in DuckDB as in the kernel's set.
   assert.match(plan.residualSql, /^SELECT container_id AS container_id, pod_name AS pod_name FROM \S+$/);
   const star = parseStatement('SELECT * FROM exec');
