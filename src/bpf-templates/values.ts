@@ -44,6 +44,7 @@ export class Values {
   private readonly taskSlots = new Map<string, number>();
   private readonly stackSlots = new Map<string, number>();
   private readonly cgroupSetSlots = new Map<string, number>();
+  private readonly ancestorSlots = new Map<number, number>();
   private readonly pointeeSlots = new Map<string, number>();
   private readonly unalignedSlots = new Map<string, number>();
   private latencySlot: number | undefined;
@@ -91,6 +92,7 @@ export class Values {
         case 'stack': this.fetchStack(c.name, s.space); break;
         case 'cgroup': if (!s.entry) this.fetchHelper('cgroup_id'); break;
         case 'cgroup-set': this.fetchCgroupSet(c.name, s.map, s.entry === true); break;
+        case 'cgroup-ancestor': this.fetchCgroupAncestor(c.name, s.level); break;
         case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': case 'constant-text':
           this.fetchString(c);
           break;
@@ -176,6 +178,12 @@ export class Values {
       case 'cgroup':
         g.emit(comment(`${c.name}: named from the cgroup id`, ldx.dw(dst, R10, this.cgroupIdSlot(s.entry === true))));
         return;
+      case 'cgroup-ancestor': {
+        const slot = this.ancestorSlots.get(s.level);
+        if (slot === undefined) throw new Error(`${c.name} was not fetched`);
+        g.emit(comment(c.name, ldx.dw(dst, R10, slot)));
+        return;
+      }
       case 'cgroup-set': {
         const slot = this.cgroupSetSlots.get(s.map);
         if (slot === undefined) throw new Error(`${c.name} was not fetched`);
@@ -272,6 +280,13 @@ export class Values {
       st.dw(R10, slot, 1),
       label(done),
     );
+  }
+
+  private fetchCgroupAncestor(name: string, level: number): void {
+    if (this.ancestorSlots.has(level)) return;
+    const slot = this.g.frame.alloc(8, name);
+    this.ancestorSlots.set(level, slot);
+    this.g.emit(mov.imm(R1, level), comment(`fetch ${name}`, call(Helper.getCurrentAncestorCgroupId)), stx.dw(R10, slot, R0));
   }
 
   private fetchLatency(): void {
@@ -413,7 +428,7 @@ export class Values {
         g.emit(ldx.dw(R3, R6, this.regOffset(s.member)), comment(`${c.name}: user string at register ${s.member}`, call(Helper.probeReadUserStr)));
         return;
       case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address': case 'data-loc-bytes': case 'constant': case 'pointee':
-      case 'cgroup': case 'cgroup-set': case 'exec-args':
+      case 'cgroup': case 'cgroup-set': case 'cgroup-ancestor': case 'exec-args':
         throw new Error(`${c.name} is not a string read by a helper`);
       default:
         return assertNever(s);
