@@ -71,3 +71,10 @@ test('grouped by a cgroup column, the kernel groups by cgroup id and DuckDB merg
   const avg = splitOf('SELECT pod_name, avg(pid) FROM exec GROUP BY pod_name');
   assert.equal(avg.work.kind === 'stream' ? avg.work.reason : '', 'avg() per pod_name: the kernel groups by cgroup, and several cgroups can share one pod_name; DuckDB merges only count, sum, min and max of them');
 });
+
+test('a command\'s cgroup tree is one ancestor test, first in the filter; the single cgroup of watch --cgroup stays a compare', () => {
+  const tree = splitOf("SELECT comm FROM exec WHERE comm = 'x'", { cgroupTree: { id: 4242n, level: 1 } });
+  assert.equal(tree.filter && printKExpr(tree.filter), "((ancestor_cgroup_id(1) = 4242) AND comm = 'x')");
+  const one = splitOf("SELECT comm FROM exec WHERE comm = 'x'", { cgroupId: 4242n });
+  assert.equal(one.filter && printKExpr(one.filter), "((cgroup_id = 4242) AND comm = 'x')");
+});
