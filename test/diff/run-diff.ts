@@ -88,5 +88,7 @@ export function coverage(results: readonly CaseResult[]): string[] {
     count('address constants (127.0.0.1, ::1)', results.filter((r) => /'(127\.0\.0\.1|::1)'/.test(r.query.sql))),
     count('stack columns (kstack, ustack)', results.filter((r) => namesStack(r.query.sql))),
     count('negative constants', results.filter((r) => /[^a-z0-9_)] ?-\d/.test(r.query.sql))),
+    count('cgroup columns (cgroup, container_id, container_name)', results.filter((r) => /\b("?)(cgroup|container_id|container_name)\1\b/i.test(r.query.sql))),
+    count('a cgroup filter the kernel takes (= or LIKE)', results.filter((r) => /\b(cgroup|container_id|container_name)"? (= |LIKE )/i.test(r.query.sql))),
   ];
 }
