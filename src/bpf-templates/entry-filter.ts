@@ -34,6 +34,9 @@ function atEntry(c: Column, p: PlannedPairing): Column | undefined {
       // own thread to another cgroup (bpfql run's cgroup filter needs it here, or every thread
       // of the machine in a syscall would take room in the pairing map).
       return p.key.kind === 'thread' && (s.name === 'pid' || s.name === 'tid' || s.name === 'cgroup_id') ? c : undefined;
+    case 'cgroup-ancestor':
+      // The current task's, as cgroup_id above.
+      return p.key.kind === 'thread' ? c : undefined;
     case 'field': case 'char-array': case 'byte-array': case 'address': case 'data-loc-string':
     case 'data-loc-bytes': case 'user-string': case 'task':
     case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack': case 'kernel-symbol': case 'cgroup': case 'cgroup-set': case 'pointee':

@@ -14,6 +14,7 @@ import type { Codegen } from './codegen.js';
 import { emitKernelPath } from './kernel-path.js';
 import { emitStackId } from './stacks.js';
 import { emitFdFile, emitFdInode, emitFdPath } from './fd-file.js';
+import { CGROUP_SET_MORE_OFFSET, CGROUP_SET_SLOTS, hashMapOf } from './cgroup-sets.js';
 import type { PairLayout } from './pair-layout.js';
 import { entryStackOffset, taskValueOffset } from './pair-layout.js';
 import { assertNever } from '../diag/assert-never.js';
@@ -48,6 +49,7 @@ export class Values {
   private readonly taskSlots = new Map<string, number>();
   private readonly stackSlots = new Map<string, number>();
   private readonly cgroupSetSlots = new Map<string, number>();
+  private readonly ancestorSlots = new Map<number, number>();
   private readonly pointeeSlots = new Map<string, number>();
   private readonly unalignedSlots = new Map<string, number>();
   /** The struct file of a saved fd, and its inode number, by the fd's index in the entry. */
@@ -108,6 +110,7 @@ export class Values {
         case 'stack': if (!s.entry) this.fetchStack(c.name, s.space); break;
         case 'cgroup': if (!s.entry) this.fetchHelper('cgroup_id'); break;
         case 'cgroup-set': this.fetchCgroupSet(c.name, s.map, s.entry === true); break;
+        case 'cgroup-ancestor': this.fetchCgroupAncestor(c.name, s.level); break;
         case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': case 'constant-text':
           this.fetchString(c);
           break;
@@ -215,6 +218,12 @@ export class Values {
       case 'cgroup':
         g.emit(comment(`${c.name}: named from the cgroup id`, ldx.dw(dst, R10, this.cgroupIdSlot(s.entry === true))));
         return;
+      case 'cgroup-ancestor': {
+        const slot = this.ancestorSlots.get(s.level);
+        if (slot === undefined) throw new Error(`${c.name} was not fetched`);
+        g.emit(comment(c.name, ldx.dw(dst, R10, slot)));
+        return;
+      }
       case 'cgroup-set': {
         const slot = this.cgroupSetSlots.get(s.map);
         if (slot === undefined) throw new Error(`${c.name} was not fetched`);
@@ -284,23 +293,45 @@ export class Values {
     return entry ? this.entry() + taskValueOffset(this.layout(), 'cgroup_id') : this.slot('cgroup_id');
   }
 
-  /** 1 when the task's cgroup id is a key of the hash map `map`, else 0 (see cgroup-sets.ts). */
+  /**
+   * 1 when the task's cgroup id is in set `map`, else 0 (see cgroup-sets.ts): compared with each
+   * slot of the set's array, then, only when its `more` flag is up, looked up in its hash map.
+   */
   private fetchCgroupSet(name: string, map: string, entry: boolean): void {
     if (this.cgroupSetSlots.has(map)) return;
     if (!entry) this.fetchHelper('cgroup_id');
     const g = this.g;
     const slot = g.frame.alloc(8, name);
     this.cgroupSetSlots.set(map, slot);
+    const id = this.cgroupIdSlot(entry);
     const found = g.fresh(`${map}_found`);
+    const done = g.fresh(`${map}_done`);
     g.emit(
-      comment(`${name}: look the cgroup id up`, ldMap(R1, map)),
-      mov.reg(R2, R10), add.imm(R2, this.cgroupIdSlot(entry)),
+      comment(`${name}: the set's slots (an array lookup, inlined by the verifier)`, st.dw(R10, slot, 0)),
+      ldMap(R1, map), mov.reg(R2, R10), add.imm(R2, slot),
       call(Helper.mapLookupElem),
-      jeq.imm(R0, 0, found),
-      mov.imm(R0, 1),
-      label(found),
-      stx.dw(R10, slot, R0),
+      jeq.imm(R0, 0, done),
+      ldx.dw(R1, R10, id),
     );
+    for (let i = 0; i < CGROUP_SET_SLOTS; i++) g.emit(ldx.dw(R2, R0, i * 8), jeq.reg(R1, R2, found));
+    g.emit(
+      ldx.dw(R2, R0, CGROUP_SET_MORE_OFFSET),
+      jeq.imm(R2, 0, done),
+      comment(`${name}: more ids than slots: the set's hash map`, ldMap(R1, hashMapOf(map))),
+      mov.reg(R2, R10), add.imm(R2, id),
+      call(Helper.mapLookupElem),
+      jeq.imm(R0, 0, done),
+      label(found),
+      st.dw(R10, slot, 1),
+      label(done),
+    );
+  }
+
+  private fetchCgroupAncestor(name: string, level: number): void {
+    if (this.ancestorSlots.has(level)) return;
+    const slot = this.g.frame.alloc(8, name);
+    this.ancestorSlots.set(level, slot);
+    this.g.emit(mov.imm(R1, level), comment(`fetch ${name}`, call(Helper.getCurrentAncestorCgroupId)), stx.dw(R10, slot, R0));
   }
 
   private fetchLatency(): void {
@@ -490,7 +521,7 @@ export class Values {
         g.emit(ldx.dw(R3, R6, this.regOffset(s.member)), comment(`${c.name}: user string at register ${s.member}`, call(Helper.probeReadUserStr)));
         return;
       case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'kernel-symbol': case 'byte-array': case 'address': case 'data-loc-bytes': case 'constant': case 'pointee':
-      case 'cgroup': case 'cgroup-set': case 'exec-args': case 'kernel-path': case 'fd-file':
+      case 'cgroup': case 'cgroup-set': case 'cgroup-ancestor': case 'exec-args': case 'kernel-path': case 'fd-file':
         throw new Error(`${c.name} is not a string read by a helper`);
       default:
         return assertNever(s);

@@ -140,7 +140,13 @@ export type ColumnSource =
    * The runtime fills the map with the ids whose `attr` matches when the query starts, and adds
    * cgroups made while it runs.
    */
-  | { readonly kind: 'cgroup-set'; readonly map: string; readonly filter: CgroupFilter; readonly entry?: true };
+  | { readonly kind: 'cgroup-set'; readonly map: string; readonly filter: CgroupFilter; readonly entry?: true }
+  /**
+   * The id of the current task's cgroup v2 ancestor at `level` (the root is level 0; the task's
+   * own cgroup at its own level; 0 below it): equal to a cgroup's id exactly for the tasks in that
+   * cgroup's subtree, those in cgroups made after the program was loaded too (bpf_get_current_ancestor_cgroup_id).
+   */
+  | { readonly kind: 'cgroup-ancestor'; readonly level: number };
 
 /** A filter on a cgroup text column that the kernel answers with a set of cgroup ids. */
 export interface CgroupFilter {

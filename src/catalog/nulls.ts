@@ -20,7 +20,7 @@ export function kernelNullValue(c: Column): bigint | undefined {
     case 'kernel-symbol': return 0n;
     // Whether a cgroup has a container or pod is known in user space only; pushdown keeps
     // IS NULL on these columns for DuckDB (see planner/cgroup-filters.ts) and never asks here.
-    case 'cgroup': case 'cgroup-set':
+    case 'cgroup': case 'cgroup-set': case 'cgroup-ancestor':
       throw new Error(`'${c.name}' is named in user space: its NULLs are not a kernel value`);
     // Helpers, record fields (integers, byte arrays, addresses), task_struct members and registers
     // always give a value, and a paired table's rows are completed pairs, whose entry values and

@@ -7,7 +7,7 @@
 // tests, nor in a SELECT list.
 import type { CgroupFilter, Column } from '../catalog/column.js';
 import { CONTAINER_ID_PREFIX } from '../catalog/containers.js';
-import { BOOL } from '../catalog/types.js';
+import { BOOL, U64 } from '../catalog/types.js';
 import type { Expr } from '../query/ast.js';
 import { quoteString } from '../query/quote.js';
 import { mapChildren } from './expr-walk.js';
@@ -108,4 +108,39 @@ export function mergedAggregate(fn: string, a: Expr, type: string): Expr {
   if (merge === undefined) throw new Error(`${fn}() results cannot be merged`);
   const call: Expr = { kind: 'call', name: merge, args: [a], distinct: false, star: false, span: a.span };
   return { kind: 'cast', operand: call, type, span: a.span };
+}
+
+/** A cgroup v2 and its descendants: its id and its level (the number of directories from the root to it). */
+export interface CgroupTree {
+  readonly id: bigint;
+  readonly level: number;
+}
+
+/** `cgroup_id = id`, on tables with a cgroup_id column. */
+function cgroupIs(scope: Scope, id: bigint): KExpr | undefined {
+  const column = scope.find('cgroup_id');
+  return column ? { kind: 'compare', op: '=', left: { kind: 'column', column, signed: false }, right: { kind: 'const', value: id, signed: false }, signed: false } : undefined;
+}
+
+/**
+ * The task's ancestor at the tree's level is the tree's root: one helper call and one compare
+ * however many cgroups the tree has or gets. Only where cgroup_id is the current task's: a table
+ * whose cgroup_id is saved at an entry event of another task tests that, the root cgroup alone.
+ */
+function treeTest(scope: Scope, tree: CgroupTree): KExpr | undefined {
+  const own = scope.find('cgroup_id');
+  if (own?.source.kind !== 'builtin') return cgroupIs(scope, tree.id);
+  const column: Column = {
+    name: `ancestor_cgroup_id(${tree.level})`,
+    type: U64,
+    source: { kind: 'cgroup-ancestor', level: tree.level },
+    description: `the id of the task's cgroup v2 ancestor at level ${tree.level}`,
+  };
+  return { kind: 'compare', op: '=', left: { kind: 'column', column, signed: false }, right: { kind: 'const', value: tree.id, signed: false }, signed: false };
+}
+
+/** The test that keeps a query to one cgroup (`cgroupId`) or one cgroup's tree (`cgroupTree`), if either is given. */
+export function commandCgroupTest(scope: Scope, opts: { readonly cgroupId?: bigint; readonly cgroupTree?: CgroupTree }): KExpr | undefined {
+  if (opts.cgroupTree) return treeTest(scope, opts.cgroupTree);
+  return opts.cgroupId === undefined ? undefined : cgroupIs(scope, opts.cgroupId);
 }

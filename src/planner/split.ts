@@ -15,7 +15,7 @@ import type { KernelAggregate } from './aggregate-states.js';
 import { layoutStates } from './aggregate-states.js';
 import type { BoundQuery, Grouping } from './bind.js';
 import { decodedKernelValue, tableConditions } from './decoded-columns.js';
-import { cgroupSetMap, cgroupSetTest, isCgroupKey, isMergeable } from './cgroup-filters.js';
+import { type CgroupTree, cgroupSetMap, cgroupSetTest, commandCgroupTest, isCgroupKey, isMergeable } from './cgroup-filters.js';
 import { exprSlots } from './expr-cost.js';
 import { columnRefs, exprKey } from './expr-walk.js';
 import type { KExpr } from './kexpr.js';
@@ -32,8 +32,13 @@ export interface SplitOptions {
   readonly kernelFilter?: boolean;
   /** Aggregate in the kernel when possible (default true); false streams raw rows to DuckDB. */
   readonly kernelAggregation?: boolean;
-  /** Only events of this cgroup v2 (a traced command's), filtered in the kernel whatever the query says. */
+  /** Only events of this cgroup v2 (`bpfql watch --cgroup`), filtered in the kernel whatever the query says. */
   readonly cgroupId?: bigint;
+  /**
+   * Only events of this cgroup v2 and the cgroups below it, those made while the query runs too
+   * (a traced command's, and the containers it starts), filtered in the kernel whatever the query says.
+   */
+  readonly cgroupTree?: CgroupTree;
 }
 
 /** A WHERE conjunct DuckDB evaluates, and why the kernel does not. */
@@ -113,10 +118,8 @@ function splitWhere(bound: BoundQuery, scope: Scope, pushdown: Pushdown, opts: S
     pushed.push(offer.expr);
     slots += n;
   }
-  if (opts.cgroupId !== undefined) {
-    const column = scope.find('cgroup_id');
-    if (column) pushed.unshift({ kind: 'compare', op: '=', left: { kind: 'column', column, signed: false }, right: { kind: 'const', value: opts.cgroupId, signed: false }, signed: false });
-  }
+  const only = commandCgroupTest(scope, opts);
+  if (only) pushed.unshift(only);
   pushed.unshift(...tableConditions(bound.table));
   const combined = pushed.reduce<KExpr | undefined>((acc, e) => (acc ? logical('AND', acc, e) : e), undefined);
   // A filter that folded to TRUE filters nothing.

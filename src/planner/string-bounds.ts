@@ -15,7 +15,7 @@ import type { Scope } from './scope.js';
  */
 function textIsKept(c: Column): boolean {
   switch (c.source.kind) {
-    case 'address': case 'stack': case 'kernel-symbol': case 'cgroup': case 'cgroup-set': case 'exec-args': case 'fd-file': return false;
+    case 'address': case 'stack': case 'kernel-symbol': case 'cgroup': case 'cgroup-set': case 'cgroup-ancestor': case 'exec-args': case 'fd-file': return false;
     case 'builtin': case 'entry-builtin': case 'char-array': case 'byte-array': case 'data-loc-string': case 'user-string':
     case 'entry-user-string': case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'data-loc-bytes': case 'constant': case 'pointee':
     case 'reg-user-string': case 'constant-text': case 'kernel-path':

@@ -2,7 +2,7 @@
 // v2 hierarchy found wherever it is mounted, its mkdir/rmdir events watched from before the walk
 // of its tree, names kept for every cgroup seen, and the query's cgroup sets (see
 // bpf-templates/cgroup-sets.ts) filled with the ids that match, at the start and as cgroups are made.
-import { cgroupSets, type CgroupSet } from '../bpf-templates/cgroup-sets.js';
+import { cgroupSets, hashMapOf } from '../bpf-templates/cgroup-sets.js';
 import type { CgroupFilter, Column } from '../catalog/column.js';
 import { containerIdMatches, likeMatches } from '../catalog/containers.js';
 import { findCgroup2 } from '../kernel/cgroup.js';
@@ -11,6 +11,7 @@ import type { Closeable } from '../kernel/scope.js';
 import { attrText, type CgroupInfo, CgroupNames, type CgroupSources } from './cgroup-names.js';
 import { containerDirsFromEnv, procCgroupSources } from './cgroup-sources.js';
 import { CgroupWatch } from './cgroup-watch.js';
+import { KernelCgroupSet } from './cgroup-set-maps.js';
 import { monotonicToWallOffset } from './clock.js';
 
 /** How often the events are read while the query runs: a container made now is in its sets this much later. */
@@ -30,10 +31,8 @@ export function cgroupFilterMatches(f: CgroupFilter, i: CgroupInfo): boolean {
 }
 
 export class CgroupRun implements Closeable {
-  private sets: { readonly set: CgroupSet; readonly map: BpfMap }[] = [];
+  private sets: KernelCgroupSet[] = [];
   private readonly timer: NodeJS.Timeout;
-  private readonly key = Buffer.alloc(8);
-  private readonly one = Buffer.from([1]);
 
   readonly names: CgroupNames;
 
@@ -57,9 +56,9 @@ export class CgroupRun implements Closeable {
 
   /** Fills the sets the program's columns test with the ids that match now; later ones follow as they are made. */
   fillSets(columns: readonly Column[], maps: ReadonlyMap<string, BpfMap>): void {
-    this.sets = cgroupSets(columns).map((set) => ({ set, map: maps.get(set.map)! }));
+    this.sets = cgroupSets(columns).map((set) => new KernelCgroupSet(set.filter, maps.get(set.map)!, maps.get(hashMapOf(set.map))!));
     this.catchUp();
-    for (const i of this.names.all()) this.addToSets(i);
+    for (const i of this.names.all()) if (i.removed === null) this.addToSets(i);
   }
 
   /** Every cgroup seen so far, for the `cgroups` table. */
@@ -74,6 +73,7 @@ export class CgroupRun implements Closeable {
       const at = e.mono + this.wallOffset;
       if (e.kind === 'rmdir') {
         this.names.removed(e.id, at);
+        for (const set of this.sets) set.remove(e.id);
         continue;
       }
       this.names.made(e.id, e.path, at);
@@ -84,11 +84,7 @@ export class CgroupRun implements Closeable {
   }
 
   private addToSets(i: CgroupInfo): void {
-    for (const { set, map } of this.sets) {
-      if (!cgroupFilterMatches(set.filter, i)) continue;
-      this.key.writeBigUInt64LE(i.id);
-      map.update(this.key, this.one);
-    }
+    for (const set of this.sets) if (cgroupFilterMatches(set.filter, i)) set.add(i.id);
   }
 
   close(): void {

@@ -2,6 +2,7 @@
 // CLI's way to the kernel's cgroups (kernel/cgroup.ts).
 import { CommandCgroup, findCgroup2 } from '../kernel/cgroup.js';
 import { Errno, KernelError } from '../kernel/errors.js';
+import type { CgroupTree } from '../planner/cgroup-filters.js';
 
 export type { CommandCgroup };
 
@@ -18,6 +19,14 @@ export function createRunCgroup(): CommandCgroup {
       if (!(e instanceof KernelError && e.errno === Errno.EEXIST) || n >= 100) throw e;
     }
   }
+}
+
+/**
+ * What the run's queries are kept to: its cgroup, made right under the hierarchy's root (level
+ * 1), and every cgroup the command makes below it (the containers it starts).
+ */
+export function runCgroupTree(cgroup: CommandCgroup): CgroupTree {
+  return { id: cgroup.id, level: 1 };
 }
 
 /**

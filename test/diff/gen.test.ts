@@ -8,8 +8,9 @@ import { fixtureCatalog, fixturePlannerEnv } from '../helpers/fixture-catalog.js
 import { generateQueries, generateQuery } from './gen.js';
 import { diffTables } from './tables.js';
 import { MODES } from './runner.js';
+import { diffContainer } from './workload-spec.js';
 
-const NAMES = { comm: 'dq00042r0007' };
+const NAMES = { comm: 'dq00042r0007', container: diffContainer(42) };
 const SEED = 0x00d1ff;
 
 test('a query is a pure function of its seed and the workload names', () => {
@@ -19,7 +20,7 @@ test('a query is a pure function of its seed and the workload names', () => {
   assert.deepEqual(generateQuery(a[17]!.seed, NAMES), a[17]);
   assert.notDeepEqual(generateQueries(SEED + 1, 50, NAMES).map((q) => q.sql), a.map((q) => q.sql));
   // The names change only the names.
-  const other = generateQuery(a[3]!.seed, { comm: 'dq99999r0001' });
+  const other = generateQuery(a[3]!.seed, { comm: 'dq99999r0001', container: NAMES.container });
   assert.equal(other.sql.replaceAll('dq99999r0001', NAMES.comm), a[3]!.sql);
 });
 
@@ -84,6 +85,12 @@ test('the queries cover every table, every aggregate and the clauses', () => {
   assert.match(text, /(saddr|daddr)(_v6)? (=|!=|IN|NOT IN) .*'(::1|127\.0\.0\.1)'/);
   assert.match(text, /GROUP BY [^\n]*(saddr|daddr)/);
   assert.match(text, /FROM tracepoint\.syscalls\.sys_enter_kill WHERE [^\n]*tp_pid[^\n]* -\d/);
+  // The cgroup columns: filters the kernel takes as a set of cgroup ids (= and LIKE, a container id
+  // by its 12-character prefix), and grouping by container, which the kernel does by cgroup id.
+  const c = NAMES.container;
+  assert.match(text, new RegExp(`WHERE [^\\n]*container_id = '${c.id.slice(0, 12)}'`, 'i'));
+  assert.match(text, /WHERE [^\n]*cgroup LIKE '/i);
+  assert.match(text, /GROUP BY [^\n]*container_name/i);
   const kinds = new Set(qs.flatMap((q) => q.kinds));
   assert.deepEqual([...kinds].sort(), ['approx', 'exact', 'float']);
 });

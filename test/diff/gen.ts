@@ -72,6 +72,8 @@ const STACKS = ['kstack', 'ustack'];
  * exactly by test/live/stacks-any-event.test.ts, with the process kept alive.
  */
 const STACK_VALUES = ['kstack'];
+/** The cgroup text columns the tables have (see tables.ts): tested now and then, not as often as the tables' own. */
+const CGROUP_COLUMNS = ['cgroup', 'container_id', 'container_name'];
 const QUANTILES = ['p50', 'p90', 'p95', 'p99', 'p999'];
 const QUANTILE_QS = ['0', '0.1', '0.25', '0.5', '0.75', '0.9', '1'];
 
@@ -144,6 +146,21 @@ class QueryGen {
     }
   }
 
+  /** The string columns but the cgroup ones (which the kernel carries as the cgroup id). */
+  private ownStrings(): StringColumn[] {
+    return this.table.strings.filter((s) => !CGROUP_COLUMNS.includes(s.name));
+  }
+
+  /**
+   * A test of a cgroup column: mostly the forms the kernel takes as a set of cgroup ids (`=` and
+   * LIKE, a container id also by its 12-character prefix), the rest left to DuckDB on both sides.
+   */
+  private cgroupPredicate(): string {
+    const r = this.rng;
+    const column = r.pick(this.table.strings.filter((s) => CGROUP_COLUMNS.includes(s.name)));
+    return r.chance(0.7) ? `${this.spell(column.name)} ${r.chance(0.5) ? `= ${quote(r.pick(column.samples))}` : `LIKE ${quote(`${r.pick(column.prefixes)}%`)}`}` : this.stringPredicate(column);
+  }
+
   /**
    * A test of an integer expression. Equality and IN lists, which few values pass, mostly test a
    * plain column against values it has; other tests split the values more evenly.
@@ -186,8 +203,9 @@ class QueryGen {
       }
     }
     if (r.chance(0.04)) return `${this.spell(r.pick(STACKS))} IS ${r.chance(0.5) ? '' : 'NOT '}NULL`;
+    if (r.chance(0.08)) return this.cgroupPredicate();
     // comm is mostly left to the restriction: another test of it usually empties the result.
-    const strings = this.table.strings.filter((s) => s.name !== 'comm');
+    const strings = this.table.strings.filter((s) => s.name !== 'comm' && !CGROUP_COLUMNS.includes(s.name));
     const s = strings.length > 0 && r.chance(0.9) ? r.pick(strings) : this.table.strings.find((x) => x.name === 'comm');
     return s && r.chance(strings.length > 0 ? 0.35 : 0.1) ? this.stringPredicate(s) : this.intPredicate(Math.min(depth, 2));
   }
@@ -218,7 +236,7 @@ class QueryGen {
     const arg = (limit = BOUND): IntExpr => this.ints.expr(r.pick([0, 0, 1, 2, 3]), limit);
     switch (r.int(14)) {
       case 0: return { text: 'count(*)', kind: 'exact' };
-      case 1: return { text: `count(${r.chance(0.2) ? r.pick(STACKS) : r.chance(0.3) ? r.pick(this.table.strings).name : arg().text})`, kind: 'exact' };
+      case 1: return { text: `count(${r.chance(0.2) ? r.pick(STACKS) : r.chance(0.3) ? r.pick(this.ownStrings()).name : arg().text})`, kind: 'exact' };
       case 2: case 3: return { text: `sum(${arg(SUM_LIMIT).text})`, kind: 'exact' };
       case 4: return { text: `${r.pick(['min', 'max'])}(${r.chance(0.2) ? this.ints.quotient(r.pick([0, 1, 2])).text : arg().text})`, kind: 'exact' };
       case 5: return { text: `avg(${arg(SUM_LIMIT).text})`, kind: 'float' };
@@ -236,7 +254,7 @@ class QueryGen {
       case 11: return { text: `quantile(${this.quantileArgument(arg).text}, ${r.pick(QUANTILE_QS)})`, kind: 'approx' };
       case 12: {
         // DuckDB-only aggregates: both plans stream.
-        const s = r.pick(this.table.strings).name;
+        const s = r.pick(this.ownStrings()).name;
         return r.chance(0.5) ? { text: `count(DISTINCT ${arg().text})`, kind: 'exact' } : { text: `${r.pick(['min', 'max'])}(${s})`, kind: 'exact' };
       }
       default: {
@@ -315,7 +333,8 @@ class QueryGen {
     const r = this.rng;
     if (r.chance(0.08)) return { text: this.spell(r.pick(STACK_VALUES)), int: false };
     const roll = r.int(10);
-    if (roll < 3) return { text: this.spell(r.pick(this.table.strings).name), int: false };
+    // Grouped by a container now and then: the kernel groups by cgroup id, DuckDB merges by name.
+    if (roll < 3) return { text: this.spell(r.chance(0.15) ? 'container_name' : r.pick(this.ownStrings()).name), int: false };
     if (roll < 6) return { text: this.ints.column().text, int: true };
     if (roll < 9) {
       // Now and then a DOUBLE key from `/`: DuckDB groups by it, in both plans.

@@ -5,7 +5,7 @@
 import { caseSeed } from '../fuzz/rng.js';
 import { generateQuery, namesStack, statementOf } from './gen.js';
 import { DiffRunner, type CaseResult, type Comparison } from './runner.js';
-import type { WorkloadNames } from './workload-spec.js';
+import { diffContainer, type WorkloadNames } from './workload-spec.js';
 
 export interface DiffSummary {
   readonly results: readonly CaseResult[];
@@ -23,7 +23,7 @@ export interface DiffSummary {
 
 /** The round's comm: unique to this process and round, 12 characters at most (children add 2). */
 export function roundNames(round: number): WorkloadNames {
-  return { comm: `dq${String(process.pid % 100000).padStart(5, '0')}r${String(round).padStart(4, '0')}` };
+  return { comm: `dq${String(process.pid % 100000).padStart(5, '0')}r${String(round).padStart(4, '0')}`, container: diffContainer(process.pid) };
 }
 
 /** The case seeds of `count` queries of a run seeded with `seed`. */
@@ -88,5 +88,7 @@ export function coverage(results: readonly CaseResult[]): string[] {
     count('address constants (127.0.0.1, ::1)', results.filter((r) => /'(127\.0\.0\.1|::1)'/.test(r.query.sql))),
     count('stack columns (kstack, ustack)', results.filter((r) => namesStack(r.query.sql))),
     count('negative constants', results.filter((r) => /[^a-z0-9_)] ?-\d/.test(r.query.sql))),
+    count('cgroup columns (cgroup, container_id, container_name)', results.filter((r) => /\b("?)(cgroup|container_id|container_name)\1\b/i.test(r.query.sql))),
+    count('a cgroup filter the kernel takes (= or LIKE)', results.filter((r) => /\b(cgroup|container_id|container_name)"? (= |LIKE )/i.test(r.query.sql))),
   ];
 }

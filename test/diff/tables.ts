@@ -52,6 +52,7 @@ const V6_SAMPLES = ['::1', '::', '::ffff:127.0.0.1', 'fe80::1'];
 const TCP_STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN'];
 
 function common(names: WorkloadNames, comms: readonly string[]): { ints: IntColumn[]; strings: StringColumn[] } {
+  const c = names.container;
   return {
     ints: [
       int('pid', 1n, PID_MAX, [1, 1000, 100000]),
@@ -61,7 +62,14 @@ function common(names: WorkloadNames, comms: readonly string[]): { ints: IntColu
       int('uid', 0n, (1n << 32n) - 1n, [0, 1000]),
       int('gid', 0n, (1n << 32n) - 1n, [0, 1000]),
     ],
-    strings: [str('comm', [...comms, 'node', 'bash'], [names.comm, `${names.comm}e`, names.comm.slice(0, 3), 'zz'])],
+    strings: [
+      str('comm', [...comms, 'node', 'bash'], [names.comm, `${names.comm}e`, names.comm.slice(0, 3), 'zz']),
+      // The cgroup columns, named in user space from the cgroup id: the kernel takes = and LIKE as
+      // a set of cgroup ids, and a 12-character container_id as the prefix `docker ps` shows.
+      str('cgroup', [c.cgroup, c.cgroup.slice(0, c.cgroup.lastIndexOf('/')), '/'], [c.cgroup.slice(0, 12), `${c.cgroup.slice(0, c.cgroup.lastIndexOf('/'))}/docker-`, '/', 'zz']),
+      str('container_id', [c.id, c.id.slice(0, 12), c.id.slice(0, 11)], [c.id.slice(0, 4), '0', 'zz']),
+      str('container_name', [c.name, 'web'], [c.name.slice(0, 3), 'diff', 'zz']),
+    ],
   };
 }
 

@@ -1,6 +1,7 @@
 // What the differential workload does, as data: the generator draws constants from it (so WHERE
 // clauses and groups hit real events) and workload-source.ts turns it into the C program. Every
 // value is fixed here, so a round's events are the same from one run to the next.
+import { createHash } from 'node:crypto';
 import { Rng } from '../fuzz/rng.js';
 
 export interface Seek {
@@ -153,6 +154,22 @@ export const SLEEPS = 3;
 export interface WorkloadNames {
   /** The workload's comm (its file name); at most 12 characters, so `<comm>e<i>` fits in 15. */
   readonly comm: string;
+  /** The "container" the workload runs in: a cgroup named as Docker names one, and its Docker name. */
+  readonly container: DiffContainer;
+}
+
+export interface DiffContainer {
+  /** 64 hex digits. */
+  readonly id: string;
+  /** From the cgroup v2 root: `/<parent>/docker-<id>.scope`. */
+  readonly cgroup: string;
+  readonly name: string;
+}
+
+/** The container of this process's runs: the same in every round, so that a seed's query is too. */
+export function diffContainer(pid: number): DiffContainer {
+  const id = createHash('sha256').update(`bpfql-diff-${pid}`).digest('hex');
+  return { id, cgroup: `/bpfql-diff-${pid}/docker-${id}.scope`, name: `diffbox${pid % 1000}` };
 }
 
 export function childComm(names: WorkloadNames, i: number): string {

@@ -2,18 +2,19 @@
 // directory holding the files it opens, itself under the round's comm (a symlink: comm is the
 // name exec was given) and its children (symlinks to true, named `<comm>e<i>`). It runs in a cgroup
 // of its own, so that queries of tables with too many events machine-wide to stream them all can
-// be scoped to it (see DiffTable.scoped).
+// be scoped to it (see DiffTable.scoped); the cgroup is named as Docker names a container's, with
+// Docker's file giving its name, so the cgroup columns (cgroup, container_id, container_name) have values.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { joinScript } from '../../src/cli/run/launch.js';
 import { CommandCgroup, findCgroup2 } from '../../src/kernel/cgroup.js';
-import { childComm, EXEC_TIMES, FILES, type WorkloadNames } from './workload-spec.js';
+import { childComm, diffContainer, EXEC_TIMES, FILES, type WorkloadNames } from './workload-spec.js';
 import { workloadSource } from './workload-source.js';
 
 export class DiffWorkload {
-  private constructor(private readonly dir: string, private readonly binary: string, private readonly cgroup: CommandCgroup) {}
+  private constructor(private readonly dir: string, private readonly binary: string, private readonly parent: CommandCgroup, private readonly cgroup: CommandCgroup) {}
 
   /** Compiles the workload (gcc) and makes its cgroup. */
   static compile(): DiffWorkload {
@@ -23,7 +24,21 @@ export class DiffWorkload {
     writeFileSync(source, workloadSource());
     // Frame pointers: its user stacks are walked through its own functions, as the stack columns show them.
     execFileSync('gcc', ['-O1', '-fno-omit-frame-pointer', '-Wall', '-Werror', '-o', binary, source], { stdio: 'pipe' });
-    return new DiffWorkload(dir, binary, CommandCgroup.create(findCgroup2(), `bpfql-diff-${process.pid}`));
+    const container = diffContainer(process.pid);
+    const parent = CommandCgroup.create(findCgroup2(), container.cgroup.split('/')[1]!);
+    let cgroup: CommandCgroup;
+    try {
+      cgroup = CommandCgroup.create(parent.dir, basename(container.cgroup));
+    } catch (e) {
+      void parent.remove();
+      throw e;
+    }
+    // Docker's file naming the container, where the queries read it from.
+    const docker = join(dir, 'docker');
+    mkdirSync(join(docker, 'containers', container.id), { recursive: true });
+    writeFileSync(join(docker, 'containers', container.id, 'config.v2.json'), JSON.stringify({ ID: container.id, Name: `/${container.name}` }));
+    process.env['BPFQL_DOCKER_ROOT'] = docker;
+    return new DiffWorkload(dir, binary, parent, cgroup);
   }
 
   /** The id of the cgroup the workload runs in. */
@@ -58,6 +73,8 @@ export class DiffWorkload {
 
   async remove(): Promise<void> {
     rmSync(this.dir, { recursive: true, force: true });
+    delete process.env['BPFQL_DOCKER_ROOT'];
     await this.cgroup.remove();
+    await this.parent.remove();
   }
 }

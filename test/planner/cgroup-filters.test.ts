@@ -33,7 +33,7 @@ test('other uses of the cgroup columns are DuckDB\'s: !=, NOT LIKE, IS NULL, OR,
   assert.equal(n.work.kind === 'stream' ? n.work.reason : '', REFUSED('pod_uid'));
 });
 
-test('the cgroup columns are left out of *, carried as the cgroup id, and a set is a hash map of ids', () => {
+test('the cgroup columns are left out of *, carried as the cgroup id, and a set is slots of ids in an array, then a hash map', () => {
   const stmt = parseStatement(`SELECT container_id, pod_name FROM exec WHERE container_id = '${ID}'`);
   if (stmt.kind !== 'query') throw new Error('not a query');
   const plan = planQuery(stmt.query, fixtureCatalog(), fixturePlannerEnv);
@@ -41,7 +41,10 @@ test('the cgroup columns are left out of *, carried as the cgroup id, and a set 
   assert.equal(mode.kind, 'stream');
   if (mode.kind === 'stream') assert.deepEqual(mode.fields.map((f) => [f.name, f.width]), [['container_id', 8], ['pod_name', 8]]);
   const program = compileKernelPlan(plan.kernel, plan.table);
-  assert.deepEqual(program.maps.filter((m) => m.name.startsWith('cgset')), [{ name: 'cgset0', type: 'hash', keySize: 8, valueSize: 1, maxEntries: 65536 }]);
+  assert.deepEqual(program.maps.filter((m) => m.name.startsWith('cg')), [
+    { name: 'cgset0', type: 'array', keySize: 4, valueSize: 72, maxEntries: 1 },
+    { name: 'cghash0', type: 'hash', keySize: 8, valueSize: 1, maxEntries: 65536, flags: 1 },
+  ]);
   // A whole id or a prefix means the same in DuckDB as in the kernel's set.
   assert.match(plan.residualSql, /^SELECT container_id AS container_id, pod_name AS pod_name FROM \S+$/);
   const star = parseStatement('SELECT * FROM exec');
@@ -67,4 +70,11 @@ test('grouped by a cgroup column, the kernel groups by cgroup id and DuckDB merg
   assert.match(plan.residualSql, /^SELECT k0 AS container_name, CAST\(sum\(a0\) AS "BIGINT"\) AS n, CAST\(sum\(a1\) AS "BIGINT"\) AS "sum\(pid\)", CAST\(min\(a2\) AS "BIGINT"\) AS "min\(pid\)" FROM \S+ GROUP BY k0 HAVING CAST\(sum\(a0\) AS "BIGINT"\) > 1 ORDER BY n$/);
   const avg = splitOf('SELECT pod_name, avg(pid) FROM exec GROUP BY pod_name');
   assert.equal(avg.work.kind === 'stream' ? avg.work.reason : '', 'avg() per pod_name: the kernel groups by cgroup, and several cgroups can share one pod_name; DuckDB merges only count, sum, min and max of them');
+});
+
+test('a command\'s cgroup tree is one ancestor test, first in the filter; the single cgroup of watch --cgroup stays a compare', () => {
+  const tree = splitOf("SELECT comm FROM exec WHERE comm = 'x'", { cgroupTree: { id: 4242n, level: 1 } });
+  assert.equal(tree.filter && printKExpr(tree.filter), "((ancestor_cgroup_id(1) = 4242) AND comm = 'x')");
+  const one = splitOf("SELECT comm FROM exec WHERE comm = 'x'", { cgroupId: 4242n });
+  assert.equal(one.filter && printKExpr(one.filter), "((cgroup_id = 4242) AND comm = 'x')");
 });

@@ -30,8 +30,8 @@ export const DEFAULT_TOLERANCE_PCT = 10;
 
 export const RUN_USAGE = `usage: bpfql run [options] -- COMMAND [ARGS...]
 
-Runs COMMAND in a cgroup of its own, traces only it and its descendants, ends the queries
-when it exits, then checks assertions and baselines on the results.
+Runs COMMAND in a cgroup of its own, traces only it, its descendants and the cgroups (containers)
+it makes below its own, ends the queries when it exits, then checks assertions and baselines on the results.
 
 options:
   -e, --query QUERY         a query to run while the command runs (repeatable)

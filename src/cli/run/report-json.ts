@@ -25,6 +25,7 @@ export function renderJsonReport(r: RunReport): string {
       lostStacks: q.completeness.lostStacks,
       missedEvents: q.completeness.missedEvents,
     })),
+    containers: r.containers,
     assertions: r.assertions.map((a) => ({ sql: a.sql, passed: a.passed, values: a.values, ...(a.error !== undefined ? { error: a.error } : {}) })),
     baseline: r.baseline === undefined
       ? null

@@ -3,6 +3,7 @@
 // baseline value, plus one erroring case when tracing failed.
 import type { RunReport } from './report.js';
 import { comparisonName, describeAssertion, describeComparison } from './report.js';
+import { describeContainers } from './containers.js';
 
 /** Drops characters XML 1.0 cannot hold at all (most C0 controls, lone surrogates, U+FFFE/F). */
 function xmlChars(s: string): string {
@@ -74,7 +75,7 @@ export function renderJunitReport(r: RunReport): string {
     `<testsuites name="bpfql run" ${counts}>`,
     `  <testsuite name="${xmlAttr(`bpfql run -- ${r.command.join(' ')}`)}" ${counts}>`,
     ...cases.map(renderCase),
-    `    <system-out>${xmlText(`the command ${exit}`)}</system-out>`,
+    `    <system-out>${xmlText([`the command ${exit}`, ...(r.containers.length > 0 ? [describeContainers(r.containers)] : [])].join('\n'))}</system-out>`,
     '  </testsuite>',
     '</testsuites>',
     '',

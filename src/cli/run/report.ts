@@ -3,6 +3,7 @@ import type { Completeness } from '../../runtime/completeness.js';
 import { jsonText } from '../../output/json-text.js';
 import type { AssertionResult } from './assertions.js';
 import type { BaselineComparison, Comparison } from './baseline.js';
+import type { ContainerReport } from './containers.js';
 
 export interface QueryReport {
   /** The table the result landed in. */
@@ -21,6 +22,8 @@ export interface RunReport {
   /** From starting the command to its exit; null when it never started. */
   readonly durationMs: number | null;
   readonly queries: readonly QueryReport[];
+  /** The containers the command started in its cgroup tree. */
+  readonly containers: readonly ContainerReport[];
   readonly assertions: readonly AssertionResult[];
   readonly baseline?: { readonly path: string; readonly tolerancePct: number; readonly result: BaselineComparison };
   /** Why tracing failed, when it did. */

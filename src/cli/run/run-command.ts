@@ -14,7 +14,8 @@ import type { QuerySource, RunOptions } from './args.js';
 import type { AssertionResult } from './assertions.js';
 import { runAssertions } from './assertions.js';
 import { compareBaseline, currentValues, loadBaseline, saveBaseline, tableShapes } from './baseline.js';
-import { createRunCgroup, releaseRunCgroup, type CommandCgroup } from '../../runtime/run-cgroup.js';
+import { describeContainers, RunContainers, type ContainerReport } from './containers.js';
+import { createRunCgroup, releaseRunCgroup, runCgroupTree, type CommandCgroup } from '../../runtime/run-cgroup.js';
 import type { CommandExit, Launched } from './launch.js';
 import { exitStatus, launchInCgroup } from './launch.js';
 import type { QueryReport, RunReport } from './report.js';
@@ -98,21 +99,23 @@ function handleSignals(target: Interruptible): () => void {
 interface Collected {
   exit?: CommandExit;
   queries: QueryReport[];
+  containers: ContainerReport[];
   assertions: AssertionResult[];
   baseline?: RunReport['baseline'];
 }
 
 async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup: CommandCgroup, got: Collected, run: Interruptible, log: (line: string) => void): Promise<void> {
   const { controller } = run;
-  const engine = await Engine.open({ cgroupId: cgroup.id, ...(opts.maxKeys !== undefined ? { maxEntries: opts.maxKeys } : {}) });
+  const engine = await Engine.open({ cgroupTree: runCgroupTree(cgroup), ...(opts.maxKeys !== undefined ? { maxEntries: opts.maxKeys } : {}) });
   try {
     const statements = await planStatements(sources, {
       classify: (text) => classify(text, engine.catalog),
       embedsKernelQueries: (text) => kernelSubqueries(text, engine.catalog).length > 0,
       prepare: async (query, text) => {
         const plan = await engine.check(query, text);
-        // The planner filters on cgroup_id when the table has it; without it, everything would be traced.
-        if (!plan.kernel.columns.some((c) => c.name === 'cgroup_id')) {
+        // The planner keeps the query to the command's cgroup tree when the table has the task's
+        // cgroup (cgroup_id); without it, everything would be traced.
+        if (!plan.kernel.columns.some((c) => c.name === 'cgroup_id' || c.source.kind === 'cgroup-ancestor')) {
           throw new RunFailure(`${plan.table} has no cgroup_id column, so its events cannot be limited to the command`, ExitCode.runtime);
         }
       },
@@ -135,6 +138,7 @@ async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup
       throw e;
     }
 
+    const containers = RunContainers.start(cgroup);
     try {
       run.launched = launchInCgroup(cgroup.procsFile, opts.command);
       got.exit = await run.launched.exited;
@@ -142,6 +146,8 @@ async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup
       throw new RunFailure(`cannot start ${opts.command[0]}: ${e instanceof Error ? e.message : String(e)}`, ExitCode.runtime);
     } finally {
       commandExited();
+      got.containers = containers.seen();
+      containers.close();
     }
 
     const ended = await Promise.allSettled(started.map((s) => s.done));
@@ -152,6 +158,7 @@ async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup
     });
     if (failed !== undefined) throw failed;
     for (const q of got.queries) await printResult(engine.session, q, log);
+    if (got.containers.length > 0) log(describeContainers(got.containers));
     // The queries ended with the command: their programs, links and maps go before the checks run.
     engine.teardownKernel();
 
@@ -179,7 +186,7 @@ async function traced(opts: RunOptions, sources: readonly ScriptSource[], cgroup
 
 /** Runs the command and the checks; what happened, including why it failed, is in the report. */
 export async function runCommand(opts: RunOptions, log: (line: string) => void): Promise<RunReport> {
-  const got: Collected = { queries: [], assertions: [] };
+  const got: Collected = { queries: [], containers: [], assertions: [] };
   let failure: { readonly text: string; readonly exit: number } | undefined;
   const run: Interruptible = { controller: new AbortController() };
   const unhandle = handleSignals(run);
@@ -212,6 +219,7 @@ export async function runCommand(opts: RunOptions, log: (line: string) => void):
     signal: got.exit?.signal ?? null,
     durationMs: got.exit ? Math.round(got.exit.durationMs) : null,
     queries: got.queries,
+    containers: got.containers,
     ...checks,
     exit,
   };

@@ -16,6 +16,10 @@ const report: RunReport = {
     kernelRows: 1,
     completeness: { lostRecords: 0, failedUpdates: 2, lostPairs: 0, lostStacks: 0, missedEvents: 0 },
   }],
+  containers: [
+    { cgroup: '/docker-3f2a.scope', runtime: 'docker', id: '3f2a', name: 'web', podName: null, podNamespace: null },
+    { cgroup: '/kubepods-pod1.slice/cri-containerd-9b.scope', runtime: 'containerd', id: '9b', name: null, podName: 'api', podNamespace: 'prod' },
+  ],
   assertions: [
     { sql: 'SELECT n <= 2000 AS ok, n FROM opens', passed: false, values: { ok: false, n: 2100 } },
     { sql: 'SELECT n > 0 FROM opens', passed: true, values: { '(n > 0)': true } },
@@ -57,6 +61,10 @@ test('JSON report: every field, values exact (a u64 beyond 2^53 too)', () => {
       lostStacks: 0,
       missedEvents: 0,
     }],
+    containers: [
+      { cgroup: '/docker-3f2a.scope', runtime: 'docker', id: '3f2a', name: 'web', podName: null, podNamespace: null },
+      { cgroup: '/kubepods-pod1.slice/cri-containerd-9b.scope', runtime: 'containerd', id: '9b', name: null, podName: 'api', podNamespace: 'prod' },
+    ],
     assertions: [
       { sql: 'SELECT n <= 2000 AS ok, n FROM opens', passed: false, values: { ok: false, n: 2100 } },
       { sql: 'SELECT n > 0 FROM opens', passed: true, values: { '(n > 0)': true } },
@@ -101,7 +109,10 @@ false ((big &lt; 1)=false, big=12345678901234567890)</failure>
     <testcase classname="bpfql.baseline" name="opens.n {&quot;comm&quot;:&quot;ld&quot;}">
       <failure type="regression" message="0 -&gt; 3 (grew from 0, tolerance 10%)">opens.n {"comm":"ld"}: 0 -&gt; 3 (grew from 0, tolerance 10%)</failure>
     </testcase>
-    <system-out>the command exited with 0</system-out>
+    <system-out>the command exited with 0
+== containers the command started (2)
+  docker 3f2a /docker-3f2a.scope (name web)
+  containerd 9b /kubepods-pod1.slice/cri-containerd-9b.scope (pod prod/api)</system-out>
   </testsuite>
 </testsuites>
 `);
@@ -113,6 +124,7 @@ const failedTracing: RunReport = {
   signal: null,
   durationMs: null,
   queries: [],
+  containers: [],
   assertions: [],
   error: "the kernel verifier rejected program 'bpfql_x' (EACCES): R0 invalid mem access",
   exit: 1,
@@ -121,7 +133,7 @@ const failedTracing: RunReport = {
 test('a tracing failure: null fields in JSON, one erroring case in JUnit', () => {
   assert.equal(renderJsonReport(failedTracing),
     '{"command":["true"],"exitCode":null,"signal":null,"durationMs":null,"passed":false,"exit":1,' +
-    `"error":"the kernel verifier rejected program 'bpfql_x' (EACCES): R0 invalid mem access","queries":[],"assertions":[],"baseline":null}\n`);
+    `"error":"the kernel verifier rejected program 'bpfql_x' (EACCES): R0 invalid mem access","queries":[],"containers":[],"assertions":[],"baseline":null}\n`);
   assert.equal(renderJunitReport(failedTracing), `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="bpfql run" tests="1" failures="0" errors="1" time="0.000">
   <testsuite name="bpfql run -- true" tests="1" failures="0" errors="1" time="0.000">
