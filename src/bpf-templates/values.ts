@@ -90,7 +90,7 @@ export class Values {
         case 'stack': this.fetchStack(c.name, s.space); break;
         case 'cgroup': if (!s.entry) this.fetchHelper('cgroup_id'); break;
         case 'cgroup-set': this.fetchCgroupSet(c.name, s.map, s.entry === true); break;
-        case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': case 'constant-text':
+        case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': case 'constant-text': case 'pointee-string':
           this.fetchString(c);
           break;
         case 'byte-array': case 'address':
@@ -182,7 +182,7 @@ export class Values {
         return;
       }
       case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'byte-array': case 'address': case 'data-loc-bytes':
-      case 'exec-args': case 'reg-user-string': case 'constant-text':
+      case 'exec-args': case 'reg-user-string': case 'constant-text': case 'pointee-string':
         throw new Error(`${c.name} is a string or bytes`);
       default:
         return assertNever(s);
@@ -329,6 +329,32 @@ export class Values {
   }
 
   /**
+   * The string at the end of `hops` from the context's pointer at `pointer` (see the pointee-string
+   * source): each hop but the last reads the next pointer into a zeroed word (NULL stays 0, and
+   * the reads after it fail, leaving the buffer empty).
+   */
+  private fetchPointeeString(name: string, pointer: number, hops: readonly MemberPath[], slot: number, capacity: number): void {
+    const g = this.g;
+    g.emit(comment(`${name}: through the context's pointer at ${pointer}`, ldx.dw(R3, R6, pointer)));
+    const last = hops.length - 1;
+    if (last > 0) {
+      const next = g.frame.alloc(8, `${name} pointer`);
+      for (const hop of hops.slice(0, last)) {
+        g.emit(
+          st.dw(R10, next, 0),
+          mov.reg(R1, R10), add.imm(R1, next), mov.imm(R2, 8),
+          add.imm(R3, this.memberOffset(hop)),
+          comment(`->${memberPathKey(hop)}`, call(Helper.probeReadKernel)),
+          ldx.dw(R3, R10, next),
+        );
+      }
+    }
+    const end = hops[last];
+    if (end !== undefined && end.length > 0) g.emit(add.imm(R3, this.memberOffset(end)));
+    g.emit(mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, capacity), comment(`${name}: kernel string`, call(Helper.probeReadKernelStr)));
+  }
+
+  /**
    * A socket's address, through the record's pointer to its struct sock: the IPv6 one, or the
    * IPv4 one made IPv4-mapped (as sockaddr addresses are), by the record's family after it.
    */
@@ -371,6 +397,10 @@ export class Values {
     const g = this.g;
     if (c.source.kind === 'constant-text') {
       emitConstantText(g, c.source.value, slot);
+      return;
+    }
+    if (c.source.kind === 'pointee-string') {
+      this.fetchPointeeString(c.name, c.source.pointer, c.source.hops, slot, stringCapacity(c));
       return;
     }
     const cap = stringCapacity(c);

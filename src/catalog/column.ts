@@ -47,6 +47,16 @@ export type ColumnSource =
    * struct keeps it in network order (a socket's remote port).
    */
   | { readonly kind: 'pointee'; readonly pointer: number; readonly path: MemberPath; readonly size: 1 | 2 | 4 | 8; readonly signed: boolean; readonly bigEndian?: true }
+  /**
+   * A NUL-terminated string in a kernel struct the context's pointer at `pointer` points to (a raw
+   * tracepoint's `struct task_struct *` argument): each of `hops` but the last is a member holding
+   * a further pointer, followed; the last is where the string's bytes are (a char array there, or
+   * the start of what the previous pointer points to when it is empty: `bprm->filename`). Offsets
+   * from BTF. `size`: the bytes kept when the classic record keeps the string as a char array of
+   * them; without, as many as a `__data_loc` string keeps (so both hooks lay rows out alike and
+   * cut at the same length). Empty when a pointer on the way is NULL.
+   */
+  | { readonly kind: 'pointee-string'; readonly pointer: number; readonly hops: readonly MemberPath[]; readonly size?: number }
   /** The bytes a `__data_loc` field of the record locates (a BLOB; at most DATA_LOC_BYTES of them). */
   | { readonly kind: 'data-loc-bytes'; readonly offset: number }
   /** A `__data_loc char[]` string of the record. */

@@ -28,6 +28,7 @@ export function stringCapacity(c: Column): number {
   switch (c.source.kind) {
     case 'builtin': case 'entry-builtin': return COMM_CAPACITY;
     case 'char-array': case 'constant-text': return align8(c.source.size);
+    case 'pointee-string': return c.source.size === undefined ? STRING_CAPACITY : align8(c.source.size);
     // A flexible array (size 0) still takes a word, which stays zero.
     case 'byte-array': return Math.max(8, align8(c.source.size));
     case 'address': return addressWidth(c.source.family !== undefined);

@@ -1,6 +1,6 @@
 // Column builders the curated tables share: each reads its field's offset and size from the
 // live format, so no table hard-codes where anything is.
-import type { Column } from '../column.js';
+import type { Column, MemberPath } from '../column.js';
 import type { CuratedTable } from '../curated.js';
 import { intColumn, MissingFieldError, requireField } from '../curated.js';
 import type { DecoderName } from '../decoders.js';
@@ -103,4 +103,32 @@ export function sockaddrFamilyColumn(format: TracepointFormat, field: string, na
 /** The port of a sockaddr field: the u16 after the family, in network byte order. */
 export function sockaddrPortColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
   return { name, type: U16, source: { kind: 'field', offset: sockaddrField(format, field) + 2, size: 2, signed: false, bigEndian: true }, description };
+}
+
+/** A raw tracepoint's TP_PROTO argument slots: 8 bytes each. */
+const ARG_BYTES = 8;
+
+/**
+ * The classic column `c` read from a raw tracepoint's argument `index` instead (an integer
+ * argument: its low bytes, of the record field's width and sign; an argument narrower than 8
+ * bytes is widened to its slot as the C call converts it).
+ */
+export function argColumn(c: Column, index: number): Column {
+  const s = c.source;
+  if (s.kind !== 'field') throw new Error(`${c.name} is no integer field of the record`);
+  return { ...c, source: { kind: 'field', offset: index * ARG_BYTES, size: s.size, signed: s.signed } };
+}
+
+/** The classic column `c` as an integer at `path` in the struct argument `index` points to, of `c`'s width and sign. */
+export function argMemberColumn(c: Column, index: number, path: MemberPath, bigEndian?: true): Column {
+  const s = c.source;
+  if (s.kind !== 'field') throw new Error(`${c.name} is no integer field of the record`);
+  return { ...c, source: { kind: 'pointee', pointer: index * ARG_BYTES, path, size: s.size, signed: s.signed, ...(bigEndian ? { bigEndian } : {}) } };
+}
+
+/** The classic string column `c` as the string at the end of `hops` from argument `index` (see the pointee-string source), keeping as many bytes. */
+export function argStringColumn(c: Column, index: number, hops: readonly MemberPath[]): Column {
+  const s = c.source;
+  if (s.kind !== 'char-array' && s.kind !== 'data-loc-string') throw new Error(`${c.name} is no string of the record`);
+  return { ...c, source: { kind: 'pointee-string', pointer: index * ARG_BYTES, hops, ...(s.kind === 'char-array' ? { size: s.size } : {}) } };
 }
