@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { DECODERS } from '../../src/catalog/decoders.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { QueryRun } from '../helpers/query-during.js';
+import { engineOn, hookOf } from '../helpers/hook-engine.js';
 import { queryDuring } from '../helpers/query-during.js';
 import { NetChild } from '../helpers/net-child.js';
 import { VethPair } from '../helpers/netns.js';
@@ -95,10 +96,10 @@ tracepoint:tcp:tcp_send_reset /args->saddr[2] * 256 + args->saddr[3] == ${port}/
 
 const DATAGRAMS = 50;
 
-test(`packet_drops: ${DATAGRAMS} UDP datagrams to a port nobody listens on are ${DATAGRAMS} drops for NO_SOCKET, as bpftrace counts`, { skip, timeout: 120_000 }, async () => {
+for (const [hook, kind] of [['cheapest', 'raw tracepoint'], ['tracepoint', 'tracepoint']] as const) test(`packet_drops on the ${hook} hook: ${DATAGRAMS} UDP datagrams to a port nobody listens on are ${DATAGRAMS} drops for NO_SOCKET, as bpftrace counts`, { skip, timeout: 120_000 }, async () => {
   const port = await closedPort('127.0.0.1');
   const child = await NetChild.start(['udp', '127.0.0.1', String(port), String(DATAGRAMS)]);
-  const engine = await Engine.open();
+  const engine = await engineOn(hook);
   try {
     const noSocket = DECODERS['drop-reason'].encode('NO_SOCKET');
     assert.notEqual(noSocket, undefined, 'the kernel\'s BTF names NO_SOCKET');
@@ -113,6 +114,7 @@ test(`packet_drops: ${DATAGRAMS} UDP datagrams to a port nobody listens on are $
     // EtherType 0x0800: IPv4.
     assert.deepEqual(run.rows, [['NO_SOCKET', 2048, DATAGRAMS]]);
     assert.deepEqual(theirs, new Map([['drops', DATAGRAMS]]));
+    assert.equal(hookOf(run.kernel), kind);
   } finally {
     await engine.close();
     await child.stop();
