@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { DECODERS } from '../../src/catalog/decoders.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { QueryRun } from '../helpers/query-during.js';
+import { hookName } from '../../src/catalog/table.js';
 import { engineOn, hookOf } from '../helpers/hook-engine.js';
 import { queryDuring } from '../helpers/query-during.js';
 import { NetChild } from '../helpers/net-child.js';
@@ -186,10 +187,10 @@ tracepoint:tcp:tcp_retransmit_skb /args->dport == ${lossy} || args->sport == ${l
   }
 });
 
-test('net_dev: the packets and bytes of a transfer over a veth pair, sent on one end and received on the other, as bpftrace counts them', { skip, timeout: 120_000 }, async () => {
+for (const [hook, kind] of [['cheapest', 'raw tracepoint'], ['tracepoint', 'tracepoint']] as const) test(`net_dev on the ${hook} hook: the packets and bytes of a transfer over a veth pair, sent on one end and received on the other, as bpftrace counts them`, { skip, timeout: 120_000 }, async () => {
   const link = VethPair.create();
   let servers: NetChild[] = [];
-  const engine = await Engine.open();
+  const engine = await engineOn(hook);
   try {
     servers = await serveOn(link, [5003]);
     const { run, theirs } = await withBpftrace(
@@ -212,6 +213,8 @@ tracepoint:net:netif_receive_skb /str(args->name) == "${link.devA}" || str(args-
     assert.equal(ours.get(`send_bytes[${link.devB}]`), ours.get(`receive_bytes[${link.devA}]`)! + 14 * ours.get(`receive[${link.devA}]`)!);
     assert.ok(ours.get(`send_bytes[${link.devA}]`)! > 1_000_000);
     assert.deepEqual(theirs, ours);
+    assert.equal(hookOf(run.kernel), kind);
+    assert.equal(hookName(run.kernel.plan.kernel.also?.[0]?.source ?? run.kernel.plan.kernel.source), kind);
   } finally {
     await engine.close();
     for (const s of servers) await s.stop();

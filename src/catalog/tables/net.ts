@@ -6,7 +6,7 @@ import { intColumn } from '../curated.js';
 import { DIRECTION } from '../decoders.js';
 import type { TracepointFormat } from '../format.js';
 import { U64 } from '../types.js';
-import { argColumn, argMemberColumn, constantColumn, decodedColumn, stringColumn } from './columns.js';
+import { argColumn, argMemberColumn, argStringColumn, constantColumn, decodedColumn, stringColumn } from './columns.js';
 
 function dropColumns(format: TracepointFormat): Column[] {
   return [
@@ -49,5 +49,19 @@ export const netDevTable: CuratedTable = {
   build(format) {
     return { columns: deviceColumns(format, DIRECTION.send) };
   },
-  also: [{ event: { category: 'net', event: 'netif_receive_skb' }, columns: (format) => deviceColumns(format, DIRECTION.receive) }],
+  // TP_PROTO(struct sk_buff *skb, int rc, struct net_device *dev, unsigned int skb_len): the record
+  // copies dev->name and skb_len.
+  raw(format) {
+    const [direction, device, len] = deviceColumns(format, DIRECTION.send);
+    return { columns: [direction!, argStringColumn(device!, 2, [[['net_device', 'name']]]), argColumn(len!, 3)] };
+  },
+  also: [{
+    event: { category: 'net', event: 'netif_receive_skb' },
+    columns: (format) => deviceColumns(format, DIRECTION.receive),
+    // TP_PROTO(struct sk_buff *skb): the record copies skb->dev->name and skb->len.
+    raw(format) {
+      const [direction, device, len] = deviceColumns(format, DIRECTION.receive);
+      return [direction!, argStringColumn(device!, 0, [[['sk_buff', 'dev']], [['net_device', 'name']]]), argMemberColumn(len!, 0, [['sk_buff', 'len']])];
+    },
+  }],
 };
