@@ -37,7 +37,7 @@ function atEntry(c: Column, p: PlannedPairing): Column | undefined {
     case 'field': case 'char-array': case 'byte-array': case 'address': case 'data-loc-string':
     case 'data-loc-bytes': case 'user-string': case 'task':
     case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': case 'pointee':
-    case 'exec-args': case 'reg-user-string': case 'pointee-string':
+    case 'exec-args': case 'reg-user-string': case 'pointee-string': case 'switch-state':
       return undefined;
     default:
       return assertNever(s);

@@ -12,6 +12,7 @@ import { DATA_LOC_BYTES, stringCapacity } from '../planner/layout.js';
 import { AF_INET } from '../catalog/addresses.js';
 import type { Codegen } from './codegen.js';
 import { emitStackId } from './stacks.js';
+import { emitSwitchState } from './switch-state.js';
 import type { PairLayout } from './pair-layout.js';
 import { taskValueOffset } from './pair-layout.js';
 import { assertNever } from '../diag/assert-never.js';
@@ -46,6 +47,7 @@ export class Values {
   private readonly pointeeSlots = new Map<string, number>();
   private readonly unalignedSlots = new Map<string, number>();
   private latencySlot: number | undefined;
+  private switchStateSlot: number | undefined;
 
   private readonly taskOffsets: TaskOffsets | undefined;
   private readonly regOffsets: RegOffsets | undefined;
@@ -86,6 +88,7 @@ export class Values {
           break;
         case 'task': this.fetchTask(c.name, s.path, s.size, s.elapsed === true); break;
         case 'pointee': this.fetchPointee(c.name, s.pointer, s.path, s.size); break;
+        case 'switch-state': this.fetchSwitchState(c.name, s); break;
         case 'latency': this.fetchLatency(); break;
         case 'stack': this.fetchStack(c.name, s.space); break;
         case 'cgroup': if (!s.entry) this.fetchHelper('cgroup_id'); break;
@@ -164,6 +167,11 @@ export class Values {
         g.emit(comment(c.name, ldx.dw(dst, R10, slot)));
         if (s.bigEndian && s.size !== 1) g.emit(comment('network byte order', BE[s.size](dst)));
         if (s.signed && s.size !== 8) signExtend(g, dst, s.size);
+        return;
+      }
+      case 'switch-state': {
+        if (this.switchStateSlot === undefined) throw new Error(`${c.name} was not fetched`);
+        g.emit(comment(c.name, ldx.dw(dst, R10, this.switchStateSlot)));
         return;
       }
       case 'stack': {
@@ -328,6 +336,13 @@ export class Values {
     );
   }
 
+  private fetchSwitchState(name: string, s: Extract<Column['source'], { kind: 'switch-state' }>): void {
+    if (this.switchStateSlot !== undefined) return;
+    const slot = this.g.frame.alloc(8, name);
+    this.switchStateSlot = slot;
+    this.g.emit(...emitSwitchState({ preempt: s.preempt, state: s.state, task: s.task, exitState: this.memberOffset(s.exitState) }, slot, this.g.fresh(name)));
+  }
+
   /**
    * The string at the end of `hops` from the context's pointer at `pointer` (see the pointee-string
    * source): each hop but the last reads the next pointer into a zeroed word (NULL stays 0, and
@@ -427,7 +442,7 @@ export class Values {
         g.emit(ldx.dw(R3, R6, this.regOffset(s.member)), comment(`${c.name}: user string at register ${s.member}`, call(Helper.probeReadUserStr)));
         return;
       case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'byte-array': case 'address': case 'data-loc-bytes': case 'constant': case 'pointee':
-      case 'cgroup': case 'cgroup-set': case 'exec-args':
+      case 'cgroup': case 'cgroup-set': case 'exec-args': case 'switch-state':
         throw new Error(`${c.name} is not a string read by a helper`);
       default:
         return assertNever(s);

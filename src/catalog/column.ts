@@ -57,6 +57,13 @@ export type ColumnSource =
    * cut at the same length). Empty when a pointer on the way is NULL.
    */
   | { readonly kind: 'pointee-string'; readonly pointer: number; readonly hops: readonly MemberPath[]; readonly size?: number }
+  /**
+   * sched_switch's prev_state as its record reports it (the kernel's __trace_sched_switch_state),
+   * made on the raw tracepoint from its arguments: the bool `preempt`, the unsigned `state`, and the
+   * switched-out task at `task` (its member at `exitState`, offset from BTF). TASK_REPORT_MAX (256)
+   * when preempted, else the highest TASK_REPORT bit of the state (see bpf-templates/switch-state.ts).
+   */
+  | { readonly kind: 'switch-state'; readonly preempt: number; readonly state: number; readonly task: number; readonly exitState: MemberPath }
   /** The bytes a `__data_loc` field of the record locates (a BLOB; at most DATA_LOC_BYTES of them). */
   | { readonly kind: 'data-loc-bytes'; readonly offset: number }
   /** A `__data_loc char[]` string of the record. */

@@ -27,7 +27,7 @@ export function kernelNullValue(c: Column): bigint | undefined {
     case 'builtin': case 'field': case 'char-array': case 'byte-array': case 'address':
     case 'data-loc-string': case 'data-loc-bytes': case 'user-string': case 'task':
     case 'entry-field': case 'entry-builtin': case 'entry-user-string': case 'latency': case 'ctx-reg': case 'constant': case 'pointee':
-    case 'exec-args': case 'reg-user-string': case 'constant-text': case 'pointee-string':
+    case 'exec-args': case 'reg-user-string': case 'constant-text': case 'pointee-string': case 'switch-state':
       return undefined;
     default:
       return assertNever(s);

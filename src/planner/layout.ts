@@ -36,7 +36,7 @@ export function stringCapacity(c: Column): number {
     case 'data-loc-bytes': return 8 + DATA_LOC_BYTES;
     case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': return STRING_CAPACITY;
     // A stack is its 8-byte id in the kernel, a cgroup text column the cgroup id; the text is made in user space.
-    case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': case 'constant': case 'pointee': return 8;
+    case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': case 'constant': case 'pointee': case 'switch-state': return 8;
     // Their length (8 bytes), then the bytes.
     case 'exec-args': return 8 + ARGV_BYTES;
   }

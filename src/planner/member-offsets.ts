@@ -11,6 +11,7 @@ function pathsOf(c: Column): readonly MemberPath[] {
   const s = c.source;
   if (s.kind === 'pointee') return [s.path];
   if (s.kind === 'pointee-string') return s.hops.filter((h) => h.length > 0);
+  if (s.kind === 'switch-state') return [s.exitState];
   if (s.kind === 'address' && s.socket) return [s.socket.v4, s.socket.v6];
   return [];
 }
