@@ -375,9 +375,18 @@ export class Values {
    */
   private fetchSocketAddress(name: string, pointer: number, family: number, paths: SocketAddressPaths, slot: number): void {
     const g = this.g;
+    if (paths.family === undefined) {
+      g.emit(comment(`${name}: the socket's family`, ldx.h(R4, R6, family)), stx.h(R10, slot + 16, R4));
+    } else {
+      g.emit(
+        comment(`${name}: the socket's family, read in the socket`, mov.reg(R1, R10)),
+        add.imm(R1, slot + 16), mov.imm(R2, 2),
+        ldx.dw(R3, R6, pointer), add.imm(R3, this.memberOffset(paths.family)),
+        call(Helper.probeReadKernel),
+        ldx.h(R4, R10, slot + 16),
+      );
+    }
     g.emit(
-      comment(`${name}: the socket's family`, ldx.h(R4, R6, family)),
-      stx.h(R10, slot + 16, R4),
       comment(`${name}: the record's struct sock pointer`, ldx.dw(R3, R6, pointer)),
       mov.reg(R1, R10), add.imm(R1, slot),
       jeq.imm(R4, AF_INET, `${name}_v4`),

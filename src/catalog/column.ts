@@ -22,7 +22,16 @@ export function memberPathKey(path: MemberPath): string {
 }
 
 /** Where a socket keeps an address: IPv4 (4 bytes) and IPv6 (16), one read by the socket's family. */
-export interface SocketAddressPaths { readonly v4: MemberPath; readonly v6: MemberPath }
+export interface SocketAddressPaths {
+  readonly v4: MemberPath;
+  readonly v6: MemberPath;
+  /**
+   * Where the socket keeps its family, for a context that has no family field (a raw tracepoint's
+   * arguments): read there, and the address's `family` offset is not read (it only says that the
+   * value carries a family).
+   */
+  readonly family?: MemberPath;
+}
 
 export type ColumnSource =
   | { readonly kind: 'builtin'; readonly name: Builtin }
@@ -38,7 +47,8 @@ export type ColumnSource =
    * With `sockaddr`, `offset` is a struct sockaddr_in or sockaddr_in6 in the record (the family
    * first, at `family` too; the IPv4 address at 4, the IPv6 one at 8), made into the same bytes.
    * With `socket`, `offset` is the record's pointer to a struct sock and the address is read there
-   * (bpf_probe_read_kernel), IPv4 or IPv6 by the record's family, again into the same bytes.
+   * (bpf_probe_read_kernel), IPv4 or IPv6 by the record's family (or the socket's: see
+   * SocketAddressPaths.family), again into the same bytes.
    */
   | { readonly kind: 'address'; readonly offset: number; readonly family?: number; readonly sockaddr?: true; readonly socket?: SocketAddressPaths }
   /**

@@ -12,7 +12,7 @@ function pathsOf(c: Column): readonly MemberPath[] {
   if (s.kind === 'pointee') return [s.path];
   if (s.kind === 'pointee-string') return s.hops.filter((h) => h.length > 0);
   if (s.kind === 'switch-state') return [s.exitState];
-  if (s.kind === 'address' && s.socket) return [s.socket.v4, s.socket.v6];
+  if (s.kind === 'address' && s.socket) return [s.socket.v4, s.socket.v6, ...(s.socket.family ? [s.socket.family] : [])];
   return [];
 }
 

@@ -28,7 +28,7 @@ export const packetDropsTable: CuratedTable = {
   // where the format has rx_sk (6.11 on); the record's protocol is ntohs(skb->protocol).
   raw(format) {
     const [reason, protocol, location, skaddr] = dropColumns(format);
-    return { columns: [argColumn(reason!, 2), argMemberColumn(protocol!, 0, [['sk_buff', 'protocol']], true), argColumn(location!, 1), argColumn(skaddr!, 3)] };
+    return { columns: [argColumn(reason!, 2), argMemberColumn(protocol!, 0, [['sk_buff', 'protocol']], { bigEndian: true }), argColumn(location!, 1), argColumn(skaddr!, 3)] };
   },
 };
 
