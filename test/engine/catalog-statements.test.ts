@@ -62,7 +62,7 @@ test('DESCRIBE of a curated table shows decoded columns as text and where the ro
       ['(source)', '', 'raw tracepoint raw_syscalls:sys_enter paired with raw tracepoint raw_syscalls:sys_exit; raw tracepoint raw_syscalls:sys_enter alone when a query reads none of ts, cpu, ret, latency_ns, kstack, ustack'],
     ]);
     const connect = await rows(engine, 'DESCRIBE tcp_connect');
-    assert.deepEqual(connect.at(-1), ['(source)', '', 'tracepoint sock:inet_sock_set_state where protocol IN (6) and newstate IN (2)']);
+    assert.deepEqual(connect.at(-1), ['(source)', '', 'raw tracepoint sock:inet_sock_set_state where protocol IN (6) and newstate IN (2)']);
     await assert.rejects(engine.execute('DESCRIBE block_io'), /table-unavailable/);
   });
 });
