@@ -40,7 +40,7 @@ function atEntry(c: Column, p: PlannedPairing): Column | undefined {
     case 'field': case 'char-array': case 'byte-array': case 'address': case 'data-loc-string':
     case 'data-loc-bytes': case 'user-string': case 'task':
     case 'entry-user-string': case 'latency': case 'ctx-reg': case 'stack': case 'kernel-symbol': case 'cgroup': case 'cgroup-set': case 'pointee':
-    case 'exec-args': case 'kernel-path': case 'reg-user-string': case 'fd-file':
+    case 'exec-args': case 'kernel-path': case 'reg-user-string': case 'fd-file': case 'pointee-string': case 'switch-state':
       return undefined;
     default:
       return assertNever(s);

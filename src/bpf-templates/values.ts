@@ -15,6 +15,7 @@ import { emitKernelPath } from './kernel-path.js';
 import { emitStackId } from './stacks.js';
 import { emitFdFile, emitFdInode, emitFdPath } from './fd-file.js';
 import { CGROUP_SET_MORE_OFFSET, CGROUP_SET_SLOTS, hashMapOf } from './cgroup-sets.js';
+import { emitSwitchState } from './switch-state.js';
 import type { PairLayout } from './pair-layout.js';
 import { entryStackOffset, taskValueOffset } from './pair-layout.js';
 import { assertNever } from '../diag/assert-never.js';
@@ -56,6 +57,7 @@ export class Values {
   private readonly fileSlots = new Map<number, number>();
   private readonly inodeSlots = new Map<number, number>();
   private latencySlot: number | undefined;
+  private switchStateSlot: number | undefined;
 
   private readonly taskOffsets: TaskOffsets | undefined;
   private readonly regOffsets: RegOffsets | undefined;
@@ -106,12 +108,13 @@ export class Values {
           break;
         case 'pointee': this.fetchPointee(c.name, s.pointer, s.path, s.size); break;
         case 'kernel-path': this.fetchKernelPath(c, s); break;
+        case 'switch-state': this.fetchSwitchState(c.name, s); break;
         case 'latency': this.fetchLatency(); break;
         case 'stack': if (!s.entry) this.fetchStack(c.name, s.space); break;
         case 'cgroup': if (!s.entry) this.fetchHelper('cgroup_id'); break;
         case 'cgroup-set': this.fetchCgroupSet(c.name, s.map, s.entry === true); break;
         case 'cgroup-ancestor': this.fetchCgroupAncestor(c.name, s.level); break;
-        case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': case 'constant-text':
+        case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': case 'constant-text': case 'pointee-string':
           this.fetchString(c);
           break;
         case 'byte-array': case 'address':
@@ -205,6 +208,11 @@ export class Values {
         if (s.signed && s.size < 8) signExtend(g, dst, s.size as 1 | 2 | 4);
         return;
       }
+      case 'switch-state': {
+        if (this.switchStateSlot === undefined) throw new Error(`${c.name} was not fetched`);
+        g.emit(comment(c.name, ldx.dw(dst, R10, this.switchStateSlot)));
+        return;
+      }
       case 'stack': {
         if (s.entry) {
           g.emit(comment(`${c.name}: stack id the entry took`, ldx.dw(dst, R10, this.entry() + entryStackOffset(this.layout(), s.space))));
@@ -231,7 +239,7 @@ export class Values {
         return;
       }
       case 'char-array': case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'byte-array': case 'address': case 'data-loc-bytes':
-      case 'exec-args': case 'reg-user-string': case 'constant-text':
+      case 'exec-args': case 'reg-user-string': case 'constant-text': case 'pointee-string':
         throw new Error(`${c.name} is a string or bytes`);
       default:
         return assertNever(s);
@@ -449,15 +457,57 @@ export class Values {
     emitKernelPath(this.g, c.name, s, slot, 8);
   }
 
+  private fetchSwitchState(name: string, s: Extract<Column['source'], { kind: 'switch-state' }>): void {
+    if (this.switchStateSlot !== undefined) return;
+    const slot = this.g.frame.alloc(8, name);
+    this.switchStateSlot = slot;
+    this.g.emit(...emitSwitchState({ preempt: s.preempt, state: s.state, task: s.task, exitState: this.memberOffset(s.exitState) }, slot, this.g.fresh(name)));
+  }
+
+  /**
+   * The string at the end of `hops` from the context's pointer at `pointer` (see the pointee-string
+   * source): each hop but the last reads the next pointer into a zeroed word (NULL stays 0, and
+   * the reads after it fail, leaving the buffer empty).
+   */
+  private fetchPointeeString(name: string, pointer: number, hops: readonly MemberPath[], slot: number, capacity: number): void {
+    const g = this.g;
+    g.emit(comment(`${name}: through the context's pointer at ${pointer}`, ldx.dw(R3, R6, pointer)));
+    const last = hops.length - 1;
+    if (last > 0) {
+      const next = g.frame.alloc(8, `${name} pointer`);
+      for (const hop of hops.slice(0, last)) {
+        g.emit(
+          st.dw(R10, next, 0),
+          mov.reg(R1, R10), add.imm(R1, next), mov.imm(R2, 8),
+          add.imm(R3, this.memberOffset(hop)),
+          comment(`->${memberPathKey(hop)}`, call(Helper.probeReadKernel)),
+          ldx.dw(R3, R10, next),
+        );
+      }
+    }
+    const end = hops[last];
+    if (end !== undefined && end.length > 0) g.emit(add.imm(R3, this.memberOffset(end)));
+    g.emit(mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, capacity), comment(`${name}: kernel string`, call(Helper.probeReadKernelStr)));
+  }
+
   /**
    * A socket's address, through the record's pointer to its struct sock: the IPv6 one, or the
    * IPv4 one made IPv4-mapped (as sockaddr addresses are), by the record's family after it.
    */
   private fetchSocketAddress(name: string, pointer: number, family: number, paths: SocketAddressPaths, slot: number): void {
     const g = this.g;
+    if (paths.family === undefined) {
+      g.emit(comment(`${name}: the socket's family`, ldx.h(R4, R6, family)), stx.h(R10, slot + 16, R4));
+    } else {
+      g.emit(
+        comment(`${name}: the socket's family, read in the socket`, mov.reg(R1, R10)),
+        add.imm(R1, slot + 16), mov.imm(R2, 2),
+        ldx.dw(R3, R6, pointer), add.imm(R3, this.memberOffset(paths.family)),
+        call(Helper.probeReadKernel),
+        ldx.h(R4, R10, slot + 16),
+      );
+    }
     g.emit(
-      comment(`${name}: the socket's family`, ldx.h(R4, R6, family)),
-      stx.h(R10, slot + 16, R4),
       comment(`${name}: the record's struct sock pointer`, ldx.dw(R3, R6, pointer)),
       mov.reg(R1, R10), add.imm(R1, slot),
       jeq.imm(R4, AF_INET, `${name}_v4`),
@@ -497,6 +547,10 @@ export class Values {
       emitConstantText(g, c.source.value, slot);
       return;
     }
+    if (c.source.kind === 'pointee-string') {
+      this.fetchPointeeString(c.name, c.source.pointer, c.source.hops, slot, stringCapacity(c));
+      return;
+    }
     const cap = stringCapacity(c);
     g.emit(mov.reg(R1, R10), add.imm(R1, slot), mov.imm(R2, cap));
     const s = c.source;
@@ -521,7 +575,7 @@ export class Values {
         g.emit(ldx.dw(R3, R6, this.regOffset(s.member)), comment(`${c.name}: user string at register ${s.member}`, call(Helper.probeReadUserStr)));
         return;
       case 'field': case 'task': case 'entry-field': case 'entry-builtin': case 'latency': case 'ctx-reg': case 'stack': case 'kernel-symbol': case 'byte-array': case 'address': case 'data-loc-bytes': case 'constant': case 'pointee':
-      case 'cgroup': case 'cgroup-set': case 'cgroup-ancestor': case 'exec-args': case 'kernel-path': case 'fd-file':
+      case 'cgroup': case 'cgroup-set': case 'cgroup-ancestor': case 'exec-args': case 'kernel-path': case 'fd-file': case 'switch-state':
         throw new Error(`${c.name} is not a string read by a helper`);
       default:
         return assertNever(s);

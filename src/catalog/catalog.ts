@@ -177,7 +177,7 @@ export class Catalog {
       // The formats are read and checked either way: they say the kernel has the events.
       const format = parseFormat(text);
       const classic = t.build(format, first);
-      const raw = (this.env.hook ?? 'cheapest') === 'cheapest' ? t.raw : undefined;
+      const raw = (this.env.hook ?? 'cheapest') === 'cheapest' && (t.also ?? []).every((o) => o.raw !== undefined) ? t.raw : undefined;
       const shape = raw === undefined ? classic : raw(format);
       const onRaw = raw !== undefined;
       const source = this.sourceFor(onRaw, t.btf === true, [t.event, ...entries]);
@@ -191,7 +191,9 @@ export class Catalog {
       for (const o of t.also ?? []) {
         const otherText = this.env.readFormat(o.event.category, o.event.event);
         if (otherText === undefined) return missing(o.event);
-        also.push({ source: source(o.event), columns: sameColumns(t.name, columns, withStackColumns([...common, ...o.columns(parseFormat(otherText))])) });
+        const otherFormat = parseFormat(otherText);
+        const otherColumns = onRaw && o.raw !== undefined ? o.raw(otherFormat) : o.columns(otherFormat);
+        also.push({ source: source(o.event), columns: sameColumns(t.name, columns, withStackColumns([...common, ...otherColumns])) });
       }
       const table: KernelTable = {
         name: t.name,

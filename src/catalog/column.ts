@@ -22,7 +22,16 @@ export function memberPathKey(path: MemberPath): string {
 }
 
 /** Where a socket keeps an address: IPv4 (4 bytes) and IPv6 (16), one read by the socket's family. */
-export interface SocketAddressPaths { readonly v4: MemberPath; readonly v6: MemberPath }
+export interface SocketAddressPaths {
+  readonly v4: MemberPath;
+  readonly v6: MemberPath;
+  /**
+   * Where the socket keeps its family, for a context that has no family field (a raw tracepoint's
+   * arguments): read there, and the address's `family` offset is not read (it only says that the
+   * value carries a family).
+   */
+  readonly family?: MemberPath;
+}
 
 export type ColumnSource =
   | { readonly kind: 'builtin'; readonly name: Builtin }
@@ -38,7 +47,8 @@ export type ColumnSource =
    * With `sockaddr`, `offset` is a struct sockaddr_in or sockaddr_in6 in the record (the family
    * first, at `family` too; the IPv4 address at 4, the IPv6 one at 8), made into the same bytes.
    * With `socket`, `offset` is the record's pointer to a struct sock and the address is read there
-   * (bpf_probe_read_kernel), IPv4 or IPv6 by the record's family, again into the same bytes.
+   * (bpf_probe_read_kernel), IPv4 or IPv6 by the record's family (or the socket's: see
+   * SocketAddressPaths.family), again into the same bytes.
    */
   | { readonly kind: 'address'; readonly offset: number; readonly family?: number; readonly sockaddr?: true; readonly socket?: SocketAddressPaths }
   /**
@@ -47,6 +57,23 @@ export type ColumnSource =
    * struct keeps it in network order (a socket's remote port).
    */
   | { readonly kind: 'pointee'; readonly pointer: number; readonly path: MemberPath; readonly size: 1 | 2 | 4 | 8; readonly signed: boolean; readonly bigEndian?: true }
+  /**
+   * A NUL-terminated string in a kernel struct the context's pointer at `pointer` points to (a raw
+   * tracepoint's `struct task_struct *` argument): each of `hops` but the last is a member holding
+   * a further pointer, followed; the last is where the string's bytes are (a char array there, or
+   * the start of what the previous pointer points to when it is empty: `bprm->filename`). Offsets
+   * from BTF. `size`: the bytes kept when the classic record keeps the string as a char array of
+   * them; without, as many as a `__data_loc` string keeps (so both hooks lay rows out alike and
+   * cut at the same length). Empty when a pointer on the way is NULL.
+   */
+  | { readonly kind: 'pointee-string'; readonly pointer: number; readonly hops: readonly MemberPath[]; readonly size?: number }
+  /**
+   * sched_switch's prev_state as its record reports it (the kernel's __trace_sched_switch_state),
+   * made on the raw tracepoint from its arguments: the bool `preempt`, the unsigned `state`, and the
+   * switched-out task at `task` (its member at `exitState`, offset from BTF). TASK_REPORT_MAX (256)
+   * when preempted, else the highest TASK_REPORT bit of the state (see bpf-templates/switch-state.ts).
+   */
+  | { readonly kind: 'switch-state'; readonly preempt: number; readonly state: number; readonly task: number; readonly exitState: MemberPath }
   /** The bytes a `__data_loc` field of the record locates (a BLOB; at most DATA_LOC_BYTES of them). */
   | { readonly kind: 'data-loc-bytes'; readonly offset: number }
   /** A `__data_loc char[]` string of the record. */

@@ -39,6 +39,8 @@ export interface CuratedOtherEvent {
   readonly event: TracepointRef;
   /** The table's columns (beyond the common ones), each read where this event keeps it. */
   columns(format: TracepointFormat): readonly Column[];
+  /** The same columns on the event's raw tracepoint (see CuratedTable.raw); a table goes raw only when each of its events can. */
+  readonly raw?: (format: TracepointFormat) => readonly Column[];
 }
 
 export interface CuratedTable {

@@ -28,7 +28,7 @@ export function kernelNullValue(c: Column): bigint | undefined {
     case 'builtin': case 'field': case 'char-array': case 'byte-array': case 'address':
     case 'data-loc-string': case 'data-loc-bytes': case 'user-string': case 'task':
     case 'entry-field': case 'entry-builtin': case 'entry-user-string': case 'latency': case 'ctx-reg': case 'constant': case 'pointee':
-    case 'exec-args': case 'reg-user-string': case 'constant-text': case 'kernel-path':
+    case 'exec-args': case 'reg-user-string': case 'constant-text': case 'kernel-path': case 'pointee-string': case 'switch-state':
     // An fd that is not open has the path '' and the inode number 0 (see tables/columns.ts).
     case 'fd-file':
       return undefined;

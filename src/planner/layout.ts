@@ -29,6 +29,7 @@ export function stringCapacity(c: Column): number {
   switch (c.source.kind) {
     case 'builtin': case 'entry-builtin': return COMM_CAPACITY;
     case 'char-array': case 'constant-text': return align8(c.source.size);
+    case 'pointee-string': return c.source.size === undefined ? STRING_CAPACITY : align8(c.source.size);
     // A flexible array (size 0) still takes a word, which stays zero.
     case 'byte-array': return Math.max(8, align8(c.source.size));
     case 'address': return addressWidth(c.source.family !== undefined);
@@ -37,7 +38,7 @@ export function stringCapacity(c: Column): number {
     case 'data-loc-string': case 'user-string': case 'entry-user-string': case 'reg-user-string': return STRING_CAPACITY;
     // A stack is its 8-byte id in the kernel, a cgroup text column the cgroup id; the text is made in user space.
     case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'stack': case 'cgroup': case 'cgroup-set': case 'cgroup-ancestor': case 'constant': case 'pointee':
-    case 'kernel-symbol':
+    case 'kernel-symbol': case 'switch-state':
       return 8;
     // Their length (8 bytes), then the bytes.
     case 'exec-args': return 8 + ARGV_BYTES;

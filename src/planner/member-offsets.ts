@@ -1,5 +1,5 @@
 // Where the members that pointee columns read sit in the structs records point to (a socket's
-// ports and addresses), asked of BTF at plan time and summed along each path.
+// ports and addresses, a raw tracepoint's task_struct), asked of BTF at plan time and summed along each path.
 import type { Column, MemberPath } from '../catalog/column.js';
 import { memberPathKey } from '../catalog/column.js';
 import type { SelectQuery } from '../query/ast.js';
@@ -10,7 +10,9 @@ import type { MemberOffsets } from './plan.js';
 function pathsOf(c: Column): readonly MemberPath[] {
   const s = c.source;
   if (s.kind === 'pointee') return [s.path];
-  if (s.kind === 'address' && s.socket) return [s.socket.v4, s.socket.v6];
+  if (s.kind === 'pointee-string') return s.hops.filter((h) => h.length > 0);
+  if (s.kind === 'switch-state') return [s.exitState];
+  if (s.kind === 'address' && s.socket) return [s.socket.v4, s.socket.v6, ...(s.socket.family ? [s.socket.family] : [])];
   return [];
 }
 

@@ -18,7 +18,7 @@ function textIsKept(c: Column): boolean {
     case 'address': case 'stack': case 'kernel-symbol': case 'cgroup': case 'cgroup-set': case 'cgroup-ancestor': case 'exec-args': case 'fd-file': return false;
     case 'builtin': case 'entry-builtin': case 'char-array': case 'byte-array': case 'data-loc-string': case 'user-string':
     case 'entry-user-string': case 'field': case 'task': case 'entry-field': case 'latency': case 'ctx-reg': case 'data-loc-bytes': case 'constant': case 'pointee':
-    case 'reg-user-string': case 'constant-text': case 'kernel-path':
+    case 'reg-user-string': case 'constant-text': case 'kernel-path': case 'pointee-string': case 'switch-state':
       return true;
   }
 }

@@ -7,6 +7,9 @@ import type { KernelTable } from '../../src/catalog/table.js';
 import { typeName } from '../../src/catalog/types.js';
 import { fixtureCatalog, fixtureFormat } from '../helpers/fixture-catalog.js';
 
+/** The tables on the classic hook: their records' fields (raw-tables.test.ts has the raw tracepoints' sources). */
+const CLASSIC = fixtureCatalog({}, 'tracepoint');
+
 function table(name: string, catalog: Catalog = fixtureCatalog()): KernelTable {
   const r = catalog.resolve(name);
   if (r.kind !== 'table') throw new Error(`${name}: ${JSON.stringify(r)}`);
@@ -38,7 +41,7 @@ test('exit: exit code and lifetime from task_struct, last_thread from the record
 });
 
 test('fork: the child from the record, the parent in the common columns', () => {
-  const t = table('fork');
+  const t = table('fork', CLASSIC);
   assert.deepEqual(own(t), ['child_pid s32 field', 'child_comm string data-loc-string']);
   assert.deepEqual(column(t, 'child_pid').source, { kind: 'field', offset: 20, size: 4, signed: true });
 });
@@ -86,7 +89,7 @@ test('read and write: fd and requested bytes saved at entry, the fd\'s file, ret
 });
 
 test('tcp_state and tcp_connect: addresses are text made from the 16-byte fields and the family, conditions in the table', () => {
-  const s = table('tcp_state');
+  const s = table('tcp_state', CLASSIC);
   assert.deepEqual(own(s), [
     'skaddr u64 field', 'family u16 field address-family', 'saddr string address', 'daddr string address',
     'sport u16 field', 'dport u16 field', 'oldstate s32 field tcp-state', 'newstate s32 field tcp-state',
@@ -94,7 +97,7 @@ test('tcp_state and tcp_connect: addresses are text made from the 16-byte fields
   assert.deepEqual(column(s, 'saddr').source, { kind: 'address', offset: 40, family: 28 });
   assert.deepEqual(column(s, 'daddr').source, { kind: 'address', offset: 56, family: 28 });
   assert.deepEqual(s.where?.map((w) => [w.column.name, 'oneOf' in w ? w.oneOf : w.above]), [['protocol', [6n]]]);
-  const c = table('tcp_connect');
+  const c = table('tcp_connect', CLASSIC);
   assert.deepEqual(own(c), ['skaddr u64 field', 'family u16 field address-family', 'saddr string address', 'daddr string address', 'dport u16 field']);
   assert.deepEqual(c.where?.map((w) => [w.column.name, w.column.source, 'oneOf' in w ? w.oneOf : w.above]), [
     ['protocol', { kind: 'field', offset: 30, size: 2, signed: false }, [6n]],
@@ -123,11 +126,11 @@ test('block_io: issue and completion paired by device and sector; the task is th
 });
 
 test('sched_switch and runq_latency', () => {
-  assert.deepEqual(own(table('sched_switch')), [
+  assert.deepEqual(own(table('sched_switch', CLASSIC)), [
     'prev_pid s32 field', 'prev_comm string char-array', 'prev_prio s32 field', 'prev_state s64 field',
     'next_pid s32 field', 'next_comm string char-array', 'next_prio s32 field',
   ]);
-  const r = table('runq_latency');
+  const r = table('runq_latency', CLASSIC);
   assert.deepEqual(own(r), ['task_pid s32 field', 'task_comm string char-array', 'task_prio s32 field', 'latency_ns u64 latency']);
   assert.deepEqual(r.pairing, {
     entries: [
@@ -152,11 +155,11 @@ test('runq_latency is unavailable when sched_wakeup_new records differ from sche
 });
 
 test('page_faults, signals, oom_kill', () => {
-  assert.deepEqual(own(table('page_faults')), ['address u64 field', 'ip u64 field', 'error_code u64 field']);
-  assert.deepEqual(own(table('signals')), [
+  assert.deepEqual(own(table('page_faults', CLASSIC)), ['address u64 field', 'ip u64 field', 'error_code u64 field']);
+  assert.deepEqual(own(table('signals', CLASSIC)), [
     'signal s32 field signal', 'signo s32 field', 'target_pid s32 field', 'target_comm string char-array', 'code s32 field', 'result s32 field',
   ]);
-  assert.deepEqual(own(table('oom_kill')), [
+  assert.deepEqual(own(table('oom_kill', CLASSIC)), [
     'victim_pid s32 field', 'victim_comm string data-loc-string', 'total_vm_kb u64 field', 'anon_rss_kb u64 field', 'file_rss_kb u64 field',
     'shmem_rss_kb u64 field', 'victim_uid u32 field', 'pgtables_kb u64 field', 'oom_score_adj s16 field',
   ]);

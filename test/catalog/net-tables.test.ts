@@ -9,8 +9,9 @@ import { describeTableSource } from '../../src/catalog/table.js';
 import { typeName } from '../../src/catalog/types.js';
 import { fixtureCatalog } from '../helpers/fixture-catalog.js';
 
+/** On the classic hook: the records' fields (raw-tables.test.ts has the raw tracepoints' sources). */
 function table(name: string): KernelTable {
-  const r = fixtureCatalog().resolve(name);
+  const r = fixtureCatalog({}, 'tracepoint').resolve(name);
   if (r.kind !== 'table') throw new Error(`${name}: ${JSON.stringify(r)}`);
   return r.table;
 }

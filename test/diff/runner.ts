@@ -11,6 +11,7 @@ import { kernelCatalog, kernelCatalogEnv } from '../../src/runtime/kernel-env.js
 import { VerifierBugError } from '../../src/engine/bug-report.js';
 import type { QueryResult } from '../../src/store/session.js';
 import { compareResults } from './compare.js';
+import { bothFullOrComplete, lossOf } from './completeness.js';
 import { statementOf, type DiffQuery } from './gen.js';
 import { mergeWindows } from './windows.js';
 import type { WorkloadNames } from './workload-spec.js';
@@ -45,7 +46,10 @@ export type Verdict =
   | { readonly kind: 'error'; readonly detail: string }
   /** A side lost records or map updates: its result is not the whole truth, so nothing was compared. */
   | { readonly kind: 'incomplete'; readonly detail: string }
-  /** The first side's map held as many groups as it may (a documented limit, reported as such): nothing compared. */
+  /**
+   * The first side's map held as many groups as it may (a documented limit, reported as such), and
+   * the second's too or it was complete: nothing compared.
+   */
   | { readonly kind: 'map-full'; readonly detail: string }
   /**
    * A side's stack map turned stacks away (their hash slot held another stack; counted as lost
@@ -74,17 +78,6 @@ interface Side {
 function describeError(e: unknown): string {
   if (e instanceof VerifierBugError) return `the verifier rejected the program (report ${e.path}):\n${e.verifier.tail(VERIFIER_LOG_LINES)}`;
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
-/** Whether a run's aggregation map reached its capacity, so that updates of new groups failed. */
-function mapFull(info: KernelRunInfo): boolean {
-  const mode = info.plan.kernel.mode;
-  return mode.kind === 'aggregate' && info.completeness.failedUpdates > 0 && info.kernelRows >= mode.maxEntries;
-}
-
-function lossOf(info: KernelRunInfo): string | undefined {
-  const c = info.completeness;
-  return c.lostRecords > 0 || c.failedUpdates > 0 ? `${c.lostRecords} records lost, ${c.failedUpdates} map updates failed` : undefined;
 }
 
 export class DiffRunner {
@@ -147,7 +140,7 @@ export class DiffRunner {
       const detail = [[one, a] as const, [two, b] as const].flatMap(([mode, s]) => ('error' in s ? [`${mode}: ${describeError(s.error)}`] : [])).join('\n');
       return { query, verdict: { kind: 'error', detail }, ...plannedMode };
     }
-    if (mapFull(a.info) && a.info.completeness.lostRecords === 0 && !lossOf(b.info)) {
+    if (bothFullOrComplete(a.info, b.info)) {
       return { query, verdict: { kind: 'map-full', detail: `${a.info.kernelRows} groups filled the map; ${a.info.completeness.failedUpdates} updates failed` }, ...plannedMode };
     }
     const stacksLost = [a.info.completeness.lostStacks, b.info.completeness.lostStacks];

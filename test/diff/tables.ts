@@ -161,6 +161,8 @@ export function diffTables(names: WorkloadNames): readonly DiffTable[] {
       int('exit_code', 0n, 65535n, [...EXIT_CODES.map((c) => c << 8), 15]),
       int('last_thread', 0n, 1n, [0, 1]),
     ], []),
+    // The workload forks for each exec and exit; a child starts with its parent's comm.
+    table('fork', all, [int('child_pid', 1n, PID_MAX, [1, 1000])], [str('child_comm', all, [names.comm, 'zz'])]),
     table('signals', all, [
       int('signo', 1n, 64n, [10, 12, 15, 17]),
       int('target_pid', 0n, PID_MAX, [1, 1000]),

@@ -67,7 +67,7 @@ test('DESCRIBE of a curated table shows decoded columns as text and where the ro
       ['(source)', '', 'raw tracepoint raw_syscalls:sys_enter paired with raw tracepoint raw_syscalls:sys_exit; raw tracepoint raw_syscalls:sys_enter alone when a query reads none of ts, cpu, ret, latency_ns, kstack, ustack'],
     ]);
     const connect = await rows(engine, 'DESCRIBE tcp_connect');
-    assert.deepEqual(connect.at(-1), ['(source)', '', 'tracepoint sock:inet_sock_set_state where protocol IN (6) and newstate IN (2)']);
+    assert.deepEqual(connect.at(-1), ['(source)', '', 'raw tracepoint sock:inet_sock_set_state where protocol IN (6) and newstate IN (2)']);
     await assert.rejects(engine.execute('DESCRIBE block_io'), /table-unavailable/);
   });
 });
@@ -79,7 +79,8 @@ test('SHOW TABLES lists each curated table with whether it is available, and why
     assert.deepEqual(kernel.find((r) => r[0] === 'block_io'), ['block_io', 'kernel', false, 'unavailable: this kernel has no tracepoint block:block_rq_issue', null]);
     assert.deepEqual(kernel.find((r) => r[0] === 'exit'), ['exit', 'kernel', true, 'thread and process exits, with exit code and lifetime (sched:sched_process_exit)', 'raw tracepoint']);
     assert.deepEqual(kernel.find((r) => r[0] === 'syscalls')?.[4], 'raw tracepoint');
-    assert.deepEqual(kernel.find((r) => r[0] === 'exec')?.[4], 'tracepoint');
+    assert.deepEqual(kernel.find((r) => r[0] === 'exec')?.[4], 'raw tracepoint');
+    assert.deepEqual(kernel.find((r) => r[0] === 'open')?.[4], 'tracepoint');
     for (const name of ['exec', 'exit', 'fork', 'open', 'syscalls', 'read', 'write', 'tcp_connect', 'tcp_state', 'tcp_retransmit', 'tcp_reset', 'packet_drops', 'net_dev', 'socket_io', 'tcp_life', 'sched_switch', 'runq_latency', 'page_faults', 'signals', 'oom_kill']) {
       assert.equal(kernel.find((r) => r[0] === name)?.[2], true, name);
     }

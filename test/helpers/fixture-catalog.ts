@@ -80,22 +80,27 @@ export function fixtureCatalog(overrides: Readonly<Record<string, string | undef
 }
 
 /** Offsets as on the development machine's kernel; the real ones come from BTF. */
-const TASK_STRUCT: Readonly<Record<string, number>> = { real_parent: 1280, tgid: 1268, exit_code: 1204, start_time: 1768, mm: 1136, files: 1824 };
+const TASK_STRUCT: Readonly<Record<string, number>> = { real_parent: 1280, tgid: 1268, exit_code: 1204, start_time: 1768, mm: 1136, files: 1824, pid: 1264, comm: 1752, prio: 108, exit_state: 1160 };
 const MM_STRUCT: Readonly<Record<string, number>> = { arg_start: 488, arg_end: 496 };
 /** struct pt_regs on x86_64 (the uapi layout). */
 const PT_REGS: Readonly<Record<string, number>> = { r9: 64, r8: 72, ax: 80, cx: 88, dx: 96, si: 104, di: 112, ip: 128, sp: 152 };
 /** The socket members socket_io reads, as on the development machine's kernel. */
-const SOCK: Readonly<Record<string, number>> = { __sk_common: 0 };
-const SOCK_COMMON: Readonly<Record<string, number>> = { skc_daddr: 0, skc_rcv_saddr: 4, skc_dport: 12, skc_v6_daddr: 56, skc_v6_rcv_saddr: 72 };
-const INET_SOCK: Readonly<Record<string, number>> = { inet_sport: 814 };
+const SOCK: Readonly<Record<string, number>> = { __sk_common: 0, sk_protocol: 532 };
+const SOCK_COMMON: Readonly<Record<string, number>> = { skc_daddr: 0, skc_rcv_saddr: 4, skc_dport: 12, skc_family: 16, skc_state: 18, skc_v6_daddr: 56, skc_v6_rcv_saddr: 72 };
+const INET_SOCK: Readonly<Record<string, number>> = { inet_saddr: 808, inet_sport: 814 };
 /** What the files of fds are read through (kernel 6.18's offsets). */
 const FILE_STRUCTS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   files_struct: { fdt: 32 }, fdtable: { max_fds: 0, fd: 8 }, file: { f_inode: 32, f_path: 64 }, inode: { i_ino: 64, i_mode: 0 },
   path: { dentry: 8, mnt: 0 }, dentry: { d_name: 32, d_parent: 24 }, qstr: { name: 8 }, vfsmount: { mnt_root: 0 },
   mount: { mnt: 32, mnt_parent: 16, mnt_mountpoint: 24 },
 };
+/** What the raw tracepoints' programs read through their pointer arguments. */
+const SK_BUFF: Readonly<Record<string, number>> = { dev: 16, len: 112, protocol: 176 };
+const NET_DEVICE: Readonly<Record<string, number>> = { name: 280 };
+const LINUX_BINPRM: Readonly<Record<string, number>> = { filename: 96 };
 const STRUCTS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   task_struct: TASK_STRUCT, mm_struct: MM_STRUCT, pt_regs: PT_REGS, sock: SOCK, sock_common: SOCK_COMMON, inet_sock: INET_SOCK, ...FILE_STRUCTS,
+  sk_buff: SK_BUFF, net_device: NET_DEVICE, linux_binprm: LINUX_BINPRM,
 };
 
 export const fixturePlannerEnv: PlannerEnv = {

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ARGV_BYTES } from '../../src/catalog/column.js';
-import { Engine } from '../../src/engine/engine.js';
 import { CUT_MARK } from '../../src/runtime/exec-args-text.js';
 import { CProgram } from '../helpers/c-program.js';
+import { engineOn, hookOf } from '../helpers/hook-engine.js';
 import { queryDuring } from '../helpers/query-during.js';
 import { kernelSkip, NamedProgram, uniqueComm } from '../helpers/workload.js';
 
@@ -58,9 +58,9 @@ function cutLongArgs(): string[] {
   return [...args.slice(0, -1), `${args[args.length - 1]!}${CUT_MARK}`];
 }
 
-test('exec argv: 100 execs with hostile arguments give exactly those lists; a long list is cut where the row says', { skip }, async () => {
+for (const [hook, kind] of [['cheapest', 'raw tracepoint'], ['tracepoint', 'tracepoint']] as const) test(`exec argv on the ${hook} hook: 100 execs with hostile arguments give exactly those lists; a long list is cut where the row says`, { skip }, async () => {
   const target = new NamedProgram(uniqueComm('bqargv'));
-  const engine = await Engine.open();
+  const engine = await engineOn(hook);
   try {
     const run = await queryDuring(engine, `SELECT argv, filename FROM exec WHERE comm = '${target.comm}'`, () => promisify(execFile)(prog!.path, [target.path]));
     const expected = [
@@ -71,6 +71,7 @@ test('exec argv: 100 execs with hostile arguments give exactly those lists; a lo
     assert.deepEqual(got.sort(), expected.map((a) => JSON.stringify(a)).sort());
     assert.ok(run.rows.every((r) => r[1] === target.path));
     assert.equal(run.kernel.completeness.lostRecords, 0);
+    assert.equal(hookOf(run.kernel), kind);
   } finally {
     await engine.close();
     target.remove();

@@ -1,4 +1,5 @@
-// `page_faults`, `signals` and `oom_kill` against workloads whose events are known exactly.
+// `page_faults`, `signals` and `oom_kill` against workloads whose events are known exactly;
+// page_faults on both hooks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -6,15 +7,16 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
 import { Workload, workloadSkip } from '../helpers/c-workload.js';
+import { engineOn, hookOf } from '../helpers/hook-engine.js';
 import { queryDuring } from '../helpers/query-during.js';
 import { kernelSkip } from '../helpers/workload.js';
 
 const skip = kernelSkip() || workloadSkip();
 const PAGES = 100;
 
-test('page_faults: one write fault per fresh page', { skip }, async () => {
+for (const [hook, kind] of [['cheapest', 'raw tracepoint'], ['tracepoint', 'tracepoint']] as const) test(`page_faults on the ${hook} hook: one write fault per fresh page`, { skip }, async () => {
   const w = await Workload.start('bqpf', ['touch', String(PAGES)]);
-  const engine = await Engine.open();
+  const engine = await engineOn(hook);
   try {
     const run = await queryDuring(
       engine,
@@ -22,6 +24,7 @@ test('page_faults: one write fault per fresh page', { skip }, async () => {
       () => w.go(),
     );
     assert.deepEqual(run.rows, [[w.comm, true, PAGES, PAGES]]);
+    assert.equal(hookOf(run.kernel), kind);
   } finally {
     await engine.close();
     w.remove();

@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { DECODERS } from '../../src/catalog/decoders.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { QueryRun } from '../helpers/query-during.js';
+import { hookName } from '../../src/catalog/table.js';
+import { engineOn, hookOf } from '../helpers/hook-engine.js';
 import { queryDuring } from '../helpers/query-during.js';
 import { NetChild } from '../helpers/net-child.js';
 import { VethPair } from '../helpers/netns.js';
@@ -103,10 +105,10 @@ function kernelFunction(name: string): boolean {
   });
 }
 
-test(`packet_drops: ${DATAGRAMS} UDP datagrams to a port nobody listens on are ${DATAGRAMS} drops for NO_SOCKET in one kernel function, as bpftrace counts and names it`, { skip, timeout: 120_000 }, async () => {
+for (const [hook, kind] of [['cheapest', 'raw tracepoint'], ['tracepoint', 'tracepoint']] as const) test(`packet_drops on the ${hook} hook: ${DATAGRAMS} UDP datagrams to a port nobody listens on are ${DATAGRAMS} drops for NO_SOCKET in one kernel function, as bpftrace counts and names it`, { skip, timeout: 120_000 }, async () => {
   const port = await closedPort('127.0.0.1');
   const child = await NetChild.start(['udp', '127.0.0.1', String(port), String(DATAGRAMS)]);
-  const engine = await Engine.open();
+  const engine = await engineOn(hook);
   try {
     const noSocket = DECODERS['drop-reason'].encode('NO_SOCKET');
     assert.notEqual(noSocket, undefined, 'the kernel\'s BTF names NO_SOCKET');
@@ -126,6 +128,7 @@ test(`packet_drops: ${DATAGRAMS} UDP datagrams to a port nobody listens on are $
     assert.ok(fn !== undefined && kernelFunction(fn), `location ${String(location)} is a kernel function and offset`);
     assert.match(fn, /udp/);
     assert.deepEqual(theirs, new Map([[`drops[${fn}]`, DATAGRAMS]]));
+    assert.equal(hookOf(run.kernel), kind);
   } finally {
     await engine.close();
     await child.stop();
@@ -197,10 +200,10 @@ tracepoint:tcp:tcp_retransmit_skb /args->dport == ${lossy} || args->sport == ${l
   }
 });
 
-test('net_dev: the packets and bytes of a transfer over a veth pair, sent on one end and received on the other, as bpftrace counts them', { skip, timeout: 120_000 }, async () => {
+for (const [hook, kind] of [['cheapest', 'raw tracepoint'], ['tracepoint', 'tracepoint']] as const) test(`net_dev on the ${hook} hook: the packets and bytes of a transfer over a veth pair, sent on one end and received on the other, as bpftrace counts them`, { skip, timeout: 120_000 }, async () => {
   const link = VethPair.create();
   let servers: NetChild[] = [];
-  const engine = await Engine.open();
+  const engine = await engineOn(hook);
   try {
     servers = await serveOn(link, [5003]);
     const { run, theirs } = await withBpftrace(
@@ -223,6 +226,8 @@ tracepoint:net:netif_receive_skb /str(args->name) == "${link.devA}" || str(args-
     assert.equal(ours.get(`send_bytes[${link.devB}]`), ours.get(`receive_bytes[${link.devA}]`)! + 14 * ours.get(`receive[${link.devA}]`)!);
     assert.ok(ours.get(`send_bytes[${link.devA}]`)! > 1_000_000);
     assert.deepEqual(theirs, ours);
+    assert.equal(hookOf(run.kernel), kind);
+    assert.equal(hookName(run.kernel.plan.kernel.also?.[0]?.source ?? run.kernel.plan.kernel.source), kind);
   } finally {
     await engine.close();
     for (const s of servers) await s.stop();

@@ -1,4 +1,4 @@
-// `exit` and `fork` against workloads whose exits and forks are known exactly; exit on both hooks.
+// `exit` and `fork` against workloads whose exits and forks are known exactly, each on both hooks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -71,12 +71,18 @@ for (const [hook, source] of EXIT_SOURCES) test(`exit on the ${hook} hook: a pro
   }
 });
 
-test('fork: a shell under a unique name forks once per command it runs', { skip }, async () => {
+/** fork's event on each hook: the raw tracepoint (the child's pid and comm read from its task_struct) and the classic one. */
+const FORK_SOURCES: readonly (readonly [Hook, string])[] = [
+  ['cheapest', 'raw tracepoint sched:sched_process_fork'],
+  ['tracepoint', 'tracepoint sched:sched_process_fork'],
+];
+
+for (const [hook, source] of FORK_SOURCES) test(`fork on the ${hook} hook: a shell under a unique name forks once per command it runs`, { skip }, async () => {
   const comm = uniqueComm('bqfork');
   const dir = mkdtempSync(join(tmpdir(), 'bpfql-fork-'));
   const sh = join(dir, comm);
   copyFileSync('/bin/sh', sh);
-  const engine = await Engine.open();
+  const engine = await Engine.open({}, new Catalog({ ...kernelCatalogEnv, hook }));
   try {
     let shellPid = 0;
     const run = await queryDuring(
@@ -90,6 +96,7 @@ test('fork: a shell under a unique name forks once per command it runs', { skip 
     );
     assert.deepEqual(run.rows, [[shellPid, comm, 20, true]]);
     assert.equal(run.kernel.plan.kernel.mode.kind, 'aggregate');
+    assert.equal(describeSource(run.kernel.plan.kernel.source), source);
   } finally {
     await engine.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-// `sched_switch` and `runq_latency`: a workload that sleeps a known number of times.
+// `sched_switch` and `runq_latency`: a workload that sleeps a known number of times; sched_switch
+// on both hooks.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -6,22 +7,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine } from '../../src/engine/engine.js';
 import { Workload, workloadSkip } from '../helpers/c-workload.js';
+import { engineOn, hookOf } from '../helpers/hook-engine.js';
 import { queryDuring } from '../helpers/query-during.js';
 import { kernelSkip } from '../helpers/workload.js';
 
 const skip = kernelSkip() || workloadSkip();
 const SLEEPS = 30;
 
-test('sched_switch: each sleep switches the workload out, sleeping', { skip }, async () => {
+for (const [hook, kind] of [['cheapest', 'raw tracepoint'], ['tracepoint', 'tracepoint']] as const) test(`sched_switch on the ${hook} hook: each sleep switches the workload out, sleeping`, { skip }, async () => {
   const w = await Workload.start('bqsw', ['sleep', String(SLEEPS), '2']);
-  const engine = await Engine.open();
+  const engine = await engineOn(hook);
   try {
+    // prio 120: nice 0.
     const run = await queryDuring(
       engine,
-      `SELECT prev_comm, prev_state, count(*) AS n FROM sched_switch WHERE prev_pid = ${w.pid} AND prev_state = 1 GROUP BY prev_comm, prev_state`,
+      `SELECT prev_comm, prev_state, prev_prio, count(*) AS n FROM sched_switch WHERE prev_pid = ${w.pid} AND prev_state = 1 GROUP BY prev_comm, prev_state, prev_prio`,
       () => w.go(),
     );
-    assert.deepEqual(run.rows, [[w.comm, 1, SLEEPS]]);
+    assert.deepEqual(run.rows, [[w.comm, 1, 120, SLEEPS]]);
+    assert.equal(hookOf(run.kernel), kind);
   } finally {
     await engine.close();
     w.remove();

@@ -1,6 +1,6 @@
 // Column builders the curated tables share: each reads its field's offset and size from the
 // live format, so no table hard-codes where anything is.
-import type { Column, TaskBuiltin } from '../column.js';
+import type { Column, MemberPath, SocketAddressPaths, TaskBuiltin } from '../column.js';
 import { COMMON_COLUMNS } from '../common-columns.js';
 import type { CuratedTable } from '../curated.js';
 import { intColumn, MissingFieldError, requireField } from '../curated.js';
@@ -146,3 +146,60 @@ export function sockaddrFamilyColumn(format: TracepointFormat, field: string, na
 export function sockaddrPortColumn(format: TracepointFormat, field: string, name: string, description: string): Column {
   return { name, type: U16, source: { kind: 'field', offset: sockaddrField(format, field) + 2, size: 2, signed: false, bigEndian: true }, description };
 }
+
+/** A raw tracepoint's TP_PROTO argument slots: 8 bytes each. */
+const ARG_BYTES = 8;
+
+/**
+ * The classic column `c` read from a raw tracepoint's argument `index` instead (an integer
+ * argument: its low bytes, of the record field's width and sign; an argument narrower than 8
+ * bytes is widened to its slot as the C call converts it).
+ */
+export function argColumn(c: Column, index: number): Column {
+  const s = c.source;
+  // A code address read as a symbol is read the same way from the argument.
+  if (s.kind === 'kernel-symbol') return { ...c, source: { kind: 'kernel-symbol', offset: index * ARG_BYTES } };
+  if (s.kind !== 'field') throw new Error(`${c.name} is no integer field of the record`);
+  return { ...c, source: { kind: 'field', offset: index * ARG_BYTES, size: s.size, signed: s.signed } };
+}
+
+/**
+ * The classic column `c` as an integer at `path` in the struct argument `index` points to, of
+ * `c`'s width and sign unless `member` says the struct's is another (an unsigned char the record
+ * widens to an int); `bigEndian` where the struct keeps it in network order and the record not.
+ */
+export function argMemberColumn(c: Column, index: number, path: MemberPath, member: { readonly bigEndian?: true; readonly size?: 1 | 2 | 4 | 8; readonly signed?: boolean } = {}): Column {
+  const s = c.source;
+  if (s.kind !== 'field') throw new Error(`${c.name} is no integer field of the record`);
+  const { bigEndian, size = s.size, signed = s.signed } = member;
+  return { ...c, source: { kind: 'pointee', pointer: index * ARG_BYTES, path, size, signed, ...(bigEndian ? { bigEndian } : {}) } };
+}
+
+/**
+ * The classic address column `c` (of a socket, with its family) read in the socket argument
+ * `index` points to, at `paths` (by default where `c` reads it), the family too.
+ */
+export function argSocketAddressColumn(c: Column, index: number, paths?: SocketAddressPaths): Column {
+  const s = c.source;
+  const at = paths ?? (s.kind === 'address' ? s.socket : undefined);
+  if (s.kind !== 'address' || s.family === undefined || at === undefined) throw new Error(`${c.name} is no socket address of the record`);
+  return { ...c, source: { kind: 'address', offset: index * ARG_BYTES, family: index * ARG_BYTES, socket: { v4: at.v4, v6: at.v6, family: SOCK_FAMILY } } };
+}
+
+/** The classic string column `c` as the string at the end of `hops` from argument `index` (see the pointee-string source), keeping as many bytes. */
+export function argStringColumn(c: Column, index: number, hops: readonly MemberPath[]): Column {
+  const s = c.source;
+  if (s.kind !== 'char-array' && s.kind !== 'data-loc-string') throw new Error(`${c.name} is no string of the record`);
+  return { ...c, source: { kind: 'pointee-string', pointer: index * ARG_BYTES, hops, ...(s.kind === 'char-array' ? { size: s.size } : {}) } };
+}
+
+/** A member of a socket's struct sock_common (the first member of every struct sock). */
+export function sockCommon(member: string): MemberPath {
+  return [['sock', '__sk_common'], ['sock_common', member]];
+}
+
+/** Where a socket keeps its family and the protocol (struct sock's sk_family, sk_protocol). */
+export const SOCK_FAMILY = sockCommon('skc_family');
+export const SOCK_PROTOCOL: MemberPath = [['sock', 'sk_protocol']];
+/** inet_sport: not skc_num, which closing a socket zeroes before its last events. */
+export const INET_SPORT: MemberPath = [['inet_sock', 'inet_sport']];

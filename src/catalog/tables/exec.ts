@@ -4,7 +4,10 @@
 import type { CuratedTable } from '../curated.js';
 import { requireField } from '../curated.js';
 import { fieldColumn } from '../tracepoint-columns.js';
+import type { Column } from '../column.js';
 import { ARGV_BYTES } from '../column.js';
+import type { TracepointFormat } from '../format.js';
+import { argStringColumn } from './columns.js';
 import { STRINGS } from '../types.js';
 
 export const execTable: CuratedTable = {
@@ -12,12 +15,17 @@ export const execTable: CuratedTable = {
   description: 'process executions (sched:sched_process_exec)',
   event: { category: 'sched', event: 'sched_process_exec' },
   build(format) {
-    const filename = fieldColumn(requireField(format, 'filename'));
-    return {
-      columns: [
-        { ...filename, description: 'path of the executed file' },
-        { name: 'argv', type: STRINGS, source: { kind: 'exec-args' }, description: `the arguments (argv[0] first), ${ARGV_BYTES} bytes of them at most: a cut list ends in an element ending with …` },
-      ],
-    };
+    return { columns: [filenameColumn(format), ARGV] };
+  },
+  // TP_PROTO(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm): the record copies
+  // the string bprm->filename points to.
+  raw(format) {
+    return { columns: [argStringColumn(filenameColumn(format), 2, [[['linux_binprm', 'filename']], []]), ARGV] };
   },
 };
+
+function filenameColumn(format: TracepointFormat): Column {
+  return { ...fieldColumn(requireField(format, 'filename')), description: 'path of the executed file' };
+}
+
+const ARGV: Column = { name: 'argv', type: STRINGS, source: { kind: 'exec-args' }, description: `the arguments (argv[0] first), ${ARGV_BYTES} bytes of them at most: a cut list ends in an element ending with …` };

@@ -2,9 +2,9 @@
 import type { CuratedTable } from '../curated.js';
 import { intColumn } from '../curated.js';
 import { S32 } from '../types.js';
-import { decodedColumn, optionalIntColumn, renamedTracepoint, stringColumn } from './columns.js';
+import { argColumn, argMemberColumn, decodedColumn, optionalIntColumn, renamedTracepoint, stringColumn } from './columns.js';
 
-export const pageFaultsTable: CuratedTable = renamedTracepoint(
+const pageFaultsClassic: CuratedTable = renamedTracepoint(
   'page_faults',
   'page faults taken in user mode (exceptions:page_fault_user; kernel-mode faults are tracepoint.exceptions.page_fault_kernel)',
   'exceptions', 'page_fault_user',
@@ -14,6 +14,16 @@ export const pageFaultsTable: CuratedTable = renamedTracepoint(
     ['error_code', 'error_code', 'x86 page fault error code: bit 0 protection, 1 write, 2 user, 4 instruction fetch'],
   ],
 );
+
+export const pageFaultsTable: CuratedTable = {
+  ...pageFaultsClassic,
+  // TP_PROTO(unsigned long address, struct pt_regs *regs, unsigned long error_code): the record's
+  // ip is regs->ip.
+  raw(format) {
+    const [address, ip, errorCode] = pageFaultsClassic.build(format, undefined).columns;
+    return { columns: [argColumn(address!, 0), argMemberColumn(ip!, 1, [['pt_regs', 'ip']]), argColumn(errorCode!, 2)] };
+  },
+};
 
 /** signal:signal_generate fires in the sender, once per signal sent, delivered or not. */
 export const signalsTable: CuratedTable = {

@@ -6,21 +6,29 @@ import { intColumn } from '../curated.js';
 import { DIRECTION } from '../decoders.js';
 import type { TracepointFormat } from '../format.js';
 import { U64 } from '../types.js';
-import { constantColumn, decodedColumn, kernelSymbolColumn, stringColumn } from './columns.js';
+import { argColumn, argMemberColumn, argStringColumn, constantColumn, decodedColumn, kernelSymbolColumn, stringColumn } from './columns.js';
+
+function dropColumns(format: TracepointFormat): Column[] {
+  return [
+    decodedColumn(format, 'reason', 'reason', 'drop-reason', 'why: the kernel\'s skb_drop_reason (NO_SOCKET, NETFILTER_DROP, …)'),
+    intColumn(format, 'protocol', 'protocol', 'EtherType of the packet: 2048 IPv4, 34525 IPv6, 2054 ARP'),
+    kernelSymbolColumn(format, 'location', 'location', 'the kernel code that dropped it, as function+0xoffset (kstack says how it got there)'),
+    intColumn(format, 'rx_sk', 'skaddr', 'kernel address of the receiving socket (0 when none)', U64),
+  ];
+}
 
 export const packetDropsTable: CuratedTable = {
   name: 'packet_drops',
   description: 'packets the kernel dropped, with its reason (skb:kfree_skb); kstack says where',
   event: { category: 'skb', event: 'kfree_skb' },
   build(format) {
-    return {
-      columns: [
-        decodedColumn(format, 'reason', 'reason', 'drop-reason', 'why: the kernel\'s skb_drop_reason (NO_SOCKET, NETFILTER_DROP, …)'),
-        intColumn(format, 'protocol', 'protocol', 'EtherType of the packet: 2048 IPv4, 34525 IPv6, 2054 ARP'),
-        kernelSymbolColumn(format, 'location', 'location', 'the kernel code that dropped it, as function+0xoffset (kstack says how it got there)'),
-        intColumn(format, 'rx_sk', 'skaddr', 'kernel address of the receiving socket (0 when none)', U64),
-      ],
-    };
+    return { columns: dropColumns(format) };
+  },
+  // TP_PROTO(struct sk_buff *skb, void *location, enum skb_drop_reason reason, struct sock *rx_sk)
+  // where the format has rx_sk (6.11 on); the record's protocol is ntohs(skb->protocol).
+  raw(format) {
+    const [reason, protocol, location, skaddr] = dropColumns(format);
+    return { columns: [argColumn(reason!, 2), argMemberColumn(protocol!, 0, [['sk_buff', 'protocol']], { bigEndian: true }), argColumn(location!, 1), argColumn(skaddr!, 3)] };
   },
 };
 
@@ -41,5 +49,19 @@ export const netDevTable: CuratedTable = {
   build(format) {
     return { columns: deviceColumns(format, DIRECTION.send) };
   },
-  also: [{ event: { category: 'net', event: 'netif_receive_skb' }, columns: (format) => deviceColumns(format, DIRECTION.receive) }],
+  // TP_PROTO(struct sk_buff *skb, int rc, struct net_device *dev, unsigned int skb_len): the record
+  // copies dev->name and skb_len.
+  raw(format) {
+    const [direction, device, len] = deviceColumns(format, DIRECTION.send);
+    return { columns: [direction!, argStringColumn(device!, 2, [[['net_device', 'name']]]), argColumn(len!, 3)] };
+  },
+  also: [{
+    event: { category: 'net', event: 'netif_receive_skb' },
+    columns: (format) => deviceColumns(format, DIRECTION.receive),
+    // TP_PROTO(struct sk_buff *skb): the record copies skb->dev->name and skb->len.
+    raw(format) {
+      const [direction, device, len] = deviceColumns(format, DIRECTION.receive);
+      return [direction!, argStringColumn(device!, 0, [[['sk_buff', 'dev']], [['net_device', 'name']]]), argMemberColumn(len!, 0, [['sk_buff', 'len']])];
+    },
+  }],
 };

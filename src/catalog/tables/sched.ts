@@ -5,12 +5,13 @@
 // prev_state: preempted); it leaves it at the sched_switch that runs it, by pid. The switch runs
 // in the task being switched out, so the common columns are that task's; the waiting task is
 // task_pid/task_comm.
+import type { MemberPath } from '../column.js';
 import type { CuratedTable } from '../curated.js';
 import { fieldRef, intColumn, requireEntry } from '../curated.js';
 import { S32 } from '../types.js';
-import { latencyColumn, renamedTracepoint, stringColumn } from './columns.js';
+import { argMemberColumn, argStringColumn, latencyColumn, renamedTracepoint, stringColumn } from './columns.js';
 
-export const schedSwitchTable: CuratedTable = renamedTracepoint(
+const schedSwitchClassic: CuratedTable = renamedTracepoint(
   'sched_switch',
   'context switches: the task leaving the CPU and the one taking it (sched:sched_switch)',
   'sched', 'sched_switch',
@@ -24,6 +25,32 @@ export const schedSwitchTable: CuratedTable = renamedTracepoint(
     ['next_prio', 'next_prio', 'its priority'],
   ],
 );
+
+function taskMember(member: string): MemberPath {
+  return [['task_struct', member]];
+}
+
+export const schedSwitchTable: CuratedTable = {
+  ...schedSwitchClassic,
+  // TP_PROTO(bool preempt, struct task_struct *prev, struct task_struct *next, unsigned int
+  // prev_state) (5.18 on; an older kernel's two-argument prototype refuses the attach, having no
+  // fourth argument). The record copies pid, comm and prio of both tasks, which the program reads
+  // in their task_structs during the same call, and computes prev_state (see switch-state).
+  raw(format) {
+    const [prevPid, prevComm, prevPrio, prevState, nextPid, nextComm, nextPrio] = schedSwitchClassic.build(format, undefined).columns;
+    return {
+      columns: [
+        argMemberColumn(prevPid!, 1, taskMember('pid')),
+        argStringColumn(prevComm!, 1, [taskMember('comm')]),
+        argMemberColumn(prevPrio!, 1, taskMember('prio')),
+        { ...prevState!, source: { kind: 'switch-state', preempt: 0, task: 8, state: 24, exitState: taskMember('exit_state') } },
+        argMemberColumn(nextPid!, 2, taskMember('pid')),
+        argStringColumn(nextComm!, 2, [taskMember('comm')]),
+        argMemberColumn(nextPrio!, 2, taskMember('prio')),
+      ],
+    };
+  },
+};
 
 /**
  * prev_state bits that mean the task is not runnable (TASK_REPORT: S, D, T, t, X, Z, P, and I).

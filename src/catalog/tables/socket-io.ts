@@ -7,19 +7,15 @@ import { intColumn, MissingFieldError, requireField } from '../curated.js';
 import { DIRECTION } from '../decoders.js';
 import { AF_INET, AF_INET6 } from '../addresses.js';
 import type { TracepointFormat } from '../format.js';
+import type { TableCondition } from '../table.js';
 import { STRING, U16, U64 } from '../types.js';
-import { constantColumn, decodedColumn } from './columns.js';
-
-/** A member of the socket's struct sock_common (the first member of every struct sock). */
-function common(member: string): MemberPath {
-  return [['sock', '__sk_common'], ['sock_common', member]];
-}
+import { argColumn, argMemberColumn, argSocketAddressColumn, constantColumn, decodedColumn, INET_SPORT, sockCommon, SOCK_FAMILY, SOCK_PROTOCOL } from './columns.js';
 
 function socketAddress(format: TracepointFormat, name: string, v4: string, v6: string, description: string): Column {
   const sk = requireField(format, 'sk');
   const family = requireField(format, 'family');
   if (family.layout.kind !== 'int' || family.layout.size !== 2) throw new MissingFieldError('family (as a u16)', format.name);
-  return { name, type: STRING, source: { kind: 'address', offset: sk.offset, family: family.offset, socket: { v4: common(v4), v6: common(v6) } }, description };
+  return { name, type: STRING, source: { kind: 'address', offset: sk.offset, family: family.offset, socket: { v4: sockCommon(v4), v6: sockCommon(v6) } }, description };
 }
 
 /** A port in network byte order at `path` of the socket. */
@@ -35,12 +31,36 @@ function ioColumns(format: TracepointFormat, direction: bigint): Column[] {
     decodedColumn(format, 'family', 'family', 'address-family', 'AF_INET or AF_INET6'),
     intColumn(format, 'protocol', 'protocol', 'IP protocol: 6 TCP, 17 UDP, 132 SCTP, 262 MPTCP'),
     socketAddress(format, 'saddr', 'skc_rcv_saddr', 'skc_v6_rcv_saddr', 'local address: dotted IPv4 for AF_INET, IPv6 text for AF_INET6'),
-    // inet_sport, not skc_num: closing a socket zeroes skc_num, and the last reads come after that.
-    socketPort(format, 'sport', [['inet_sock', 'inet_sport']], 'local port'),
+    socketPort(format, 'sport', INET_SPORT, 'local port'),
     socketAddress(format, 'daddr', 'skc_daddr', 'skc_v6_daddr', 'remote address: dotted IPv4 for AF_INET, IPv6 text for AF_INET6'),
-    socketPort(format, 'dport', common('skc_dport'), 'remote port'),
+    socketPort(format, 'dport', sockCommon('skc_dport'), 'remote port'),
     intColumn(format, 'sk', 'skaddr', 'kernel address of the socket: the same for every call on one connection', U64),
   ];
+}
+
+/**
+ * ioColumns on the raw tracepoints, TP_PROTO(struct sock *sk, int ret, int flags): the record's
+ * family and protocol are sk->sk_family and sk->sk_protocol, read in the socket like the rest.
+ */
+function rawIoColumns(format: TracepointFormat, direction: bigint): Column[] {
+  const [dir, bytes, family, protocol, saddr, sport, daddr, dport, skaddr] = ioColumns(format, direction);
+  const onArg = (c: Column): Column => (c.source.kind === 'pointee' ? { ...c, source: { ...c.source, pointer: 0 } } : c);
+  return [
+    dir!,
+    argColumn(bytes!, 1),
+    argMemberColumn(family!, 0, SOCK_FAMILY),
+    argMemberColumn(protocol!, 0, SOCK_PROTOCOL),
+    argSocketAddressColumn(saddr!, 0),
+    onArg(sport!),
+    argSocketAddressColumn(daddr!, 0),
+    onArg(dport!),
+    argColumn(skaddr!, 0),
+  ];
+}
+
+/** Failed calls (-EAGAIN on a non-blocking socket, …) and reads at end of stream move nothing; other families' sockets (AF_UNIX, AF_NETLINK) have no such ends. */
+function ioWhere(columns: readonly Column[]): TableCondition[] {
+  return [{ column: columns[1]!, above: 0n }, { column: columns[2]!, oneOf: [BigInt(AF_INET), BigInt(AF_INET6)] }];
 }
 
 export const socketIoTable: CuratedTable = {
@@ -49,9 +69,11 @@ export const socketIoTable: CuratedTable = {
   event: { category: 'sock', event: 'sock_send_length' },
   build(format) {
     const columns = ioColumns(format, DIRECTION.send);
-    // Failed calls (-EAGAIN on a non-blocking socket, …) and reads at end of stream move nothing;
-    // other families' sockets (AF_UNIX, AF_NETLINK) have no such ends.
-    return { columns, where: [{ column: columns[1]!, above: 0n }, { column: columns[2]!, oneOf: [BigInt(AF_INET), BigInt(AF_INET6)] }] };
+    return { columns, where: ioWhere(columns) };
   },
-  also: [{ event: { category: 'sock', event: 'sock_recv_length' }, columns: (format) => ioColumns(format, DIRECTION.receive) }],
+  raw(format) {
+    const columns = rawIoColumns(format, DIRECTION.send);
+    return { columns, where: ioWhere(columns) };
+  },
+  also: [{ event: { category: 'sock', event: 'sock_recv_length' }, columns: (format) => ioColumns(format, DIRECTION.receive), raw: (format) => rawIoColumns(format, DIRECTION.receive) }],
 };

@@ -6,8 +6,8 @@ import { intColumn } from '../curated.js';
 import { DIRECTION } from '../decoders.js';
 import type { TracepointFormat } from '../format.js';
 import { U64 } from '../types.js';
-import { constantColumn, decodedColumn, sockaddrAddressColumn, sockaddrFamilyColumn, sockaddrPortColumn } from './columns.js';
-import { socketColumns } from './tcp.js';
+import { argMemberColumn, constantColumn, decodedColumn, sockaddrAddressColumn, sockaddrFamilyColumn, sockaddrPortColumn, sockCommon } from './columns.js';
+import { rawPortColumns, rawSocketColumns, socketColumns } from './tcp.js';
 
 export const tcpRetransmitTable: CuratedTable = {
   name: 'tcp_retransmit',
@@ -20,6 +20,20 @@ export const tcpRetransmitTable: CuratedTable = {
         intColumn(format, 'sport', 'sport', 'local port'),
         intColumn(format, 'dport', 'dport', 'remote port'),
         decodedColumn(format, 'state', 'state', 'tcp-state', 'state of the connection (ESTABLISHED, …)'),
+      ],
+    };
+  },
+  // TP_PROTO(const struct sock *sk, const struct sk_buff *skb, int err): the record's state is
+  // sk->sk_state, an unsigned char it widens to an int.
+  raw(format) {
+    const state = decodedColumn(format, 'state', 'state', 'tcp-state', 'state of the connection (ESTABLISHED, …)');
+    const [sport, dport] = rawPortColumns(format);
+    return {
+      columns: [
+        ...rawSocketColumns(format),
+        { ...sport!, description: 'local port' },
+        dport!,
+        argMemberColumn(state, 0, sockCommon('skc_state'), { size: 1, signed: false }),
       ],
     };
   },

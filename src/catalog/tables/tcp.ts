@@ -9,7 +9,7 @@ import { DECODERS } from '../decoders.js';
 import type { TracepointFormat } from '../format.js';
 import type { TableCondition } from '../table.js';
 import { U64 } from '../types.js';
-import { decodedColumn, socketAddressColumn } from './columns.js';
+import { argColumn, argMemberColumn, argSocketAddressColumn, decodedColumn, INET_SPORT, sockCommon, SOCK_FAMILY, SOCK_PROTOCOL, socketAddressColumn } from './columns.js';
 
 export const IPPROTO_TCP = 6n;
 
@@ -34,6 +34,40 @@ export function socketColumns(format: TracepointFormat): Column[] {
   ];
 }
 
+/**
+ * socketColumns on a raw tracepoint whose first argument is the struct sock: the record's fields
+ * are the socket's members (TP_STORE_ADDRS: the IPv4 source is inet_saddr, the IPv6 ends
+ * sk_v6_rcv_saddr and sk_v6_daddr; the ports ntohs'd from inet_sport and inet_dport).
+ */
+export function rawSocketColumns(format: TracepointFormat): Column[] {
+  const [skaddr, family, saddr, daddr] = socketColumns(format);
+  return [
+    argColumn(skaddr!, 0),
+    argMemberColumn(family!, 0, SOCK_FAMILY),
+    argSocketAddressColumn(saddr!, 0, { v4: [['inet_sock', 'inet_saddr']], v6: sockCommon('skc_v6_rcv_saddr') }),
+    argSocketAddressColumn(daddr!, 0, { v4: sockCommon('skc_daddr'), v6: sockCommon('skc_v6_daddr') }),
+  ];
+}
+
+/** The record's ports (host order) from the socket (network order). */
+export function rawPortColumns(format: TracepointFormat): Column[] {
+  return [
+    argMemberColumn(intColumn(format, 'sport', 'sport', 'local port (0 until connect(2) has chosen one)'), 0, INET_SPORT, { bigEndian: true }),
+    argMemberColumn(intColumn(format, 'dport', 'dport', 'remote port'), 0, sockCommon('skc_dport'), { bigEndian: true }),
+  ];
+}
+
+function rawTcpOnly(format: TracepointFormat): TableCondition {
+  const protocol = tcpOnly(format);
+  return { ...protocol, column: argMemberColumn(protocol.column, 0, SOCK_PROTOCOL) };
+}
+
+// TP_PROTO(const struct sock *sk, const int oldstate, const int newstate).
+const OLDSTATE_ARG = 1;
+const NEWSTATE_ARG = 2;
+const OLDSTATE_TEXT = 'state before the change (ESTABLISHED, SYN_SENT, …)';
+const NEWSTATE_TEXT = 'state after the change';
+
 export const tcpStateTable: CuratedTable = {
   name: 'tcp_state',
   description: 'TCP socket state changes, with addresses and ports (sock:inet_sock_set_state)',
@@ -44,10 +78,21 @@ export const tcpStateTable: CuratedTable = {
         ...socketColumns(format),
         intColumn(format, 'sport', 'sport', 'local port (0 until connect(2) has chosen one)'),
         intColumn(format, 'dport', 'dport', 'remote port'),
-        decodedColumn(format, 'oldstate', 'oldstate', 'tcp-state', 'state before the change (ESTABLISHED, SYN_SENT, …)'),
-        decodedColumn(format, 'newstate', 'newstate', 'tcp-state', 'state after the change'),
+        decodedColumn(format, 'oldstate', 'oldstate', 'tcp-state', OLDSTATE_TEXT),
+        decodedColumn(format, 'newstate', 'newstate', 'tcp-state', NEWSTATE_TEXT),
       ],
       where: [tcpOnly(format)],
+    };
+  },
+  raw(format) {
+    return {
+      columns: [
+        ...rawSocketColumns(format),
+        ...rawPortColumns(format),
+        argColumn(decodedColumn(format, 'oldstate', 'oldstate', 'tcp-state', OLDSTATE_TEXT), OLDSTATE_ARG),
+        argColumn(decodedColumn(format, 'newstate', 'newstate', 'tcp-state', NEWSTATE_TEXT), NEWSTATE_ARG),
+      ],
+      where: [rawTcpOnly(format)],
     };
   },
 };
@@ -60,6 +105,13 @@ export const tcpConnectTable: CuratedTable = {
     return {
       columns: [...socketColumns(format), intColumn(format, 'dport', 'dport', 'remote port')],
       where: [tcpOnly(format), { column: intColumn(format, 'newstate', 'newstate', 'state after the change'), oneOf: [tcpState('SYN_SENT')] }],
+    };
+  },
+  raw(format) {
+    const newstate = argColumn(intColumn(format, 'newstate', 'newstate', 'state after the change'), NEWSTATE_ARG);
+    return {
+      columns: [...rawSocketColumns(format), rawPortColumns(format)[1]!],
+      where: [rawTcpOnly(format), { column: newstate, oneOf: [tcpState('SYN_SENT')] }],
     };
   },
 };
