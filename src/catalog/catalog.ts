@@ -6,7 +6,7 @@ import type { TracepointArg } from './btf-types.js';
 import { COMMON_COLUMNS, TASK_COLUMNS } from './common-columns.js';
 import { withStackColumns } from './stack-columns.js';
 import { CURATED_TABLES } from './tables/index.js';
-import type { CuratedTable, EntryRef, TracepointRef } from './curated.js';
+import type { CuratedTable, EntryRef, TableShape, TracepointRef } from './curated.js';
 import { MissingFieldError } from './curated.js';
 import { FormatParseError, parseFormat } from './format.js';
 import { pairEntry } from './pair-entries.js';
@@ -34,6 +34,8 @@ export interface CatalogEnv {
   btfTracepoint?(event: string): number | undefined;
   /** The TP_PROTO arguments of `btf_trace_<event>` after its `void *`; undefined without BTF or without the typedef. */
   btfTracepointArgs?(event: string): readonly TracepointArg[] | undefined;
+  /** Whether the kernel's BTF can be read (struct offsets); assumed when absent. */
+  btfReadable?(): boolean;
 }
 
 export const TRACEPOINT_PREFIX = 'tracepoint.';
@@ -177,8 +179,11 @@ export class Catalog {
       // The formats are read and checked either way: they say the kernel has the events.
       const format = parseFormat(text);
       const classic = t.build(format, first);
-      const raw = (this.env.hook ?? 'cheapest') === 'cheapest' && (t.also ?? []).every((o) => o.raw !== undefined) ? t.raw : undefined;
-      const shape = raw === undefined ? classic : raw(format);
+      const rawShape = (this.env.hook ?? 'cheapest') === 'cheapest' && (t.also ?? []).every((o) => o.raw !== undefined) ? t.raw?.(format) : undefined;
+      // A raw shape that reads through pointers needs BTF's offsets; without BTF the classic
+      // record has the same columns.
+      const raw = rawShape !== undefined && (!readsThroughPointers(rawShape) || (this.env.btfReadable?.() ?? true)) ? rawShape : undefined;
+      const shape = raw ?? classic;
       const onRaw = raw !== undefined;
       const source = this.sourceFor(onRaw, t.btf === true, [t.event, ...entries]);
       const common = COMMON_COLUMNS.map((c) => shape.common?.find((o) => o.name === c.name) ?? c);
@@ -306,4 +311,12 @@ function sameColumns(table: string, columns: readonly Column[], other: readonly 
   const shape = (cs: readonly Column[]): string => JSON.stringify(cs.map((c) => [c.name, c.type, c.decode ?? null, c.hidden ?? false]));
   if (shape(columns) !== shape(other)) throw new Error(`${table}: its events' columns differ: ${shape(columns)} and ${shape(other)}`);
   return other;
+}
+
+/** Whether a raw shape reads members of the structs its arguments point to (offsets from BTF). */
+function readsThroughPointers(shape: TableShape): boolean {
+  return [...shape.columns, ...(shape.where ?? []).map((w) => w.column)].some((c) => {
+    const s = c.source;
+    return s.kind === 'pointee' || s.kind === 'pointee-string' || s.kind === 'switch-state' || (s.kind === 'address' && s.socket !== undefined);
+  });
 }

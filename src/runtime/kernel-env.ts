@@ -33,6 +33,15 @@ export const kernelCatalogEnv: CatalogEnv = {
       throw e;
     }
   },
+  btfReadable() {
+    try {
+      vmlinuxBtf();
+      return true;
+    } catch (e) {
+      if (e instanceof KernelError && e.op === 'BTF') return false;
+      throw e;
+    }
+  },
   btfTracepointArgs(event) {
     try {
       return vmlinuxBtf().tracepointArgs(event);

@@ -84,7 +84,7 @@ test('SHOW TABLES lists each curated table with whether it is available, and why
     for (const name of ['exec', 'exit', 'fork', 'open', 'syscalls', 'read', 'write', 'tcp_connect', 'tcp_state', 'tcp_retransmit', 'tcp_reset', 'packet_drops', 'net_dev', 'socket_io', 'tcp_life', 'sched_switch', 'runq_latency', 'page_faults', 'signals', 'oom_kill']) {
       assert.equal(kernel.find((r) => r[0] === name)?.[2], true, name);
     }
-    assert.deepEqual(shown.find((r) => r[0] === 'tracepoint.<category>.<event>'), ['tracepoint.<category>.<event>', 'kernel', true, '40 tracepoints (listed in bpfql_tables)', 'tracepoint']);
+    assert.deepEqual(shown.find((r) => r[0] === 'tracepoint.<category>.<event>'), ['tracepoint.<category>.<event>', 'kernel', true, '41 tracepoints (listed in bpfql_tables)', 'tracepoint']);
     assert.deepEqual(shown.filter((r) => r[1] === 'catalog').map((r) => r[0]), ['bpfql_tables', 'bpfql_columns']);
     assert.deepEqual(shown.filter((r) => r[1] === 'duckdb').map((r) => r[0]), ['bpfql_runs']);
   });
@@ -95,7 +95,7 @@ test('bpfql_tables and bpfql_columns are DuckDB tables, made when first named', 
     const catalogTables = "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'bpfql%' ORDER BY 1";
     assert.deepEqual(await rows(engine, catalogTables), [['bpfql_runs']]);
     assert.deepEqual(await rows(engine, 'SELECT kind, available, count(*) FROM bpfql_tables GROUP BY ALL ORDER BY ALL'), [
-      ['curated', false, 1], ['curated', true, 22], ['tracepoint', true, 40],
+      ['curated', false, 1], ['curated', true, 22], ['tracepoint', true, 41],
     ]);
     assert.deepEqual(await rows(engine, 'SELECT name, source, reason FROM bpfql_tables WHERE NOT available'), [
       ['block_io', 'tracepoint block:block_rq_issue, tracepoint block:block_io_start paired with tracepoint block:block_rq_complete', 'this kernel has no tracepoint block:block_rq_issue'],

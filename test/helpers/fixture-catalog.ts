@@ -61,7 +61,8 @@ export function fixtureFormat(name: string): string {
  * A catalog over the fixtures, on `hook`, with `btfIds` as its BTF's btf_trace_<event> typedefs. `overrides`, by 'category/event', replaces a format's text, or with
  * undefined removes the tracepoint, as a kernel without it would.
  */
-export function fixtureCatalog(overrides: Readonly<Record<string, string | undefined>> = {}, hook?: Hook, btfIds?: Readonly<Record<string, number>>): Catalog {
+/** `btfReadable`: false for a kernel whose BTF cannot be read (raw shapes that read through pointers fall back). */
+export function fixtureCatalog(overrides: Readonly<Record<string, string | undefined>> = {}, hook?: Hook, btfIds?: Readonly<Record<string, number>>, btfReadable = true): Catalog {
   const present = Object.keys(FIXTURES).filter((k) => !(k in overrides) || overrides[k] !== undefined);
   return new Catalog({
     readFormat(category, event) {
@@ -74,6 +75,7 @@ export function fixtureCatalog(overrides: Readonly<Record<string, string | undef
     // Binaries are real files: uprobe tests compile their own.
     readBinary,
     ...(hook === undefined ? {} : { hook }),
+    btfReadable: () => btfReadable,
     // BTF ids of btf_trace_<event> typedefs by event; without them the kernel has no BTF.
     ...(btfIds === undefined ? {} : { btfTracepoint: (event: string) => btfIds[event], btfTracepointArgs: (event: string) => (btfIds[event] === undefined ? undefined : FIXTURE_ARGS[event]) }),
   });
