@@ -30,6 +30,8 @@ test('DESCRIBE tracepoint.syscalls.sys_enter_openat lists the live format\'s fie
       ['filename', 'string', 'user string (const char *)'],
       ['flags', 's32', 'int'],
       ['mode', 'u16', 'umode_t'],
+      // The per-syscall events have no raw tracepoint of their own, hence no typed arguments; every table has the current task.
+      ['current', 'struct task_struct *', 'the task the event runs in; members as <name>.<member> (DESCRIBE STRUCT task_struct)'],
       ['(source)', '', 'tracepoint syscalls:sys_enter_openat'],
     ]);
   } finally {

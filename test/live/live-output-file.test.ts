@@ -72,7 +72,8 @@ test('-o to a disk that fills while the query streams: exit 1 naming the file, w
       const kept = readFileSync(out, 'utf8');
       const lines = kept.split('\n');
       assert.equal(lines.pop(), '', 'the file ends with a whole line');
-      assert.ok(lines.length > 1000, `${lines.length} lines kept`);
+      // The batch the disk could not take is cut back whole: how many rows of the flood stay depends on how they were batched.
+      assert.ok(lines.length >= 11, `${lines.length} lines kept`);
       assert.deepEqual(lines.slice(0, 11), ['pid,comm', ...Array.from({ length: 10 }, () => `${first.pid},${comm}`)]);
       for (const l of lines.slice(11)) assert.equal(l, `${flood.pid},${comm}`);
       // The file holds what stdout got, up to where the disk filled.
