@@ -147,7 +147,7 @@ export class Catalog {
     if (curated) return this.fromCurated(curated);
     if (name.startsWith(TRACEPOINT_PREFIX)) {
       const parts = name.slice(TRACEPOINT_PREFIX.length).split('.');
-      if (parts.length === 2 && parts[0] && parts[1] === WILDCARD) return this.fromCategory(name, parts[0]);
+      if (parts.length === 2 && parts[0] && parts[1]?.endsWith(WILDCARD)) return this.fromCategory(name, parts[0], parts[1].slice(0, -WILDCARD.length));
       if (parts.length === 2 && parts[0] && parts[1]) return this.fromTracepoint(name, parts[0], parts[1]);
     }
     return { kind: 'unknown', name };
@@ -230,9 +230,10 @@ export class Catalog {
    * `tracepoint.<category>.*`: every event of the category, the first the table's source and the
    * others further events (KernelTable.also), each with the common columns and its own `probe`.
    */
-  private fromCategory(name: string, category: string): TableResolution {
+  /** Every event of `category` whose name starts with `prefix` ('' for all), one program on each. */
+  private fromCategory(name: string, category: string, prefix: string): TableResolution {
     this.tracepoints ??= this.env.listTracepoints();
-    const events: TracepointRef[] = this.tracepoints.filter((t) => t.category === category).sort((a, b) => a.event.localeCompare(b.event));
+    const events: TracepointRef[] = this.tracepoints.filter((t) => t.category === category && t.event.startsWith(prefix)).sort((a, b) => a.event.localeCompare(b.event));
     const at = (r: TracepointRef): OtherEvent => ({
       source: { kind: 'tracepoint', category, event: r.event },
       columns: withStackColumns([...COMMON_COLUMNS, probeColumn(r, events)]),
@@ -241,7 +242,7 @@ export class Catalog {
     if (first === undefined) return { kind: 'unknown', name };
     const table: KernelTable = {
       name,
-      description: `every tracepoint of ${category} (${events.length} events), one program on each`,
+      description: `every tracepoint of ${category}${prefix === '' ? '' : ` whose name starts with ${prefix}`} (${events.length} events), one program on each`,
       ...first,
       ...(rest.length > 0 ? { also: rest } : {}),
     };

@@ -31,11 +31,30 @@ export class BpfqlParser extends ExpressionGrammar {
   }
 
   private readonly tableRef = this.RULE('tableRef', (): TableRef => {
-    // A `*` part names several tables at once (`tracepoint.sched.*`); the catalog says which.
+    // A `*` part names several tables at once (`tracepoint.sched.*`), and so does a `*` written
+    // right after a name (`tracepoint.syscalls.sys_enter_*`: every event whose name starts so); the
+    // catalog says which.
     const parts: IToken[] = [this.CONSUME(T.Name)];
+    const glued = new Set<IToken>();
     this.MANY(() => {
       this.CONSUME(T.Dot);
-      parts.push(this.OR([{ ALT: () => this.CONSUME2(T.Name) }, { ALT: () => this.CONSUME(T.Star) }]));
+      this.OR([
+        {
+          ALT: () => {
+            const name = this.CONSUME2(T.Name);
+            parts.push(name);
+            this.OPTION2({
+              GATE: () => this.LA(1).startOffset === name.startOffset + name.image.length,
+              DEF: () => {
+                const star = this.CONSUME2(T.Star);
+                parts.push(star);
+                glued.add(star);
+              },
+            });
+          },
+        },
+        { ALT: () => { parts.push(this.CONSUME(T.Star)); } },
+      ]);
     });
     const call = this.OPTION(() => {
       this.CONSUME(T.LParen);
@@ -45,7 +64,7 @@ export class BpfqlParser extends ExpressionGrammar {
       return { args, close };
     });
     return this.ACTION((): TableRef => {
-      const name = parts.map(nameOf).join('.');
+      const name = parts.map((p, i) => (i === 0 || glued.has(p) ? '' : '.') + nameOf(p)).join('');
       const first = parts[0]!;
       const last = parts[parts.length - 1]!;
       if (call === undefined) return { kind: 'table', name, span: span(first.startOffset, tokenSpan(last).end) };

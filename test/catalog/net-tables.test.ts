@@ -56,7 +56,7 @@ test('socket_io: ends read through the record\'s struct sock; only calls that mo
 
 test('net_dev and packet_drops: devices by name both ways; drops with their reason', () => {
   assert.deepEqual(own(table('net_dev').columns), ['direction u8 constant direction', 'device string data-loc-string', 'len u32 field']);
-  assert.deepEqual(own(table('packet_drops').columns), ['reason u32 field drop-reason', 'protocol u16 field', 'location string kernel-symbol', 'skaddr u64 field']);
+  assert.deepEqual(own(table('packet_drops').columns), ['reason u32 field drop-reason', 'protocol u16 field', 'location string kernel-symbol', 'skaddr u64 field', 'device string pointee-string']);
 });
 
 test('drop reasons are the kernel\'s enum, named without SKB_DROP_REASON_, other subsystems\' as numbers', () => {

@@ -115,15 +115,16 @@ for (const [hook, kind] of [['cheapest', 'raw tracepoint'], ['tracepoint', 'trac
     const { run, theirs } = await withBpftrace(
       engine,
       `tracepoint:skb:kfree_skb /cgroup == ${child.cgroupId} && args->reason == ${noSocket}/ { @drops[ksym(args->location)] = count(); }`,
-      `SELECT reason, protocol, location, count(*) AS n FROM packet_drops WHERE cgroup_id = ${child.cgroupId} AND reason = 'NO_SOCKET' GROUP BY reason, protocol, location`,
+      `SELECT reason, protocol, location, device, count(*) AS n FROM packet_drops WHERE cgroup_id = ${child.cgroupId} AND reason = 'NO_SOCKET' GROUP BY reason, protocol, location, device`,
       () => child.go(),
     );
     assert.equal(run.kernel.plan.kernel.mode.kind, 'aggregate');
     assert.deepEqual(run.kernel.plan.residualFilters, []);
     // EtherType 0x0800: IPv4. Every datagram is dropped at the same place of UDP's receive path.
     assert.equal(run.rows.length, 1, JSON.stringify(run.rows));
-    const [reason, protocol, location, n] = run.rows[0]!;
-    assert.deepEqual([reason, protocol, n], ['NO_SOCKET', 2048, DATAGRAMS]);
+    const [reason, protocol, location, device, n] = run.rows[0]!;
+    // Sent to 127.0.0.1: received on the loopback device.
+    assert.deepEqual([reason, protocol, device, n], ['NO_SOCKET', 2048, 'lo', DATAGRAMS]);
     const fn = /^([\w.]+)\+0x[0-9a-f]+$/.exec(String(location))?.[1];
     assert.ok(fn !== undefined && kernelFunction(fn), `location ${String(location)} is a kernel function and offset`);
     assert.match(fn, /udp/);

@@ -45,3 +45,27 @@ test('tracepoint.sched.*: counts per probe equal bpftrace\'s tracepoint:sched:* 
     assert.ok(await cgroup.remove(5000), `${cgroup.dir} still holds processes`);
   }
 });
+
+test('tracepoint.sched.sched_process_*: counts per probe equal bpftrace\'s tracepoint:sched:sched_process_* on the same run', { skip }, async () => {
+  const w = await Workload.start('bqwildp', ['spawn', String(CHILDREN)]);
+  const cgroup = CommandCgroup.create(findCgroup2(), `bpfql-test-wildcard-prefix-${process.pid}`);
+  let bt: Bpftrace | undefined;
+  const engine = await Engine.open();
+  try {
+    writeFileSync(cgroup.procsFile, String(w.pid));
+    bt = await Bpftrace.start(`tracepoint:sched:sched_process_* /cgroup == ${cgroup.id}/ { @n[probe] = count(); }`);
+    const run = await queryDuring(engine, `SELECT probe, count(*) AS n FROM tracepoint.sched.sched_process_* WHERE cgroup_id = ${cgroup.id} GROUP BY probe`, () => w.go(), 300);
+    const theirs = Bpftrace.counts(await bt.stop(), 'n');
+    const ours = new Map(run.rows.map(([probe, n]) => [String(probe), Number(n)]));
+    assert.equal(ours.get('tracepoint:sched:sched_process_fork'), CHILDREN);
+    assert.equal(ours.get('tracepoint:sched:sched_process_exec'), CHILDREN);
+    assert.equal(ours.get('tracepoint:sched:sched_process_exit'), CHILDREN + 1);
+    assert.deepEqual(new Map([...ours].sort()), new Map([...theirs].sort()));
+    assert.equal(run.kernel.plan.kernel.mode.kind, 'aggregate');
+  } finally {
+    bt?.kill();
+    await engine.close();
+    w.remove();
+    assert.ok(await cgroup.remove(5000), `${cgroup.dir} still holds processes`);
+  }
+});

@@ -70,3 +70,13 @@ test('a category with no events is an unknown table with the closest names; the 
   assert.equal(classify('SELECT count(*) FROM tracepoint.sched.*', fixtureCatalog()), 'kernel');
   assert.equal(classify('DESCRIBE tracepoint.sched.*', fixtureCatalog()), 'kernel');
 });
+
+test('tracepoint.sched.sched_process_*: a `*` right after a name takes the events that start so', () => {
+  const p = plan('SELECT probe, count(*) FROM tracepoint.sched.sched_process_* GROUP BY probe');
+  const events = [p.kernel.source, ...(p.kernel.also ?? []).map((o) => o.source)].map((s) => (s.kind === 'tracepoint' ? s.event : s.kind));
+  assert.deepEqual(events, ['sched_process_exec', 'sched_process_exit', 'sched_process_fork']);
+  // With a space the `*` is not part of the name: the statement does not parse.
+  assert.throws(() => plan('SELECT count(*) FROM tracepoint.sched.sched_process_ * GROUP BY probe'), QueryError);
+  // No event starts so: an unknown table.
+  assert.throws(() => plan('SELECT count(*) FROM tracepoint.sched.nothing_*'), (e: unknown) => e instanceof QueryError && e.diagnostics[0]!.code === 'unknown-table');
+});

@@ -1,11 +1,11 @@
 // Packets: the ones the kernel drops, with its reason (skb:kfree_skb, as dropwatch and bcc's
 // tcpdrop), and the ones devices send and receive (net:net_dev_xmit, net:netif_receive_skb).
-import type { Column } from '../column.js';
+import type { Column, MemberPath } from '../column.js';
 import type { CuratedTable } from '../curated.js';
-import { intColumn } from '../curated.js';
+import { intColumn, requireField } from '../curated.js';
 import { DIRECTION } from '../decoders.js';
 import type { TracepointFormat } from '../format.js';
-import { U64 } from '../types.js';
+import { STRING, U64 } from '../types.js';
 import { argColumn, argMemberColumn, argStringColumn, constantColumn, decodedColumn, kernelSymbolColumn, stringColumn } from './columns.js';
 
 function dropColumns(format: TracepointFormat): Column[] {
@@ -14,7 +14,17 @@ function dropColumns(format: TracepointFormat): Column[] {
     intColumn(format, 'protocol', 'protocol', 'EtherType of the packet: 2048 IPv4, 34525 IPv6, 2054 ARP'),
     kernelSymbolColumn(format, 'location', 'location', 'the kernel code that dropped it, as function+0xoffset (kstack says how it got there)'),
     intColumn(format, 'rx_sk', 'skaddr', 'kernel address of the receiving socket (0 when none)', U64),
+    deviceColumn(requireField(format, 'skbaddr').offset),
   ];
+}
+
+/** IFNAMSIZ: a device name and its NUL. */
+const DEVICE_NAME_BYTES = 16;
+/** skb->dev->name from the skb pointer at `pointer` in the context (the record's skbaddr, or the raw hook's first argument). */
+const SKB_DEVICE: readonly MemberPath[] = [[['sk_buff', 'dev']], [['net_device', 'name']]];
+
+function deviceColumn(pointer: number): Column {
+  return { name: 'device', type: STRING, source: { kind: 'pointee-string', pointer, hops: SKB_DEVICE, size: DEVICE_NAME_BYTES }, description: "network device the packet was on (lo, eth0, …; '' when it had none)" };
 }
 
 export const packetDropsTable: CuratedTable = {
@@ -28,7 +38,7 @@ export const packetDropsTable: CuratedTable = {
   // where the format has rx_sk (6.11 on); the record's protocol is ntohs(skb->protocol).
   raw(format) {
     const [reason, protocol, location, skaddr] = dropColumns(format);
-    return { columns: [argColumn(reason!, 2), argMemberColumn(protocol!, 0, [['sk_buff', 'protocol']], { bigEndian: true }), argColumn(location!, 1), argColumn(skaddr!, 3)] };
+    return { columns: [argColumn(reason!, 2), argMemberColumn(protocol!, 0, [['sk_buff', 'protocol']], { bigEndian: true }), argColumn(location!, 1), argColumn(skaddr!, 3), deviceColumn(0)] };
   },
 };
 
