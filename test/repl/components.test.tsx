@@ -107,7 +107,7 @@ test('LiveView: a streamed query shows its latest rows that fit, the rows counte
     '1099 | true',
     '(the latest 5 of 100 rows)',
   ].join('\n'));
-  // Fewer rows than fit: all of them, counted as any result.
+  // Fewer rows than fit: all of them, counted like every other result.
   rerender(<LiveView running={{ ...running, streamed: { columns, rows: [[7, 'sh']], total: 1 } }} width={99} height={12} />);
   assert.match(plain(lastFrame()), / 1 row {2}· {2}0 lost[^]*pid \| comm\n-+\+-+\n {2}7 \| sh\n\(1 row\)$/);
   unmount();
