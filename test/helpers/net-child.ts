@@ -48,12 +48,18 @@ export class NetChild {
 
   /**
    * Starts net-traffic.ts (or `program`, which talks the same way) with `args`, in its own cgroup
-   * and, with `netns`, that namespace; resolves once it waits for go().
+   * and, with `netns`, that namespace, and with `cpu` on that CPU alone; resolves once it waits
+   * for go().
    */
-  static async start(args: readonly string[], netns?: string, program?: string): Promise<NetChild> {
+  static async start(args: readonly string[], where: { readonly netns?: string; readonly program?: string; readonly cpu?: number | undefined } = {}): Promise<NetChild> {
     const cgroup = CommandCgroup.create(findCgroup2(), `bpfql-test-net-${process.pid}-${++made}`);
-    const argv = [...(program === undefined ? [process.execPath, fromRoot('dist', 'test', 'helpers', 'net-traffic.js')] : [program]), ...args];
-    const child = netns === undefined ? spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] }) : spawn('ip', ['netns', 'exec', netns, ...argv], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const argv = [
+      ...(where.netns === undefined ? [] : ['ip', 'netns', 'exec', where.netns]),
+      ...(where.cpu === undefined ? [] : ['taskset', '-c', String(where.cpu)]),
+      ...(where.program === undefined ? [process.execPath, fromRoot('dist', 'test', 'helpers', 'net-traffic.js')] : [where.program]),
+      ...args,
+    ];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     const lines: string[] = [];
     try {

@@ -25,6 +25,9 @@ export class VethPair {
     readonly addrB: string,
   ) {}
 
+  /** The one CPU the processes talking over the link run on (see clean()), or undefined for any. */
+  cpu: number | undefined;
+
   /** Namespaces <tag>a/<tag>b with devices up, IPv4 only (no IPv6 chatter on the link), neighbours fixed. */
   static create(): VethPair {
     const n = ++made;
@@ -54,13 +57,42 @@ export class VethPair {
   }
 
   /**
-   * A retransmission timeout of at least 5 s on the link (both ends' route): on a busy machine an
-   * ACK can come later than the 200 ms minimum, and TCP then sends again what was never lost.
+   * Makes it a link on which TCP sends nothing again that was not lost, however busy the machine:
+   * - a retransmission timeout of at least 5 s (both ends' route): an ACK can come later than the
+   *   200 ms minimum;
+   * - one CPU for everything on it (`cpu`, which the processes talking over it must be started
+   *   on, see NetChild): a veth hands each packet to the backlog of the CPU that sends it, and a
+   *   connection sends both from its process and from the softirq its ACKs arrive in, so two
+   *   CPUs deliver its packets out of order now and then. RACK then takes a packet that is
+   *   merely late for lost and sends it again at once (seen here: TCPSACKReorder and
+   *   TCPSpuriousRtxHostQueues in the namespace's counters); this kernel no longer lets RACK be
+   *   turned off (tcp_recovery=0 and tcp_reordering=300 changed nothing).
    * A link meant to show no retransmits needs this; a lossy one recovers sooner without it.
    */
-  patientRetransmits(): void {
+  clean(): void {
     const subnet = `${this.addrA.slice(0, this.addrA.lastIndexOf('.'))}.0/24`;
     for (const [ns, dev] of [[this.nsA, this.devA], [this.nsB, this.devB]] as const) ip('-n', ns, 'route', 'replace', subnet, 'dev', dev, 'rto_min', '5s');
+    this.cpu = 0;
+  }
+
+  /**
+   * The TCP and IP counters of both namespaces that are not zero, `ns:Name=value` (from their
+   * /proc/net/snmp and /proc/net/netstat), for a failure message: they say why TCP sent again.
+   */
+  counters(): string {
+    const out: string[] = [];
+    for (const ns of [this.nsA, this.nsB]) {
+      for (const file of ['/proc/net/snmp', '/proc/net/netstat']) {
+        const lines = execFileSync('ip', ['netns', 'exec', ns, 'cat', file], { encoding: 'utf8' }).trim().split('\n');
+        for (let i = 0; i + 1 < lines.length; i += 2) {
+          const names = lines[i]!.split(/\s+/);
+          const values = lines[i + 1]!.split(/\s+/);
+          if (!/^(Tcp|TcpExt|Ip|IpExt):$/.test(names[0]!)) continue;
+          names.slice(1).forEach((n, j) => values[j + 1] !== '0' && out.push(`${ns.slice(-1)}:${n}=${values[j + 1]}`));
+        }
+      }
+    }
+    return out.join(' ');
   }
 
   /** Runs nft with `args` in namespace B. */

@@ -265,11 +265,11 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
       link.nftB('add', 'table', 'inet', 't');
       link.nftB('add', 'chain', 'inet', 't', 'c', '{ type filter hook input priority 0; }');
       link.nftB('add', 'rule', 'inet', 't', 'c', 'tcp', 'dport', '5004', 'numgen', 'random', 'mod', '10', '0', 'drop');
-      server = await NetChild.start(['serve', link.addrB, '5004'], link.nsB);
+      server = await NetChild.start(['serve', link.addrB, '5004'], { netns: link.nsB });
       server.go().catch(() => {});
       const rows = await runTool('tcpretrans', async () => {
         // Some 160 segments of 64 kB: a tenth of them lost is never none.
-        const c = await NetChild.start(['send', link.addrB, '5004', '10000000'], link.nsA);
+        const c = await NetChild.start(['send', link.addrB, '5004', '10000000'], { netns: link.nsA });
         try {
           await c.go();
         } finally {

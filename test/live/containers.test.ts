@@ -3,16 +3,16 @@
 // filters on them in the kernel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { CGROUP_SET_MORE_OFFSET, CGROUP_SET_SLOTS, hashMapOf } from '../../src/bpf-templates/cgroup-sets.js';
 import { Engine, type Outcome } from '../../src/engine/engine.js';
 import { ContainerHost, type Container } from '../helpers/containers.js';
 import { kernelSkip, NamedProgram, uniqueComm } from '../helpers/workload.js';
+import { Bpftrace, bpftraceSkip } from '../helpers/bpftrace.js';
 
 const skip = kernelSkip();
-const noBpftrace = existsSync('/usr/bin/bpftrace') ? false : 'bpftrace is not installed';
+const noBpftrace = bpftraceSkip();
 
 /** Runs `sql`, starting the workload once the program is attached and ending the query when it is done. */
 async function during(engine: Engine, sql: string, workload: () => Promise<void>): Promise<Outcome> {
@@ -254,25 +254,17 @@ test('the counts per container are bpftrace\'s counts per cgroup id on the same 
   const host = new ContainerHost();
   const prog = new NamedProgram(uniqueComm('bqb'));
   const engine = await Engine.open();
-  const bt = spawn('/usr/bin/bpftrace', ['-e', `BEGIN { printf("ready\\n"); } tracepoint:sched:sched_process_exec /comm == "${prog.comm}"/ { @[cgroup] = count(); }`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  bt.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  // 'close', not 'exit': the map bpftrace prints as it exits must have been read.
-  const btDone = new Promise<void>((resolve) => bt.on('close', () => resolve()));
+  let bt: Bpftrace | undefined;
   try {
     host.env();
-    await new Promise<void>((resolve, reject) => {
-      bt.stdout.on('data', () => /ready/.test(out) && resolve());
-      void btDone.then(() => reject(new Error(`bpftrace ended: ${out}`)));
-    });
+    bt = await Bpftrace.start(`tracepoint:sched:sched_process_exec /comm == "${prog.comm}"/ { @[cgroup] = count(); }`);
     const containers = [host.container('docker'), host.container('containerd'), host.container('cri-o')];
     const outcome = await during(engine,
       `SELECT cgroup_id, container_id, count(*) AS n FROM exec WHERE comm = '${prog.comm}' GROUP BY cgroup_id, container_id`,
       async () => {
         await Promise.all(containers.map((c, i) => execs(c, prog, 4 + 3 * i)));
       });
-    bt.kill('SIGINT');
-    await btDone;
+    const out = await bt.stop();
     const theirs = new Map([...out.matchAll(/^@\[(\d+)\]: (\d+)$/gm)].map((m) => [BigInt(m[1]!), Number(m[2])]));
     const ours = new Map(rows(outcome).map((r) => [BigInt(r[0] as number), Number(r[2])]));
     assert.deepEqual(ours, theirs, out);
@@ -280,7 +272,7 @@ test('the counts per container are bpftrace\'s counts per cgroup id on the same 
       containers.map((c, i) => [4 + 3 * i, c.id]));
     for (const c of containers) await c.remove();
   } finally {
-    if (bt.exitCode === null) bt.kill('SIGKILL');
+    bt?.kill();
     await engine.close();
     prog.remove();
     host.remove();

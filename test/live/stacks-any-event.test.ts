@@ -6,14 +6,14 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Engine, type Outcome } from '../../src/engine/engine.js';
 import { CProgram } from '../helpers/c-program.js';
 import { kernelSkip, uniqueComm } from '../helpers/workload.js';
+import { Bpftrace, bpftraceSkip } from '../helpers/bpftrace.js';
 
 const skip = kernelSkip();
-const noBpftrace = existsSync('/usr/bin/bpftrace') ? false : 'bpftrace is not installed';
+const noBpftrace = bpftraceSkip();
 
 /** getppid (110 on x86_64) by the syscall instruction itself: no libc frame without a frame pointer in the stack. */
 const SOURCE = `
@@ -127,24 +127,15 @@ const ownFrames = (stack: string): string => stack.split(';').filter((f) => OWN.
 
 test('the same stacks as bpftrace\'s kstack and ustack on the same calls', { skip: skip || noBpftrace }, async () => {
   const comm = prog!.name;
-  const bt = spawn('/usr/bin/bpftrace', ['-e', `BEGIN { printf("ready\\n"); } tracepoint:syscalls:sys_enter_getppid /comm == "${comm}"/ { @k[kstack] = count(); @u[ustack] = count(); }`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const bt = await Bpftrace.start(`tracepoint:syscalls:sys_enter_getppid /comm == "${comm}"/ { @k[kstack] = count(); @u[ustack] = count(); }`);
   let out = '';
-  bt.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  // 'close', not 'exit': the maps bpftrace prints as it exits must all have been read.
-  const btDone = new Promise<void>((resolve) => bt.on('close', () => resolve()));
   try {
-    await new Promise<void>((resolve, reject) => {
-      // BEGIN runs once every probe is attached ("Attaching" comes before).
-      bt.stdout.on('data', () => /ready/.test(out) && resolve());
-      void btDone.then(() => reject(new Error(`bpftrace ended: ${out}`)));
-    });
     const [k, u] = await runAll([
       `SELECT kstack, count(*) FROM tracepoint.syscalls.sys_enter_getppid WHERE comm = '${comm}' GROUP BY kstack`,
       `SELECT ustack, count(*) FROM tracepoint.syscalls.sys_enter_getppid WHERE comm = '${comm}' GROUP BY ustack`,
     ], async () => {
       // bpftrace names user frames as it prints, at exit: the program must still be there.
-      bt.kill('SIGINT');
-      await btDone;
+      out = await bt.stop();
     });
     const theirK = bpftraceStacks(out, 'k');
     assert.deepEqual(new Map(k!.map((r) => [r[0] as string, Number(r[1])])), theirK, out);
@@ -153,6 +144,6 @@ test('the same stacks as bpftrace\'s kstack and ustack on the same calls', { ski
     assert.deepEqual(ours, theirU, out);
     assert.equal(theirU.length, 2, out);
   } finally {
-    if (bt.exitCode === null) bt.kill('SIGKILL');
+    bt.kill();
   }
 });

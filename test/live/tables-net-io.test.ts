@@ -3,12 +3,11 @@
 // same totals as bpftrace on the same tracepoints.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { Engine } from '../../src/engine/engine.js';
 import { NetChild, reply } from '../helpers/net-child.js';
 import { queryDuring } from '../helpers/query-during.js';
 import { kernelSkip } from '../helpers/workload.js';
+import { Bpftrace, bpftraceSkip } from '../helpers/bpftrace.js';
 
 const skip = kernelSkip();
 const SIZES = [1, 7, 100, 1460, 4096, 65536, 100_001, 1_000_000, 3_000_000, 10_000_000];
@@ -16,32 +15,23 @@ const SIZES = [1, 7, 100, 1460, 4096, 65536, 100_001, 1_000_000, 3_000_000, 10_0
 /** bpftrace summing what socket_io sums, per direction, for one cgroup. */
 function bpftraceSums(cgroupId: bigint): string {
   return `
-BEGIN { printf("ready\\n"); }
 tracepoint:sock:sock_send_length /cgroup == ${cgroupId} && args->ret > 0 && (args->family == 2 || args->family == 10)/ { @bytes["send"] = sum(args->ret); }
 tracepoint:sock:sock_recv_length /cgroup == ${cgroupId} && args->ret > 0 && (args->family == 2 || args->family == 10)/ { @bytes["receive"] = sum(args->ret); }`;
 }
 
 for (const host of ['127.0.0.1', '::1']) {
-  test(`socket_io over ${host}: bytes sent and received per connection, exact for 10 sizes (1 B to 10 MB), and bpftrace's totals`, { skip: skip || (existsSync('/usr/bin/bpftrace') ? false : 'bpftrace is not installed') }, async () => {
+  test(`socket_io over ${host}: bytes sent and received per connection, exact for 10 sizes (1 B to 10 MB), and bpftrace's totals`, { skip: skip || bpftraceSkip() }, async () => {
     const child = await NetChild.start(['loopback', host, ...SIZES.map(String)]);
-    const bt = spawn('/usr/bin/bpftrace', ['-e', bpftraceSums(child.cgroupId)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    bt.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const btDone = new Promise<void>((resolve) => bt.on('close', () => resolve()));
+    const bt = await Bpftrace.start(bpftraceSums(child.cgroupId));
     const engine = await Engine.open();
     try {
-      await new Promise<void>((resolve, reject) => {
-        bt.stdout.on('data', () => /ready/.test(out) && resolve());
-        void btDone.then(() => reject(new Error(`bpftrace ended: ${out}`)));
-      });
       let transfers: Awaited<ReturnType<NetChild['go']>> = [];
       const run = await queryDuring(
         engine,
         `SELECT direction, family, saddr, sport, daddr, dport, sum(bytes) AS bytes FROM socket_io WHERE cgroup_id = ${child.cgroupId} GROUP BY direction, family, saddr, sport, daddr, dport`,
         async () => (transfers = await child.go()),
       );
-      bt.kill('SIGINT');
-      await btDone;
+      const out = await bt.stop();
       assert.equal(run.kernel.plan.kernel.mode.kind, 'aggregate');
       assert.deepEqual(run.kernel.plan.residualFilters, []);
       assert.equal(transfers.length, SIZES.length);
@@ -57,11 +47,11 @@ for (const host of ['127.0.0.1', '::1']) {
         want.set(`receive ${family} ${host} ${t.clientPort} ${host} ${t.serverPort}`, t.received);
       }
       assert.deepEqual(got, want);
-      const theirs = new Map([...out.matchAll(/@bytes\[(\w+)\]: (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+      const theirs = Bpftrace.counts(out, 'bytes');
       const total = (direction: string): number => [...got].filter(([k]) => k.startsWith(`${direction} `)).reduce((n, [, v]) => n + v, 0);
       assert.deepEqual(theirs, new Map([['send', total('send')], ['receive', total('receive')]]));
     } finally {
-      if (bt.exitCode === null) bt.kill('SIGKILL');
+      bt.kill();
       await engine.close();
       await child.stop();
     }

@@ -1,7 +1,5 @@
 // `sched_switch` and `runq_latency`: a workload that sleeps a known number of times; sched_switch
 // on both hooks.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +8,7 @@ import { Workload, workloadSkip } from '../helpers/c-workload.js';
 import { engineOn, hookOf } from '../helpers/hook-engine.js';
 import { queryDuring } from '../helpers/query-during.js';
 import { kernelSkip } from '../helpers/workload.js';
+import { Bpftrace, bpftraceSkip } from '../helpers/bpftrace.js';
 
 const skip = kernelSkip() || workloadSkip();
 const SLEEPS = 30;
@@ -35,7 +34,6 @@ for (const [hook, kind] of [['cheapest', 'raw tracepoint'], ['tracepoint', 'trac
 /** bpftrace, counting what runqlat counts for tasks named in `comms`: waits from wakeup, new task or preemption to switch-in. */
 function runqlatBpftrace(comms: readonly string[]): string {
   return `
-BEGIN { printf("ready\\n"); }
 tracepoint:sched:sched_wakeup, tracepoint:sched:sched_wakeup_new { @q[args->pid] = nsecs; }
 tracepoint:sched:sched_switch {
   if ((args->prev_state & 0xff) == 0 && args->prev_pid != 0) { @q[args->prev_pid] = nsecs; }
@@ -47,7 +45,7 @@ tracepoint:sched:sched_switch {
 
 const ROUNDS = 200;
 
-test('runq_latency counts what runqlat counts: the same waits as bpftrace on the same run', { skip: skip || (existsSync('/usr/bin/bpftrace') ? false : 'bpftrace is not installed') }, async () => {
+test('runq_latency counts what runqlat counts: the same waits as bpftrace on the same run', { skip: skip || bpftraceSkip() }, async () => {
   // Two workloads under names of their own: two processes pass a byte back and forth, each pass
   // waking the other; and more busy children than CPUs start as new tasks and preempt each other
   // while runnable. Every wakeup comes from a task, not an interrupt, so no BPF program is
@@ -55,25 +53,16 @@ test('runq_latency counts what runqlat counts: the same waits as bpftrace on the
   const cpus = availableParallelism();
   const w = await Workload.start('bqrq', ['pingpong', String(ROUNDS)]);
   const busy = await Workload.start('bqbusy', ['compete', String(cpus + 1), '300']);
-  const bt = spawn('/usr/bin/bpftrace', ['-e', runqlatBpftrace([w.comm, busy.comm])], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  bt.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const btDone = new Promise<void>((resolve) => bt.on('close', () => resolve()));
+  const bt = await Bpftrace.start(runqlatBpftrace([w.comm, busy.comm]));
   const engine = await Engine.open();
   try {
-    await new Promise<void>((resolve, reject) => {
-      // BEGIN runs once every probe is attached ("Attaching" is printed before they are).
-      bt.stdout.on('data', () => /ready/.test(out) && resolve());
-      void btDone.then(() => reject(new Error(`bpftrace ended: ${out}`)));
-    });
     const run = await queryDuring(
       engine,
       `SELECT task_comm, count(*) AS n, max(latency_ns) < 1000000000 AS bounded FROM runq_latency WHERE task_comm = '${w.comm}' OR task_comm = '${busy.comm}' GROUP BY task_comm ORDER BY task_comm`,
       () => Promise.all([w.go(), busy.go()]),
     );
-    bt.kill('SIGINT');
-    await btDone;
-    const theirs = new Map([...out.matchAll(/@n\[(\w+)\]: (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+    const out = await bt.stop();
+    const theirs = Bpftrace.counts(out, 'n');
     // At least one wait per pass each way; one per new task, and more as they preempt each other.
     assert.ok(theirs.get(w.comm)! >= 2 * ROUNDS, out);
     assert.ok(theirs.get(busy.comm)! > 2 * (cpus + 1), out);
@@ -83,7 +72,7 @@ test('runq_latency counts what runqlat counts: the same waits as bpftrace on the
     // program running on their CPU, bpftrace's among them.)
     assert.equal(run.kernel.completeness.lostPairs, 0);
   } finally {
-    if (bt.exitCode === null) bt.kill('SIGKILL');
+    bt.kill();
     await engine.close();
     w.remove();
     busy.remove();

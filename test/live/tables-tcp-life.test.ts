@@ -47,9 +47,9 @@ function comm(pid: number): string {
 /** A server and a client child of the peers, the server listening on a free port. */
 async function peers(program: CProgram, host: string, sizes: readonly number[]): Promise<{ server: NetChild; client: NetChild; port: number }> {
   const port = await freePort(host);
-  const server = await NetChild.start(['server', host, String(port), String(sizes.length)], undefined, program.path);
+  const server = await NetChild.start(['server', host, String(port), String(sizes.length)], { program: program.path });
   try {
-    return { server, client: await NetChild.start(['client', host, String(port), ...sizes.map(String)], undefined, program.path), port };
+    return { server, client: await NetChild.start(['client', host, String(port), ...sizes.map(String)], { program: program.path }), port };
   } catch (e) {
     await server.stop();
     throw e;
