@@ -168,9 +168,14 @@ const CHECKS: Readonly<Record<string, () => Promise<void>>> = {
       const rows = await runTool('offcputime', () => w.go(), 0, { cgroupId: cgroup.id });
       const sleeps = rows.filter((r) => /(^|;)do_nanosleep\+0x[0-9a-f]+;/.test(String(r.kstack)));
       assert.equal(sleeps.length, 1, JSON.stringify(rows));
-      // A sleep the thread was preempted in before it slept shows as a preemption instead.
+      // A sleep the thread was preempted in before it slept shows as a preemption instead. And
+      // one sleep may be missing for a reason outside bpfql, measured on this machine: the
+      // kernel delivers no sched_switch whose `prev` is one of the sandbox's own PID 1 threads
+      // (tokio-rt-worker) to any BPF program, tp_btf, raw or classic (bpftrace misses the same
+      // switches), so a thread that such a thread hands the CPU to comes back unseen, and its
+      // next switch-out starts a new period. It happened in about 1 run in 10 on a busy CPU.
       const n = Number(sleeps[0]!.n);
-      assert.ok(n <= 30 && n >= 30 - (rows.length - 1), JSON.stringify(rows));
+      assert.ok(n <= 30 && n >= 30 - (rows.length - 1) - 1, JSON.stringify(rows));
       assert.ok(Number(sleeps[0]!.off_us) >= n * 20_000, JSON.stringify(rows));
     } finally {
       w.remove();
