@@ -2,10 +2,12 @@
 // programs are bpf-templates/cgroup-events.ts). Attached before the tree is walked, so a cgroup is
 // in the walk, in the events, or in both; never in neither.
 import { assemble } from '../bpf/index.js';
-import { CGROUP_EVENT_KINDS, CGROUP_EVENTS_MAP, CGROUP_PATH_BYTES, CGROUP_RECORD, cgroupEventProgram, cgroupEventsMap } from '../bpf-templates/cgroup-events.js';
-import type { CgroupEventKind } from '../bpf-templates/cgroup-events.js';
+import { CGROUP_EVENT_KINDS, CGROUP_EVENTS_MAP, CGROUP_PATH_BYTES, CGROUP_RECORD, cgroupEventProgram, cgroupEventRawProgram, cgroupEventsMap } from '../bpf-templates/cgroup-events.js';
+import type { CgroupBtfOffsets, CgroupEventKind } from '../bpf-templates/cgroup-events.js';
 import { parseFormat } from '../catalog/format.js';
-import { attachTracepoint } from '../kernel/attach.js';
+import { attachRawTracepoint, attachTracepoint } from '../kernel/attach.js';
+import { vmlinuxBtf } from '../kernel/btf.js';
+import { KernelError } from '../kernel/errors.js';
 import { Collection } from '../kernel/collection.js';
 import { RingBuffer } from '../kernel/ringbuf.js';
 import type { Closeable } from '../kernel/scope.js';
@@ -25,21 +27,29 @@ export interface CgroupEvent {
 export class CgroupWatch implements Closeable {
   private constructor(private readonly scope: KernelScope, private readonly ring: RingBuffer) {}
 
-  /** Loads and attaches both programs; a KernelError (nothing left open) when the kernel refuses. */
+  /**
+   * Loads and attaches both programs, on the raw tracepoints where the kernel's BTF gives the
+   * cgroup's fields (a BPF link each: detached in microseconds at exit), else on the classic
+   * ones; a KernelError (nothing left open) when the kernel refuses.
+   */
   static start(): CgroupWatch {
     const scope = new KernelScope();
     try {
+      const offsets = cgroupOffsets();
       const loaded = scope.add(Collection.load({
         maps: [cgroupEventsMap],
         programs: CGROUP_EVENT_KINDS.map((kind) => ({
           name: `bpfql_cg_${kind}`,
-          type: 'tracepoint',
-          assembled: assemble(cgroupEventProgram(kind, parseFormat(readFormat('cgroup', `cgroup_${kind}`)))),
+          type: offsets === undefined ? 'tracepoint' : 'raw_tracepoint',
+          assembled: assemble(offsets === undefined ? cgroupEventProgram(kind, parseFormat(readFormat('cgroup', `cgroup_${kind}`))) : cgroupEventRawProgram(kind, offsets)),
           license: 'GPL',
         })),
         mapNamePrefix: 'bpfql_',
       }));
-      CGROUP_EVENT_KINDS.forEach((kind, i) => scope.add(attachTracepoint(loaded.programs[i]!, 'cgroup', `cgroup_${kind}`)));
+      CGROUP_EVENT_KINDS.forEach((kind, i) => {
+        const prog = loaded.programs[i]!;
+        scope.add(offsets === undefined ? attachTracepoint(prog, 'cgroup', `cgroup_${kind}`) : attachRawTracepoint(prog, `cgroup_${kind}`));
+      });
       const ring = scope.add(new RingBuffer(loaded.maps.get(CGROUP_EVENTS_MAP)!));
       return new CgroupWatch(scope, ring);
     } catch (e) {
@@ -66,5 +76,21 @@ export class CgroupWatch implements Closeable {
 
   close(): void {
     this.scope.closeAll();
+  }
+}
+
+/** The cgroup's fields in the running kernel's BTF; undefined without readable BTF. */
+function cgroupOffsets(): CgroupBtfOffsets | undefined {
+  try {
+    const btf = vmlinuxBtf();
+    return {
+      root: btf.memberOffset('cgroup', 'root'),
+      kn: btf.memberOffset('cgroup', 'kn'),
+      hierarchyId: btf.memberOffset('cgroup_root', 'hierarchy_id'),
+      knId: btf.memberOffset('kernfs_node', 'id'),
+    };
+  } catch (e) {
+    if (e instanceof KernelError && e.op === 'BTF') return undefined;
+    throw e;
   }
 }
