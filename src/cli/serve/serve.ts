@@ -20,6 +20,7 @@ import { OtlpSink } from './otlp-sink.js';
 import { VERSION } from '../../engine/version.js';
 import { HistoryPathError } from '../../store/history-paths.js';
 import { HistorySink } from '../../store/history-sink.js';
+import { IdleGc } from './idle-gc.js';
 
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -112,11 +113,14 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
       return ExitCode.runtime;
     }
     let attached = 0;
+    const idleGc = new IdleGc();
     const set = new MetricSet(engine, {
       constLabels,
       maxSeries: opts.maxSeries,
       runTime: () => opts.bpfStats || runTimeStatsOn(),
       onWindow: (w) => {
+        // What the window left in DuckDB is freed in the quiet after the round (idle-gc.ts).
+        idleGc.windowClosed();
         if (sinks.length === 0) return;
         const all = families();
         for (const s of sinks) s.window(w, all);
@@ -157,6 +161,7 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
       if (signals.endAsked) signals.end();
     });
     await ended;
+    idleGc.stop();
     await close(server);
     await set.stopAll();
     await Promise.all(sinks.map((s) => s.close()));
