@@ -56,46 +56,29 @@ export interface CgroupBtfOffsets {
  */
 export function cgroupEventRawProgram(kind: CgroupEventKind, o: CgroupBtfOffsets): Item[] {
   const scratch = -8;
-  return [
-    comment('r6 = context: (u64 cgrp, u64 path)', mov.reg(R6, R1)),
-    comment('v2 hierarchy only: cgrp->root', st.dw(R10, scratch, 0)),
-    mov.reg(R1, R10), add.imm(R1, scratch), mov.imm(R2, 8),
-    ldx.dw(R3, R6, 0), add.imm(R3, o.root),
-    call(Helper.probeReadKernel),
-    comment('->hierarchy_id', ldx.dw(R3, R10, scratch)),
-    st.dw(R10, scratch, 0),
-    mov.reg(R1, R10), add.imm(R1, scratch), mov.imm(R2, 4), add.imm(R3, o.hierarchyId),
-    call(Helper.probeReadKernel),
-    jne.imm(R0, 0, 'out'),
-    ldx.w(R1, R10, scratch),
-    jne.imm(R1, V2_HIERARCHY, 'out'),
-    comment('reserve a record', ldMap(R1, CGROUP_EVENTS_MAP)),
-    mov.imm(R2, CGROUP_RECORD.size),
-    mov.imm(R3, 0),
-    call(Helper.ringbufReserve),
-    jeq.imm(R0, 0, 'out'),
-    mov.reg(R7, R0),
-    st.dw(R7, CGROUP_RECORD.kind, CGROUP_EVENT_KINDS.indexOf(kind)),
-    comment('id: cgrp->kn', mov.reg(R1, R7)), add.imm(R1, CGROUP_RECORD.id), mov.imm(R2, 8),
-    ldx.dw(R3, R6, 0), add.imm(R3, o.kn),
-    call(Helper.probeReadKernel),
-    comment('->id', ldx.dw(R3, R7, CGROUP_RECORD.id)),
-    mov.reg(R1, R7), add.imm(R1, CGROUP_RECORD.id), mov.imm(R2, 8), add.imm(R3, o.knId),
-    call(Helper.probeReadKernel),
-    call(Helper.ktimeGetNs),
-    stx.dw(R7, CGROUP_RECORD.time, R0),
-    comment('path: the argument', mov.reg(R1, R7)),
-    add.imm(R1, CGROUP_RECORD.path),
-    mov.imm(R2, CGROUP_PATH_BYTES),
-    ldx.dw(R3, R6, 8),
-    call(Helper.probeReadKernelStr),
-    mov.reg(R1, R7),
-    mov.imm(R2, RB_NO_WAKEUP),
-    call(Helper.ringbufSubmit),
-    label('out'),
-    mov.imm(R0, 0),
-    exit(),
-  ];
+  return cgroupEventSkeleton(kind, {
+    hierarchy: [
+      comment('cgrp->root', st.dw(R10, scratch, 0)),
+      mov.reg(R1, R10), add.imm(R1, scratch), mov.imm(R2, 8),
+      ldx.dw(R3, R6, 0), add.imm(R3, o.root),
+      call(Helper.probeReadKernel),
+      comment('->hierarchy_id', ldx.dw(R3, R10, scratch)),
+      st.dw(R10, scratch, 0),
+      mov.reg(R1, R10), add.imm(R1, scratch), mov.imm(R2, 4), add.imm(R3, o.hierarchyId),
+      call(Helper.probeReadKernel),
+      jne.imm(R0, 0, 'out'),
+      ldx.w(R1, R10, scratch),
+    ],
+    id: [
+      comment('cgrp->kn', mov.reg(R1, R7)), add.imm(R1, CGROUP_RECORD.id), mov.imm(R2, 8),
+      ldx.dw(R3, R6, 0), add.imm(R3, o.kn),
+      call(Helper.probeReadKernel),
+      comment('->id', ldx.dw(R3, R7, CGROUP_RECORD.id)),
+      mov.reg(R1, R7), add.imm(R1, CGROUP_RECORD.id), mov.imm(R2, 8), add.imm(R3, o.knId),
+      call(Helper.probeReadKernel),
+    ],
+    path: [comment('path: the second argument', ldx.dw(R3, R6, 8))],
+  });
 }
 
 /** The program for one of the two events on the classic tracepoint, whose record layout `format` gives. */
@@ -103,10 +86,23 @@ export function cgroupEventProgram(kind: CgroupEventKind, format: TracepointForm
   const root = fieldOffset(format, 'root');
   const id = fieldOffset(format, 'id');
   const path = fieldOffset(format, 'path');
+  return cgroupEventSkeleton(kind, {
+    hierarchy: [ldx.w(R1, R6, root)],
+    id: [ldx.dw(R1, R6, id), stx.dw(R7, CGROUP_RECORD.id, R1)],
+    path: [comment('path: __data_loc string, its offset in the low 16 bits', ldx.w(R3, R6, path)), and.imm(R3, 0xffff), add.reg(R3, R6)],
+  });
+}
+
+/**
+ * What both hooks' programs do, with the parts that read the event: `hierarchy` leaves the
+ * cgroup's hierarchy id in R1 (or jumps to 'out'), `id` writes the cgroup id into the record at
+ * R7, `path` leaves the address of the path's text in R3. R6 holds the context.
+ */
+function cgroupEventSkeleton(kind: CgroupEventKind, read: { readonly hierarchy: readonly Item[]; readonly id: readonly Item[]; readonly path: readonly Item[] }): Item[] {
   return [
     comment('r6 = context', mov.reg(R6, R1)),
-    comment('v2 hierarchy only', ldx.w(R1, R6, root)),
-    jne.imm(R1, V2_HIERARCHY, 'out'),
+    ...read.hierarchy,
+    comment('v2 hierarchy only', jne.imm(R1, V2_HIERARCHY, 'out')),
     comment('reserve a record', ldMap(R1, CGROUP_EVENTS_MAP)),
     mov.imm(R2, CGROUP_RECORD.size),
     mov.imm(R3, 0),
@@ -114,16 +110,13 @@ export function cgroupEventProgram(kind: CgroupEventKind, format: TracepointForm
     jeq.imm(R0, 0, 'out'),
     mov.reg(R7, R0),
     st.dw(R7, CGROUP_RECORD.kind, CGROUP_EVENT_KINDS.indexOf(kind)),
-    ldx.dw(R1, R6, id),
-    stx.dw(R7, CGROUP_RECORD.id, R1),
+    ...read.id,
     call(Helper.ktimeGetNs),
     stx.dw(R7, CGROUP_RECORD.time, R0),
-    comment('path: __data_loc string, its offset in the low 16 bits', mov.reg(R1, R7)),
+    ...read.path,
+    mov.reg(R1, R7),
     add.imm(R1, CGROUP_RECORD.path),
     mov.imm(R2, CGROUP_PATH_BYTES),
-    ldx.w(R3, R6, path),
-    and.imm(R3, 0xffff),
-    add.reg(R3, R6),
     call(Helper.probeReadKernelStr),
     mov.reg(R1, R7),
     mov.imm(R2, RB_NO_WAKEUP),
