@@ -350,7 +350,7 @@ function serveSection(scrape: ScrapeResult | undefined, s: ServeRun | undefined)
   if (s) {
     const rss = s.rssAfterWarmup;
     rows.push(row(`server CPU beyond the kernel-side cost (workload made ${(s.achievedRate / 1000).toFixed(0)}k calls/s)`, `${(100 * s.cpuShare).toFixed(2)} % of one CPU`, { target: '< 2 %', verdict: verdict(s.cpuShare < 0.02) }));
-    rows.push(row(`server RSS after warm-up (${rss.n} samples, every 10 s)`, mb(rss.median), { spread: `${mb(rss.min)} – ${mb(rss.max)}` }));
+    rows.push(row(`server RSS after a minute's warm-up (${rss.n} samples, every 10 s)`, mb(rss.median), { spread: `${mb(rss.min)} – ${mb(rss.max)}` }));
     rows.push(row('  RSS growth after warm-up (max − min)', mb(rss.max - rss.min), { target: 'flat within 10 MB', verdict: verdict(rss.max - rss.min <= 10e6) }));
     rows.push(row(`  scrape of the live server (${s.liveSeries} series)`, ms(s.liveScrapeMs.median), { spread: spreadOf(s.liveScrapeMs, ms) }));
   }

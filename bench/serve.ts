@@ -37,6 +37,8 @@ export interface ServeRun {
   readonly cpuShare: number;
   /** RSS samples (bytes) every 10 s after warm-up. */
   readonly rssAfterWarmup: Summary;
+  /** The same samples in the order they were taken, MB: whether RSS grew, swung or ramped. */
+  readonly rssSeriesMb: readonly number[];
   /** Scrapes of the live server during the run, in ms (a few hundred series). */
   readonly liveScrapeMs: Summary;
   readonly liveSeries: number;
@@ -72,6 +74,14 @@ function timedGet(url: string): Promise<{ ms: number; body: string }> {
   });
 }
 
+/**
+ * Warm-up before the server's CPU and RSS count: its first windows close, DuckDB has loaded, every
+ * metric has its series, and the allocators have grown to their working size: glibc malloc and
+ * DuckDB's jemalloc took about a minute to level off here (measured for issue 18: glibc 14 → 20 MB
+ * over the first ~60 s, then flat).
+ */
+const WARM_UP_MS = 60_000;
+
 export async function measureServe(w: Workload, opts: { readonly minutes: number; readonly rate: number; readonly cpu: number | undefined }): Promise<ServeRun> {
   const dir = mkdtempSync(join(tmpdir(), 'bpfql-bench-serve-'));
   try {
@@ -91,10 +101,9 @@ export async function measureServe(w: Workload, opts: { readonly minutes: number
         await sleep(50);
       }
       const runMs = opts.minutes * 60_000;
-      const run = startPaced(w, opts.rate, Math.round((opts.rate * (runMs + 30_000)) / 1000));
+      const run = startPaced(w, opts.rate, Math.round((opts.rate * (runMs + WARM_UP_MS)) / 1000));
       run.go();
-      // Warm-up: the first windows close, DuckDB has loaded, every metric has its series.
-      await sleep(30_000);
+      await sleep(WARM_UP_MS);
       const cpuBefore = cpuSeconds(t.pid);
       const started = performance.now();
       const rss: number[] = [];
@@ -116,6 +125,7 @@ export async function measureServe(w: Workload, opts: { readonly minutes: number
         achievedRate: timing.calls / (timing.wallNs / 1e9),
         cpuShare,
         rssAfterWarmup: summarize(rss),
+        rssSeriesMb: rss.map((b) => Math.round(b / 1e5) / 10),
         liveScrapeMs: summarize(scrapes),
         liveSeries: series,
       };

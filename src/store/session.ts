@@ -54,11 +54,6 @@ export class Session {
     return this.connected !== undefined;
   }
 
-  /** Starts loading DuckDB now, so that it is ready when the first result arrives. */
-  warm(): void {
-    this.connect().catch(() => undefined);
-  }
-
   private connect(): Promise<Connected> {
     this.connected ??= (async (): Promise<Connected> => {
       const [{ DuckDBInstance }, { TableAppender }, { Scratch }, { plainValue }] = await Promise.all([
