@@ -3,6 +3,7 @@
 // by DuckDB (src/store); everything else goes to DuckDB unchanged.
 import type { CompiledProgram } from '../bpf-templates/compile.js';
 import { compileKernelPlan } from '../bpf-templates/compile.js';
+import { cgroupSets } from '../bpf-templates/cgroup-sets.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Duration, SelectQuery, Statement } from '../query/ast.js';
 import { parseStatement } from '../query/parse.js';
@@ -340,8 +341,12 @@ export class Engine {
       // DuckDB's tables are made once the program is attached: loading DuckDB must not delay the
       // moment the kernel starts counting. But windows are cut by the clock while the query
       // runs, and DuckDB's first load would hold the event loop up for a while (a second on a
-      // busy machine), so with EVERY it loads first.
-      if (plan.everyMs !== undefined) await result.prepare();
+      // busy machine), so with EVERY it loads first. So it does for a container filter: its set
+      // follows the cgroups made during the run as user space reads their mkdir events (every
+      // 5 ms), and a container made while that load held the loop up would go unmatched for its
+      // first few hundred milliseconds.
+      const followsCgroups = cgroupSets(plan.kernel.columns).length > 0;
+      if (plan.everyMs !== undefined || followsCgroups) await result.prepare();
       if (shown && ctx.readyBeforeAttach === true) await result.prepareBatches();
       const run = await runKernel(plan.kernel, program, {
         until: shown ? Promise.race([end.ended, shown.full]) : end.ended,

@@ -74,8 +74,11 @@ export async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_
   }
 }
 
-/** How many perf event fds process `pid` holds: a tracepoint query holds one once attached. */
-export function perfEventFds(pid: number): number {
+/**
+ * How many attachments process `pid` holds: perf events (classic tracepoints, uprobes, samples)
+ * and BPF links (raw tracepoints, tp_btf). A query holds one once attached.
+ */
+export function attachmentFds(pid: number): number {
   let n = 0;
   let fds: string[];
   try {
@@ -85,7 +88,8 @@ export function perfEventFds(pid: number): number {
   }
   for (const fd of fds) {
     try {
-      if (readlinkSync(`/proc/${pid}/fd/${fd}`) === 'anon_inode:[perf_event]') n++;
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (target === 'anon_inode:[perf_event]' || target === 'anon_inode:bpf_link') n++;
     } catch {
       // closed since the directory was read
     }
@@ -94,10 +98,10 @@ export function perfEventFds(pid: number): number {
 }
 
 /**
- * Waits until the CLI process `pid` has attached its program (holds a perf event). The fd exists
- * an ioctl before the event is enabled, so a short pause follows.
+ * Waits until the CLI process `pid` has attached its program (holds a perf event or a BPF
+ * link). The fd exists an ioctl before a perf event is enabled, so a short pause follows.
  */
 export async function waitAttached(pid: number, timeoutMs = 30_000): Promise<void> {
-  await waitFor(`process ${pid} to attach its program`, () => perfEventFds(pid) > 0, timeoutMs);
+  await waitFor(`process ${pid} to attach its program`, () => attachmentFds(pid) > 0, timeoutMs);
   await sleep(200);
 }
