@@ -30,7 +30,8 @@ export const WATCH_USAGE = `usage: bpfql watch [options] RULES.sql
     CREATE RULE name [SEVERITY low|medium|high|critical] [LIMIT n [PER col, ...] EVERY d] AS SELECT ...
   whose rows each come from one event, or that counts in EVERY windows (GROUP BY ... HAVING ...
   EVERY 10s: each row of a closed window is an alert). LIMIT n PER col EVERY d lets n alerts per
-  value of col through in each window of d and counts the rest (a line of kind "suppressed").
+  value of col through in each window of d and counts the rest (a line of kind "suppressed");
+  past 1024 open keys, further keys' alerts are all counted in one line with NULL keys.
   SIGHUP reads the file again: unchanged rules keep running, changed ones restart.
 
 options:

@@ -60,3 +60,20 @@ test('a window that held nothing back closes silently; bigint keys stay distinct
   l.closeAll();
   assert.deepEqual(notes, []);
 });
+
+test('past the cap of open keys, every other key shares one window that passes nothing and is said with NULL keys', () => {
+  const clock = fakeClock();
+  const notes: Suppressed[] = [];
+  const l = new RateLimiter(limit, [1], (s) => notes.push(s), clock, 3);
+  // A fork bomb's view: a new key per event.
+  const admitted = Array.from({ length: 10 }, (_, i) => l.admit([i, `p${i}`]));
+  assert.deepEqual(admitted, [true, true, true, false, false, false, false, false, false, false]);
+  // A key that has its window still passes up to the limit.
+  assert.equal(l.admit([10, 'p0']), true);
+  assert.equal(l.admit([11, 'p0']), false);
+  assert.equal(l.suppressed, 8);
+  clock.advance(1000);
+  assert.deepEqual(notes.map((n) => [n.key, n.count]), [[['p0'], 1], [[null], 7]]);
+  // Every window closed: new keys get their own again.
+  assert.equal(l.admit([12, 'q']), true);
+});
