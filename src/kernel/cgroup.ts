@@ -1,7 +1,7 @@
 // The cgroup v2 a traced command runs in (`bpfql run`). Every process the command starts inherits
 // its cgroup, and bpf_get_current_cgroup_id() returns the id of that cgroup (the inode number of
 // its directory), so one comparison in the kernel keeps the command's events and drops the rest.
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Errno, KernelError } from './errors.js';
 
@@ -70,29 +70,58 @@ export class CommandCgroup {
     return join(this.dir, 'cgroup.procs');
   }
 
-  /** Pids of the processes in the cgroup now. */
+  /** Pids of the processes in the cgroup and the cgroups below it (those the command made) now. */
   processes(): number[] {
-    return readFileSync(this.procsFile, 'utf8').split('\n').filter((l) => l !== '').map(Number);
+    return cgroupsUnder(this.dir).flatMap((dir) => {
+      try {
+        return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter((l) => l !== '').map(Number);
+      } catch (e) {
+        if (errnoOf(e) === Errno.ENOENT) return []; // removed meanwhile
+        throw e;
+      }
+    });
   }
 
   /**
-   * Removes the directory. The kernel refuses (EBUSY) while a process is in it, and an exited
-   * process may take a moment to leave, so this retries until `timeoutMs` have passed.
-   * Returns false when processes the command left behind are still in it.
+   * Removes the directory and the cgroups the command made below it, deepest first. The kernel
+   * refuses (EBUSY) while a process or a child cgroup is in one, and an exited process may take a
+   * moment to leave, so this retries until `timeoutMs` have passed. Returns false when processes
+   * the command left behind are still in it; the cgroups without any are removed all the same.
    */
   async remove(timeoutMs = 1000): Promise<boolean> {
     const end = Date.now() + timeoutMs;
     for (;;) {
-      try {
-        rmdirSync(this.dir);
-        return true;
-      } catch (e) {
-        if (errnoOf(e) !== Errno.EBUSY) throw e;
-        if (Date.now() >= end) return false;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      if (removeTree(this.dir)) return true;
+      if (Date.now() >= end) return false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
+}
+
+/** `dir` and every cgroup below it, parents first. A cgroup's children are its subdirectories. */
+function cgroupsUnder(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    if (errnoOf(e) === Errno.ENOENT) return [];
+    throw e;
+  }
+  return [dir, ...entries.filter((e) => e.isDirectory()).flatMap((e) => cgroupsUnder(join(dir, e.name)))];
+}
+
+/** Removes `dir`'s cgroups deepest first; whether `dir` is gone (a busy one keeps its ancestors). */
+function removeTree(dir: string): boolean {
+  const all = cgroupsUnder(dir).reverse();
+  for (const d of all) {
+    try {
+      rmdirSync(d);
+    } catch (e) {
+      const errno = errnoOf(e);
+      if (errno !== Errno.EBUSY && errno !== Errno.ENOENT) throw e;
+    }
+  }
+  return !existsSync(dir);
 }
 
 /** The errno of a failed node:fs call (its `errno` is negative), or EINVAL when it has none. */

@@ -30,12 +30,15 @@ export function runCgroupTree(cgroup: CommandCgroup): CgroupTree {
 }
 
 /**
- * Removes the cgroup. Processes the command started and left running keep it alive: say so
- * (they were traced only until the command exited) and leave it for them.
+ * Removes the cgroup and those the command made below it. Processes the command started and left
+ * running keep theirs alive: say so (they were traced only until the command exited) and leave
+ * them.
  */
 export async function releaseRunCgroup(cgroup: CommandCgroup, log: (line: string) => void): Promise<void> {
   if (await cgroup.remove()) return;
   const pids = cgroup.processes();
-  log(`warning: ${pids.length} process(es) the command started are still running (pid ${pids.join(', ')}); ` +
-    `they were traced until the command exited, and their cgroup ${cgroup.dir} is left in place`);
+  log(pids.length > 0
+    ? `warning: ${pids.length} process(es) the command started are still running (pid ${pids.join(', ')}); ` +
+      `they were traced until the command exited, and their cgroup ${cgroup.dir} is left in place`
+    : `warning: the cgroup ${cgroup.dir} (or one the command made below it) could not be removed; it holds no process`);
 }
