@@ -144,6 +144,23 @@ export function libcSockets(): LibcSockets {
   return sockets;
 }
 
+let trim: ((pad: number) => unknown) | undefined;
+
+/**
+ * glibc's malloc_trim(0): hands the free pages of every malloc arena back to the kernel; says
+ * whether any were. A long-running server needs it: Node's threads (V8's workers, libuv's pool)
+ * and the native code around DuckDB allocate from per-thread arenas, and glibc gives a non-main
+ * arena's memory back only when it is free at the arena's top, so pages freed in its middle stay
+ * in the RSS for good. Not part of Sys: no query makes it.
+ */
+export function mallocTrim(): boolean {
+  if (trim === undefined) {
+    const koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
+    trim = koffi.load('libc.so.6').func('malloc_trim', 'int', ['size_t']) as (pad: number) => unknown;
+  }
+  return trim(0) === 1;
+}
+
 let real: Sys | undefined;
 let current: Sys | undefined;
 

@@ -10,6 +10,7 @@ class FakeHeap implements Heap {
   inUse = 10 * MB;
   live = 10 * MB;
   collections = 0;
+  trims = 0;
   used(): number {
     return this.inUse;
   }
@@ -17,11 +18,14 @@ class FakeHeap implements Heap {
     this.collections++;
     this.inUse = this.live;
   }
+  trim(): void {
+    this.trims++;
+  }
 }
 
 test('collects when the heap grew by the threshold since its lowest, not before', () => {
   const heap = new FakeHeap();
-  const gc = new IdleGc(heap, { growthBytes: 2 * MB, quietMs: 1000 });
+  const gc = new IdleGc(heap, { growthBytes: 2 * MB, quietMs: 1000, trimAfterMs: 200 });
   heap.inUse = 11.5 * MB;
   assert.equal(gc.check(), false);
   heap.inUse = 12 * MB;
@@ -41,7 +45,7 @@ test('one check after a round of windows, quietMs after the last', () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
     const heap = new FakeHeap();
-    const gc = new IdleGc(heap, { growthBytes: 2 * MB, quietMs: 1000 });
+    const gc = new IdleGc(heap, { growthBytes: 2 * MB, quietMs: 1000, trimAfterMs: 200 });
     heap.inUse = 20 * MB;
     for (let i = 0; i < 10; i++) {
       gc.windowClosed();
@@ -50,11 +54,21 @@ test('one check after a round of windows, quietMs after the last', () => {
     assert.equal(heap.collections, 0);
     mock.timers.tick(700);
     assert.equal(heap.collections, 1);
+    // The arenas are trimmed once the finalizers have had their turn.
+    assert.equal(heap.trims, 0);
+    mock.timers.tick(200);
+    assert.equal(heap.trims, 1);
+    // A round that grew nothing is trimmed too.
+    heap.inUse = heap.live;
+    gc.windowClosed();
+    mock.timers.tick(1000);
+    mock.timers.tick(200);
+    assert.deepEqual([heap.collections, heap.trims], [1, 2]);
     gc.windowClosed();
     gc.stop();
     heap.inUse = 30 * MB;
     mock.timers.tick(5000);
-    assert.equal(heap.collections, 1);
+    assert.deepEqual([heap.collections, heap.trims], [1, 2]);
   } finally {
     mock.timers.reset();
   }
@@ -68,4 +82,5 @@ test("V8's heap: a real full collection frees what nothing holds", () => {
   V8_HEAP.collect();
   assert.ok(V8_HEAP.used() < before - 4 * MB, `in use ${V8_HEAP.used()} after, ${before} before`);
   assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined', 'gc() stays off the global object');
+  V8_HEAP.trim();
 });
