@@ -30,10 +30,13 @@ function seriesText(f: MetricFamily, labels: readonly (readonly [string, string]
   return labels.length === 0 ? name : `${name}{${labels.map(([k, v]) => `${k}="${v}"`).join(',')}}`;
 }
 
-/** The families of the newest window in the receiver's newest request, but the exporter's own (not in /metrics). */
+/** Families whose values are of the moment they are read, not of a window: the exporter's own (not in /metrics) and the process's. */
+const momentary = (name: string): boolean => name.startsWith('bpfql_otlp_') || name.startsWith('process_');
+
+/** The families of the newest window in the receiver's newest request, but the momentary ones. */
 function newestPushed(req: DecodedRequest): MetricFamily[] {
   const newest = Math.max(...req.metrics.flatMap((m) => m.points.map((p) => p.timeMs)));
-  return familiesAt(req, newest).filter((f) => !f.name.startsWith('bpfql_otlp_'));
+  return familiesAt(req, newest).filter((f) => !momentary(f.name));
 }
 
 test('bpfql serve --otlp --store: pushed values equal /metrics of the same window; the history holds the execs made', { skip: kernelSkip(), timeout: 120_000 }, async () => {
@@ -74,8 +77,12 @@ test('bpfql serve --otlp --store: pushed values equal /metrics of the same windo
         }
       }
       // And /metrics has no series the push lacks.
-      const served = text.split('\n').filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('bpfql_otlp_'));
+      const served = text.split('\n').filter((l) => l !== '' && !l.startsWith('#') && !momentary(l));
       assert.equal(served.length, compared, text);
+      // The process's own are in both, with the host.
+      assert.ok(sample(text, `process_resident_memory_bytes{host="${HOST}"}`)! > 10e6, text);
+      const rss = familiesAt(req, Math.max(...req.metrics.flatMap((m) => m.points.map((p) => p.timeMs)))).find((f) => f.name === 'process_resident_memory_bytes');
+      assert.ok(rss?.points[0]?.kind === 'number' && rss.points[0].value > 10e6, JSON.stringify(rss));
       assert.equal(pushed.find((f) => f.name === 'bpfql_execs')?.points.find((p) => p.labels.some(([k, v]) => k === 'comm' && v === prog.comm))?.kind, 'number');
     }
     assert.ok(compared > 0, `no push matched /metrics of the same window:\n${s.stderr()}`);

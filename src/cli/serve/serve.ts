@@ -2,12 +2,13 @@
 // closes is added to its metric families, and the families are served over HTTP for Prometheus
 // and handed to every WindowSink. A service: SIGTERM and SIGINT end it cleanly (exit 0), SIGHUP
 // reads the file again (see metric-set.ts); a file that does not check never stops what runs.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Engine } from '../../engine/engine.js';
 import { ExitCode, reportError } from '../../engine/report-error.js';
 import { enableRunTimeStats, runTimeStatsOn } from '../../kernel/run-time-stats.js';
 import { healthFamilies } from '../../output/metrics/health.js';
+import { processFamilies, type ProcessStats } from '../../output/metrics/process.js';
 import type { Label, MetricFamily, WindowSink } from '../../output/metrics/model.js';
 import { UsageError } from '../args.js';
 import type { ServeOptions } from './args.js';
@@ -129,7 +130,12 @@ async function serve(opts: ServeOptions & { readonly configFile: string }): Prom
         if (opts.verbose) say(`bpfql serve: attached ${++attached} metric(s)`);
       },
     }, say);
-    const families = (): MetricFamily[] => [...set.families(), ...healthFamilies(set.queries.map((q) => q.health()), startMs, constLabels), ...sinkHealth()];
+    const families = (): MetricFamily[] => [
+      ...set.families(),
+      ...healthFamilies(set.queries.map((q) => q.health()), startMs, constLabels),
+      ...sinkHealth(),
+      ...processFamilies(processStats(), startMs, constLabels),
+    ];
     let server: Server;
     try {
       const bound = await listen(opts.listen, families);
@@ -186,4 +192,16 @@ export async function serveMain(argv: readonly string[]): Promise<number> {
     return ExitCode.ok;
   }
   return serve({ ...opts, configFile: opts.configFile });
+}
+
+/** This process as processFamilies() shows it, measured now. */
+function processStats(): ProcessStats {
+  const cpu = process.cpuUsage();
+  return {
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    residentBytes: process.memoryUsage.rss(),
+    startTimeSeconds: Math.round((Date.now() / 1000 - process.uptime()) * 1000) / 1000,
+    // The listing's own descriptor is in it.
+    openFds: readdirSync('/proc/self/fd').length - 1,
+  };
 }

@@ -9,6 +9,7 @@ import { Engine } from '../../../src/engine/engine.js';
 import { reportError } from '../../../src/engine/report-error.js';
 import { familyName } from '../../../src/output/metrics/accumulate.js';
 import { HEALTH_FAMILIES } from '../../../src/output/metrics/health.js';
+import { processFamilies } from '../../../src/output/metrics/process.js';
 import { fixtureCatalog, fixturePlannerEnv } from '../../helpers/fixture-catalog.js';
 import { fromRoot } from '../../helpers/paths.js';
 
@@ -110,15 +111,16 @@ test('a file without metrics is refused', async () => {
   });
 });
 
-test('deploy/metrics.sql is a config bpfql serve takes, and the Grafana dashboard queries only series it and the health families expose', async () => {
+test('deploy/metrics.sql is a config bpfql serve takes, and the Grafana dashboard queries only series it, the health and the process families expose', async () => {
   const metrics = await withEngine((e) => readMetrics(e, readFileSync(fromRoot('deploy', 'metrics.sql'), 'utf8')));
   const suffixes = { label: [], counter: ['_total'], gauge: [''], histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] } as const;
   const exposed = new Set([
     ...metrics.flatMap((m) => m.shape.columns.flatMap((c) => suffixes[c.kind].map((x) => familyName(m.name, c.name, c.kind) + x))),
     ...HEALTH_FAMILIES.flatMap((f) => [f, `${f}_total`]),
+    ...processFamilies({ cpuSeconds: 0, residentBytes: 0, startTimeSeconds: 0, openFds: 0 }, 0, []).map((f) => (f.type === 'counter' ? `${f.name}_total` : f.name)),
   ]);
   const dashboard = readFileSync(fromRoot('deploy', 'grafana-dashboard.json'), 'utf8');
-  const used = [...new Set(dashboard.match(/bpfql_[a-z0-9_]+/g))];
+  const used = [...new Set(dashboard.match(/\b(bpfql|process)_[a-z0-9_]+/g))];
   assert.ok(used.length >= 10);
   assert.deepEqual(used.filter((n) => !exposed.has(n)), []);
 });
