@@ -62,15 +62,16 @@ test('syscalls: on the raw tracepoints by default, the id saved from sys_enter a
   });
 });
 
-test('syscalls on the classic hook: raw_syscalls records paired by thread, the name decoded from the id', () => {
+test('syscalls on the classic hook: raw_syscalls records paired by thread, the name decoded from the id the entry saved', () => {
   const t = table('syscalls', fixtureCatalog({}, 'tracepoint'));
-  assert.deepEqual(own(t), ['syscall s64 field syscall', 'id s64 field', 'ret s64 field', 'latency_ns u64 latency']);
-  assert.deepEqual(column(t, 'syscall').source, { kind: 'field', offset: 8, size: 8, signed: true });
+  assert.deepEqual(own(t), ['syscall s64 entry-field syscall', 'id s64 entry-field', 'ret s64 field', 'latency_ns u64 latency']);
+  // The entry's number, not the exit record's: rt_sigreturn's exit record says -1.
+  assert.deepEqual(column(t, 'syscall').source, { kind: 'entry-field', index: 0, signed: true });
   assert.deepEqual(t.source, { kind: 'tracepoint', category: 'raw_syscalls', event: 'sys_exit' });
   assert.deepEqual(t.pairing, {
     entries: [{ source: { kind: 'tracepoint', category: 'raw_syscalls', event: 'sys_enter' } }],
     key: { kind: 'thread' },
-    saved: [],
+    saved: [{ offset: 8, size: 8, signed: true }],
     // exit and exit_group never return: their entries are not kept.
     never: { field: { offset: 8, size: 8, signed: true }, values: [60n, 231n] },
   });

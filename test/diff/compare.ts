@@ -88,19 +88,20 @@ function showRows(rows: readonly Row[], max = 12): string {
   return [...shown, ...(rows.length > max ? [`    … ${rows.length - max} more`] : [])].join('\n');
 }
 
-/** Why the planned result differs from the streamed one, or undefined when they agree. */
-export function compareResults(planned: QueryResult, streamed: QueryResult, kinds: readonly ColumnKind[]): string | undefined {
+/** Why the first side's result (planned) differs from the second's (streamed), or undefined when they agree; `sides` names them in the text. */
+export function compareResults(planned: QueryResult, streamed: QueryResult, kinds: readonly ColumnKind[], sides: readonly [string, string] = ['planned', 'streamed']): string | undefined {
+  const [one, two] = sides;
   const names = (r: QueryResult): string => r.columns.map((c) => c.name).join(', ');
-  if (names(planned) !== names(streamed)) return `columns differ: planned (${names(planned)}), streamed (${names(streamed)})`;
+  if (names(planned) !== names(streamed)) return `columns differ: ${one} (${names(planned)}), ${two} (${names(streamed)})`;
   if (kinds.length !== planned.columns.length) return `the generator gave ${kinds.length} column kinds for ${planned.columns.length} columns`;
   const a = sortRows(planned.rows, kinds);
   const b = sortRows(streamed.rows, kinds);
-  const both = `  planned (${a.length} rows):\n${showRows(a)}\n  streamed (${b.length} rows):\n${showRows(b)}`;
-  if (a.length !== b.length) return `row counts differ: planned ${a.length}, streamed ${b.length}\n${both}`;
+  const both = `  ${one} (${a.length} rows):\n${showRows(a)}\n  ${two} (${b.length} rows):\n${showRows(b)}`;
+  if (a.length !== b.length) return `row counts differ: ${one} ${a.length}, ${two} ${b.length}\n${both}`;
   for (let r = 0; r < a.length; r++) {
     for (let c = 0; c < kinds.length; c++) {
       if (!agrees(kinds[c]!, a[r]![c], b[r]![c])) {
-        return `row ${r} column '${planned.columns[c]!.name}' (${kinds[c]}): planned ${showRow([a[r]![c]])}, streamed ${showRow([b[r]![c]])}\n${both}`;
+        return `row ${r} column '${planned.columns[c]!.name}' (${kinds[c]}): ${one} ${showRow([a[r]![c]])}, ${two} ${showRow([b[r]![c]])}\n${both}`;
       }
     }
   }

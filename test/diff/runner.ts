@@ -151,11 +151,11 @@ export class DiffRunner {
       const merged = [mergeWindows(a.result, query.every.merge), mergeWindows(b.result, query.every.merge)] as const;
       const bad = [[one, merged[0]] as const, [two, merged[1]] as const].flatMap(([mode, m]) => ('error' in m ? [`${mode}: ${m.error}`] : []));
       if ('error' in merged[0] || 'error' in merged[1]) return { query, verdict: { kind: 'mismatch', detail: `bad windows: ${bad.join('; ')}` }, ...plannedMode };
-      const mismatch = compareResults(merged[0].result, merged[1].result, query.kinds);
+      const mismatch = compareResults(merged[0].result, merged[1].result, query.kinds, [one, two]);
       const windows = { windows: [merged[0].windows, merged[1].windows] as const };
       return { query, verdict: mismatch === undefined ? { kind: 'agree' } : { kind: 'mismatch', detail: `over all windows (${one} ${merged[0].windows}, ${two} ${merged[1].windows}): ${mismatch}` }, ...plannedMode, rows: merged[1].result.rows.length, ...windows };
     }
-    const mismatch = compareResults(a.result, b.result, query.kinds);
+    const mismatch = compareResults(a.result, b.result, query.kinds, [one, two]);
     return { query, verdict: mismatch === undefined ? { kind: 'agree' } : { kind: 'mismatch', detail: mismatch }, ...plannedMode, rows: b.result.rows.length };
   }
 

@@ -16,10 +16,11 @@ const skip = kernelSkip() || workloadSkip();
 const GETPPIDS = 700;
 const REFUSED_KILLS = 300;
 const ESRCH = 3;
+const SIGNALS = 200;
 
 /** Rows of `query` (with {comm} for the workload's name) over one run of the workload, on `hook`. */
-async function onHook(hook: Hook, query: string): Promise<{ rows: unknown[][]; source: string }> {
-  const w = await Workload.start('bqhook', ['refused', String(GETPPIDS), String(REFUSED_KILLS)]);
+async function onHook(hook: Hook, query: string, args: readonly string[]): Promise<{ rows: unknown[][]; source: string }> {
+  const w = await Workload.start('bqhook', args);
   const engine = await Engine.open({}, new Catalog({ ...kernelCatalogEnv, hook }));
   try {
     const run = await queryDuring(engine, query.replaceAll('{comm}', w.comm), () => w.go());
@@ -36,7 +37,9 @@ async function onHook(hook: Hook, query: string): Promise<{ rows: unknown[][]; s
 // never returns, and is no row on either side).
 const CALLS = GETPPIDS + REFUSED_KILLS;
 
-const cases: readonly { readonly query: string; readonly rows: unknown[][]; readonly event: 'sys_enter' | 'sys_exit' }[] = [
+const REFUSED = ['refused', String(GETPPIDS), String(REFUSED_KILLS)];
+
+const cases: readonly { readonly query: string; readonly rows: unknown[][]; readonly event: 'sys_enter' | 'sys_exit'; readonly workload?: readonly string[] }[] = [
   {
     query: "SELECT syscall, count(*) FROM syscalls WHERE comm = '{comm}' AND syscall IN ('getppid', 'kill') GROUP BY syscall ORDER BY syscall",
     rows: [['getppid', GETPPIDS], ['kill', REFUSED_KILLS]],
@@ -50,12 +53,20 @@ const cases: readonly { readonly query: string; readonly rows: unknown[][]; read
     rows: [['kill', 62, -ESRCH, REFUSED_KILLS, true], ['getppid', 110, process.pid, GETPPIDS, true]],
     event: 'sys_exit',
   },
+  {
+    // rt_sigreturn's exit record says -1 (returning from the handler sets orig_ax to -1): the
+    // number is the entry's on both hooks. Its ret is what the interrupted call returned (0).
+    query: "SELECT syscall, id, ret, count(*), min(latency_ns) > 0 FROM syscalls WHERE comm = '{comm}' AND syscall IN ('tgkill', 'rt_sigreturn') GROUP BY ALL ORDER BY id",
+    rows: [['rt_sigreturn', 15, 0, SIGNALS, true], ['tgkill', 234, 0, SIGNALS, true]],
+    event: 'sys_exit',
+    workload: ['signals', String(SIGNALS)],
+  },
 ];
 
 for (const c of cases) {
   test(`syscalls on both hooks: ${c.query}`, { skip }, async () => {
-    const raw = await onHook('cheapest', c.query);
-    const classic = await onHook('tracepoint', c.query);
+    const raw = await onHook('cheapest', c.query, c.workload ?? REFUSED);
+    const classic = await onHook('tracepoint', c.query, c.workload ?? REFUSED);
     assert.equal(raw.source, `raw tracepoint raw_syscalls:${c.event}`);
     assert.equal(classic.source, `tracepoint raw_syscalls:${c.event}`);
     assert.deepEqual(raw.rows, c.rows);

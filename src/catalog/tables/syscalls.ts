@@ -3,11 +3,12 @@
 // no entry and lies outside the query's window; exit and exit_group never return, so their
 // entries are not kept (they would sit in the pairing map for ever).
 import type { Column } from '../column.js';
+import type { FieldRef } from '../table.js';
 import type { CuratedTable, TableShape } from '../curated.js';
 import { fieldRef, intColumn, requireEntry } from '../curated.js';
 import { DECODERS } from '../decoders.js';
 import { S64 } from '../types.js';
-import { decodedColumn, entryColumn, latencyColumn } from './columns.js';
+import { entryColumn, latencyColumn } from './columns.js';
 
 /**
  * The raw tracepoints' arguments: TP_PROTO(struct pt_regs *regs, long id) for sys_enter and
@@ -44,6 +45,24 @@ function entryAlone(id: Column): TableShape {
   };
 }
 
+/**
+ * The pairs' columns on either hook: the number is the entry's, saved in the pair. The exit's own
+ * would be wrong for rt_sigreturn, whose exit record says -1: restoring the signal frame sets the
+ * registers' orig_ax, which the record reads the number back from, to -1.
+ */
+function pairedShape(saved: readonly (FieldRef & { readonly signed: boolean })[], ret: Column): TableShape {
+  const never = neverReturning();
+  return {
+    columns: [
+      { ...entryColumn(saved, 0, 'syscall', SYSCALL_NAME, S64), decode: 'syscall' },
+      entryColumn(saved, 0, 'id', SYSCALL_NUMBER, S64),
+      ret,
+      latencyColumn(LATENCY),
+    ],
+    pairing: { key: { kind: 'thread' }, saved, ...(never.length > 0 ? { never: { field: saved[0]!, values: never } } : {}) },
+  };
+}
+
 export const syscallsTable: CuratedTable = {
   name: 'syscalls',
   description: 'every system call with its result and latency (raw_syscalls:sys_enter/sys_exit)',
@@ -51,16 +70,7 @@ export const syscallsTable: CuratedTable = {
   entries: [{ category: 'raw_syscalls', event: 'sys_enter' }],
   build(exit, entryFormat) {
     const entry = requireEntry(entryFormat, 'syscalls');
-    const never = neverReturning();
-    return {
-      columns: [
-        decodedColumn(exit, 'id', 'syscall', 'syscall', SYSCALL_NAME),
-        intColumn(exit, 'id', 'id', SYSCALL_NUMBER, S64),
-        intColumn(exit, 'ret', 'ret', RETURN_VALUE, S64),
-        latencyColumn(LATENCY),
-      ],
-      pairing: { key: { kind: 'thread' }, saved: [], ...(never.length > 0 ? { never: { field: fieldRef(entry, 'id'), values: never } } : {}) },
-    };
+    return pairedShape([fieldRef(entry, 'id')], intColumn(exit, 'ret', 'ret', RETURN_VALUE, S64));
   },
   entryOnly: {
     build(entry) {
@@ -71,16 +81,6 @@ export const syscallsTable: CuratedTable = {
     },
   },
   raw() {
-    const never = neverReturning();
-    const saved = [RAW_ENTER_ID];
-    return {
-      columns: [
-        { ...entryColumn(saved, 0, 'syscall', SYSCALL_NAME, S64), decode: 'syscall' },
-        entryColumn(saved, 0, 'id', SYSCALL_NUMBER, S64),
-        { name: 'ret', type: S64, source: { kind: 'field', ...RAW_EXIT_RET }, description: RETURN_VALUE },
-        latencyColumn(LATENCY),
-      ],
-      pairing: { key: { kind: 'thread' }, saved, ...(never.length > 0 ? { never: { field: RAW_ENTER_ID, values: never } } : {}) },
-    };
+    return pairedShape([RAW_ENTER_ID], { name: 'ret', type: S64, source: { kind: 'field', ...RAW_EXIT_RET }, description: RETURN_VALUE });
   },
 };

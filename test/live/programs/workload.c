@@ -15,8 +15,11 @@
 //   workload pingpong N    forks; parent and child pass a byte back and forth N times
 //   workload compete N MS  forks N children that each keep a CPU busy for MS milliseconds,
 //                          more than there are CPUs, so they preempt each other; waits for them
+//   workload signals N     N tgkill(2)s of itself with SIGUSR1, each handled (an rt_sigreturn
+//                          after each)
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +36,13 @@ static void *blocked_reader(void *arg) {
   char c;
   (void)arg;
   return read(blocked_pipe[0], &c, 1) == 1 ? NULL : (void *)1;
+}
+
+static volatile sig_atomic_t handled;
+
+static void on_usr1(int sig) {
+  (void)sig;
+  handled++;
 }
 
 static void sleep_ms(long ms) {
@@ -52,6 +62,12 @@ int main(int argc, char **argv) {
     if (mem == MAP_FAILED) return 3;
     // One fault per page: no transparent huge page may back the range.
     madvise(mem, n * page, MADV_NOHUGEPAGE);
+  }
+  if (strcmp(what, "signals") == 0) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    if (sigaction(SIGUSR1, &sa, NULL) != 0) return 18;
   }
   printf("%ld %lu %lu\n", (long)getpid(), (unsigned long)mem, (unsigned long)(mem + n * page));
   fflush(stdout);
@@ -124,6 +140,10 @@ int main(int argc, char **argv) {
       }
     }
     while (wait(NULL) > 0) {}
+  } else if (strcmp(what, "signals") == 0) {
+    pid_t self = getpid();
+    for (long i = 0; i < n; i++) if (syscall(SYS_tgkill, self, self, SIGUSR1) != 0) return 19;
+    if (handled != n) return 20;
   } else {
     return 5;
   }
