@@ -76,9 +76,8 @@ function timedGet(url: string): Promise<{ ms: number; body: string }> {
 
 /**
  * Warm-up before the server's CPU and RSS count: its first windows close, DuckDB has loaded, every
- * metric has its series, and the allocators have grown to their working size: glibc malloc and
- * DuckDB's jemalloc took about a minute to level off here (measured for issue 18: glibc 14 → 20 MB
- * over the first ~60 s, then flat).
+ * metric has its series. The RSS has not always levelled off by then: in the sixth session's runs
+ * it took from one to eight minutes (bench/RESULTS.md), and the RSS target counts from here.
  */
 const WARM_UP_MS = 60_000;
 

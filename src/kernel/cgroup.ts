@@ -72,7 +72,7 @@ export class CommandCgroup {
 
   /** Pids of the processes in the cgroup and the cgroups below it (those the command made) now. */
   processes(): number[] {
-    return cgroupsUnder(this.dir).flatMap((dir) => {
+    return [...cgroupDirs(this.dir)].flatMap(({ dir }) => {
       try {
         return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter((l) => l !== '').map(Number);
       } catch (e) {
@@ -98,22 +98,37 @@ export class CommandCgroup {
   }
 }
 
-/** `dir` and every cgroup below it, parents first. A cgroup's children are its subdirectories. */
-function cgroupsUnder(dir: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    if (errnoOf(e) === Errno.ENOENT) return [];
-    throw e;
+/** A cgroup found by cgroupDirs: its directory, its path from the walk's start (`/` for the start), how deep. */
+export interface CgroupDir {
+  readonly dir: string;
+  readonly path: string;
+  readonly depth: number;
+}
+
+/**
+ * `dir` and every cgroup below it (a cgroup's children are its subdirectories), each before the
+ * cgroups below it, at most `maxDepth` levels down. Without recursion: the tree's depth is
+ * whatever the traced processes made it. Cgroups that go during the walk are left out.
+ */
+export function* cgroupDirs(dir: string, maxDepth = Number.POSITIVE_INFINITY): Iterable<CgroupDir> {
+  const stack: CgroupDir[] = [{ dir, path: '/', depth: 0 }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    yield top;
+    if (top.depth >= maxDepth) continue;
+    let subdirs: string[];
+    try {
+      subdirs = readdirSync(top.dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    } catch {
+      continue;
+    }
+    for (const name of subdirs) stack.push({ dir: join(top.dir, name), path: top.path === '/' ? `/${name}` : `${top.path}/${name}`, depth: top.depth + 1 });
   }
-  return [dir, ...entries.filter((e) => e.isDirectory()).flatMap((e) => cgroupsUnder(join(dir, e.name)))];
 }
 
 /** Removes `dir`'s cgroups deepest first; whether `dir` is gone (a busy one keeps its ancestors). */
 function removeTree(dir: string): boolean {
-  const all = cgroupsUnder(dir).reverse();
-  for (const d of all) {
+  // Each cgroup comes before those below it, so reversed the deepest go first.
+  for (const { dir: d } of [...cgroupDirs(dir)].reverse()) {
     try {
       rmdirSync(d);
     } catch (e) {

@@ -8,6 +8,17 @@ import { KernelError } from './errors.js';
 
 type KoffiModule = typeof Koffi;
 
+let loaded: { readonly koffi: KoffiModule; readonly libc: ReturnType<KoffiModule['load']> } | undefined;
+
+/** koffi and glibc, loaded on first use and shared by every caller here. */
+function native(): NonNullable<typeof loaded> {
+  if (loaded === undefined) {
+    const koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
+    loaded = { koffi, libc: koffi.load('libc.so.6') };
+  }
+  return loaded;
+}
+
 export interface Sys {
   /** bpf(2): the result (an fd, 0, …) or -errno. */
   bpf(cmd: number, attr: Buffer, size: number): number;
@@ -43,8 +54,7 @@ const MAP_FAILED = 0xffffffffffffffffn;
 function createRealSys(): Sys {
   const nr = syscallNumbers[process.arch];
   if (nr === undefined) throw new Error(`bpfql does not know the syscall numbers of ${process.arch}`);
-  const koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
-  const libc = koffi.load('libc.so.6');
+  const { koffi, libc } = native();
   // glibc's syscall() is variadic; declared with fixed integer/pointer parameters it is still
   // called correctly (on x86_64 and Linux arm64 integer args go in the same registers either
   // way) and costs less per call.
@@ -124,8 +134,7 @@ let sockets: LibcSockets | undefined;
 
 export function libcSockets(): LibcSockets {
   if (sockets !== undefined) return sockets;
-  const koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
-  const libc = koffi.load('libc.so.6');
+  const { koffi, libc } = native();
   const check = (r: number): number => (r < 0 ? -koffi.errno() : r);
   const socket = libc.func('socket', 'int', ['int', 'int', 'int']);
   const connect = libc.func('connect', 'int', ['int', 'void *', 'uint32']);
@@ -154,10 +163,7 @@ let trim: ((pad: number) => unknown) | undefined;
  * in the RSS for good. Not part of Sys: no query makes it.
  */
 export function mallocTrim(): boolean {
-  if (trim === undefined) {
-    const koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
-    trim = koffi.load('libc.so.6').func('malloc_trim', 'int', ['size_t']) as (pad: number) => unknown;
-  }
+  trim ??= native().libc.func('malloc_trim', 'int', ['size_t']) as (pad: number) => unknown;
   return trim(0) === 1;
 }
 

@@ -7,6 +7,7 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerRef } from '../catalog/containers.js';
+import { cgroupDirs } from '../kernel/cgroup.js';
 import { parseContainerLogName, parsePodLogDir } from '../catalog/containers.js';
 import type { CgroupSources } from './cgroup-names.js';
 
@@ -39,23 +40,14 @@ function entries(dir: string): string[] {
 
 /** Every cgroup under `mountPoint` (the v2 hierarchy), depth first. Cgroups that go during the walk are left out. */
 function* walkTree(mountPoint: string): Iterable<{ id: bigint; path: string }> {
-  const stack: { dir: string; path: string; depth: number }[] = [{ dir: mountPoint, path: '/', depth: 0 }];
-  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-    let ino: bigint;
+  for (const c of cgroupDirs(mountPoint, MAX_DEPTH)) {
+    let id: bigint;
     try {
-      ino = statSync(top.dir, { bigint: true }).ino;
+      id = statSync(c.dir, { bigint: true }).ino;
     } catch {
-      continue;
+      continue; // removed since its parent was read
     }
-    yield { id: ino, path: top.path };
-    if (top.depth >= MAX_DEPTH) continue;
-    let subdirs: string[];
-    try {
-      subdirs = readdirSync(top.dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-    } catch {
-      continue;
-    }
-    for (const name of subdirs) stack.push({ dir: join(top.dir, name), path: top.path === '/' ? `/${name}` : `${top.path}/${name}`, depth: top.depth + 1 });
+    yield { id, path: c.path };
   }
 }
 
