@@ -10,6 +10,7 @@ import type { CuratedTable, EntryRef, TableShape, TracepointRef } from './curate
 import { MissingFieldError } from './curated.js';
 import { FormatParseError, parseFormat } from './format.js';
 import { pairEntry } from './pair-entries.js';
+import { recordCopies } from './record-copies.js';
 import type { Hook } from './hook.js';
 import type { Column } from './column.js';
 import type { EventSource, KernelTable, OtherEvent, TableResolution, TypedEvent } from './table.js';
@@ -281,7 +282,12 @@ export class Catalog {
       source: { kind: 'btf-tracepoint', category, event, btfId },
       columns: withStackColumns([...COMMON_COLUMNS, ...argColumns]),
     };
-    return { args, table };
+    const sameType = (name: string): boolean => {
+      const [a, r] = [argColumns, classic.columns].map((cs) => cs.find((c) => c.name === name)?.type);
+      return a !== undefined && JSON.stringify(a) === JSON.stringify(r);
+    };
+    const copiedToRecord = recordCopies(category, event).filter(sameType);
+    return { args, table, ...(copiedToRecord.length > 0 ? { copiedToRecord } : {}) };
   }
 
   private fromTracepoint(name: string, category: string, event: string): TableResolution {

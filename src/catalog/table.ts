@@ -131,6 +131,12 @@ export interface TypedEvent {
    * BPFQL_HOOK=tracepoint keeps every table on the classic hook.
    */
   readonly table?: KernelTable;
+  /**
+   * Arguments whose record field of the same name holds the argument unchanged (see
+   * record-copies.ts): either hook gives the same values, so reading one leaves the choice of hook
+   * to the rest of the query. Absent with `table`.
+   */
+  readonly copiedToRecord?: readonly string[];
 }
 
 /**

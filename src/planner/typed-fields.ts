@@ -10,7 +10,9 @@
 // hook (KernelTable.typed); one that reads a record field stays on the classic hook, and one that
 // reads both is refused with the reason. A name that is both a record field and an argument
 // (inet_sock_set_state's newstate) follows the rest of the query: the argument where the query
-// reads another argument, else the record field, as before arguments were columns.
+// reads another argument, else the record field, as before arguments were columns; where the
+// field is the argument copied (raw_syscalls' id), either gives the same value, and tp_btf is
+// taken unless another record field is read.
 import type { TracepointArg } from '../catalog/btf-types.js';
 import { ARG_SLOT } from '../catalog/arg-columns.js';
 import type { Column } from '../catalog/column.js';
@@ -45,12 +47,16 @@ function isTableName(name: string, table: KernelTable): boolean {
   return name === table.name || name === table.name.split('.').pop();
 }
 
-/** A plain name that is an argument of the event; `shared` when a record field has the name too. */
-function plainArg(ref: ColumnRef, table: KernelTable): { readonly arg: TracepointArg; readonly shared: boolean } | undefined {
+/**
+ * A plain name that is an argument of the event; `shared` when a record field has the name too,
+ * `copied` when that field is the argument copied (catalog/record-copies.ts): the same value on
+ * either hook.
+ */
+function plainArg(ref: ColumnRef, table: KernelTable): { readonly arg: TracepointArg; readonly shared: boolean; readonly copied: boolean } | undefined {
   if (ref.parts !== undefined) return undefined;
   const name = ref.name.toLowerCase();
   const arg = table.typed?.table?.columns.some((c) => c.name === name) === true || table.typed?.table === undefined ? table.typed?.args.find((a) => a.name === name) : undefined;
-  return arg === undefined ? undefined : { arg, shared: table.columns.some((c) => c.name === name) };
+  return arg === undefined ? undefined : { arg, shared: table.columns.some((c) => c.name === name), copied: table.typed?.copiedToRecord?.includes(name) === true };
 }
 
 function typesOf(env: PlannerEnv, path: string, span: Span): ReturnType<PlannerEnv['btfTypes']> {
@@ -103,6 +109,8 @@ export function withTypedFields(q: SelectQuery, table: KernelTable, env: Planner
   let shared = false;
   for (const ref of refs) {
     const arg = plainArg(ref, table);
+    // A copied field asks for neither hook: the rest of the query chooses, tp_btf when it can.
+    if (arg !== undefined && arg.copied) continue;
     if (arg !== undefined && arg.shared) shared = true;
     else if (arg !== undefined) argument ??= { name: arg.arg.name, span: ref.span };
     const found = startOf(ref, table);

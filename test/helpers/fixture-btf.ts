@@ -15,6 +15,7 @@ const SCHED_ENTITY = struct(3, 'sched_entity', 256);
 const CPUMASK = struct(4, 'cpumask', 1024);
 const SK_BUFF = struct(5, 'sk_buff', 232);
 const NET_DEVICE = struct(6, 'net_device', 2560);
+const PT_REGS = struct(8, 'pt_regs', 168);
 
 const MEMBERS: ReadonlyMap<number, readonly CMember[]> = new Map([
   [TASK.id, [
@@ -56,5 +57,13 @@ export const FIXTURE_ARGS: Readonly<Record<string, readonly TracepointArg[]>> = 
     { name: 'location', type: ptr({ kind: 'void' }), index: 1 },
     { name: 'rx_sk', type: ptr(struct(7, 'sock', 760)), index: 2 },
     { name: 'reason', type: int('enum skb_drop_reason', 4, false), index: 3 },
+  ],
+  sys_enter: [
+    { name: 'regs', type: ptr(PT_REGS), index: 0 },
+    { name: 'id', type: int('long int', 8, true), index: 1 },
+  ],
+  sys_exit: [
+    { name: 'regs', type: ptr(PT_REGS), index: 0 },
+    { name: 'ret', type: int('long int', 8, true), index: 1 },
   ],
 };

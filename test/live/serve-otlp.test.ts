@@ -31,7 +31,7 @@ function seriesText(f: MetricFamily, labels: readonly (readonly [string, string]
 }
 
 /** Families whose values are of the moment they are read, not of a window: the exporter's own (not in /metrics) and the process's. */
-const momentary = (name: string): boolean => name.startsWith('bpfql_otlp_') || name.startsWith('process_');
+const momentary = (name: string): boolean => name.startsWith('bpfql_otlp_') || name.startsWith('process_') || name.startsWith('nodejs_');
 
 /** The families of the newest window in the receiver's newest request, but the momentary ones. */
 function newestPushed(req: DecodedRequest): MetricFamily[] {

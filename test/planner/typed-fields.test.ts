@@ -132,3 +132,29 @@ test('EXPLAIN shows tp_btf and the path reads; the program compiles', () => {
   assert.match(text, /follow the pointer/);
   assert.match(text, /r3 \+= 1268/);
 });
+
+// catalog/record-copies.ts: raw_syscalls' id (sys_enter) and ret (sys_exit) are their arguments copied.
+const RAW_SYSCALLS_BTF = { sys_enter: 30001, sys_exit: 30002 };
+
+test('a record field that copies its argument is read from the argument, on tp_btf', () => {
+  const p = plan("SELECT id, count(*) FROM tracepoint.raw_syscalls.sys_enter WHERE comm = 'x' GROUP BY id", undefined, RAW_SYSCALLS_BTF);
+  assert.deepEqual(p.kernel.source, { kind: 'btf-tracepoint', category: 'raw_syscalls', event: 'sys_enter', btfId: 30001 });
+  assert.deepEqual(source(p, 'id'), { kind: 'field', offset: 8, size: 8, signed: true });
+  const exit = plan('SELECT ret, count(*) FROM tracepoint.raw_syscalls.sys_exit GROUP BY ret', undefined, RAW_SYSCALLS_BTF);
+  assert.deepEqual(exit.kernel.source, { kind: 'btf-tracepoint', category: 'raw_syscalls', event: 'sys_exit', btfId: 30002 });
+});
+
+test('a copied field beside a field of the record alone stays on the classic hook, with no refusal', () => {
+  const enter = plan('SELECT id, args FROM tracepoint.raw_syscalls.sys_enter', undefined, RAW_SYSCALLS_BTF);
+  assert.deepEqual(enter.kernel.source, { kind: 'tracepoint', category: 'raw_syscalls', event: 'sys_enter' });
+  // sys_exit's id is computed from the registers: only ret is a copy.
+  const exit = plan('SELECT id, ret FROM tracepoint.raw_syscalls.sys_exit', undefined, RAW_SYSCALLS_BTF);
+  assert.deepEqual(exit.kernel.source, { kind: 'tracepoint', category: 'raw_syscalls', event: 'sys_exit' });
+});
+
+test('a copied field beside an argument goes to tp_btf; BPFQL_HOOK=tracepoint keeps it classic', () => {
+  const p = plan('SELECT id, regs FROM tracepoint.raw_syscalls.sys_enter', undefined, RAW_SYSCALLS_BTF);
+  assert.equal(p.kernel.source.kind, 'btf-tracepoint');
+  const classic = plan('SELECT id, count(*) FROM tracepoint.raw_syscalls.sys_enter GROUP BY id', 'tracepoint', RAW_SYSCALLS_BTF);
+  assert.deepEqual(classic.kernel.source, { kind: 'tracepoint', category: 'raw_syscalls', event: 'sys_enter' });
+});

@@ -197,9 +197,13 @@ export async function serveMain(argv: readonly string[]): Promise<number> {
 /** This process as processFamilies() shows it, measured now. */
 function processStats(): ProcessStats {
   const cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
   return {
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    residentBytes: process.memoryUsage.rss(),
+    residentBytes: mem.rss,
+    heapUsedBytes: mem.heapUsed,
+    heapTotalBytes: mem.heapTotal,
+    externalBytes: mem.external,
     startTimeSeconds: Math.round((Date.now() / 1000 - process.uptime()) * 1000) / 1000,
     // The listing's own descriptor is in it.
     openFds: readdirSync('/proc/self/fd').length - 1,

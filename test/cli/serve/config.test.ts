@@ -117,7 +117,7 @@ test('deploy/metrics.sql is a config bpfql serve takes, and the Grafana dashboar
   const exposed = new Set([
     ...metrics.flatMap((m) => m.shape.columns.flatMap((c) => suffixes[c.kind].map((x) => familyName(m.name, c.name, c.kind) + x))),
     ...HEALTH_FAMILIES.flatMap((f) => [f, `${f}_total`]),
-    ...processFamilies({ cpuSeconds: 0, residentBytes: 0, startTimeSeconds: 0, openFds: 0 }, 0, []).map((f) => (f.type === 'counter' ? `${f.name}_total` : f.name)),
+    ...processFamilies({ cpuSeconds: 0, residentBytes: 0, startTimeSeconds: 0, openFds: 0, heapUsedBytes: 0, heapTotalBytes: 0, externalBytes: 0 }, 0, []).map((f) => (f.type === 'counter' ? `${f.name}_total` : f.name)),
   ]);
   const dashboard = readFileSync(fromRoot('deploy', 'grafana-dashboard.json'), 'utf8');
   const used = [...new Set(dashboard.match(/\b(bpfql|process)_[a-z0-9_]+/g))];
