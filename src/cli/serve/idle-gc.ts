@@ -1,4 +1,4 @@
-// A full garbage collection in the quiet after a round of windows, when V8's heap has grown.
+// A full garbage collection in the quiet after a round of windows, at most one per intervalMs.
 //
 // Why serve needs one: every DuckDB statement of a window leaves native objects behind (its
 // result and data chunks, the appender, its chunk and column types), which DuckDB's Node bindings
@@ -9,23 +9,26 @@
 // with them, and jemalloc kept the pages of the highest point. With this collection DuckDB's
 // live bytes stayed within 3-7 MB and V8's heap within 20-23 MB.
 //
-// Why "when the heap grew": a forced full collection of serve's ~17 MB heap took 25-48 ms here;
-// growth of 2 MB came about every 20 s at the rate above (about 0.15 % of one CPU), and a server
-// whose windows leave little behind collects rarely.
+// Why by time, not by the heap's growth: V8's heap is a poor measure of what is waiting. The
+// bindings do not report DuckDB's memory to V8, so a window's statements leave megabytes of native
+// results behind while V8's heap grows by a few hundred kilobytes. Collecting only after 2 MB of
+// heap growth (about every 20 s here), the bench's server rose from 118 to 138 MB over eight
+// minutes; collecting after every round of windows (10 s), it rose to 131 MB in under three
+// minutes and stayed within 130.7-131.8 MB after (diagnostic runs of the sixth and seventh
+// sessions, bench/RESULTS.md). A full collection of serve's ~20 MB heap takes 25-48 ms here, so
+// at most one per intervalMs keeps it under 0.5 % of one CPU however short the windows are.
 //
 // Why glibc's arenas are trimmed after every round: what is freed, by the collection's finalizers
 // or by the round's own work, goes back to glibc's per-thread arenas, which give pages in their
 // middle back to the kernel only when asked (malloc_trim). Without it the RSS of the bench's
 // server rose about 2 MB a minute for eight minutes; a trim walks the arenas' free lists, a few
 // milliseconds per round of windows.
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { mallocTrim } from '../../kernel/sys.js';
 
 /** What the collector needs of V8; tests pass a fake. */
 export interface Heap {
-  /** Bytes of V8's heap in use now. */
-  used(): number;
   /** A full collection, done before it returns. */
   collect(): void;
   /** Hands the native allocators' free pages back to the kernel. */
@@ -33,15 +36,15 @@ export interface Heap {
 }
 
 export interface IdleGcOptions {
-  /** Growth of the heap in use, since the lowest seen after a collection, that calls for one. */
-  readonly growthBytes: number;
+  /** The least time between two collections. */
+  readonly intervalMs: number;
   /** The quiet after the latest window before the check: windows of a round close together. */
   readonly quietMs: number;
   /** The wait after the check before the trim: V8 runs the wrappers' finalizers after a collection. */
   readonly trimAfterMs: number;
 }
 
-export const IDLE_GC: IdleGcOptions = { growthBytes: 2 * 1024 * 1024, quietMs: 1000, trimAfterMs: 200 };
+export const IDLE_GC: IdleGcOptions = { intervalMs: 10_000, quietMs: 1000, trimAfterMs: 200 };
 
 let exposedGc: (() => void) | undefined;
 
@@ -62,7 +65,6 @@ function fullGc(): void {
 }
 
 export const V8_HEAP: Heap = {
-  used: () => getHeapStatistics().used_heap_size,
   collect: fullGc,
   trim: () => {
     mallocTrim();
@@ -72,11 +74,11 @@ export const V8_HEAP: Heap = {
 export class IdleGc {
   private timer: NodeJS.Timeout | undefined;
   private trimTimer: NodeJS.Timeout | undefined;
-  /** The least heap in use seen since the last collection (ours or V8's own). */
-  private base: number;
+  /** When the last collection of ours ran (the clock's ms). */
+  private last: number;
 
-  constructor(private readonly heap: Heap = V8_HEAP, private readonly opts: IdleGcOptions = IDLE_GC) {
-    this.base = heap.used();
+  constructor(private readonly heap: Heap = V8_HEAP, private readonly opts: IdleGcOptions = IDLE_GC, private readonly now: () => number = () => performance.now()) {
+    this.last = now();
   }
 
   /** A window has been handled: the check follows once no other has closed for quietMs. */
@@ -86,16 +88,14 @@ export class IdleGc {
     this.timer = setTimeout(() => this.check(), this.opts.quietMs).unref();
   }
 
-  /** Collects if the heap grew by growthBytes (says whether it did); a trim follows either way. */
+  /** Collects if intervalMs have passed since the last collection (says whether it did); a trim follows either way. */
   check(): boolean {
     this.timer = undefined;
     clearTimeout(this.trimTimer);
     this.trimTimer = setTimeout(() => this.heap.trim(), this.opts.trimAfterMs).unref();
-    const used = this.heap.used();
-    this.base = Math.min(this.base, used);
-    if (used - this.base < this.opts.growthBytes) return false;
+    if (this.now() - this.last < this.opts.intervalMs) return false;
     this.heap.collect();
-    this.base = this.heap.used();
+    this.last = this.now();
     return true;
   }
 

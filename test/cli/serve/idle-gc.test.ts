@@ -1,52 +1,46 @@
-// serve's collection after a round of windows: only when the heap grew, once per quiet spell.
+// serve's collection after a round of windows: at most one per interval, once per quiet spell,
+// and a trim of the native allocators after every round.
 import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getHeapStatistics } from 'node:v8';
 import { IdleGc, V8_HEAP, type Heap } from '../../../src/cli/serve/idle-gc.js';
 
 const MB = 1024 * 1024;
 
-/** A heap whose use the test sets; a collection brings it down to `live`. */
 class FakeHeap implements Heap {
-  inUse = 10 * MB;
-  live = 10 * MB;
   collections = 0;
   trims = 0;
-  used(): number {
-    return this.inUse;
-  }
   collect(): void {
     this.collections++;
-    this.inUse = this.live;
   }
   trim(): void {
     this.trims++;
   }
 }
 
-test('collects when the heap grew by the threshold since its lowest, not before', () => {
+test('collects once intervalMs have passed since its last collection, not before', () => {
   const heap = new FakeHeap();
-  const gc = new IdleGc(heap, { growthBytes: 2 * MB, quietMs: 1000, trimAfterMs: 200 });
-  heap.inUse = 11.5 * MB;
+  let now = 0;
+  const gc = new IdleGc(heap, { intervalMs: 10_000, quietMs: 1000, trimAfterMs: 200 }, () => now);
+  now = 9_999;
   assert.equal(gc.check(), false);
-  heap.inUse = 12 * MB;
+  now = 10_000;
   assert.equal(gc.check(), true);
-  assert.equal(heap.collections, 1);
-  // V8's own collection lowers the base: growth counts from there.
-  heap.inUse = 8 * MB;
+  now = 15_000;
   assert.equal(gc.check(), false);
-  heap.inUse = 9.5 * MB;
-  assert.equal(gc.check(), false);
-  heap.inUse = 10 * MB;
+  now = 20_000;
   assert.equal(gc.check(), true);
   assert.equal(heap.collections, 2);
+  gc.stop();
 });
 
-test('one check after a round of windows, quietMs after the last', () => {
+test('one check after a round of windows, quietMs after the last; a trim after every check', () => {
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
     const heap = new FakeHeap();
-    const gc = new IdleGc(heap, { growthBytes: 2 * MB, quietMs: 1000, trimAfterMs: 200 });
-    heap.inUse = 20 * MB;
+    let now = 0;
+    const gc = new IdleGc(heap, { intervalMs: 10_000, quietMs: 1000, trimAfterMs: 200 }, () => now);
+    now = 10_000;
     for (let i = 0; i < 10; i++) {
       gc.windowClosed();
       mock.timers.tick(300);
@@ -58,15 +52,16 @@ test('one check after a round of windows, quietMs after the last', () => {
     assert.equal(heap.trims, 0);
     mock.timers.tick(200);
     assert.equal(heap.trims, 1);
-    // A round that grew nothing is trimmed too.
-    heap.inUse = heap.live;
+    // A round within the interval is trimmed, not collected.
+    now = 12_000;
     gc.windowClosed();
     mock.timers.tick(1000);
     mock.timers.tick(200);
     assert.deepEqual([heap.collections, heap.trims], [1, 2]);
+    // A stopped collector does nothing more.
     gc.windowClosed();
     gc.stop();
-    heap.inUse = 30 * MB;
+    now = 60_000;
     mock.timers.tick(5000);
     assert.deepEqual([heap.collections, heap.trims], [1, 2]);
   } finally {
@@ -75,12 +70,13 @@ test('one check after a round of windows, quietMs after the last', () => {
 });
 
 test("V8's heap: a real full collection frees what nothing holds", () => {
+  const used = (): number => getHeapStatistics().used_heap_size;
   let garbage: number[][] | undefined = Array.from({ length: 2000 }, () => Array.from({ length: 500 }, (_, i) => i));
-  const before = V8_HEAP.used();
+  const before = used();
   assert.ok(garbage.length > 0);
   garbage = undefined;
   V8_HEAP.collect();
-  assert.ok(V8_HEAP.used() < before - 4 * MB, `in use ${V8_HEAP.used()} after, ${before} before`);
+  assert.ok(used() < before - 4 * MB, `in use ${used()} after, ${before} before`);
   assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined', 'gc() stays off the global object');
   V8_HEAP.trim();
 });
