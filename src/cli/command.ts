@@ -139,7 +139,9 @@ async function run(opts: CliOptions): Promise<number> {
         // Some formats (the table) show each EVERY window as it closes; others print the whole result once.
         const windows = textFormat(opts.format).liveWindows ? { onWindow: (rows: QueryResult) => writeResult(writer(opts, out), rows) } : {};
         const attached = opts.verbose ? { onAttached: () => process.stderr.write(`bpfql: attached, ${Math.round(performance.now())} ms after start\n`) } : {};
-        outcome = await engine.execute(stmt.text, { signal: controller.signal, onRows: file ? file.tee(live) : live, ...windows, ...attached });
+        // One query printed and done: nothing reads `last` after it, so DuckDB need not load for it.
+        const direct = statements.length === 1 && opts.output === undefined ? { direct: true } : {};
+        outcome = await engine.execute(stmt.text, { signal: controller.signal, onRows: file ? file.tee(live) : live, ...windows, ...attached, ...direct });
       } catch (e) {
         const r = reportError(shiftDiagnostics(e, stmt.start), script);
         process.stderr.write(`${r.text}\n`);

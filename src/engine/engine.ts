@@ -7,7 +7,7 @@ import { cgroupSets } from '../bpf-templates/cgroup-sets.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Duration, SelectQuery, Statement } from '../query/ast.js';
 import { parseStatement } from '../query/parse.js';
-import type { Plan } from '../planner/plan.js';
+import type { Plan, Projected } from '../planner/plan.js';
 import type { PlannerEnv } from '../planner/offsets.js';
 import type { PlanOptions } from '../planner/planner.js';
 import { planQuery } from '../planner/planner.js';
@@ -45,6 +45,7 @@ import { checkMapMemory } from '../runtime/map-memory.js';
 import { possibleCpus } from '../kernel/cpus.js';
 import { memoryAvailable } from '../kernel/memory.js';
 import { verifierBugOr } from './bug-report.js';
+import { directProjection, directResult } from './direct-result.js';
 import { LiveRows, type RowSink } from './live-rows.js';
 import { isStreamable } from '../planner/streamable.js';
 import { assertNever } from '../diag/assert-never.js';
@@ -95,6 +96,12 @@ export interface RunContext {
    * for days the first alerts matter more than the half second before the kernel counts.
    */
   readonly readyBeforeAttach?: boolean;
+  /**
+   * A query whose DuckDB part only renames the kernel's columns gets its result without DuckDB
+   * (direct-result.ts), and leaves no table `last` and no row in bpfql_runs: for a front end
+   * that runs one query, prints it and ends (the CLI without -o). Ignored with a database file.
+   */
+  readonly direct?: boolean;
 }
 
 /** How a running kernel query is doing, for live views. */
@@ -125,6 +132,12 @@ export type Outcome =
   | { readonly kind: 'rows'; readonly result: QueryResult; readonly kernel?: KernelRunInfo; readonly table?: string; readonly streamed?: boolean }
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'done'; readonly message: string; readonly kernel?: KernelRunInfo };
+
+/** A query planned and compiled. */
+export interface Prepared {
+  readonly plan: Plan;
+  readonly program: CompiledProgram;
+}
 
 export class Engine {
   /** bpfql_tables and bpfql_columns, once made (see catalogTables). */
@@ -282,7 +295,7 @@ export class Engine {
   }
 
   /** Plans and compiles without running: for EXPLAIN and tests. */
-  prepare(q: SelectQuery, opts: PlanOptions = {}, gated = false): { plan: Plan; program: CompiledProgram } {
+  prepare(q: SelectQuery, opts: PlanOptions = {}, gated = false): Prepared {
     const plan = planQuery(q, this.catalog, this.plannerEnv, { ...this.opts, ...opts });
     return { plan, program: compileKernelPlan(plan.kernel, plan.table, { windowed: plan.everyMs !== undefined, gated }) };
   }
@@ -298,10 +311,14 @@ export class Engine {
         return { kind: 'text', text: explainPlan(plan, program) };
       }
       case 'query': {
+        const prepared = this.prepare(stmt.query);
+        const direct = ctx.direct === true && this.opts.db === undefined && ctx.onTick === undefined && ctx.latestWindowIn === undefined;
+        const projection = direct ? directProjection(prepared.plan) : undefined;
+        if (projection !== undefined) return this.runDirect(stmt.query, text, ctx, prepared, projection);
         const live = ctx.onRows && new LiveRows(ctx.onRows);
         const name = ctx.latestWindowIn ?? 'last';
         const table = quoteIdent(name);
-        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table }, live, ctx.latestWindowIn !== undefined);
+        const info = await this.runQuery(stmt.query, text, ctx, { kind: 'replace', table }, live, ctx.latestWindowIn !== undefined, undefined, prepared);
         const result = await this.session.run(`SELECT * FROM ${table}`);
         if (!live?.active) return { kind: 'rows', result, kernel: info, table: name };
         live.begin(result.columns);
@@ -327,8 +344,8 @@ export class Engine {
    * streamable query also shows each batch's rows there as it arrives. `latestOnly`: each window
    * replaces the one before in the target.
    */
-  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target, live?: LiveRows, latestOnly = false, gate?: WindowGate): Promise<KernelRunInfo> {
-    const { plan, program } = this.prepare(q, {}, gate !== undefined);
+  private async runQuery(q: SelectQuery, text: string, ctx: RunContext, target: Target, live?: LiveRows, latestOnly = false, gate?: WindowGate, prepared?: Prepared): Promise<KernelRunInfo> {
+    const { plan, program } = prepared ?? this.prepare(q, {}, gate !== undefined);
     if (live && isStreamable(q, plan)) live.start(q.limit?.value);
     const shown = live?.active ? live : undefined;
     await this.checkBeforeLoading(q, plan, text, target);
@@ -394,6 +411,30 @@ export class Engine {
     } finally {
       end.release();
       await result.drop();
+    }
+  }
+
+  /**
+   * A query whose result is its kernel rows renamed (directProjection): run in the kernel, the
+   * result built in JS, DuckDB never loaded.
+   */
+  private async runDirect(q: SelectQuery, text: string, ctx: RunContext, { plan, program }: Prepared, projection: readonly Projected[]): Promise<Outcome> {
+    checkFunctionNames(q);
+    checkMapMemory(program.maps, possibleCpus(), memoryAvailable());
+    const end = endOf(ctx);
+    try {
+      const run = await runKernel(plan.kernel, program, {
+        until: end.ended,
+        ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
+        ...(ctx.onAttached ? { onAttached: ctx.onAttached } : {}),
+      }).catch((e: unknown) => {
+        throw verifierBugOr(e, text, program);
+      });
+      this.teardowns.push(run.teardown);
+      const kernel: KernelRunInfo = { plan, program, completeness: run.completeness, startedAt: run.startedAt, endedAt: run.endedAt, kernelRows: run.rows };
+      return { kind: 'rows', result: directResult(run.aggregate, plan.kernelColumns, projection), kernel };
+    } finally {
+      end.release();
     }
   }
 

@@ -5,6 +5,7 @@ import {
   DuckDBUnionValue, DuckDBVariantValue,
 } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
+import { plainInteger } from './plain-integer.js';
 
 export interface QueryColumn {
   readonly name: string;
@@ -35,7 +36,7 @@ export function plainValue(v: DuckDBValue): unknown {
     case 'string':
       return v;
     case 'bigint':
-      return v >= -Number.MAX_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v;
+      return plainInteger(v);
     case 'object': case 'undefined': case 'function': case 'symbol':
       break;
   }

@@ -114,11 +114,19 @@ export interface Plan {
   readonly kernelColumns: readonly ResultColumn[];
   /** DuckDB SQL over that table, written with the placeholder KERNEL_TABLE. */
   readonly residualSql: string;
+  /** Present when residualSql only renames kernel columns: the same result without DuckDB. */
+  readonly projection?: readonly Projected[];
   /** WHERE conjuncts the kernel refused, as SQL, for EXPLAIN. */
   readonly residualFilters: readonly string[];
   readonly durationMs?: number;
   readonly everyMs?: number;
   readonly limit?: number;
+}
+
+/** A kernel column as a result column: `SELECT k0 AS comm`. */
+export interface Projected {
+  readonly column: string;
+  readonly name: string;
 }
 
 /** Stands for the kernel output table's name in residual SQL until the runtime names it. */

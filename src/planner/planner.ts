@@ -11,7 +11,7 @@ import type { LowerOptions } from './lower.js';
 import { lower } from './lower.js';
 import type { PlannerEnv } from './offsets.js';
 import type { Plan } from './plan.js';
-import { residual } from './residual.js';
+import { plainProjection, residual } from './residual.js';
 import type { SplitOptions } from './split.js';
 import { split } from './split.js';
 import { withTypedFields } from './typed-fields.js';
@@ -24,9 +24,11 @@ export function planQuery(query: SelectQuery, catalog: Catalog, env: PlannerEnv,
   const placed = split(bound, opts);
   const { kernel, kernelColumns, limit } = lower(placed, env, opts);
   const residualSql = residual(placed);
+  const projection = plainProjection(placed);
   const q = bound.query;
   return {
     table: bound.table.name, kernel, kernelColumns, residualSql, ...(limit !== undefined ? { limit } : {}),
+    ...(projection !== undefined ? { projection } : {}),
     residualFilters: placed.kept.map((k) => printExpr(k.expr)),
     ...(q.for ? { durationMs: q.for.ms } : {}),
     ...(q.every ? { everyMs: q.every.ms } : {}),

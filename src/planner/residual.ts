@@ -12,7 +12,7 @@ import { duckdbType } from '../catalog/types.js';
 import { resultType } from '../functions/aggregate.js';
 import { aggregateFunction } from '../functions/registry.js';
 import { exprKey, mapChildren } from './expr-walk.js';
-import { KERNEL_TABLE } from './plan.js';
+import { KERNEL_TABLE, type Projected } from './plan.js';
 import { Scope } from './scope.js';
 import type { SplitQuery } from './split.js';
 
@@ -49,19 +49,7 @@ export function residual(s: SplitQuery): string {
   const limit = q.limit ? { limit: q.limit.value } : {};
   switch (work.kind) {
     case 'aggregate': {
-      // The SELECT list, HAVING and ORDER BY over the kernel's key and aggregate columns. Grouped
-      // by a cgroup text column, the kernel's groups are per cgroup: DuckDB merges those that share the text.
-      const merged = work.keys.some(isCgroupKey);
-      const rewrite = (e: Expr): Expr => {
-        const key = work.keys.find((k) => exprKey(k.of) === exprKey(e));
-        if (key) return decodedKey(key.of, { kind: 'column', name: key.name, span: e.span }, scope);
-        const aggregate = isAggregate(e) ? work.aggregates.find((a) => exprKey(a.call) === exprKey(e)) : undefined;
-        if (aggregate) {
-          const column: Expr = { kind: 'column', name: aggregate.name, span: e.span };
-          return merged ? mergedAggregate(aggregate.fn, column, duckdbType(resultType(aggregateFunction(aggregate.fn), aggregate.arg?.signed ?? true))) : column;
-        }
-        return mapChildren(e, rewrite);
-      };
+      const { rewrite, merged } = overAggregates(s, work);
       const sql = (e: Expr): string => printExpr(rewrite(e));
       const having = q.having ? sql(q.having) : undefined;
       return residualSelect({
@@ -86,4 +74,48 @@ export function residual(s: SplitQuery): string {
       });
     }
   }
+}
+
+type AggregateWork = Extract<SplitQuery['work'], { kind: 'aggregate' }>;
+
+/**
+ * The query's expressions over the kernel's key and aggregate columns. Grouped by a cgroup text
+ * column, the kernel's groups are per cgroup: DuckDB merges those that share the text (`merged`).
+ */
+function overAggregates(s: SplitQuery, work: AggregateWork): { readonly rewrite: (e: Expr) => Expr; readonly merged: boolean } {
+  const scope = new Scope(s.bound.table);
+  const merged = work.keys.some(isCgroupKey);
+  const rewrite = (e: Expr): Expr => {
+    const key = work.keys.find((k) => exprKey(k.of) === exprKey(e));
+    if (key) return decodedKey(key.of, { kind: 'column', name: key.name, span: e.span }, scope);
+    const aggregate = isAggregate(e) ? work.aggregates.find((a) => exprKey(a.call) === exprKey(e)) : undefined;
+    if (aggregate) {
+      const column: Expr = { kind: 'column', name: aggregate.name, span: e.span };
+      return merged ? mergedAggregate(aggregate.fn, column, duckdbType(resultType(aggregateFunction(aggregate.fn), aggregate.arg?.signed ?? true))) : column;
+    }
+    return mapChildren(e, rewrite);
+  };
+  return { rewrite, merged };
+}
+
+/**
+ * When the residual only renames kernel columns (each item a key or an aggregate as the kernel
+ * made it, no HAVING, ORDER BY or LIMIT), the columns it takes and the names it gives them, in
+ * order: a runtime can then build the result without DuckDB (engine/direct-result.ts). Otherwise
+ * undefined.
+ */
+export function plainProjection(s: SplitQuery): readonly Projected[] | undefined {
+  const { bound, work } = s;
+  const q = bound.query;
+  if (work.kind !== 'aggregate' || q.having || q.orderBy.length > 0 || q.limit) return undefined;
+  const { rewrite, merged } = overAggregates(s, work);
+  if (merged) return undefined;
+  const out: Projected[] = [];
+  for (const item of q.items) {
+    if (item.kind !== 'expr') return undefined;
+    const e = rewrite(item.expr);
+    if (e.kind !== 'column') return undefined;
+    out.push({ column: e.name, name: itemName(item) });
+  }
+  return out;
 }
