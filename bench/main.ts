@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     '5: VmHWM of the tool\'s process just before SIGINT; 6: SIGINT → exit seen by the parent',
     `7: \`bpfql watch\` with one rule on the workload's getppid calls, made evenly spaced (clock_nanosleep to absolute deadlines); ` +
       'latency = the time this process reads an alert line minus the event\'s ts; CPU from /proc/<pid>/stat (10 ms ticks)',
-    `8: \`bpfql serve\` with 10 standing queries (EVERY 10s) while the workload makes 100,000 getppid/s (paced); after 30 s of warm-up, ` +
+    `8: \`bpfql serve\` with 10 standing queries (EVERY 10s) while the workload makes 100,000 getppid/s (paced); after 60 s of warm-up, ` +
       'the server\'s CPU (all threads, /proc/<pid>/stat) over the run and its RSS and a scrape every 10 s; the 10,000-series scrape ' +
       'renders families made by serve\'s accumulator through serve\'s HTTP handler on loopback',
     '9: bench/transfer.c moves 2 GB over one loopback TCP connection (64 KiB writes, a reader thread) as fast as it can; ' +
