@@ -11,10 +11,13 @@ import { plainInteger } from '../output/plain-integer.js';
 import type { QueryResult } from '../output/result.js';
 import { assertNever } from '../diag/assert-never.js';
 
-/** The projection when this plan's result can be built here; undefined when it needs DuckDB. */
+/**
+ * The projection when this plan's result (or, with EVERY, each window's rows) can be built here;
+ * undefined when it needs DuckDB.
+ */
 export function directProjection(plan: Plan): readonly Projected[] | undefined {
   const p = plan.projection;
-  if (p === undefined || plan.everyMs !== undefined || plan.kernel.mode.kind !== 'aggregate') return undefined;
+  if (p === undefined || plan.kernel.mode.kind !== 'aggregate') return undefined;
   const exact = p.every((c) => {
     const t = plan.kernelColumns.find((k) => k.name === c.column)?.type;
     return t !== undefined && (t.kind === 'int' || t.kind === 'string' || t.kind === 'bool');

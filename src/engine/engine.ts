@@ -76,9 +76,11 @@ export interface RunContext {
    */
   readonly latestWindowIn?: string;
   /**
-   * With EVERY and onWindow: windows are not kept in any table, only handed to onWindow (the
-   * result is then empty). For `bpfql serve`, whose metrics keep what they need of each window:
-   * DuckDB runs one statement a window instead of three.
+   * With EVERY and onWindow: windows are not kept in any table, only handed to onWindow as the
+   * query's rows alone, without window_start and window_end (the result is then empty). For
+   * `bpfql serve`, whose metrics keep what they need of each window: DuckDB runs one statement a
+   * window instead of three, and none when the plan only renames the kernel's columns
+   * (direct-result.ts).
    */
   readonly keepWindows?: boolean;
   /**
@@ -312,7 +314,7 @@ export class Engine {
       }
       case 'query': {
         const prepared = this.prepare(stmt.query);
-        const direct = ctx.direct === true && this.opts.db === undefined && ctx.onTick === undefined && ctx.latestWindowIn === undefined;
+        const direct = ctx.direct === true && this.opts.db === undefined && ctx.onTick === undefined && ctx.latestWindowIn === undefined && prepared.plan.everyMs === undefined;
         const projection = direct ? directProjection(prepared.plan) : undefined;
         if (projection !== undefined) return this.runDirect(stmt.query, text, ctx, prepared, projection);
         const live = ctx.onRows && new LiveRows(ctx.onRows);
@@ -353,6 +355,8 @@ export class Engine {
     const onTick = ctx.onTick;
     const windows = plan.everyMs === undefined ? 'none' : ctx.onWindow && ctx.keepWindows === false ? 'handed-on' : latestOnly ? 'latest' : 'all';
     const result = Materialization.start(this.session, { columns: plan.kernelColumns, sql: plan.residualSql }, target, windows);
+    // Windows handed on whose rows are the kernel's renamed are made here, with no DuckDB statement.
+    const handedOn = windows === 'handed-on' ? directProjection(plan) : undefined;
     const end = endOf(ctx);
     try {
       // DuckDB's tables are made once the program is attached: loading DuckDB must not delay the
@@ -391,6 +395,10 @@ export class Engine {
               every: {
                 ms: plan.everyMs,
                 onWindow: async (w: Window) => {
+                  if (handedOn !== undefined && ctx.onWindow) {
+                    ctx.onWindow(directResult(w.aggregate, plan.kernelColumns, handedOn), w);
+                    return;
+                  }
                   if (w.aggregate) await result.load(w.aggregate);
                   if (ctx.onWindow) ctx.onWindow(await result.windowResult(w), w);
                   else await result.materialize(w);

@@ -135,9 +135,10 @@ export class Materialization {
   }
 
   /**
-   * Closes one window (its kernel rows loaded) and gives its rows, window_start and window_end
-   * first: kept in the target as materialize keeps them and read back, or, handed on, from the
-   * residual itself with no table holding them (the kernel rows are cleared as 'latest' clears them).
+   * Closes one window (its kernel rows loaded) and gives its rows: kept in the target as
+   * materialize keeps them and read back, window_start and window_end first; or, handed on, the
+   * residual's rows alone (the bounds come with the window), with no table holding them (the
+   * kernel rows are cleared as 'latest' clears them).
    */
   async windowResult(window: WindowBounds): Promise<QueryResult> {
     if (this.windows !== 'handed-on') {
@@ -145,7 +146,7 @@ export class Materialization {
       return this.session.run(`SELECT * FROM ${this.target.table} WHERE window_start = make_timestamp(${window.startUs})`);
     }
     await this.prepare();
-    const rows = await this.session.run(windowedSql(this.sql, String(window.startUs), String(window.endUs)));
+    const rows = await this.session.run(this.sql);
     await this.session.createTable(this.kernelTable, this.residual.columns, { replace: true });
     return rows;
   }

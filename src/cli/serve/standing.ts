@@ -49,8 +49,8 @@ export class StandingQuery {
   }
 
   private window(result: QueryResult, w: ClosedWindow): void {
-    // window_start and window_end come first; the query's columns, then the extra ones, follow.
-    const rows = result.rows.map((r) => r.slice(2));
+    // The query's columns, then the extra ones (windows handed on have no window_start or window_end).
+    const rows = result.rows;
     this.accumulator.add(rows);
     this.latest = w.health;
     const { written } = this.metric.shape;
@@ -58,7 +58,7 @@ export class StandingQuery {
       metric: this.metric.name,
       startMs: w.startUs / 1000,
       endMs: w.endUs / 1000,
-      columns: result.columns.slice(2, 2 + written),
+      columns: result.columns.slice(0, written),
       rows: rows.map((r) => r.slice(0, written)),
     });
   }
