@@ -3,13 +3,8 @@
 // same controlled workload; a query that reads another record field stays on the classic hook.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Catalog } from '../../src/catalog/catalog.js';
-import type { Hook } from '../../src/catalog/hook.js';
-import { describeSource } from '../../src/catalog/table.js';
-import { Engine } from '../../src/engine/engine.js';
-import { kernelCatalogEnv } from '../../src/runtime/kernel-env.js';
-import { Workload, workloadSkip } from '../helpers/c-workload.js';
-import { queryDuring } from '../helpers/query-during.js';
+import { workloadSkip } from '../helpers/c-workload.js';
+import { rowsOnHook } from '../helpers/on-hook.js';
 import { kernelSkip } from '../helpers/workload.js';
 
 const skip = kernelSkip() || workloadSkip();
@@ -18,19 +13,7 @@ const REFUSED_KILLS = 300;
 const ESRCH = 3;
 const GETPPID = 110;
 const KILL = 62;
-
-async function onHook(hook: Hook, query: string): Promise<{ rows: unknown[][]; source: string }> {
-  const w = await Workload.start('bqcopy', ['refused', String(GETPPIDS), String(REFUSED_KILLS)]);
-  const engine = await Engine.open({}, new Catalog({ ...kernelCatalogEnv, hook }));
-  try {
-    const run = await queryDuring(engine, query.replaceAll('{comm}', w.comm), () => w.go());
-    assert.deepEqual(run.kernel.completeness, { lostRecords: 0, failedUpdates: 0, lostPairs: 0, lostStacks: 0, missedEvents: 0 });
-    return { rows: run.rows.map((r) => [...r]), source: describeSource(run.kernel.plan.kernel.source) };
-  } finally {
-    await engine.close();
-    w.remove();
-  }
-}
+const REFUSED = ['refused', String(GETPPIDS), String(REFUSED_KILLS)];
 
 const cases: readonly { readonly query: string; readonly rows: unknown[][]; readonly cheapest: string }[] = [
   {
@@ -59,8 +42,8 @@ const cases: readonly { readonly query: string; readonly rows: unknown[][]; read
 
 for (const c of cases) {
   test(`record fields that copy an argument, on both hooks: ${c.query}`, { skip }, async () => {
-    const cheapest = await onHook('cheapest', c.query);
-    const classic = await onHook('tracepoint', c.query);
+    const cheapest = await rowsOnHook('cheapest', c.query, 'bqcopy', REFUSED);
+    const classic = await rowsOnHook('tracepoint', c.query, 'bqcopy', REFUSED);
     assert.equal(cheapest.source, c.cheapest);
     assert.match(classic.source, /^tracepoint raw_syscalls:/);
     assert.deepEqual(cheapest.rows, c.rows);

@@ -3,13 +3,8 @@
 // queries that run on sys_enter alone (no column of the exit) and for those that pair it with sys_exit.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Catalog } from '../../src/catalog/catalog.js';
-import type { Hook } from '../../src/catalog/hook.js';
-import { describeSource } from '../../src/catalog/table.js';
-import { Engine } from '../../src/engine/engine.js';
-import { kernelCatalogEnv } from '../../src/runtime/kernel-env.js';
-import { Workload, workloadSkip } from '../helpers/c-workload.js';
-import { queryDuring } from '../helpers/query-during.js';
+import { workloadSkip } from '../helpers/c-workload.js';
+import { rowsOnHook } from '../helpers/on-hook.js';
 import { kernelSkip } from '../helpers/workload.js';
 
 const skip = kernelSkip() || workloadSkip();
@@ -18,19 +13,6 @@ const REFUSED_KILLS = 300;
 const ESRCH = 3;
 const SIGNALS = 200;
 
-/** Rows of `query` (with {comm} for the workload's name) over one run of the workload, on `hook`. */
-async function onHook(hook: Hook, query: string, args: readonly string[]): Promise<{ rows: unknown[][]; source: string }> {
-  const w = await Workload.start('bqhook', args);
-  const engine = await Engine.open({}, new Catalog({ ...kernelCatalogEnv, hook }));
-  try {
-    const run = await queryDuring(engine, query.replaceAll('{comm}', w.comm), () => w.go());
-    assert.deepEqual(run.kernel.completeness, { lostRecords: 0, failedUpdates: 0, lostPairs: 0, lostStacks: 0, missedEvents: 0 });
-    return { rows: run.rows.map((r) => [...r]), source: describeSource(run.kernel.plan.kernel.source) };
-  } finally {
-    await engine.close();
-    w.remove();
-  }
-}
 
 // The workload's calls after the go line: its read of that line (which may have entered before
 // the program was attached, so it is left out), the getppids, the kills and exit_group (which
@@ -65,8 +47,8 @@ const cases: readonly { readonly query: string; readonly rows: unknown[][]; read
 
 for (const c of cases) {
   test(`syscalls on both hooks: ${c.query}`, { skip }, async () => {
-    const raw = await onHook('cheapest', c.query, c.workload ?? REFUSED);
-    const classic = await onHook('tracepoint', c.query, c.workload ?? REFUSED);
+    const raw = await rowsOnHook('cheapest', c.query, 'bqhook', c.workload ?? REFUSED);
+    const classic = await rowsOnHook('tracepoint', c.query, 'bqhook', c.workload ?? REFUSED);
     assert.equal(raw.source, `raw tracepoint raw_syscalls:${c.event}`);
     assert.equal(classic.source, `tracepoint raw_syscalls:${c.event}`);
     assert.deepEqual(raw.rows, c.rows);
