@@ -13,7 +13,6 @@ const REFUSED_KILLS = 300;
 const ESRCH = 3;
 const SIGNALS = 200;
 
-
 // The workload's calls after the go line: its read of that line (which may have entered before
 // the program was attached, so it is left out), the getppids, the kills and exit_group (which
 // never returns, and is no row on either side).
