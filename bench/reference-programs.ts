@@ -1,6 +1,7 @@
 // Programs the bench loads itself on the syscall-entry hook, as floors and references for bpfql's
 // own: an empty program (what any tool pays for being on the hook at all), on the classic and on
-// the raw tracepoint, and count-by-comm written by hand the way a libbpf C program compiles:
+// the raw tracepoint, and count-by-comm written by hand the way a libbpf C program compiles, on
+// each of the two hooks:
 //
 //   char comm[16]; bpf_get_current_comm(comm, 16);
 //   u64 *v = bpf_map_lookup_elem(&counts, comm);
@@ -12,7 +13,7 @@ import { BpfMap } from '../src/kernel/map.js';
 import { BpfProgram } from '../src/kernel/program.js';
 import { KernelScope } from '../src/kernel/scope.js';
 
-export type ReferenceProgram = 'empty-tracepoint' | 'empty-raw-tracepoint' | 'hand-count-by-comm';
+export type ReferenceProgram = 'empty-tracepoint' | 'empty-raw-tracepoint' | 'hand-count-by-comm' | 'hand-count-by-comm-raw';
 
 /** The same size bpfql gives its aggregation maps by default, so the hash tables compare. */
 const COUNT_MAP_ENTRIES = 65536;
@@ -70,6 +71,12 @@ export function attachReference(which: ReferenceProgram): KernelScope {
         const counts = scope.add(BpfMap.create({ name: 'bench_counts', type: 'percpu_hash', keySize: 16, valueSize: 8, maxEntries: COUNT_MAP_ENTRIES }));
         const prog = scope.add(load('bench_by_comm', 'tracepoint', countByComm(), new Map([['counts', counts.fd]])));
         scope.add(attachTracepoint(prog, 'raw_syscalls', 'sys_enter'));
+        break;
+      }
+      case 'hand-count-by-comm-raw': {
+        const counts = scope.add(BpfMap.create({ name: 'bench_counts', type: 'percpu_hash', keySize: 16, valueSize: 8, maxEntries: COUNT_MAP_ENTRIES }));
+        const prog = scope.add(load('bench_by_comm_r', 'raw_tracepoint', countByComm(), new Map([['counts', counts.fd]])));
+        scope.add(attachRawTracepoint(prog, 'sys_enter'));
         break;
       }
     }
