@@ -69,14 +69,18 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode, wind
   const { g, values, expr } = emitPreamble(plan, gated);
   // Slots reading another slot's state update nothing, so their argument is not needed.
   const updating = mode.aggregates.filter((a) => a.stateOf === undefined);
+  const keySlot = g.frame.alloc(mode.keySize, 'key');
+  // A key field that is the current comm is fetched into the key itself, as a hand-written program
+  // does (count by comm: no clearing, no copy); the rest of the key is cleared, then written.
+  const inPlace = new Set(mode.keys.filter((k) => k.expr.kind === 'column' && values.fetchCommInto(k.expr.column, keySlot + k.offset, k.width)));
+  const covered = (i: number): boolean => [...inPlace].some((k) => k.offset <= i && i + 8 <= k.offset + k.width);
+  const clears = Array.from({ length: Math.ceil(mode.keySize / 8) }, (_, w) => w * 8).filter((i) => !covered(i));
+  clears.forEach((i, n) => g.emit(n === 0 ? comment('key: clear', st.dw(R10, keySlot + i, 0)) : st.dw(R10, keySlot + i, 0)));
   const rest: Column[] = [];
   mode.keys.forEach((k) => columnsOf(k.expr, rest));
   updating.forEach((a) => a.arg && columnsOf(a.arg, rest));
   values.fetch(rest);
-
-  const keySlot = g.frame.alloc(mode.keySize, 'key');
-  for (let i = 0; i < mode.keySize; i += 8) g.emit(i === 0 ? comment('key: clear', st.dw(R10, keySlot, 0)) : st.dw(R10, keySlot + i, 0));
-  for (const k of mode.keys) writeField(g, expr, values, k, R10, keySlot);
+  for (const k of mode.keys) if (!inPlace.has(k)) writeField(g, expr, values, k, R10, keySlot);
 
   const emits: { agg: AggregateFunction; e: AggregateEmit }[] = [];
   for (const a of updating) {

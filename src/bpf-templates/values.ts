@@ -47,6 +47,8 @@ const BE = { 2: be16, 4: be32, 8: be64 } as const;
 export class Values {
   private readonly helperSlots = new Map<HelperValue, number>();
   private readonly stringSlots = new Map<string, number>();
+  /** Where fetchCommInto put a string column, instead of a buffer of its own. */
+  private readonly placed = new Map<string, number>();
   private readonly taskSlots = new Map<string, number>();
   private readonly stackSlots = new Map<string, number>();
   private readonly cgroupSetSlots = new Map<string, number>();
@@ -526,11 +528,25 @@ export class Values {
    * A zeroed stack buffer of the column's capacity, or undefined when the column already has one.
    * Zeroed first: strings and bytes compare and group by whole words, so bytes past the value must be 0.
    */
+  /**
+   * Has the current comm (column `c`, not fetched yet) fetched straight into `slot`, a field of
+   * `width` bytes such as a key's, instead of a buffer of its own that is then copied there:
+   * bpf_get_current_comm fills the whole buffer (the name, then NULs), so the field needs neither
+   * clearing nor a copy. Says whether it will be; false for any other column or one already fetched.
+   */
+  fetchCommInto(c: Column, slot: number, width: number): boolean {
+    if (c.source.kind !== 'builtin' || c.type.kind !== 'string' || this.stringSlots.has(c.name)) return false;
+    if (stringCapacity(c) !== width || width > TASK_COMM_LEN) return false;
+    this.placed.set(c.name, slot);
+    this.fetchString(c);
+    return true;
+  }
+
   private clearedBuffer(c: Column): number | undefined {
     if (this.stringSlots.has(c.name)) return undefined;
     const g = this.g;
     const cap = stringCapacity(c);
-    const slot = g.frame.alloc(cap, c.name);
+    const slot = this.placed.get(c.name) ?? g.frame.alloc(cap, c.name);
     this.stringSlots.set(c.name, slot);
     // bpf_get_current_comm fills the whole buffer it is given (the name, then NULs) when the
     // buffer is no longer than the kernel's comm: clearing it first would only cost time.

@@ -39,9 +39,9 @@ test('every aggregate together fits the stack: states live in the map, only argu
   assert.ok(mode.kind === 'aggregate', mode.kind);
   // count, then sum, min, max, avg, stddev (40), hist (520), lhist (31 slots), one signed log-linear state.
   assert.equal(mode.valueSize, 8 + 8 * 4 + 40 + 520 + 31 * 8 + 2 * 1920 * 8);
-  // comm (16), the key (16), the arguments of the eight aggregates that update a state (the
-  // quantiles but the first read its state), the u32 key: far below 512.
-  assert.equal(program.stackBytes, 16 + 16 + 8 * 8 + 8);
+  // The key (16, comm fetched into it), the arguments of the eight aggregates that update a
+  // state (the quantiles but the first read its state), the u32 key: far below 512.
+  assert.equal(program.stackBytes, 16 + 8 * 8 + 8);
   assert.ok(program.assembled.slots > 200);
 });
 
@@ -110,4 +110,17 @@ test('EVERY: two aggregate maps and a one-slot array of maps; every lookup and u
   assert.equal(plain.windowed, false);
   assert.deepEqual(plain.maps.map((m) => m.name), ['agg', 'zero', 'stats']);
   assert.doesNotMatch(disassemble(plain.assembled), /map\[window\]/);
+});
+
+test('a comm key is fetched into the key itself, as a hand-written program does: no clearing, no copy', () => {
+  const byComm = disassemble(compile(`SELECT comm, count(*) FROM ${EXIT} GROUP BY comm`).program.assembled);
+  assert.doesNotMatch(byComm, /key: clear|k0 = comm/);
+  assert.match(byComm, /call bpf_get_current_comm/);
+  // Beside another key field, only the words comm does not cover are cleared.
+  const withPid = disassemble(compile(`SELECT comm, pid, count(*) FROM ${EXIT} GROUP BY comm, pid`).program.assembled);
+  assert.match(withPid, /= 0 {2}; key: clear\n\s+\d+: call bpf_get_current_pid_tgid/, withPid);
+  assert.doesNotMatch(withPid, /k0 = comm/);
+  // Fetched earlier for a filter, comm is copied into the key as before.
+  const filtered = disassemble(compile(`SELECT comm, count(*) FROM ${EXIT} WHERE comm != 'x' GROUP BY comm`).program.assembled);
+  assert.match(filtered, /k0 = comm/);
 });
