@@ -136,6 +136,7 @@ async function main(): Promise<void> {
       { kind: 'reference', id: 'empty-raw', program: 'empty-raw-tracepoint' },
       { kind: 'reference', id: 'hand', program: 'hand-count-by-comm' },
       { kind: 'reference', id: 'hand-raw', program: 'hand-count-by-comm-raw' },
+      { kind: 'reference', id: 'hand-btf', program: 'hand-count-by-comm-btf' },
       ...bpfqlQueries().map((query, i): OverheadConfig => ({ kind: 'tool', id: `bpfql${i}`, query })),
       { kind: 'tool', id: 'stream', query: bpfqlStreamQuery() },
       { kind: 'tool', id: 'cgroup', query: bpfqlCgroupQuery() },
