@@ -19,6 +19,7 @@ import { gateMap } from './gate.js';
 import { cgroupSetMaps } from './cgroup-sets.js';
 import { fdPathMaps, usesFdPath } from './fd-file.js';
 import { emitStreamProgram, RING_MAP } from './stream-program.js';
+import { withoutUnusedContext } from './unused-context.js';
 
 /** A further program of the query, on another event (an entry event of a paired table). */
 export interface CompiledEntryProgram {
@@ -84,12 +85,12 @@ export function compileKernelPlan(plan: KernelPlan, table: string, opts: Compile
       if (e.update) {
         // It changes only pairs that are open, which the query's filter let open.
         const code = plan.filter?.kind === 'const' ? neverMatches() : emitUpdateProgram(plan, p, e, e.update);
-        entries.push({ name, source: e.source, assembled: assemble(code.items) });
+        entries.push({ name, source: e.source, assembled: assemble(withoutUnusedContext(code.items)) });
         return;
       }
       const filter = plan.filter?.kind === 'const' ? plan.filter : entryFilter(plan, p);
       const code = filter?.kind === 'const' ? neverMatches() : emitEntryProgram(plan, p, e, filter);
-      entries.push({ name, source: e.source, assembled: assemble(code.items), ...(filter ? { filter } : {}) });
+      entries.push({ name, source: e.source, assembled: assemble(withoutUnusedContext(code.items)), ...(filter ? { filter } : {}) });
     });
   }
   if (plan.pairing && plan.also) throw new Error(`${table}: a paired table has one exit event`);
@@ -97,9 +98,10 @@ export function compileKernelPlan(plan: KernelPlan, table: string, opts: Compile
     const code = resultProgram(planAtEvent(plan, event), windowed, gated);
     // Distinct names within the kernel's 15 characters, however many events (a wildcard table's hundreds).
     const suffix = `_ev${i + 1}`;
-    return { name: `${objectName(table).slice(0, 15 - suffix.length).replace(/_$/, '')}${suffix}`, source: event.source, assembled: assemble(code.items) };
+    return { name: `${objectName(table).slice(0, 15 - suffix.length).replace(/_$/, '')}${suffix}`, source: event.source, assembled: assemble(withoutUnusedContext(code.items)) };
   });
-  return { name: objectName(table), items: g.items, assembled: assemble(g.items), maps, stackBytes: g.frame.size, windowed, gated, entries, others };
+  const items = withoutUnusedContext(g.items);
+  return { name: objectName(table), items, assembled: assemble(items), maps, stackBytes: g.frame.size, windowed, gated, entries, others };
 }
 
 /** The program that turns the plan's events into results: aggregates or stream records. */
