@@ -525,10 +525,6 @@ export class Values {
   }
 
   /**
-   * A zeroed stack buffer of the column's capacity, or undefined when the column already has one.
-   * Zeroed first: strings and bytes compare and group by whole words, so bytes past the value must be 0.
-   */
-  /**
    * Has the current comm (column `c`, not fetched yet) fetched straight into `slot`, a field of
    * `width` bytes such as a key's, instead of a buffer of its own that is then copied there:
    * bpf_get_current_comm fills the whole buffer (the name, then NULs), so the field needs neither
@@ -542,6 +538,10 @@ export class Values {
     return true;
   }
 
+  /**
+   * A zeroed stack buffer of the column's capacity, or undefined when the column already has one.
+   * Zeroed first: strings and bytes compare and group by whole words, so bytes past the value must be 0.
+   */
   private clearedBuffer(c: Column): number | undefined {
     if (this.stringSlots.has(c.name)) return undefined;
     const g = this.g;
