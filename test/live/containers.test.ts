@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { CGROUP_SET_MORE_OFFSET, CGROUP_SET_SLOTS, hashMapOf } from '../../src/bpf-templates/cgroup-sets.js';
 import { Engine, type Outcome } from '../../src/engine/engine.js';
@@ -35,9 +36,33 @@ async function execs(c: Container, prog: NamedProgram, n: number): Promise<void>
   assert.equal(code, 0);
 }
 
-/** bpftool's dump of a map by name: each entry's key and value as bytes. */
+/** The ids of the BPF maps this process holds a descriptor of. */
+function heldMapIds(): Set<number> {
+  const ids = new Set<number>();
+  for (const fd of readdirSync('/proc/self/fdinfo')) {
+    let info: string;
+    try {
+      info = readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+    } catch {
+      continue; // closed meanwhile
+    }
+    const id = /^map_id:\s+(\d+)$/m.exec(info);
+    if (id) ids.add(Number(id[1]));
+  }
+  return ids;
+}
+
+/**
+ * bpftool's dump of this process's map by name: each entry's key and value as bytes. By id, not by
+ * name: an earlier query's map of the same name lingers in the kernel until its program is freed
+ * after an RCU grace period, and a dump by name would then show both.
+ */
 function dump(map: string): { key: Buffer; value: Buffer }[] {
-  const r = spawnSync('bpftool', ['-j', 'map', 'dump', 'name', `bpfql_${map}`], { encoding: 'utf8' });
+  const held = heldMapIds();
+  const shown = JSON.parse(spawnSync('bpftool', ['-j', 'map', 'show'], { encoding: 'utf8' }).stdout) as { id: number; name?: string }[];
+  const ours = shown.filter((m) => m.name === `bpfql_${map}` && held.has(m.id));
+  assert.equal(ours.length, 1, `this process holds one map named bpfql_${map}`);
+  const r = spawnSync('bpftool', ['-j', 'map', 'dump', 'id', String(ours[0]!.id)], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const bytes = (hex: string[]): Buffer => Buffer.from(hex.map((b) => Number.parseInt(b, 16)));
   return (JSON.parse(r.stdout) as { key: string[]; value: string[] }[]).map((e) => ({ key: bytes(e.key), value: bytes(e.value) }));
