@@ -115,9 +115,24 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode, wind
     loadAggMap(what);
     g.emit(mov.reg(R2, R10), add.imm(R2, keySlot), call(Helper.mapLookupElem));
   };
+  // The hit is the common case and falls through from the lookup to the exit without a taken
+  // jump; the insert of a new key comes after the exit and jumps back to the update.
   lookupKey('look the key up');
-  g.emit(jne.imm(R0, 0, 'found'));
+  g.emit(jeq.imm(R0, 0, 'miss'));
+  g.emit(label('found'), comment('count += 1, update in place', ldx.dw(R1, R0, 0)), add.imm(R1, 1), stx.dw(R0, 0, R1));
+  const withFirst = emits.filter(({ agg }) => agg.emitFirst !== undefined);
+  if (withFirst.length > 0) {
+    g.emit(comment('a count of 1: the first event of the key on this CPU', jne.imm(R1, 1, 'later')));
+    for (const { agg, e } of withFirst) g.emit(...agg.emitFirst!(e, R0));
+    g.emit(ja('others'), label('later'));
+    for (const { agg, e } of withFirst) g.emit(...agg.emitUpdate(e, R0));
+    g.emit(label('others'));
+  }
+  for (const { agg, e } of emits) if (agg.emitFirst === undefined) g.emit(...agg.emitUpdate(e, R0));
+  g.emit(label('out'), mov.imm(R0, 0), exit());
+
   g.emit(
+    label('miss'),
     comment('miss: insert the key with the zero value', st.dw(R10, u32Slot, 0)),
     ldMap(R1, ZERO_MAP),
     mov.reg(R2, R10),
@@ -138,18 +153,6 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode, wind
   g.emit(jne.imm(R0, 0, 'found'));
   emitCountStat(g, 'mapFull', u32Slot, 'out');
   g.emit(ja('out'));
-
-  g.emit(label('found'), comment('count += 1, update in place', ldx.dw(R1, R0, 0)), add.imm(R1, 1), stx.dw(R0, 0, R1));
-  const withFirst = emits.filter(({ agg }) => agg.emitFirst !== undefined);
-  if (withFirst.length > 0) {
-    g.emit(comment('a count of 1: the first event of the key on this CPU', jne.imm(R1, 1, 'later')));
-    for (const { agg, e } of withFirst) g.emit(...agg.emitFirst!(e, R0));
-    g.emit(ja('others'), label('later'));
-    for (const { agg, e } of withFirst) g.emit(...agg.emitUpdate(e, R0));
-    g.emit(label('others'));
-  }
-  for (const { agg, e } of emits) if (agg.emitFirst === undefined) g.emit(...agg.emitUpdate(e, R0));
-  g.emit(label('out'), mov.imm(R0, 0), exit());
   return g;
 }
 

@@ -124,3 +124,14 @@ test('a comm key is fetched into the key itself, as a hand-written program does:
   const filtered = disassemble(compile(`SELECT comm, count(*) FROM ${EXIT} WHERE comm != 'x' GROUP BY comm`).program.assembled);
   assert.match(filtered, /k0 = comm/);
 });
+
+test('an event whose key is in the map runs from the lookup to the exit without a taken jump; the insert comes after the exit', () => {
+  for (const sql of [`SELECT comm, count(*) FROM ${EXIT} GROUP BY comm`, `SELECT pid, count(*), sum(ret) FROM ${EXIT} GROUP BY pid`]) {
+    const text = disassemble(compile(sql).program.assembled);
+    const hit = /call bpf_map_lookup_elem#1\n\s+\d+: if r0 == 0x0 goto \+\d+ <miss>\n([^]*?)\n\s+\d+: exit\n/.exec(text);
+    assert.ok(hit, text);
+    assert.doesNotMatch(hit[1]!, /goto/, text);
+    assert.match(hit[1]!, /count \+= 1/);
+    assert.match(text.slice(hit.index + hit[0].length), /^miss:\n[^]*call bpf_map_update_elem[^]*goto -\d+ <found>/, text);
+  }
+});
