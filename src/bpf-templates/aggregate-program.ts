@@ -73,7 +73,9 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode, wind
   // A key field that is the current comm is fetched into the key itself, as a hand-written program
   // does (count by comm: no clearing, no copy); the rest of the key is cleared, then written.
   const inPlace = new Set(mode.keys.filter((k) => k.expr.kind === 'column' && values.fetchCommInto(k.expr.column, keySlot + k.offset, k.width)));
-  const covered = (i: number): boolean => [...inPlace].some((k) => k.offset <= i && i + 8 <= k.offset + k.width);
+  // A word that a key field's write covers whole needs no clearing first.
+  const written = (k: KernelField): number => (inPlace.has(k) ? k.width : bytesWritten(k));
+  const covered = (i: number): boolean => mode.keys.some((k) => k.offset <= i && i + 8 <= k.offset + written(k));
   const clears = Array.from({ length: Math.ceil(mode.keySize / 8) }, (_, w) => w * 8).filter((i) => !covered(i));
   clears.forEach((i, n) => g.emit(n === 0 ? comment('key: clear', st.dw(R10, keySlot + i, 0)) : st.dw(R10, keySlot + i, 0)));
   const rest: Column[] = [];
@@ -154,6 +156,16 @@ export function emitAggregateProgram(plan: KernelPlan, mode: AggregateMode, wind
   emitCountStat(g, 'mapFull', u32Slot, 'out');
   g.emit(ja('out'));
   return g;
+}
+
+/**
+ * The bytes from a field's offset that writeField always writes: every word of a string, the one
+ * word of an integer. Exec arguments write as many as the process has, so none are counted.
+ */
+function bytesWritten(f: KernelField): number {
+  if (f.expr.kind === 'column' && f.expr.column.source.kind === 'exec-args') return 0;
+  if (f.expr.kind === 'column' && isBufferColumn(f.expr.column)) return Math.ceil(f.width / 8) * 8;
+  return 8;
 }
 
 /** Writes one key or record field at `base + slot + field.offset`. */
