@@ -211,13 +211,16 @@ export class ExprEmitter {
     const bytes = e.raw ? e.raw.length : Buffer.byteLength(e.value) + (e.match === 'equals' ? 1 : 0);
     const ws = words(e.raw ?? e.value, bytes);
     const mismatch = onMismatch ? target : g.fresh('str_mismatch');
+    // A string's buffer is zero after its NUL (see Values.stringSlot), as the constant's last word
+    // is: equality compares whole words. A prefix leaves the bytes after it free, so they are masked.
+    const wholeWords = e.match === 'equals' && e.raw === undefined;
     const r = pool.take();
     const c = pool.take();
     ws.forEach((w, i) => {
       const significant = Math.min(8, bytes - i * 8);
       const first: Insn = ldx.dw(r, R10, slot + i * 8);
       g.emit(i === 0 ? comment(`${e.column.name} ${e.match === 'equals' ? '=' : 'starts with'} '${e.value}'`, first) : first);
-      if (significant < 8) g.emit(lddw(c, (1n << BigInt(significant * 8)) - 1n), and.reg(r, c));
+      if (significant < 8 && !wholeWords) g.emit(lddw(c, (1n << BigInt(significant * 8)) - 1n), and.reg(r, c));
       g.emit(lddw(c, w), jne.reg(r, c, mismatch));
     });
     pool.give(c);

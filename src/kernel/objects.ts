@@ -11,6 +11,7 @@ import {
   readObjectName,
 } from './bpf-cmd.js';
 import { Errno, KernelError } from './errors.js';
+import { readProgInfo } from './prog-info.js';
 import { sys } from './sys.js';
 
 export interface LoadedProgram {
@@ -82,4 +83,28 @@ export function listPrograms(): LoadedProgram[] {
 
 export function listMaps(): LoadedMap[] {
   return list(maps);
+}
+
+/** How long a program has run in all and how many times, while run-time statistics were on. */
+export interface RunStats {
+  readonly runTimeNs: number;
+  readonly runCount: number;
+}
+
+/**
+ * bpf_prog_info.run_time_ns and run_cnt of the program with this id (anyone's), at the offsets BTF
+ * gives; undefined once it is gone. Counted only while statistics are on (enableRunTimeStats).
+ */
+export function programRunStats(id: number): RunStats | undefined {
+  const s = sys();
+  const fd = s.bpf(BpfCmd.PROG_GET_FD_BY_ID, objIdAttr(id), ObjId.size);
+  if (fd === -Errno.ENOENT) return undefined;
+  if (fd < 0) throw new KernelError('BPF_PROG_GET_FD_BY_ID', -fd);
+  let u64: (member: string) => number;
+  try {
+    u64 = readProgInfo(fd, `program ${id}`);
+  } finally {
+    s.close(fd);
+  }
+  return { runTimeNs: u64('run_time_ns'), runCount: u64('run_cnt') };
 }

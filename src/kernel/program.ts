@@ -1,8 +1,8 @@
 // Loading programs. The first attempt asks for no verifier log (the log costs time even when the
 // program is fine); only when the kernel refuses is the program loaded again with a log, so the
 // error can say why.
-import { AttachType, BpfCmd, INSN_SIZE, ObjInfo, ProgLoad, ProgTestRun, attrWithString, fillProgLoadAttr, logTrueSize, objInfoAttr, progTestRunAttr } from './bpf-cmd.js';
-import { vmlinuxBtf } from './btf.js';
+import { AttachType, BpfCmd, INSN_SIZE, ProgLoad, ProgTestRun, attrWithString, fillProgLoadAttr, logTrueSize, progTestRunAttr } from './bpf-cmd.js';
+import { readProgInfo } from './prog-info.js';
 import { Errno, KernelError, VerifierError } from './errors.js';
 import { sys } from './sys.js';
 
@@ -87,14 +87,9 @@ export class BpfProgram {
     return this.infoField('run_time_ns');
   }
 
-  /** A u64 member of the program's bpf_prog_info, at the offset BTF gives. */
+  /** A u64 member of the program's bpf_prog_info. */
   private infoField(member: string): number {
-    const btf = vmlinuxBtf();
-    const info = Buffer.alloc(btf.structSize('bpf_prog_info'));
-    const s = sys();
-    const r = s.bpf(BpfCmd.OBJ_GET_INFO_BY_FD, objInfoAttr(this.fd, s.address(info), info.length), ObjInfo.size);
-    if (r < 0) throw new KernelError('BPF_OBJ_GET_INFO_BY_FD', -r, { subject: `program '${this.spec.name}'` });
-    return Number(info.readBigUInt64LE(btf.memberOffset('bpf_prog_info', member)));
+    return readProgInfo(this.fd, `program '${this.spec.name}'`)(member);
   }
 
   /**

@@ -1,10 +1,12 @@
 // Real programs (hand-encoded instructions) loaded, attached and observed counting syscalls.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { attachPerfSampling, attachRawTracepoint, attachTracepoint } from '../../src/kernel/attach.js';
 import { KernelError, VerifierError } from '../../src/kernel/errors.js';
 import { BpfMap } from '../../src/kernel/map.js';
-import { listMaps, listPrograms } from '../../src/kernel/objects.js';
+import { listMaps, listPrograms, programRunStats } from '../../src/kernel/objects.js';
+import { enableRunTimeStats } from '../../src/kernel/run-time-stats.js';
 import { BpfProgram, type ProgramType } from '../../src/kernel/program.js';
 import { KernelScope } from '../../src/kernel/scope.js';
 import { Helper, R0, R1, R2, R10, insn, ldMapFd, program } from './kernel-insns.js';
@@ -183,4 +185,34 @@ test('listPrograms shows our program by name while loaded and nothing of ours af
   assert.deepEqual(listPrograms().filter((p) => p.id === loaded[0]!.id), []);
   // The kernel drops a freed program's map references after an RCU grace period, so the map goes a little later.
   assert.equal(await eventually(() => listMaps().every((m) => m.name !== 'kt_listed'), 3000), true);
+});
+
+test('programRunStats reads anyone\'s program by id: exactly the runs made while statistics are on, none after; gone once closed', { skip: needsRoot }, () => {
+  const scope = new KernelScope();
+  let id = 0;
+  try {
+    const prog = scope.add(BpfProgram.load({ name: 'kt_run_stats', type: 'raw_tracepoint', insns: program(...out), license: 'GPL' }));
+    const [loaded] = listPrograms().filter((p) => p.name === 'kt_run_stats');
+    assert.ok(loaded);
+    id = loaded.id;
+    const ctx = Buffer.alloc(16);
+    const before = programRunStats(loaded.id)!;
+    const stop = enableRunTimeStats();
+    try {
+      for (let i = 0; i < 7; i++) prog.testRun(ctx);
+    } finally {
+      stop();
+    }
+    const during = programRunStats(loaded.id)!;
+    assert.equal(during.runCount - before.runCount, 7);
+    assert.ok(during.runTimeNs > before.runTimeNs, `run time ${before.runTimeNs} → ${during.runTimeNs}`);
+    // Statistics off again (unless the sysctl or another process has them on): runs go uncounted.
+    if (readFileSync('/proc/sys/kernel/bpf_stats_enabled', 'utf8').trim() === '0') {
+      prog.testRun(ctx);
+      assert.equal(programRunStats(loaded.id)!.runCount, during.runCount);
+    }
+  } finally {
+    scope.closeAll();
+  }
+  assert.equal(programRunStats(id), undefined);
 });
