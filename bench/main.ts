@@ -1,7 +1,7 @@
 // `npm run bench`: measures bpfql against no tracing, hand-made floors and bpftrace on this
 // machine, prints one table and writes bench/out/results.json. Progress goes to stderr.
 //
-//   node dist/bench/main.js [--quick] [--rounds N] [--calls N] [--serve-minutes N] [--only overhead,startup,streaming,arrow,alerts,serve,net]
+//   node dist/bench/main.js [--quick] [--rounds N] [--calls N] [--serve-minutes N] [--only overhead,programs,startup,streaming,arrow,alerts,serve,net]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
@@ -21,11 +21,12 @@ import { measureOverhead, type OverheadConfig } from './overhead.js';
 import { killLiveChildren } from './procs.js';
 import { renderTable, sections, type BenchResults } from './report.js';
 import { measureFreshStartup, measureImports, measureStages, measureTextToAttached } from './startup.js';
+import { measureSideBySide, type SidePair } from './side-by-side.js';
 import { measureStreaming, STREAM_RATES } from './streaming.js';
 import { bpfqlCgroupQuery, bpfqlQueries, bpfqlStreamQuery, bpfqlSyscallsQueries, bpftraceQueries, bpftraceVersion } from './tools.js';
 import { buildWorkload } from './workload.js';
 
-const PARTS = ['overhead', 'startup', 'streaming', 'arrow', 'alerts', 'serve', 'net'] as const;
+const PARTS = ['overhead', 'programs', 'startup', 'streaming', 'arrow', 'alerts', 'serve', 'net'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Settings {
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
       (w.cpu === undefined ? 'tools share it' : `tools run on ${w.cpu === 1 ? 'CPU 0' : `CPUs 0-${w.cpu - 1}`} (taskset)`),
     `1: thread CPU time of ${s.calls.toLocaleString('en-US')} calls, the lower of two runs; every traced measurement sits between two untraced ones and counts against their mean; ` +
       `median over ${s.rounds} rounds, configurations rotated each round; each tool's count of the workload's calls is checked`,
+    `1b: bpfql's program (its engine, in the bench's process) and the hand-written one attached to sys_enter together, behind a third program that runs first on each event, ${s.calls.toLocaleString('en-US')} workload calls; ` +
+      'each program\'s run_time_ns over the events (BPF_ENABLE_STATS held by the bench); each round runs both orders of attachment back to back; median over rounds of the two runs\' mean difference',
     '2: spawn() → a hash map of the tool holds a key, or its ring buffer a record (polled every ~1 ms through /proc/<pid>/fdinfo, ' +
       'BPF_MAP_GET_NEXT_KEY and the ring\'s producer page) while a ' +
       'ticker makes 10k getppid/s; in one process: Engine.execute() → onAttached',
@@ -152,6 +155,17 @@ async function main(): Promise<void> {
 
   const engine = await Engine.open();
   try {
+    if (isRoot && s.parts.has('programs')) {
+      log(`1b. bpfql's programs beside the hand-written ones on the same hook (${s.rounds} rounds of both orders)`);
+      const [byComm, filtered] = bpfqlQueries();
+      const pairs: SidePair[] = [
+        { query: byComm!, reference: 'hand-count-by-comm-btf' },
+        { query: filtered!, reference: 'hand-filtered-count-btf' },
+        // FROM syscalls' filtered count by syscall is the same program: grouped by id in the kernel, named in user space.
+        ...(kernelCatalog().resolve('syscalls').kind === 'table' ? [{ query: bpfqlSyscallsQueries()[1]!, reference: 'hand-filtered-count-btf' } as const] : []),
+      ];
+      results = { ...results, sideBySide: await measureSideBySide(engine, w, pairs, { calls: s.calls, rounds: s.rounds, log }) };
+    }
     if (isRoot && s.parts.has('startup')) {
       log('2. startup in one process, and where it goes');
       const inProcess = await measureTextToAttached(engine, QUERY_BY_COMM, s.rounds + 1);

@@ -148,7 +148,7 @@ async function runConfig(w: Workload, config: OverheadConfig, calls: number): Pr
  * The tool runs on the CPUs the workload does not use: a tool thread that lands on the niced
  * workload's CPU gets almost no time there, and a streaming tool then loses records.
  */
-function awayFromWorkload(w: Workload, command: string, args: readonly string[]): [string, string[]] {
+export function awayFromWorkload(w: Workload, command: string, args: readonly string[]): [string, string[]] {
   // The workload has the last CPU (see buildWorkload).
   return w.cpu === undefined ? [command, [...args]] : ['taskset', ['-c', `0-${w.cpu - 1}`, command, ...args]];
 }

@@ -6,15 +6,34 @@
 //   char comm[16]; bpf_get_current_comm(comm, 16);
 //   u64 *v = bpf_map_lookup_elem(&counts, comm);
 //   if (v) *v += 1; else { u64 one = 1; bpf_map_update_elem(&counts, comm, &one, BPF_ANY); }
-import { Helper, R0, R1, R2, R3, R4, R10, add, assemble, call, encode, exit, jeq, ja, label, ldMap, ldx, mov, st, stx } from '../src/bpf/index.js';
+//
+// and, on tp_btf, the filtered count by syscall id the same way, comm compared as two words
+// (bpf_get_current_comm pads the name with NULs):
+//
+//   if (((u64 *)comm)[0] != W0 || ((u64 *)comm)[1] != W1) return 0;
+//   u64 id = ctx[1]; then the lookup and update above, keyed by id
+import { Helper, R0, R1, R2, R3, R4, R6, R10, add, assemble, call, encode, exit, jeq, jne, ja, label, lddw, ldMap, ldx, mov, st, stx } from '../src/bpf/index.js';
 import type { Item } from '../src/bpf/index.js';
 import { attachBtfTracepoint, attachRawTracepoint, attachTracepoint } from '../src/kernel/attach.js';
 import { kernelCatalogEnv } from '../src/runtime/kernel-env.js';
 import { BpfMap } from '../src/kernel/map.js';
 import { BpfProgram } from '../src/kernel/program.js';
 import { KernelScope } from '../src/kernel/scope.js';
+import { WORKLOAD_COMM } from './workload.js';
 
-export type ReferenceProgram = 'empty-tracepoint' | 'empty-raw-tracepoint' | 'hand-count-by-comm' | 'hand-count-by-comm-raw' | 'hand-count-by-comm-btf';
+export type ReferenceProgram =
+  | 'empty-tracepoint' | 'empty-raw-tracepoint' | 'hand-count-by-comm' | 'hand-count-by-comm-raw' | 'hand-count-by-comm-btf' | 'hand-filtered-count-btf' | 'first-on-hook-btf';
+
+/** The name each reference program is loaded under (at most 15 characters, as the kernel keeps). */
+export const REFERENCE_NAMES: { readonly [P in ReferenceProgram]: string } = {
+  'empty-tracepoint': 'bench_empty',
+  'empty-raw-tracepoint': 'bench_empty_raw',
+  'hand-count-by-comm': 'bench_by_comm',
+  'hand-count-by-comm-raw': 'bench_by_comm_r',
+  'hand-count-by-comm-btf': 'bench_by_comm_b',
+  'hand-filtered-count-btf': 'bench_filter_b',
+  'first-on-hook-btf': 'bench_first_b',
+};
 
 /** The same size bpfql gives its aggregation maps by default, so the hash tables compare. */
 const COUNT_MAP_ENTRIES = 65536;
@@ -53,49 +72,87 @@ function countByComm(): Item[] {
   ];
 }
 
+/** The workload's comm as the two words bpf_get_current_comm leaves (NUL-padded to 16 bytes). */
+function commWords(): [bigint, bigint] {
+  const b = Buffer.alloc(16);
+  b.write(WORKLOAD_COMM, 'latin1');
+  return [b.readBigUInt64LE(0), b.readBigUInt64LE(8)];
+}
+
+/** tp_btf on sys_enter: the context is the u64 arguments, the syscall id the second. */
+function filteredCountById(): Item[] {
+  const [w0, w1] = commWords();
+  return [
+    mov.reg(R6, R1),
+    mov.reg(R1, R10),
+    add.imm(R1, -16),
+    mov.imm(R2, 16),
+    call(Helper.getCurrentComm),
+    ldx.dw(R1, R10, -16),
+    lddw(R2, w0),
+    jne.reg(R1, R2, 'out'),
+    ldx.dw(R1, R10, -8),
+    lddw(R2, w1),
+    jne.reg(R1, R2, 'out'),
+    ldx.dw(R1, R6, 8),
+    stx.dw(R10, -24, R1),
+    ldMap(R1, 'counts'),
+    mov.reg(R2, R10),
+    add.imm(R2, -24),
+    call(Helper.mapLookupElem),
+    jeq.imm(R0, 0, 'miss'),
+    ldx.dw(R1, R0, 0),
+    add.imm(R1, 1),
+    stx.dw(R0, 0, R1),
+    ja('out'),
+    label('miss'),
+    st.dw(R10, -32, 1),
+    ldMap(R1, 'counts'),
+    mov.reg(R2, R10),
+    add.imm(R2, -24),
+    mov.reg(R3, R10),
+    add.imm(R3, -32),
+    mov.imm(R4, 0),
+    call(Helper.mapUpdateElem),
+    label('out'),
+    mov.imm(R0, 0),
+    exit(),
+  ];
+}
+
 /** Loads and attaches one reference program to syscall entry; close the scope to detach. */
 export function attachReference(which: ReferenceProgram): KernelScope {
   const scope = new KernelScope();
+  const name = REFERENCE_NAMES[which];
+  const counts = (keySize: number): ReadonlyMap<string, number> =>
+    new Map([['counts', scope.add(BpfMap.create({ name: 'bench_counts', type: 'percpu_hash', keySize, valueSize: 8, maxEntries: COUNT_MAP_ENTRIES })).fd]]);
+  const onTracepoint = (items: Item[], fds: ReadonlyMap<string, number>): void => {
+    const prog = scope.add(BpfProgram.load({ name, type: 'tracepoint', insns: encode(assemble(items), fds), license: 'GPL' }));
+    scope.add(attachTracepoint(prog, 'raw_syscalls', 'sys_enter'));
+  };
+  const onRaw = (items: Item[], fds: ReadonlyMap<string, number>): void => {
+    const prog = scope.add(BpfProgram.load({ name, type: 'raw_tracepoint', insns: encode(assemble(items), fds), license: 'GPL' }));
+    scope.add(attachRawTracepoint(prog, 'sys_enter'));
+  };
+  const onBtf = (items: Item[], fds: ReadonlyMap<string, number>): void => {
+    const btfId = kernelCatalogEnv.btfTracepoint?.('sys_enter');
+    if (btfId === undefined) throw new Error('no BTF for sys_enter');
+    const prog = scope.add(BpfProgram.load({ name, type: 'tracing', attachBtfId: btfId, insns: encode(assemble(items), fds), license: 'GPL' }));
+    scope.add(attachBtfTracepoint(prog, 'sys_enter'));
+  };
   try {
     switch (which) {
-      case 'empty-tracepoint': {
-        const prog = scope.add(load('bench_empty', 'tracepoint', emptyProgram(), new Map()));
-        scope.add(attachTracepoint(prog, 'raw_syscalls', 'sys_enter'));
-        break;
-      }
-      case 'empty-raw-tracepoint': {
-        const prog = scope.add(load('bench_empty_raw', 'raw_tracepoint', emptyProgram(), new Map()));
-        scope.add(attachRawTracepoint(prog, 'sys_enter'));
-        break;
-      }
-      case 'hand-count-by-comm': {
-        const counts = scope.add(BpfMap.create({ name: 'bench_counts', type: 'percpu_hash', keySize: 16, valueSize: 8, maxEntries: COUNT_MAP_ENTRIES }));
-        const prog = scope.add(load('bench_by_comm', 'tracepoint', countByComm(), new Map([['counts', counts.fd]])));
-        scope.add(attachTracepoint(prog, 'raw_syscalls', 'sys_enter'));
-        break;
-      }
-      case 'hand-count-by-comm-btf': {
-        const counts = scope.add(BpfMap.create({ name: 'bench_counts', type: 'percpu_hash', keySize: 16, valueSize: 8, maxEntries: COUNT_MAP_ENTRIES }));
-        const btfId = kernelCatalogEnv.btfTracepoint?.('sys_enter');
-        if (btfId === undefined) throw new Error('no BTF for sys_enter');
-        const prog = scope.add(BpfProgram.load({ name: 'bench_by_comm_b', type: 'tracing', attachBtfId: btfId, insns: encode(assemble(countByComm()), new Map([['counts', counts.fd]])), license: 'GPL' }));
-        scope.add(attachBtfTracepoint(prog, 'sys_enter'));
-        break;
-      }
-      case 'hand-count-by-comm-raw': {
-        const counts = scope.add(BpfMap.create({ name: 'bench_counts', type: 'percpu_hash', keySize: 16, valueSize: 8, maxEntries: COUNT_MAP_ENTRIES }));
-        const prog = scope.add(load('bench_by_comm_r', 'raw_tracepoint', countByComm(), new Map([['counts', counts.fd]])));
-        scope.add(attachRawTracepoint(prog, 'sys_enter'));
-        break;
-      }
+      case 'empty-tracepoint': onTracepoint(emptyProgram(), new Map()); break;
+      case 'empty-raw-tracepoint': onRaw(emptyProgram(), new Map()); break;
+      case 'hand-count-by-comm': onTracepoint(countByComm(), counts(16)); break;
+      case 'hand-count-by-comm-raw': onRaw(countByComm(), counts(16)); break;
+      case 'hand-count-by-comm-btf': onBtf(countByComm(), counts(16)); break;
+      case 'hand-filtered-count-btf': onBtf(filteredCountById(), counts(8)); break;
+      case 'first-on-hook-btf': onBtf(countByComm(), counts(16)); break;
     }
     return scope;
   } catch (e) {
     scope.closeAll();
     throw e;
   }
-}
-
-function load(name: string, type: 'tracepoint' | 'raw_tracepoint', items: Item[], fds: ReadonlyMap<string, number>): BpfProgram {
-  return BpfProgram.load({ name, type, insns: encode(assemble(items), fds), license: 'GPL' });
 }

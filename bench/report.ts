@@ -9,6 +9,7 @@ import type { Machine } from './machine.js';
 import type { ConfigResult, OverheadResult, ToolRun } from './overhead.js';
 import type { FreshStartup, ImportTiming, InProcessStartup, Stages } from './startup.js';
 import { summarize, type Summary } from './stats.js';
+import { pairedDifferences, type SideResult } from './side-by-side.js';
 import type { StreamResult } from './streaming.js';
 import { BY_COMM, CGROUP_FILTERED, FILTERED, type ToolName } from './tools.js';
 
@@ -23,6 +24,7 @@ export interface BenchResults {
   /** Measurements not made, and why. */
   readonly skipped: readonly string[];
   readonly overhead?: OverheadResult;
+  readonly sideBySide?: readonly SideResult[];
   readonly inProcess?: InProcessStartup;
   readonly stages?: Stages;
   readonly fresh?: readonly FreshStartup[];
@@ -175,6 +177,38 @@ function overheadSection(o: OverheadResult, bpftraceMissing: boolean): Section {
   const total = o.configs.reduce((n, c) => n + c.disturbedNs.length + c.addedNs.length, 0);
   const note = disturbed > 0 ? `; ${disturbed} of ${total} runs left out (other processes' BPF programs changed around them)` : '';
   return { title: `1. Added cost per syscall: getppid × ${o.calls.toLocaleString('en-US')} (best of 2), thread CPU time, median of ${o.rounds} rounds${note}`, rows };
+}
+
+const nsTenths = (v: number): string => `${v.toFixed(1)} ns`;
+const plusNsTenths = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(1)} ns`;
+
+const SIDE_LABELS: Readonly<Partial<Record<string, string>>> = {
+  'hand-count-by-comm-btf': 'count by comm',
+  'hand-filtered-count-btf': 'filtered count by syscall id',
+};
+
+function sideBySideSection(results: readonly SideResult[]): Section {
+  const rows: Row[] = [];
+  for (const r of results) {
+    const what = r.pair.query.what;
+    const mine = summarize(r.rounds.map((x) => x.bpfqlNs));
+    const hand = summarize(r.rounds.map((x) => x.handNs));
+    const diff = summarize(pairedDifferences(r.rounds));
+    // A few events can fall between reading one program's counters and the other's.
+    const uneven = r.rounds.filter((x) => Math.abs(x.bpfqlRuns - x.handRuns) > 10).length;
+    rows.push(row(`bpfql's program: ${what}${uneven > 0 ? ` (run counts differ from the hand-written one's in ${uneven} rounds)` : ''}`, nsTenths(mine.median), { spread: spreadOf(mine, nsTenths) }));
+    rows.push(row(`hand-written on tp_btf: ${SIDE_LABELS[r.pair.reference] ?? r.pair.reference}`, nsTenths(hand.median), { spread: spreadOf(hand, nsTenths) }));
+    // Two measurements of one program differ by about a nanosecond here: a median inside half the
+    // rounds' interquartile range of zero is not told apart from it.
+    const resolution = (diff.q3 - diff.q1) / 2;
+    rows.push(row(`  bpfql − hand-written, same events, mean of a round's two orders (${what})`, plusNsTenths(diff.median), {
+      spread: spreadOf(diff, plusNsTenths),
+      target: `≤ 0 ns, or within ±${resolution.toFixed(1)} ns of it (half of q1 – q3)`,
+      verdict: verdict(diff.median <= resolution),
+    }));
+  }
+  const rounds = results[0]?.rounds.length ?? 0;
+  return { title: `1b. The programs alone, side by side on sys_enter (tp_btf): kernel-timed ns per event, median of ${rounds / 2} rounds, each both orders of attachment`, rows };
 }
 
 /** The tool configurations that ran, bpfql's first. */
@@ -387,6 +421,7 @@ export function sections(r: BenchResults): Section[] {
   const missing = r.machine.bpftrace === undefined;
   const out: Section[] = [];
   if (r.overhead) out.push(overheadSection(r.overhead, missing));
+  if (r.sideBySide) out.push(sideBySideSection(r.sideBySide));
   if (r.overhead || r.inProcess || r.imports) out.push(startupSection(r, missing));
   if (r.streaming) out.push(streamingSection(r.streaming));
   if (r.arrow) out.push(arrowSection(r.arrow));
