@@ -21,9 +21,10 @@ import { measureOverhead, type OverheadConfig } from './overhead.js';
 import { killLiveChildren } from './procs.js';
 import { renderTable, sections, type BenchResults } from './report.js';
 import { measureFreshStartup, measureImports, measureStages, measureTextToAttached } from './startup.js';
+import type { ReferenceProgram } from './reference-programs.js';
 import { measureSideBySide, type SidePair } from './side-by-side.js';
 import { measureStreaming, STREAM_RATES } from './streaming.js';
-import { bpfqlCgroupQuery, bpfqlQueries, bpfqlStreamQuery, bpfqlSyscallsQueries, bpftraceQueries, bpftraceVersion } from './tools.js';
+import { bpfqlCgroupQuery, bpfqlQueries, bpfqlStreamQuery, bpfqlSyscallsQueries, bpftraceQueries, bpftraceVersion, type ToolQuery } from './tools.js';
 import { buildWorkload } from './workload.js';
 
 const PARTS = ['overhead', 'programs', 'startup', 'streaming', 'arrow', 'alerts', 'serve', 'net'] as const;
@@ -158,11 +159,22 @@ async function main(): Promise<void> {
     if (isRoot && s.parts.has('programs')) {
       log(`1b. bpfql's programs beside the hand-written ones on the same hook (${s.rounds} rounds of both orders)`);
       const [byComm, filtered] = bpfqlQueries();
+      const same = (query: ToolQuery, reference: ReferenceProgram): SidePair => ({ subject: { kind: 'bpfql', query }, reference, allowanceNs: 0, label: `bpfql − hand-written (${query.what})` });
       const pairs: SidePair[] = [
-        { query: byComm!, reference: 'hand-count-by-comm-btf' },
-        { query: filtered!, reference: 'hand-filtered-count-btf' },
+        // The resolution: the hand-written program against a copy of itself, a difference of zero.
+        { subject: { kind: 'reference', program: 'hand-count-by-comm-btf-copy', what: 'a copy of the hand-written count by comm' }, reference: 'hand-count-by-comm-btf', allowanceNs: 0, label: 'A/A: the hand-written count by comm − a copy of it' },
+        same(byComm!, 'hand-count-by-comm-btf'),
+        same(filtered!, 'hand-filtered-count-btf'),
         // FROM syscalls' filtered count by syscall is the same program: grouped by id in the kernel, named in user space.
-        ...(kernelCatalog().resolve('syscalls').kind === 'table' ? [{ query: bpfqlSyscallsQueries()[1]!, reference: 'hand-filtered-count-btf' } as const] : []),
+        ...(kernelCatalog().resolve('syscalls').kind === 'table' ? [same(bpfqlSyscallsQueries()[1]!, 'hand-filtered-count-btf')] : []),
+        same(bpfqlCgroupQuery(), 'hand-cgroup-count-by-comm-btf'),
+        // A cgroup filter's own cost on this machine: the hand-written one kept to one cgroup against the unfiltered one.
+        {
+          subject: { kind: 'reference', program: 'hand-cgroup-count-by-comm-btf', what: 'hand-written count by comm in the workload\'s cgroup' },
+          reference: 'hand-count-by-comm-btf',
+          allowanceNs: 10,
+          label: 'a cgroup filter, hand-written: count by comm in one cgroup − unfiltered',
+        },
       ];
       results = { ...results, sideBySide: await measureSideBySide(engine, w, pairs, { calls: s.calls, rounds: s.rounds, log }) };
     }

@@ -12,6 +12,12 @@
 //
 //   if (((u64 *)comm)[0] != W0 || ((u64 *)comm)[1] != W1) return 0;
 //   u64 id = ctx[1]; then the lookup and update above, keyed by id
+//
+// and the count by comm kept to one cgroup, the bench's own (the workload inherits it):
+//
+//   if (bpf_get_current_cgroup_id() != ID) return 0; then the count by comm
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Helper, R0, R1, R2, R3, R4, R6, R10, add, assemble, call, encode, exit, jeq, jne, ja, label, lddw, ldMap, ldx, mov, st, stx } from '../src/bpf/index.js';
 import type { Item } from '../src/bpf/index.js';
 import { attachBtfTracepoint, attachRawTracepoint, attachTracepoint } from '../src/kernel/attach.js';
@@ -19,10 +25,11 @@ import { kernelCatalogEnv } from '../src/runtime/kernel-env.js';
 import { BpfMap } from '../src/kernel/map.js';
 import { BpfProgram } from '../src/kernel/program.js';
 import { KernelScope } from '../src/kernel/scope.js';
+import { cgroup2MountPoint } from '../src/kernel/cgroup.js';
 import { WORKLOAD_COMM } from './workload.js';
 
 export type ReferenceProgram =
-  | 'empty-tracepoint' | 'empty-raw-tracepoint' | 'hand-count-by-comm' | 'hand-count-by-comm-raw' | 'hand-count-by-comm-btf' | 'hand-filtered-count-btf' | 'first-on-hook-btf';
+  | 'empty-tracepoint' | 'empty-raw-tracepoint' | 'hand-count-by-comm' | 'hand-count-by-comm-raw' | 'hand-count-by-comm-btf' | 'hand-count-by-comm-btf-copy' | 'hand-filtered-count-btf' | 'hand-cgroup-count-by-comm-btf' | 'first-on-hook-btf';
 
 /** The name each reference program is loaded under (at most 15 characters, as the kernel keeps). */
 export const REFERENCE_NAMES: { readonly [P in ReferenceProgram]: string } = {
@@ -31,7 +38,9 @@ export const REFERENCE_NAMES: { readonly [P in ReferenceProgram]: string } = {
   'hand-count-by-comm': 'bench_by_comm',
   'hand-count-by-comm-raw': 'bench_by_comm_r',
   'hand-count-by-comm-btf': 'bench_by_comm_b',
+  'hand-count-by-comm-btf-copy': 'bench_by_comm_c',
   'hand-filtered-count-btf': 'bench_filter_b',
+  'hand-cgroup-count-by-comm-btf': 'bench_cgroup_b',
   'first-on-hook-btf': 'bench_first_b',
 };
 
@@ -77,6 +86,19 @@ function commWords(): [bigint, bigint] {
   const b = Buffer.alloc(16);
   b.write(WORKLOAD_COMM, 'latin1');
   return [b.readBigUInt64LE(0), b.readBigUInt64LE(8)];
+}
+
+/** The cgroup v2 id of this process's cgroup: the inode number of its directory. */
+function ownCgroupId(): bigint {
+  const mount = cgroup2MountPoint(readFileSync('/proc/self/mountinfo', 'utf8'));
+  const line = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::'));
+  if (mount === undefined || line === undefined) throw new Error('no cgroup v2 here');
+  return statSync(join(mount, line.slice(3)), { bigint: true }).ino;
+}
+
+/** Goes to 'out' unless the current task is in this process's cgroup. */
+function inOwnCgroup(): Item[] {
+  return [call(Helper.getCurrentCgroupId), lddw(R1, ownCgroupId()), jne.reg(R0, R1, 'out')];
 }
 
 /** tp_btf on sys_enter: the context is the u64 arguments, the syscall id the second. */
@@ -147,7 +169,9 @@ export function attachReference(which: ReferenceProgram): KernelScope {
       case 'hand-count-by-comm': onTracepoint(countByComm(), counts(16)); break;
       case 'hand-count-by-comm-raw': onRaw(countByComm(), counts(16)); break;
       case 'hand-count-by-comm-btf': onBtf(countByComm(), counts(16)); break;
+      case 'hand-count-by-comm-btf-copy': onBtf(countByComm(), counts(16)); break;
       case 'hand-filtered-count-btf': onBtf(filteredCountById(), counts(8)); break;
+      case 'hand-cgroup-count-by-comm-btf': onBtf([...inOwnCgroup(), ...countByComm()], counts(16)); break;
       case 'first-on-hook-btf': onBtf(countByComm(), counts(16)); break;
     }
     return scope;

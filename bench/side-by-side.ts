@@ -9,6 +9,9 @@
 // own, is attached before both and runs first; the two alternate behind it, and each round runs
 // both orders back to back. bpfql's program is the one its engine compiles and attaches for the
 // query, in this process, so that a round takes a second, not the several a CLI start would add.
+//
+// What is left is this machine's resolution, and the bench measures it too: the hand-written
+// program against a copy of itself (an A/A comparison), whose true difference is zero.
 import { Engine } from '../src/engine/engine.js';
 import { programRunStats, listPrograms, type RunStats } from '../src/kernel/objects.js';
 import { enableRunTimeStats } from '../src/kernel/run-time-stats.js';
@@ -18,36 +21,47 @@ import { attachReference, REFERENCE_NAMES, type ReferenceProgram } from './refer
 import type { ToolQuery } from './tools.js';
 import { runLoop, type Workload } from './workload.js';
 
-/** Each round's two runs (one in each order): bpfql's ns per event minus the hand-written one's, averaged over the two. */
-export function pairedDifferences(rounds: readonly SideRound[]): number[] {
-  const out: number[] = [];
-  for (let i = 0; i + 1 < rounds.length; i += 2) out.push((rounds[i]!.bpfqlNs - rounds[i]!.handNs + rounds[i + 1]!.bpfqlNs - rounds[i + 1]!.handNs) / 2);
-  return out;
-}
+/** What is compared with the hand-written program: bpfql's program for a query, or another reference program. */
+export type SideSubject =
+  | { readonly kind: 'bpfql'; readonly query: ToolQuery }
+  | { readonly kind: 'reference'; readonly program: ReferenceProgram; readonly what: string };
 
 export interface SidePair {
-  readonly query: ToolQuery;
-  /** The hand-written program on bpfql's hook that does what the query does. */
+  readonly subject: SideSubject;
+  /** The hand-written program on bpfql's hook that does what the subject does, or all but its filter. */
   readonly reference: ReferenceProgram;
+  /** What the subject may cost above it per event: 0, or what a filter the reference lacks may add. */
+  readonly allowanceNs: number;
+  /** What the difference shows, for the table. */
+  readonly label: string;
 }
 
 export interface SideRound {
-  /** Whether the hand-written program was attached (and so ran) first. */
+  /** Whether the hand-written program was attached (and so ran) before the subject. */
   readonly handFirst: boolean;
   /**
    * Nanoseconds per event over the same calls: the hand-written program's per run (it runs once
-   * per event), bpfql's programs' together over those runs.
+   * per event), the subject's programs' together over those runs.
    */
-  readonly bpfqlNs: number;
+  readonly subjectNs: number;
   readonly handNs: number;
   /** Runs each counted over the workload: the same events, so nearly equal. */
-  readonly bpfqlRuns: number;
+  readonly subjectRuns: number;
   readonly handRuns: number;
 }
 
 export interface SideResult {
   readonly pair: SidePair;
   readonly rounds: SideRound[];
+}
+
+export const subjectName = (s: SideSubject): string => (s.kind === 'bpfql' ? s.query.what : s.what);
+
+/** Each round's two runs (one in each order): the subject's ns per event minus the hand-written one's, averaged over the two. */
+export function pairedDifferences(rounds: readonly SideRound[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 1 < rounds.length; i += 2) out.push((rounds[i]!.subjectNs - rounds[i]!.handNs + rounds[i + 1]!.subjectNs - rounds[i + 1]!.handNs) / 2);
+  return out;
 }
 
 function sum(ids: readonly number[]): RunStats {
@@ -62,47 +76,76 @@ function sum(ids: readonly number[]): RunStats {
   return { runTimeNs, runCount };
 }
 
-async function oneRound(engine: Engine, w: Workload, pair: SidePair, calls: number, handFirst: boolean): Promise<SideRound> {
-  let scope: KernelScope | undefined;
+/** Attaches the subject; resolves once it is attached, with what ends it. */
+async function attachSubject(engine: Engine, s: SideSubject): Promise<() => Promise<void>> {
+  if (s.kind === 'reference') {
+    const scope = attachReference(s.program);
+    return () => {
+      scope.closeAll();
+      return Promise.resolve();
+    };
+  }
   const stop = new AbortController();
   let attached!: () => void;
   const isAttached = new Promise<void>((resolve) => (attached = resolve));
-  // A program detached a moment ago lingers under its name until an RCU grace period has passed.
-  const named = (): number[] => listPrograms().filter((p) => p.name === REFERENCE_NAMES[pair.reference]).map((p) => p.id);
-  const lingering = new Set(named());
+  const outcome = engine.execute(s.query.text, { signal: stop.signal, onAttached: () => attached() });
+  const end = async (): Promise<void> => {
+    stop.abort();
+    try {
+      await outcome;
+    } finally {
+      engine.teardownKernel();
+    }
+  };
+  try {
+    await Promise.race([isAttached, outcome.then(() => Promise.reject(new Error(`'${s.query.text}' ended before it attached`)))]);
+  } catch (e) {
+    await end().catch(() => undefined);
+    throw e;
+  }
+  return end;
+}
+
+async function oneRound(engine: Engine, w: Workload, pair: SidePair, calls: number, handFirst: boolean): Promise<SideRound> {
+  // Programs detached a moment ago linger, named, until an RCU grace period has passed: only
+  // programs that were not there before the round count.
+  const before = new Set(listPrograms().map((p) => p.id));
+  const fresh = (name: string): number[] => listPrograms().filter((p) => p.name === name && !before.has(p.id)).map((p) => p.id);
+  let hand: KernelScope | undefined;
+  let endSubject: (() => Promise<void>) | undefined;
   // Attached before both, so that neither is the first on the hook (see above).
   const first = attachReference('first-on-hook-btf');
   try {
-    if (handFirst) scope = attachReference(pair.reference);
-    const outcome = engine.execute(pair.query.text, { signal: stop.signal, onAttached: () => attached() });
-    await Promise.race([isAttached, outcome.then(() => { throw new Error(`'${pair.query.text}' ended before it attached`); })]);
-    if (!handFirst) scope = attachReference(pair.reference);
-    const hand = named().filter((id) => !lingering.has(id));
-    const others = new Set(listPrograms().filter((p) => p.name === REFERENCE_NAMES['first-on-hook-btf']).map((p) => p.id));
-    const mine = heldProgramIds(process.pid).filter((id) => !hand.includes(id) && !others.has(id));
-    if (mine.length === 0 || hand.length !== 1) throw new Error(`expected bpfql's programs and one ${REFERENCE_NAMES[pair.reference]}, found ${mine.length} and ${hand.length}`);
-    const [m0, h0] = [sum(mine), sum(hand)];
+    if (handFirst) hand = attachReference(pair.reference);
+    endSubject = await attachSubject(engine, pair.subject);
+    if (!handFirst) hand = attachReference(pair.reference);
+    const handIds = fresh(REFERENCE_NAMES[pair.reference]);
+    const firstIds = fresh(REFERENCE_NAMES['first-on-hook-btf']);
+    const subjectIds = pair.subject.kind === 'reference'
+      ? fresh(REFERENCE_NAMES[pair.subject.program])
+      : heldProgramIds(process.pid).filter((id) => !before.has(id) && !handIds.includes(id) && !firstIds.includes(id));
+    if (subjectIds.length === 0 || handIds.length !== 1) {
+      throw new Error(`expected the subject's programs and one ${REFERENCE_NAMES[pair.reference]}, found ${subjectIds.length} and ${handIds.length}`);
+    }
+    const [s0, h0] = [sum(subjectIds), sum(handIds)];
     await runLoop(w, calls);
-    const [m1, h1] = [sum(mine), sum(hand)];
+    const [s1, h1] = [sum(subjectIds), sum(handIds)];
     const events = Math.max(1, h1.runCount - h0.runCount);
-    stop.abort();
-    await outcome;
     return {
       handFirst,
-      bpfqlNs: (m1.runTimeNs - m0.runTimeNs) / events,
+      subjectNs: (s1.runTimeNs - s0.runTimeNs) / events,
       handNs: (h1.runTimeNs - h0.runTimeNs) / events,
-      bpfqlRuns: m1.runCount - m0.runCount,
+      subjectRuns: s1.runCount - s0.runCount,
       handRuns: events,
     };
   } finally {
-    stop.abort();
-    engine.teardownKernel();
-    scope?.closeAll();
+    await endSubject?.();
+    hand?.closeAll();
     first.closeAll();
   }
 }
 
-/** `rounds` pairs of runs per query, the two orders back to back. */
+/** `rounds` pairs of runs per comparison, the two orders back to back. */
 export async function measureSideBySide(
   engine: Engine,
   w: Workload,
@@ -117,9 +160,9 @@ export async function measureSideBySide(
       for (const r of results) {
         for (const handFirst of [true, false]) r.rounds.push(await oneRound(engine, w, r.pair, opts.calls, handFirst));
         const [a, b] = r.rounds.slice(-2);
-        line.push(`${r.pair.query.what}: hand first ${a!.bpfqlNs.toFixed(1)} vs ${a!.handNs.toFixed(1)}, bpfql first ${b!.bpfqlNs.toFixed(1)} vs ${b!.handNs.toFixed(1)}`);
+        line.push(`${subjectName(r.pair.subject)}: hand first ${a!.subjectNs.toFixed(1)} vs ${a!.handNs.toFixed(1)}, hand second ${b!.subjectNs.toFixed(1)} vs ${b!.handNs.toFixed(1)}`);
       }
-      opts.log(`  round ${round + 1}/${opts.rounds}, bpfql vs hand-written ns per event: ${line.join('; ')}`);
+      opts.log(`  round ${round + 1}/${opts.rounds}, subject vs hand-written ns per event: ${line.join('; ')}`);
     }
   } finally {
     stats();

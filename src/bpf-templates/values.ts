@@ -2,7 +2,7 @@
 // strings, task_struct members, …) are fetched once into stack slots before any expression runs,
 // so expression code never calls helpers and may use every scratch register. Integer record
 // fields are loaded straight from the context, saved entry fields from the entry copy.
-import { Helper, add, and, arsh, be16, be32, be64, call, comment, jeq, jle, ja, label, lddw, ldMap, ldx, lsh, mov, mov32, rsh, st, stx, sub } from '../bpf/index.js';
+import { Helper, add, and, arsh, be16, be32, be64, call, comment, jeq, jle, ja, label, lddw, ldMap, ldMapValue, ldx, lsh, mov, mov32, rsh, st, stx, sub } from '../bpf/index.js';
 import type { Reg } from '../bpf/register.js';
 import { R0, R1, R2, R3, R4, R6, R10 } from '../bpf/register.js';
 import type { Builtin, Column, MemberPath, SocketAddressPaths, StackSpace } from '../catalog/column.js';
@@ -316,11 +316,11 @@ export class Values {
     const id = this.cgroupIdSlot(entry);
     const found = g.fresh(`${map}_found`);
     const done = g.fresh(`${map}_done`);
+    // The array has one value: its address is loaded directly, as libbpf does for global
+    // variables, with no lookup and no NULL check.
     g.emit(
-      comment(`${name}: the set's slots (an array lookup, inlined by the verifier)`, st.dw(R10, slot, 0)),
-      ldMap(R1, map), mov.reg(R2, R10), add.imm(R2, slot),
-      call(Helper.mapLookupElem),
-      jeq.imm(R0, 0, done),
+      comment(`${name}: the set's slots, in its array's one value`, st.dw(R10, slot, 0)),
+      ldMapValue(R0, map, 0),
       ldx.dw(R1, R10, id),
     );
     for (let i = 0; i < CGROUP_SET_SLOTS; i++) g.emit(ldx.dw(R2, R0, i * 8), jeq.reg(R1, R2, found));

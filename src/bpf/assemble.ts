@@ -6,7 +6,7 @@ import { formatInsn } from './format.js';
 import type { Insn, Item } from './insn.js';
 import { takesTarget } from './jump.js';
 import { low32 } from './ld-imm64.js';
-import { AluCode, AtomicOp, FETCH, JmpCode, LD_IMM64, Mode, PSEUDO_MAP_FD, classOf, codeOf, modeOf, slotWidth, usesSrcReg } from './opcode.js';
+import { AluCode, AtomicOp, FETCH, JmpCode, LD_IMM64, Mode, PSEUDO_MAP_FD, PSEUDO_MAP_VALUE, classOf, codeOf, modeOf, slotWidth, usesSrcReg } from './opcode.js';
 import { R10, isReg } from './register.js';
 import { assertNever } from '../diag/assert-never.js';
 
@@ -107,9 +107,10 @@ function checkWide(insn: Insn, at: string): void {
   if (insn.op === LD_IMM64) {
     if (insn.imm64 === undefined) throw new AsmError(`${at}: ld_imm64 without its 64-bit value (imm64)`);
     if (insn.imm !== low32(insn.imm64)) throw new AsmError(`${at}: ld_imm64 imm ${insn.imm} is not the low half of imm64 ${insn.imm64}`);
-    if (insn.map !== undefined && insn.src !== PSEUDO_MAP_FD) {
-      throw new AsmError(`${at}: map reference '${insn.map}' needs src ${PSEUDO_MAP_FD} (BPF_PSEUDO_MAP_FD)`);
+    if (insn.map !== undefined && insn.src !== PSEUDO_MAP_FD && insn.src !== PSEUDO_MAP_VALUE) {
+      throw new AsmError(`${at}: map reference '${insn.map}' needs src ${PSEUDO_MAP_FD} (BPF_PSEUDO_MAP_FD) or ${PSEUDO_MAP_VALUE} (BPF_PSEUDO_MAP_VALUE)`);
     }
+    if (insn.map !== undefined && insn.src === PSEUDO_MAP_FD && insn.imm64 !== 0n) throw new AsmError(`${at}: map reference '${insn.map}' carries a value ${insn.imm64}`);
     return;
   }
   if (insn.imm64 !== undefined) throw new AsmError(`${at}: only ld_imm64 (opcode 0x18) carries imm64`);

@@ -10,14 +10,15 @@ import { isReg } from './register.js';
 
 const SLOT = 8;
 
-/** The bytes of an assembled program, with each referenced map's fd written into its ld_imm64. */
+/** The bytes of an assembled program, with each referenced map's fd written into its ld_imm64 (its low half: a map value's offset is the high half). */
 export function encode(asm: Assembled, mapFds: ReadonlyMap<string, number>): Buffer {
   const slots = asm.insns.reduce((n, insn) => n + slotWidth(insn.op), 0);
   const out = Buffer.alloc(slots * SLOT);
   let slot = 0;
   for (const insn of asm.insns) {
     if (insn.op === LD_IMM64) {
-      const value = insn.map === undefined ? (insn.imm64 ?? 0n) : BigInt(mapFd(mapFds, insn.map, slot));
+      const imm64 = insn.imm64 ?? 0n;
+      const value = insn.map === undefined ? imm64 : (BigInt.asUintN(64, imm64) & ~0xffffffffn) | BigInt(mapFd(mapFds, insn.map, slot));
       writeSlot(out, slot, insn.op, insn.dst, insn.src, insn.off, low32(value));
       writeSlot(out, slot + 1, 0, 0, 0, 0, high32(value));
     } else {

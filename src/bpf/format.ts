@@ -3,6 +3,7 @@
 // shown field by field rather than guessed at.
 import { helperNames } from './helper.js';
 import type { Insn } from './insn.js';
+import { high32 } from './ld-imm64.js';
 import {
   AluCode,
   AtomicOp,
@@ -10,6 +11,7 @@ import {
   JmpCode,
   Mode,
   PSEUDO_MAP_FD,
+  PSEUDO_MAP_VALUE,
   classOf,
   codeOf,
   modeOf,
@@ -152,6 +154,7 @@ function formatWide(insn: Insn): string | undefined {
   if (insn.imm64 === undefined) return undefined;
   if (insn.src === 0) return `r${insn.dst} = ${hex(BigInt.asUintN(64, insn.imm64))} ll`;
   if (insn.src === PSEUDO_MAP_FD) return `r${insn.dst} = map[${insn.map ?? `fd:${insn.imm}`}] ll`;
+  if (insn.src === PSEUDO_MAP_VALUE) return `r${insn.dst} = &map[${insn.map ?? `fd:${insn.imm}`}].value + ${high32(insn.imm64)} ll`;
   return undefined;
 }
 

@@ -14,7 +14,7 @@ export {
 export { call, exit } from './call.js';
 export { ldx, ldxs, st, stx } from './memory.js';
 export { atomic, type AtomicWidths } from './atomic.js';
-export { lddw, ldMap } from './ld-imm64.js';
+export { lddw, ldMap, ldMapValue } from './ld-imm64.js';
 export { Helper, helperNames, type HelperName } from './helper.js';
 export { AsmError } from './error.js';
 export { assemble, encode, type Assembled, type MapRef } from './assemble.js';

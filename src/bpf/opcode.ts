@@ -94,6 +94,8 @@ export const FETCH = 0x01;
 export const LD_IMM64 = Class.ld | Mode.imm | Size.dw;
 /** src_reg of an ld_imm64 whose imm is a map file descriptor. */
 export const PSEUDO_MAP_FD = 1;
+/** src_reg of an ld_imm64 that loads the address of a map's value: imm the map's fd, the second slot's imm an offset in the value. */
+export const PSEUDO_MAP_VALUE = 2;
 
 /** Number of 8-byte slots an instruction with this opcode occupies. */
 export function slotWidth(op: number): 1 | 2 {

@@ -10,7 +10,7 @@ import {
   add, add32, and, and32, arsh, arsh32, assemble, atomic, be16, be32, be64, bswap16, bswap32, bswap64,
   call, decode, disassemble, div, div32, encode, exit, ja, jeq, jeq32, jge, jge32, jgt, jgt32, jle, jle32,
   jlt, jlt32, jne, jne32, jset, jset32, jsge, jsge32, jsgt, jsgt32, jsle, jsle32, jslt, jslt32, label,
-  ldMap, lddw, ldx, ldxs, le16, le32, le64, lsh, lsh32, mod, mod32, mov, mov32, mul, mul32, neg, neg32,
+  ldMap, ldMapValue, lddw, ldx, ldxs, le16, le32, le64, lsh, lsh32, mod, mod32, mov, mov32, mul, mul32, neg, neg32,
   or, or32, rsh, rsh32, sdiv, sdiv32, smod, smod32, st, stx, sub, sub32, xor, xor32,
   type Insn,
 } from '../../src/bpf/index.js';
@@ -185,6 +185,8 @@ const rows: readonly Row[] = [
   { name: 'lddw 2^32', insn: lddw(R3, 1n << 32n), hex: '18 03 0000 00000000 00 00 0000 01000000', text: 'r3 = 0x100000000 ll' },
   // src = 1 (BPF_PSEUDO_MAP_FD), imm = the fd (7 here).
   { name: 'ldMap', insn: ldMap(R1, 'm'), hex: '18 11 0000 07000000 00 00 0000 00000000', text: 'r1 = map[m] ll' },
+  // src = 2 (BPF_PSEUDO_MAP_VALUE), imm = the fd, the second slot's imm = the offset in the value.
+  { name: 'ldMapValue', insn: ldMapValue(R0, 'm', 16), hex: '18 20 0000 07000000 00 00 0000 10000000', text: 'r0 = &map[m].value + 16 ll' },
 ];
 
 const mapFds = new Map([['m', 7]]);
@@ -208,7 +210,7 @@ test('decode gives back what encode wrote, map references as fds', () => {
     const asm = assembleRow(row.insn);
     const [first] = decode(encode(asm, mapFds));
     const { map, ...fields } = asm.insns[0]!;
-    const expected = map === undefined ? fields : { ...fields, imm: 7, imm64: 7n };
+    const expected = map === undefined ? fields : { ...fields, imm: 7, imm64: (fields.imm64! & ~0xffffffffn) | 7n };
     assert.deepEqual(first, expected, row.name);
   }
 });
@@ -226,6 +228,12 @@ test('lddw accepts the unsigned spelling of a negative value and keeps the signe
   assert.deepEqual(lddw(R1, 0xffffffffffffffffn), lddw(R1, -1n));
   assert.equal(lddw(R1, 0xffffffffffffffffn).imm64, -1n);
   assert.equal(lddw(R1, 0x80000000n).imm, -0x80000000);
+});
+
+test('a map value offset must be a non-negative 32-bit integer; a map fd load carries no value', () => {
+  assert.throws(() => ldMapValue(R0, 'm', -8), /offset -8/);
+  assert.throws(() => ldMapValue(R0, 'm', 2 ** 31), /offset/);
+  assert.throws(() => assemble([{ ...ldMap(R1, 'm'), imm64: 1n << 32n }, exit()]), /carries a value/);
 });
 
 test('registers: FP is R10', () => {
