@@ -51,15 +51,15 @@ function emptyProgram(): Item[] {
   return [mov.imm(R0, 0), exit()];
 }
 
-function countByComm(): Item[] {
+/**
+ * The map update every hand-written count ends with, for the key on the stack at `keyAt`: look it
+ * up, add 1 in place, or insert it with a count of 1 (built at `oneAt`); then exit.
+ */
+function countKey(keyAt: number, oneAt: number): Item[] {
   return [
-    mov.reg(R1, R10),
-    add.imm(R1, -16),
-    mov.imm(R2, 16),
-    call(Helper.getCurrentComm),
     ldMap(R1, 'counts'),
     mov.reg(R2, R10),
-    add.imm(R2, -16),
+    add.imm(R2, keyAt),
     call(Helper.mapLookupElem),
     jeq.imm(R0, 0, 'miss'),
     ldx.dw(R1, R0, 0),
@@ -67,18 +67,22 @@ function countByComm(): Item[] {
     stx.dw(R0, 0, R1),
     ja('out'),
     label('miss'),
-    st.dw(R10, -24, 1),
+    st.dw(R10, oneAt, 1),
     ldMap(R1, 'counts'),
     mov.reg(R2, R10),
-    add.imm(R2, -16),
+    add.imm(R2, keyAt),
     mov.reg(R3, R10),
-    add.imm(R3, -24),
+    add.imm(R3, oneAt),
     mov.imm(R4, 0),
     call(Helper.mapUpdateElem),
     label('out'),
     mov.imm(R0, 0),
     exit(),
   ];
+}
+
+function countByComm(): Item[] {
+  return [mov.reg(R1, R10), add.imm(R1, -16), mov.imm(R2, 16), call(Helper.getCurrentComm), ...countKey(-16, -24)];
 }
 
 /** The workload's comm as the two words bpf_get_current_comm leaves (NUL-padded to 16 bytes). */
@@ -118,27 +122,7 @@ function filteredCountById(): Item[] {
     jne.reg(R1, R2, 'out'),
     ldx.dw(R1, R6, 8),
     stx.dw(R10, -24, R1),
-    ldMap(R1, 'counts'),
-    mov.reg(R2, R10),
-    add.imm(R2, -24),
-    call(Helper.mapLookupElem),
-    jeq.imm(R0, 0, 'miss'),
-    ldx.dw(R1, R0, 0),
-    add.imm(R1, 1),
-    stx.dw(R0, 0, R1),
-    ja('out'),
-    label('miss'),
-    st.dw(R10, -32, 1),
-    ldMap(R1, 'counts'),
-    mov.reg(R2, R10),
-    add.imm(R2, -24),
-    mov.reg(R3, R10),
-    add.imm(R3, -32),
-    mov.imm(R4, 0),
-    call(Helper.mapUpdateElem),
-    label('out'),
-    mov.imm(R0, 0),
-    exit(),
+    ...countKey(-24, -32),
   ];
 }
 
