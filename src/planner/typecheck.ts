@@ -31,7 +31,8 @@ function aggregateResult(f: AggregateFunction, arg: Coarse | undefined): Coarse 
   switch (f.result) {
     case 'bigint': return 'integer';
     case 'double': return 'float';
-    case 'argument': return arg !== undefined && isNumber(arg) ? arg : 'unknown';
+    // min and max take any value DuckDB orders and give one of the same type (text stays text).
+    case 'argument': return arg ?? 'unknown';
     case 'buckets': return 'unknown';
   }
 }

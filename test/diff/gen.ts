@@ -228,7 +228,8 @@ class QueryGen {
   /** An aggregate call with the kind of its value. */
   private aggregate(): { text: string; kind: ColumnKind; scalar: boolean } {
     const a = this.aggregateCall();
-    return { ...a, scalar: !/^l?hist\(/.test(a.text) && !/^(min|max)\([a-z_]+\)$/.test(a.text.toLowerCase()) };
+    // min or max of a bare column may be of text (comm, an address): not a number for HAVING to compare.
+    return { ...a, scalar: !/^l?hist\(/.test(a.text) && !/^(min|max)\([a-z_][a-z0-9_]*\)$/.test(a.text.toLowerCase()) };
   }
 
   private aggregateCall(): { text: string; kind: ColumnKind } {

@@ -41,6 +41,13 @@ test('what DuckDB accepts passes: text literals cast to the other side, timestam
   assert.equal(typeError('SELECT pid AS comm FROM exec ORDER BY comm + 1'), undefined);
 });
 
+test('min and max of text are text: comparing them with a number in HAVING or ORDER BY is an error there, before anything runs', () => {
+  assert.deepEqual(typeError('SELECT max(comm) AS m FROM exec HAVING m > 0'), { text: '0', message: "'>' expects text on both sides but got a number" });
+  assert.deepEqual(typeError('SELECT pid, min(filename) FROM exec GROUP BY pid HAVING min(filename) = 3')?.text, '3');
+  assert.deepEqual(typeError('SELECT pid, max(comm) AS m FROM exec GROUP BY pid ORDER BY m * 2')?.text, 'm');
+  assert.equal(typeError("SELECT pid, max(comm) AS m FROM exec GROUP BY pid HAVING m > 'a' ORDER BY max(pid) + 1"), undefined);
+});
+
 test('hist() and lhist() of a DOUBLE (a / b) are errors at the argument; // keeps an integer', () => {
   assert.deepEqual(typeError('SELECT hist(latency_ns / 1000) FROM open'), { text: 'latency_ns / 1000', message: "'hist()' expects an integer (`//` divides integers) but got a DOUBLE" });
   assert.deepEqual(typeError('SELECT lhist(pid * 2.5, 0, 100, 10) FROM exec')?.text, 'pid * 2.5');
