@@ -175,6 +175,12 @@ async function main(): Promise<void> {
           allowanceNs: 10,
           label: 'a cgroup filter, hand-written: count by comm in one cgroup − unfiltered',
         },
+        {
+          subject: { kind: 'reference', program: 'hand-cgroup-task-count-by-comm-btf', what: 'hand-written count by comm in the workload\'s cgroup, the id read through the task\'s BTF pointers' },
+          reference: 'hand-count-by-comm-btf',
+          allowanceNs: 10,
+          label: 'a cgroup filter through task->cgroups->dfl_cgrp->kn->id − unfiltered',
+        },
       ];
       results = { ...results, sideBySide: await measureSideBySide(engine, w, pairs, { calls: s.calls, rounds: s.rounds, log }) };
     }

@@ -26,10 +26,11 @@ import { BpfMap } from '../src/kernel/map.js';
 import { BpfProgram } from '../src/kernel/program.js';
 import { KernelScope } from '../src/kernel/scope.js';
 import { cgroup2MountPoint } from '../src/kernel/cgroup.js';
+import { vmlinuxBtf } from '../src/kernel/btf.js';
 import { WORKLOAD_COMM } from './workload.js';
 
 export type ReferenceProgram =
-  | 'empty-tracepoint' | 'empty-raw-tracepoint' | 'hand-count-by-comm' | 'hand-count-by-comm-raw' | 'hand-count-by-comm-btf' | 'hand-count-by-comm-btf-copy' | 'hand-filtered-count-btf' | 'hand-cgroup-count-by-comm-btf' | 'first-on-hook-btf';
+  | 'empty-tracepoint' | 'empty-raw-tracepoint' | 'hand-count-by-comm' | 'hand-count-by-comm-raw' | 'hand-count-by-comm-btf' | 'hand-count-by-comm-btf-copy' | 'hand-filtered-count-btf' | 'hand-cgroup-count-by-comm-btf' | 'hand-cgroup-task-count-by-comm-btf' | 'first-on-hook-btf';
 
 /** The name each reference program is loaded under (at most 15 characters, as the kernel keeps). */
 export const REFERENCE_NAMES: { readonly [P in ReferenceProgram]: string } = {
@@ -41,6 +42,7 @@ export const REFERENCE_NAMES: { readonly [P in ReferenceProgram]: string } = {
   'hand-count-by-comm-btf-copy': 'bench_by_comm_c',
   'hand-filtered-count-btf': 'bench_filter_b',
   'hand-cgroup-count-by-comm-btf': 'bench_cgroup_b',
+  'hand-cgroup-task-count-by-comm-btf': 'bench_cgtask_b',
   'first-on-hook-btf': 'bench_first_b',
 };
 
@@ -105,6 +107,23 @@ function inOwnCgroup(): Item[] {
   return [call(Helper.getCurrentCgroupId), lddw(R1, ownCgroupId()), jne.reg(R0, R1, 'out')];
 }
 
+/**
+ * The same test without bpf_get_current_cgroup_id: the id read through the current task's BTF
+ * pointers (task->cgroups->dfl_cgrp->kn->id), as a tp_btf program may.
+ */
+function inOwnCgroupByTask(): Item[] {
+  const btf = vmlinuxBtf();
+  return [
+    call(Helper.getCurrentTaskBtf),
+    ldx.dw(R1, R0, btf.memberOffset('task_struct', 'cgroups')),
+    ldx.dw(R1, R1, btf.memberOffset('css_set', 'dfl_cgrp')),
+    ldx.dw(R1, R1, btf.memberOffset('cgroup', 'kn')),
+    ldx.dw(R1, R1, btf.memberOffset('kernfs_node', 'id')),
+    lddw(R2, ownCgroupId()),
+    jne.reg(R1, R2, 'out'),
+  ];
+}
+
 /** tp_btf on sys_enter: the context is the u64 arguments, the syscall id the second. */
 function filteredCountById(): Item[] {
   const [w0, w1] = commWords();
@@ -156,6 +175,7 @@ export function attachReference(which: ReferenceProgram): KernelScope {
       case 'hand-count-by-comm-btf-copy': onBtf(countByComm(), counts(16)); break;
       case 'hand-filtered-count-btf': onBtf(filteredCountById(), counts(8)); break;
       case 'hand-cgroup-count-by-comm-btf': onBtf([...inOwnCgroup(), ...countByComm()], counts(16)); break;
+      case 'hand-cgroup-task-count-by-comm-btf': onBtf([...inOwnCgroupByTask(), ...countByComm()], counts(16)); break;
       case 'first-on-hook-btf': onBtf(countByComm(), counts(16)); break;
     }
     return scope;
