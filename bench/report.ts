@@ -9,6 +9,7 @@ import type { Machine } from './machine.js';
 import type { ConfigResult, OverheadResult, ToolRun } from './overhead.js';
 import type { FreshStartup, ImportTiming, InProcessStartup, Stages } from './startup.js';
 import { summarize, type Summary } from './stats.js';
+import type { ReferenceProgram } from './reference-programs.js';
 import { pairedDifferences, subjectName, type SideResult } from './side-by-side.js';
 import type { StreamResult } from './streaming.js';
 import { BY_COMM, CGROUP_FILTERED, FILTERED, type ToolName } from './tools.js';
@@ -90,12 +91,17 @@ function verified(c: ConfigResult, calls: number): boolean {
   return shortRuns(c, calls) === 0;
 }
 
-const REFERENCE_LABELS: Readonly<Record<string, { label: string; issue: string }>> = {
+const REFERENCE_LABELS: { readonly [P in ReferenceProgram]: { readonly label: string; readonly issue: string } } = {
   'empty-tracepoint': { label: 'empty program on the tracepoint (floor)', issue: '+36 ns' },
   'empty-raw-tracepoint': { label: 'empty program on the raw tracepoint', issue: '+24 ns' },
   'hand-count-by-comm': { label: 'hand-written count by comm (per-CPU hash)', issue: '+54 ns' },
   'hand-count-by-comm-raw': { label: 'hand-written count by comm on the raw tracepoint', issue: '' },
   'hand-count-by-comm-btf': { label: 'hand-written count by comm on tp_btf', issue: '' },
+  'hand-count-by-comm-btf-copy': { label: 'a copy of the hand-written count by comm on tp_btf', issue: '' },
+  'hand-filtered-count-btf': { label: 'hand-written filtered count by syscall id on tp_btf', issue: '' },
+  'hand-cgroup-count-by-comm-btf': { label: 'hand-written count by comm in one cgroup on tp_btf', issue: '' },
+  'hand-cgroup-task-count-by-comm-btf': { label: 'hand-written count by comm in one cgroup (task pointers) on tp_btf', issue: '' },
+  'first-on-hook-btf': { label: 'the program run first on the hook (1b)', issue: '' },
 };
 
 /** Issue 15's target for bpfql's added cost per event against bpftrace's on the same query. */
@@ -114,7 +120,7 @@ function overheadSection(o: OverheadResult, bpftraceMissing: boolean): Section {
   for (const c of o.configs) {
     if (c.config.kind !== 'reference') continue;
     const s = added(c)!;
-    const ref = REFERENCE_LABELS[c.config.program]!;
+    const ref = REFERENCE_LABELS[c.config.program];
     rows.push(row(ref.label, plusNs(s.median), { spread: spreadOf(s, plusNs), issue: ref.issue }));
   }
   // bpfql's count by comm runs on tp_btf: the hand-written program on that hook is its reference
@@ -182,12 +188,6 @@ function overheadSection(o: OverheadResult, bpftraceMissing: boolean): Section {
 const nsTenths = (v: number): string => `${v.toFixed(1)} ns`;
 const plusNsTenths = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(1)} ns`;
 
-const SIDE_LABELS: Readonly<Partial<Record<string, string>>> = {
-  'hand-count-by-comm-btf': 'count by comm',
-  'hand-filtered-count-btf': 'filtered count by syscall id',
-  'hand-cgroup-count-by-comm-btf': 'count by comm in one cgroup',
-};
-
 function sideBySideSection(results: readonly SideResult[]): Section {
   const rows: Row[] = [];
   // The A/A comparison's true difference is zero: how far its median lands from zero, plus half its
@@ -204,7 +204,7 @@ function sideBySideSection(results: readonly SideResult[]): Section {
     const uneven = r.rounds.filter((x) => Math.abs(x.subjectRuns - x.handRuns) > 10).length;
     const note = uneven > 0 ? ` (run counts differ from the hand-written one's in ${uneven} rounds)` : '';
     rows.push(row(`${r.pair.subject.kind === 'bpfql' ? 'bpfql\'s program' : 'reference'}: ${what}${note}`, nsTenths(mine.median), { spread: spreadOf(mine, nsTenths) }));
-    rows.push(row(`hand-written on tp_btf: ${SIDE_LABELS[r.pair.reference] ?? r.pair.reference}`, nsTenths(hand.median), { spread: spreadOf(hand, nsTenths) }));
+    rows.push(row(REFERENCE_LABELS[r.pair.reference].label, nsTenths(hand.median), { spread: spreadOf(hand, nsTenths) }));
     const judged = r !== aa && resolution !== undefined;
     rows.push(row(`  ${r.pair.label}, same events, mean of a round's two orders`, plusNsTenths(diff.median), {
       spread: spreadOf(diff, plusNsTenths),

@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { CGROUP_SET_MORE_OFFSET, CGROUP_SET_SLOTS, hashMapOf } from '../../src/bpf-templates/cgroup-sets.js';
 import { Engine, type Outcome } from '../../src/engine/engine.js';
 import { ContainerHost, type Container } from '../helpers/containers.js';
+import { heldBpf } from '../helpers/held-bpf.js';
 import { kernelSkip, NamedProgram, uniqueComm } from '../helpers/workload.js';
 import { Bpftrace, bpftraceSkip } from '../helpers/bpftrace.js';
 
@@ -36,29 +36,13 @@ async function execs(c: Container, prog: NamedProgram, n: number): Promise<void>
   assert.equal(code, 0);
 }
 
-/** The ids of the BPF maps this process holds a descriptor of. */
-function heldMapIds(): Set<number> {
-  const ids = new Set<number>();
-  for (const fd of readdirSync('/proc/self/fdinfo')) {
-    let info: string;
-    try {
-      info = readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
-    } catch {
-      continue; // closed meanwhile
-    }
-    const id = /^map_id:\s+(\d+)$/m.exec(info);
-    if (id) ids.add(Number(id[1]));
-  }
-  return ids;
-}
-
 /**
  * bpftool's dump of this process's map by name: each entry's key and value as bytes. By id, not by
  * name: an earlier query's map of the same name lingers in the kernel until its program is freed
  * after an RCU grace period, and a dump by name would then show both.
  */
 function dump(map: string): { key: Buffer; value: Buffer }[] {
-  const held = heldMapIds();
+  const held = new Set(heldBpf('self').maps);
   const shown = JSON.parse(spawnSync('bpftool', ['-j', 'map', 'show'], { encoding: 'utf8' }).stdout) as { id: number; name?: string }[];
   const ours = shown.filter((m) => m.name === `bpfql_${map}` && held.has(m.id));
   assert.equal(ours.length, 1, `this process holds one map named bpfql_${map}`);

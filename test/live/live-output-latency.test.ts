@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { CLI, sleep, waitFor } from '../helpers/cli.js';
+import { heldBpf } from '../helpers/held-bpf.js';
 import { kernelSkip, NamedProgram, shell, uniqueComm } from '../helpers/workload.js';
 
 const skip = kernelSkip();
@@ -54,25 +54,6 @@ test('100 execs 20 ms apart: each line reaches the reader within 100 ms of its e
   }
 });
 
-/** The bpf program and link ids process `pid` holds fds of (from /proc/<pid>/fdinfo). */
-function bpfIds(pid: number): { progs: number[]; links: number[] } {
-  const progs: number[] = [];
-  const links: number[] = [];
-  for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
-    let info: string;
-    try {
-      info = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
-    } catch {
-      continue;
-    }
-    const p = /^prog_id:\s+(\d+)$/m.exec(info);
-    if (p && !/^link_type:/m.test(info)) progs.push(Number(p[1]));
-    const l = /^link_id:\s+(\d+)$/m.exec(info);
-    if (l) links.push(Number(l[1]));
-  }
-  return { progs, links };
-}
-
 function bpftoolKnows(kind: 'prog' | 'link', id: number): boolean {
   try {
     execFileSync('bpftool', [kind, 'show', 'id', String(id)], { stdio: 'pipe' });
@@ -95,7 +76,7 @@ test('| head -3: bpfql exits 0 and every program and link it had attached is gon
   void closed.then(() => (ended = true));
   try {
     await waitFor('attached', () => /^bpfql: attached/m.test(err), 30_000);
-    const held = bpfIds(bpfql.pid!);
+    const held = heldBpf(bpfql.pid!);
     assert.ok(held.progs.length > 0, 'bpfql holds its program');
     assert.ok([...held.progs.map((id) => bpftoolKnows('prog', id)), ...held.links.map((id) => bpftoolKnows('link', id))].every(Boolean));
     for (let i = 0; i < 50 && !ended; i++) {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { CLI, sleep, startCli, waitAttached } from '../helpers/cli.js';
 import { getppidTimes } from '../helpers/getppid.js';
 import { kernelSkip, uniqueComm } from '../helpers/workload.js';
+import { heldBpf } from '../helpers/held-bpf.js';
 import { withFullDisk } from '../helpers/full-disk.js';
 
 const skip = kernelSkip();
@@ -158,37 +159,16 @@ test('standard output on a full disk: exit 1 saying so, not a silently cut resul
       assert.equal(stderr, 'error: cannot write standard output: ENOSPC: no space left on device, write\n');
     })));
 
-/** The ids of the BPF programs process `pid` holds. */
-function programIds(pid: number): string[] {
-  const ids: string[] = [];
-  let fds: string[];
-  try {
-    fds = readdirSync(`/proc/${pid}/fd`);
-  } catch {
-    return ids;
-  }
-  for (const fd of fds) {
-    try {
-      if (readlinkSync(`/proc/${pid}/fd/${fd}`) !== 'anon_inode:bpf-prog') continue;
-      const m = /^prog_id:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
-      if (m) ids.push(m[1]!);
-    } catch {
-      // closed since the directory was read
-    }
-  }
-  return ids;
-}
-
 test('a script of 70 short queries on one tracepoint succeeds, each query detached before the next', { skip }, async () => {
   // A tracepoint takes at most 64 programs: kept attached, the 65th statement would fail (E2BIG).
   const script = Array.from({ length: 70 }, () => 'SELECT count(*) AS n FROM tracepoint.syscalls.sys_enter_getppid FOR 50ms;').join('\n');
   const run = startCli([script]);
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   let most = 0;
   let ended = false;
   void run.done.then(() => (ended = true));
   while (!ended) {
-    const ids = programIds(run.pid);
+    const ids = heldBpf(run.pid).progs;
     for (const id of ids) seen.add(id);
     most = Math.max(most, ids.length);
     await sleep(5);
