@@ -22,11 +22,16 @@ export class UsageError extends Error {}
 /** The most keys a kernel hash map can be asked for: it rounds its buckets up to a power of two in 32 bits. */
 export const MAX_KEYS = 2 ** 31;
 
+/** A flag's whole number from 1 to `max` (written `maxText` in the refusal), or a UsageError naming the flag. */
+export function wholeNumberFlag(flag: string, text: string, max: number, maxText = String(max)): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} needs a whole number from 1 to ${maxText}, not '${text}'`);
+  return n;
+}
+
 /** The value of --max-keys (of bpfql and of bpfql run): a whole number a map can be made with. */
 export function maxKeysOf(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_KEYS) throw new UsageError(`--max-keys needs a whole number from 1 to ${MAX_KEYS} (2^31), not '${text}'`);
-  return n;
+  return wholeNumberFlag('--max-keys', text, MAX_KEYS, `${MAX_KEYS} (2^31)`);
 }
 
 /** The formats, a line each: name, the extensions -o takes for it, what it is. */

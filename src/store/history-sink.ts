@@ -37,6 +37,10 @@ export interface HistoryOptions {
 const ADDED = ['window_start', 'window_end'] as const;
 const RESERVED: ReadonlySet<string> = new Set([...ADDED, 'metric', 'host', 'date']);
 
+/** A file's rows and age when not told otherwise (--store-max-rows, --store-max-age). */
+export const DEFAULT_MAX_FILE_ROWS = 100_000;
+export const DEFAULT_MAX_FILE_AGE_MS = 3_600_000;
+
 /** Rows per INSERT statement: bounds the SQL text of one statement. */
 const INSERT_ROWS = 500;
 
@@ -88,8 +92,8 @@ export class HistorySink implements WindowSink {
   constructor(private readonly session: Session, opts: HistoryOptions, private readonly ownsSession = false) {
     this.hostPart = hostPart(opts.host);
     this.root = new HistoryRoot(opts.dir);
-    this.maxFileRows = opts.maxFileRows ?? 100_000;
-    this.maxFileAgeMs = opts.maxFileAgeMs ?? 3_600_000;
+    this.maxFileRows = opts.maxFileRows ?? DEFAULT_MAX_FILE_ROWS;
+    this.maxFileAgeMs = opts.maxFileAgeMs ?? DEFAULT_MAX_FILE_AGE_MS;
     this.report = opts.report ?? ((): void => undefined);
     this.now = opts.now ?? Date.now;
   }

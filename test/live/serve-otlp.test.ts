@@ -2,7 +2,8 @@
 // makes pushes to an OTLP receiver on loopback and writes its windows under DIR. The pushed
 // values, decoded with the test's own protobuf reader, equal the /metrics values of the same
 // window (told by bpfql_windows_closed_total, which moves only when a window closes); the
-// history read back with DuckDB holds exactly the execs made.
+// history read back with DuckDB holds exactly the execs made, a file per window as
+// --store-max-rows 1 asks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,9 +50,11 @@ test('bpfql serve --otlp --store: pushed values equal /metrics of the same windo
   try {
     const config = join(dir, 'metrics.sql');
     writeFileSync(config, `CREATE METRIC execs AS SELECT comm, count(*) AS total FROM exec WHERE cgroup_id = ${cgroup.id} GROUP BY comm EVERY 1s;\n`);
-    serve = await startServe(['--host', HOST, '--otlp', receiver.url, '--store', history, config], 1);
+    // A file per window (--store-max-rows 1): the flag reaches the history.
+    serve = await startServe(['--host', HOST, '--otlp', receiver.url, '--store', history, '--store-max-rows', '1', config], 1);
     const s = serve;
-    const run = shell(`echo $$ > ${cgroup.procsFile}; i=0; while [ $i -lt ${EXECS} ]; do ${prog.path}; i=$((i+1)); done`);
+    // Half the execs, then the other half more than a window (1 s) later: at least two windows hold them.
+    const run = shell(`echo $$ > ${cgroup.procsFile}; i=0; while [ $i -lt ${EXECS} ]; do ${prog.path}; i=$((i+1)); if [ $i -eq ${EXECS / 2} ]; then sleep 1.5; fi; done`);
     assert.equal(await run.done, 0);
     const execsSeries = `bpfql_execs_total{host="${HOST}",comm="${prog.comm}"}`;
     const windowsSeries = `bpfql_windows_closed_total{host="${HOST}",metric="execs"}`;
@@ -100,6 +103,10 @@ test('bpfql serve --otlp --store: pushed values equal /metrics of the same windo
       assert.deepEqual(row.slice(0, 3), ['execs', HOST, EXECS]);
       // One row per window the comm appeared in.
       assert.equal(row[3], row[4]);
+      // A window's rows (the program's and sleep's) stay in one file; no file takes a second window.
+      const perFile = await db.run(`SELECT count(DISTINCT window_end) FROM read_parquet(${quoteString(`${history}/**/*.parquet`)}, filename = true) GROUP BY filename`);
+      assert.ok(perFile.rows.length >= 2, `${perFile.rows.length} file(s)`);
+      for (const [windows] of perFile.rows) assert.equal(windows, 1);
     } finally {
       await db.close();
     }

@@ -1,5 +1,5 @@
 // --store: windows of known rows written as hive-partitioned Parquet and read back with DuckDB's
-// read_parquet(…, hive_partitioning = true) exactly; rotation by rows and date; hostile host names
+// read_parquet(…, hive_partitioning = true) exactly; rotation by rows, age and date; hostile host names
 // escaped or refused; a link planted under DIR refused, the place it points to untouched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import type { HistoryOptions } from '../../src/store/history-sink.js';
 import { HistoryPathError, escapePartitionValue, hostPart } from '../../src/store/history-paths.js';
 import { Session } from '../../src/store/session.js';
 import { quoteString } from '../../src/query/quote.js';
-import { historyWindow } from '../helpers/history-windows.js';
+import { HISTORY_BASE_MS, historyWindow } from '../helpers/history-windows.js';
 import { withFullDisk } from '../helpers/full-disk.js';
 
 async function withStore(f: (dir: string, s: Session) => Promise<void>): Promise<void> {
@@ -75,6 +75,24 @@ test('a file takes windows until maxFileRows, then the next window starts anothe
     // 20+21+22 rows reach 50 after the third window: files of windows {0,1,2} and {3,4}.
     const perFile = await s.run(`SELECT filename, list(DISTINCT k ORDER BY k) FROM read_parquet(${quoteString(`${dir}/**/*.parquet`)}, filename = true) GROUP BY filename ORDER BY 2`);
     assert.deepEqual(perFile.rows.map((r) => r[1]), [[0, 1, 2], [3, 4]]);
+  }));
+
+test('a file takes windows until it is maxFileAgeMs old, then the next window starts another; no window is split', () =>
+  withStore(async (dir, s) => {
+    // The sink's clock moves 10 s with each window, as a 10 s metric's would.
+    let clock = HISTORY_BASE_MS;
+    const { sink } = sinkIn(s, dir, { maxFileAgeMs: 25_000, now: () => clock });
+    const windows: [number, number][] = [[0, 0], [0, 1], [0, 2], [0, 3], [0, 4], [0, 5]];
+    for (const [run, k] of windows) {
+      sink.window(historyWindow(run, k));
+      await sink.flushed();
+      clock += 10_000;
+    }
+    await sink.close();
+    assert.deepEqual(await readBack(s, dir), expectedRows('node-1', windows));
+    // A file opened at 0 s is 30 s old once its fourth window is written (>= 25 s): {0..3}, then {4, 5}.
+    const perFile = await s.run(`SELECT filename, list(DISTINCT k ORDER BY k) FROM read_parquet(${quoteString(`${dir}/**/*.parquet`)}, filename = true) GROUP BY filename ORDER BY 2`);
+    assert.deepEqual(perFile.rows.map((r) => r[1]), [[0, 1, 2, 3], [4, 5]]);
   }));
 
 test('a hostile host name is escaped as hive does and reads back as it was', () =>

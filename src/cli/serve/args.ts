@@ -1,7 +1,9 @@
 // Command-line flags of `bpfql serve [options] CONFIG.sql`.
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { maxKeysOf, UsageError } from '../args.js';
+import { maxKeysOf, UsageError, wholeNumberFlag } from '../args.js';
+import { DEFAULT_MAX_FILE_AGE_MS, DEFAULT_MAX_FILE_ROWS } from '../../store/history-sink.js';
+import { durationMs, MAX_DURATION_MS, MAX_DURATION_TEXT } from '../../query/duration.js';
 import { otlpMetricsUrl } from './otlp-sink.js';
 
 export interface ListenAddress {
@@ -20,6 +22,10 @@ export interface ServeOptions {
   readonly otlp?: URL;
   /** --store: the directory every window's rows are kept under, as Parquet. */
   readonly store?: string;
+  /** --store-max-rows: a Parquet file takes windows until it holds this many rows. */
+  readonly storeMaxRows?: number;
+  /** --store-max-age: ... or until it is this old. */
+  readonly storeMaxAgeMs?: number;
   /** --bpf-stats: turn the kernel's run-time statistics on while serving. */
   readonly bpfStats: boolean;
   readonly maxKeys?: number;
@@ -42,6 +48,8 @@ options:
   --max-series N       label sets kept per metric (default ${DEFAULT_MAX_SERIES}); rows of more are dropped and counted
   --otlp URL           also push every window to an OpenTelemetry collector over OTLP/HTTP (e.g. http://127.0.0.1:4318)
   --store DIR          also keep every window's rows as Parquet under DIR/metric=NAME/host=HOST/date=YYYY-MM-DD/
+  --store-max-rows N   a file of DIR takes windows until it holds N rows (default ${DEFAULT_MAX_FILE_ROWS}), then the next starts another
+  --store-max-age D    ... or until it is D old (default ${DEFAULT_MAX_FILE_AGE_MS / 60_000}m; e.g. 10m, 6h); a new date starts another too
   --bpf-stats          turn the kernel's BPF run-time statistics on while serving (bpfql_query_run_time_seconds_total)
   --max-keys N         keys of in-kernel aggregation maps (default 65536)
   -v, --verbose        say on stderr when metrics are attached, restarted and stopped
@@ -55,10 +63,17 @@ export function listenAddressOf(text: string): ListenAddress {
   return { host: m[1] ?? m[2]!, port };
 }
 
-function maxSeriesOf(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000_000) throw new UsageError(`--max-series needs a whole number from 1 to 10000000, not '${text}'`);
-  return n;
+/**
+ * The most --max-series and --store-max-rows take. A --store file is rewritten whole with each
+ * window (history-sink.ts), so its rows bound the cost of that rewrite; ten million rows is
+ * already a long one.
+ */
+const MAX_ROWS_FLAG = 10_000_000;
+
+function storeMaxAgeOf(text: string): number {
+  const ms = durationMs(text);
+  if (ms === undefined || ms > MAX_DURATION_MS) throw new UsageError(`--store-max-age needs a duration such as 10m or 6h (at most ${MAX_DURATION_TEXT}), not '${text}'`);
+  return ms;
 }
 
 export function parseServeArgs(argv: readonly string[]): ServeOptions {
@@ -73,6 +88,8 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
         'max-series': { type: 'string' },
         otlp: { type: 'string' },
         store: { type: 'string' },
+        'store-max-rows': { type: 'string' },
+        'store-max-age': { type: 'string' },
         'bpf-stats': { type: 'boolean', default: false },
         'max-keys': { type: 'string' },
         verbose: { type: 'boolean', short: 'v', default: false },
@@ -89,15 +106,20 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
   if (!v.help && parsed.positionals.length === 0) throw new UsageError('give the config file');
   const maxKeys = v['max-keys'] === undefined ? undefined : maxKeysOf(v['max-keys']);
   if (v.store === '') throw new UsageError('--store needs a directory');
+  if (v.store === undefined && (v['store-max-rows'] !== undefined || v['store-max-age'] !== undefined)) {
+    throw new UsageError('--store-max-rows and --store-max-age go with --store DIR');
+  }
   return {
     ...(parsed.positionals[0] !== undefined ? { configFile: parsed.positionals[0] } : {}),
     listen: listenAddressOf(v.listen),
     host,
-    maxSeries: v['max-series'] === undefined ? DEFAULT_MAX_SERIES : maxSeriesOf(v['max-series']),
+    maxSeries: v['max-series'] === undefined ? DEFAULT_MAX_SERIES : wholeNumberFlag('--max-series', v['max-series'], MAX_ROWS_FLAG),
     bpfStats: v['bpf-stats'],
     ...(maxKeys !== undefined ? { maxKeys } : {}),
     ...(v.otlp !== undefined ? { otlp: otlpMetricsUrl(v.otlp) } : {}),
     ...(v.store !== undefined ? { store: v.store } : {}),
+    ...(v['store-max-rows'] !== undefined ? { storeMaxRows: wholeNumberFlag('--store-max-rows', v['store-max-rows'], MAX_ROWS_FLAG) } : {}),
+    ...(v['store-max-age'] !== undefined ? { storeMaxAgeMs: storeMaxAgeOf(v['store-max-age']) } : {}),
     verbose: v.verbose,
     help: v.help,
   };

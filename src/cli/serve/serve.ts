@@ -59,7 +59,11 @@ async function windowSinks(opts: ServeOptions, labels: readonly Label[]): Promis
   const otlp = opts.otlp === undefined ? undefined : new OtlpSink({
     url: opts.otlp, resource: { hostName: opts.host, serviceVersion: VERSION }, labels, report: say,
   });
-  const store = opts.store === undefined ? undefined : await HistorySink.open({ dir: opts.store, host: opts.host, report: say });
+  const store = opts.store === undefined ? undefined : await HistorySink.open({
+    dir: opts.store, host: opts.host, report: say,
+    ...(opts.storeMaxRows !== undefined ? { maxFileRows: opts.storeMaxRows } : {}),
+    ...(opts.storeMaxAgeMs !== undefined ? { maxFileAgeMs: opts.storeMaxAgeMs } : {}),
+  });
   return { sinks: [otlp, store].filter((s) => s !== undefined), health: () => otlp?.health() ?? [] };
 }
 

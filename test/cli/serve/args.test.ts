@@ -35,3 +35,16 @@ test('--otlp takes an http(s) URL (OTLP\'s /v1/metrics added to a base) and --st
   assert.throws(() => parseServeArgs(['--otlp', 'grpc://c:4317', 'a.sql']), (e: unknown) => e instanceof UsageError && /--otlp needs an http:\/\/ or https:\/\/ URL/.test(e.message));
   assert.throws(() => parseServeArgs(['--store', '', 'a.sql']), (e: unknown) => e instanceof UsageError && /--store needs a directory/.test(e.message));
 });
+
+test('--store-max-rows and --store-max-age bound a --store file; they need --store, and refuse what is not a count or a duration', () => {
+  const o = parseServeArgs(['--store', '/var/lib/bpfql', '--store-max-rows', '5000', '--store-max-age', '10m', 'a.sql']);
+  assert.equal(o.storeMaxRows, 5000);
+  assert.equal(o.storeMaxAgeMs, 600_000);
+  assert.throws(() => parseServeArgs(['--store-max-rows', '5', 'a.sql']), (e: unknown) => e instanceof UsageError && /--store-max-rows and --store-max-age go with --store DIR/.test(e.message));
+  for (const bad of ['0', '-3', '1.5', 'x', '10000001']) {
+    assert.throws(() => parseServeArgs(['--store', 'd', `--store-max-rows=${bad}`, 'a.sql']), (e: unknown) => e instanceof UsageError && e.message === `--store-max-rows needs a whole number from 1 to 10000000, not '${bad}'`, bad);
+  }
+  for (const bad of ['10', '0s', '3 days', '9000h']) {
+    assert.throws(() => parseServeArgs(['--store', 'd', `--store-max-age=${bad}`, 'a.sql']), (e: unknown) => e instanceof UsageError && e.message.startsWith(`--store-max-age needs a duration such as 10m or 6h (at most 8760h), not '${bad}'`), bad);
+  }
+});
