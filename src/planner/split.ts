@@ -52,6 +52,11 @@ export interface KernelKey extends FieldValue {
   readonly of: Expr;
 }
 
+/** The kernel's name for the state of the query's `j`th distinct aggregate call (aggregateCalls' order). */
+export function aggregateSlotName(j: number): string {
+  return `a${j}`;
+}
+
 /** An aggregate the kernel computes, and the call it computes. */
 export interface KernelAggregateCall extends KernelAggregate {
   readonly call: AggregateCall;
@@ -142,7 +147,7 @@ function aggregateInKernel(grouping: Grouped, filter: KExpr | undefined, kept: r
   }
   const aggregates: KernelAggregateCall[] = [];
   for (const [j, call] of grouping.aggregates.entries()) {
-    const a = kernelAggregate(call, `a${j}`, pushdown);
+    const a = kernelAggregate(call, aggregateSlotName(j), pushdown);
     if (a.kind === 'refused') return a;
     aggregates.push(a.aggregate);
   }

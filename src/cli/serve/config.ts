@@ -8,6 +8,7 @@ import { familyName } from '../../output/metrics/accumulate.js';
 import { HEALTH_FAMILIES } from '../../output/metrics/health.js';
 import type { MetricShape } from '../../output/metrics/shape.js';
 import { metricShape } from '../../output/metrics/shape.js';
+import { aggregateCanBeNegative } from '../../planner/aggregate-sign.js';
 import { parseMetric } from '../../query/parse.js';
 import { splitStatements } from '../../query/split.js';
 
@@ -33,8 +34,8 @@ async function checkMetric(engine: Engine, text: string, names: Set<string>, fam
     throw new QueryError([diagnostic('bad-metric-name', { name: def.name, reason: 'duplicate' }, def.nameSpan)]);
   }
   // The query was parsed in the metric's text: the engine's diagnostics point into that text.
-  await engine.check(def.query, text);
-  const shape = metricShape(def, text);
+  const plan = await engine.check(def.query, text);
+  const shape = metricShape(def, text, (call) => aggregateCanBeNegative(def.query, plan, call));
   for (const c of shape.columns) {
     if (c.kind === 'label') continue;
     const family = familyName(def.name, c.name, c.kind);

@@ -8,12 +8,17 @@ import type { Row } from '../result.js';
 import type { Label, MetricFamily, Point } from './model.js';
 import type { MetricColumn, MetricShape } from './shape.js';
 
+/** The family type a value column is exposed as: an up-down counter is a gauge (it may fall). */
+export function familyType(kind: ValueColumn['kind']): MetricFamily['type'] {
+  return kind === 'updown' ? 'gauge' : kind;
+}
+
 /**
  * The exposed family name of a value column: `bpfql_<metric>_<column>`. A counter's `_total` is
  * the exposition's suffix, so a column named `total` (or `x_total`) is not given a second one:
  * `count(*) AS total` of metric execs is exposed as bpfql_execs_total.
  */
-export function familyName(metric: string, column: string, kind: MetricColumn['kind']): string {
+export function familyName(metric: string, column: string, kind: ValueColumn['kind']): string {
   const base = `bpfql_${metric}_${column}`;
   if (kind !== 'counter') return base;
   if (column === 'total') return `bpfql_${metric}`;
@@ -38,8 +43,10 @@ function numberOf(v: unknown): number | undefined {
 interface HistogramState { readonly buckets: Map<number, number>; sum: number }
 interface SummaryState { value: number; sum: number; count: number }
 
+type ValueColumn = Exclude<MetricColumn, { kind: 'label' }>;
+
 type ColumnState =
-  | { readonly kind: 'counter'; readonly column: MetricColumn & { kind: 'counter' }; readonly series: Map<string, number> }
+  | { readonly kind: 'counter' | 'updown'; readonly column: MetricColumn & { kind: 'counter' | 'updown' }; readonly series: Map<string, number> }
   | { readonly kind: 'gauge'; readonly column: MetricColumn & { kind: 'gauge' }; series: Map<string, number> }
   | { readonly kind: 'histogram'; readonly column: MetricColumn & { kind: 'histogram' }; readonly series: Map<string, HistogramState> }
   | { readonly kind: 'summary'; readonly column: MetricColumn & { kind: 'summary' }; readonly series: Map<string, SummaryState> };
@@ -47,7 +54,8 @@ type ColumnState =
 function stateOf(column: MetricColumn): ColumnState | undefined {
   switch (column.kind) {
     case 'label': return undefined;
-    case 'counter': return { kind: 'counter', column, series: new Map() };
+    case 'counter':
+    case 'updown': return { kind: column.kind, column, series: new Map() };
     case 'gauge': return { kind: 'gauge', column, series: new Map() };
     case 'histogram': return { kind: 'histogram', column, series: new Map() };
     case 'summary': return { kind: 'summary', column, series: new Map() };
@@ -115,7 +123,8 @@ export class MetricAccumulator {
 
   private addValue(s: ColumnState, key: string, row: Row): void {
     switch (s.kind) {
-      case 'counter': {
+      case 'counter':
+      case 'updown': {
         const v = numberOf(row[s.column.at]);
         if (v !== undefined) s.series.set(key, (s.series.get(key) ?? 0) + v);
         return;
@@ -151,7 +160,7 @@ export class MetricAccumulator {
     return this.states.map((s): MetricFamily => ({
       name: familyName(this.shape.metric, s.column.name, s.kind),
       help: `${s.column.name} of bpfql metric ${this.shape.metric}`,
-      type: s.kind,
+      type: familyType(s.kind),
       startMs: this.opts.startMs,
       points: this.points(s),
     }));
@@ -161,6 +170,7 @@ export class MetricAccumulator {
     const labels = (key: string): readonly Label[] => this.labelSets.get(key)!;
     switch (s.kind) {
       case 'counter':
+      case 'updown':
       case 'gauge':
         return [...s.series].map(([key, value]): Point => ({ kind: 'number', labels: labels(key), value }));
       case 'histogram':

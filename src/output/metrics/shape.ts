@@ -1,7 +1,11 @@
 // What each column of a standing query becomes when it is served as metrics, decided from the
 // query's aggregate calls (never from column names):
 //   - a SELECT item without an aggregate (a GROUP BY key) is a label;
-//   - count(...) and sum(...) are counters, added up over windows for the life of the metric;
+//   - count(...) and sum(...) are counters, added up over windows for the life of the metric; but
+//     a sum whose argument can be negative (a signed column: read's returned is -errno on a
+//     failure) can fall, and a Prometheus counter that falls reads as a reset to rate() and
+//     increase(): its running total is an up-down counter, exposed as a gauge (as OpenTelemetry
+//     exposes a non-monotonic sum);
 //   - min, max, avg, stddev and variance are gauges: the last window's value;
 //   - hist and lhist are histograms, their buckets added up over windows;
 //   - quantile(x, q) and p50…p999 are summaries: the last window's quantile, with _sum and _count
@@ -30,6 +34,7 @@ const KIND_OF: Readonly<Record<AggregateName, ValueKind>> = {
 export type MetricColumn =
   | { readonly kind: 'label'; readonly name: string; readonly at: number }
   | { readonly kind: 'counter'; readonly name: string; readonly at: number }
+  | { readonly kind: 'updown'; readonly name: string; readonly at: number }
   | { readonly kind: 'gauge'; readonly name: string; readonly at: number }
   | { readonly kind: 'histogram'; readonly name: string; readonly at: number; readonly sumAt: number }
   | { readonly kind: 'summary'; readonly name: string; readonly at: number; readonly q: number; readonly sumAt: number; readonly countAt: number };
@@ -64,7 +69,10 @@ function itemName(item: SelectItem & { kind: 'expr' }, fallback: string | undefi
   return name;
 }
 
-type Call = Extract<Expr, { kind: 'call' }>;
+export type Call = Extract<Expr, { kind: 'call' }>;
+
+/** Whether an aggregate call of the query can give a negative value (from its plan: the planner knows the argument's type). */
+export type CanBeNegative = (call: Call) => boolean;
 
 /** The value column `item` is, or a refusal; `aggregate` is the call found in it. */
 function valueKind(item: SelectItem & { kind: 'expr' }, aggregate: Call): { name: AggregateName; kind: ValueKind } {
@@ -80,7 +88,7 @@ function valueKind(item: SelectItem & { kind: 'expr' }, aggregate: Call): { name
  * The shape of metric `def`, whose statement text is `text` (the definition's spans are in it).
  * Throws a QueryError pointing into `text` when the query cannot be served as metrics.
  */
-export function metricShape(def: MetricDefinition, text: string): MetricShape {
+export function metricShape(def: MetricDefinition, text: string, canBeNegative: CanBeNegative): MetricShape {
   if (!METRIC_NAME.test(def.name)) throw new QueryError([diagnostic('bad-metric-name', { name: def.name, reason: 'invalid' }, def.nameSpan)]);
   const q = def.query;
   if (q.every === undefined) throw new QueryError([diagnostic('metric-needs-every', { metric: def.name }, q.span)]);
@@ -102,7 +110,7 @@ export function metricShape(def: MetricDefinition, text: string): MetricShape {
     }
     switch (value.kind) {
       case 'counter':
-        columns.push({ kind: 'counter', name, at });
+        columns.push({ kind: value.name === 'sum' && canBeNegative(aggregate) ? 'updown' : 'counter', name, at });
         break;
       case 'gauge':
         columns.push({ kind: 'gauge', name, at });

@@ -62,6 +62,26 @@ test('a file of metrics: each column a label, counter, gauge, histogram or summa
   assert.equal(metrics[1]!.text, 'CREATE METRIC opens AS SELECT hist(pid) AS pids, p99(pid) FROM open EVERY 5s');
 });
 
+test('a sum that can be negative is an up-down counter (a gauge of its running total), one that cannot a counter; in the kernel and in DuckDB alike', async () => {
+  const script = [
+    // read's requested is size_t, returned is -errno on a failure.
+    'CREATE METRIC reads AS SELECT comm, sum(requested) AS asked, sum(returned) AS got, count(*) AS total FROM read GROUP BY comm EVERY 10s;',
+    // A filter only DuckDB can apply: DuckDB groups the rows, from the same columns.
+    "CREATE METRIC reads_x AS SELECT comm, sum(requested) AS asked, sum(returned) AS got FROM read WHERE comm LIKE '%x%' GROUP BY comm EVERY 10s;",
+    // An expression DuckDB computes is not looked into.
+    "CREATE METRIC reads_y AS SELECT comm, sum(requested + 1) AS asked FROM read WHERE comm LIKE '%y%' GROUP BY comm EVERY 10s;",
+  ].join('\n');
+  const metrics = await withEngine((e) => readMetrics(e, script));
+  const kinds = metrics.map((m) => m.shape.columns.map((c) => `${c.name}:${c.kind}`).join(' '));
+  assert.deepEqual(kinds, [
+    'comm:label asked:counter got:updown total:counter',
+    'comm:label asked:counter got:updown',
+    'comm:label asked:updown',
+  ]);
+  assert.equal(familyName('reads', 'got', 'updown'), 'bpfql_reads_got');
+  assert.equal(familyName('reads', 'asked', 'counter'), 'bpfql_reads_asked');
+});
+
 test('a metric without EVERY: metric-needs-every over its query, at its line and column in the file', async () => {
   const r = await refusal('CREATE METRIC a AS SELECT count(*) FROM exec EVERY 1s;\nCREATE METRIC b AS SELECT count(*) FROM exec;');
   assert.deepEqual(r, {
@@ -113,9 +133,9 @@ test('a file without metrics is refused', async () => {
 
 test('deploy/metrics.sql is a config bpfql serve takes, and the Grafana dashboard queries only series it, the health and the process families expose', async () => {
   const metrics = await withEngine((e) => readMetrics(e, readFileSync(fromRoot('deploy', 'metrics.sql'), 'utf8')));
-  const suffixes = { label: [], counter: ['_total'], gauge: [''], histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] } as const;
+  const suffixes = { counter: ['_total'], updown: [''], gauge: [''], histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] } as const;
   const exposed = new Set([
-    ...metrics.flatMap((m) => m.shape.columns.flatMap((c) => suffixes[c.kind].map((x) => familyName(m.name, c.name, c.kind) + x))),
+    ...metrics.flatMap((m) => m.shape.columns.flatMap((c) => (c.kind === 'label' ? [] : suffixes[c.kind].map((x) => familyName(m.name, c.name, c.kind) + x)))),
     ...HEALTH_FAMILIES.flatMap((f) => [f, `${f}_total`]),
     ...processFamilies({ cpuSeconds: 0, residentBytes: 0, startTimeSeconds: 0, openFds: 0, heapUsedBytes: 0, heapTotalBytes: 0, externalBytes: 0 }, 0, []).map((f) => (f.type === 'counter' ? `${f.name}_total` : f.name)),
   ]);

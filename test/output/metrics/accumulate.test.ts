@@ -1,4 +1,4 @@
-// Windows of a standing query into cumulative metric families: counters add up over windows,
+// Windows of a standing query into cumulative metric families: counters (and up-down counters) add up over windows,
 // gauges are the last window's, histograms add their buckets up, summaries keep the last
 // quantile with cumulative _sum and _count, and the series cap drops and counts.
 import { test } from 'node:test';
@@ -45,6 +45,20 @@ test('counters add up over windows and keep series absent later; gauges are the 
   assert.deepEqual(gauge!.points, [{ kind: 'number', labels: [['host', 'a'], ['comm', 'sh']], value: 12 }]);
   assert.equal(gauge!.type, 'gauge');
   assert.equal(acc.windows, 2);
+});
+
+test('an up-down counter (a sum that can be negative) is the running total over windows, falling too, exposed as a gauge without _total', () => {
+  const acc = accumulator({ metric: 'reads', columns: [{ kind: 'label', name: 'comm', at: 0 }, { kind: 'updown', name: 'got_total', at: 1 }], written: 2, query: '', everyMs: 1000 });
+  acc.add([['sh', 100n], ['nc', -11n]]);
+  acc.add([['sh', -22n], ['nc', -11n]]);
+  const [updown] = acc.families();
+  assert.deepEqual(updown, {
+    name: 'bpfql_reads_got_total', help: 'got_total of bpfql metric reads', type: 'gauge', startMs: 5,
+    points: [
+      { kind: 'number', labels: [['host', 'a'], ['comm', 'sh']], value: 78 },
+      { kind: 'number', labels: [['host', 'a'], ['comm', 'nc']], value: -22 },
+    ],
+  });
 });
 
 test('label values: NULL is empty, numbers decimal, lists JSON', () => {
