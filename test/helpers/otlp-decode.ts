@@ -63,7 +63,8 @@ function metric(m: Msg): DecodedMetric {
   if (m.has(5)) return { ...base, type: 'gauge', temporality: undefined, monotonic: undefined, points: numberPoints(m.message(5)) };
   if (m.has(7)) {
     const sum = m.message(7);
-    return { ...base, type: 'counter', temporality: Number(sum.uint(2)), monotonic: sum.uint(3) === 1n, points: numberPoints(sum) };
+    const monotonic = sum.uint(3) === 1n;
+    return { ...base, type: monotonic ? 'counter' : 'updown', temporality: Number(sum.uint(2)), monotonic, points: numberPoints(sum) };
   }
   if (m.has(9)) {
     const h = m.message(9);

@@ -20,6 +20,10 @@ const FAMILIES: readonly MetricFamily[] = [
     ],
   },
   {
+    name: 'bpfql_read_returned', help: 'Bytes read, or -errno.', type: 'updown', startMs: START,
+    points: [{ kind: 'number', labels: [['comm', 'nc']], value: -22 }],
+  },
+  {
     name: 'bpfql_latency_avg', help: '', type: 'gauge', startMs: START,
     points: [{ kind: 'number', labels: [['comm', 'cat'], ['pid', '42']], value: 0.125 }],
   },
@@ -47,16 +51,17 @@ test('one snapshot decodes back to the families, with the resource and scope', (
   assert.deepEqual(familiesAt(req, T1), expected(FAMILIES));
 });
 
-test('counters are monotonic cumulative Sums, histograms cumulative, gauges and summaries without temporality', () => {
+test('counters are monotonic cumulative Sums, up-down counters non-monotonic ones, histograms cumulative, gauges and summaries without temporality', () => {
   const req = decodeMetricsRequest(encodeMetricsRequest([{ timeMs: T1, families: FAMILIES }], RESOURCE));
   assert.deepEqual(req.metrics.map((m) => [m.name, m.type, m.temporality, m.monotonic]), [
     ['bpfql_execs', 'counter', 2, true],
+    ['bpfql_read_returned', 'updown', 2, false],
     ['bpfql_latency_avg', 'gauge', undefined, undefined],
     ['bpfql_read_bytes', 'histogram', 2, undefined],
     ['bpfql_read_quantiles', 'summary', undefined, undefined],
   ]);
   const startsAndTimes = req.metrics.map((m) => m.points.map((p) => [p.startMs, p.timeMs]));
-  assert.deepEqual(startsAndTimes, [[[START, T1], [START, T1]], [[undefined, T1]], [[START, T1]], [[START + 5, T1]]]);
+  assert.deepEqual(startsAndTimes, [[[START, T1], [START, T1]], [[START, T1]], [[undefined, T1]], [[START, T1]], [[START + 5, T1]]]);
 });
 
 test('several snapshots are one metric each, with a data point per snapshot told apart by time', () => {
@@ -78,6 +83,6 @@ test('histogram buckets: cumulative counts become per-bucket counts, +Inf is the
 });
 
 test('a point of the wrong kind for its family is an error, not a wrong message', () => {
-  const bad: MetricFamily = { name: 'x', help: '', type: 'counter', startMs: 0, points: [FAMILIES[2]!.points[0]!] };
+  const bad: MetricFamily = { name: 'x', help: '', type: 'counter', startMs: 0, points: [FAMILIES.find((f) => f.type === 'histogram')!.points[0]!] };
   assert.throws(() => encodeMetricsRequest([{ timeMs: T1, families: [bad] }], RESOURCE), /a histogram point in a family of number points/);
 });

@@ -8,11 +8,6 @@ import type { Row } from '../result.js';
 import type { Label, MetricFamily, Point } from './model.js';
 import type { MetricColumn, MetricShape } from './shape.js';
 
-/** The family type a value column is exposed as: an up-down counter is a gauge (it may fall). */
-export function familyType(kind: ValueColumn['kind']): MetricFamily['type'] {
-  return kind === 'updown' ? 'gauge' : kind;
-}
-
 /**
  * The exposed family name of a value column: `bpfql_<metric>_<column>`. A counter's `_total` is
  * the exposition's suffix, so a column named `total` (or `x_total`) is not given a second one:
@@ -160,7 +155,7 @@ export class MetricAccumulator {
     return this.states.map((s): MetricFamily => ({
       name: familyName(this.shape.metric, s.column.name, s.kind),
       help: `${s.column.name} of bpfql metric ${this.shape.metric}`,
-      type: familyType(s.kind),
+      type: s.kind,
       startMs: this.opts.startMs,
       points: this.points(s),
     }));

@@ -19,13 +19,14 @@ export type Point =
 
 /**
  * One metric family. Counters only go up for the life of the server (cumulative over windows);
+ * up-down counters are cumulative too but may fall (a sum of values that can be negative);
  * gauges are the last window's value; histograms are cumulative like counters.
  */
 export interface MetricFamily {
   /** The exposed name without the type's suffixes (`bpfql_execs`; Prometheus adds `_total`). */
   readonly name: string;
   readonly help: string;
-  readonly type: 'counter' | 'gauge' | 'histogram' | 'summary';
+  readonly type: 'counter' | 'updown' | 'gauge' | 'histogram' | 'summary';
   /** Time the counter started (the server's start or the metric's last restart), for OTLP and OpenMetrics. */
   readonly startMs: number;
   readonly points: readonly Point[];

@@ -101,9 +101,10 @@ function metric(w: ProtoWriter, { family, points }: Gathered): void {
   if (family.help !== '') w.string(F.metric.description, family.help);
   switch (family.type) {
     case 'counter':
+    case 'updown':
       w.message(F.metric.sum, (s) => {
         for (const p of points) numberPoint(s, F.sum.dataPoints, p, true);
-        s.uint(F.sum.aggregationTemporality, CUMULATIVE).bool(F.sum.isMonotonic, true);
+        s.uint(F.sum.aggregationTemporality, CUMULATIVE).bool(F.sum.isMonotonic, family.type === 'counter');
       });
       return;
     case 'gauge':

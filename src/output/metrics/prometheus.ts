@@ -73,7 +73,8 @@ export function renderFamilies(families: readonly MetricFamily[], format: Exposi
   for (const f of families) {
     // Text 0.0.4 names a counter's family by its sample's name; OpenMetrics without the suffix.
     const typed = f.type === 'counter' && format === 'text' ? `${f.name}_total` : f.name;
-    lines.push(`# HELP ${typed} ${escapeHelp(f.help, format)}`, `# TYPE ${typed} ${f.type}`);
+    // Prometheus has no up-down counter: its running total is a gauge (as OpenTelemetry's exporters make a non-monotonic sum).
+    lines.push(`# HELP ${typed} ${escapeHelp(f.help, format)}`, `# TYPE ${typed} ${f.type === 'updown' ? 'gauge' : f.type}`);
     for (const p of f.points) lines.push(...sampleLines(f.name, f.type, p, format));
   }
   if (format === 'openmetrics') lines.push('# EOF');

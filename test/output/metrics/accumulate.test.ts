@@ -47,13 +47,13 @@ test('counters add up over windows and keep series absent later; gauges are the 
   assert.equal(acc.windows, 2);
 });
 
-test('an up-down counter (a sum that can be negative) is the running total over windows, falling too, exposed as a gauge without _total', () => {
+test('an up-down counter (a sum that can be negative) is the running total over windows, falling too, its name without _total stripped', () => {
   const acc = accumulator({ metric: 'reads', columns: [{ kind: 'label', name: 'comm', at: 0 }, { kind: 'updown', name: 'got_total', at: 1 }], written: 2, query: '', everyMs: 1000 });
   acc.add([['sh', 100n], ['nc', -11n]]);
   acc.add([['sh', -22n], ['nc', -11n]]);
   const [updown] = acc.families();
   assert.deepEqual(updown, {
-    name: 'bpfql_reads_got_total', help: 'got_total of bpfql metric reads', type: 'gauge', startMs: 5,
+    name: 'bpfql_reads_got_total', help: 'got_total of bpfql metric reads', type: 'updown', startMs: 5,
     points: [
       { kind: 'number', labels: [['host', 'a'], ['comm', 'sh']], value: 78 },
       { kind: 'number', labels: [['host', 'a'], ['comm', 'nc']], value: -22 },

@@ -67,6 +67,13 @@ test('OpenMetrics 1.0: counter families without _total, canonical float bounds, 
   assert.equal(renderFamilies([], 'text'), '');
 });
 
+test('an up-down counter is a gauge in both formats, its name as it is (a falling _total would read as a restart)', () => {
+  const updown: MetricFamily = { name: 'bpfql_reads_got', help: 'got', type: 'updown', startMs: 0, points: [{ kind: 'number', labels: [['comm', 'nc']], value: -22 }] };
+  const lines = ['# HELP bpfql_reads_got got', '# TYPE bpfql_reads_got gauge', 'bpfql_reads_got{comm="nc"} -22'];
+  assert.equal(renderFamilies([updown], 'text'), `${lines.join('\n')}\n`);
+  assert.equal(renderFamilies([updown], 'openmetrics'), `${[...lines, '# EOF'].join('\n')}\n`);
+});
+
 test('the Accept header picks OpenMetrics only when it names it', () => {
   assert.equal(expositionFor(undefined), 'text');
   assert.equal(expositionFor('text/plain;version=0.0.4;q=0.5,*/*;q=0.1'), 'text');
