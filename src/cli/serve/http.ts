@@ -13,13 +13,17 @@ export interface ClientLimits {
   readonly keepAliveTimeout: number;
   readonly maxHeaderSize: number;
   readonly maxConnections: number;
+  /** A connection that neither sends nor takes a byte for this long is closed. */
+  readonly idleTimeout: number;
 }
 
 /**
  * Limits on clients: a request's headers must arrive in 5 s and fit in 16 KiB, the whole request
  * in 10 s, at most 64 connections. Node checks the timeouts every second here (30 s by default).
+ * A client that asks for /metrics and then stops reading would hold the rest of the answer (MBs
+ * with many series) in the server's memory for good: after 30 s without progress it is closed.
  */
-export const LIMITS: ClientLimits = { headersTimeout: 5_000, requestTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024, maxConnections: 64 };
+export const LIMITS: ClientLimits = { headersTimeout: 5_000, requestTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024, maxConnections: 64, idleTimeout: 30_000 };
 
 function reply(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
@@ -57,6 +61,8 @@ export function listen(at: ListenAddress, families: () => readonly MetricFamily[
   }, handler(families));
   server.keepAliveTimeout = limits.keepAliveTimeout;
   server.maxConnections = limits.maxConnections;
+  // With no 'timeout' listener, node destroys a socket idle this long, and its unsent answer with it.
+  server.timeout = limits.idleTimeout;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(at.port, at.host, () => {

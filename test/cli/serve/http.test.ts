@@ -1,8 +1,9 @@
 // The HTTP side of bpfql serve on a loopback port, no kernel: what each path and method gets,
-// and clients that send too much or too slowly are cut off.
+// and clients that send too much or too slowly, or stop reading, are cut off.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import { manySeriesFamilies } from '../../helpers/metric-families.js';
 import { close, LIMITS, listen } from '../../../src/cli/serve/http.js';
 import type { MetricFamily } from '../../../src/output/metrics/model.js';
 
@@ -51,6 +52,35 @@ test('headers over 16 KiB get 431, and a client that never finishes its headers 
     assert.match(slow, /^HTTP\/1\.1 408 /);
     assert.ok(Date.now() - started < 5_000);
   } finally {
+    await close(server);
+  }
+});
+
+test('a client that asks for /metrics and stops reading is closed once idle, its unsent answer with it', async () => {
+  // 40,000 series: an answer of about 23 MB, more than the socket buffers of both ends hold.
+  const many = manySeriesFamilies(40_000);
+  const { server, address } = await listen({ host: '127.0.0.1', port: 0 }, () => many, { ...LIMITS, keepAliveTimeout: 60_000, idleTimeout: 300 });
+  const connections = (): Promise<number> => new Promise((resolve, reject) => server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+  const port = Number(address.slice(address.lastIndexOf(':') + 1));
+  let bytes = 0;
+  const socket = connect(port, '127.0.0.1', () => socket.write('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n'));
+  try {
+    socket.on('error', () => undefined);
+    // Read the first bytes, then nothing more (a paused socket does not see the server close it either).
+    await new Promise<void>((resolve) => socket.once('data', (d: Buffer) => {
+      bytes += d.length;
+      socket.pause();
+      resolve();
+    }));
+    assert.equal(await connections(), 1);
+    const started = Date.now();
+    while ((await connections()) > 0) {
+      assert.ok(Date.now() - started < 5_000, 'the stalled client was still connected after 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(bytes < 1e6, `${bytes} bytes reached the client`);
+  } finally {
+    socket.destroy();
     await close(server);
   }
 });
