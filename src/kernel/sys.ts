@@ -167,6 +167,22 @@ export function mallocTrim(): boolean {
   return trim(0) === 1;
 }
 
+let arenaMax: ((param: number, value: number) => unknown) | undefined;
+
+/** glibc's M_ARENA_MAX (malloc.h): mallopt's parameter for the most malloc arenas. */
+const M_ARENA_MAX = -8;
+
+/**
+ * mallopt(M_ARENA_MAX, n): threads that first allocate from now on share at most `n` malloc
+ * arenas, instead of glibc's 8 per core. Each arena keeps its own free pages and fragments on
+ * its own, so for a long-running server that trims them (mallocTrim) fewer arenas are less memory
+ * held. Threads that already have an arena keep it. Says whether glibc took it.
+ */
+export function limitMallocArenas(n: number): boolean {
+  arenaMax ??= native().libc.func('mallopt', 'int', ['int', 'int']) as (param: number, value: number) => unknown;
+  return arenaMax(M_ARENA_MAX, n) === 1;
+}
+
 let real: Sys | undefined;
 let current: Sys | undefined;
 
