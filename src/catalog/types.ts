@@ -46,7 +46,9 @@ export function duckdbType(t: ValueType): string {
     case 'bool': return 'BOOLEAN';
     case 'timestamp': return 'TIMESTAMP_NS';
     case 'bytes': return 'BLOB';
-    case 'buckets': return 'STRUCT(lo BIGINT, hi BIGINT, count UBIGINT)[]';
+    // Written as DuckDB writes the type back (its field names quoted), so that a result's column
+    // type is the same text whether DuckDB made the result or bpfql did (engine/direct-result.ts).
+    case 'buckets': return 'STRUCT("lo" BIGINT, "hi" BIGINT, "count" UBIGINT)[]';
     case 'strings': return 'VARCHAR[]';
     default:
       return assertNever(t);

@@ -1,6 +1,6 @@
 // A kernel query's result built from the kernel's rows without DuckDB, when the plan's DuckDB part
 // only renames columns (Plan.projection) whose values JS holds exactly as DuckDB gives them back:
-// integers, text and booleans. A one-shot query of that shape (the CLI's `SELECT comm, count(*)
+// integers, floats, text, booleans and hist()'s bucket lists. A one-shot query of that shape (the CLI's `SELECT comm, count(*)
 // ... GROUP BY comm`) then never loads DuckDB, whose library alone costs ~77 MB of resident memory
 // and most of a second of CPU. The rows come in the kernel's order, as DuckDB's scan of its
 // table keeps them (insertion order); test/engine/direct-result.test.ts checks both paths give
@@ -20,7 +20,7 @@ export function directProjection(plan: Plan): readonly Projected[] | undefined {
   if (p === undefined || plan.kernel.mode.kind !== 'aggregate') return undefined;
   const exact = p.every((c) => {
     const t = plan.kernelColumns.find((k) => k.name === c.column)?.type;
-    return t !== undefined && (t.kind === 'int' || t.kind === 'string' || t.kind === 'bool');
+    return t !== undefined && (t.kind === 'int' || t.kind === 'float' || t.kind === 'string' || t.kind === 'bool' || t.kind === 'buckets');
   });
   return exact ? p : undefined;
 }
@@ -33,7 +33,12 @@ function plain(d: ColumnData, row: number): unknown {
     }
     case 'number': case 'string': case 'bool':
       return d.values[row] ?? null;
-    case 'bytes': case 'buckets': case 'strings':
+    case 'buckets': {
+      // As DuckDB gives back a LIST(STRUCT(lo, hi, count)): objects with the struct's keys in order.
+      const list = d.values[row];
+      return list === null || list === undefined ? null : list.map((b) => ({ lo: plainInteger(b.lo), hi: plainInteger(b.hi), count: plainInteger(b.count) }));
+    }
+    case 'bytes': case 'strings':
       throw new Error(`a ${d.kind} column has no direct result (directProjection lets none through)`);
     default:
       return assertNever(d);
