@@ -7,7 +7,8 @@ import type { KernelPlan } from '../planner/plan.js';
 import { AggregateDecoder } from './decode-aggregates.js';
 import { readStats } from './read-stats.js';
 import type { KernelRunOptions } from './run-options.js';
-import { sleep, type Collected, type Running } from './running.js';
+import type { Collected, Running } from './running.js';
+import { Sleeper } from './sleeper.js';
 import type { RowNames } from './row-names.js';
 
 /** @param stacks names stack ids, for plans with stack columns (see stackTextFor). */
@@ -24,8 +25,9 @@ export function readAggregates(plan: KernelPlan, agg: BpfMap, drain = false, nam
 /** The map is read once, when the query ends (and for live views as it runs). */
 export async function aggregate(run: Running, opts: KernelRunOptions): Promise<Collected> {
   const agg = run.maps.get(AGG_MAP)!;
+  const sleeper = new Sleeper([run.ended]);
   while (!run.stopped) {
-    await Promise.race([run.ended, sleep(250)]);
+    await sleeper.sleep(250);
     // run.stopped may have changed while awaiting; narrowing does not see that.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     if (opts.onTick && !run.stopped) {

@@ -9,10 +9,10 @@ import { readAggregates } from './aggregate-run.js';
 import { readHealth, readStats } from './read-stats.js';
 import { RingReader } from './ring-reader.js';
 import type { Every, KernelRunOptions } from './run-options.js';
-import { sleep, type Collected, type Running } from './running.js';
+import type { Collected, Running } from './running.js';
+import { Sleeper } from './sleeper.js';
 import { StreamWindows, type ClosedWindow } from './stream-windows.js';
 import { WindowQueue } from './window-queue.js';
-import { afterMs } from './long-timer.js';
 
 /**
  * Stream mode: rows go to the window of their event time (see StreamWindows). A window is
@@ -49,10 +49,11 @@ export async function streamWindows(run: Running, mode: StreamMode, opts: Kernel
   };
   let behind = false;
   const pollMs = opts.pollMs ?? 50;
+  const sleeper = new Sleeper([run.ended]);
   while (!run.stopped && rows < limit) {
     const next = windows.nextEndMono();
     const untilEnd = next === undefined ? pollMs : Number(next - process.hrtime.bigint()) / 1e6;
-    await Promise.race([run.ended, sleep(behind ? 0 : Math.max(1, Math.min(pollMs, untilEnd)))]);
+    await sleeper.sleep(behind ? 0 : Math.max(1, Math.min(pollMs, untilEnd)));
     behind = await reader.drain();
     const now = process.hrtime.bigint();
     const due = windows.nextEndMono();
@@ -96,15 +97,10 @@ export async function aggregateWindows(run: Running, opts: KernelRunOptions, eve
   // The loop sleeps until the next cut (or the end, or a failed window): a server of standing
   // queries wakes once a window, not four times a second each. Live views get their ticks.
   const tickMs = opts.onTick ? 250 : Infinity;
+  const sleeper = new Sleeper([run.ended, queue.failed]);
   for (let last = false; !last; ) {
     const waitMs = cutsAt(nextEnd) ? Number(nextEnd - process.hrtime.bigint()) / 1e6 : 250;
-    if (waitMs > 0) {
-      // Cancelled on waking: a timer a window long left behind would hold the process up at its end.
-      let cancel = (): void => undefined;
-      const slept = new Promise<void>((resolve) => (cancel = afterMs(Math.min(tickMs, waitMs), resolve)));
-      await Promise.race([run.ended, queue.failed, slept]);
-      cancel();
-    }
+    if (waitMs > 0) await sleeper.sleep(Math.min(tickMs, waitMs));
     last = run.stopped;
     const now = process.hrtime.bigint();
     if ((now >= nextEnd && cutsAt(nextEnd)) || last) {

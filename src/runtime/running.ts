@@ -25,7 +25,3 @@ export interface Running {
 
 /** What a loop hands back: aggregate mode without EVERY has the merged aggregates. */
 export type Collected = { readonly aggregate?: ColumnBatch; readonly rows: number };
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

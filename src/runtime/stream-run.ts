@@ -6,7 +6,8 @@ import { RecordDecoder } from './decode-records.js';
 import { readStats } from './read-stats.js';
 import { RingReader } from './ring-reader.js';
 import type { KernelRunOptions } from './run-options.js';
-import { sleep, type Collected, type Running } from './running.js';
+import type { Collected, Running } from './running.js';
+import { Sleeper } from './sleeper.js';
 
 /** Reads the ring until the query ends or the row limit is reached. */
 export async function stream(run: Running, mode: StreamMode, opts: KernelRunOptions): Promise<Collected> {
@@ -26,10 +27,11 @@ export async function stream(run: Running, mode: StreamMode, opts: KernelRunOpti
     if (decoder.pending > 0 && opts.onRows) await opts.onRows(decoder.take());
   });
   let behind = false;
+  const sleeper = new Sleeper([run.ended]);
   while (!run.stopped && rows < limit) {
     // Behind a storm, read on at once (after a turn of the event loop, for signals and timers);
     // otherwise wait for records to gather.
-    await Promise.race([run.ended, sleep(behind ? 0 : opts.pollMs ?? 50)]);
+    await sleeper.sleep(behind ? 0 : opts.pollMs ?? 50);
     behind = await reader.drain();
     if (opts.onTick) await opts.onTick({ rows, elapsedMs: performance.now() - run.started, completeness: readStats(run.stats, run.programs) });
   }
