@@ -60,10 +60,22 @@ export function perCpuValueSize(valueSize: number): number {
   return roundUp8(valueSize) * possibleCpus();
 }
 
+/**
+ * The most bytes of keys and values one batch read takes (one entry more only when it alone is
+ * larger). The buffers are kept from read to read, and each page the kernel writes into stays
+ * resident: sized by entries alone, a map of p99 (15 KB a key and CPU, 682 keys) had a 21 MB value
+ * buffer on two CPUs (it would be 1.3 GB on 128), and bpfql serve's RSS rose every time a window
+ * held more keys than any before it (bench part 8, tenth session).
+ */
+export const MAX_BATCH_BYTES = 1 << 20;
+
 export interface BatchOptions {
   /** Delete what is read (LOOKUP_AND_DELETE_BATCH); hash maps only. */
   readonly drain?: boolean;
-  /** Entries per syscall; default min(maxEntries, 4096). Grown automatically if a hash bucket needs more. */
+  /**
+   * Entries per syscall; default min(maxEntries, 4096), and never more than fit in MAX_BATCH_BYTES.
+   * Grown automatically if a hash bucket needs more.
+   */
   readonly batchSize?: number;
 }
 
@@ -176,7 +188,8 @@ export class BpfMap {
     if (this.spec.type === 'ringbuf' || this.spec.type === 'stack_trace') {
       throw new Error(`map '${this.spec.name}' is a ${this.spec.type}: it has no entries to read in batches`);
     }
-    const wanted = Math.max(1, Math.min(opts.batchSize ?? 4096, this.spec.maxEntries));
+    const entryBytes = Math.max(1, this.spec.keySize) + Math.max(1, this.valueBufferSize);
+    const wanted = Math.max(1, Math.min(opts.batchSize ?? 4096, this.spec.maxEntries, Math.floor(MAX_BATCH_BYTES / entryBytes)));
     if (!this.batchUnsupported) {
       const total = this.readBatches(each, drain, wanted);
       if (total !== undefined) return total;

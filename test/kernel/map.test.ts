@@ -3,7 +3,7 @@ import { afterEach, describe, test } from 'node:test';
 import { BpfCmd, MapBatch, MapCreate, MapElem } from '../../src/kernel/bpf-cmd.js';
 import { possibleCpus } from '../../src/kernel/cpus.js';
 import { KernelError } from '../../src/kernel/errors.js';
-import { BpfMap, perCpuValueSize } from '../../src/kernel/map.js';
+import { BpfMap, MAX_BATCH_BYTES, perCpuValueSize } from '../../src/kernel/map.js';
 import { setSys } from '../../src/kernel/sys.js';
 import { FakeSys, cString } from './fake-sys.js';
 
@@ -277,6 +277,34 @@ describe('BpfMap.forEachBatch', () => {
     assert.equal(map.forEachBatch((_k, _v, n) => counts.push(n), { batchSize: 1 }), 7);
     assert.deepEqual(counts, [4, 3]);
     assert.deepEqual(fake.bpfCalls.slice(1).map((c) => c.attr.readUInt32LE(MapBatch.count)), [1, 2, 4, 4]);
+  });
+
+  test('a batch takes at most MAX_BATCH_BYTES of keys and values, however many entries the map holds', () => {
+    const fake = installFake();
+    // A p99 map's shape: 15 KB of state a key and CPU.
+    const map = BpfMap.create({ name: 'q', type: 'percpu_hash', keySize: 8, valueSize: 15_368, maxEntries: 682 });
+    const entryBytes = 8 + map.valueBufferSize;
+    const perBatch = Math.floor(MAX_BATCH_BYTES / entryBytes);
+    assert.ok(perBatch >= 1 && perBatch < 682, `${perBatch} entries a batch`);
+    batchKernel(fake, Array.from({ length: 100 }, (_, i) => [Buffer.alloc(8, i), Buffer.alloc(map.valueBufferSize, i)] as const));
+    const counts: number[] = [];
+    assert.equal(map.forEachBatch((_k, _v, n) => counts.push(n)), 100);
+    for (const c of fake.bpfCalls.slice(1)) {
+      assert.equal(c.attr.readUInt32LE(MapBatch.count), perBatch);
+      const bytes = fake.deref(c.attr.readBigUInt64LE(MapBatch.keys)).length + fake.deref(c.attr.readBigUInt64LE(MapBatch.values)).length;
+      assert.ok(bytes <= MAX_BATCH_BYTES, `${bytes} bytes of buffers`);
+    }
+    assert.equal(counts.reduce((a, b) => a + b, 0), 100);
+    assert.ok(counts.every((n) => n <= perBatch));
+  });
+
+  test('an entry larger than MAX_BATCH_BYTES is read one at a time', () => {
+    const fake = installFake();
+    const map = BpfMap.create({ name: 'big', type: 'hash', keySize: 4, valueSize: MAX_BATCH_BYTES, maxEntries: 8 });
+    batchKernel(fake, entriesOf(3, MAX_BATCH_BYTES));
+    const counts: number[] = [];
+    assert.equal(map.forEachBatch((_k, _v, n) => counts.push(n)), 3);
+    assert.deepEqual(counts, [1, 1, 1]);
   });
 
   test('drain uses LOOKUP_AND_DELETE_BATCH', () => {

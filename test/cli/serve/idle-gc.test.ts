@@ -21,7 +21,7 @@ class FakeHeap implements Heap {
 test('collects once intervalMs have passed since its last collection, not before', () => {
   const heap = new FakeHeap();
   let now = 0;
-  const gc = new IdleGc(heap, { intervalMs: 10_000, quietMs: 1000, trimAfterMs: 200 }, () => now);
+  const gc = new IdleGc(heap, { intervalMs: 10_000, quietMs: 1000, maxWaitMs: 10_000, trimAfterMs: 200 }, () => now);
   now = 9_999;
   assert.equal(gc.check(), false);
   now = 10_000;
@@ -39,7 +39,7 @@ test('one check after a round of windows, quietMs after the last; a trim after e
   try {
     const heap = new FakeHeap();
     let now = 0;
-    const gc = new IdleGc(heap, { intervalMs: 10_000, quietMs: 1000, trimAfterMs: 200 }, () => now);
+    const gc = new IdleGc(heap, { intervalMs: 10_000, quietMs: 1000, maxWaitMs: 10_000, trimAfterMs: 200 }, () => now);
     now = 10_000;
     for (let i = 0; i < 10; i++) {
       gc.windowClosed();
@@ -64,6 +64,29 @@ test('one check after a round of windows, quietMs after the last; a trim after e
     now = 60_000;
     mock.timers.tick(5000);
     assert.deepEqual([heap.collections, heap.trims], [1, 2]);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('windows closing less than quietMs apart still get a check every maxWaitMs', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const heap = new FakeHeap();
+    let now = 0;
+    const tick = (ms: number): void => {
+      now += ms;
+      mock.timers.tick(ms);
+    };
+    const gc = new IdleGc(heap, { intervalMs: 10_000, quietMs: 1000, maxWaitMs: 10_000, trimAfterMs: 200 }, () => now);
+    // A window every 900 ms for a minute: never a quiet second.
+    for (let i = 0; i < 67; i++) {
+      gc.windowClosed();
+      tick(900);
+    }
+    // Checks 10 s after the first window waiting: at 10 s, 20.8 s, 31.6 s, 42.4 s and 53.2 s.
+    assert.deepEqual([heap.collections, heap.trims], [5, 5]);
+    gc.stop();
   } finally {
     mock.timers.reset();
   }
