@@ -218,3 +218,10 @@ test('a file-backed session keeps appended rows across close and open', async ()
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("DuckDB's allocator purges freed pages on its own background thread", async () => {
+  const s = await Session.open();
+  const r = await s.run("SELECT current_setting('allocator_background_threads') AS on");
+  assert.deepEqual(r.rows, [[true]]);
+  await s.close();
+});
