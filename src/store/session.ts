@@ -71,7 +71,7 @@ export class Session {
         import('./chunk-writer.js'),
         import('../output/result.js'),
       ]);
-      const instance = await DuckDBInstance.create(this.path, { ...DUCKDB_OPTIONS });
+      const instance = await DuckDBInstance.create(this.path, DUCKDB_OPTIONS);
       try {
         const connection = await instance.connect();
         for (const sql of this.initSql()) await connection.run(sql);
